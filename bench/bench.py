@@ -1,0 +1,60 @@
+"""`make bench`: the figures the issues name, measured on the large demo.
+
+Builds the large demo once (timed), then runs each command several times as a user would
+(a fresh process each time) and prints the median with the spread. Figures belong here,
+never in a test that fails on a slow machine.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = 7
+# (label, arguments, target seconds)
+COMMANDS: list[tuple[str, list[str], float]] = [
+    ("action list --overdue --limit 50 --format json",
+     ["action", "list", "--overdue", "--limit", "50", "--format", "json"], 0.25),
+    ("action add", ["action", "add", "Bench: send budget draft", "--due", "fri", "--program", "ERP",
+                    "--priority", "high"], 0.2),
+    ("today", ["today"], 0.4),
+    ("today --format json", ["today", "--format", "json"], 0.4),
+    ("milestone list --status late", ["milestone", "list", "--status", "late"], 0.4),
+]
+
+
+def docket(db: Path, *args: str) -> float:
+    """Run one docket command in a fresh process; returns wall seconds."""
+    command = [sys.executable, "-m", "docket.tui", "--db", str(db), *args]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    workdir = Path(os.environ.get("DOCKET_BENCH_DIR") or tempfile.mkdtemp(prefix="docket-bench-"))
+    db = workdir / "large.db"
+    if db.exists():
+        db.unlink()
+    print(f"large demo into {db} ...", flush=True)
+    build = docket(db, "demo", "--size", "large", "--seed", "1")
+    print(f"{'build large demo':48} {build:7.2f} s   (target < 60 s)")
+    for label, args, target in COMMANDS:
+        docket(db, *args)  # warm the page cache, as a user's second command would be
+        times = sorted(docket(db, *args) for _ in range(RUNS))
+        median = statistics.median(times)
+        verdict = "ok" if median < target else "SLOW"
+        print(
+            f"{label:48} {median:7.3f} s   median of {RUNS} "
+            f"(min {times[0]:.3f}, max {times[-1]:.3f}; target < {target} s) {verdict}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""Where docket finds its settings and its database.
+
+The database path comes from, in order: ``--db``, the ``DOCKET_DB`` environment variable,
+the user's config file, the system-wide config file (written by ``docket init --shared``),
+then the platform's user data directory. Config files are TOML; nothing is created when
+this module is imported or a path is resolved.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from docket.models.errors import DatabaseError
+
+APP = "docket"
+SYSTEM_CONFIG = Path("/etc/docket/config.toml")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings read from a config file; defaults when there is none."""
+
+    db: str | None = None
+    timezone: str | None = None
+    day_first: bool = False
+    source: Path | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    """A resolved database path and where the choice came from (for messages)."""
+
+    path: Path
+    source: str
+
+
+def user_config_path(env: Mapping[str, str] | None = None) -> Path:
+    """The user's config file: ``DOCKET_CONFIG`` or the platform's config directory."""
+    env = os.environ if env is None else env
+    if env.get("DOCKET_CONFIG"):
+        return Path(env["DOCKET_CONFIG"])
+    return Path(platformdirs.user_config_dir(APP)) / "config.toml"
+
+
+def system_config_path(env: Mapping[str, str] | None = None) -> Path:
+    """The system-wide config file (``DOCKET_SYSTEM_CONFIG`` overrides it for tests)."""
+    env = os.environ if env is None else env
+    return Path(env.get("DOCKET_SYSTEM_CONFIG") or SYSTEM_CONFIG)
+
+
+def default_database_path() -> Path:
+    """The database in the user's data directory, used when nothing else names one."""
+    return Path(platformdirs.user_data_dir(APP)) / "docket.db"
+
+
+def demo_database_path() -> Path:
+    """The demo database in the user's data directory (``make run`` without a database)."""
+    return Path(platformdirs.user_data_dir(APP)) / "demo.db"
+
+
+def read_config(path: Path) -> Config | None:
+    """The settings in one config file, or None when the file does not exist."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        return None
+    except PermissionError as exc:
+        raise DatabaseError(f"cannot read config file {path}: permission denied") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise DatabaseError(f"config file {path} is not valid TOML: {exc}") from exc
+    section = data.get("docket", data)
+    db = section.get("db")
+    timezone = section.get("timezone")
+    order = section.get("date_order", "mdy")
+    if db is not None and not isinstance(db, str):
+        raise DatabaseError(f"config file {path}: db must be a path, got {db!r}")
+    if timezone is not None and not isinstance(timezone, str):
+        raise DatabaseError(f"config file {path}: timezone must be a name such as Europe/Paris")
+    if order not in ("mdy", "dmy"):
+        raise DatabaseError(f"config file {path}: date_order must be 'mdy' or 'dmy'")
+    return Config(db=db, timezone=timezone, day_first=order == "dmy", source=path)
+
+
+def load_config(env: Mapping[str, str] | None = None) -> Config:
+    """The user's config, falling back to the system one, then to defaults."""
+    for path in (user_config_path(env), system_config_path(env)):
+        config = read_config(path)
+        if config is not None:
+            return config
+    return Config()
+
+
+def resolve_database(
+    cli_path: str | None, env: Mapping[str, str] | None = None, config: Config | None = None
+) -> Location:
+    """Which database to open, and why: ``--db``, ``DOCKET_DB``, config, data directory."""
+    env = os.environ if env is None else env
+    if cli_path:
+        return Location(Path(cli_path).expanduser(), "--db")
+    if env.get("DOCKET_DB"):
+        return Location(Path(env["DOCKET_DB"]).expanduser(), "DOCKET_DB")
+    config = load_config(env) if config is None else config
+    if config.db:
+        return Location(Path(config.db).expanduser(), f"config file {config.source}")
+    return Location(default_database_path(), "the user data directory")

@@ -1,0 +1,195 @@
+"""Opening, creating and upgrading the database; the one way to start a write.
+
+SQLite runs in WAL mode with foreign keys on and a busy timeout, so several administrators
+can work in one file at once. Every write is one ``BEGIN IMMEDIATE`` transaction
+(:func:`write`): the write lock is taken up front, so two writers queue instead of failing
+half-way with "database is locked". The schema version lives in the ``docket_meta`` table;
+an older database is upgraded in one transaction after a backup copy, a newer one refused.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import peewee
+
+from docket.models.errors import DatabaseError
+from docket.models.fields import to_utc_text
+from docket.models.schema import EXTRA_SQL, TABLES, Meta, UserAccount, database
+
+SCHEMA_VERSION = 1
+
+BUSY_TIMEOUT_S = 10
+PRAGMAS = (
+    ("journal_mode", "wal"),
+    ("foreign_keys", 1),
+    ("busy_timeout", BUSY_TIMEOUT_S * 1000),
+    ("synchronous", "normal"),
+    ("cache_size", -32000),
+    ("temp_store", "memory"),
+)
+
+# Steps that bring a database from version N-1 to N, keyed by N. Each runs inside the
+# upgrade's single transaction.
+MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {}
+
+
+@dataclass(frozen=True)
+class InitResult:
+    """What ``docket init`` did."""
+
+    path: Path
+    created: bool
+    upgraded_from: int | None = None
+    backup: Path | None = None
+
+
+def write() -> AbstractContextManager[Any]:
+    """One write transaction, taking SQLite's write lock at once (``BEGIN IMMEDIATE``).
+
+    Nested calls become savepoints of the outer transaction.
+    """
+    return database.atomic(lock_type="IMMEDIATE")
+
+
+def _check_readable(path: Path) -> None:
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a docket database")
+    if not path.exists():
+        parent = path.parent
+        if not parent.exists():
+            raise DatabaseError(f"no database at {path}: directory {parent} does not exist")
+        raise DatabaseError(f"no database at {path}; create one with 'docket init'")
+    if not os.access(path, os.R_OK):
+        raise DatabaseError(f"cannot read database {path}: permission denied")
+
+
+def connect(path: Path, *, create: bool = False) -> peewee.SqliteDatabase:
+    """Open the SQLite file at ``path`` and bind the models to it.
+
+    Without ``create``, a missing or unreadable file is a :class:`DatabaseError` (nothing
+    is created by accident, such as by a typo in ``--db``).
+    """
+    if create:
+        if path.is_dir():
+            raise DatabaseError(f"{path} is a directory, not a docket database")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create directory {path.parent}: {exc.strerror}") from exc
+    else:
+        _check_readable(path)
+    db = peewee.SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S)
+    database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+    except peewee.DatabaseError as exc:
+        db.close()
+        raise DatabaseError(f"cannot open database {path}: {exc}") from exc
+    except peewee.OperationalError as exc:
+        db.close()
+        raise DatabaseError(f"cannot open database {path}: {exc}") from exc
+    return db
+
+
+def schema_version() -> int:
+    """The schema version of the bound database; 0 when it holds no docket schema."""
+    if not database.table_exists("docket_meta"):
+        return 0
+    row = Meta.get_or_none(Meta.key == "schema_version")
+    return int(row.value) if row else 0
+
+
+def _refuse_newer(path: Path, version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"database {path} has schema version {version}, newer than this docket "
+            f"understands ({SCHEMA_VERSION}); upgrade docket to open it"
+        )
+
+
+def open_database(path: Path, *, upgrade: bool = True) -> peewee.SqliteDatabase:
+    """Open an existing docket database, upgrading an older schema when ``upgrade``."""
+    db = connect(path)
+    version = schema_version()
+    if version == 0:
+        db.close()
+        raise DatabaseError(f"{path} is not a docket database; create one with 'docket init'")
+    _refuse_newer(path, version)
+    if version < SCHEMA_VERSION:
+        if not upgrade:
+            db.close()
+            raise DatabaseError(
+                f"database {path} has schema version {version}; run 'docket init' to upgrade it"
+            )
+        upgrade_schema(db, path, version)
+    return db
+
+
+def backup_to(db: peewee.SqliteDatabase, target: Path) -> None:
+    """Copy the database to ``target`` with SQLite's online backup (safe while others work)."""
+    source = db.connection()
+    dest = sqlite3.connect(str(target))
+    try:
+        source.backup(dest)
+    finally:
+        dest.close()
+
+
+def _backup_path(path: Path, version: int, now: datetime) -> Path:
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    return path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+
+
+def upgrade_schema(db: peewee.SqliteDatabase, path: Path, version: int) -> Path:
+    """Back the database up, then bring it to ``SCHEMA_VERSION`` in one transaction."""
+    from docket.models.clock import utcnow
+
+    backup = _backup_path(path, version, utcnow())
+    backup_to(db, backup)
+    with write():
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[step](db)
+        _set_meta("schema_version", str(SCHEMA_VERSION))
+    return backup
+
+
+def _set_meta(key: str, value: str) -> None:
+    Meta.insert(key=key, value=value).on_conflict_replace().execute()
+
+
+def init_database(path: Path, *, actor: str) -> InitResult:
+    """Create a docket database at ``path``, or upgrade the one there.
+
+    The first account to initialise a database becomes its admin.
+    """
+    from docket.models.clock import utcnow
+
+    existed = path.exists() and path.stat().st_size > 0
+    db = connect(path, create=True)
+    version = schema_version() if existed else 0
+    _refuse_newer(path, version)
+    if version == SCHEMA_VERSION:
+        return InitResult(path, created=False)
+    if version > 0:
+        backup = upgrade_schema(db, path, version)
+        return InitResult(path, created=False, upgraded_from=version, backup=backup)
+    if existed and db.get_tables():
+        raise DatabaseError(f"{path} holds tables that are not docket's; refusing to touch it")
+    with write():
+        db.create_tables(TABLES)
+        for statement in EXTRA_SQL:
+            db.execute_sql(statement)
+        _set_meta("schema_version", str(SCHEMA_VERSION))
+        _set_meta("created_at", to_utc_text(utcnow()))
+        _set_meta("created_by", actor)
+        UserAccount.create(account=actor, role="admin")
+    return InitResult(path, created=True)

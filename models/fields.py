@@ -1,0 +1,65 @@
+"""Column types that keep docket's storage rules: UTC date-times and exact money.
+
+SQLite has no date-time or decimal type. Date-times are stored as naive UTC text
+(``YYYY-MM-DD HH:MM:SS``), which sorts and compares correctly in SQL, and read back as
+aware UTC datetimes. Money is stored as integer minor units (cents), so sums in SQL are
+exact, and read back as ``Decimal``; it never passes through a float.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from peewee import BigIntegerField, CharField
+
+_STORED = "%Y-%m-%d %H:%M:%S"
+
+
+def to_utc_text(value: datetime) -> str:
+    """The stored form of an aware date-time: naive UTC text, second precision."""
+    if value.tzinfo is None:
+        raise ValueError("date-times stored by docket must be time zone aware")
+    return value.astimezone(UTC).strftime(_STORED)
+
+
+def from_utc_text(value: str) -> datetime:
+    """An aware UTC datetime from its stored text."""
+    return datetime.strptime(value[:19], _STORED).replace(tzinfo=UTC)
+
+
+class UTCDateTimeField(CharField):  # type: ignore[misc]
+    """An instant, stored in UTC, returned as an aware datetime."""
+
+    field_type = "DATETIME"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 19)
+        super().__init__(*args, **kwargs)
+
+    def db_value(self, value: datetime | str | None) -> str | None:
+        if value is None or isinstance(value, str):
+            return value
+        return to_utc_text(value)
+
+    def python_value(self, value: str | None) -> datetime | None:
+        return None if value is None else from_utc_text(value)
+
+
+CENT = Decimal("0.01")
+
+
+def to_cents(amount: Decimal) -> int:
+    """Integer minor units of an amount, rounded half-even to the cent."""
+    return int(amount.quantize(CENT, rounding=ROUND_HALF_EVEN) * 100)
+
+
+class MoneyField(BigIntegerField):  # type: ignore[misc]
+    """An amount of money: integer cents in the database, ``Decimal`` in Python."""
+
+    def db_value(self, value: Decimal | int | None) -> int | None:
+        return None if value is None else to_cents(Decimal(value))
+
+    def python_value(self, value: int | None) -> Decimal | None:
+        return None if value is None else (Decimal(value) / 100).quantize(CENT)

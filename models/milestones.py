@@ -1,0 +1,217 @@
+"""Milestones: baseline, forecast and actual dates, and the status derived from them.
+
+*Slip* is forecast minus baseline in days (actual minus baseline once done). *Status* is
+never typed: **done** when there is an actual date; **late** when not done and the forecast
+has passed; **at risk** when not done and the forecast is later than the baseline; **on
+track** otherwise. Both live here once, as SQL conditions and as Python for one milestone.
+Moving a forecast needs a reason, which the audit log keeps with the change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from peewee import JOIN, Expression, fn
+
+from docket.models import records
+from docket.models.context import Context
+from docket.models.database import write
+from docket.models.errors import ValidationError
+from docket.models.inputs import a_date, choice, text
+from docket.models.people import find_person
+from docket.models.programs import get_program
+from docket.models.schema import Milestone, MilestoneDependency, Person, Program
+
+STATUSES = ("done", "late", "at risk", "on track")
+UPCOMING_DAYS = 14
+
+
+def slip_days(milestone: Milestone) -> int:
+    """Days the milestone has moved past its baseline (negative when ahead)."""
+    end = milestone.actual or milestone.forecast
+    return (end - milestone.baseline).days
+
+
+def status(milestone: Milestone, today: date) -> str:
+    """done, late, at risk or on track, from the dates alone."""
+    if milestone.actual is not None:
+        return "done"
+    if milestone.forecast < today:
+        return "late"
+    if milestone.forecast > milestone.baseline:
+        return "at risk"
+    return "on track"
+
+
+def status_clause(word: str, today: date) -> Expression:
+    """SQL for milestones in one status; the same rule as :func:`status`."""
+    not_done = Milestone.actual.is_null()
+    clauses = {
+        "done": Milestone.actual.is_null(False),
+        "late": not_done & (Milestone.forecast < today),
+        "at risk": not_done & (Milestone.forecast >= today) & (Milestone.forecast > Milestone.baseline),
+        "on track": not_done & (Milestone.forecast >= today) & (Milestone.forecast <= Milestone.baseline),
+    }
+    return clauses[choice("status", word, STATUSES)]
+
+
+def needs_attention_clause(today: date) -> Expression:
+    """SQL: not done and either late or slipped past the baseline."""
+    return status_clause("late", today) | status_clause("at risk", today)
+
+
+@dataclass(frozen=True)
+class MilestoneFilter:
+    """Which milestones a list shows."""
+
+    program: str | None = None
+    owner: str | None = None
+    status: str | None = None
+    due_within: int | None = None
+    include_done: bool = True
+    limit: int | None = None
+
+
+def list_milestones(ctx: Context, flt: MilestoneFilter | None = None) -> list[Milestone]:
+    """Milestones by forecast date, with program and owner loaded in the same query."""
+    flt = flt or MilestoneFilter()
+    today = ctx.today()
+    query = (
+        Milestone.select(Milestone, Program, Person)
+        .join_from(Milestone, Program)
+        .join_from(Milestone, Person, JOIN.LEFT_OUTER)
+    )
+    if flt.program:
+        query = query.where(Milestone.program == get_program(flt.program))
+    if flt.owner:
+        query = query.where(Milestone.owner == find_person(flt.owner, field="owner"))
+    if flt.status:
+        query = query.where(status_clause(flt.status, today))
+    if not flt.include_done:
+        query = query.where(Milestone.actual.is_null())
+    if flt.due_within is not None:
+        query = query.where(
+            Milestone.actual.is_null() & (Milestone.forecast <= today + timedelta(days=flt.due_within))
+        )
+    query = query.order_by(Milestone.forecast, Program.code, Milestone.id)
+    if flt.limit:
+        query = query.limit(flt.limit)
+    return list(query)
+
+
+def get_milestone(milestone_id: int) -> Milestone:
+    """One milestone by id."""
+    return records.get(Milestone, milestone_id)
+
+
+def _predecessors(ids: list[int] | None) -> list[Milestone]:
+    return [records.get(Milestone, i) for i in ids or []]
+
+
+def add_milestone(
+    ctx: Context,
+    program: str,
+    title: str,
+    baseline: str | date,
+    *,
+    forecast: str | date | None = None,
+    actual: str | date | None = None,
+    owner: str | None = None,
+    deliverable: str = "",
+    acceptance_criteria: str = "",
+    predecessors: list[int] | None = None,
+) -> Milestone:
+    """Create a milestone; its forecast starts at the baseline unless given."""
+    base = a_date(ctx, "baseline", baseline, required=True)
+    values: dict[str, Any] = {
+        "title": text("title", title),
+        "baseline": base,
+        "forecast": a_date(ctx, "forecast", forecast) or base,
+        "actual": a_date(ctx, "actual", actual),
+        "deliverable": text("deliverable", deliverable, required=False, max_length=2000, multiline=True),
+        "acceptance_criteria": text(
+            "acceptance criteria", acceptance_criteria, required=False, max_length=4000, multiline=True
+        ),
+    }
+    with write():
+        values["program"] = get_program(program)
+        values["owner"] = find_person(owner, field="owner") if owner else None
+        milestone = records.create(ctx, Milestone, **values)
+        for predecessor in _predecessors(predecessors):
+            records.create(ctx, MilestoneDependency, milestone=milestone, predecessor=predecessor)
+        return milestone
+
+
+def update_milestone(
+    ctx: Context, milestone_id: int, version: int, *, reason: str | None = None, **changes: Any
+) -> Milestone:
+    """Change a milestone. Moving the forecast or the baseline needs a ``reason``."""
+    values: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name == "title":
+            values["title"] = text("title", value)
+        elif name in ("baseline", "forecast"):
+            values[name] = a_date(ctx, name, value, required=True)
+        elif name == "actual":
+            values["actual"] = a_date(ctx, "actual", value)
+        elif name in ("deliverable", "acceptance_criteria"):
+            values[name] = text(name.replace("_", " "), value, required=False, max_length=4000, multiline=True)
+        elif name not in ("owner", "program"):
+            raise ValidationError(name, "is not a field of a milestone")
+    note = text("reason", reason, required=False, max_length=2000)
+    with write():
+        milestone = records.get(Milestone, milestone_id)
+        if "owner" in changes:
+            values["owner"] = find_person(changes["owner"], field="owner") if changes["owner"] else None
+        if "program" in changes:
+            values["program"] = get_program(changes["program"])
+        moved = [n for n in ("forecast", "baseline") if n in values and values[n] != getattr(milestone, n)]
+        if moved and not note:
+            raise ValidationError("reason", f"moving the {moved[0]} needs a reason, kept with the change")
+        return records.update(ctx, milestone, version, note=note, **values)
+
+
+def complete_milestone(
+    ctx: Context, milestone_id: int, version: int, actual: str | date | None = None
+) -> Milestone:
+    """Mark a milestone done on ``actual`` (today when not given)."""
+    day = a_date(ctx, "actual", actual) or ctx.today()
+    with write():
+        return records.update(ctx, records.get(Milestone, milestone_id), version, actual=day)
+
+
+def delete_milestone(ctx: Context, milestone_id: int, version: int) -> None:
+    """Delete a milestone and its links to predecessors."""
+    with write():
+        records.delete(ctx, records.get(Milestone, milestone_id), version)
+
+
+def milestone_facts(milestone: Milestone, today: date) -> dict[str, Any]:
+    """The facts of one milestone as plain data: its stable JSON form."""
+    owner = milestone.owner if milestone.__data__.get("owner") else None
+    return {
+        "id": milestone.id,
+        "program": milestone.program.code,
+        "title": milestone.title,
+        "owner": owner.name if owner else None,
+        "baseline": milestone.baseline.isoformat(),
+        "forecast": milestone.forecast.isoformat(),
+        "actual": milestone.actual.isoformat() if milestone.actual else None,
+        "slip_days": slip_days(milestone),
+        "status": status(milestone, today),
+        "version": milestone.version,
+    }
+
+
+def count_by_status(ctx: Context, program: str | None = None) -> dict[str, int]:
+    """How many milestones are in each status."""
+    today = ctx.today()
+    counts = {}
+    for word in STATUSES:
+        query = Milestone.select(fn.COUNT(Milestone.id)).where(status_clause(word, today))
+        if program:
+            query = query.where(Milestone.program == get_program(program))
+        counts[word] = int(query.scalar() or 0)
+    return counts

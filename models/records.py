@@ -1,0 +1,156 @@
+"""Writing records: the version check and the audit entry that every write carries.
+
+Domain operations validate their input, then call :func:`create`, :func:`update` or
+:func:`delete` inside :func:`docket.models.database.write`. An update names the version it
+read; ``UPDATE ... WHERE id = ? AND version = ?`` touching no row means someone changed the
+record since, which is a :class:`ConflictError` naming who and when.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from docket.models.context import Context
+import peewee
+
+from docket.models.errors import ConflictError, DocketError, NotFoundError
+from docket.models.fields import to_utc_text
+from docket.models.schema import AuditEntry, Record
+
+R = TypeVar("R", bound=Record)
+
+
+def entity_name(model: type[Record]) -> str:
+    """The name of a model's entity as the audit log and messages use it."""
+    return str(model._meta.table_name)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a column value, for the audit log."""
+    if isinstance(value, datetime):
+        return to_utc_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Record):
+        return value.id
+    return value
+
+
+def _stored(record: Record, name: str) -> Any:
+    """A column's current value without loading a related record (foreign keys as ids)."""
+    return record.__data__.get(name)
+
+
+def _audit(ctx: Context, entity: str, entity_id: int, action: str, changes: dict[str, Any], note: str) -> None:
+    AuditEntry.create(
+        at=ctx.now(),
+        actor=ctx.actor,
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        changes=json.dumps(changes, sort_keys=True, ensure_ascii=False),
+        note=note,
+    )
+
+
+def get(model: type[R], record_id: int) -> R:
+    """The record with this id, or a :class:`NotFoundError` naming the entity."""
+    record = model.get_or_none(model.id == record_id)
+    if record is None:
+        raise NotFoundError(f"no {entity_name(model).replace('_', ' ')} with id {record_id}")
+    return record
+
+
+def create(ctx: Context, model: type[R], note: str = "", **values: Any) -> R:
+    """Insert a record and audit it (call inside a write transaction)."""
+    now = ctx.now()
+    record = model.create(created_at=now, updated_at=now, version=1, **values)
+    changes = {name: [None, _plain(value)] for name, value in values.items() if value not in (None, "")}
+    _audit(ctx, entity_name(model), record.id, "create", changes, note)
+    return record
+
+
+def changed_fields(record: Record, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields whose new value differs from the stored one, as ``[old, new]``."""
+    diff: dict[str, list[Any]] = {}
+    for name, new in values.items():
+        old = _stored(record, name)
+        new_plain = _plain(new)
+        if _plain(old) != new_plain:
+            diff[name] = [_plain(old), new_plain]
+    return diff
+
+
+def conflict(model: type[Record], record_id: int) -> ConflictError:
+    """The error for a stale version, naming who changed the record last and when."""
+    label = f"{entity_name(model).replace('_', ' ')} {record_id}"
+    current = model.get_or_none(model.id == record_id)
+    if current is None:
+        return ConflictError(f"{label} was deleted by someone else; nothing was saved")
+    last = (
+        AuditEntry.select()
+        .where(AuditEntry.entity == entity_name(model), AuditEntry.entity_id == record_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .first()
+    )
+    if last is None:
+        return ConflictError(f"{label} was changed by someone else; reload it and try again")
+    when = f"{to_utc_text(last.at)} UTC"
+    return ConflictError(
+        f"{label} was changed by {last.actor} at {when} since you read it; "
+        "reload it and try again",
+        changed_by=last.actor,
+        changed_at=when,
+    )
+
+
+def update(ctx: Context, record: R, expected_version: int, note: str = "", **values: Any) -> R:
+    """Change fields of a record read at ``expected_version``; audit what changed.
+
+    Nothing is written when no value differs. A stale version is a conflict.
+    """
+    model = type(record)
+    if expected_version != record.version:
+        raise conflict(model, record.id)
+    diff = changed_fields(record, values)
+    if not diff:
+        return record
+    now = ctx.now()
+    to_write = {name: values[name] for name in diff}
+    count = (
+        model.update(version=model.version + 1, updated_at=now, **to_write)
+        .where(model.id == record.id, model.version == expected_version)
+        .execute()
+    )
+    if count == 0:
+        raise conflict(model, record.id)
+    _audit(ctx, entity_name(model), record.id, "update", diff, note)
+    return get(model, record.id)
+
+
+def delete(ctx: Context, record: Record, expected_version: int, note: str = "") -> None:
+    """Delete a record read at ``expected_version``, keeping its last values in the audit log."""
+    model = type(record)
+    try:
+        with model._meta.database.atomic():
+            count = (
+                model.delete()
+                .where(model.id == record.id, model.version == expected_version)
+                .execute()
+            )
+    except peewee.IntegrityError as exc:
+        label = f"{entity_name(model).replace('_', ' ')} {record.id}"
+        raise DocketError(f"cannot delete {label}: other records still refer to it") from exc
+    if count == 0:
+        raise conflict(model, record.id)
+    snapshot = {
+        name: [_plain(value), None]
+        for name, value in record.__data__.items()
+        if name not in ("id", "created_at", "updated_at", "version") and value not in (None, "")
+    }
+    _audit(ctx, entity_name(model), record.id, "delete", snapshot, note)

@@ -1,0 +1,357 @@
+"""The tables: one Peewee model per entity of DESIGN section 2.
+
+Every record has ``id``, ``created_at``, ``updated_at`` and ``version`` (optimistic
+concurrency: a write names the version it read). Date-times are UTC; plain dates are
+``YYYY-MM-DD``. Constraints the data has live here as SQL (unique, check, foreign keys), so
+a bug in an operation cannot store what the domain forbids. Derived values (milestone
+status, slip, next due, allocation, burn) are never columns.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from peewee import (
+    BooleanField,
+    Check,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from docket.models.fields import MoneyField, UTCDateTimeField
+
+database = DatabaseProxy()
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> Check:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return Check(f"{column} IN ({quoted})")
+
+
+RAG = ("green", "amber", "red")
+PERSON_KINDS = ("staff", "stakeholder", "contractor")
+ROLES = ("admin", "editor", "viewer")
+PRIORITIES = ("low", "normal", "high", "urgent")
+ACTION_STATUSES = ("open", "in progress", "blocked", "done", "cancelled")
+OPEN_ACTION_STATUSES = ("open", "in progress", "blocked")
+MEETING_STATUSES = ("confirmed", "tentative", "cancelled")
+ATTENDEE_ROLES = ("chair", "required", "optional")
+RESPONSES = ("needs action", "accepted", "declined", "tentative")
+CHANNELS = ("e-mail", "meeting", "report", "dashboard", "newsletter", "other")
+DIGEST_KINDS = ("status", "milestones", "actions", "contracts")
+
+
+class Record(Model):  # type: ignore[misc]
+    """Columns every record has."""
+
+    created_at = UTCDateTimeField(default=_utcnow)
+    updated_at = UTCDateTimeField(default=_utcnow)
+    version = IntegerField(default=1, constraints=[Check("version >= 1")])
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Meta(Model):  # type: ignore[misc]
+    """Facts about the database itself, such as its schema version."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+    class Meta:
+        database = database
+        table_name = "docket_meta"
+
+
+class Person(Record):
+    name = CharField(constraints=[Check("length(trim(name)) > 0")])
+    email = CharField(null=True)
+    organization = CharField(null=True)
+    title = CharField(null=True)
+    phone = CharField(null=True)
+    timezone = CharField(null=True)
+    kind = CharField(default="staff", constraints=[_one_of("kind", PERSON_KINDS)])
+    account = CharField(null=True, unique=True)
+
+    class Meta:
+        indexes = ((("name",), False),)
+
+
+class Program(Record):
+    code = CharField(
+        unique=True,
+        constraints=[Check("code GLOB '[A-Z0-9]*' AND length(code) BETWEEN 2 AND 12")],
+    )
+    name = CharField(constraints=[Check("length(trim(name)) > 0")])
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    owner = ForeignKeyField(Person, null=True, backref="programs", on_delete="SET NULL")
+    rag = CharField(default="green", constraints=[_one_of("rag", RAG)])
+    rag_note = TextField(default="")
+    objective = TextField(default="")
+
+
+class Group(Record):
+    name = CharField(unique=True, constraints=[Check("length(trim(name)) > 0")])
+    description = TextField(default="")
+
+
+class GroupMember(Record):
+    group = ForeignKeyField(Group, backref="memberships", on_delete="CASCADE")
+    person = ForeignKeyField(Person, backref="memberships", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("group", "person"), True),)
+
+
+class UserAccount(Record):
+    account = CharField(unique=True)
+    person = ForeignKeyField(Person, null=True, backref="accounts", on_delete="SET NULL")
+    role = CharField(default="editor", constraints=[_one_of("role", ROLES)])
+
+
+class Meeting(Record):
+    program = ForeignKeyField(Program, backref="meetings", on_delete="RESTRICT")
+    title = CharField(constraints=[Check("length(trim(title)) > 0")])
+    agenda = TextField(default="")
+    location = CharField(default="")
+    link = CharField(default="")
+    organizer = ForeignKeyField(Person, null=True, backref="organized", on_delete="SET NULL")
+    # wall-clock start in the meeting's own zone; the UTC start of the first occurrence
+    # is kept too, for ordering and range queries
+    start_local = CharField(max_length=19)
+    timezone = CharField()
+    start_utc = UTCDateTimeField(index=True)
+    duration_minutes = IntegerField(
+        default=60, constraints=[Check("duration_minutes BETWEEN 1 AND 1440")]
+    )
+    rrule = TextField(default="")
+    # for series: the UTC instant after which there are no occurrences (null: open-ended)
+    until_utc = UTCDateTimeField(null=True)
+    status = CharField(default="confirmed", constraints=[_one_of("status", MEETING_STATUSES)])
+    uid = CharField(unique=True)
+    sequence = IntegerField(default=0, constraints=[Check("sequence >= 0")])
+
+
+class Attendee(Record):
+    meeting = ForeignKeyField(Meeting, backref="attendees", on_delete="CASCADE")
+    person = ForeignKeyField(Person, backref="attending", on_delete="CASCADE")
+    role = CharField(default="required", constraints=[_one_of("role", ATTENDEE_ROLES)])
+    response = CharField(default="needs action", constraints=[_one_of("response", RESPONSES)])
+
+    class Meta:
+        indexes = ((("meeting", "person"), True),)
+
+
+class OccurrenceChange(Record):
+    meeting = ForeignKeyField(Meeting, backref="changes", on_delete="CASCADE")
+    original_start = UTCDateTimeField()
+    new_start = UTCDateTimeField(null=True)
+    new_duration_minutes = IntegerField(null=True)
+    new_location = CharField(null=True)
+    new_link = CharField(null=True)
+    cancelled = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("meeting", "original_start"), True),)
+
+
+class Minutes(Record):
+    meeting = ForeignKeyField(Meeting, backref="minutes", on_delete="CASCADE")
+    occurrence_start = UTCDateTimeField()
+    notes = TextField(default="")
+    attendance = TextField(default="")
+    decisions = TextField(default="")
+
+    class Meta:
+        indexes = ((("meeting", "occurrence_start"), True),)
+
+
+class Milestone(Record):
+    program = ForeignKeyField(Program, backref="milestones", on_delete="RESTRICT")
+    title = CharField(constraints=[Check("length(trim(title)) > 0")])
+    owner = ForeignKeyField(Person, null=True, backref="milestones", on_delete="SET NULL")
+    baseline = DateField()
+    forecast = DateField()
+    actual = DateField(null=True)
+    deliverable = TextField(default="")
+    acceptance_criteria = TextField(default="")
+
+    class Meta:
+        indexes = (
+            (("forecast",), False),
+            (("program", "forecast"), False),
+        )
+
+
+class MilestoneDependency(Record):
+    milestone = ForeignKeyField(Milestone, backref="predecessor_links", on_delete="CASCADE")
+    predecessor = ForeignKeyField(Milestone, backref="successor_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("milestone", "predecessor"), True),)
+        constraints = [Check("milestone_id <> predecessor_id")]
+
+
+class CommsItem(Record):
+    program = ForeignKeyField(Program, backref="comms_items", on_delete="RESTRICT")
+    name = CharField(constraints=[Check("length(trim(name)) > 0")])
+    purpose = TextField(default="")
+    channel = CharField(default="e-mail", constraints=[_one_of("channel", CHANNELS)])
+    # an RRULE, or one date (YYYY-MM-DD) for a one-off communication
+    cadence = TextField()
+    # the first date the cadence counts from
+    starts = DateField()
+    owner = ForeignKeyField(Person, null=True, backref="comms_items", on_delete="SET NULL")
+    digest_kind = CharField(null=True, constraints=[_one_of("digest_kind", DIGEST_KINDS)])
+    active = BooleanField(default=True)
+
+
+class CommsAudience(Record):
+    item = ForeignKeyField(CommsItem, backref="audience", on_delete="CASCADE")
+    group = ForeignKeyField(Group, null=True, backref="comms_audiences", on_delete="CASCADE")
+    person = ForeignKeyField(Person, null=True, backref="comms_audiences", on_delete="CASCADE")
+
+    class Meta:
+        constraints = [Check("(group_id IS NULL) <> (person_id IS NULL)")]
+        indexes = ((("item", "group", "person"), True),)
+
+
+class CommsLogEntry(Record):
+    item = ForeignKeyField(CommsItem, backref="log", on_delete="CASCADE")
+    sent_at = UTCDateTimeField()
+    sent_by = CharField()
+    note = TextField(default="")
+    artifact = TextField(default="")
+
+    class Meta:
+        indexes = ((("item", "sent_at"), False),)
+
+
+class Vendor(Record):
+    name = CharField(unique=True, constraints=[Check("length(trim(name)) > 0")])
+    contact = ForeignKeyField(Person, null=True, backref="vendors", on_delete="SET NULL")
+    contact_note = TextField(default="")
+
+
+class Contract(Record):
+    vendor = ForeignKeyField(Vendor, backref="contracts", on_delete="RESTRICT")
+    number = CharField(unique=True, constraints=[Check("length(trim(number)) > 0")])
+    title = CharField(default="")
+    program = ForeignKeyField(Program, backref="contracts", on_delete="RESTRICT")
+    start = DateField()
+    end = DateField()
+    ceiling = MoneyField(constraints=[Check("ceiling >= 0")])
+    currency = CharField(default="USD", constraints=[Check("currency GLOB '[A-Z][A-Z][A-Z]'")])
+
+    class Meta:
+        constraints = [Check('"end" >= start')]
+
+
+class Expenditure(Record):
+    contract = ForeignKeyField(Contract, backref="expenditures", on_delete="RESTRICT")
+    date = DateField()
+    amount = MoneyField()
+    invoice_ref = CharField(default="")
+
+    class Meta:
+        indexes = ((("contract", "date"), False),)
+
+
+class Assignment(Record):
+    person = ForeignKeyField(Person, backref="assignments", on_delete="RESTRICT")
+    program = ForeignKeyField(Program, backref="assignments", on_delete="RESTRICT")
+    contract = ForeignKeyField(Contract, null=True, backref="assignments", on_delete="SET NULL")
+    role = CharField(default="")
+    allocation = IntegerField(constraints=[Check("allocation BETWEEN 1 AND 100")])
+    start = DateField()
+    end = DateField()
+    rate = MoneyField(null=True, constraints=[Check("rate IS NULL OR rate >= 0")])
+
+    class Meta:
+        constraints = [Check('"end" >= start')]
+        indexes = (
+            (("person", "start", "end"), False),
+            (("end",), False),
+        )
+
+
+class ActionItem(Record):
+    program = ForeignKeyField(Program, null=True, backref="actions", on_delete="RESTRICT")
+    title = CharField(constraints=[Check("length(trim(title)) > 0")])
+    notes = TextField(default="")
+    owner = ForeignKeyField(Person, null=True, backref="actions", on_delete="SET NULL")
+    due = DateField(null=True)
+    priority = CharField(default="normal", constraints=[_one_of("priority", PRIORITIES)])
+    status = CharField(default="open", constraints=[_one_of("status", ACTION_STATUSES)])
+    closed_at = UTCDateTimeField(null=True)
+    source_meeting = ForeignKeyField(Meeting, null=True, backref="actions", on_delete="SET NULL")
+    source_occurrence = UTCDateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            # the lists and Today: open items by due date, for one owner or program
+            (("status", "due"), False),
+            (("owner", "status", "due"), False),
+            (("program", "status", "due"), False),
+            (("source_meeting", "source_occurrence"), False),
+        )
+
+
+class AuditEntry(Model):  # type: ignore[misc]
+    """One change to one record, written in the same transaction as the change."""
+
+    at = UTCDateTimeField(default=_utcnow)
+    actor = CharField()
+    entity = CharField()
+    entity_id = IntegerField()
+    action = CharField(constraints=[_one_of("action", ("create", "update", "delete"))])
+    # JSON: {"field": [old, new], ...}
+    changes = TextField(default="{}")
+    note = TextField(default="")
+
+    class Meta:
+        database = database
+        table_name = "audit_entry"
+        indexes = ((("entity", "entity_id", "at"), False),)
+
+
+TABLES: tuple[type[Model], ...] = (
+    Meta,
+    Person,
+    Program,
+    Group,
+    GroupMember,
+    UserAccount,
+    Meeting,
+    Attendee,
+    OccurrenceChange,
+    Minutes,
+    Milestone,
+    MilestoneDependency,
+    CommsItem,
+    CommsAudience,
+    CommsLogEntry,
+    Vendor,
+    Contract,
+    Expenditure,
+    Assignment,
+    ActionItem,
+    AuditEntry,
+)
+
+# SQL the models cannot say: indexes on expressions. One person per e-mail address,
+# compared without case.
+EXTRA_SQL: tuple[str, ...] = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS person_email_nocase ON person (lower(email)) "
+    "WHERE email IS NOT NULL",
+)

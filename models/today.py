@@ -1,0 +1,132 @@
+"""Today: what needs attention now, for the acting person first, then for everyone.
+
+Lists are capped (``LIMIT``) and come with the full counts, so the view stays quick at
+100,000 action items and the counts lead to the complete lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from peewee import fn
+
+from docket.models.actions import action_facts, due_soon_clause, overdue_clause
+from docket.models.context import Context
+from docket.models.milestones import UPCOMING_DAYS, milestone_facts, needs_attention_clause
+from docket.models.programs import get_program
+from docket.models.schema import ActionItem, Milestone, Person, Program, UserAccount
+
+SHOWN = 10
+
+
+@dataclass
+class Today:
+    """The Today view's contents."""
+
+    day: date
+    me: Person | None
+    my_overdue: list[ActionItem] = field(default_factory=list)
+    my_due_soon: list[ActionItem] = field(default_factory=list)
+    overdue: list[ActionItem] = field(default_factory=list)
+    due_soon: list[ActionItem] = field(default_factory=list)
+    milestones_upcoming: list[Milestone] = field(default_factory=list)
+    milestones_attention: list[Milestone] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def person_for_account(account: str) -> Person | None:
+    """The person a Unix account stands for: its user account's person, or by account name."""
+    user = UserAccount.get_or_none(UserAccount.account == account)
+    if user is not None and user.__data__.get("person"):
+        return Person.get_or_none(Person.id == user.__data__["person"])
+    return Person.get_or_none(Person.account == account)
+
+
+def _actions(where: Any, shown: int) -> list[ActionItem]:
+    query = (
+        ActionItem.select(ActionItem, Program, Person)
+        .join_from(ActionItem, Program, join_type="LEFT OUTER")
+        .join_from(ActionItem, Person, join_type="LEFT OUTER")
+        .where(where)
+        .order_by(ActionItem.due, ActionItem.id)
+        .limit(shown)
+    )
+    return list(query)
+
+
+def _count(where: Any) -> int:
+    return int(ActionItem.select(fn.COUNT(ActionItem.id)).where(where).scalar() or 0)
+
+
+def build_today(ctx: Context, *, program: str | None = None, shown: int = SHOWN) -> Today:
+    """Everything Today shows, scoped to one program when ``program`` is given."""
+    today = ctx.today()
+    me = person_for_account(ctx.actor)
+    scoped = get_program(program) if program else None
+    scope: Any = True if scoped is None else ActionItem.program == scoped.id
+    m_scope: Any = True if scoped is None else Milestone.program == scoped.id
+    overdue = overdue_clause(today) & scope
+    soon = due_soon_clause(today) & scope
+    view = Today(day=today, me=me)
+    if me is not None:
+        mine = ActionItem.owner == me.id
+        view.my_overdue = _actions(overdue & mine, shown)
+        view.my_due_soon = _actions(soon & mine, shown)
+        view.counts["my_overdue"] = _count(overdue & mine)
+        view.counts["my_due_soon"] = _count(soon & mine)
+        others = (ActionItem.owner.is_null()) | (ActionItem.owner != me.id)
+        overdue, soon = overdue & others, soon & others
+    view.overdue = _actions(overdue, shown)
+    view.due_soon = _actions(soon, shown)
+    view.counts["overdue"] = _count(overdue)
+    view.counts["due_soon"] = _count(soon)
+
+    upcoming = (
+        Milestone.actual.is_null()
+        & Milestone.forecast.between(today, today + timedelta(days=UPCOMING_DAYS))
+        & m_scope
+    )
+    attention = needs_attention_clause(today) & m_scope
+    view.milestones_upcoming = _milestones(upcoming, shown)
+    view.milestones_attention = _milestones(attention, shown)
+    view.counts["milestones_upcoming"] = _count_milestones(upcoming)
+    view.counts["milestones_attention"] = _count_milestones(attention)
+    return view
+
+
+def _count_milestones(where: Any) -> int:
+    return int(Milestone.select(fn.COUNT(Milestone.id)).where(where).scalar() or 0)
+
+
+def _milestones(where: Any, shown: int) -> list[Milestone]:
+    return list(
+        Milestone.select(Milestone, Program, Person)
+        .join_from(Milestone, Program)
+        .join_from(Milestone, Person, join_type="LEFT OUTER")
+        .where(where)
+        .order_by(Milestone.forecast, Milestone.id)
+        .limit(shown)
+    )
+
+
+def today_facts(view: Today) -> dict[str, Any]:
+    """The Today view as plain data: the stable JSON form of ``docket today``."""
+    def actions(items: list[ActionItem]) -> list[dict[str, Any]]:
+        return [action_facts(i, view.day) for i in items]
+
+    def milestones(items: list[Milestone]) -> list[dict[str, Any]]:
+        return [milestone_facts(m, view.day) for m in items]
+
+    return {
+        "date": view.day.isoformat(),
+        "me": view.me.name if view.me else None,
+        "counts": dict(sorted(view.counts.items())),
+        "my_overdue": actions(view.my_overdue),
+        "my_due_soon": actions(view.my_due_soon),
+        "overdue": actions(view.overdue),
+        "due_soon": actions(view.due_soon),
+        "milestones_upcoming": milestones(view.milestones_upcoming),
+        "milestones_attention": milestones(view.milestones_attention),
+    }

@@ -1,0 +1,179 @@
+"""The command line as people and scripts use it: output, exit status, one-line errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from docket.models.schema import database
+
+
+def _dump(path: Path) -> str:
+    """A digest of every row of every table, to show nothing was written."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        rows = [(t, conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall()) for t in tables]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+@pytest.fixture
+def office(cli: Any) -> Any:
+    assert cli("program", "add", "ERP", "ERP replacement").status == 0
+    assert cli("person", "add", "Ana Lopez", "--email", "ana.lopez@city.example", "--account", "tester").status == 0
+    assert cli("person", "add", "Bo Chen", "--email", "bo.chen@city.example").status == 0
+    return cli
+
+
+def test_action_add_prints_the_new_id(office: Any) -> None:
+    result = office("action", "add", "Send budget draft", "--owner", "bo", "--due", "2026-11-27", "--program", "ERP")
+    assert (result.status, result.out, result.err) == (0, "1\n", "")
+    assert office("action", "add", "Second").out == "2\n"
+
+
+def test_action_list_json_is_the_documented_shape(office: Any) -> None:
+    office("action", "add", "Send budget draft", "--owner", "bo", "--due", "2026-11-20", "--program", "ERP",
+           "--priority", "high", "--notes", "v2 with Finance comments")
+    result = office("action", "list", "--overdue", "--format", "json")
+    assert result.status == 0
+    assert json.loads(result.out) == [
+        {
+            "id": 1,
+            "title": "Send budget draft",
+            "program": "ERP",
+            "owner": "Bo Chen",
+            "owner_email": "bo.chen@city.example",
+            "due": "2026-11-20",
+            "priority": "high",
+            "status": "open",
+            "state": "overdue",
+            "days_overdue": 3,
+            "notes": "v2 with Finance comments",
+            "created_at": "2026-11-23T15:00:00Z",
+            "closed_at": None,
+            "version": 1,
+        }
+    ]
+
+
+def test_action_list_csv_cannot_run_formulas(office: Any) -> None:
+    office("action", "add", "=HYPERLINK(\"http://evil\")", "--due", "2026-11-30")
+    result = office("action", "list", "--format", "csv")
+    header, row = result.out.splitlines()
+    assert header.startswith("id,due,state,priority")
+    assert ",'=HYPERLINK" in row
+
+
+def test_action_done_and_edit(office: Any) -> None:
+    office("action", "add", "Book room", "--due", "fri")
+    assert office("action", "edit", "1", "--due", "+3d", "--owner", "ana").out == "#1 updated (version 2)\n"
+    shown = json.loads(office("action", "show", "1", "--format", "json").out)
+    assert (shown["due"], shown["owner"]) == ("2026-11-26", "Ana Lopez")
+    assert office("action", "done", "1").out == "#1 done: Book room\n"
+    assert office("action", "list", "--format", "json").out == "[]\n"
+    assert len(json.loads(office("action", "list", "--status", "done", "--format", "json").out)) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (["action", "add", ""], 2, "docket: title: expected text, got nothing"),
+        (["action", "add", "x", "--owner", "zed"], 2, "docket: owner: nobody matches 'zed'"),
+        (["action", "add", "x", "--due", "someday"], 2, "docket: due: expected a date"),
+        (["action", "add", "x", "--priority", "huge"], 2, "docket: priority: expected one of low, normal, high, urgent"),
+        (["action", "add", "x", "--program", "ZZZ"], 2, "docket: program: no program with code 'ZZZ'"),
+        (["action", "done", "99"], 2, "docket: no action item with id 99"),
+        (["action", "edit", "1"], 2, "docket: edit: nothing to change"),
+        (["action", "frobnicate"], 2, "docket: action: argument VERB: invalid choice"),
+        (["milestone", "add", "ERP", "Go-live", "--baseline", "2026-02-30"], 2, "docket: baseline: 2026-02-30 is not a date"),
+    ],
+)
+def test_bad_input_is_one_line_with_the_field_and_nothing_is_written(
+    office: Any, db_path: Path, args: list[str], status: int, message: str
+) -> None:
+    before = _dump(db_path)
+    result = office(*args)
+    assert result.status == status
+    assert result.err.startswith(message), result.err
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert result.out == ""
+    assert _dump(db_path) == before
+
+
+def test_a_missing_database_is_exit_1_and_is_not_created(cli: Any, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "docket.db"
+    result = cli("action", "list", db=missing)
+    assert result.status == 1
+    assert result.err == f"docket: no database at {missing}: directory {missing.parent} does not exist\n"
+    assert not missing.parent.exists()
+
+
+def test_an_unreadable_database_is_exit_1(cli: Any, db_path: Path) -> None:
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root reads every file; the permission check needs an ordinary account")
+    db_path.chmod(0)
+    result = cli("today")
+    assert (result.status, result.err) == (1, f"docket: cannot read database {db_path}: permission denied\n")
+
+
+def test_a_newer_database_is_refused(cli: Any, db_path: Path) -> None:
+    database.execute_sql("UPDATE docket_meta SET value = '7' WHERE key = 'schema_version'")
+    database.close()
+    before = _dump(db_path)
+    result = cli("action", "list")
+    assert result.status == 1
+    assert "has schema version 7, newer than this docket understands" in result.err
+    assert _dump(db_path) == before
+
+
+def test_no_command_shows_today(office: Any) -> None:
+    office("action", "add", "Chase invoice", "--due", "2026-11-20", "--owner", "ana")
+    result = office()
+    assert result.status == 0
+    assert result.out.startswith("Today for Ana Lopez: Mon 23 Nov 2026\n")
+    assert "My overdue actions: 1" in result.out
+    assert "3d late" in result.out
+
+
+def test_today_json(office: Any) -> None:
+    office("action", "add", "Chase invoice", "--due", "2026-11-24", "--owner", "bo")
+    facts = json.loads(office("today", "--format", "json").out)
+    assert facts["date"] == "2026-11-23"
+    assert facts["counts"] == {
+        "due_soon": 1, "milestones_attention": 0, "milestones_upcoming": 0,
+        "my_due_soon": 0, "my_overdue": 0, "overdue": 0,
+    }
+    assert [a["title"] for a in facts["due_soon"]] == ["Chase invoice"]
+
+
+def test_milestone_commands_show_slip_and_status(office: Any) -> None:
+    assert office("milestone", "add", "ERP", "Go-live", "--baseline", "2026-12-01").out == "1\n"
+    refused = office("milestone", "edit", "1", "--forecast", "2026-12-15")
+    assert refused.status == 2 and refused.err.startswith("docket: reason: moving the forecast needs a reason")
+    moved = office("milestone", "edit", "1", "--forecast", "2026-12-15", "--reason", "vendor UAT late")
+    assert moved.out == "#1 updated: forecast 2026-12-15, slip +14 days, at risk\n"
+    rows = json.loads(office("milestone", "list", "--format", "json").out)
+    assert [(r["slip_days"], r["status"]) for r in rows] == [(14, "at risk")]
+
+
+def test_help_goes_to_stdout_with_status_0(cli: Any) -> None:
+    result = cli("--help")
+    assert result.status == 0 and "usage: docket" in result.out
+
+
+def test_a_real_process_fails_with_one_line_and_no_traceback(db_path: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "docket.tui", "--db", str(db_path), "action", "add", "x", "--due", "someday"],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("docket: due: ") and result.stderr.count("\n") == 1

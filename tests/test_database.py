@@ -1,0 +1,100 @@
+"""Opening, creating, upgrading and refusing databases; where the database is found."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from docket.models import database as dbmod
+from docket.models.config import resolve_database
+from docket.models.database import SCHEMA_VERSION, init_database, open_database, schema_version
+from docket.models.errors import DatabaseError
+from docket.models.schema import UserAccount, database
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_init_creates_the_schema_and_makes_the_first_account_admin(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "docket.db"
+    result = init_database(path, actor="ana")
+    assert result.created
+    assert schema_version() == SCHEMA_VERSION
+    assert [(u.account, u.role) for u in UserAccount.select()] == [("ana", "admin")]
+
+
+def test_init_twice_leaves_the_database_as_it_is(db_path: Path) -> None:
+    result = init_database(db_path, actor="someone-else")
+    assert not result.created and result.upgraded_from is None
+    assert UserAccount.select().count() == 1
+
+
+def test_the_connection_uses_wal_foreign_keys_and_a_busy_timeout(db_path: Path) -> None:
+    open_database(db_path)
+    pragma = lambda name: database.execute_sql(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
+    assert pragma("journal_mode") == "wal"
+    assert pragma("foreign_keys") == 1
+    assert pragma("busy_timeout") == dbmod.BUSY_TIMEOUT_S * 1000
+
+
+def test_writes_begin_immediate(db_path: Path) -> None:
+    statements: list[str] = []
+    connection = database.connection()
+    connection.set_trace_callback(statements.append)
+    with dbmod.write():
+        database.execute_sql("SELECT 1")
+    connection.set_trace_callback(None)
+    assert statements[0] == "BEGIN IMMEDIATE"
+
+
+def test_a_newer_database_is_refused_and_left_untouched(db_path: Path) -> None:
+    database.execute_sql("UPDATE docket_meta SET value = '99' WHERE key = 'schema_version'")
+    database.close()
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseError, match="schema version 99, newer than this docket understands"):
+        open_database(db_path)
+    with pytest.raises(DatabaseError, match="newer"):
+        init_database(db_path, actor="tester")
+    assert db_path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: None, "no database at .*; create one with 'docket init'"),
+        (lambda p: p.mkdir(), "is a directory"),
+        (lambda p: p.write_text("not sqlite at all, just some text" * 100), "cannot open database"),
+    ],
+)
+def test_a_missing_or_broken_database_is_a_clear_error(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "x.db"
+    make(path)
+    with pytest.raises(DatabaseError, match=message):
+        open_database(path)
+
+
+def test_an_unrelated_sqlite_file_is_not_taken_over(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE mine (x)")
+    with pytest.raises(DatabaseError, match="not docket's"):
+        init_database(path, actor="tester")
+    with pytest.raises(DatabaseError, match="is not a docket database"):
+        open_database(path)
+
+
+def test_the_database_location_follows_flag_env_config_then_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('db = "/srv/docket/office.db"\n')
+    monkeypatch.setenv("DOCKET_CONFIG", str(config))
+    assert resolve_database(None).path == Path("/srv/docket/office.db")
+    monkeypatch.setenv("DOCKET_DB", "/tmp/env.db")
+    assert resolve_database(None).source == "DOCKET_DB"
+    assert resolve_database("/tmp/flag.db").path == Path("/tmp/flag.db")
+    monkeypatch.delenv("DOCKET_DB")
+    config.unlink()
+    location = resolve_database(None)
+    assert location.path == tmp_path / "home" / "data" / "docket" / "docket.db"

@@ -1,0 +1,7 @@
+"""``python -m docket.tui``: the same as the ``docket`` command."""
+
+from __future__ import annotations
+
+from docket.tui.cli import main
+
+raise SystemExit(main())

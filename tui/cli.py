@@ -1,0 +1,289 @@
+"""The ``docket`` command line: the same domain operations as the app, for scripts and quick work.
+
+Exit status: 0 done, 1 the operation failed (a conflict, a database problem), 2 bad usage or
+input. Every error is one line on stderr, never a traceback. Commands other than the app
+itself never import Textual, so they start quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+import peewee
+
+from docket.models.clock import zone
+from docket.models.config import Config, demo_database_path, load_config, resolve_database
+from docket.models.context import Context
+from docket.models.errors import DatabaseError, DocketError
+from docket.models.identity import current_account
+
+Handler = Callable[["Session", argparse.Namespace], int]
+
+
+class Session:
+    """What a command runs with: the parsed options, the config, a context, an open database."""
+
+    def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+        self.args = args
+        self.out = out
+        self.err = err
+        self.config: Config = load_config()
+        self.ctx = Context(
+            actor=current_account(), tz=zone(self.config.timezone), day_first=self.config.day_first
+        )
+        self.db: peewee.SqliteDatabase | None = None
+
+    def database_path(self) -> Path:
+        """The database this command works on."""
+        if getattr(self.args, "demo", False):
+            return _demo_or_own(self)
+        return resolve_database(self.args.db, config=self.config).path
+
+    def open(self) -> None:
+        """Open the database (upgrading an older schema, with a backup, as the design says)."""
+        from docket.models.database import open_database
+
+        self.db = open_database(self.database_path())
+
+    def print(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+
+
+def _demo_or_own(session: Session) -> Path:
+    """The user's own database when they have one; else the demo one, built the first time."""
+    own = resolve_database(None, config=session.config)
+    if own.source != "the user data directory" or own.path.exists():
+        return own.path
+    path = demo_database_path()
+    if not path.exists():
+        from docket.models.database import init_database
+        from docket.models.demo import build_demo
+
+        init_database(path, actor=session.ctx.actor)
+        build_demo(session.ctx, size="small", seed=1)
+        session.err.write(f"docket: made a demo database at {path}\n")
+    return path
+
+
+class UsageError(DocketError):
+    """The command line itself is wrong: an unknown command, a missing argument."""
+
+    exit_status = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr, with exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog.removeprefix('docket ')}: {message} (see '{self.prog} --help')")
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # --help and --version go to the session's output, so tests and pipes see them
+        if message:
+            (_OUTPUT[-1] if _OUTPUT else sys.stdout).write(message)
+
+
+_OUTPUT: list[TextIO] = []
+
+
+def _commands(sub: Any, name: str, help_text: str) -> Any:
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    return parser.add_subparsers(dest="verb", metavar="VERB", required=True, parser_class=Parser)
+
+
+def _format(parser: argparse.ArgumentParser, *choices: str) -> None:
+    parser.add_argument("--format", choices=choices, default=choices[0], help="output format")
+
+
+def build_parser() -> Parser:
+    """The whole command line, for ``--help`` and for dispatch."""
+    from docket.tui import commands
+
+    parser = Parser(prog="docket", description="Run an IT program office from the terminal.")
+    parser.add_argument("--db", metavar="PATH", help="database file (else DOCKET_DB, config, data directory)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="without a database of your own, use the demo one in your data directory (made the first time)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    p = sub.add_parser("init", help="create a database, or upgrade an older one (after a backup copy)")
+    p.set_defaults(handler=commands.init, needs_db=False)
+
+    p = sub.add_parser("demo", help="fill an empty database with a demo program office")
+    p.add_argument("--size", choices=("small", "large"), default="small")
+    p.add_argument("--seed", type=int, default=1, help="the same seed gives the same data")
+    p.set_defaults(handler=commands.demo, needs_db=False)
+
+    p = sub.add_parser("today", help="what needs attention today")
+    p.add_argument("--program", metavar="CODE")
+    _format(p, "text", "json")
+    p.set_defaults(handler=commands.today)
+
+    programs = _commands(sub, "program", "programs of the portfolio")
+    p = programs.add_parser("add", help="add a program")
+    p.add_argument("code", help="short code such as ERP")
+    p.add_argument("name")
+    p.add_argument("--parent", metavar="CODE")
+    p.add_argument("--owner", metavar="WHO")
+    p.add_argument("--rag", choices=("green", "amber", "red"), default="green")
+    p.add_argument("--note", default="", help="RAG note")
+    p.add_argument("--objective", default="")
+    p.set_defaults(handler=commands.program_add)
+    p = programs.add_parser("list", help="list programs")
+    _format(p, "table", "json", "csv")
+    p.set_defaults(handler=commands.program_list)
+
+    people = _commands(sub, "person", "the directory of people")
+    p = people.add_parser("add", help="add a person")
+    p.add_argument("name")
+    p.add_argument("--email")
+    p.add_argument("--org", dest="organization")
+    p.add_argument("--title")
+    p.add_argument("--phone")
+    p.add_argument("--tz", dest="timezone", metavar="AREA/CITY")
+    p.add_argument("--kind", default="staff", help="staff, stakeholder or contractor")
+    p.add_argument("--account", help="their Unix account on this host")
+    p.set_defaults(handler=commands.person_add)
+    p = people.add_parser("list", help="list or find people")
+    p.add_argument("--search", metavar="TEXT")
+    p.add_argument("--kind")
+    p.add_argument("--limit", type=int)
+    _format(p, "table", "json", "csv")
+    p.set_defaults(handler=commands.person_list)
+
+    groups = _commands(sub, "group", "groups of people (distribution lists)")
+    p = groups.add_parser("add", help="add a group")
+    p.add_argument("name")
+    p.add_argument("--member", action="append", default=[], metavar="WHO")
+    p.add_argument("--description", default="")
+    p.set_defaults(handler=commands.group_add)
+    p = groups.add_parser("list", help="list groups")
+    _format(p, "table", "json")
+    p.set_defaults(handler=commands.group_list)
+    p = groups.add_parser("members", help="show a group's members, or add and remove some")
+    p.add_argument("name")
+    p.add_argument("--add", action="append", default=[], metavar="WHO")
+    p.add_argument("--remove", action="append", default=[], metavar="WHO")
+    _format(p, "table", "json")
+    p.set_defaults(handler=commands.group_members)
+
+    actions = _commands(sub, "action", "action items")
+    p = actions.add_parser("add", help="add an action item (prints its id)")
+    p.add_argument("title")
+    _action_fields(p)
+    p.set_defaults(handler=commands.action_add)
+    p = actions.add_parser("list", help="list action items")
+    p.add_argument("--program", metavar="CODE")
+    p.add_argument("--owner", metavar="WHO")
+    p.add_argument("--status", default="active", help="open, in progress, blocked, done, cancelled, active, closed, all")
+    p.add_argument("--overdue", action="store_true")
+    p.add_argument("--due-within", type=int, metavar="DAYS")
+    p.add_argument("--search", metavar="TEXT")
+    p.add_argument("--sort", default="due", help="due, priority, owner, program or created")
+    p.add_argument("--limit", type=int)
+    _format(p, "table", "json", "csv")
+    p.set_defaults(handler=commands.action_list)
+    p = actions.add_parser("done", help="mark action items done")
+    p.add_argument("ids", nargs="+", type=int, metavar="ID")
+    p.set_defaults(handler=commands.action_done)
+    p = actions.add_parser("cancel", help="cancel action items")
+    p.add_argument("ids", nargs="+", type=int, metavar="ID")
+    p.set_defaults(handler=commands.action_cancel)
+    p = actions.add_parser("edit", help="change an action item")
+    p.add_argument("id", type=int)
+    p.add_argument("--title")
+    p.add_argument("--status")
+    _action_fields(p, defaults=False)
+    p.set_defaults(handler=commands.action_edit)
+    p = actions.add_parser("show", help="show one action item")
+    p.add_argument("id", type=int)
+    _format(p, "text", "json")
+    p.set_defaults(handler=commands.action_show)
+
+    milestones = _commands(sub, "milestone", "milestones: baseline, forecast, actual")
+    p = milestones.add_parser("add", help="add a milestone")
+    p.add_argument("program", metavar="CODE")
+    p.add_argument("title")
+    p.add_argument("--baseline", required=True, metavar="WHEN")
+    p.add_argument("--forecast", metavar="WHEN")
+    p.add_argument("--owner", metavar="WHO")
+    p.add_argument("--deliverable", default="")
+    p.add_argument("--criteria", dest="acceptance_criteria", default="")
+    p.add_argument("--after", type=int, action="append", default=[], metavar="ID", help="a predecessor milestone")
+    p.set_defaults(handler=commands.milestone_add)
+    p = milestones.add_parser("list", help="list milestones with slip and status")
+    p.add_argument("--program", metavar="CODE")
+    p.add_argument("--owner", metavar="WHO")
+    p.add_argument("--status", help="done, late, at risk or on track")
+    p.add_argument("--due-within", type=int, metavar="DAYS")
+    p.add_argument("--limit", type=int)
+    _format(p, "table", "json", "csv")
+    p.set_defaults(handler=commands.milestone_list)
+    p = milestones.add_parser("edit", help="change a milestone (moving a date needs --reason)")
+    p.add_argument("id", type=int)
+    p.add_argument("--title")
+    p.add_argument("--baseline", metavar="WHEN")
+    p.add_argument("--forecast", metavar="WHEN")
+    p.add_argument("--actual", metavar="WHEN")
+    p.add_argument("--owner", metavar="WHO")
+    p.add_argument("--reason")
+    p.set_defaults(handler=commands.milestone_edit)
+    p = milestones.add_parser("done", help="mark a milestone done")
+    p.add_argument("id", type=int)
+    p.add_argument("--on", metavar="WHEN", help="the actual date (default today)")
+    p.set_defaults(handler=commands.milestone_done)
+    return parser
+
+
+def _action_fields(p: argparse.ArgumentParser, *, defaults: bool = True) -> None:
+    p.add_argument("--owner", metavar="WHO")
+    p.add_argument("--due", metavar="WHEN")
+    p.add_argument("--program", metavar="CODE")
+    p.add_argument("--priority", default="normal" if defaults else None, help="low, normal, high or urgent")
+    p.add_argument("--notes", default="" if defaults else None)
+
+
+def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
+    """Parse ``argv`` and run the command; returns the exit status."""
+    parser = build_parser()
+    _OUTPUT.append(out)
+    try:
+        args = parser.parse_args(argv)
+        session = Session(args, out, err)
+        if args.command is None:
+            from docket.tui import commands
+
+            args.format = "text"
+            args.program = None
+            session.open()
+            return commands.today(session, args)
+        if getattr(args, "needs_db", True):
+            session.open()
+        handler: Handler = args.handler
+        return handler(session, args)
+    except DocketError as exc:
+        err.write(f"docket: {exc}\n")
+        return exc.exit_status
+    except peewee.OperationalError as exc:
+        err.write(f"docket: {DatabaseError(f'database error: {exc}')}\n")
+        return 1
+    except KeyboardInterrupt:
+        err.write("docket: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
+    finally:
+        _OUTPUT.pop()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``docket`` console script."""
+    return run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
