@@ -60,6 +60,15 @@ def write() -> AbstractContextManager[Any]:
 
 
 def _check_readable(path: Path) -> None:
+    try:
+        _check_exists(path)
+    except PermissionError as exc:
+        raise DatabaseError(f"cannot read database {path}: permission denied on {exc.filename}") from exc
+    if not os.access(path, os.R_OK):
+        raise DatabaseError(f"cannot read database {path}: permission denied")
+
+
+def _check_exists(path: Path) -> None:
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a docket database")
     if not path.exists():
@@ -67,8 +76,6 @@ def _check_readable(path: Path) -> None:
         if not parent.exists():
             raise DatabaseError(f"no database at {path}: directory {parent} does not exist")
         raise DatabaseError(f"no database at {path}; create one with 'docket init'")
-    if not os.access(path, os.R_OK):
-        raise DatabaseError(f"cannot read database {path}: permission denied")
 
 
 def connect(path: Path, *, create: bool = False) -> peewee.SqliteDatabase:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from docket.models import records
 from docket.models.clock import zone
@@ -225,7 +225,7 @@ def list_groups() -> list[tuple[Group, int]]:
     count = fn.COUNT(GroupMember.id)
     query = (
         Group.select(Group, count.alias("members"))
-        .join(GroupMember, on=(GroupMember.group == Group.id), join_type="LEFT OUTER")
+        .join(GroupMember, on=(GroupMember.group == Group.id), join_type=JOIN.LEFT_OUTER)
         .group_by(Group.id)
         .order_by(fn.lower(Group.name))
     )

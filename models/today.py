@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from docket.models.actions import action_facts, due_soon_clause, overdue_clause
 from docket.models.context import Context
@@ -47,8 +47,8 @@ def person_for_account(account: str) -> Person | None:
 def _actions(where: Any, shown: int) -> list[ActionItem]:
     query = (
         ActionItem.select(ActionItem, Program, Person)
-        .join_from(ActionItem, Program, join_type="LEFT OUTER")
-        .join_from(ActionItem, Person, join_type="LEFT OUTER")
+        .join_from(ActionItem, Program, join_type=JOIN.LEFT_OUTER)
+        .join_from(ActionItem, Person, join_type=JOIN.LEFT_OUTER)
         .where(where)
         .order_by(ActionItem.due, ActionItem.id)
         .limit(shown)
@@ -104,7 +104,7 @@ def _milestones(where: Any, shown: int) -> list[Milestone]:
     return list(
         Milestone.select(Milestone, Program, Person)
         .join_from(Milestone, Program)
-        .join_from(Milestone, Person, join_type="LEFT OUTER")
+        .join_from(Milestone, Person, join_type=JOIN.LEFT_OUTER)
         .where(where)
         .order_by(Milestone.forecast, Milestone.id)
         .limit(shown)

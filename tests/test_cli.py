@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from docket.models.database import init_database
+from docket.models.identity import current_account
 from docket.models.schema import database
 
 
@@ -27,7 +29,9 @@ def _dump(path: Path) -> str:
 @pytest.fixture
 def office(cli: Any) -> Any:
     assert cli("program", "add", "ERP", "ERP replacement").status == 0
-    assert cli("person", "add", "Ana Lopez", "--email", "ana.lopez@city.example", "--account", "tester").status == 0
+    # Ana is whoever runs the tests: "my" items are the acting Unix account's
+    me = current_account()
+    assert cli("person", "add", "Ana Lopez", "--email", "ana.lopez@city.example", "--account", me).status == 0
     assert cli("person", "add", "Bo Chen", "--email", "bo.chen@city.example").status == 0
     return cli
 
@@ -68,7 +72,7 @@ def test_action_list_csv_cannot_run_formulas(office: Any) -> None:
     result = office("action", "list", "--format", "csv")
     header, row = result.out.splitlines()
     assert header.startswith("id,due,state,priority")
-    assert ",'=HYPERLINK" in row
+    assert ',"\'=HYPERLINK' in row
 
 
 def test_action_done_and_edit(office: Any) -> None:
@@ -115,14 +119,60 @@ def test_a_missing_database_is_exit_1_and_is_not_created(cli: Any, tmp_path: Pat
     assert not missing.parent.exists()
 
 
-def test_an_unreadable_database_is_exit_1(cli: Any, db_path: Path) -> None:
+def _as_ordinary_account(job: Any) -> Any:
+    """Run ``job()`` in a forked child under the ``nobody`` account (when root) and return
+    its result: root reads every file, so permission errors need an ordinary account."""
     import os
+    import pickle
+    import pwd
 
-    if os.geteuid() == 0:
-        pytest.skip("root reads every file; the permission check needs an ordinary account")
-    db_path.chmod(0)
-    result = cli("today")
-    assert (result.status, result.err) == (1, f"docket: cannot read database {db_path}: permission denied\n")
+    if os.geteuid() != 0:
+        return job()
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop privileges for good, run, report, leave
+        try:
+            nobody = pwd.getpwnam("nobody")
+            os.setgroups([])
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+            os.write(writer, pickle.dumps(job()))
+        finally:
+            os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    return pickle.loads(data)
+
+
+def test_an_unreadable_database_is_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+    import tempfile
+
+    from docket.tui.cli import run
+
+    # a folder everyone may enter, holding a database only its owner may read
+    folder = Path(tempfile.mkdtemp(prefix="docket-perm-"))
+    folder.chmod(0o755)
+    db = folder / "office.db"
+    init_database(db, actor="tester")
+    database.close()
+    db.chmod(0o600)
+    monkeypatch.setenv("DOCKET_CONFIG", str(folder / "no-config.toml"))
+    monkeypatch.setenv("DOCKET_SYSTEM_CONFIG", str(folder / "no-system-config.toml"))
+
+    def job() -> tuple[int, str]:
+        import io
+
+        out, err = io.StringIO(), io.StringIO()
+        return run(["--db", str(db), "today"], out, err), err.getvalue()
+
+    try:
+        outcome = _as_ordinary_account(job)
+    finally:
+        shutil.rmtree(folder)
+    assert outcome == (1, f"docket: cannot read database {db}: permission denied\n")
 
 
 def test_a_newer_database_is_refused(cli: Any, db_path: Path) -> None:
