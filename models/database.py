@@ -24,7 +24,7 @@ from docket.models.errors import DatabaseError
 from docket.models.fields import to_utc_text
 from docket.models.schema import EXTRA_SQL, TABLES, Meta, UserAccount, database
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 BUSY_TIMEOUT_S = 10
 PRAGMAS = (
@@ -36,9 +36,18 @@ PRAGMAS = (
     ("temp_store", "memory"),
 )
 
+
+
+def _to_2(db: peewee.Database) -> None:
+    """Version 2: indexes for items closed in a period and for an account's own changes."""
+    db.execute_sql('CREATE INDEX "action_item_closed_at" ON "action_item" ("closed_at")')
+    db.execute_sql('CREATE INDEX "auditentry_actor_at" ON "audit_entry" ("actor", "at")')
+
+
 # Steps that bring a database from version N-1 to N, keyed by N. Each runs inside the
-# upgrade's single transaction.
-MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {}
+# upgrade's single transaction; the result must equal a database created at version N
+# (tests/test_database.py compares them).
+MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {2: _to_2}
 
 
 @dataclass(frozen=True)
@@ -162,10 +171,16 @@ def upgrade_schema(db: peewee.SqliteDatabase, path: Path, version: int) -> Path:
 
     backup = _backup_path(path, version, utcnow())
     backup_to(db, backup)
-    with write():
-        for step in range(version + 1, SCHEMA_VERSION + 1):
-            MIGRATIONS[step](db)
-        _set_meta("schema_version", str(SCHEMA_VERSION))
+    try:
+        with write():
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[step](db)
+            _set_meta("schema_version", str(SCHEMA_VERSION))
+    except peewee.DatabaseError as exc:
+        raise DatabaseError(
+            f"upgrading {path} from schema version {version} failed ({exc}); "
+            f"it is unchanged, and a copy is at {backup}"
+        ) from exc
     return backup
 
 

@@ -304,6 +304,8 @@ class ActionItem(Record):
             (("owner", "status", "due"), False),
             (("program", "status", "due"), False),
             (("source_meeting", "source_occurrence"), False),
+            # digests: items closed in a period (schema version 2)
+            (("closed_at",), False),
         )
 
 
@@ -322,7 +324,11 @@ class AuditEntry(Model):  # type: ignore[misc]
     class Meta:
         database = database
         table_name = "audit_entry"
-        indexes = ((("entity", "entity_id", "at"), False),)
+        indexes = (
+            (("entity", "entity_id", "at"), False),
+            # an account's own recent changes, for undo (schema version 2)
+            (("actor", "at"), False),
+        )
 
 
 TABLES: tuple[type[Model], ...] = (

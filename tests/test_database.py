@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import peewee
 import pytest
 
 from docket.models import database as dbmod
@@ -98,3 +99,66 @@ def test_the_database_location_follows_flag_env_config_then_data_dir(
     config.unlink()
     location = resolve_database(None)
     assert location.path == tmp_path / "home" / "data" / "docket" / "docket.db"
+
+
+def _v1_database(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.executescript((FIXTURES / "docket-v1.sql").read_text())
+
+
+def _schema(path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+        return [(name, " ".join(sql.split())) for name, sql in rows]
+
+
+def test_init_upgrades_a_version_1_database_keeping_data_and_a_backup(tmp_path: Path) -> None:
+    old = tmp_path / "office.db"
+    _v1_database(old)
+    original = _schema(old)
+    result = init_database(old, actor="tester")
+    assert result.upgraded_from == 1
+    assert schema_version() == SCHEMA_VERSION
+    from docket.models.schema import ActionItem
+
+    assert sorted(a.title for a in ActionItem.select()) == ["Book steering room", "Send budget draft"]
+    database.close()
+    # the copy is the untouched version 1 database
+    assert result.backup is not None and result.backup.name.startswith("office.db.v1-")
+    assert _schema(result.backup) == original
+    # and the upgraded schema is exactly what a new database gets
+    fresh = tmp_path / "fresh.db"
+    init_database(fresh, actor="tester")
+    database.close()
+    assert _schema(old) == _schema(fresh)
+
+
+def test_opening_an_older_database_upgrades_it(tmp_path: Path) -> None:
+    old = tmp_path / "office.db"
+    _v1_database(old)
+    open_database(old)
+    assert schema_version() == SCHEMA_VERSION
+    assert len(list(tmp_path.glob("office.db.v1-*.bak"))) == 1
+
+
+def test_a_failed_upgrade_leaves_the_database_at_its_old_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = tmp_path / "office.db"
+    _v1_database(old)
+
+    def broken(db: object) -> None:
+        database.execute_sql('CREATE INDEX "half_done" ON "action_item" ("title")')
+        raise peewee.OperationalError("database or disk is full")
+
+    monkeypatch.setitem(dbmod.MIGRATIONS, SCHEMA_VERSION, broken)
+    with pytest.raises(DatabaseError, match=r"failed \(database or disk is full\); it is unchanged"):
+        open_database(old)
+    database.close()
+    assert _schema(old) == _schema_of_fixture(tmp_path)
+
+
+def _schema_of_fixture(tmp_path: Path) -> list[tuple[str, str]]:
+    again = tmp_path / "again.db"
+    _v1_database(again)
+    return _schema(again)
