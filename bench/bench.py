@@ -18,10 +18,26 @@ from pathlib import Path
 RUNS = 7
 # (label, arguments, target seconds)
 COMMANDS: list[tuple[str, list[str], float]] = [
-    ("action list --overdue --limit 50 --format json",
-     ["action", "list", "--overdue", "--limit", "50", "--format", "json"], 0.25),
-    ("action add", ["action", "add", "Bench: send budget draft", "--due", "fri", "--program", "ERP",
-                    "--priority", "high"], 0.2),
+    (
+        "action list --overdue --limit 50 --format json",
+        ["action", "list", "--overdue", "--limit", "50", "--format", "json"],
+        0.25,
+    ),
+    (
+        "action add",
+        [
+            "action",
+            "add",
+            "Bench: send budget draft",
+            "--due",
+            "fri",
+            "--program",
+            "ERP",
+            "--priority",
+            "high",
+        ],
+        0.2,
+    ),
     ("today", ["today"], 0.4),
     ("today --format json", ["today", "--format", "json"], 0.4),
     ("milestone list --status late", ["milestone", "list", "--status", "late"], 0.4),

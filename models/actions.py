@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from peewee import JOIN, Case, Expression, fn
-
 from docket.models import records
 from docket.models.context import Context
 from docket.models.database import write
@@ -31,6 +29,7 @@ from docket.models.schema import (
     Person,
     Program,
 )
+from peewee import JOIN, Case, Expression, fn
 
 DUE_SOON_DAYS = 7
 CLOSED_STATUSES = ("done", "cancelled")
@@ -161,7 +160,9 @@ def _clean(ctx: Context, changes: dict[str, Any]) -> dict[str, Any]:
         if name == "title":
             values["title"] = text("title", value, max_length=TITLE_MAX)
         elif name == "notes":
-            values["notes"] = text("notes", value, required=False, max_length=NOTES_MAX, multiline=True)
+            values["notes"] = text(
+                "notes", value, required=False, max_length=NOTES_MAX, multiline=True
+            )
         elif name == "owner":
             values["owner"] = find_person(value, field="owner") if value else None
         elif name == "program":
@@ -215,7 +216,9 @@ def _closing(values: dict[str, Any], item: ActionItem, ctx: Context) -> None:
         values["closed_at"] = None
 
 
-def update_action(ctx: Context, action_id: int, version: int, note: str = "", **changes: Any) -> ActionItem:
+def update_action(
+    ctx: Context, action_id: int, version: int, note: str = "", **changes: Any
+) -> ActionItem:
     """Change the fields given of an item read at ``version``."""
     values = _clean(ctx, {k: v for k, v in changes.items() if k not in ("owner", "program")})
     with write():
@@ -283,6 +286,8 @@ def action_facts(item: ActionItem, today: date) -> dict[str, Any]:
         "days_overdue": days_overdue(item, today),
         "notes": item.notes,
         "created_at": to_utc_text(item.created_at).replace(" ", "T") + "Z",
-        "closed_at": to_utc_text(item.closed_at).replace(" ", "T") + "Z" if item.closed_at else None,
+        "closed_at": to_utc_text(item.closed_at).replace(" ", "T") + "Z"
+        if item.closed_at
+        else None,
         "version": item.version,
     }

@@ -48,7 +48,9 @@ def zone(name: str | None) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError("timezone", f"expected an IANA zone such as Europe/Paris, got {name!r}") from exc
+        raise ValidationError(
+            "timezone", f"expected an IANA zone such as Europe/Paris, got {name!r}"
+        ) from exc
 
 
 def local_date(instant: datetime, tz: tzinfo) -> date:

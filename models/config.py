@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
-
 from docket.models.errors import DatabaseError
 
 APP = "docket"

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import peewee
-
 from docket.models.errors import DatabaseError
 from docket.models.fields import to_utc_text
 from docket.models.schema import EXTRA_SQL, TABLES, Meta, UserAccount, database
@@ -35,7 +34,6 @@ PRAGMAS = (
     ("cache_size", -32000),
     ("temp_store", "memory"),
 )
-
 
 
 def _to_2(db: peewee.Database) -> None:
@@ -72,7 +70,9 @@ def _check_readable(path: Path) -> None:
     try:
         _check_exists(path)
     except PermissionError as exc:
-        raise DatabaseError(f"cannot read database {path}: permission denied on {exc.filename}") from exc
+        raise DatabaseError(
+            f"cannot read database {path}: permission denied on {exc.filename}"
+        ) from exc
     if not os.access(path, os.R_OK):
         raise DatabaseError(f"cannot read database {path}: permission denied")
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
-
 from docket.models.errors import ValidationError
 
 EXAMPLES = "today, fri, +3d, 2w, 2026-12-01"
@@ -30,12 +30,28 @@ _WEEKDAYS = {
     "sat": 5, "saturday": 5,
     "sun": 6, "sunday": 6,
 }  # fmt: skip
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name} | {
-    name.lower(): i for i, name in enumerate(calendar.month_name) if name
-} | {"sept": 9}
-_UNITS = {"d": "days", "day": "days", "days": "days", "w": "weeks", "wk": "weeks",
-          "week": "weeks", "weeks": "weeks", "m": "months", "mo": "months", "month": "months",
-          "months": "months", "y": "years", "yr": "years", "year": "years", "years": "years"}
+_MONTHS = (
+    {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+    | {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+    | {"sept": 9}
+)
+_UNITS = {
+    "d": "days",
+    "day": "days",
+    "days": "days",
+    "w": "weeks",
+    "wk": "weeks",
+    "week": "weeks",
+    "weeks": "weeks",
+    "m": "months",
+    "mo": "months",
+    "month": "months",
+    "months": "months",
+    "y": "years",
+    "yr": "years",
+    "year": "years",
+    "years": "years",
+}
 
 _RELATIVE = re.compile(r"(?:in\s+)?([+-]?)\s*(\d{1,4})\s*([a-z]+)")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -76,7 +92,8 @@ def _next_on_or_after(field: str, today: date, month: int, day: int, typed: str)
 
 
 def _relative(field: str, today: date, sign: str, amount: int, unit: str, typed: str) -> date:
-    delta = relativedelta(**{_UNITS[unit]: amount * (-1 if sign == "-" else 1)})
+    steps: dict[str, Any] = {_UNITS[unit]: amount * (-1 if sign == "-" else 1)}
+    delta = relativedelta(**steps)
     try:
         return today + delta
     except (OverflowError, ValueError) as exc:
@@ -157,7 +174,9 @@ def parse_datetime(
     when there is none.
     """
     typed = (text or "").strip()
-    words = re.sub(r"\s+", " ", typed.lower().replace("t", " ", 1) if _ISO.match(typed) else typed.lower())
+    words = re.sub(
+        r"\s+", " ", typed.lower().replace("t", " ", 1) if _ISO.match(typed) else typed.lower()
+    )
     if not words:
         raise ValidationError(field, "expected a date and time, got nothing")
     parts = words.rsplit(" ", 1)
@@ -196,9 +215,13 @@ def parse_duration(text: str, *, field: str = "duration") -> timedelta:
     elif words and (match := _DURATION.fullmatch(words)) and any(match.groups()):
         minutes = int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
     if minutes is None:
-        raise ValidationError(field, f"expected a length such as 60m, 1h30m or 1:30; got {_quoted(text)}")
+        raise ValidationError(
+            field, f"expected a length such as 60m, 1h30m or 1:30; got {_quoted(text)}"
+        )
     if not 1 <= minutes <= 24 * 60:
-        raise ValidationError(field, f"expected between 1 minute and 24 hours, got {minutes} minutes")
+        raise ValidationError(
+            field, f"expected between 1 minute and 24 hours, got {minutes} minutes"
+        )
     return timedelta(minutes=minutes)
 
 

@@ -41,7 +41,9 @@ class NotFoundError(DocketError):
 class ConflictError(DocketError):
     """A write based on a version of a record that someone else has since changed."""
 
-    def __init__(self, message: str, *, changed_by: str | None = None, changed_at: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, changed_by: str | None = None, changed_at: str | None = None
+    ) -> None:
         super().__init__(message)
         self.changed_by = changed_by
         self.changed_at = changed_at

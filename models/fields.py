@@ -29,7 +29,7 @@ def from_utc_text(value: str) -> datetime:
     return datetime.strptime(value[:19], _STORED).replace(tzinfo=UTC)
 
 
-class UTCDateTimeField(CharField):  # type: ignore[misc]
+class UTCDateTimeField(CharField):
     """An instant, stored in UTC, returned as an aware datetime."""
 
     field_type = "DATETIME"
@@ -55,7 +55,7 @@ def to_cents(amount: Decimal) -> int:
     return int(amount.quantize(CENT, rounding=ROUND_HALF_EVEN) * 100)
 
 
-class MoneyField(BigIntegerField):  # type: ignore[misc]
+class MoneyField(BigIntegerField):
     """An amount of money: integer cents in the database, ``Decimal`` in Python."""
 
     def db_value(self, value: Decimal | int | None) -> int | None:

@@ -26,14 +26,22 @@ def shown(value: str, limit: int = 40) -> str:
     return repr(short)
 
 
-def text(field: str, value: str | None, *, required: bool = True, max_length: int = 200,
-         multiline: bool = False) -> str:
+def text(
+    field: str,
+    value: str | None,
+    *,
+    required: bool = True,
+    max_length: int = 200,
+    multiline: bool = False,
+) -> str:
     """A trimmed piece of text; required ones may not be blank."""
     cleaned = (value or "").strip()
     if required and not cleaned:
         raise ValidationError(field, "expected text, got nothing")
     if len(cleaned) > max_length:
-        raise ValidationError(field, f"expected at most {max_length} characters, got {len(cleaned)}")
+        raise ValidationError(
+            field, f"expected at most {max_length} characters, got {len(cleaned)}"
+        )
     bad = _CONTROL.search(cleaned) or (None if multiline else _LINE_BREAK.search(cleaned))
     if bad:
         name = unicodedata.name(bad.group(), f"U+{ord(bad.group()):04X}")
@@ -46,11 +54,15 @@ def choice(field: str, value: str | None, options: Iterable[str]) -> str:
     allowed = tuple(options)
     cleaned = (value or "").strip().lower()
     if cleaned not in allowed:
-        raise ValidationError(field, f"expected one of {', '.join(allowed)}; got {shown(value or '')}")
+        raise ValidationError(
+            field, f"expected one of {', '.join(allowed)}; got {shown(value or '')}"
+        )
     return cleaned
 
 
-def a_date(ctx: Context, field: str, value: str | date | None, *, required: bool = False) -> date | None:
+def a_date(
+    ctx: Context, field: str, value: str | date | None, *, required: bool = False
+) -> date | None:
     """A date typed in any of the human forms, or already a date."""
     if isinstance(value, date):
         return value
@@ -61,8 +73,9 @@ def a_date(ctx: Context, field: str, value: str | date | None, *, required: bool
     return parse_date(value, ctx.today(), field=field, day_first=ctx.day_first)
 
 
-def whole_number(field: str, value: str | int, *, minimum: int | None = None,
-                 maximum: int | None = None) -> int:
+def whole_number(
+    field: str, value: str | int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     """A whole number, optionally within bounds."""
     try:
         number = value if isinstance(value, int) else int(str(value).strip())

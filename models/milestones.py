@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from peewee import JOIN, Expression, fn
-
 from docket.models import records
 from docket.models.context import Context
 from docket.models.database import write
@@ -23,6 +21,7 @@ from docket.models.inputs import a_date, choice, text
 from docket.models.people import find_person
 from docket.models.programs import get_program
 from docket.models.schema import Milestone, MilestoneDependency, Person, Program
+from peewee import JOIN, Expression, fn
 
 STATUSES = ("done", "late", "at risk", "on track")
 UPCOMING_DAYS = 14
@@ -51,8 +50,12 @@ def status_clause(word: str, today: date) -> Expression:
     clauses = {
         "done": Milestone.actual.is_null(False),
         "late": not_done & (Milestone.forecast < today),
-        "at risk": not_done & (Milestone.forecast >= today) & (Milestone.forecast > Milestone.baseline),
-        "on track": not_done & (Milestone.forecast >= today) & (Milestone.forecast <= Milestone.baseline),
+        "at risk": not_done
+        & (Milestone.forecast >= today)
+        & (Milestone.forecast > Milestone.baseline),
+        "on track": not_done
+        & (Milestone.forecast >= today)
+        & (Milestone.forecast <= Milestone.baseline),
     }
     return clauses[choice("status", word, STATUSES)]
 
@@ -93,7 +96,8 @@ def list_milestones(ctx: Context, flt: MilestoneFilter | None = None) -> list[Mi
         query = query.where(Milestone.actual.is_null())
     if flt.due_within is not None:
         query = query.where(
-            Milestone.actual.is_null() & (Milestone.forecast <= today + timedelta(days=flt.due_within))
+            Milestone.actual.is_null()
+            & (Milestone.forecast <= today + timedelta(days=flt.due_within))
         )
     query = query.order_by(Milestone.forecast, Program.code, Milestone.id)
     if flt.limit:
@@ -130,9 +134,15 @@ def add_milestone(
         "baseline": base,
         "forecast": a_date(ctx, "forecast", forecast) or base,
         "actual": a_date(ctx, "actual", actual),
-        "deliverable": text("deliverable", deliverable, required=False, max_length=2000, multiline=True),
+        "deliverable": text(
+            "deliverable", deliverable, required=False, max_length=2000, multiline=True
+        ),
         "acceptance_criteria": text(
-            "acceptance criteria", acceptance_criteria, required=False, max_length=4000, multiline=True
+            "acceptance criteria",
+            acceptance_criteria,
+            required=False,
+            max_length=4000,
+            multiline=True,
         ),
     }
     with write():
@@ -157,19 +167,29 @@ def update_milestone(
         elif name == "actual":
             values["actual"] = a_date(ctx, "actual", value)
         elif name in ("deliverable", "acceptance_criteria"):
-            values[name] = text(name.replace("_", " "), value, required=False, max_length=4000, multiline=True)
+            values[name] = text(
+                name.replace("_", " "), value, required=False, max_length=4000, multiline=True
+            )
         elif name not in ("owner", "program"):
             raise ValidationError(name, "is not a field of a milestone")
     note = text("reason", reason, required=False, max_length=2000)
     with write():
         milestone = records.get(Milestone, milestone_id)
         if "owner" in changes:
-            values["owner"] = find_person(changes["owner"], field="owner") if changes["owner"] else None
+            values["owner"] = (
+                find_person(changes["owner"], field="owner") if changes["owner"] else None
+            )
         if "program" in changes:
             values["program"] = get_program(changes["program"])
-        moved = [n for n in ("forecast", "baseline") if n in values and values[n] != getattr(milestone, n)]
+        moved = [
+            n
+            for n in ("forecast", "baseline")
+            if n in values and values[n] != getattr(milestone, n)
+        ]
         if moved and not note:
-            raise ValidationError("reason", f"moving the {moved[0]} needs a reason, kept with the change")
+            raise ValidationError(
+                "reason", f"moving the {moved[0]} needs a reason, kept with the change"
+            )
         return records.update(ctx, milestone, version, note=note, **values)
 
 

@@ -8,8 +8,8 @@ turns such text into a person, and says plainly when it matches nobody or severa
 from __future__ import annotations
 
 import re
-
-from peewee import JOIN, fn
+from collections.abc import Callable
+from typing import Any
 
 from docket.models import records
 from docket.models.clock import zone
@@ -18,6 +18,7 @@ from docket.models.database import write
 from docket.models.errors import NotFoundError, ValidationError
 from docket.models.inputs import choice, shown, text
 from docket.models.schema import PERSON_KINDS, Group, GroupMember, Person
+from peewee import JOIN, fn
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -27,7 +28,9 @@ def _email(value: str | None) -> str | None:
     if not cleaned:
         return None
     if not _EMAIL.fullmatch(cleaned):
-        raise ValidationError("email", f"expected an address such as ana@example.org, got {shown(cleaned)}")
+        raise ValidationError(
+            "email", f"expected an address such as ana@example.org, got {shown(cleaned)}"
+        )
     return cleaned
 
 
@@ -71,14 +74,18 @@ def find_person(who: str | int, *, field: str = "person") -> Person:
     if len(found) == 1:
         return found[0]
     if not found:
-        raise NotFoundError(f"{field}: nobody matches {shown(typed)}; add them with 'docket person add'")
+        raise NotFoundError(
+            f"{field}: nobody matches {shown(typed)}; add them with 'docket person add'"
+        )
     return _ambiguous(field, typed, found)
 
 
 def _ambiguous(field: str, typed: str, found: list[Person]) -> Person:
     names = ", ".join(f"{p.name} (#{p.id})" for p in found[:5])
     more = " and others" if len(found) > 5 else ""
-    raise ValidationError(field, f"{shown(typed)} matches several people: {names}{more}; be more specific")
+    raise ValidationError(
+        field, f"{shown(typed)} matches several people: {names}{more}; be more specific"
+    )
 
 
 def add_person(
@@ -94,7 +101,7 @@ def add_person(
     account: str | None = None,
 ) -> Person:
     """Add a person to the directory; e-mail and account must be new."""
-    values = {
+    values: dict[str, Any] = {
         "name": text("name", name),
         "email": _email(email),
         "organization": text("organization", organization, required=False) or None,
@@ -109,7 +116,7 @@ def add_person(
         return records.create(ctx, Person, **values)
 
 
-def _check_unique(values: dict[str, str | None], person_id: int | None = None) -> None:
+def _check_unique(values: dict[str, Any], person_id: int | None = None) -> None:
     email, account = values.get("email"), values.get("account")
     if email:
         other = Person.get_or_none(fn.lower(Person.email) == email.lower())
@@ -118,12 +125,14 @@ def _check_unique(values: dict[str, str | None], person_id: int | None = None) -
     if account:
         other = Person.get_or_none(Person.account == account)
         if other is not None and other.id != person_id:
-            raise ValidationError("account", f"{account} already belongs to {other.name} (#{other.id})")
+            raise ValidationError(
+                "account", f"{account} already belongs to {other.name} (#{other.id})"
+            )
 
 
 def update_person(ctx: Context, person_id: int, version: int, **changes: str | None) -> Person:
     """Change a person's details; only the fields given are touched."""
-    checks = {
+    checks: dict[str, Callable[[str | None], str | None]] = {
         "name": lambda v: text("name", v),
         "email": _email,
         "organization": lambda v: text("organization", v, required=False) or None,
@@ -136,7 +145,7 @@ def update_person(ctx: Context, person_id: int, version: int, **changes: str | N
     unknown = set(changes) - set(checks)
     if unknown:
         raise ValidationError(sorted(unknown)[0], "is not a field of a person")
-    values = {name: checks[name](value) for name, value in changes.items()}
+    values: dict[str, Any] = {name: checks[name](value) for name, value in changes.items()}
     with write():
         _check_unique(values, person_id)
         return records.update(ctx, records.get(Person, person_id), version, **values)
@@ -148,7 +157,9 @@ def delete_person(ctx: Context, person_id: int, version: int) -> None:
         records.delete(ctx, records.get(Person, person_id), version)
 
 
-def list_people(search: str | None = None, *, kind: str | None = None, limit: int | None = None) -> list[Person]:
+def list_people(
+    search: str | None = None, *, kind: str | None = None, limit: int | None = None
+) -> list[Person]:
     """People by name, optionally those whose name, e-mail or organization contains ``search``."""
     query = Person.select().order_by(fn.lower(Person.name), Person.id)
     if kind:
@@ -173,13 +184,22 @@ def get_group(name: str) -> Group:
     return group
 
 
-def add_group(ctx: Context, name: str, *, description: str = "", members: list[str] | None = None) -> Group:
+def add_group(
+    ctx: Context, name: str, *, description: str = "", members: list[str] | None = None
+) -> Group:
     """Create a group (a distribution list), optionally with its first members."""
     cleaned = text("name", name, max_length=100)
     with write():
         if Group.get_or_none(fn.lower(Group.name) == cleaned.lower()):
             raise ValidationError("name", f"a group named {shown(cleaned)} already exists")
-        group = records.create(ctx, Group, name=cleaned, description=text("description", description, required=False, max_length=2000, multiline=True))
+        group = records.create(
+            ctx,
+            Group,
+            name=cleaned,
+            description=text(
+                "description", description, required=False, max_length=2000, multiline=True
+            ),
+        )
         for who in members or []:
             _add_member(ctx, group, find_person(who, field="member"))
         return group
@@ -229,7 +249,7 @@ def list_groups() -> list[tuple[Group, int]]:
         .group_by(Group.id)
         .order_by(fn.lower(Group.name))
     )
-    return [(group, group.members) for group in query]
+    return [(group, getattr(group, "members")) for group in query]  # noqa: B009
 
 
 def members(group_name: str) -> list[Person]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from docket.models import records
 from docket.models.context import Context
@@ -19,7 +20,9 @@ def program_code(value: str | None) -> str:
     """A program code as stored: 2 to 12 letters or digits, upper case."""
     code = (value or "").strip().lstrip("#").upper()
     if not _CODE.fullmatch(code):
-        raise ValidationError("code", f"expected 2 to 12 letters or digits such as ERP, got {shown(value or '')}")
+        raise ValidationError(
+            "code", f"expected 2 to 12 letters or digits such as ERP, got {shown(value or '')}"
+        )
     return code
 
 
@@ -28,7 +31,9 @@ def get_program(code: str) -> Program:
     cleaned = (code or "").strip().lstrip("#").upper()
     program = Program.get_or_none(Program.code == cleaned)
     if program is None:
-        known = ", ".join(p.code for p in Program.select(Program.code).order_by(Program.code).limit(12))
+        known = ", ".join(
+            p.code for p in Program.select(Program.code).order_by(Program.code).limit(12)
+        )
         hint = f"; known programs: {known}" if known else "; there are no programs yet"
         raise NotFoundError(f"program: no program with code {shown(code or '')}{hint}")
     return program
@@ -71,15 +76,19 @@ def add_program(
 
 def update_program(ctx: Context, program_id: int, version: int, **changes: str | None) -> Program:
     """Change a program's name, owner, parent, RAG status and note, or objective."""
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     if "name" in changes:
         values["name"] = text("name", changes["name"])
     if "rag" in changes:
         values["rag"] = choice("rag", changes["rag"], RAG)
     if "rag_note" in changes:
-        values["rag_note"] = text("rag note", changes["rag_note"], required=False, max_length=2000, multiline=True)
+        values["rag_note"] = text(
+            "rag note", changes["rag_note"], required=False, max_length=2000, multiline=True
+        )
     if "objective" in changes:
-        values["objective"] = text("objective", changes["objective"], required=False, max_length=2000, multiline=True)
+        values["objective"] = text(
+            "objective", changes["objective"], required=False, max_length=2000, multiline=True
+        )
     with write():
         program = records.get(Program, program_id)
         if "owner" in changes:
@@ -87,7 +96,9 @@ def update_program(ctx: Context, program_id: int, version: int, **changes: str |
         if "parent" in changes:
             parent = get_program(changes["parent"]) if changes["parent"] else None
             if parent is not None and _is_descendant(parent, program):
-                raise ValidationError("parent", f"{parent.code} is {program.code} itself or one of its sub-programs")
+                raise ValidationError(
+                    "parent", f"{parent.code} is {program.code} itself or one of its sub-programs"
+                )
             values["parent"] = parent
         return records.update(ctx, program, version, **values)
 
@@ -99,7 +110,11 @@ def _is_descendant(candidate: Program, ancestor: Program) -> bool:
         if node.id == ancestor.id:
             return True
         seen.add(node.id)
-        node = Program.get_or_none(Program.id == node.__data__.get("parent")) if node.__data__.get("parent") else None
+        node = (
+            Program.get_or_none(Program.id == node.__data__.get("parent"))
+            if node.__data__.get("parent")
+            else None
+        )
     return False
 
 

@@ -13,9 +13,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from docket.models.context import Context
 import peewee
-
+from docket.models.context import Context
 from docket.models.errors import ConflictError, DocketError, NotFoundError
 from docket.models.fields import to_utc_text
 from docket.models.schema import AuditEntry, Record
@@ -46,7 +45,9 @@ def _stored(record: Record, name: str) -> Any:
     return record.__data__.get(name)
 
 
-def _audit(ctx: Context, entity: str, entity_id: int, action: str, changes: dict[str, Any], note: str) -> None:
+def _audit(
+    ctx: Context, entity: str, entity_id: int, action: str, changes: dict[str, Any], note: str
+) -> None:
     AuditEntry.create(
         at=ctx.now(),
         actor=ctx.actor,
@@ -70,7 +71,9 @@ def create(ctx: Context, model: type[R], note: str = "", **values: Any) -> R:
     """Insert a record and audit it (call inside a write transaction)."""
     now = ctx.now()
     record = model.create(created_at=now, updated_at=now, version=1, **values)
-    changes = {name: [None, _plain(value)] for name, value in values.items() if value not in (None, "")}
+    changes = {
+        name: [None, _plain(value)] for name, value in values.items() if value not in (None, "")
+    }
     _audit(ctx, entity_name(model), record.id, "create", changes, note)
     return record
 
@@ -102,8 +105,7 @@ def conflict(model: type[Record], record_id: int) -> ConflictError:
         return ConflictError(f"{label} was changed by someone else; reload it and try again")
     when = f"{to_utc_text(last.at)} UTC"
     return ConflictError(
-        f"{label} was changed by {last.actor} at {when} since you read it; "
-        "reload it and try again",
+        f"{label} was changed by {last.actor} at {when} since you read it; reload it and try again",
         changed_by=last.actor,
         changed_at=when,
     )

@@ -10,11 +10,14 @@ status, slip, next due, allocation, burn) are never columns.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
+from docket.models.fields import MoneyField, UTCDateTimeField
 from peewee import (
+    AutoField,
     BooleanField,
-    Check,
     CharField,
+    Check,
     DatabaseProxy,
     DateField,
     ForeignKeyField,
@@ -23,8 +26,6 @@ from peewee import (
     TextField,
 )
 
-from docket.models.fields import MoneyField, UTCDateTimeField
-
 database = DatabaseProxy()
 
 
@@ -32,7 +33,7 @@ def _utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _one_of(column: str, values: tuple[str, ...]) -> Check:
+def _one_of(column: str, values: tuple[str, ...]) -> Any:
     quoted = ", ".join(f"'{v}'" for v in values)
     return Check(f"{column} IN ({quoted})")
 
@@ -50,9 +51,10 @@ CHANNELS = ("e-mail", "meeting", "report", "dashboard", "newsletter", "other")
 DIGEST_KINDS = ("status", "milestones", "actions", "contracts")
 
 
-class Record(Model):  # type: ignore[misc]
+class Record(Model):
     """Columns every record has."""
 
+    id = AutoField()
     created_at = UTCDateTimeField(default=_utcnow)
     updated_at = UTCDateTimeField(default=_utcnow)
     version = IntegerField(default=1, constraints=[Check("version >= 1")])
@@ -62,7 +64,7 @@ class Record(Model):  # type: ignore[misc]
         legacy_table_names = False
 
 
-class Meta(Model):  # type: ignore[misc]
+class Meta(Model):
     """Facts about the database itself, such as its schema version."""
 
     key = CharField(primary_key=True)
@@ -309,9 +311,10 @@ class ActionItem(Record):
         )
 
 
-class AuditEntry(Model):  # type: ignore[misc]
+class AuditEntry(Model):
     """One change to one record, written in the same transaction as the change."""
 
+    id = AutoField()
     at = UTCDateTimeField(default=_utcnow)
     actor = CharField()
     entity = CharField()

@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from peewee import JOIN, fn
-
 from docket.models.actions import action_facts, due_soon_clause, overdue_clause
 from docket.models.context import Context
 from docket.models.milestones import UPCOMING_DAYS, milestone_facts, needs_attention_clause
 from docket.models.programs import get_program
 from docket.models.schema import ActionItem, Milestone, Person, Program, UserAccount
+from peewee import JOIN, fn
 
 SHOWN = 10
 
@@ -113,6 +112,7 @@ def _milestones(where: Any, shown: int) -> list[Milestone]:
 
 def today_facts(view: Today) -> dict[str, Any]:
     """The Today view as plain data: the stable JSON form of ``docket today``."""
+
     def actions(items: list[ActionItem]) -> list[dict[str, Any]]:
         return [action_facts(i, view.day) for i in items]
 

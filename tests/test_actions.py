@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-
 from docket.models import actions, people, programs
 from docket.models.actions import ActionFilter
 from docket.models.context import Context
@@ -28,11 +27,21 @@ def office(db_path: Path, ctx: Context) -> Context:
 
 def test_adding_an_item_parses_what_was_typed(office: Context) -> None:
     item = actions.add_action(
-        office, "  Send budget draft ", owner="ana", due="2026-11-27", program="erp", priority="High"
+        office,
+        "  Send budget draft ",
+        owner="ana",
+        due="2026-11-27",
+        program="erp",
+        priority="High",
     )
-    assert (item.title, item.owner.name, item.due, item.program.code, item.priority, item.status) == (
-        "Send budget draft", "Ana Lopez", date(2026, 11, 27), "ERP", "high", "open"
-    )
+    assert (
+        item.title,
+        item.owner.name,
+        item.due,
+        item.program.code,
+        item.priority,
+        item.status,
+    ) == ("Send budget draft", "Ana Lopez", date(2026, 11, 27), "ERP", "high", "open")
 
 
 def test_adding_writes_one_audit_entry_naming_the_actor(office: Context) -> None:
@@ -48,12 +57,20 @@ def test_adding_writes_one_audit_entry_naming_the_actor(office: Context) -> None
         ({"title": "  "}, "title: expected text, got nothing"),
         ({"title": "x", "owner": "nobody-at-all"}, "owner: nobody matches 'nobody-at-all'"),
         ({"title": "x", "due": "someday"}, "due: "),
-        ({"title": "x", "priority": "huge"}, "priority: expected one of low, normal, high, urgent; got 'huge'"),
-        ({"title": "x", "program": "NOPE"}, "program: no program with code 'NOPE'; known programs: CRM, ERP"),
+        (
+            {"title": "x", "priority": "huge"},
+            "priority: expected one of low, normal, high, urgent; got 'huge'",
+        ),
+        (
+            {"title": "x", "program": "NOPE"},
+            "program: no program with code 'NOPE'; known programs: CRM, ERP",
+        ),
         ({"title": "bad \x1b[31m red"}, "title: contains a control character"),
     ],
 )
-def test_bad_input_names_the_field_and_writes_nothing(office: Context, fields: dict[str, str], message: str) -> None:
+def test_bad_input_names_the_field_and_writes_nothing(
+    office: Context, fields: dict[str, str], message: str
+) -> None:
     before = (ActionItem.select().count(), AuditEntry.select().count())
     with pytest.raises((ValidationError, NotFoundError)) as caught:
         actions.add_action(office, **fields)
@@ -63,7 +80,9 @@ def test_bad_input_names_the_field_and_writes_nothing(office: Context, fields: d
 
 def test_an_ambiguous_owner_lists_the_candidates(office: Context) -> None:
     people.add_person(office, "Ana Ruiz")
-    with pytest.raises(ValidationError, match=r"owner: 'Ana' matches several people: Ana Lopez \(#1\), Ana Ruiz"):
+    with pytest.raises(
+        ValidationError, match=r"owner: 'Ana' matches several people: Ana Lopez \(#1\), Ana Ruiz"
+    ):
         actions.add_action(office, "x", owner="Ana")
 
 
@@ -71,14 +90,18 @@ def test_a_stale_version_is_a_conflict_naming_who_changed_it(office: Context) ->
     item = actions.add_action(office, "Draft charter")
     other = Context(actor="bo", tz=office.tz, clock=office.clock)
     actions.update_action(other, item.id, item.version, title="Draft the charter")
-    with pytest.raises(ConflictError, match=r"action item 1 was changed by bo at 2026-11-23 15:00:00 UTC"):
+    with pytest.raises(
+        ConflictError, match=r"action item 1 was changed by bo at 2026-11-23 15:00:00 UTC"
+    ):
         actions.update_action(office, item.id, item.version, title="Mine")
     assert actions.get_action(item.id).title == "Draft the charter"
 
 
 def test_an_update_records_old_and_new_values(office: Context) -> None:
     item = actions.add_action(office, "Call vendor", owner="ana")
-    updated = actions.update_action(office, item.id, item.version, owner="bo chen", priority="urgent")
+    updated = actions.update_action(
+        office, item.id, item.version, owner="bo chen", priority="urgent"
+    )
     assert updated.version == 2
     entry = AuditEntry.select().where(AuditEntry.action == "update").get()
     assert json.loads(entry.changes) == {"owner": [1, 2], "priority": ["normal", "urgent"]}
@@ -137,7 +160,9 @@ def test_overdue_and_due_soon_agree_between_sql_and_python(office: Context) -> N
 
 def test_lists_filter_by_owner_program_search_and_sort(office: Context) -> None:
     actions.add_action(office, "Send budget draft", program="ERP", owner="ana", due="2026-11-30")
-    actions.add_action(office, "Review budget", program="CRM", owner="bo chen", due="2026-11-24", priority="urgent")
+    actions.add_action(
+        office, "Review budget", program="CRM", owner="bo chen", due="2026-11-24", priority="urgent"
+    )
     actions.add_action(office, "Order laptops", program="ERP", due="2026-11-20")
     titles = lambda flt: [i.title for i in actions.list_actions(office, flt)]  # noqa: E731
     assert titles(ActionFilter()) == ["Order laptops", "Review budget", "Send budget draft"]
@@ -155,7 +180,10 @@ def test_listing_loads_owner_and_program_without_extra_queries(office: Context) 
     for n in range(5):
         actions.add_action(office, f"Item {n}", program="ERP", owner="ana", due="2026-12-01")
     with count_queries() as counter:
-        rows = [actions.action_facts(i, TODAY) for i in actions.list_actions(office, ActionFilter(program="ERP"))]
+        rows = [
+            actions.action_facts(i, TODAY)
+            for i in actions.list_actions(office, ActionFilter(program="ERP"))
+        ]
     assert len(rows) == 5 and rows[0]["owner"] == "Ana Lopez"
     # one to resolve the program code, one for the rows
     assert counter.count == 2

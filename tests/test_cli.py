@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from docket.models.database import init_database
 from docket.models.identity import current_account
 from docket.models.schema import database
@@ -21,7 +20,10 @@ def _dump(path: Path) -> str:
     import sqlite3
 
     with sqlite3.connect(path) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        tables = [
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+        ]
         rows = [(t, conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall()) for t in tables]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
@@ -31,20 +33,48 @@ def office(cli: Any) -> Any:
     assert cli("program", "add", "ERP", "ERP replacement").status == 0
     # Ana is whoever runs the tests: "my" items are the acting Unix account's
     me = current_account()
-    assert cli("person", "add", "Ana Lopez", "--email", "ana.lopez@city.example", "--account", me).status == 0
+    assert (
+        cli(
+            "person", "add", "Ana Lopez", "--email", "ana.lopez@city.example", "--account", me
+        ).status
+        == 0
+    )
     assert cli("person", "add", "Bo Chen", "--email", "bo.chen@city.example").status == 0
     return cli
 
 
 def test_action_add_prints_the_new_id(office: Any) -> None:
-    result = office("action", "add", "Send budget draft", "--owner", "bo", "--due", "2026-11-27", "--program", "ERP")
+    result = office(
+        "action",
+        "add",
+        "Send budget draft",
+        "--owner",
+        "bo",
+        "--due",
+        "2026-11-27",
+        "--program",
+        "ERP",
+    )
     assert (result.status, result.out, result.err) == (0, "1\n", "")
     assert office("action", "add", "Second").out == "2\n"
 
 
 def test_action_list_json_is_the_documented_shape(office: Any) -> None:
-    office("action", "add", "Send budget draft", "--owner", "bo", "--due", "2026-11-20", "--program", "ERP",
-           "--priority", "high", "--notes", "v2 with Finance comments")
+    office(
+        "action",
+        "add",
+        "Send budget draft",
+        "--owner",
+        "bo",
+        "--due",
+        "2026-11-20",
+        "--program",
+        "ERP",
+        "--priority",
+        "high",
+        "--notes",
+        "v2 with Finance comments",
+    )
     result = office("action", "list", "--overdue", "--format", "json")
     assert result.status == 0
     assert json.loads(result.out) == [
@@ -68,21 +98,26 @@ def test_action_list_json_is_the_documented_shape(office: Any) -> None:
 
 
 def test_action_list_csv_cannot_run_formulas(office: Any) -> None:
-    office("action", "add", "=HYPERLINK(\"http://evil\")", "--due", "2026-11-30")
+    office("action", "add", '=HYPERLINK("http://evil")', "--due", "2026-11-30")
     result = office("action", "list", "--format", "csv")
     header, row = result.out.splitlines()
     assert header.startswith("id,due,state,priority")
-    assert ',"\'=HYPERLINK' in row
+    assert ",\"'=HYPERLINK" in row
 
 
 def test_action_done_and_edit(office: Any) -> None:
     office("action", "add", "Book room", "--due", "fri")
-    assert office("action", "edit", "1", "--due", "+3d", "--owner", "ana").out == "#1 updated (version 2)\n"
+    assert (
+        office("action", "edit", "1", "--due", "+3d", "--owner", "ana").out
+        == "#1 updated (version 2)\n"
+    )
     shown = json.loads(office("action", "show", "1", "--format", "json").out)
     assert (shown["due"], shown["owner"]) == ("2026-11-26", "Ana Lopez")
     assert office("action", "done", "1").out == "#1 done: Book room\n"
     assert office("action", "list", "--format", "json").out == "[]\n"
-    assert len(json.loads(office("action", "list", "--status", "done", "--format", "json").out)) == 1
+    assert (
+        len(json.loads(office("action", "list", "--status", "done", "--format", "json").out)) == 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -91,12 +126,24 @@ def test_action_done_and_edit(office: Any) -> None:
         (["action", "add", ""], 2, "docket: title: expected text, got nothing"),
         (["action", "add", "x", "--owner", "zed"], 2, "docket: owner: nobody matches 'zed'"),
         (["action", "add", "x", "--due", "someday"], 2, "docket: due: expected a date"),
-        (["action", "add", "x", "--priority", "huge"], 2, "docket: priority: expected one of low, normal, high, urgent"),
-        (["action", "add", "x", "--program", "ZZZ"], 2, "docket: program: no program with code 'ZZZ'"),
+        (
+            ["action", "add", "x", "--priority", "huge"],
+            2,
+            "docket: priority: expected one of low, normal, high, urgent",
+        ),
+        (
+            ["action", "add", "x", "--program", "ZZZ"],
+            2,
+            "docket: program: no program with code 'ZZZ'",
+        ),
         (["action", "done", "99"], 2, "docket: no action item with id 99"),
         (["action", "edit", "1"], 2, "docket: edit: nothing to change"),
         (["action", "frobnicate"], 2, "docket: action: argument VERB: invalid choice"),
-        (["milestone", "add", "ERP", "Go-live", "--baseline", "2026-02-30"], 2, "docket: baseline: 2026-02-30 is not a date"),
+        (
+            ["milestone", "add", "ERP", "Go-live", "--baseline", "2026-02-30"],
+            2,
+            "docket: baseline: 2026-02-30 is not a date",
+        ),
     ],
 )
 def test_bad_input_is_one_line_with_the_field_and_nothing_is_written(
@@ -115,7 +162,10 @@ def test_a_missing_database_is_exit_1_and_is_not_created(cli: Any, tmp_path: Pat
     missing = tmp_path / "nowhere" / "docket.db"
     result = cli("action", "list", db=missing)
     assert result.status == 1
-    assert result.err == f"docket: no database at {missing}: directory {missing.parent} does not exist\n"
+    assert (
+        result.err
+        == f"docket: no database at {missing}: directory {missing.parent} does not exist\n"
+    )
     assert not missing.parent.exists()
 
 
@@ -199,8 +249,12 @@ def test_today_json(office: Any) -> None:
     facts = json.loads(office("today", "--format", "json").out)
     assert facts["date"] == "2026-11-23"
     assert facts["counts"] == {
-        "due_soon": 1, "milestones_attention": 0, "milestones_upcoming": 0,
-        "my_due_soon": 0, "my_overdue": 0, "overdue": 0,
+        "due_soon": 1,
+        "milestones_attention": 0,
+        "milestones_upcoming": 0,
+        "my_due_soon": 0,
+        "my_overdue": 0,
+        "overdue": 0,
     }
     assert [a["title"] for a in facts["due_soon"]] == ["Chase invoice"]
 
@@ -208,8 +262,12 @@ def test_today_json(office: Any) -> None:
 def test_milestone_commands_show_slip_and_status(office: Any) -> None:
     assert office("milestone", "add", "ERP", "Go-live", "--baseline", "2026-12-01").out == "1\n"
     refused = office("milestone", "edit", "1", "--forecast", "2026-12-15")
-    assert refused.status == 2 and refused.err.startswith("docket: reason: moving the forecast needs a reason")
-    moved = office("milestone", "edit", "1", "--forecast", "2026-12-15", "--reason", "vendor UAT late")
+    assert refused.status == 2 and refused.err.startswith(
+        "docket: reason: moving the forecast needs a reason"
+    )
+    moved = office(
+        "milestone", "edit", "1", "--forecast", "2026-12-15", "--reason", "vendor UAT late"
+    )
     assert moved.out == "#1 updated: forecast 2026-12-15, slip +14 days, at risk\n"
     rows = json.loads(office("milestone", "list", "--format", "json").out)
     assert [(r["slip_days"], r["status"]) for r in rows] == [(14, "at risk")]
@@ -222,8 +280,21 @@ def test_help_goes_to_stdout_with_status_0(cli: Any) -> None:
 
 def test_a_real_process_fails_with_one_line_and_no_traceback(db_path: Path, tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "docket.tui", "--db", str(db_path), "action", "add", "x", "--due", "someday"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "docket.tui",
+            "--db",
+            str(db_path),
+            "action",
+            "add",
+            "x",
+            "--due",
+            "someday",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 2
     assert result.stderr.startswith("docket: due: ") and result.stderr.count("\n") == 1

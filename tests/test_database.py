@@ -7,7 +7,6 @@ from pathlib import Path
 
 import peewee
 import pytest
-
 from docket.models import database as dbmod
 from docket.models.config import resolve_database
 from docket.models.database import SCHEMA_VERSION, init_database, open_database, schema_version
@@ -53,7 +52,9 @@ def test_a_newer_database_is_refused_and_left_untouched(db_path: Path) -> None:
     database.execute_sql("UPDATE docket_meta SET value = '99' WHERE key = 'schema_version'")
     database.close()
     before = db_path.read_bytes()
-    with pytest.raises(DatabaseError, match="schema version 99, newer than this docket understands"):
+    with pytest.raises(
+        DatabaseError, match="schema version 99, newer than this docket understands"
+    ):
         open_database(db_path)
     with pytest.raises(DatabaseError, match="newer"):
         init_database(db_path, actor="tester")
@@ -108,7 +109,9 @@ def _v1_database(path: Path) -> None:
 
 def _schema(path: Path) -> list[tuple[str, str]]:
     with sqlite3.connect(path) as conn:
-        rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+        rows = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
+        )
         return [(name, " ".join(sql.split())) for name, sql in rows]
 
 
@@ -121,7 +124,10 @@ def test_init_upgrades_a_version_1_database_keeping_data_and_a_backup(tmp_path: 
     assert schema_version() == SCHEMA_VERSION
     from docket.models.schema import ActionItem
 
-    assert sorted(a.title for a in ActionItem.select()) == ["Book steering room", "Send budget draft"]
+    assert sorted(a.title for a in ActionItem.select()) == [
+        "Book steering room",
+        "Send budget draft",
+    ]
     database.close()
     # the copy is the untouched version 1 database
     assert result.backup is not None and result.backup.name.startswith("office.db.v1-")
@@ -152,7 +158,9 @@ def test_a_failed_upgrade_leaves_the_database_at_its_old_version(
         raise peewee.OperationalError("database or disk is full")
 
     monkeypatch.setitem(dbmod.MIGRATIONS, SCHEMA_VERSION, broken)
-    with pytest.raises(DatabaseError, match=r"failed \(database or disk is full\); it is unchanged"):
+    with pytest.raises(
+        DatabaseError, match=r"failed \(database or disk is full\); it is unchanged"
+    ):
         open_database(old)
     database.close()
     assert _schema(old) == _schema_of_fixture(tmp_path)

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 import peewee
-
 from docket.models.clock import zone
 from docket.models.config import Config, demo_database_path, load_config, resolve_database
 from docket.models.context import Context
@@ -79,7 +78,9 @@ class Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line on stderr, with exit status 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog.removeprefix('docket ')}: {message} (see '{self.prog} --help')")
+        raise UsageError(
+            f"{self.prog.removeprefix('docket ')}: {message} (see '{self.prog} --help')"
+        )
 
     def _print_message(self, message: str, file: Any = None) -> None:
         # --help and --version go to the session's output, so tests and pipes see them
@@ -104,15 +105,19 @@ def build_parser() -> Parser:
     from docket.tui import commands
 
     parser = Parser(prog="docket", description="Run an IT program office from the terminal.")
-    parser.add_argument("--db", metavar="PATH", help="database file (else DOCKET_DB, config, data directory)")
+    parser.add_argument(
+        "--db", metavar="PATH", help="database file (else DOCKET_DB, config, data directory)"
+    )
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="without a database of your own, use the demo one in your data directory (made the first time)",
+        help="with no database of your own, use the demo one in your data directory",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
-    p = sub.add_parser("init", help="create a database, or upgrade an older one (after a backup copy)")
+    p = sub.add_parser(
+        "init", help="create a database, or upgrade an older one (after a backup copy)"
+    )
     p.set_defaults(handler=commands.init, needs_db=False)
 
     p = sub.add_parser("demo", help="fill an empty database with a demo program office")
@@ -181,7 +186,11 @@ def build_parser() -> Parser:
     p = actions.add_parser("list", help="list action items")
     p.add_argument("--program", metavar="CODE")
     p.add_argument("--owner", metavar="WHO")
-    p.add_argument("--status", default="active", help="open, in progress, blocked, done, cancelled, active, closed, all")
+    p.add_argument(
+        "--status",
+        default="active",
+        help="open, in progress, blocked, done, cancelled, active, closed, all",
+    )
     p.add_argument("--overdue", action="store_true")
     p.add_argument("--due-within", type=int, metavar="DAYS")
     p.add_argument("--search", metavar="TEXT")
@@ -215,7 +224,14 @@ def build_parser() -> Parser:
     p.add_argument("--owner", metavar="WHO")
     p.add_argument("--deliverable", default="")
     p.add_argument("--criteria", dest="acceptance_criteria", default="")
-    p.add_argument("--after", type=int, action="append", default=[], metavar="ID", help="a predecessor milestone")
+    p.add_argument(
+        "--after",
+        type=int,
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a predecessor milestone",
+    )
     p.set_defaults(handler=commands.milestone_add)
     p = milestones.add_parser("list", help="list milestones with slip and status")
     p.add_argument("--program", metavar="CODE")
@@ -245,7 +261,9 @@ def _action_fields(p: argparse.ArgumentParser, *, defaults: bool = True) -> None
     p.add_argument("--owner", metavar="WHO")
     p.add_argument("--due", metavar="WHEN")
     p.add_argument("--program", metavar="CODE")
-    p.add_argument("--priority", default="normal" if defaults else None, help="low, normal, high or urgent")
+    p.add_argument(
+        "--priority", default="normal" if defaults else None, help="low, normal, high or urgent"
+    )
     p.add_argument("--notes", default="" if defaults else None)
 
 

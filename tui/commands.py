@@ -20,8 +20,14 @@ if TYPE_CHECKING:
     from docket.tui.cli import Session
 
 
-def _emit(session: Session, fmt: str, rows: Sequence[dict[str, Any]], columns: Sequence[str],
-          headers: Sequence[str] | None = None, flexible: int | None = None) -> int:
+def _emit(
+    session: Session,
+    fmt: str,
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    headers: Sequence[str] | None = None,
+    flexible: int | None = None,
+) -> int:
     """Print rows as a table, JSON or CSV."""
     if fmt == "json":
         write_json(list(rows), session.out)
@@ -46,7 +52,10 @@ def init(session: Session, args: argparse.Namespace) -> int:
     if result.created:
         session.print(f"created {path} (you, {session.ctx.actor}, are its admin)")
     elif result.upgraded_from is not None:
-        session.print(f"upgraded {path} from schema version {result.upgraded_from}; copy kept at {result.backup}")
+        session.print(
+            f"upgraded {path} from schema version {result.upgraded_from}; "
+            f"copy kept at {result.backup}"
+        )
     else:
         session.print(f"{path} is up to date")
     return 0
@@ -81,7 +90,9 @@ def today(session: Session, args: argparse.Namespace) -> int:
     who = f" for {facts['me']}" if facts["me"] else ""
     session.print(f"Today{who}: {view.day:%a %d %b %Y}")
 
-    def section(title: str, key: str, count_key: str, rows: list[dict[str, Any]], kind: str) -> None:
+    def section(
+        title: str, key: str, count_key: str, rows: list[dict[str, Any]], kind: str
+    ) -> None:
         total = counts.get(count_key, 0)
         more = f" (showing {len(rows)} of {total})" if total > len(rows) else ""
         session.print("")
@@ -91,28 +102,63 @@ def today(session: Session, args: argparse.Namespace) -> int:
             return
         if kind == "action":
             cells = [
-                [f"#{r['id']}", r["due"], f"{r['days_overdue']}d late" if r["days_overdue"] else "",
-                 r["program"] or "", r["owner"] or "", r["title"]]
+                [
+                    f"#{r['id']}",
+                    r["due"],
+                    f"{r['days_overdue']}d late" if r["days_overdue"] else "",
+                    r["program"] or "",
+                    r["owner"] or "",
+                    r["title"],
+                ]
                 for r in rows
             ]
-            session.print(_indent(table(["id", "due", "", "program", "owner", "title"], cells, flexible=5)))
+            session.print(
+                _indent(table(["id", "due", "", "program", "owner", "title"], cells, flexible=5))
+            )
         else:
             cells = [
-                [f"#{r['id']}", r["forecast"], f"{r['slip_days']:+d}d", r["status"], r["program"], r["title"]]
+                [
+                    f"#{r['id']}",
+                    r["forecast"],
+                    f"{r['slip_days']:+d}d",
+                    r["status"],
+                    r["program"],
+                    r["title"],
+                ]
                 for r in rows
             ]
-            session.print(_indent(table(["id", "forecast", "slip", "status", "program", "title"], cells, flexible=5)))
+            session.print(
+                _indent(
+                    table(
+                        ["id", "forecast", "slip", "status", "program", "title"], cells, flexible=5
+                    )
+                )
+            )
 
     if facts["me"]:
         section("My overdue actions", "my_overdue", "my_overdue", facts["my_overdue"], "action")
         section("My actions due soon", "my_due_soon", "my_due_soon", facts["my_due_soon"], "action")
         section("Everyone else's overdue actions", "overdue", "overdue", facts["overdue"], "action")
-        section("Everyone else's actions due soon", "due_soon", "due_soon", facts["due_soon"], "action")
+        section(
+            "Everyone else's actions due soon", "due_soon", "due_soon", facts["due_soon"], "action"
+        )
     else:
         section("Overdue actions", "overdue", "overdue", facts["overdue"], "action")
         section("Actions due soon", "due_soon", "due_soon", facts["due_soon"], "action")
-    section("Milestones in the next 14 days", "", "milestones_upcoming", facts["milestones_upcoming"], "milestone")
-    section("Milestones slipped or late", "", "milestones_attention", facts["milestones_attention"], "milestone")
+    section(
+        "Milestones in the next 14 days",
+        "",
+        "milestones_upcoming",
+        facts["milestones_upcoming"],
+        "milestone",
+    )
+    section(
+        "Milestones slipped or late",
+        "",
+        "milestones_attention",
+        facts["milestones_attention"],
+        "milestone",
+    )
     return 0
 
 
@@ -125,8 +171,14 @@ def _indent(text: str) -> str:
 
 def program_add(session: Session, args: argparse.Namespace) -> int:
     program = programs.add_program(
-        session.ctx, args.code, args.name, parent=args.parent, owner=args.owner,
-        rag=args.rag, rag_note=args.note, objective=args.objective,
+        session.ctx,
+        args.code,
+        args.name,
+        parent=args.parent,
+        owner=args.owner,
+        rag=args.rag,
+        rag_note=args.note,
+        objective=args.objective,
     )
     session.print(str(program.code))
     return 0
@@ -134,7 +186,13 @@ def program_add(session: Session, args: argparse.Namespace) -> int:
 
 def program_list(session: Session, args: argparse.Namespace) -> int:
     rows = [programs.program_facts(p) for p in programs.list_programs()]
-    return _emit(session, args.format, rows, ["code", "name", "parent", "owner", "rag", "rag_note"], flexible=5)
+    return _emit(
+        session,
+        args.format,
+        rows,
+        ["code", "name", "parent", "owner", "rag", "rag_note"],
+        flexible=5,
+    )
 
 
 # --- people and groups ----------------------------------------------------------------
@@ -142,8 +200,15 @@ def program_list(session: Session, args: argparse.Namespace) -> int:
 
 def person_add(session: Session, args: argparse.Namespace) -> int:
     person = people.add_person(
-        session.ctx, args.name, email=args.email, organization=args.organization, title=args.title,
-        phone=args.phone, timezone=args.timezone, kind=args.kind, account=args.account,
+        session.ctx,
+        args.name,
+        email=args.email,
+        organization=args.organization,
+        title=args.title,
+        phone=args.phone,
+        timezone=args.timezone,
+        kind=args.kind,
+        account=args.account,
     )
     session.print(str(person.id))
     return 0
@@ -152,18 +217,27 @@ def person_add(session: Session, args: argparse.Namespace) -> int:
 def person_list(session: Session, args: argparse.Namespace) -> int:
     found = people.list_people(args.search, kind=args.kind, limit=args.limit)
     rows = [people.person_facts(p) for p in found]
-    return _emit(session, args.format, rows, ["id", "name", "email", "organization", "title", "kind", "account"])
+    return _emit(
+        session,
+        args.format,
+        rows,
+        ["id", "name", "email", "organization", "title", "kind", "account"],
+    )
 
 
 def group_add(session: Session, args: argparse.Namespace) -> int:
-    group = people.add_group(session.ctx, args.name, description=args.description, members=args.member)
+    group = people.add_group(
+        session.ctx, args.name, description=args.description, members=args.member
+    )
     session.print(str(group.id))
     return 0
 
 
 def group_list(session: Session, args: argparse.Namespace) -> int:
-    rows = [{"id": g.id, "name": g.name, "members": n, "description": g.description}
-            for g, n in people.list_groups()]
+    rows = [
+        {"id": g.id, "name": g.name, "members": n, "description": g.description}
+        for g, n in people.list_groups()
+    ]
     return _emit(session, args.format, rows, ["id", "name", "members", "description"])
 
 
@@ -181,8 +255,13 @@ def group_members(session: Session, args: argparse.Namespace) -> int:
 
 def action_add(session: Session, args: argparse.Namespace) -> int:
     item = actions.add_action(
-        session.ctx, args.title, owner=args.owner, due=args.due, program=args.program,
-        priority=args.priority, notes=args.notes,
+        session.ctx,
+        args.title,
+        owner=args.owner,
+        due=args.due,
+        program=args.program,
+        priority=args.priority,
+        notes=args.notes,
     )
     session.print(str(item.id))
     return 0
@@ -193,13 +272,24 @@ ACTION_COLUMNS = ["id", "due", "state", "priority", "program", "owner", "status"
 
 def action_list(session: Session, args: argparse.Namespace) -> int:
     flt = actions.ActionFilter(
-        program=args.program, owner=args.owner, status=args.status, overdue=args.overdue,
-        due_within=args.due_within, search=args.search, sort=args.sort, limit=args.limit,
+        program=args.program,
+        owner=args.owner,
+        status=args.status,
+        overdue=args.overdue,
+        due_within=args.due_within,
+        search=args.search,
+        sort=args.sort,
+        limit=args.limit,
     )
     today = session.ctx.today()
     rows = [actions.action_facts(i, today) for i in actions.list_actions(session.ctx, flt)]
     if args.format == "csv":
-        return _emit(session, "csv", rows, [*ACTION_COLUMNS, "days_overdue", "notes", "created_at", "closed_at"])
+        return _emit(
+            session,
+            "csv",
+            rows,
+            [*ACTION_COLUMNS, "days_overdue", "notes", "created_at", "closed_at"],
+        )
     return _emit(session, args.format, rows, ACTION_COLUMNS, flexible=7)
 
 
@@ -222,7 +312,9 @@ def action_edit(session: Session, args: argparse.Namespace) -> int:
     fields = ("title", "status", "owner", "due", "program", "priority", "notes")
     changes = {name: getattr(args, name) for name in fields if getattr(args, name) is not None}
     if not changes:
-        raise ValidationError("edit", "nothing to change; give at least one of --" + ", --".join(fields))
+        raise ValidationError(
+            "edit", "nothing to change; give at least one of --" + ", --".join(fields)
+        )
     # "" clears an optional field: --owner "" leaves the item without an owner
     item = actions.get_action(args.id)
     updated = actions.update_action(session.ctx, args.id, item.version, **changes)
@@ -247,25 +339,56 @@ def action_show(session: Session, args: argparse.Namespace) -> int:
 
 def milestone_add(session: Session, args: argparse.Namespace) -> int:
     milestone = milestones.add_milestone(
-        session.ctx, args.program, args.title, args.baseline, forecast=args.forecast,
-        owner=args.owner, deliverable=args.deliverable,
-        acceptance_criteria=args.acceptance_criteria, predecessors=args.after,
+        session.ctx,
+        args.program,
+        args.title,
+        args.baseline,
+        forecast=args.forecast,
+        owner=args.owner,
+        deliverable=args.deliverable,
+        acceptance_criteria=args.acceptance_criteria,
+        predecessors=args.after,
     )
     session.print(str(milestone.id))
     return 0
 
 
-MILESTONE_COLUMNS = ["id", "program", "baseline", "forecast", "actual", "slip_days", "status", "owner", "title"]
+MILESTONE_COLUMNS = [
+    "id",
+    "program",
+    "baseline",
+    "forecast",
+    "actual",
+    "slip_days",
+    "status",
+    "owner",
+    "title",
+]
 
 
 def milestone_list(session: Session, args: argparse.Namespace) -> int:
     flt = milestones.MilestoneFilter(
-        program=args.program, owner=args.owner, status=args.status,
-        due_within=args.due_within, limit=args.limit,
+        program=args.program,
+        owner=args.owner,
+        status=args.status,
+        due_within=args.due_within,
+        limit=args.limit,
     )
     today = session.ctx.today()
-    rows = [milestones.milestone_facts(m, today) for m in milestones.list_milestones(session.ctx, flt)]
-    headers = ["id", "program", "baseline", "forecast", "actual", "slip", "status", "owner", "title"]
+    rows = [
+        milestones.milestone_facts(m, today) for m in milestones.list_milestones(session.ctx, flt)
+    ]
+    headers = [
+        "id",
+        "program",
+        "baseline",
+        "forecast",
+        "actual",
+        "slip",
+        "status",
+        "owner",
+        "title",
+    ]
     return _emit(session, args.format, rows, MILESTONE_COLUMNS, headers=headers, flexible=8)
 
 
@@ -273,17 +396,23 @@ def milestone_edit(session: Session, args: argparse.Namespace) -> int:
     fields = ("title", "baseline", "forecast", "actual", "owner")
     changes = {name: getattr(args, name) for name in fields if getattr(args, name) is not None}
     if not changes:
-        raise ValidationError("edit", "nothing to change; give at least one of --" + ", --".join(fields))
+        raise ValidationError(
+            "edit", "nothing to change; give at least one of --" + ", --".join(fields)
+        )
     current = milestones.get_milestone(args.id)
-    updated = milestones.update_milestone(session.ctx, args.id, current.version, reason=args.reason, **changes)
+    updated = milestones.update_milestone(
+        session.ctx, args.id, current.version, reason=args.reason, **changes
+    )
     facts = milestones.milestone_facts(updated, session.ctx.today())
-    session.print(f"#{updated.id} updated: forecast {facts['forecast']}, slip {facts['slip_days']:+d} days, {facts['status']}")
+    session.print(
+        f"#{updated.id} updated: forecast {facts['forecast']}, "
+        f"slip {facts['slip_days']:+d} days, {facts['status']}"
+    )
     return 0
 
 
 def milestone_done(session: Session, args: argparse.Namespace) -> int:
     current = milestones.get_milestone(args.id)
     done = milestones.complete_milestone(session.ctx, args.id, current.version, actual=args.on)
-    session.print(f"#{done.id} done on {done.actual.isoformat()}")
+    session.print(f"#{done.id} done on {done.actual}")
     return 0
-

@@ -38,8 +38,13 @@ def _fit(text: str, width: int) -> str:
     return out + " " * (width - _width(out))
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, width: int | None = None,
-          flexible: int | None = None) -> str:
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    width: int | None = None,
+    flexible: int | None = None,
+) -> str:
     """Rows under headers in aligned columns, fitted to ``width`` (the terminal's).
 
     When too wide, the ``flexible`` column (the widest by default) is shortened with "…".
@@ -50,7 +55,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, width: in
     gap = 2
     overflow = sum(widths) + gap * (len(widths) - 1) - total
     if overflow > 0:
-        column = flexible if flexible is not None else max(range(len(widths)), key=widths.__getitem__)
+        column = (
+            flexible if flexible is not None else max(range(len(widths)), key=widths.__getitem__)
+        )
         widths[column] = max(len(headers[column]), widths[column] - overflow, 8)
     lines = ["  ".join(_fit(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines += ["  ".join(_fit(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
