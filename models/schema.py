@@ -9,9 +9,9 @@ status, slip, next due, allocation, burn) are never columns.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
+from docket.models.clock import utcnow
 from docket.models.fields import MoneyField, UTCDateTimeField
 from peewee import (
     AutoField,
@@ -27,10 +27,6 @@ from peewee import (
 )
 
 database = DatabaseProxy()
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> Any:
@@ -55,8 +51,8 @@ class Record(Model):
     """Columns every record has."""
 
     id = AutoField()
-    created_at = UTCDateTimeField(default=_utcnow)
-    updated_at = UTCDateTimeField(default=_utcnow)
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
     version = IntegerField(default=1, constraints=[Check("version >= 1")])
 
     class Meta:
@@ -315,7 +311,7 @@ class AuditEntry(Model):
     """One change to one record, written in the same transaction as the change."""
 
     id = AutoField()
-    at = UTCDateTimeField(default=_utcnow)
+    at = UTCDateTimeField(default=utcnow)
     actor = CharField()
     entity = CharField()
     entity_id = IntegerField()
