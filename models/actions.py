@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from peewee import JOIN, Case, Expression, fn
+
 from docket.models import records
 from docket.models.context import Context
 from docket.models.database import write
@@ -29,7 +31,6 @@ from docket.models.schema import (
     Person,
     Program,
 )
-from peewee import JOIN, Case, Expression, fn
 
 DUE_SOON_DAYS = 7
 CLOSED_STATUSES = ("done", "cancelled")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+
 from docket.models.errors import DatabaseError
 
 APP = "docket"

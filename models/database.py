@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import peewee
+
 from docket.models.errors import DatabaseError
 from docket.models.fields import to_utc_text
 from docket.models.schema import EXTRA_SQL, TABLES, Meta, UserAccount, database

@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+
 from docket.models.errors import ValidationError
 
 EXAMPLES = "today, fri, +3d, 2w, 2026-12-01"

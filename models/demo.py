@@ -18,6 +18,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from peewee import Model
+
 from docket.models.context import Context
 from docket.models.database import write
 from docket.models.errors import DocketError, ValidationError
@@ -41,7 +43,6 @@ from docket.models.schema import (
     UserAccount,
     Vendor,
 )
-from peewee import Model
 
 ZONE_NAME = "America/Chicago"
 BATCH = 500

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from peewee import JOIN, Expression, fn
+
 from docket.models import records
 from docket.models.context import Context
 from docket.models.database import write
@@ -21,7 +23,6 @@ from docket.models.inputs import a_date, choice, text
 from docket.models.people import find_person
 from docket.models.programs import get_program
 from docket.models.schema import Milestone, MilestoneDependency, Person, Program
-from peewee import JOIN, Expression, fn
 
 STATUSES = ("done", "late", "at risk", "on track")
 UPCOMING_DAYS = 14

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from peewee import JOIN, fn
+
 from docket.models import records
 from docket.models.clock import zone
 from docket.models.context import Context
@@ -18,7 +20,6 @@ from docket.models.database import write
 from docket.models.errors import NotFoundError, ValidationError
 from docket.models.inputs import choice, shown, text
 from docket.models.schema import PERSON_KINDS, Group, GroupMember, Person
-from peewee import JOIN, fn
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -190,8 +191,9 @@ def add_group(
     """Create a group (a distribution list), optionally with its first members."""
     cleaned = text("name", name, max_length=100)
     with write():
-        if Group.get_or_none(fn.lower(Group.name) == cleaned.lower()):
-            raise ValidationError("name", f"a group named {shown(cleaned)} already exists")
+        existing = Group.get_or_none(fn.lower(Group.name) == cleaned.lower())
+        if existing is not None:
+            raise ValidationError("name", f"a group named {shown(existing.name)} already exists")
         group = records.create(
             ctx,
             Group,

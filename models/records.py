@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import peewee
+
 from docket.models.context import Context
 from docket.models.errors import ConflictError, DocketError, NotFoundError
 from docket.models.fields import to_utc_text

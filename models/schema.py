@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from docket.models.clock import utcnow
-from docket.models.fields import MoneyField, UTCDateTimeField
 from peewee import (
     AutoField,
     BooleanField,
@@ -25,6 +23,9 @@ from peewee import (
     Model,
     TextField,
 )
+
+from docket.models.clock import utcnow
+from docket.models.fields import MoneyField, UTCDateTimeField
 
 database = DatabaseProxy()
 

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from peewee import JOIN, fn
+
 from docket.models.actions import action_facts, due_soon_clause, overdue_clause
 from docket.models.context import Context
 from docket.models.milestones import UPCOMING_DAYS, milestone_facts, needs_attention_clause
 from docket.models.programs import get_program
 from docket.models.schema import ActionItem, Milestone, Person, Program, UserAccount
-from peewee import JOIN, fn
 
 SHOWN = 10
 

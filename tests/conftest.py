@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from docket.models import clock
 from docket.models.context import Context
 from docket.models.database import init_database

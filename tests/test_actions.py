@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+
 from docket.models import actions, people, programs
 from docket.models.actions import ActionFilter
 from docket.models.context import Context

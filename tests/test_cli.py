@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from docket.models.database import init_database
 from docket.models.identity import current_account
 from docket.models.schema import database

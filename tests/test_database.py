@@ -7,6 +7,7 @@ from pathlib import Path
 
 import peewee
 import pytest
+
 from docket.models import database as dbmod
 from docket.models.config import resolve_database
 from docket.models.database import SCHEMA_VERSION, init_database, open_database, schema_version

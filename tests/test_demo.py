@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from docket.models import actions, milestones
 from docket.models.context import Context
 from docket.models.database import init_database

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 import peewee
+
 from docket.models.clock import zone
 from docket.models.config import Config, demo_database_path, load_config, resolve_database
 from docket.models.context import Context

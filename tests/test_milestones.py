@@ -1,0 +1,85 @@
+"""Milestones: slip, derived status, and forecast changes that keep their reason."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from docket.models import milestones, programs
+from docket.models.context import Context
+from docket.models.errors import ValidationError
+from docket.models.milestones import MilestoneFilter
+from docket.models.schema import AuditEntry, Milestone
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def erp(db_path: Path, ctx: Context) -> Context:
+    programs.add_program(ctx, "ERP", "ERP replacement")
+    return ctx
+
+
+@pytest.mark.parametrize(
+    ("baseline", "forecast", "actual", "slip", "status"),
+    [
+        (TODAY + timedelta(days=10), TODAY + timedelta(days=10), None, 0, "on track"),
+        (TODAY + timedelta(days=10), TODAY + timedelta(days=3), None, -7, "on track"),
+        (TODAY + timedelta(days=10), TODAY + timedelta(days=24), None, 14, "at risk"),
+        (TODAY - timedelta(days=10), TODAY - timedelta(days=1), None, 9, "late"),
+        (
+            TODAY - timedelta(days=10),
+            TODAY - timedelta(days=5),
+            TODAY - timedelta(days=2),
+            8,
+            "done",
+        ),
+        (TODAY, TODAY, None, 0, "on track"),
+    ],
+)
+def test_slip_and_status_come_from_the_dates_alike_in_sql_and_python(
+    erp: Context, baseline: date, forecast: date, actual: date | None, slip: int, status: str
+) -> None:
+    m = milestones.add_milestone(erp, "ERP", "Go-live", baseline, forecast=forecast, actual=actual)
+    assert milestones.slip_days(m) == slip
+    assert milestones.status(m, TODAY) == status
+    in_sql = [
+        w
+        for w in milestones.STATUSES
+        if Milestone.select().where(milestones.status_clause(w, TODAY)).exists()
+    ]
+    assert in_sql == [status]
+
+
+def test_moving_the_forecast_needs_a_reason_which_history_keeps(erp: Context) -> None:
+    m = milestones.add_milestone(erp, "ERP", "UAT complete", "2026-12-01")
+    with pytest.raises(ValidationError, match="reason: moving the forecast needs a reason"):
+        milestones.update_milestone(erp, m.id, m.version, forecast="2026-12-15")
+    moved = milestones.update_milestone(
+        erp, m.id, m.version, forecast="2026-12-15", reason="vendor late"
+    )
+    entry = AuditEntry.get(AuditEntry.entity == "milestone", AuditEntry.action == "update")
+    assert (entry.note, json.loads(entry.changes)) == (
+        "vendor late",
+        {"forecast": ["2026-12-01", "2026-12-15"]},
+    )
+    assert milestones.slip_days(moved) == 14
+
+
+def test_completing_a_milestone_defaults_to_today(erp: Context) -> None:
+    m = milestones.add_milestone(erp, "ERP", "Design complete", "2026-11-20")
+    done = milestones.complete_milestone(erp, m.id, m.version)
+    assert (done.actual, milestones.status(done, TODAY)) == (TODAY, "done")
+
+
+def test_lists_filter_by_status_and_window(erp: Context) -> None:
+    milestones.add_milestone(erp, "ERP", "Late one", "2026-11-01")
+    milestones.add_milestone(erp, "ERP", "Soon", "2026-11-30")
+    milestones.add_milestone(erp, "ERP", "Far", "2027-06-01")
+    titles = lambda f: [m.title for m in milestones.list_milestones(erp, f)]  # noqa: E731
+    assert titles(MilestoneFilter(status="late")) == ["Late one"]
+    assert titles(MilestoneFilter(due_within=14)) == ["Late one", "Soon"]
+    assert titles(MilestoneFilter()) == ["Late one", "Soon", "Far"]

@@ -1,0 +1,65 @@
+"""People and groups: finding a person from what was typed, and groups' members."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docket.models import people
+from docket.models.context import Context
+from docket.models.errors import NotFoundError, ValidationError
+
+
+@pytest.fixture
+def directory(db_path: Path, ctx: Context) -> Context:
+    people.add_person(ctx, "Ana Lopez", email="Ana.Lopez@city.example", account="alopez")
+    people.add_person(ctx, "Ana Ruiz", email="ana.ruiz@city.example")
+    people.add_person(ctx, "Bo Chen", email="bo.chen@city.example", kind="contractor")
+    return ctx
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("alopez", "Ana Lopez"),
+        ("ana.lopez@CITY.example", "Ana Lopez"),
+        ("@ana.lopez", "Ana Lopez"),
+        ("ana l", "Ana Lopez"),
+        ("lopez", "Ana Lopez"),
+        ("#3", "Bo Chen"),
+        ("chen", "Bo Chen"),
+    ],
+)
+def test_a_person_is_found_from_what_people_type(directory: Context, typed: str, name: str) -> None:
+    assert people.find_person(typed).name == name
+
+
+def test_an_unknown_or_ambiguous_person_is_a_clear_error(directory: Context) -> None:
+    with pytest.raises(NotFoundError, match="person: nobody matches 'zed'"):
+        people.find_person("zed")
+    with pytest.raises(
+        ValidationError, match=r"'ana' matches several people: Ana Lopez \(#1\), Ana Ruiz \(#2\)"
+    ):
+        people.find_person("ana")
+
+
+def test_email_and_account_are_unique_without_case(directory: Context) -> None:
+    with pytest.raises(
+        ValidationError, match=r"email: ana.lopez@city.example already belongs to Ana Lopez"
+    ):
+        people.add_person(directory, "Someone", email="ana.lopez@city.example")
+    with pytest.raises(ValidationError, match="email: expected an address"):
+        people.add_person(directory, "Someone", email="not-an-address")
+
+
+def test_groups_gain_and_lose_members(directory: Context) -> None:
+    people.add_group(directory, "ERP steering committee", members=["alopez", "bo"])
+    people.add_members(directory, "erp steering committee", ["ana ruiz", "alopez"])
+    people.remove_members(directory, "ERP steering committee", ["bo"])
+    assert [p.name for p in people.members("ERP steering committee")] == ["Ana Lopez", "Ana Ruiz"]
+    assert [(g.name, n) for g, n in people.list_groups()] == [("ERP steering committee", 2)]
+    with pytest.raises(
+        ValidationError, match="a group named 'ERP steering committee' already exists"
+    ):
+        people.add_group(directory, "erp Steering Committee")
