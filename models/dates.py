@@ -184,10 +184,13 @@ def parse_datetime(
     clock: time | None = None
     day_text = words
     if len(parts) == 2:
+        looks_like_time = ":" in parts[1] or parts[1].endswith(("am", "pm"))
         try:
             clock = parse_time(parts[1], field=field)
             day_text = parts[0]
         except ValidationError:
+            if looks_like_time:
+                raise
             clock = None
     if clock is None and " " not in words:
         try:

@@ -41,7 +41,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("DOCKET_DB", raising=False)
     yield
     clock.set_clock(None)
-    if not database.is_closed():
+    if database.obj is not None and not database.is_closed():
         database.close()
 
 
