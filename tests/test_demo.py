@@ -2,96 +2,331 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from datetime import date
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil.rrule import rrulestr
+from peewee import fn
 
-from docket.models import actions, milestones
+from docket.models import actions, demo, milestones
 from docket.models.context import Context
 from docket.models.database import init_database
 from docket.models.demo import build_demo
-from docket.models.errors import DocketError
-from docket.models.schema import ActionItem, Assignment, Milestone, OccurrenceChange, database
+from docket.models.errors import DocketError, ValidationError
+from docket.models.fields import to_utc_text
+from docket.models.schema import (
+    ActionItem,
+    Assignment,
+    CommsAudience,
+    CommsItem,
+    Contract,
+    Expenditure,
+    Group,
+    GroupMember,
+    Meeting,
+    Milestone,
+    OccurrenceChange,
+    Person,
+    Program,
+    UserAccount,
+    database,
+)
+from docket.models.today import person_for_account
 
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)
+ACTOR = "tester"
 
 
-def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    with sqlite3.connect(path) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
+def _context() -> Context:
+    return Context(actor=ACTOR, clock=lambda: NOW)
 
 
-def _build(path: Path, ctx: Context, seed: int) -> dict[str, int]:
-    init_database(path, actor=ctx.actor)
-    counts = build_demo(ctx, size="small", seed=seed)
-    database.close()
-    return counts
+def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, in rowid order."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+    finally:
+        conn.close()
 
 
-def test_the_small_demo_has_what_it_promises(db_path: Path, ctx: Context) -> None:
-    counts = build_demo(ctx, size="small", seed=1)
-    assert {
-        k: counts[k] for k in ("programs", "people", "action items", "milestones", "meetings")
-    } == {
+def _build(path: Path, seed: int) -> dict[str, int]:
+    init_database(path, actor=ACTOR)
+    try:
+        return build_demo(_context(), size="small", seed=seed)
+    finally:
+        database.close()
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Path:
+    """A small demo office, bound to the models."""
+    path = tmp_path / "demo.db"
+    init_database(path, actor=ACTOR)
+    build_demo(_context(), size="small", seed=1)
+    return path
+
+
+def test_the_small_demo_has_what_it_promises(tmp_path: Path) -> None:
+    path = tmp_path / "demo.db"
+    init_database(path, actor=ACTOR)
+    counts = build_demo(_context(), size="small", seed=1)
+    main = ("programs", "people", "action items", "meetings", "milestones", "comms items")
+    assert {k: counts[k] for k in (*main, "assignments", "contracts")} == {
         "programs": 6,
         "people": 60,
         "action items": 400,
-        "milestones": 40,
         "meetings": 40,
+        "milestones": 40,
+        "comms items": 20,
+        "assignments": 40,
+        "contracts": 10,
     }
-    assert ActionItem.select().count() == 400
+    assert list(counts)[:2] == ["programs", "people"]
+    # the counts are what the tables hold
+    tables = {
+        "programs": Program,
+        "people": Person,
+        "groups": Group,
+        "group members": GroupMember,
+        "contracts": Contract,
+        "expenditures": Expenditure,
+        "assignments": Assignment,
+        "milestones": Milestone,
+        "meetings": Meeting,
+        "occurrence changes": OccurrenceChange,
+        "comms items": CommsItem,
+        "comms audiences": CommsAudience,
+        "action items": ActionItem,
+    }
+    assert {name: model.select().count() for name, model in tables.items()} == {
+        name: counts[name] for name in tables
+    }
+    assert Meeting.select().where(Meeting.rrule != "").count() == 10
+    codes = {p.code for p in Program.select()}
+    assert {"ERP", "CRM", "PERMIT", "NET"} <= codes
+    assert Program.select().where(Program.parent.is_null(False)).count() == 4
 
 
-def test_the_same_seed_gives_the_same_office(tmp_path: Path, ctx: Context) -> None:
-    _build(tmp_path / "a.db", ctx, 7)
-    _build(tmp_path / "b.db", ctx, 7)
-    _build(tmp_path / "c.db", ctx, 8)
-    a, b, c = (_rows(tmp_path / f"{n}.db") for n in "abc")
+def test_the_same_seed_and_clock_give_the_same_office(tmp_path: Path) -> None:
+    _build(tmp_path / "a.db", 7)
+    _build(tmp_path / "b.db", 7)
+    _build(tmp_path / "c.db", 8)
+    a, b, c = (_dump(tmp_path / f"{name}.db") for name in "abc")
     assert a == b
     assert a["action_item"] != c["action_item"]
+    assert a["person"] != c["person"]
 
 
-def test_demo_refuses_a_database_with_data_and_writes_nothing(db_path: Path, ctx: Context) -> None:
-    build_demo(ctx, size="small", seed=1)
+def test_the_office_does_not_depend_on_string_hashing(tmp_path: Path) -> None:
+    """Two processes with different hash seeds build the same rows."""
+    script = (
+        "import sys; from datetime import UTC, datetime; from pathlib import Path;"
+        "from docket.models.context import Context;"
+        "from docket.models.database import init_database;"
+        "from docket.models.demo import build_demo;"
+        "init_database(Path(sys.argv[1]), actor='tester');"
+        "build_demo(Context(actor='tester', clock=lambda: datetime(2026, 11, 23, 15, 0,"
+        " tzinfo=UTC)), seed=3)"
+    )
+    for name, hash_seed in (("x.db", "1"), ("y.db", "2")):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "DOCKET_NOW": NOW.isoformat()}
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / name)], env=env, check=True)
+    assert _dump(tmp_path / "x.db") == _dump(tmp_path / "y.db")
+
+
+@pytest.mark.parametrize("first", ["person", "program", "demo"])
+def test_demo_refuses_a_database_with_data_and_writes_nothing(tmp_path: Path, first: str) -> None:
+    path = tmp_path / "used.db"
+    init_database(path, actor=ACTOR)
+    if first == "person":
+        Person.create(name="Ana Lopez")
+    elif first == "program":
+        Program.create(code="ERP", name="ERP replacement")
+    else:
+        build_demo(_context(), seed=1)
     database.close()
-    before = _rows(db_path)
-    init_database(db_path, actor=ctx.actor)
-    with pytest.raises(DocketError, match="demo needs an empty database"):
-        build_demo(ctx, size="small", seed=2)
+    before = _dump(path)
+    init_database(path, actor=ACTOR)
+    with pytest.raises(DocketError, match="demo needs an empty database") as caught:
+        build_demo(_context(), seed=2)
     database.close()
-    assert _rows(db_path) == before
+    assert str(caught.value) == f"demo needs an empty database; {path} already holds data"
+    assert caught.value.exit_status == 1
+    assert _dump(path) == before
 
 
-def test_the_demo_looks_like_a_working_office(db_path: Path, ctx: Context) -> None:
-    build_demo(ctx, size="small", seed=1)
-    assert ActionItem.select().where(actions.overdue_clause(TODAY)).count() > 10
-    assert ActionItem.select().where(actions.due_soon_clause(TODAY)).count() > 10
-    statuses = {milestones.status(m, TODAY) for m in Milestone.select()}
-    assert statuses == {"done", "late", "at risk", "on track"}
-    # the acting account has a person, and that person has open work
-    from docket.models.today import person_for_account
+def test_an_unknown_size_is_refused(tmp_path: Path) -> None:
+    init_database(tmp_path / "demo.db", actor=ACTOR)
+    with pytest.raises(ValidationError, match="size: expected small or large"):
+        build_demo(_context(), size="huge")
+    assert Person.select().count() == 0
 
-    me = person_for_account(ctx.actor)
-    assert me is not None
-    assert ActionItem.select().where(ActionItem.owner == me, actions.is_open_clause()).count() > 0
-    # someone is over-allocated on some day
-    over = False
-    for a in Assignment.select():
-        total = sum(
-            b.allocation
-            for b in Assignment.select().where(
-                Assignment.person == a.person,
-                Assignment.start <= a.start,
-                Assignment.end >= a.start,
-            )
+
+def _occurrences(meeting: Meeting) -> list[datetime]:
+    """The UTC starts of a series, from its local start, zone and rule (two years at most)."""
+    local = datetime.strptime(meeting.start_local, "%Y-%m-%d %H:%M:%S")
+    start = local.replace(tzinfo=ZoneInfo(meeting.timezone))
+    rule = rrulestr(meeting.rrule, dtstart=start)
+    return [o.astimezone(UTC) for o in rule.between(start, start + timedelta(days=730), inc=True)]
+
+
+def test_meetings_and_their_changes_are_consistent(office: Path) -> None:
+    for meeting in Meeting.select():
+        local = datetime.strptime(meeting.start_local, "%Y-%m-%d %H:%M:%S")
+        assert local.replace(tzinfo=ZoneInfo(meeting.timezone)) == meeting.start_utc
+        assert meeting.uid.endswith("@docket.demo")
+        if not meeting.rrule:
+            assert meeting.until_utc is None
+            continue
+        assert meeting.rrule.startswith("FREQ=WEEKLY;")
+        occurrences = _occurrences(meeting)
+        assert occurrences[0] == meeting.start_utc
+        if "COUNT=" in meeting.rrule or "UNTIL=" in meeting.rrule:
+            assert meeting.until_utc == occurrences[-1]
+        else:
+            assert meeting.until_utc is None
+    changes = list(OccurrenceChange.select())
+    assert changes
+    assert any(c.cancelled for c in changes)
+    assert any(c.new_start is not None for c in changes)
+    for change in changes:
+        assert change.meeting.rrule
+        assert change.original_start in _occurrences(change.meeting)
+        assert change.cancelled == (change.new_start is None)
+
+
+def test_people_and_groups_follow_the_rules(office: Path) -> None:
+    emails = [p.email for p in Person.select()]
+    assert len({e.lower() for e in emails}) == len(emails)
+    assert all(e.endswith("@city.example") and "." in e.split("@")[0] for e in emails)
+    assert {p.kind for p in Person.select()} == {"staff", "stakeholder", "contractor"}
+    pairs = [(m.group_id, m.person_id) for m in GroupMember.select()]
+    assert len(set(pairs)) == len(pairs)
+    names = {g.name for g in Group.select()}
+    assert {"ERP steering committee", "CRM product team", "IT leadership"} <= names
+
+
+def test_action_items_look_like_a_working_office(office: Path) -> None:
+    items = list(ActionItem.select())
+    closed = [i for i in items if i.status in ("done", "cancelled")]
+    assert 0.45 <= len(closed) / len(items) <= 0.65
+    assert all(i.closed_at is not None and i.closed_at >= i.created_at for i in closed)
+    assert all(i.closed_at is None for i in items if i not in closed)
+    assert all(i.created_at <= NOW and (i.closed_at or NOW) <= NOW for i in items)
+    overdue = list(ActionItem.select().where(actions.overdue_clause(TODAY)))
+    assert len(overdue) > 10
+    assert all(1 <= (TODAY - i.due).days <= 60 for i in overdue)
+    assert ActionItem.select().where(actions.due_soon_clause(TODAY)).count() > 20
+    open_items = ActionItem.select().where(actions.is_open_clause())
+    assert open_items.where(ActionItem.due.is_null()).count() > 0
+    priorities = Counter(i.priority for i in items)
+    assert priorities.most_common(1)[0][0] == "normal"
+    sourced = [i for i in items if i.source_meeting_id is not None]
+    assert sourced
+    assert all(i.source_occurrence is not None for i in sourced)
+
+
+def test_milestones_come_in_every_status(office: Path) -> None:
+    statuses = Counter(milestones.status(m, TODAY) for m in Milestone.select())
+    assert set(statuses) == set(milestones.STATUSES)
+
+
+def test_someone_is_over_allocated_and_some_assignments_end_soon(office: Path) -> None:
+    assignments = list(Assignment.select())
+    assert all(10 <= a.allocation <= 100 and isinstance(a.rate, Decimal) for a in assignments)
+
+    def load(person: int, day: date) -> int:
+        return sum(
+            a.allocation for a in assignments if a.person_id == person and a.start <= day <= a.end
         )
-        over = over or total > 100
-    assert over
-    # a moved or cancelled occurrence starts on the series' weekday, a whole number of weeks in
-    for change in OccurrenceChange.select():
-        meeting = change.meeting
-        weeks = (change.original_start - meeting.start_utc).total_seconds() / (7 * 86400)
-        assert abs(weeks - round(weeks)) < 0.01  # whole weeks (DST shifts by an hour at most)
+
+    assert any(load(a.person_id, a.start) > 100 for a in assignments)
+    assert any(TODAY <= a.end <= TODAY + timedelta(days=30) for a in assignments)
+    assert {a.person.kind for a in assignments} == {"contractor"}
+
+
+def test_contracts_spend_within_their_ceilings(office: Path) -> None:
+    spent = dict(
+        Expenditure.select(Expenditure.contract, fn.SUM(Expenditure.amount))
+        .group_by(Expenditure.contract)
+        .tuples()
+    )
+    contracts = list(Contract.select())
+    assert all(c.currency == "USD" and isinstance(c.ceiling, Decimal) for c in contracts)
+    for contract in contracts:
+        assert Decimal(spent.get(contract.id, 0)) / 100 <= contract.ceiling
+    assert any(Decimal(spent.get(c.id, 0)) / 100 >= c.ceiling * Decimal("0.9") for c in contracts)
+    assert any(TODAY <= c.end <= TODAY + timedelta(days=45) for c in contracts)
+
+
+def test_comms_items_have_cadences_and_an_audience(office: Path) -> None:
+    items = list(CommsItem.select())
+    one_offs = [i for i in items if not i.cadence.startswith("FREQ=")]
+    assert one_offs
+    assert all(date.fromisoformat(i.cadence) for i in one_offs)
+    for item in items:
+        if item.cadence.startswith("FREQ="):
+            rrulestr(item.cadence, dtstart=datetime(2026, 1, 1))
+    rows = list(CommsAudience.select())
+    assert {i.id for i in items} == {r.item_id for r in rows}
+    assert all((r.group_id is None) != (r.person_id is None) for r in rows)
+    assert any(r.person_id for r in rows)
+
+
+def test_the_acting_account_has_a_person_with_open_work(office: Path) -> None:
+    me = person_for_account(ACTOR)
+    assert me is not None
+    assert me.account == ACTOR
+    assert me.kind == "staff"
+    account = UserAccount.get(UserAccount.account == ACTOR)
+    assert account.person_id == me.id
+    assert account.role == "admin"
+    mine = ActionItem.select().where(ActionItem.owner == me, actions.is_open_clause())
+    assert mine.count() > 0
+
+
+def test_rebuilding_indexes_for_a_bulk_load_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The large size drops and rebuilds indexes around big inserts; same schema, same rows."""
+    _build(tmp_path / "plain.db", 5)
+    monkeypatch.setattr(demo, "REBUILD_INDEXES_FROM", 100)
+    _build(tmp_path / "rebuilt.db", 5)
+    assert _dump(tmp_path / "plain.db") == _dump(tmp_path / "rebuilt.db")
+
+    def schema(path: Path) -> set[tuple[object, ...]]:
+        conn = sqlite3.connect(path)
+        try:
+            return set(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+        finally:
+            conn.close()
+
+    assert schema(tmp_path / "plain.db") == schema(tmp_path / "rebuilt.db")
+    conn = sqlite3.connect(tmp_path / "rebuilt.db")
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    "instant",
+    [
+        NOW,
+        datetime(2026, 3, 8, 1, 30, tzinfo=ZoneInfo("America/Chicago")),
+        datetime(1999, 12, 31, 23, 59, 59, tzinfo=ZoneInfo("Asia/Kolkata")),
+    ],
+)
+def test_the_fast_instant_text_is_the_stored_form(instant: datetime) -> None:
+    assert demo._utc_text(instant) == to_utc_text(instant)
