@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from peewee import JOIN, Case, Expression, fn
+from peewee import JOIN, SQL, Expression, fn
 
 from docket.models import records
 from docket.models.context import Context
@@ -27,9 +27,11 @@ from docket.models.schema import (
     ACTION_STATUSES,
     OPEN_ACTION_STATUSES,
     PRIORITIES,
+    PRIORITY_RANK_SQL,
     ActionItem,
     Person,
     Program,
+    sql_list,
 )
 
 DUE_SOON_DAYS = 7
@@ -42,9 +44,15 @@ TITLE_MAX = 200
 NOTES_MAX = 20_000
 
 
+def _status_in(statuses: tuple[str, ...]) -> Expression:
+    # constants, not parameters: SQLite matches a partial index (schema.EXTRA_SQL) only
+    # against the same literal values
+    return ActionItem.status.in_(SQL(sql_list(statuses)))
+
+
 def is_open_clause() -> Expression:
     """SQL: the item is still to be done."""
-    return ActionItem.status.in_(OPEN_ACTION_STATUSES)
+    return _status_in(OPEN_ACTION_STATUSES)
 
 
 def overdue_clause(today: date) -> Expression:
@@ -98,7 +106,10 @@ def _statuses(word: str) -> tuple[str, ...]:
     return (choice("status", cleaned, (*ACTION_STATUSES, *STATUS_SETS)),)
 
 
-_PRIORITY_RANK = Case(ActionItem.priority, [(p, i) for i, p in enumerate(reversed(PRIORITIES))], 9)
+# unqualified, as in the index; no other table in the list query has a priority column
+_PRIORITY_RANK = SQL(PRIORITY_RANK_SQL)
+# the order of dated lists (overdue, due soon): soonest first, then the most urgent
+DATED_ORDER = (ActionItem.due, _PRIORITY_RANK, ActionItem.id)
 
 
 def _query(ctx: Context, flt: ActionFilter) -> Any:
@@ -108,7 +119,7 @@ def _query(ctx: Context, flt: ActionFilter) -> Any:
         .join_from(ActionItem, Person, JOIN.LEFT_OUTER)
     )
     today = ctx.today()
-    query = query.where(ActionItem.status.in_(_statuses(flt.status)))
+    query = query.where(_status_in(_statuses(flt.status)))
     if flt.program:
         query = query.where(ActionItem.program == get_program(flt.program))
     if flt.owner:
@@ -124,9 +135,12 @@ def _query(ctx: Context, flt: ActionFilter) -> Any:
         for word in flt.search.split():
             query = query.where(ActionItem.title.contains(word) | ActionItem.notes.contains(word))
     sort = choice("sort", flt.sort, SORTS)
-    due_last = (ActionItem.due.is_null(), ActionItem.due)
+    # undated items last, unless a due bound has already left them out (the index for that
+    # list has no such column)
+    dated = flt.overdue or flt.due_within is not None or flt.due_before is not None
+    due_last = (ActionItem.due,) if dated else (ActionItem.due.is_null(), ActionItem.due)
     orders: dict[str, tuple[Any, ...]] = {
-        "due": (*due_last, _PRIORITY_RANK, ActionItem.id),
+        "due": DATED_ORDER if dated else (ActionItem.due.is_null(), *DATED_ORDER),
         "priority": (_PRIORITY_RANK, *due_last, ActionItem.id),
         "owner": (Person.name.is_null(), fn.lower(Person.name), *due_last, ActionItem.id),
         "program": (Program.code.is_null(), Program.code, *due_last, ActionItem.id),

@@ -24,7 +24,7 @@ from docket.models.errors import DatabaseError
 from docket.models.fields import to_utc_text
 from docket.models.schema import EXTRA_SQL, TABLES, Meta, UserAccount, database
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 BUSY_TIMEOUT_S = 10
 PRAGMAS = (
@@ -46,7 +46,15 @@ def _to_2(db: peewee.Database) -> None:
 # Steps that bring a database from version N-1 to N, keyed by N. Each runs inside the
 # upgrade's single transaction; the result must equal a database created at version N
 # (tests/test_database.py compares them).
-MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {2: _to_2}
+def _to_3(db: peewee.Database) -> None:
+    """Version 3: partial indexes that keep open action items in list order. They replace the
+    index on (status, due), which the planner would otherwise pick and then sort."""
+    db.execute_sql('DROP INDEX "action_item_status_due"')
+    for statement in EXTRA_SQL:
+        db.execute_sql(statement)
+
+
+MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {2: _to_2, 3: _to_3}
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ exact, and read back as ``Decimal``; it never passes through a float.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from peewee import BigIntegerField, CharField
+from peewee import BigIntegerField, CharField, DateField
 
 _STORED = "%Y-%m-%d %H:%M:%S"
 
@@ -26,7 +26,8 @@ def to_utc_text(value: datetime) -> str:
 
 def from_utc_text(value: str) -> datetime:
     """An aware UTC datetime from its stored text."""
-    return datetime.strptime(value[:19], _STORED).replace(tzinfo=UTC)
+    # fromisoformat reads exactly the stored form and is ten times faster than strptime
+    return datetime.fromisoformat(value[:19]).replace(tzinfo=UTC)
 
 
 class UTCDateTimeField(CharField):
@@ -45,6 +46,23 @@ class UTCDateTimeField(CharField):
 
     def python_value(self, value: str | None) -> datetime | None:
         return None if value is None else from_utc_text(value)
+
+
+class _DayField(DateField):
+    """A calendar day, stored as ISO text (``YYYY-MM-DD``) and read without strptime."""
+
+    def python_value(self, value: Any) -> date | None:
+        if isinstance(value, str):
+            return date.fromisoformat(value[:10])
+        return super().python_value(value)  # type: ignore[no-any-return]
+
+
+# To the type checker a DayField is a DateField, whose stubs type the value (date, or
+# date | None with null=True); at run time it is the faster reader above.
+if TYPE_CHECKING:
+    DayField = DateField
+else:
+    DayField = _DayField
 
 
 CENT = Decimal("0.01")

@@ -12,7 +12,7 @@ from typing import Any
 
 from peewee import JOIN, fn
 
-from docket.models.actions import action_facts, due_soon_clause, overdue_clause
+from docket.models.actions import DATED_ORDER, action_facts, due_soon_clause, overdue_clause
 from docket.models.context import Context
 from docket.models.milestones import UPCOMING_DAYS, milestone_facts, needs_attention_clause
 from docket.models.programs import get_program
@@ -50,7 +50,7 @@ def _actions(where: Any, shown: int) -> list[ActionItem]:
         .join_from(ActionItem, Program, join_type=JOIN.LEFT_OUTER)
         .join_from(ActionItem, Person, join_type=JOIN.LEFT_OUTER)
         .where(where)
-        .order_by(ActionItem.due, ActionItem.id)
+        .order_by(*DATED_ORDER)
         .limit(shown)
     )
     return list(query)

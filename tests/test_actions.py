@@ -188,3 +188,31 @@ def test_listing_loads_owner_and_program_without_extra_queries(office: Context) 
     assert len(rows) == 5 and rows[0]["owner"] == "Ana Lopez"
     # one to resolve the program code, one for the rows
     assert counter.count == 2
+
+
+@pytest.mark.parametrize(
+    ("flt", "index"),
+    [
+        (ActionFilter(overdue=True), "action_item_open_by_due"),
+        (ActionFilter(due_within=7), "action_item_open_by_due"),
+        (ActionFilter(), "action_item_open_undated_last"),
+    ],
+)
+def test_open_lists_read_their_index_in_order_instead_of_sorting(
+    office: Context, flt: ActionFilter, index: str
+) -> None:
+    from docket.models.schema import database
+
+    query = actions._query(office, flt).limit(50)
+    sql, params = query.sql()
+    plan = " | ".join(row[3] for row in database.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert f"USING INDEX {index}" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_undated_items_come_last_and_the_most_urgent_first_on_a_day(office: Context) -> None:
+    actions.add_action(office, "Someday", priority="urgent")
+    actions.add_action(office, "Low on the 24th", due="2026-11-24", priority="low")
+    actions.add_action(office, "Urgent on the 24th", due="2026-11-24", priority="urgent")
+    actions.add_action(office, "Late", due="2026-11-02", priority="low")
+    listed = [i.title for i in actions.list_actions(office, ActionFilter())]
+    assert listed == ["Late", "Urgent on the 24th", "Low on the 24th", "Someday"]
