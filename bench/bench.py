@@ -79,6 +79,9 @@ def main() -> int:
             f"{label:48} {median:7.3f} s   median of {RUNS} "
             f"(min {times[0]:.3f}, max {times[-1]:.3f}; target < {target} s) {verdict}"
         )
+    from app_bench import report
+
+    report(db, RUNS)
     return 0
 
 

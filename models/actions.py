@@ -8,6 +8,7 @@ queries and as :func:`due_state` for a single item, and tested to agree.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -93,10 +94,36 @@ class ActionFilter:
     overdue: bool = False
     due_within: int | None = None
     due_before: date | None = None
+    # strictly after this day; like due_before, it leaves undated items out
+    due_after: date | None = None
+    priority: str | None = None
+    # a loose owner match: every word in the name, or the account, or the start of the e-mail
+    owner_like: str | None = None
+    # words that must all appear in the title or notes; "a phrase" in double quotes is one word
     search: str | None = None
     sort: str = "due"
     limit: int | None = None
     offset: int = 0
+
+
+_SEARCH_WORD = re.compile(r'"([^"]+)"|(\S+)')
+
+
+def search_words(search: str) -> list[str]:
+    """The words of a search: each must match; ``"a phrase"`` in double quotes is one word."""
+    return [phrase or word for phrase, word in _SEARCH_WORD.findall(search)]
+
+
+def _owner_like_clause(typed: str) -> Expression:
+    """SQL on the joined Person: the name has every word, or account or e-mail start match."""
+    cleaned = typed.strip().lstrip("@")
+    words = [w for w in re.split(r"[\s._-]+", cleaned.lower()) if w]
+    by_name: Expression | None = None
+    for word in words:
+        term = Person.name.contains(word)
+        by_name = term if by_name is None else by_name & term
+    clause = (Person.account == cleaned) | fn.lower(Person.email).startswith(cleaned.lower())
+    return clause if by_name is None else clause | by_name
 
 
 def _statuses(word: str) -> tuple[str, ...]:
@@ -131,13 +158,24 @@ def _query(ctx: Context, flt: ActionFilter) -> Any:
         query = query.where(ActionItem.due <= today + timedelta(days=days))
     if flt.due_before is not None:
         query = query.where(ActionItem.due < flt.due_before)
+    if flt.due_after is not None:
+        query = query.where(ActionItem.due > flt.due_after)
+    if flt.priority:
+        query = query.where(ActionItem.priority == choice("priority", flt.priority, PRIORITIES))
+    if flt.owner_like and flt.owner_like.strip().lstrip("@"):
+        query = query.where(_owner_like_clause(flt.owner_like))
     if flt.search:
-        for word in flt.search.split():
+        for word in search_words(flt.search):
             query = query.where(ActionItem.title.contains(word) | ActionItem.notes.contains(word))
     sort = choice("sort", flt.sort, SORTS)
     # undated items last, unless a due bound has already left them out (the index for that
     # list has no such column)
-    dated = flt.overdue or flt.due_within is not None or flt.due_before is not None
+    dated = (
+        flt.overdue
+        or flt.due_within is not None
+        or flt.due_before is not None
+        or flt.due_after is not None
+    )
     due_last = (ActionItem.due,) if dated else (ActionItem.due.is_null(), ActionItem.due)
     orders: dict[str, tuple[Any, ...]] = {
         "due": DATED_ORDER if dated else (ActionItem.due.is_null(), *DATED_ORDER),

@@ -9,6 +9,7 @@ Moving a forecast needs a reason, which the audit log keeps with the change.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -76,6 +77,8 @@ class MilestoneFilter:
     due_within: int | None = None
     include_done: bool = True
     limit: int | None = None
+    # words that must each appear in the title or the owner's name
+    search: str | None = None
 
 
 def list_milestones(ctx: Context, flt: MilestoneFilter | None = None) -> list[Milestone]:
@@ -95,6 +98,8 @@ def list_milestones(ctx: Context, flt: MilestoneFilter | None = None) -> list[Mi
         query = query.where(status_clause(flt.status, today))
     if not flt.include_done:
         query = query.where(Milestone.actual.is_null())
+    for word in (flt.search or "").split():
+        query = query.where(Milestone.title.contains(word) | Person.name.contains(word))
     if flt.due_within is not None:
         query = query.where(
             Milestone.actual.is_null()
@@ -104,6 +109,16 @@ def list_milestones(ctx: Context, flt: MilestoneFilter | None = None) -> list[Mi
     if flt.limit:
         query = query.limit(flt.limit)
     return list(query)
+
+
+def typed_filter(typed: str, program: str | None = None) -> MilestoneFilter:
+    """The filter for what a person typed: a status word (``late``, ``at risk``...) picks
+    that status, any other words must appear in the title or the owner's name."""
+    words = " ".join(typed.lower().split())
+    found = next((s for s in STATUSES if re.search(rf"\b{s}\b", words)), None)
+    if found:
+        words = re.sub(rf"\b{found}\b", " ", words)
+    return MilestoneFilter(program=program, status=found, search=" ".join(words.split()) or None)
 
 
 def get_milestone(milestone_id: int) -> Milestone:
@@ -223,6 +238,39 @@ def milestone_facts(milestone: Milestone, today: date) -> dict[str, Any]:
         "slip_days": slip_days(milestone),
         "status": status(milestone, today),
         "version": milestone.version,
+    }
+
+
+def milestone_detail(ctx: Context, milestone_id: int) -> dict[str, Any]:
+    """Everything a person reads about one milestone, as plain data: its facts plus the
+    program's name, the owner's e-mail, deliverable, acceptance criteria and predecessors
+    (with the date each is forecast, or was done)."""
+    milestone = get_milestone(milestone_id)
+    today = ctx.today()
+    owner = milestone.owner if milestone.__data__.get("owner") else None
+    predecessors = (
+        Milestone.select(Milestone, Program)
+        .join(MilestoneDependency, on=(MilestoneDependency.predecessor == Milestone.id))
+        .join_from(Milestone, Program)
+        .where(MilestoneDependency.milestone == milestone)
+        .order_by(Milestone.forecast, Milestone.id)
+    )
+    return {
+        **milestone_facts(milestone, today),
+        "program_name": milestone.program.name,
+        "owner_email": owner.email if owner else None,
+        "deliverable": milestone.deliverable,
+        "acceptance_criteria": milestone.acceptance_criteria,
+        "predecessors": [
+            {
+                "id": p.id,
+                "program": p.program.code,
+                "title": p.title,
+                "date": (p.actual or p.forecast).isoformat(),
+                "status": status(p, today),
+            }
+            for p in predecessors
+        ],
     }
 
 

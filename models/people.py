@@ -158,23 +158,51 @@ def delete_person(ctx: Context, person_id: int, version: int) -> None:
         records.delete(ctx, records.get(Person, person_id), version)
 
 
-def list_people(
-    search: str | None = None, *, kind: str | None = None, limit: int | None = None
-) -> list[Person]:
-    """People by name, optionally those whose name, e-mail or organization contains ``search``."""
+def _people(search: str | None, kind: str | None) -> Any:
+    """People by name, narrowed by kind and by text in the name, e-mail or organization."""
     query = Person.select().order_by(fn.lower(Person.name), Person.id)
     if kind:
         query = query.where(Person.kind == choice("kind", kind, PERSON_KINDS))
-    if search:
-        typed = search.strip()
+    typed = (search or "").strip()
+    if typed:
         query = query.where(
             Person.name.contains(typed)
             | Person.email.contains(typed)
             | Person.organization.contains(typed)
         )
+    return query
+
+
+def list_people(
+    search: str | None = None,
+    *,
+    kind: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Person]:
+    """People by name, optionally those whose name, e-mail or organization contains
+    ``search``; ``limit`` and ``offset`` give one page of them."""
+    query = _people(search, kind)
     if limit:
         query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     return list(query)
+
+
+def count_people(search: str | None = None, *, kind: str | None = None) -> int:
+    """How many people :func:`list_people` finds for the same ``search`` and ``kind``."""
+    return int(_people(search, kind).order_by().count())
+
+
+def groups_of(person_id: int) -> list[Group]:
+    """The groups a person is in, by name."""
+    return list(
+        Group.select()
+        .join(GroupMember, on=(GroupMember.group == Group.id))
+        .where(GroupMember.person == person_id)
+        .order_by(fn.lower(Group.name))
+    )
 
 
 def get_group(name: str) -> Group:

@@ -131,3 +131,35 @@ def today_facts(view: Today) -> dict[str, Any]:
         "milestones_upcoming": milestones(view.milestones_upcoming),
         "milestones_attention": milestones(view.milestones_attention),
     }
+
+
+@dataclass(frozen=True)
+class Section:
+    """One list of the Today view: its title, the key of its rows and count in
+    :func:`today_facts`, the kind of row, and the action-list filter for all of it."""
+
+    key: str
+    title: str
+    kind: str
+    full_list: str
+
+
+def sections(facts: dict[str, Any]) -> list[Section]:
+    """The Today view's lists in the order shown; "mine" first when the account is a person."""
+    if facts["me"]:
+        actions = [
+            Section("my_overdue", "My overdue actions", "action", "@me is:overdue"),
+            Section("my_due_soon", "My actions due soon", "action", "@me is:soon"),
+            Section("overdue", "Everyone else's overdue actions", "action", "is:overdue"),
+            Section("due_soon", "Everyone else's actions due soon", "action", "is:soon"),
+        ]
+    else:
+        actions = [
+            Section("overdue", "Overdue actions", "action", "is:overdue"),
+            Section("due_soon", "Actions due soon", "action", "is:soon"),
+        ]
+    return [
+        *actions,
+        Section("milestones_upcoming", "Milestones in the next 14 days", "milestone", ""),
+        Section("milestones_attention", "Milestones slipped or late", "milestone", ""),
+    ]

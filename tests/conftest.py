@@ -78,3 +78,27 @@ def cli(db_path: Path) -> object:
         return Result(status, out.getvalue(), err.getvalue())
 
     return invoke
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, ctx: Context) -> Path:
+    """The small demo office (seed 1) at the fixed clock, in a fresh file."""
+    from docket.models.demo import build_demo
+
+    path = tmp_path / "demo.db"
+    init_database(path, actor=ACTOR)
+    build_demo(ctx, size="small", seed=1)
+    database.close()
+    return path
+
+
+@pytest.fixture
+def make_app() -> object:
+    """Build the app as the command line does, on a database, at the fixed clock, as
+    ``tester`` in Chicago: ``make_app(path)``."""
+    from docket.tui.app import DocketApp
+
+    def build(path: Path) -> DocketApp:
+        return DocketApp(path, clock=lambda: NOW, user=ACTOR, tz=ZONE)
+
+    return build

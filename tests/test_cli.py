@@ -236,7 +236,7 @@ def test_a_newer_database_is_refused(cli: Any, db_path: Path) -> None:
     assert _dump(db_path) == before
 
 
-def test_no_command_shows_today(office: Any) -> None:
+def test_no_command_piped_prints_today(office: Any) -> None:
     office("action", "add", "Chase invoice", "--due", "2026-11-20", "--owner", "ana")
     result = office()
     assert result.status == 0

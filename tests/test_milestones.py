@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from docket.models import milestones, programs
+from docket.models import milestones, people, programs
 from docket.models.context import Context
 from docket.models.errors import ValidationError
 from docket.models.milestones import MilestoneFilter
@@ -83,3 +83,55 @@ def test_lists_filter_by_status_and_window(erp: Context) -> None:
     assert titles(MilestoneFilter(status="late")) == ["Late one"]
     assert titles(MilestoneFilter(due_within=14)) == ["Late one", "Soon"]
     assert titles(MilestoneFilter()) == ["Late one", "Soon", "Far"]
+
+
+def test_a_typed_filter_picks_a_status_and_matches_title_or_owner(erp: Context) -> None:
+    people.add_person(erp, "Ana Lopez", email="ana@example.org")
+    milestones.add_milestone(erp, "ERP", "Vendor selected", "2026-11-01", owner="ana")
+    milestones.add_milestone(erp, "ERP", "Vendor contract", "2026-12-20")
+    milestones.add_milestone(erp, "ERP", "Go-live", "2027-01-10", owner="ana")
+    titles = lambda typed: [  # noqa: E731
+        m.title for m in milestones.list_milestones(erp, milestones.typed_filter(typed, "ERP"))
+    ]
+    assert milestones.typed_filter("  At   Risk vendor ") == MilestoneFilter(
+        status="at risk", search="vendor"
+    )
+    assert titles("late") == ["Vendor selected"]
+    assert titles("vendor") == ["Vendor selected", "Vendor contract"]
+    assert titles("lopez") == ["Vendor selected", "Go-live"]
+    assert titles("on track vendor") == ["Vendor contract"]
+    assert titles("nothing like it") == []
+
+
+def test_a_milestones_detail_holds_what_the_list_leaves_out(erp: Context) -> None:
+    people.add_person(erp, "Ana Lopez", email="ana@example.org")
+    design = milestones.add_milestone(
+        erp, "ERP", "Design complete", "2026-10-01", actual="2026-10-03"
+    )
+    build = milestones.add_milestone(
+        erp,
+        "ERP",
+        "Build complete",
+        "2027-02-01",
+        owner="Ana Lopez",
+        deliverable="Signed build report",
+        acceptance_criteria="All P1 defects closed",
+        predecessors=[design.id],
+    )
+    detail = milestones.milestone_detail(erp, build.id)
+    assert detail["title"] == "Build complete"
+    assert detail["program_name"] == "ERP replacement"
+    assert (detail["owner"], detail["owner_email"]) == ("Ana Lopez", "ana@example.org")
+    assert (detail["deliverable"], detail["acceptance_criteria"]) == (
+        "Signed build report",
+        "All P1 defects closed",
+    )
+    assert detail["predecessors"] == [
+        {
+            "id": design.id,
+            "program": "ERP",
+            "title": "Design complete",
+            "date": "2026-10-03",
+            "status": "done",
+        }
+    ]

@@ -63,3 +63,21 @@ def test_groups_gain_and_lose_members(directory: Context) -> None:
         ValidationError, match="a group named 'ERP steering committee' already exists"
     ):
         people.add_group(directory, "erp Steering Committee")
+
+
+def test_people_are_listed_a_page_at_a_time_with_a_count(directory: Context) -> None:
+    assert [p.name for p in people.list_people(limit=2)] == ["Ana Lopez", "Ana Ruiz"]
+    assert [p.name for p in people.list_people(limit=2, offset=2)] == ["Bo Chen"]
+    assert people.count_people() == 3
+    assert people.count_people("city.example") == 3
+    assert people.count_people("ana") == 2
+    assert people.count_people("ana", kind="contractor") == 0
+    assert people.count_people("100%") == 0
+
+
+def test_a_persons_groups_are_listed_by_name(directory: Context) -> None:
+    people.add_group(directory, "Vendors", members=["bo"])
+    people.add_group(directory, "ERP steering committee", members=["alopez", "bo"])
+    bo = people.find_person("bo")
+    assert [g.name for g in people.groups_of(bo.id)] == ["ERP steering committee", "Vendors"]
+    assert people.groups_of(people.find_person("ana ruiz").id) == []

@@ -276,6 +276,9 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         args = parser.parse_args(argv)
         session = Session(args, out, err)
         if args.command is None:
+            if out.isatty() and sys.stdin.isatty():
+                return _open_app(session)
+            # piped or scripted: the Today view as text, as `docket today` prints it
             from docket.tui import commands
 
             args.format = "text"
@@ -301,6 +304,20 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         return exc.code if isinstance(exc.code, int) else 0
     finally:
         _OUTPUT.pop()
+
+
+def _open_app(session: Session) -> int:
+    """``docket`` with no command: the app, on the same database the commands would use."""
+    from docket.tui.app import DocketApp
+
+    app = DocketApp(
+        session.database_path(),
+        user=session.ctx.actor,
+        tz=session.ctx.tz,
+        day_first=session.ctx.day_first,
+    )
+    app.run()
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

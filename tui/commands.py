@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from docket.exports.tables import write_csv, write_json
 from docket.models import actions, milestones, people, programs
 from docket.models.errors import ValidationError
-from docket.models.today import build_today, today_facts
+from docket.models.today import build_today, sections, today_facts
 from docket.tui.output import table
 
 if TYPE_CHECKING:
@@ -135,30 +135,8 @@ def today(session: Session, args: argparse.Namespace) -> int:
                 )
             )
 
-    if facts["me"]:
-        section("My overdue actions", "my_overdue", "my_overdue", facts["my_overdue"], "action")
-        section("My actions due soon", "my_due_soon", "my_due_soon", facts["my_due_soon"], "action")
-        section("Everyone else's overdue actions", "overdue", "overdue", facts["overdue"], "action")
-        section(
-            "Everyone else's actions due soon", "due_soon", "due_soon", facts["due_soon"], "action"
-        )
-    else:
-        section("Overdue actions", "overdue", "overdue", facts["overdue"], "action")
-        section("Actions due soon", "due_soon", "due_soon", facts["due_soon"], "action")
-    section(
-        "Milestones in the next 14 days",
-        "",
-        "milestones_upcoming",
-        facts["milestones_upcoming"],
-        "milestone",
-    )
-    section(
-        "Milestones slipped or late",
-        "",
-        "milestones_attention",
-        facts["milestones_attention"],
-        "milestone",
-    )
+    for part in sections(facts):
+        section(part.title, part.key, part.key, facts[part.key], part.kind)
     return 0
 
 

@@ -1,0 +1,93 @@
+"""The history of one record, read from the audit log: who changed what, when, newest first.
+
+Entities are named as the audit log names them, by table: ``action_item``, ``milestone``,
+``person``. Values are as the log keeps them: dates as ISO text, date-times as UTC text,
+related records as ids.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from docket.models.errors import ValidationError
+from docket.models.fields import to_utc_text
+from docket.models.inputs import shown
+from docket.models.records import entity_name
+from docket.models.schema import TABLES, AuditEntry, Record
+
+ENTITIES: tuple[str, ...] = tuple(
+    entity_name(model) for model in TABLES if issubclass(model, Record)
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One audited change to one record."""
+
+    id: int
+    at: datetime  # aware UTC
+    actor: str
+    action: str  # create, update or delete
+    note: str
+    # (field, old, new), by field name
+    fields: tuple[tuple[str, Any, Any], ...]
+
+
+def _entity(entity: str) -> str:
+    if entity not in ENTITIES:
+        raise ValidationError(
+            "entity", f"expected one of {', '.join(sorted(ENTITIES))}; got {shown(entity)}"
+        )
+    return entity
+
+
+def _change(entry: AuditEntry) -> Change:
+    changes = json.loads(entry.changes or "{}")
+    return Change(
+        id=int(entry.id),
+        at=entry.at,
+        actor=str(entry.actor),
+        action=str(entry.action),
+        note=str(entry.note or ""),
+        fields=tuple((name, old, new) for name, (old, new) in sorted(changes.items())),
+    )
+
+
+def _entries(entity: str, entity_id: int) -> Any:
+    return (
+        AuditEntry.select()
+        .where(AuditEntry.entity == _entity(entity), AuditEntry.entity_id == entity_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+
+
+def history(entity: str, entity_id: int, *, limit: int | None = None) -> list[Change]:
+    """Every change to one record, newest first (the most recent ``limit`` when given)."""
+    query = _entries(entity, entity_id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_change(entry) for entry in query]
+
+
+def last_change_by_other(entity: str, entity_id: int, actor: str) -> Change | None:
+    """The newest change to one record made by an account other than ``actor``, if any."""
+    entry = _entries(entity, entity_id).where(AuditEntry.actor != actor).first()
+    return None if entry is None else _change(entry)
+
+
+def history_facts(change: Change) -> dict[str, Any]:
+    """One change as plain data: its stable JSON form."""
+    return {
+        "id": change.id,
+        "at": to_utc_text(change.at).replace(" ", "T") + "Z",
+        "actor": change.actor,
+        "action": change.action,
+        "note": change.note,
+        # the same changes twice: as [field, old, new] rows in field order, and in the
+        # audit log's own form, {field: [old, new]}
+        "fields": [[name, old, new] for name, old, new in change.fields],
+        "changes": {name: [old, new] for name, old, new in change.fields},
+    }

@@ -1,0 +1,100 @@
+"""The history of a record, read back from the audit log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from docket.models import actions, people
+from docket.models.context import Context
+from docket.models.errors import ValidationError
+from docket.models.history import history, history_facts, last_change_by_other
+
+T0 = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+
+def _at(ctx: Context, minutes: int, actor: str | None = None) -> Context:
+    when = T0 + timedelta(minutes=minutes)
+    return Context(actor=actor or ctx.actor, tz=ctx.tz, clock=lambda: when)
+
+
+@pytest.fixture
+def office(db_path: Path, ctx: Context) -> Context:
+    people.add_person(ctx, "Ana Lopez", account="ana")
+    return ctx
+
+
+def test_history_lists_changes_newest_first_with_old_and_new_values(office: Context) -> None:
+    item = actions.add_action(_at(office, 1), "Call vendor", due="2026-12-01")
+    item = actions.update_action(
+        _at(office, 2, "bo"), item.id, item.version, note="moved", due="2026-12-04", owner="ana"
+    )
+    actions.set_status(_at(office, 3), [item.id], "done")
+    changes = history("action_item", item.id)
+    assert [(c.at, c.actor, c.action) for c in changes] == [
+        (T0 + timedelta(minutes=3), "tester", "update"),
+        (T0 + timedelta(minutes=2), "bo", "update"),
+        (T0 + timedelta(minutes=1), "tester", "create"),
+    ]
+    assert changes[1].note == "moved"
+    assert changes[1].fields == (("due", "2026-12-01", "2026-12-04"), ("owner", None, 1))
+    assert ("title", None, "Call vendor") in changes[2].fields
+    assert changes[0].at.tzinfo is UTC
+
+
+def test_changes_made_in_the_same_second_keep_the_order_they_were_made(office: Context) -> None:
+    item = actions.add_action(office, "One")
+    actions.update_action(office, item.id, 1, title="Two")
+    actions.update_action(office, item.id, 2, title="Three")
+    titles = [
+        dict((f, new) for f, _, new in c.fields)["title"] for c in history("action_item", item.id)
+    ]
+    assert titles == ["Three", "Two", "One"]
+    assert len(history("action_item", item.id, limit=2)) == 2
+
+
+def test_history_keeps_the_last_values_of_a_deleted_record(office: Context) -> None:
+    item = actions.add_action(office, "Mistake", priority="high")
+    actions.delete_action(office, item.id, item.version)
+    latest = history("action_item", item.id)[0]
+    assert latest.action == "delete"
+    assert ("priority", "high", None) in latest.fields
+
+
+def test_history_is_per_record(office: Context) -> None:
+    actions.add_action(office, "First")
+    second = actions.add_action(office, "Second")
+    assert [c.action for c in history("action_item", second.id)] == ["create"]
+    assert [c.action for c in history("person", 1)] == ["create"]
+    assert history("milestone", 1) == []
+
+
+def test_an_unknown_entity_is_refused_by_name(office: Context) -> None:
+    with pytest.raises(ValidationError, match=r"^entity: expected one of .*action_item.*'actions'"):
+        history("actions", 1)
+
+
+def test_the_json_form_of_a_change(office: Context) -> None:
+    item = actions.add_action(office, "Call vendor")
+    actions.update_action(office, item.id, item.version, note="typo", title="Call the vendor")
+    assert history_facts(history("action_item", item.id)[0]) == {
+        "id": 3,
+        "at": "2026-11-23T15:00:00Z",
+        "actor": "tester",
+        "action": "update",
+        "note": "typo",
+        "fields": [["title", "Call vendor", "Call the vendor"]],
+        "changes": {"title": ["Call vendor", "Call the vendor"]},
+    }
+
+
+def test_last_change_by_other_skips_the_actors_own_changes(office: Context) -> None:
+    item = actions.add_action(_at(office, 1), "Call vendor")
+    assert last_change_by_other("action_item", item.id, "tester") is None
+    item = actions.update_action(_at(office, 2, "bo"), item.id, 1, title="Bo's")
+    actions.update_action(_at(office, 3), item.id, 2, title="Mine again")
+    other = last_change_by_other("action_item", item.id, "tester")
+    assert other is not None
+    assert (other.actor, other.fields) == ("bo", (("title", "Call vendor", "Bo's"),))

@@ -1,0 +1,28 @@
+"""Helpers for driving the app in tests."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until every load and save has finished and the screen has caught up."""
+    for _ in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Type text as keys (spaces included)."""
+    await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
+
+
+def shown(widget: Static) -> str:
+    """What a Static shows, as plain text."""
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(widget.content)
+    return console.export_text().rstrip()

@@ -1,0 +1,203 @@
+"""The forms and dialogs for action items: add, edit, detail with history, bulk changes.
+
+They collect what was typed and call the domain operations in ``docket.models.actions``
+on the database thread; every rule (what a due date may be, who an owner is) is there.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from docket.models import actions
+from docket.models.context import Context
+from docket.models.dates import describe_date, parse_date
+from docket.models.history import history, history_facts
+from docket.models.people import find_person
+from docket.models.programs import get_program
+from docket.models.schema import ACTION_STATUSES, PRIORITIES
+from docket.tui.forms import Field, RecordForm
+from docket.tui.text import lines, plain
+
+if TYPE_CHECKING:
+    from docket.tui.app import DocketApp
+
+
+def date_check(ctx: Context, field: str) -> Any:
+    """A form check that shows what a typed date was understood as."""
+
+    def check(typed: str) -> str:
+        today = ctx.today()
+        return describe_date(parse_date(typed, today, field=field, day_first=ctx.day_first), today)
+
+    return check
+
+
+def person_lookup(field: str) -> Any:
+    """A form look-up that shows who a typed name, e-mail or account is."""
+
+    def lookup(typed: str) -> str:
+        person = find_person(typed, field=field)
+        return f"{person.name}" + (f" <{person.email}>" if person.email else "")
+
+    return lookup
+
+
+def program_lookup(typed: str) -> str:
+    """A form look-up that shows which program a code is."""
+    program = get_program(typed)
+    return f"{program.code}: {program.name}"
+
+
+def action_fields(ctx: Context, row: dict[str, Any] | None, program: str | None) -> list[Field]:
+    """The fields of an action item form, filled from ``row`` when editing."""
+    row = row or {}
+    fields = [
+        Field("title", "Title", row.get("title", ""), placeholder="what needs doing"),
+        Field(
+            "owner",
+            "Owner",
+            row.get("owner_email") or row.get("owner") or "",
+            placeholder="name, e-mail or account",
+            lookup=person_lookup("owner"),
+        ),
+        Field(
+            "due",
+            "Due",
+            row.get("due") or "",
+            placeholder="fri, +3d, 2026-12-01",
+            check=date_check(ctx, "due"),
+        ),
+        Field(
+            "program",
+            "Program",
+            row.get("program") or program or "",
+            placeholder="code, e.g. ERP",
+            lookup=program_lookup,
+        ),
+        Field("priority", "Priority", row.get("priority", "normal"), "choice", PRIORITIES),
+    ]
+    if row:
+        fields.append(Field("status", "Status", row["status"], "choice", ACTION_STATUSES))
+    fields.append(Field("notes", "Notes", row.get("notes", ""), "multiline"))
+    return fields
+
+
+def add_form(app: DocketApp) -> RecordForm:
+    """The form that adds an action item; dismisses with the new item's id."""
+    ctx = app.ctx
+
+    def save(values: dict[str, str]) -> int:
+        item = actions.add_action(
+            ctx,
+            values["title"],
+            owner=values["owner"] or None,
+            due=values["due"] or None,
+            program=values["program"] or None,
+            priority=values["priority"] or "normal",
+            notes=values["notes"],
+        )
+        return int(item.id)
+
+    return RecordForm("New action item", action_fields(ctx, None, app.program), save)
+
+
+def edit_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
+    """The form that edits an action item read at ``row['version']``."""
+    ctx = app.ctx
+
+    def save(values: dict[str, str]) -> int:
+        changes: dict[str, Any] = {name: (value or None) for name, value in values.items()}
+        changes["title"] = values["title"]
+        changes["notes"] = values["notes"]
+        item = actions.update_action(ctx, row["id"], row["version"], **changes)
+        return int(item.id)
+
+    return RecordForm(f"Edit action item #{row['id']}", action_fields(ctx, row, None), save)
+
+
+def load_action(ctx: Context, action_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """An item's facts and its history (database thread)."""
+    item = actions.get_action(action_id)
+    facts = actions.action_facts(item, ctx.today())
+    return facts, [history_facts(c) for c in history("action_item", action_id)]
+
+
+def _history_table(changes: list[dict[str, Any]]) -> Table:
+    table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
+    table.add_column(no_wrap=True, style="dim")
+    table.add_column(no_wrap=True)
+    table.add_column(ratio=1)
+    for change in changes:
+        fields = "; ".join(
+            f"{name}: {_shown(old)} → {_shown(new)}" for name, old, new in change["fields"]
+        )
+        if change["note"]:
+            fields += f" (reason: {change['note']})"
+        table.add_row(
+            plain(change["at"].replace("T", " ").removesuffix("Z")[:16]),
+            plain(f"{change['actor']} {change['action']}"),
+            plain(fields),
+        )
+    return table
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "∅"
+    text = str(value)
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+class ActionDetail(ModalScreen[str | None]):
+    """One action item with its notes and history; dismisses with the key's action."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Close"),
+        Binding("e", "choose('edit')", "Edit"),
+        Binding("d", "choose('done')", "Done"),
+        Binding("x", "choose('cancel')", "Cancel item"),
+    ]
+
+    def __init__(self, facts: dict[str, Any], changes: list[dict[str, Any]]) -> None:
+        super().__init__(classes="dialog detail")
+        self.facts = facts
+        self.changes = changes
+
+    def compose(self) -> ComposeResult:
+        f = self.facts
+        summary = Table(box=None, show_header=False, padding=(0, 1))
+        summary.add_column(style="bold", no_wrap=True)
+        summary.add_column()
+        for label, value in (
+            ("Status", f"{f['status']} ({f['state']})"),
+            ("Due", f["due"] or "no date"),
+            ("Owner", f["owner"] or "nobody"),
+            ("Program", f["program"] or "none"),
+            ("Priority", f["priority"]),
+        ):
+            summary.add_row(label, plain(value))
+        with Vertical(classes="box"):
+            yield Label(plain(f"#{f['id']} {f['title']}"), classes="dialog-title")
+            with VerticalScroll():
+                yield Static(summary)
+                yield Label(Text("Notes", style="bold"))
+                yield Static(lines(f["notes"]) if f["notes"] else Text("(none)", style="dim"))
+                yield Label(Text("History", style="bold"))
+                yield Static(_history_table(self.changes))
+            yield Static(
+                Text("e edit · d done · x cancel item · esc close", style="dim"), classes="keys"
+            )
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_choose(self, what: str) -> None:
+        self.dismiss(what)

@@ -1,0 +1,157 @@
+"""The docket app: screens switched by number, a program scope, and the database thread.
+
+``DocketApp`` receives everything it depends on (the database file, the clock, the
+acting account, the zone), so the command line and the tests build it the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import events
+from textual.app import App
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
+
+from docket.models.clock import utcnow
+from docket.models.context import Context
+from docket.models.errors import DocketError
+from docket.models.identity import current_account
+from docket.tui.base import DocketScreen
+from docket.tui.dialogs import ALL_PROGRAMS, ErrorDialog, ProgramPicker
+from docket.tui.help_screen import HelpScreen
+from docket.tui.keys import APP_KEYS, bindings
+from docket.tui.palette import KeyCommands
+from docket.tui.store import Store
+
+log = logging.getLogger("docket")
+
+
+def _programs() -> list[tuple[str, str]]:
+    from docket.models.programs import list_programs
+
+    return [(p.code, p.name) for p in list_programs()]
+
+
+class DocketApp(App[None]):
+    """docket in the terminal."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "docket"
+    BINDINGS = bindings(APP_KEYS)
+    COMMANDS = App.COMMANDS | {KeyCommands}
+    ENABLE_COMMAND_PALETTE = True
+    MODES: ClassVar[dict[str, Any]] = {}
+
+    # the program every screen is scoped to (None: all)
+    program: reactive[str | None] = reactive(None)
+    # rises with every save, so screens know to reload
+    generation: reactive[int] = reactive(0)
+    # the right of the top bar: the day and the account
+    banner: reactive[str] = reactive("")
+
+    def __init__(
+        self,
+        db: Path,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        user: str | None = None,
+        tz: tzinfo | None = None,
+        day_first: bool = False,
+    ) -> None:
+        from docket.models.clock import zone
+
+        super().__init__()
+        self.ctx = Context(
+            actor=user or current_account(),
+            tz=tz or zone(None),
+            clock=clock,
+            day_first=day_first,
+        )
+        self.store = Store(db, self.ctx)
+        self.store.open()
+        # over a slow SSH link every animation frame is bytes on the wire
+        self.animation_level = "none"
+
+    def on_mount(self) -> None:
+        from docket.tui.screens import MODES
+
+        for name, screen in MODES.items():
+            self.add_mode(name, screen)
+        self.banner = f"{self.ctx.today():%a %d %b %Y} │ {self.ctx.actor}"
+        self.switch_mode("today")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # a blinking cursor redraws twice a second forever: costly over SSH, and noise
+        if hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+    def changed(self) -> None:
+        """Something was saved: screens showing data reload."""
+        self.generation += 1
+
+    def action_go(self, mode: str) -> None:
+        """Switch to a screen by its mode name."""
+        if mode != self.current_mode:
+            self.switch_mode(mode)
+
+    def show_actions(self, typed_filter: str) -> None:
+        """The action list, filtered as typed (Today's counts lead here)."""
+        from docket.tui.actions_screen import ActionsScreen
+
+        self.action_go("actions")
+        screen = self.screen
+        if isinstance(screen, ActionsScreen):
+            screen.set_filter(typed_filter)
+
+    def action_help(self) -> None:
+        screen = self.screen
+        if isinstance(screen, DocketScreen):
+            title = next((k.label for k in APP_KEYS if f"'{screen.MODE}'" in k.action), "docket")
+            self.push_screen(HelpScreen(title, screen.KEYS, screen.HELP_EXTRA))
+
+    def action_pick_program(self) -> None:
+        self.run_worker(self._pick_program(), group="program", exclusive=True, exit_on_error=False)
+
+    async def _pick_program(self) -> None:
+        programs = await self.store.run(_programs)
+
+        def chosen(code: str | None) -> None:
+            if code is not None:
+                self.program = None if code == ALL_PROGRAMS else code
+
+        self.push_screen(ProgramPicker(programs, self.program), chosen)
+
+    def action_capture(self) -> None:
+        from docket.tui.capture import CaptureDialog
+
+        def captured(item_id: int | None) -> None:
+            if item_id is not None:
+                self.changed()
+                self.notify(f"Action item {item_id} added", markup=False)
+
+        self.push_screen(CaptureDialog(self.ctx), captured)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed load or save becomes a dialog with its message, never a crash."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, DocketError):
+            self.push_screen(ErrorDialog("Could not do that", str(error)))
+            return
+        log.error("unexpected error in %s", event.worker.name, exc_info=error)
+        self.push_screen(
+            ErrorDialog(
+                "Something went wrong",
+                f"{type(error).__name__}: {error}\n\nNothing was half-saved; "
+                "please report this with what you were doing.",
+            )
+        )

@@ -1,0 +1,189 @@
+"""Record forms: modal, checked as you type, and never losing what was typed.
+
+A form is a list of :class:`Field` and a ``save`` function. Each field is checked as it
+changes: quick checks (dates, choices) on the spot, look-ups (a person) on the database
+thread; what a field was understood as is shown under it ("→ Fri 27 Nov 2026"). Saving
+runs ``save`` on the database thread; a ``ValidationError`` is shown by the field it
+names, any other failure (a conflict, a read-only database) at the foot of the form, and
+the form stays open with everything as typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from docket.models.errors import DocketError, ValidationError
+from docket.tui.store import store_of
+
+# a quick check or a look-up: the typed text to what it was understood as (or "" for
+# nothing to say); raises DocketError when the text is not acceptable
+Check = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a form; ``name`` is the key of the saved values and the field that the
+    domain's errors name (spaces for underscores)."""
+
+    name: str
+    label: str
+    value: str = ""
+    kind: str = "text"  # text, choice, multiline
+    choices: tuple[str, ...] = ()
+    placeholder: str = ""
+    check: Check | None = None  # quick, on the UI thread
+    lookup: Check | None = None  # needs the database: on the database thread
+
+
+def _matches(error: ValidationError, field: Field) -> bool:
+    named = error.field.lower().replace(" ", "_")
+    return named in (field.name, field.label.lower().replace(" ", "_"))
+
+
+class RecordForm(ModalScreen[Any]):
+    """A modal form; dismisses with what ``save`` returned, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
+
+    def __init__(
+        self, title: str, fields: list[Field], save: Callable[[dict[str, str]], Any]
+    ) -> None:
+        super().__init__(classes="dialog form")
+        self.form_title = title
+        self.fields = fields
+        self.save = save
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="box"):
+            yield Label(Text(self.form_title), classes="dialog-title")
+            with VerticalScroll(classes="fields", can_focus=False):
+                for field in self.fields:
+                    with Horizontal(classes="field-row"):
+                        yield Label(field.label, classes="field-label")
+                        yield self._widget(field)
+                    yield Static("", id=f"hint-{field.name}", classes="hint")
+            yield Static("", id="form-error", classes="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def _widget(self, field: Field) -> Input | Select[str] | TextArea:
+        if field.kind == "choice":
+            return Select(
+                [(c, c) for c in field.choices],
+                value=field.value if field.value in field.choices else Select.NULL,
+                allow_blank=field.value not in field.choices,
+                id=f"field-{field.name}",
+                compact=True,
+            )
+        if field.kind == "multiline":
+            return TextArea(field.value, id=f"field-{field.name}", soft_wrap=True)
+        return Input(
+            field.value, placeholder=field.placeholder, id=f"field-{field.name}", compact=True
+        )
+
+    def on_mount(self) -> None:
+        for field in self.fields:
+            if field.value:
+                self._check(field, field.value)
+
+    def values(self) -> dict[str, str]:
+        """Everything as typed, by field name."""
+        result: dict[str, str] = {}
+        for field in self.fields:
+            widget = self.query_one(f"#field-{field.name}")
+            if isinstance(widget, TextArea):
+                result[field.name] = widget.text
+            elif isinstance(widget, Select):
+                result[field.name] = "" if widget.value is Select.NULL else str(widget.value)
+            elif isinstance(widget, Input):
+                result[field.name] = widget.value
+        return result
+
+    def _field(self, widget_id: str | None) -> Field | None:
+        name = (widget_id or "").removeprefix("field-")
+        return next((f for f in self.fields if f.name == name), None)
+
+    @on(Input.Changed)
+    def input_changed(self, event: Input.Changed) -> None:
+        field = self._field(event.input.id)
+        if field is not None:
+            self._check(field, event.value)
+
+    def _check(self, field: Field, typed: str) -> None:
+        if field.check is not None:
+            try:
+                understood = field.check(typed) if typed.strip() else ""
+            except DocketError as exc:
+                self.show_hint(field.name, str(exc), invalid=True)
+                return
+            self.show_hint(field.name, f"→ {understood}" if understood else "")
+        if field.lookup is not None:
+            self._look_up(field, typed)
+
+    @work(exclusive=True, group="lookup", exit_on_error=False)
+    async def _look_up(self, field: Field, typed: str) -> None:
+        lookup = field.lookup
+        if lookup is None or not typed.strip():
+            self.show_hint(field.name, "")
+            return
+        try:
+            understood = await store_of(self.app).run(lookup, typed)
+        except DocketError as exc:
+            self.show_hint(field.name, str(exc), invalid=True)
+        else:
+            self.show_hint(field.name, f"→ {understood}" if understood else "")
+
+    def show_hint(self, name: str, message: str, *, invalid: bool = False) -> None:
+        """Show what a field was understood as, or what is wrong with it, under it."""
+        hint = self.query_one(f"#hint-{name}", Static)
+        hint.update(Text(message))
+        hint.set_class(invalid, "invalid")
+        hint.display = bool(message)
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        self._save(self.values())
+
+    @work(exclusive=True, group="save", exit_on_error=False)
+    async def _save(self, values: dict[str, str]) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update("")
+        try:
+            result = await store_of(self.app).run(self.save, values)
+        except ValidationError as exc:
+            field = next((f for f in self.fields if _matches(exc, f)), None)
+            if field is None:
+                error.update(Text(str(exc)))
+                return
+            self.show_hint(field.name, str(exc), invalid=True)
+            self.query_one(f"#field-{field.name}").focus()
+            return
+        except DocketError as exc:
+            error.update(Text(str(exc)))
+            return
+        self.dismiss(result)

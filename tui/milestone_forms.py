@@ -1,0 +1,263 @@
+"""The forms and dialogs for milestones: add, edit (a moved date needs a reason), mark done,
+and the detail with its history.
+
+They collect what was typed and call the domain operations in ``docket.models.milestones``
+on the database thread; every rule (what a date may be, when a reason is needed) is there.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from docket.models import milestones
+from docket.models.context import Context
+from docket.models.dates import describe_date
+from docket.models.history import history, history_facts
+from docket.models.inputs import a_date
+from docket.tui.action_forms import date_check, person_lookup, program_lookup
+from docket.tui.dialogs import PromptDialog
+from docket.tui.forms import Field, RecordForm
+from docket.tui.rows import STATE_STYLES, slip_label
+from docket.tui.text import lines, plain
+
+if TYPE_CHECKING:
+    from docket.tui.app import DocketApp
+
+
+def milestone_fields(ctx: Context, row: dict[str, Any] | None, program: str | None) -> list[Field]:
+    """The fields of a milestone form, filled from ``row`` (a milestone's detail) when
+    editing; editing adds the actual date and the reason for a moved date."""
+    row = row or {}
+    fields = [
+        Field(
+            "program",
+            "Program",
+            row.get("program") or program or "",
+            placeholder="code, e.g. ERP",
+            lookup=program_lookup,
+        ),
+        Field("title", "Title", row.get("title", ""), placeholder="what is reached"),
+        Field(
+            "baseline",
+            "Baseline",
+            row.get("baseline") or "",
+            placeholder="the date agreed: 2027-03-01, 1/3, +6w",
+            check=date_check(ctx, "baseline"),
+        ),
+        Field(
+            "forecast",
+            "Forecast",
+            row.get("forecast") or "",
+            placeholder="the date now expected (blank: the baseline)" if not row else "",
+            check=date_check(ctx, "forecast"),
+        ),
+    ]
+    if row:
+        fields += [
+            Field(
+                "actual",
+                "Done on",
+                row.get("actual") or "",
+                placeholder="blank while not done",
+                check=date_check(ctx, "actual"),
+            ),
+            # by the dates it explains
+            Field("reason", "Reason", placeholder="why a date moved (kept in the history)"),
+        ]
+    fields += [
+        Field(
+            "owner",
+            "Owner",
+            row.get("owner_email") or row.get("owner") or "",
+            placeholder="name, e-mail or account",
+            lookup=person_lookup("owner"),
+        ),
+        # "Deliverable" is wider than the form's labels
+        Field("deliverable", "Delivers", row.get("deliverable", ""), "multiline"),
+    ]
+    return fields
+
+
+def add_form(app: DocketApp) -> RecordForm:
+    """The form that adds a milestone; dismisses with the new milestone's id."""
+    ctx = app.ctx
+
+    def save(values: dict[str, str]) -> int:
+        milestone = milestones.add_milestone(
+            ctx,
+            values["program"],
+            values["title"],
+            values["baseline"],
+            forecast=values["forecast"] or None,
+            owner=values["owner"] or None,
+            deliverable=values["deliverable"],
+        )
+        return int(milestone.id)
+
+    return RecordForm("New milestone", milestone_fields(ctx, None, app.program), save)
+
+
+def edit_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
+    """The form that edits a milestone read at ``detail['version']``; only the fields
+    changed are sent, so an untouched owner or date is never looked up again."""
+    ctx = app.ctx
+    fields = milestone_fields(ctx, detail, None)
+    before = {field.name: field.value for field in fields}
+
+    def save(values: dict[str, str]) -> int:
+        changes = {
+            name: value
+            for name, value in values.items()
+            if name != "reason" and value != before[name]
+        }
+        milestone = milestones.update_milestone(
+            ctx, detail["id"], detail["version"], reason=values["reason"] or None, **changes
+        )
+        return int(milestone.id)
+
+    return RecordForm(f"Edit milestone #{detail['id']}", fields, save)
+
+
+def complete_prompt(app: DocketApp, detail: dict[str, Any]) -> PromptDialog:
+    """Ask the day a milestone was done (today unless changed); dismisses with the date."""
+    ctx = app.ctx
+    today = ctx.today()
+
+    def check(typed: str) -> date:
+        return a_date(ctx, "done on", typed, required=True) or today
+
+    def explain(day: Any) -> str:
+        return describe_date(day, today)
+
+    already = f" (now done on {detail['actual']})" if detail.get("actual") else ""
+    return PromptDialog(
+        f"#{detail['id']} {detail['title']} done on{already}",
+        check,
+        value="today",
+        placeholder="today, yesterday, 2026-11-20",
+        explain=explain,
+    )
+
+
+async def complete(app: DocketApp, detail: dict[str, Any], day: date) -> None:
+    """Mark a milestone done on ``day`` (database thread), then tell the screens."""
+    await app.store.run(
+        milestones.complete_milestone, app.ctx, detail["id"], detail["version"], day
+    )
+    app.changed()
+    app.notify(f"#{detail['id']} done on {day:%a %d %b %Y}", markup=False)
+
+
+def load_milestone(ctx: Context, milestone_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A milestone's detail and its history (database thread)."""
+    detail = milestones.milestone_detail(ctx, milestone_id)
+    return detail, [history_facts(c) for c in history("milestone", milestone_id)]
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "∅"
+    text = str(value)
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def history_table(changes: list[dict[str, Any]]) -> Table:
+    """Who changed what and when, newest first, with the reason given."""
+    table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
+    table.add_column(no_wrap=True, style="dim")
+    table.add_column(no_wrap=True)
+    table.add_column(ratio=1)
+    for change in changes:
+        what = "; ".join(
+            f"{name}: {_shown(old)} → {_shown(new)}" for name, old, new in change["fields"]
+        )
+        if change["note"]:
+            what += f" (reason: {change['note']})"
+        table.add_row(
+            plain(change["at"].replace("T", " ").removesuffix("Z")[:16]),
+            plain(f"{change['actor']} {change['action']}"),
+            plain(what),
+        )
+    return table
+
+
+class MilestoneDetail(ModalScreen[str | None]):
+    """One milestone with its deliverable, predecessors and history; dismisses with the
+    key's action (``edit`` or ``done``) or None."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Close"),
+        Binding("e", "choose('edit')", "Edit"),
+        Binding("d", "choose('done')", "Done"),
+    ]
+
+    def __init__(self, detail: dict[str, Any], changes: list[dict[str, Any]]) -> None:
+        super().__init__(classes="dialog detail")
+        self.detail = detail
+        self.changes = changes
+
+    def compose(self) -> ComposeResult:
+        f = self.detail
+        summary = Table(box=None, show_header=False, padding=(0, 1))
+        summary.add_column(style="bold", no_wrap=True)
+        summary.add_column()
+        summary.add_row(
+            "Status",
+            plain(
+                f"{f['status']} ({slip_label(f['slip_days'])})",
+                style=STATE_STYLES.get(f["status"], ""),
+            ),
+        )
+        for label, value in (
+            ("Program", f"{f['program']}: {f['program_name']}"),
+            ("Owner", f["owner"] or "nobody"),
+            ("Baseline", f["baseline"]),
+            ("Forecast", f["forecast"]),
+            ("Done on", f["actual"] or "not yet"),
+        ):
+            summary.add_row(label, plain(value))
+        with Vertical(classes="box"):
+            yield Label(plain(f"#{f['id']} {f['title']}"), classes="dialog-title")
+            with VerticalScroll():
+                yield Static(summary)
+                for heading, key in (
+                    ("Deliverable", "deliverable"),
+                    ("Acceptance criteria", "acceptance_criteria"),
+                ):
+                    yield Label(Text(heading, style="bold"))
+                    yield Static(lines(f[key]) if f[key] else Text("(none)", style="dim"))
+                yield Label(Text("Predecessors", style="bold"))
+                yield Static(self._predecessors())
+                yield Label(Text("History", style="bold"))
+                yield Static(
+                    history_table(self.changes)
+                    if self.changes
+                    else Text("(no changes recorded)", style="dim")
+                )
+            yield Static(Text("e edit · d done · esc close", style="dim"), classes="keys")
+
+    def _predecessors(self) -> Text:
+        found = self.detail["predecessors"]
+        if not found:
+            return Text("(none)", style="dim")
+        text = Text()
+        for i, p in enumerate(found):
+            text.append("\n" if i else "")
+            text.append_text(plain(f"#{p['id']} {p['program']} {p['title']} · {p['date']} · "))
+            text.append(p["status"], style=STATE_STYLES.get(p["status"], ""))
+        return text
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_choose(self, what: str) -> None:
+        self.dismiss(what)

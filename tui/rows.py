@@ -1,0 +1,85 @@
+"""One-line renderings of records for lists: words as well as colours, so they read in
+``NO_COLOR`` too, and user text always literal."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+
+from docket.tui.output import clean
+
+# colour for a state word; the word itself carries the meaning
+STATE_STYLES = {
+    "overdue": "bold red",
+    "due soon": "yellow",
+    "late": "bold red",
+    "at risk": "yellow",
+    "on track": "green",
+    "done": "dim",
+    "cancelled": "dim strike",
+    "urgent": "bold red",
+    "high": "bold",
+    "low": "dim",
+}
+
+
+def fit(value: object, width: int) -> str:
+    """Text cut or padded to ``width`` cells, controls escaped."""
+    text = clean(value)
+    if len(text) > width:
+        return text[: max(0, width - 1)] + "…"
+    return text.ljust(width)
+
+
+def due_label(row: dict[str, Any], today: date) -> str:
+    """When an action item is due, as a person says it: ``12d late``, ``today``, ``Fri 27``."""
+    if row["days_overdue"]:
+        return f"{row['days_overdue']}d late"
+    if not row["due"]:
+        return "no date"
+    due = date.fromisoformat(row["due"])
+    days = (due - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if 0 < days < 7:
+        return f"{due:%a %d}"
+    return f"{due:%d %b %y}" if due.year != today.year else f"{due:%d %b}"
+
+
+def action_line(row: dict[str, Any], today: date, width: int) -> Text:
+    """An action item: due, title, program, owner, priority."""
+    owner_w = 16 if width >= 100 else 12
+    title_w = max(10, width - 10 - 1 - 7 - owner_w - 1 - 7 - 2)
+    text = Text("  ")
+    text.append(fit(due_label(row, today), 10), style=STATE_STYLES.get(row["state"], ""))
+    text.append(" ")
+    text.append(fit(row["title"], title_w))
+    text.append(" ")
+    text.append(fit(row["program"] or "", 6) + " ", style="cyan")
+    text.append(fit(row["owner"] or "nobody", owner_w) + " ")
+    priority = row["priority"] if row["priority"] != "normal" else ""
+    text.append(fit(priority, 6), style=STATE_STYLES.get(row["priority"], ""))
+    return text
+
+
+def slip_label(days: int) -> str:
+    """Slip in days with its sign, or "on plan"."""
+    return f"{days:+d}d" if days else "±0d"
+
+
+def milestone_line(row: dict[str, Any], width: int) -> Text:
+    """A milestone: forecast, title, program, slip and status."""
+    title_w = max(10, width - 2 - 11 - 1 - 7 - 6 - 9)
+    forecast = date.fromisoformat(row["forecast"])
+    text = Text("  ")
+    text.append(fit(f"{forecast:%a %d %b}", 11))
+    text.append(fit(row["title"], title_w))
+    text.append(" ")
+    text.append(fit(row["program"], 6) + " ", style="cyan")
+    text.append(fit(slip_label(row["slip_days"]), 6))
+    text.append(fit(row["status"], 9), style=STATE_STYLES.get(row["status"], ""))
+    return text

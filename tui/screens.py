@@ -1,0 +1,16 @@
+"""The app's screens by mode name; the keys that switch to them are in ``keys.APP_KEYS``."""
+
+from __future__ import annotations
+
+from docket.tui.actions_screen import ActionsScreen
+from docket.tui.base import DocketScreen
+from docket.tui.milestones_screen import MilestonesScreen
+from docket.tui.people_screen import PeopleScreen
+from docket.tui.today_screen import TodayScreen
+
+MODES: dict[str, type[DocketScreen]] = {
+    TodayScreen.MODE: TodayScreen,
+    ActionsScreen.MODE: ActionsScreen,
+    MilestonesScreen.MODE: MilestonesScreen,
+    PeopleScreen.MODE: PeopleScreen,
+}

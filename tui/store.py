@@ -1,0 +1,63 @@
+"""The app's way to the database: one thread that owns the connection.
+
+Every domain call from the app runs on this thread, never on the UI thread, so a slow
+query or a lock held by another administrator cannot freeze the screen. One thread keeps
+one SQLite connection for the life of the app and runs calls in the order they were made,
+so a list reloaded after a save always sees that save.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from docket.models.context import Context
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Store:
+    """Runs domain operations on the database thread and hands back their results."""
+
+    def __init__(self, path: Path, ctx: Context) -> None:
+        self.path = path
+        self.ctx = ctx
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docket-db")
+
+    async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Call ``fn`` on the database thread; its exception, if any, is raised here."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+
+    def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Call ``fn`` on the database thread and wait for it (for start-up and shutdown)."""
+        return self._executor.submit(fn, *args, **kwargs).result()
+
+    def open(self) -> None:
+        """Open the database on its thread (upgrading an older schema, after a backup)."""
+        from docket.models.database import open_database
+
+        self.call(open_database, self.path)
+
+    def close(self) -> None:
+        """Close the connection on its own thread, then stop the thread."""
+        from docket.models.schema import database
+
+        def close_connection() -> Any:
+            return database.obj is not None and database.close()
+
+        self.call(close_connection)
+        self._executor.shutdown(wait=True)
+
+
+def store_of(app: object) -> Store:
+    """The store of the running docket app (widgets reach it through ``self.app``)."""
+    found = getattr(app, "store", None)
+    if not isinstance(found, Store):
+        raise TypeError("not running inside the docket app")
+    return found

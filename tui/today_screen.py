@@ -1,0 +1,120 @@
+"""Today (key 1): what needs attention now, mine first, with counts that lead to the lists."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from docket.models.today import Section, build_today, sections, today_facts
+from docket.tui.base import DocketScreen
+from docket.tui.keys import Key
+from docket.tui.rows import action_line, milestone_line
+
+
+class TodayScreen(DocketScreen):
+    """Overdue and due-soon actions, milestones coming and slipping."""
+
+    MODE = "today"
+    KEYS: ClassVar[tuple[Key, ...]] = (
+        Key("enter", "open", "Open", "Open the action item or milestone, or the full list"),
+        Key("r", "reload", "Refresh", "Read everything again"),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.facts: dict[str, Any] | None = None
+
+    def body(self) -> ComposeResult:
+        yield OptionList(id="today")
+
+    def fetch(self) -> Callable[[], Any]:
+        ctx, program = self.docket.ctx, self.docket.program
+
+        def load() -> dict[str, Any]:
+            return today_facts(build_today(ctx, program=program))
+
+        return load
+
+    def show(self, data: Any) -> None:
+        self.facts = data
+        self.render_list()
+
+    def on_resize(self) -> None:
+        if self.facts is not None:
+            self.render_list()
+
+    def render_list(self) -> None:
+        facts = self.facts
+        if facts is None:
+            return
+        today = date.fromisoformat(facts["date"])
+        listing = self.query_one(OptionList)
+        # the list's own width, less its scrollbar and padding
+        width = max(40, (listing.scrollable_content_region.width or self.size.width) - 3)
+        highlighted = listing.highlighted_option.id if listing.highlighted_option else None
+        options: list[Option | None] = []
+        for section in sections(facts):
+            options.append(self._header(section, facts))
+            rows = facts[section.key]
+            if not rows:
+                options.append(Option(Text("   nothing", style="dim"), disabled=True))
+            for row in rows:
+                if section.kind == "action":
+                    line = action_line(row, today, width)
+                    options.append(Option(line, id=f"action:{row['id']}:{section.key}"))
+                else:
+                    line = milestone_line(row, width)
+                    options.append(Option(line, id=f"milestone:{row['id']}:{section.key}"))
+            options.append(None)
+        listing.set_options(options[:-1])
+        ids = [o.id for o in listing.options]
+        if highlighted in ids:
+            listing.highlighted = ids.index(highlighted)
+
+    def _header(self, section: Section, facts: dict[str, Any]) -> Option:
+        total = facts["counts"].get(section.key, 0)
+        shown = len(facts[section.key])
+        text = Text(f"{section.title} ", style="bold")
+        text.append(f"({total:,})", style="bold")
+        if total > shown:
+            text.append(" · ")
+            text.append(f"showing {shown}; Enter for all ▸", style="dim")
+        return Option(text, id=f"list:{section.kind}:{section.key}")
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_open(self) -> None:
+        listing = self.query_one(OptionList)
+        option = listing.highlighted_option
+        if option is not None and option.id:
+            self.open_option(option.id)
+
+    @on(OptionList.OptionSelected)
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open_option(event.option.id)
+
+    def open_option(self, option_id: str) -> None:
+        """Open an action item or milestone, or the full list behind a heading."""
+        kind, ident, key = option_id.split(":", 2)
+        if kind == "action":
+            from docket.tui.actions_screen import open_action
+
+            open_action(self.docket, int(ident))
+        elif kind == "milestone":
+            from docket.tui.milestones_screen import open_milestone
+
+            open_milestone(self.docket, int(ident))
+        elif ident == "action" and self.facts is not None:
+            section = next(s for s in sections(self.facts) if s.key == key)
+            self.docket.show_actions(section.full_list)
+        else:
+            self.docket.action_go("milestones")
