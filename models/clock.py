@@ -47,7 +47,8 @@ def zone(name: str | None) -> tzinfo:
         return local if local is not None else UTC
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        # a folder of zones (America) or a path-like name reaches the file system
         raise ValidationError(
             "timezone", f"expected an IANA zone such as Europe/Paris, got {name!r}"
         ) from exc

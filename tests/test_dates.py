@@ -107,3 +107,11 @@ def test_any_text_parses_or_is_a_validation_error(typed: str) -> None:
     except ValidationError as error:
         outcome = str(error)
     assert isinstance(outcome, date) or str(outcome).startswith("date: ")
+
+
+@pytest.mark.parametrize("name", ["America", "Not/A_Zone", "../etc"])
+def test_a_name_that_is_not_a_zone_is_a_clear_error(name: str) -> None:
+    from docket.models.clock import zone
+
+    with pytest.raises(ValidationError, match="timezone: expected an IANA zone"):
+        zone(name)

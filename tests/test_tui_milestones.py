@@ -97,14 +97,20 @@ async def test_the_table_lists_every_milestone_with_slip_and_status_in_words(
     assert status.startswith("40 milestones · 5 late · 5 at risk · 4 on track · 26 done")
 
 
-async def test_the_cursor_starts_on_the_first_milestone_not_done(
+async def test_milestones_not_done_come_first_by_forecast_then_done_latest_first(
     demo_db: Path, make_app: MakeApp
 ) -> None:
     async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
         await pilot.press("4")
         await settle(pilot)
         screen = screen_of(pilot.app)
-        current = screen.rows[screen.query_one(DataTable).cursor_row]
+        rows = screen.rows
+        current = rows[screen.query_one(DataTable).cursor_row]
+    not_done, done = rows[:14], rows[14:]
+    assert {r["status"] for r in not_done} == {"late", "at risk", "on track"}
+    assert [r["forecast"] for r in not_done] == sorted(r["forecast"] for r in not_done)
+    assert {r["status"] for r in done} == {"done"}
+    assert [r["actual"] for r in done] == sorted((r["actual"] for r in done), reverse=True)
     assert (current["title"], current["status"]) == ("Vendor selected", "late")
 
 
@@ -122,7 +128,7 @@ async def test_the_filter_takes_a_status_word_and_words_of_the_title(
         await settle(pilot)
         go_live = table_rows(pilot.app)
     assert len(at_risk) == 5 and {r["status"] for r in at_risk} == {"at risk"}
-    assert [(r["program"], r["status"]) for r in go_live] == [("ERP", "done"), ("CRM", "on track")]
+    assert [(r["program"], r["status"]) for r in go_live] == [("CRM", "on track"), ("ERP", "done")]
 
 
 def test_the_table_keeps_room_for_the_title_at_80_columns() -> None:

@@ -49,7 +49,8 @@ class Page:
     """Rows of the list from ``offset``, the total that match, or why the filter failed."""
 
     rows: list[dict[str, Any]]
-    total: int
+    # None until counted (a short first page is its own count)
+    total: int | None
     offset: int
     described: str = ""
     error: str = ""
@@ -63,7 +64,7 @@ def load_page(ctx: Context, typed: str, program: str | None, sort: str, offset: 
         return Page([], 0, offset, error=str(exc))
     today = ctx.today()
     rows = actions.list_actions(ctx, replace(flt, limit=PAGE, offset=offset))
-    total = actions.count_actions(ctx, flt) if offset == 0 else -1
+    total = offset + len(rows) if len(rows) < PAGE else None
     return Page(
         [actions.action_facts(r, today) for r in rows], total, offset, describe_filter(flt, today)
     )
@@ -118,6 +119,11 @@ def cells(row: dict[str, Any], today: date, keys: list[str], selected: bool) -> 
         "flags": plain(" " + _flags(row), style=STATE_STYLES.get(row["priority"], "")),
     }
     return [_mark(row, selected) if key == "mark" else values[key] for key in keys]
+
+
+def count_matching(ctx: Context, typed: str, program: str | None) -> int:
+    """How many items a typed filter matches (a valid filter: its page loaded)."""
+    return actions.count_actions(ctx, parse_filter(ctx, typed, ActionFilter(program=program)))
 
 
 def open_action(app: DocketApp, action_id: int) -> None:
@@ -188,6 +194,8 @@ class ActionsScreen(DocketScreen):
         self.selected: set[int] = set()
         self.loading_more = False
         self.described = ""
+        self.counted = False
+        self._count_token = 0
 
     def body(self) -> ComposeResult:
         yield Input(
@@ -239,16 +247,36 @@ class ActionsScreen(DocketScreen):
             status.update(Text(f"{page.error} (showing the last good list)", style="bold"))
             return
         self.rows = page.rows
-        self.total = page.total
+        self.total = page.total if page.total is not None else len(page.rows)
+        self.counted = page.total is not None
         self.described = page.described
         self.fill(keep_cursor=True)
+        if not self.counted:
+            self.count()
+
+    @work(group="count", exclusive=True, exit_on_error=False)
+    async def count(self) -> None:
+        """Count the matches after the rows are on screen: a search may read every row."""
+        ctx, typed, program = self.docket.ctx, self.typed, self.docket.program
+        self._count_token += 1
+        token = self._count_token
+
+        def counted() -> int | None:
+            # skipped when a newer filter has been typed while this one waited
+            return count_matching(ctx, typed, program) if token == self._count_token else None
+
+        total = await self.docket.store.run_aside(counted)
+        if total is not None and token == self._count_token:
+            self.total, self.counted = total, True
+            self.query_one("#status", Static).update(self.status_line())
 
     def status_line(self) -> Text:
-        shown = (
-            f"{len(self.rows):,} of {self.total:,}"
-            if len(self.rows) < self.total
-            else f"{self.total:,}"
-        )
+        if not self.counted:
+            shown = f"{len(self.rows):,} of many (counting)"
+        elif len(self.rows) < self.total:
+            shown = f"{len(self.rows):,} of {self.total:,}"
+        else:
+            shown = f"{self.total:,}"
         text = Text(f"{shown} action items · sorted by {self.sort}")
         if self.selected:
             text.append(f" · {len(self.selected)} selected", style="bold")
@@ -279,7 +307,8 @@ class ActionsScreen(DocketScreen):
     @on(DataTable.RowHighlighted)
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
         near_end = event.cursor_row >= len(self.rows) - AHEAD
-        if near_end and len(self.rows) < self.total and not self.loading_more:
+        more = not self.counted or len(self.rows) < self.total
+        if near_end and more and not self.loading_more:
             self.loading_more = True
             self.load_more(len(self.rows))
 
@@ -293,6 +322,8 @@ class ActionsScreen(DocketScreen):
         if page.error or offset != len(self.rows):
             return
         self.rows.extend(page.rows)
+        if page.total is not None:
+            self.total, self.counted = page.total, True
         self._append(page.rows)
         self.query_one("#status", Static).update(self.status_line())
 

@@ -42,7 +42,17 @@ def load_rows(ctx: Context, typed: str, program: str | None) -> dict[str, Any]:
     """The milestones the filter keeps, as plain facts, and today (database thread)."""
     today = ctx.today()
     found = milestones.list_milestones(ctx, milestones.typed_filter(typed, program))
-    return {"today": today, "rows": [milestones.milestone_facts(m, today) for m in found]}
+    return {
+        "today": today,
+        "rows": open_first([milestones.milestone_facts(m, today) for m in found]),
+    }
+
+
+def open_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Milestones not done by forecast (as listed), then those done, the latest first: what
+    needs watching is at the top, and the done ones read back through time."""
+    done = sorted((r for r in rows if r["actual"]), key=lambda r: r["actual"], reverse=True)
+    return [r for r in rows if not r["actual"]] + done
 
 
 def columns(width: int) -> list[tuple[str, str, int]]:
@@ -236,15 +246,8 @@ class MilestonesScreen(DocketScreen):
         for row in self.rows:
             table.add_row(*cells(row, keys), key=str(row["id"]))
         ids = [r["id"] for r in self.rows]
-        # the same milestone, or else the first not done: the done ones come first by date
-        open_rows = (i for i, r in enumerate(self.rows) if r["status"] != "done")
         if current in ids:
             table.move_cursor(row=ids.index(current), animate=False)
-        else:
-            first_open = next(open_rows, 0)
-            table.move_cursor(row=first_open, animate=False)
-            # with the rows before it above, rather than at the foot of the screen
-            table.call_after_refresh(table.scroll_to, y=max(0, first_open - 4), animate=False)
         self.query_one("#status", Static).update(self.status_line())
 
     def status_line(self) -> Text:

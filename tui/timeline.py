@@ -186,9 +186,9 @@ def timeline_lines(
     axis, each as (milestone id, line); headings have no id."""
     lines: list[tuple[str | None, Text]] = []
     touching = [r for r in rows if axis.touches(list(_dates(r)))]
-    for program, group in groupby(
-        sorted(touching, key=lambda r: r["program"]), lambda r: r["program"]
-    ):
+    # by program, then in the order they end (done, or forecast)
+    touching.sort(key=lambda r: (r["program"], _dates(r)[1], r["id"]))
+    for program, group in groupby(touching, lambda r: r["program"]):
         heading = Text(fit(program, layout.label), style="bold cyan")
         heading.append_text(bar_of_today(axis, today))
         lines.append((None, heading))
