@@ -274,6 +274,23 @@ async def test_scoping_to_a_program_narrows_every_screen(demo_db: Path, make_app
     assert programs == {"ERP"}
 
 
+async def test_the_command_palette_reaches_a_screens_actions_by_name(
+    demo_db: Path, make_app: MakeApp
+) -> None:
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "reassign")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, RecordForm)
+        assert form.form_title.startswith("New owner for #")
+
+
 def _at(keys: list[str]) -> Callable[[Pilot[None]], Any]:
     async def run(pilot: Pilot[None]) -> None:
         await settle(pilot)

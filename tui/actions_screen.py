@@ -178,8 +178,8 @@ class ActionsScreen(DocketScreen):
             "Mark or unmark the item: d, x, r and w then act on all marked",
             display="spc",
         ),
-        Key("r", "reassign", "Owner", "Give the selected items (or this one) a new owner"),
-        Key("w", "redate", "Due", "Give the selected items (or this one) a new due date"),
+        Key("r", "reassign", "Owner", "Reassign the selected items (or this one) to a new owner"),
+        Key("w", "redate", "Due", "Re-date the selected items (or this one): a new due date"),
         Key("s", "sort", "Sort", "Sort by due, priority, owner, program or newest", footer=False),
         Key("escape", "clear", "Clear", "Clear the selection, then the filter", footer=False),
     )

@@ -21,16 +21,19 @@ class KeyCommands(Provider):
 
     async def discover(self) -> Hits:
         for key in self._keys():
-            yield DiscoveryHit(key.help, partial(self._run, key), help=f"key: {key.shown_key}")
+            yield DiscoveryHit(
+                f"{key.help} ({key.label})", partial(self._run, key), help=f"key: {key.shown_key}"
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for key in self._keys():
-            score = matcher.match(key.help)
+            # the footer's word too, so "owner" finds what the footer calls Owner
+            score = matcher.match(f"{key.help} ({key.label})")
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(key.help),
+                    matcher.highlight(f"{key.help} ({key.label})"),
                     partial(self._run, key),
                     help=f"key: {key.shown_key}",
                 )

@@ -67,7 +67,7 @@ def action_line(row: dict[str, Any], today: date, width: int) -> Text:
 
 
 def slip_label(days: int) -> str:
-    """Slip in days with its sign, or "on plan"."""
+    """Slip in days with its sign: ``+12d``, ``-3d``, ``±0d``."""
     return f"{days:+d}d" if days else "±0d"
 
 
