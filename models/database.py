@@ -125,6 +125,15 @@ def connect(path: Path, *, create: bool = False) -> peewee.SqliteDatabase:
     return db
 
 
+def data_version() -> int:
+    """A number that changes whenever another connection commits to the database.
+
+    The app polls it to show other administrators' changes without a restart; it is cheap
+    (no table is read) and does not change for this connection's own writes.
+    """
+    return int(database.execute_sql("PRAGMA data_version").fetchone()[0])
+
+
 def schema_version() -> int:
     """The schema version of the bound database; 0 when it holds no docket schema."""
     if not database.table_exists("docket_meta"):

@@ -6,6 +6,8 @@ clock, with keys, and checks what the screen shows and what the database holds.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -311,3 +313,24 @@ def test_screens_look_right(
     snap_compare: Any, demo_db: Path, make_app: MakeApp, keys: list[str], size: tuple[int, int]
 ) -> None:
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=_at(keys))
+
+
+async def test_another_administrators_change_appears_without_a_restart(
+    demo_db: Path, make_app: MakeApp, ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DocketApp, "POLL_S", 0.2)
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ActionsScreen)
+        before = screen.total
+        await pilot.pause(0.5)  # the app has seen the database as it is
+        # another administrator: another process writing to the same file
+        command = [sys.executable, "-m", "docket.tui", "--db", str(demo_db), "action", "add"]
+        subprocess.run([*command, "Added from another terminal", "--due", "2026-11-01"], check=True)
+        await pilot.pause(0.6)
+        await settle(pilot)
+        titles = [row["title"] for row in table_rows(pilot.app)]
+    assert "Added from another terminal" in titles
+    assert screen.total == before + 1

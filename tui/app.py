@@ -12,7 +12,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import events
+from textual import events, work
 from textual.app import App
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
@@ -46,6 +46,8 @@ class DocketApp(App[None]):
     COMMANDS = App.COMMANDS | {KeyCommands}
     ENABLE_COMMAND_PALETTE = True
     MODES: ClassVar[dict[str, Any]] = {}
+    # how often to look for other administrators' changes, in seconds
+    POLL_S: ClassVar[float] = 2.0
 
     # the program every screen is scoped to (None: all)
     program: reactive[str | None] = reactive(None)
@@ -84,6 +86,18 @@ class DocketApp(App[None]):
             self.add_mode(name, screen)
         self.banner = f"{self.ctx.today():%a %d %b %Y} │ {self.ctx.actor}"
         self.switch_mode("today")
+        self._seen_version: int | None = None
+        self.set_interval(self.POLL_S, self._look_for_changes)
+
+    @work(group="poll", exclusive=True, exit_on_error=False)
+    async def _look_for_changes(self) -> None:
+        """Reload the screen when someone else has saved (nothing redraws otherwise)."""
+        from docket.models.database import data_version
+
+        version = await self.store.run(data_version)
+        if self._seen_version is not None and version != self._seen_version:
+            self.changed()
+        self._seen_version = version
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # a blinking cursor redraws twice a second forever: costly over SSH, and noise
