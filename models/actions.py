@@ -99,6 +99,8 @@ class ActionFilter:
     priority: str | None = None
     # a loose owner match: every word in the name, or the account, or the start of the e-mail
     owner_like: str | None = None
+    # everyone's but this person's (id): Today's "everyone else's" lists
+    not_owner: int | None = None
     # words that must all appear in the title or notes; "a phrase" in double quotes is one word
     search: str | None = None
     sort: str = "due"
@@ -158,6 +160,8 @@ def _filtered(ctx: Context, flt: ActionFilter, query: Any) -> Any:
         query = query.where(ActionItem.due > flt.due_after)
     if flt.priority:
         query = query.where(ActionItem.priority == choice("priority", flt.priority, PRIORITIES))
+    if flt.not_owner is not None:
+        query = query.where(ActionItem.owner.is_null() | (ActionItem.owner != flt.not_owner))
     if flt.owner_like and flt.owner_like.strip().lstrip("@"):
         query = query.where(_owner_like_clause(flt.owner_like))
     if flt.search:

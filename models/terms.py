@@ -45,6 +45,7 @@ FILTER_HELP: tuple[tuple[str, str], ...] = (
     ('"budget draft"', "title or notes contain the phrase"),
     ("@ana", "owner's name has 'ana', or account ana, or e-mail starting ana"),
     ("@me", "owned by you (the person of your account)"),
+    ("-@me", "owned by anyone but you (or nobody)"),
     ("#ERP", "in program ERP"),
     ("!high", "priority low, normal, high or urgent"),
     ("due<fri", "due before Friday (also due<=, due>, due>=)"),
@@ -104,6 +105,8 @@ def parse_filter(ctx: Context, typed: str, base: ActionFilter | None = None) -> 
             phrase = " ".join(term.strip('"').split())
             if phrase:
                 words.append(f'"{phrase}"' if " " in phrase else phrase)
+        elif lowered == "-@me":
+            changes["not_owner"] = int(_me(ctx, term)[1:])
         elif term.startswith("@"):
             who = term[1:]
             if not who:
@@ -184,6 +187,8 @@ def describe_filter(flt: ActionFilter, today: date | None = None) -> str:
         parts.append(f"owner {_owner_name(flt.owner)}")
     if flt.owner_like:
         parts.append(f"owner ~{flt.owner_like.lstrip('@')}")
+    if flt.not_owner is not None:
+        parts.append(f"not {_owner_name(f'#{flt.not_owner}')}'s")
     if flt.program:
         parts.append(f"#{flt.program.lstrip('#').upper()}")
     if flt.priority:

@@ -150,8 +150,8 @@ def sections(facts: dict[str, Any]) -> list[Section]:
         actions = [
             Section("my_overdue", "My overdue actions", "action", "@me is:overdue"),
             Section("my_due_soon", "My actions due soon", "action", "@me is:soon"),
-            Section("overdue", "Everyone else's overdue actions", "action", "is:overdue"),
-            Section("due_soon", "Everyone else's actions due soon", "action", "is:soon"),
+            Section("overdue", "Everyone else's overdue actions", "action", "-@me is:overdue"),
+            Section("due_soon", "Everyone else's actions due soon", "action", "-@me is:soon"),
         ]
     else:
         actions = [

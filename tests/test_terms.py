@@ -202,3 +202,20 @@ def test_the_help_shows_an_example_of_every_kind_of_term() -> None:
     examples = " ".join(example for example, _ in FILTER_HELP)
     for start in ('"', "@", "@me", "#", "!", "due<", "due:", "is:overdue", "is:soon"):
         assert start in examples
+
+
+def test_minus_me_lists_everyone_elses_items_as_today_counts_them(
+    db_path: Path, ctx: Context
+) -> None:
+    from docket.models import actions, people
+    from docket.models.today import build_today
+
+    me = people.add_person(ctx, "Tess Ter", account=ctx.actor)
+    people.add_person(ctx, "Other Person", account="other")
+    actions.add_action(ctx, "Mine", owner=f"#{me.id}", due="2026-11-01")
+    actions.add_action(ctx, "Theirs", owner="other", due="2026-11-01")
+    actions.add_action(ctx, "Nobody's", due="2026-11-01")
+    flt = parse_filter(ctx, "-@me is:overdue")
+    listed = [i.title for i in actions.list_actions(ctx, flt)]
+    assert sorted(listed) == ["Nobody's", "Theirs"]
+    assert actions.count_actions(ctx, flt) == build_today(ctx).counts["overdue"]

@@ -112,15 +112,21 @@ def add_form(app: DocketApp) -> RecordForm:
 def edit_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
     """The form that edits an action item read at ``row['version']``."""
     ctx = app.ctx
+    fields = action_fields(ctx, row, None)
+    initial = {field.name: field.value for field in fields}
 
     def save(values: dict[str, str]) -> int:
-        changes: dict[str, Any] = {name: (value or None) for name, value in values.items()}
-        changes["title"] = values["title"]
-        changes["notes"] = values["notes"]
+        # only what was changed: an owner left alone is not looked up again (a name two
+        # people share would otherwise refuse every edit)
+        changes: dict[str, Any] = {
+            name: value if name in ("title", "notes") else (value or None)
+            for name, value in values.items()
+            if value != initial[name]
+        }
         item = actions.update_action(ctx, row["id"], row["version"], **changes)
         return int(item.id)
 
-    return RecordForm(f"Edit action item #{row['id']}", action_fields(ctx, row, None), save)
+    return RecordForm(f"Edit action item #{row['id']}", fields, save)
 
 
 def load_action(ctx: Context, action_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -56,15 +56,17 @@ class Page:
     error: str = ""
 
 
-def load_page(ctx: Context, typed: str, program: str | None, sort: str, offset: int) -> Page:
-    """One page of the list for a typed filter (database thread)."""
+def load_page(
+    ctx: Context, typed: str, program: str | None, sort: str, offset: int, limit: int = PAGE
+) -> Page:
+    """Rows of the list for a typed filter from ``offset`` (database thread)."""
     try:
         flt = parse_filter(ctx, typed, ActionFilter(program=program, sort=sort))
     except ValidationError as exc:
         return Page([], 0, offset, error=str(exc))
     today = ctx.today()
-    rows = actions.list_actions(ctx, replace(flt, limit=PAGE, offset=offset))
-    total = offset + len(rows) if len(rows) < PAGE else None
+    rows = actions.list_actions(ctx, replace(flt, limit=limit, offset=offset))
+    total = offset + len(rows) if len(rows) < limit else None
     return Page(
         [actions.action_facts(r, today) for r in rows], total, offset, describe_filter(flt, today)
     )
@@ -134,7 +136,7 @@ def open_action(app: DocketApp, action_id: int) -> None:
 async def _open_action(app: DocketApp, action_id: int) -> None:
     facts, changes = await app.store.run(load_action, app.ctx, action_id)
 
-    async def chosen(what: str | None) -> None:
+    def chosen(what: str | None) -> None:
         if what == "edit":
 
             def saved(result: int | None) -> None:
@@ -144,13 +146,20 @@ async def _open_action(app: DocketApp, action_id: int) -> None:
             app.push_screen(edit_form(app, facts), saved)
         elif what in ("done", "cancel"):
             status = "done" if what == "done" else "cancelled"
-            await app.store.run(
-                actions.set_status, app.ctx, [action_id], status, {action_id: facts["version"]}
+            app.run_worker(
+                _close_action(app, action_id, facts["version"], status),
+                group="write",
+                exit_on_error=False,
             )
-            app.changed()
-            app.notify(f"#{action_id} {status}", markup=False)
 
     app.push_screen(ActionDetail(facts, changes), chosen)
+
+
+async def _close_action(app: DocketApp, action_id: int, version: int, status: str) -> None:
+    """Close one item read at ``version`` (a conflict is reported, nothing is changed)."""
+    await app.store.run(actions.set_status, app.ctx, [action_id], status, {action_id: version})
+    app.changed()
+    app.notify(f"#{action_id} {status}", markup=False)
 
 
 class ActionsScreen(DocketScreen):
@@ -191,7 +200,9 @@ class ActionsScreen(DocketScreen):
         self.sort = "due"
         self.rows: list[dict[str, Any]] = []
         self.total = 0
-        self.selected: set[int] = set()
+        # marked items and the version each was read at; they stay marked (and are acted
+        # on) even when a reload leaves them off the loaded rows
+        self.selected: dict[int, int] = {}
         self.loading_more = False
         self.described = ""
         self.counted = False
@@ -214,7 +225,7 @@ class ActionsScreen(DocketScreen):
 
     def on_resize(self) -> None:
         if self.rows:
-            self.fill(keep_cursor=True)
+            self.fill(keep=self.current_row())
 
     def _layout(self) -> None:
         """Columns for the table's width: the title takes what the others leave."""
@@ -233,9 +244,11 @@ class ActionsScreen(DocketScreen):
 
     def fetch(self) -> Callable[[], Any]:
         ctx, typed, program, sort = self.docket.ctx, self.typed, self.docket.program, self.sort
+        # as many rows as are loaded, so a cursor far down keeps its item after a reload
+        limit = max(PAGE, len(self.rows))
 
         def load() -> Page:
-            return load_page(ctx, typed, program, sort, 0)
+            return load_page(ctx, typed, program, sort, 0, limit)
 
         return load
 
@@ -246,11 +259,14 @@ class ActionsScreen(DocketScreen):
         if page.error:
             status.update(Text(f"{page.error} (showing the last good list)", style="bold"))
             return
+        current = self.current_row()
         self.rows = page.rows
         self.total = page.total if page.total is not None else len(page.rows)
         self.counted = page.total is not None
         self.described = page.described
-        self.fill(keep_cursor=True)
+        self.fill(keep=current)
+        # a count still running for an older list must not land on this one
+        self._count_token += 1
         if not self.counted:
             self.count()
 
@@ -258,7 +274,6 @@ class ActionsScreen(DocketScreen):
     async def count(self) -> None:
         """Count the matches after the rows are on screen: a search may read every row."""
         ctx, typed, program = self.docket.ctx, self.typed, self.docket.program
-        self._count_token += 1
         token = self._count_token
 
         def counted() -> int | None:
@@ -285,16 +300,16 @@ class ActionsScreen(DocketScreen):
             text.append(plain(self.described))
         return text
 
-    def fill(self, *, keep_cursor: bool) -> None:
+    def fill(self, keep: dict[str, Any] | None) -> None:
+        """Show ``self.rows``, the cursor on the item ``keep`` when it is still listed."""
         table = self.query_one(DataTable)
-        current = self.current_row()
         table.clear()
         self._layout()
         self._append(self.rows)
-        if keep_cursor and current is not None:
+        if keep is not None:
             ids = [r["id"] for r in self.rows]
-            if current["id"] in ids:
-                table.move_cursor(row=ids.index(current["id"]), animate=False)
+            if keep["id"] in ids:
+                table.move_cursor(row=ids.index(keep["id"]), animate=False)
         self.query_one("#status", Static).update(self.status_line())
 
     def _append(self, rows: list[dict[str, Any]]) -> None:
@@ -321,10 +336,13 @@ class ActionsScreen(DocketScreen):
             self.loading_more = False
         if page.error or offset != len(self.rows):
             return
-        self.rows.extend(page.rows)
+        # someone may have added an item above since: never list one twice
+        loaded = {r["id"] for r in self.rows}
+        fresh = [r for r in page.rows if r["id"] not in loaded]
+        self.rows.extend(fresh)
         if page.total is not None:
             self.total, self.counted = page.total, True
-        self._append(page.rows)
+        self._append(fresh)
         self.query_one("#status", Static).update(self.status_line())
 
     # --- filter and sort -------------------------------------------------------------
@@ -361,7 +379,7 @@ class ActionsScreen(DocketScreen):
             self.query_one(DataTable).focus()
         elif self.selected:
             self.selected.clear()
-            self.fill(keep_cursor=True)
+            self.fill(keep=self.current_row())
         elif self.typed:
             self.set_filter("")
 
@@ -376,15 +394,21 @@ class ActionsScreen(DocketScreen):
     def targets(self) -> list[dict[str, Any]]:
         """The selected items, or the one under the cursor."""
         if self.selected:
-            return [r for r in self.rows if r["id"] in self.selected]
+            return [{"id": i, "version": v} for i, v in self.selected.items()]
         row = self.current_row()
         return [row] if row else []
+
+    def unmark(self, ids: list[int]) -> None:
+        """Forget the marks of items just acted on."""
+        for action_id in ids:
+            self.selected.pop(action_id, None)
 
     def action_toggle_select(self) -> None:
         row = self.current_row()
         if row is None:
             return
-        self.selected ^= {row["id"]}
+        if self.selected.pop(row["id"], None) is None:
+            self.selected[row["id"]] = row["version"]
         table = self.query_one(DataTable)
         table.update_cell(str(row["id"]), "mark", _mark(row, row["id"] in self.selected))
         table.move_cursor(row=min(table.cursor_row + 1, len(self.rows) - 1))
@@ -447,7 +471,7 @@ class ActionsScreen(DocketScreen):
 
         def saved(count: int | None) -> None:
             if count:
-                self.selected -= set(ids)
+                self.unmark(ids)
                 self.docket.changed()
                 self.notify(f"{count} action item(s) changed", markup=False)
 
@@ -462,7 +486,7 @@ class ActionsScreen(DocketScreen):
         ids = [r["id"] for r in rows]
         versions = {r["id"]: r["version"] for r in rows}
         await self.docket.store.run(actions.set_status, self.docket.ctx, ids, status, versions)
-        self.selected -= set(ids)
+        self.unmark(ids)
         self.docket.changed()
         what = f"{len(ids)} action items" if len(ids) > 1 else f"#{ids[0]}"
         self.notify(f"{what} {status}", markup=False)

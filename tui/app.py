@@ -151,10 +151,16 @@ class DocketApp(App[None]):
                 self.changed()
                 self.notify(f"Action item {item_id} added", markup=False)
 
-        self.push_screen(CaptureDialog(self.ctx), captured)
+        self.push_screen(CaptureDialog(self.ctx, self.program), captured)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A failed load or save becomes a dialog with its message, never a crash."""
+        self.report_failure(event)
+
+    def report_failure(self, event: Worker.StateChanged) -> None:
+        """A failed load or save becomes a dialog with its message, never a crash.
+
+        Worker events do not bubble, so every screen and dialog hands its own here.
+        """
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error

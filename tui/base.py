@@ -16,6 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
 from docket.tui.keys import APP_KEYS, Key, bindings
 
@@ -26,6 +27,17 @@ if TYPE_CHECKING:
 SCREENS: tuple[tuple[str, str, str], ...] = tuple(
     (k.action.split("'")[1], k.key, k.label) for k in APP_KEYS if k.action.startswith("app.go(")
 )
+
+
+class ReportsFailures:
+    """For screens and dialogs: a worker that fails is reported by the app, in a dialog."""
+
+    app: Any
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report = getattr(self.app, "report_failure", None)
+        if report is not None:
+            report(event)
 
 
 class TopBar(Static):
@@ -62,7 +74,7 @@ class TopBar(Static):
         self.update(text)
 
 
-class DocketScreen(Screen[None]):
+class DocketScreen(ReportsFailures, Screen[None]):
     """A screen of the app: top bar, body, footer; data loaded on the database thread."""
 
     MODE: ClassVar[str] = ""

@@ -7,6 +7,8 @@ saves, and a problem (an unknown person, say) is shown instead and keeps the lin
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,29 +17,40 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from docket.models.capture import parse_capture, save_capture
+from docket.models.capture import Capture, parse_capture, save_capture
 from docket.models.context import Context
 from docket.models.errors import DocketError
+from docket.tui.base import ReportsFailures
 from docket.tui.store import store_of
 
 
-def _preview(ctx: Context, line: str) -> tuple[str, list[str]]:
+def _parse(ctx: Context, line: str, scope: str | None) -> Capture:
+    """The line as understood; without a #CODE it belongs to the program in scope."""
     capture = parse_capture(ctx, line)
+    if capture.program is None and scope is not None:
+        capture = replace(capture, program=scope)
+    return capture
+
+
+def _preview(ctx: Context, line: str, scope: str | None) -> tuple[str, list[str]]:
+    capture = _parse(ctx, line, scope)
     return capture.preview(ctx.today()), [f"{f}: {m}" for f, m in capture.problems]
 
 
-def _save(ctx: Context, line: str) -> int:
-    return int(save_capture(ctx, parse_capture(ctx, line)).id)
+def _save(ctx: Context, line: str, scope: str | None) -> int:
+    return int(save_capture(ctx, _parse(ctx, line, scope)).id)
 
 
-class CaptureDialog(ModalScreen[int | None]):
+class CaptureDialog(ReportsFailures, ModalScreen[int | None]):
     """One line in, an action item out; dismisses with its id, or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, scope: str | None = None) -> None:
         super().__init__(classes="dialog capture")
         self.ctx = ctx
+        self.scope = scope
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="box"):
@@ -60,22 +73,28 @@ class CaptureDialog(ModalScreen[int | None]):
     @work(exclusive=True, group="preview", exit_on_error=False)
     async def preview(self, line: str) -> None:
         if not line.strip():
+            self.query_one("#preview", Static).update("")
+            self.query_one("#problems", Static).update("")
             return
-        understood, problems = await store_of(self.app).run(_preview, self.ctx, line)
+        understood, problems = await store_of(self.app).run(_preview, self.ctx, line, self.scope)
         self.query_one("#preview", Static).update(Text("→ " + understood))
         self.query_one("#problems", Static).update(Text("\n".join(problems)))
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
-        self.save(event.value)
+        if not self.saving:  # a second Enter while saving must not save twice
+            self.saving = True
+            self.save(event.value)
 
-    @work(exclusive=True, group="save", exit_on_error=False)
+    @work(group="save", exit_on_error=False)
     async def save(self, line: str) -> None:
         try:
-            item_id = await store_of(self.app).run(_save, self.ctx, line)
+            item_id = await store_of(self.app).run(_save, self.ctx, line, self.scope)
         except DocketError as exc:
             self.query_one("#problems", Static).update(Text(str(exc)))
             return
+        finally:
+            self.saving = False
         self.dismiss(item_id)
 
     def action_cancel(self) -> None:

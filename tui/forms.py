@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from rich.text import Text
 from textual import on, work
@@ -23,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from docket.models.errors import DocketError, ValidationError
+from docket.tui.base import ReportsFailures
 from docket.tui.store import store_of
 
 # a quick check or a look-up: the typed text to what it was understood as (or "" for
@@ -50,7 +52,7 @@ def _matches(error: ValidationError, field: Field) -> bool:
     return named in (field.name, field.label.lower().replace(" ", "_"))
 
 
-class RecordForm(ModalScreen[Any]):
+class RecordForm(ReportsFailures, ModalScreen[Any]):
     """A modal form; dismisses with what ``save`` returned, or None when cancelled."""
 
     BINDINGS = [
@@ -65,6 +67,8 @@ class RecordForm(ModalScreen[Any]):
         self.form_title = title
         self.fields = fields
         self.save = save
+        # a save in flight: a second Enter must not save twice
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="box"):
@@ -124,6 +128,7 @@ class RecordForm(ModalScreen[Any]):
             self._check(field, event.value)
 
     def _check(self, field: Field, typed: str) -> None:
+        """Check a field as typed: quick checks here, look-ups on the database thread."""
         if field.check is not None:
             try:
                 understood = field.check(typed) if typed.strip() else ""
@@ -132,9 +137,14 @@ class RecordForm(ModalScreen[Any]):
                 return
             self.show_hint(field.name, f"→ {understood}" if understood else "")
         if field.lookup is not None:
-            self._look_up(field, typed)
+            # each field its own group, so one field's look-up never cancels another's
+            self.run_worker(
+                cast(Any, partial(self._look_up, field, typed)),
+                group=f"lookup-{field.name}",
+                exclusive=True,
+                exit_on_error=False,
+            )
 
-    @work(exclusive=True, group="lookup", exit_on_error=False)
     async def _look_up(self, field: Field, typed: str) -> None:
         lookup = field.lookup
         if lookup is None or not typed.strip():
@@ -167,10 +177,21 @@ class RecordForm(ModalScreen[Any]):
         self.dismiss(None)
 
     def action_save(self) -> None:
-        self._save(self.values())
+        if not self.saving:
+            self.saving = True
+            self.query_one("#save", Button).disabled = True
+            self._save(self.values())
 
-    @work(exclusive=True, group="save", exit_on_error=False)
+    @work(group="save", exit_on_error=False)
     async def _save(self, values: dict[str, str]) -> None:
+        try:
+            await self._try_save(values)
+        finally:
+            self.saving = False
+            if self.is_attached:
+                self.query_one("#save", Button).disabled = False
+
+    async def _try_save(self, values: dict[str, str]) -> None:
         error = self.query_one("#form-error", Static)
         error.update("")
         try:

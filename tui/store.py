@@ -21,6 +21,18 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
+def _explained(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``fn``; SQLite's own failures become a DatabaseError with its message."""
+    import peewee
+
+    from docket.models.errors import DatabaseError
+
+    try:
+        return fn(*args, **kwargs)
+    except peewee.OperationalError as exc:
+        raise DatabaseError(f"database error: {exc}; nothing was saved") from exc
+
+
 class Store:
     """Runs domain operations on the database thread and hands back their results."""
 
@@ -33,14 +45,17 @@ class Store:
         self._aside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docket-db-aside")
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Call ``fn`` on the database thread; its exception, if any, is raised here."""
+        """Call ``fn`` on the database thread; its exception, if any, is raised here (a
+        database failure, such as a lock held past the busy timeout, as a DatabaseError)."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+        call = functools.partial(_explained, fn, *args, **kwargs)
+        return await loop.run_in_executor(self._executor, call)
 
     async def run_aside(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Call ``fn`` (a read) on the second database thread."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._aside, functools.partial(fn, *args, **kwargs))
+        call = functools.partial(_explained, fn, *args, **kwargs)
+        return await loop.run_in_executor(self._aside, call)
 
     def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Call ``fn`` on the database thread and wait for it (for start-up and shutdown)."""
