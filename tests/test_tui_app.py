@@ -335,3 +335,29 @@ async def test_another_administrators_change_appears_without_a_restart(
         titles = [row["title"] for row in table_rows(pilot.app)]
     assert "Added from another terminal" in titles
     assert screen.total == before + 1
+
+
+async def test_a_conflicting_change_is_reported_and_nothing_is_overwritten(
+    demo_db: Path, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docket.tui.dialogs import ErrorDialog
+
+    monkeypatch.setattr(DocketApp, "POLL_S", 600.0)  # the screen keeps the version it read
+
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ActionsScreen)
+        first = screen.rows[0]["id"]
+        # another administrator renames the item after this screen read it
+        command = [sys.executable, "-m", "docket.tui", "--db", str(demo_db), "action", "edit"]
+        subprocess.run([*command, str(first), "--title", "Theirs"], check=True)
+        await pilot.press("d")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ErrorDialog)
+        assert "changed by" in dialog.message
+    reopen(demo_db)
+    item = ActionItem.get_by_id(first)
+    assert (item.title, item.status) == ("Theirs", "open")
