@@ -134,6 +134,34 @@ def data_version() -> int:
     return int(database.execute_sql("PRAGMA data_version").fetchone()[0])
 
 
+def integrity_problems() -> list[str]:
+    """What SQLite's integrity and foreign-key checks find wrong (empty: all is well)."""
+    problems = [
+        str(row[0])
+        for row in database.execute_sql("PRAGMA integrity_check").fetchall()
+        if row[0] != "ok"
+    ]
+    for table, rowid, parent, _ in database.execute_sql("PRAGMA foreign_key_check").fetchall():
+        problems.append(f"{table} row {rowid} refers to a missing {parent}")
+    return problems
+
+
+def backup_file(target: Path) -> None:
+    """Copy the open database to a new file ``target`` with SQLite's online backup, which
+    is safe while others work; an existing file is never overwritten."""
+    if target.exists():
+        raise DatabaseError(f"{target} already exists; choose a new file name")
+    if not target.parent.is_dir():
+        raise DatabaseError(f"cannot write {target}: directory {target.parent} does not exist")
+    partial = target.with_name(target.name + ".partial")
+    try:
+        backup_to(database.obj, partial)
+        partial.rename(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(f"cannot write {target}: {exc.strerror}") from exc
+
+
 def schema_version() -> int:
     """The schema version of the bound database; 0 when it holds no docket schema."""
     if not database.table_exists("docket_meta"):

@@ -37,11 +37,14 @@ class Change:
 
 
 def _entity(entity: str) -> str:
-    if entity not in ENTITIES:
-        raise ValidationError(
-            "entity", f"expected one of {', '.join(sorted(ENTITIES))}; got {shown(entity)}"
-        )
-    return entity
+    """The table name for a kind as typed: ``action_item``, or ``action`` for short."""
+    name = entity.strip().lower().replace("-", "_").replace(" ", "_")
+    for candidate in (name, f"{name}_item"):
+        if candidate in ENTITIES:
+            return candidate
+    raise ValidationError(
+        "kind", f"expected one of {', '.join(sorted(ENTITIES))}; got {shown(entity)}"
+    )
 
 
 def _change(entry: AuditEntry) -> Change:

@@ -72,8 +72,13 @@ def test_history_is_per_record(office: Context) -> None:
 
 
 def test_an_unknown_entity_is_refused_by_name(office: Context) -> None:
-    with pytest.raises(ValidationError, match=r"^entity: expected one of .*action_item.*'actions'"):
+    with pytest.raises(ValidationError, match=r"^kind: expected one of .*action_item.*'actions'"):
         history("actions", 1)
+
+
+def test_a_kind_may_be_typed_short(office: Context) -> None:
+    item = actions.add_action(office, "Call vendor")
+    assert history("action", item.id) == history("action_item", item.id)
 
 
 def test_the_json_form_of_a_change(office: Context) -> None:

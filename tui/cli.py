@@ -216,6 +216,19 @@ def build_parser() -> Parser:
     _format(p, "text", "json")
     p.set_defaults(handler=commands.action_show)
 
+    p = sub.add_parser("history", help="every change to a record: who, when, old and new")
+    p.add_argument("kind", help="action, milestone, person, program, group, ...")
+    p.add_argument("id", type=int)
+    _format(p, "text", "json")
+    p.set_defaults(handler=commands.history)
+
+    p = sub.add_parser("backup", help="copy the database to FILE, safely while others work")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(handler=commands.backup)
+
+    p = sub.add_parser("check", help="check the database's integrity")
+    p.set_defaults(handler=commands.check)
+
     milestones = _commands(sub, "milestone", "milestones: baseline, forecast, actual")
     p = milestones.add_parser("add", help="add a milestone")
     p.add_argument("program", metavar="CODE")

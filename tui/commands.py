@@ -14,7 +14,7 @@ from docket.exports.tables import write_csv, write_json
 from docket.models import actions, milestones, people, programs
 from docket.models.errors import ValidationError
 from docket.models.today import build_today, sections, today_facts
-from docket.tui.output import table
+from docket.tui.output import clean, table
 
 if TYPE_CHECKING:
     from docket.tui.cli import Session
@@ -309,6 +309,56 @@ def action_show(session: Session, args: argparse.Namespace) -> int:
     width = max(len(k) for k in facts)
     for key, value in facts.items():
         session.print(f"{key:<{width}}  {'' if value is None else value}")
+    return 0
+
+
+# --- history and safety ---------------------------------------------------------------
+
+
+def history(session: Session, args: argparse.Namespace) -> int:
+    from docket.models.history import history as changes_of
+    from docket.models.history import history_facts
+
+    changes = [history_facts(c) for c in changes_of(args.kind, args.id)]
+    if args.format == "json":
+        write_json(changes, session.out)
+        return 0
+    if not changes:
+        session.print(f"no recorded changes to {args.kind} {args.id}")
+        return 0
+    for change in changes:
+        note = f" ({change['note']})" if change["note"] else ""
+        session.print(f"{change['at']}  {change['actor']}  {change['action']}{note}")
+        for name, old, new in change["fields"]:
+            session.print(f"    {name}: {_shown(old)} -> {_shown(new)}")
+    return 0
+
+
+def _shown(value: Any) -> str:
+    return "(none)" if value is None or value == "" else clean(value)
+
+
+def backup(session: Session, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from docket.models.database import backup_file
+
+    target = Path(args.file).expanduser()
+    backup_file(target)
+    session.print(f"backed up {session.database_path()} to {target}")
+    return 0
+
+
+def check(session: Session, args: argparse.Namespace) -> int:
+    from docket.models.database import SCHEMA_VERSION, integrity_problems
+
+    problems = integrity_problems()
+    for problem in problems:
+        session.err.write(f"docket: {clean(problem)}\n")
+    if problems:
+        session.err.write(f"docket: {len(problems)} problem(s) in {session.database_path()}\n")
+        return 1
+    session.print(f"{session.database_path()}: ok (schema version {SCHEMA_VERSION})")
     return 0
 
 
