@@ -18,6 +18,7 @@ import peewee
 from docket.models.context import Context
 from docket.models.errors import ConflictError, DocketError, NotFoundError
 from docket.models.fields import to_utc_text
+from docket.models.roles import require_writer
 from docket.models.schema import AuditEntry, Record
 
 R = TypeVar("R", bound=Record)
@@ -70,6 +71,7 @@ def get(model: type[R], record_id: int) -> R:
 
 def create(ctx: Context, model: type[R], note: str = "", **values: Any) -> R:
     """Insert a record and audit it (call inside a write transaction)."""
+    require_writer(ctx)
     now = ctx.now()
     record = model.create(created_at=now, updated_at=now, version=1, **values)
     changes = {
@@ -117,6 +119,7 @@ def update(ctx: Context, record: R, expected_version: int, note: str = "", **val
 
     Nothing is written when no value differs. A stale version is a conflict.
     """
+    require_writer(ctx)
     model = type(record)
     if expected_version != record.version:
         raise conflict(model, record.id)
@@ -138,6 +141,7 @@ def update(ctx: Context, record: R, expected_version: int, note: str = "", **val
 
 def delete(ctx: Context, record: Record, expected_version: int, note: str = "") -> None:
     """Delete a record read at ``expected_version``, keeping its last values in the audit log."""
+    require_writer(ctx)
     model = type(record)
     try:
         with model._meta.database.atomic():

@@ -21,7 +21,7 @@ from docket.models import actions
 from docket.models.actions import ActionFilter
 from docket.models.context import Context
 from docket.models.database import connect
-from docket.models.schema import ActionItem, AuditEntry
+from docket.models.schema import ActionItem, AuditEntry, UserAccount, database
 from docket.models.today import build_today
 from docket.tui.actions_screen import ActionsScreen
 from docket.tui.app import DocketApp
@@ -361,3 +361,25 @@ async def test_a_conflicting_change_is_reported_and_nothing_is_overwritten(
     reopen(demo_db)
     item = ActionItem.get_by_id(first)
     assert (item.title, item.status) == ("Theirs", "open")
+
+
+async def test_a_viewer_sees_read_only_and_a_save_says_why(
+    demo_db: Path, make_app: MakeApp
+) -> None:
+    reopen(demo_db)
+    UserAccount.update(role="viewer").where(UserAccount.account == "tester").execute()
+    database.close()
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "read-only (viewer)" in pilot.app.banner
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await type_text(pilot, "Not allowed")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, RecordForm)
+        assert shown(form.query_one("#form-error", Static)).startswith("read-only: your account")
+        assert form.values()["title"] == "Not allowed"

@@ -84,7 +84,12 @@ class DocketApp(App[None]):
 
         for name, screen in MODES.items():
             self.add_mode(name, screen)
-        self.banner = f"{self.ctx.today():%a %d %b %Y} │ {self.ctx.actor}"
+        from docket.models.roles import can_write
+
+        # a viewer is told up front, not only when a save is refused
+        writer = self.store.call(can_write, self.ctx.actor)
+        who = self.ctx.actor if writer else f"{self.ctx.actor}: read-only (viewer)"
+        self.banner = f"{self.ctx.today():%a %d %b %Y} │ {who}"
         self.switch_mode("today")
         self._seen_version: int | None = None
         self.set_interval(self.POLL_S, self._look_for_changes)

@@ -216,6 +216,16 @@ def build_parser() -> Parser:
     _format(p, "text", "json")
     p.set_defaults(handler=commands.action_show)
 
+    users = _commands(sub, "user", "accounts and their roles: admin, editor, viewer")
+    p = users.add_parser("add", help="give a Unix account a role (admins only)")
+    p.add_argument("account")
+    p.add_argument("--role", required=True, choices=("admin", "editor", "viewer"))
+    p.add_argument("--person", metavar="WHO", help="the person the account stands for")
+    p.set_defaults(handler=commands.user_add)
+    p = users.add_parser("list", help="the accounts this database lists")
+    _format(p, "table", "json")
+    p.set_defaults(handler=commands.user_list)
+
     p = sub.add_parser("history", help="every change to a record: who, when, old and new")
     p.add_argument("kind", help="action, milestone, person, program, group, ...")
     p.add_argument("id", type=int)

@@ -312,6 +312,28 @@ def action_show(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
+# --- accounts -------------------------------------------------------------------------
+
+
+def user_add(session: Session, args: argparse.Namespace) -> int:
+    from docket.models.users import add_user
+
+    user = add_user(session.ctx, args.account, args.role, args.person)
+    session.print(f"{user.account} is now {user.role}")
+    return 0
+
+
+def user_list(session: Session, args: argparse.Namespace) -> int:
+    from docket.models.roles import DEFAULT_ROLE
+    from docket.models.users import list_users
+
+    rows = list_users()
+    _emit(session, args.format, rows, ["account", "role", "person"])
+    if args.format == "table":
+        session.print(f"(accounts not listed are {DEFAULT_ROLE}s)")
+    return 0
+
+
 # --- history and safety ---------------------------------------------------------------
 
 
