@@ -24,6 +24,7 @@ from docket.models.people import find_person
 from docket.models.programs import get_program
 from docket.models.schema import ACTION_STATUSES, PRIORITIES
 from docket.tui.forms import Field, RecordForm
+from docket.tui.rows import history_table
 from docket.tui.text import lines, plain
 
 if TYPE_CHECKING:
@@ -136,32 +137,6 @@ def load_action(ctx: Context, action_id: int) -> tuple[dict[str, Any], list[dict
     return facts, [history_facts(c) for c in history("action_item", action_id)]
 
 
-def _history_table(changes: list[dict[str, Any]]) -> Table:
-    table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
-    table.add_column(no_wrap=True, style="dim")
-    table.add_column(no_wrap=True)
-    table.add_column(ratio=1)
-    for change in changes:
-        fields = "; ".join(
-            f"{name}: {_shown(old)} → {_shown(new)}" for name, old, new in change["fields"]
-        )
-        if change["note"]:
-            fields += f" (reason: {change['note']})"
-        table.add_row(
-            plain(change["at"].replace("T", " ").removesuffix("Z")[:16]),
-            plain(f"{change['actor']} {change['action']}"),
-            plain(fields),
-        )
-    return table
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == "":
-        return "∅"
-    text = str(value)
-    return text if len(text) <= 30 else text[:29] + "…"
-
-
 class ActionDetail(ModalScreen[str | None]):
     """One action item with its notes and history; dismisses with the key's action."""
 
@@ -197,7 +172,7 @@ class ActionDetail(ModalScreen[str | None]):
                 yield Label(Text("Notes", style="bold"))
                 yield Static(lines(f["notes"]) if f["notes"] else Text("(none)", style="dim"))
                 yield Label(Text("History", style="bold"))
-                yield Static(_history_table(self.changes))
+                yield Static(history_table(self.changes))
             yield Static(
                 Text("e edit · d done · x cancel item · esc close", style="dim"), classes="keys"
             )

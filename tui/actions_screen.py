@@ -33,7 +33,7 @@ from docket.tui.base import DocketScreen
 from docket.tui.dialogs import ConfirmDialog
 from docket.tui.forms import Field, RecordForm
 from docket.tui.keys import Key
-from docket.tui.rows import STATE_STYLES, due_label
+from docket.tui.rows import STATE_STYLES, due_label, set_columns
 from docket.tui.text import plain
 
 if TYPE_CHECKING:
@@ -232,13 +232,7 @@ class ActionsScreen(DocketScreen):
         table = self.query_one(DataTable)
         # room for the vertical scrollbar, which appears once the rows outgrow the screen
         width = (table.size.width or self.size.width) - 2
-        wanted = columns(width)
-        if [(str(c.key.value), c.width) for c in table.columns.values()] != [
-            (key, w) for key, _, w in wanted
-        ]:
-            table.clear(columns=True)
-            for key, label, w in wanted:
-                table.add_column(Text(" " + label, style="bold"), key=key, width=w)
+        set_columns(table, columns(width))
 
     # --- loading ---------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from docket.models.inputs import a_date
 from docket.tui.action_forms import date_check, person_lookup, program_lookup
 from docket.tui.dialogs import PromptDialog
 from docket.tui.forms import Field, RecordForm
-from docket.tui.rows import STATE_STYLES, slip_label
+from docket.tui.rows import STATE_STYLES, history_table, slip_label
 from docket.tui.text import lines, plain
 
 if TYPE_CHECKING:
@@ -161,33 +161,6 @@ def load_milestone(ctx: Context, milestone_id: int) -> tuple[dict[str, Any], lis
     """A milestone's detail and its history (database thread)."""
     detail = milestones.milestone_detail(ctx, milestone_id)
     return detail, [history_facts(c) for c in history("milestone", milestone_id)]
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == "":
-        return "∅"
-    text = str(value)
-    return text if len(text) <= 30 else text[:29] + "…"
-
-
-def history_table(changes: list[dict[str, Any]]) -> Table:
-    """Who changed what and when, newest first, with the reason given."""
-    table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
-    table.add_column(no_wrap=True, style="dim")
-    table.add_column(no_wrap=True)
-    table.add_column(ratio=1)
-    for change in changes:
-        what = "; ".join(
-            f"{name}: {_shown(old)} → {_shown(new)}" for name, old, new in change["fields"]
-        )
-        if change["note"]:
-            what += f" (reason: {change['note']})"
-        table.add_row(
-            plain(change["at"].replace("T", " ").removesuffix("Z")[:16]),
-            plain(f"{change['actor']} {change['action']}"),
-            plain(what),
-        )
-    return table
 
 
 class MilestoneDetail(ModalScreen[str | None]):

@@ -27,7 +27,7 @@ from docket.tui.milestone_forms import (
     edit_form,
     load_milestone,
 )
-from docket.tui.rows import STATE_STYLES, slip_label
+from docket.tui.rows import STATE_STYLES, set_columns, slip_label
 from docket.tui.text import plain
 from docket.tui.timeline import Timeline
 
@@ -229,13 +229,7 @@ class MilestonesScreen(DocketScreen):
         """Columns for the table's width: the title takes what the others leave."""
         table = self.query_one(DataTable)
         width = (table.size.width or self.size.width) - 2
-        wanted = columns(width)
-        if [(str(c.key.value), c.width) for c in table.columns.values()] != [
-            (key, w) for key, _, w in wanted
-        ]:
-            table.clear(columns=True)
-            for key, label, w in wanted:
-                table.add_column(Text(" " + label, style="bold"), key=key, width=w)
+        set_columns(table, columns(width))
 
     def fill(self, current: int | None) -> None:
         """Put the rows in the table, the cursor on milestone ``current`` if still there."""

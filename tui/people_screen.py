@@ -32,6 +32,7 @@ from docket.tui.people_forms import (
     load_person,
     person_row,
 )
+from docket.tui.rows import set_columns
 from docket.tui.text import plain
 
 PAGE = 200
@@ -131,20 +132,6 @@ def cells(row: Row, keys: list[str]) -> list[Text]:
         Text(f"{row[key]} ", justify="right") if key == "members" else plain(" " + (row[key] or ""))
         for key in keys
     ]
-
-
-def set_columns(table: DataTable[Any], wanted: list[tuple[str, str, int]]) -> None:
-    """Give a table these columns, unless it has them already (then its rows stay)."""
-    if [(str(c.key.value), c.width) for c in table.columns.values()] == [
-        (key, w) for key, _, w in wanted
-    ]:
-        return
-    table.clear(columns=True)
-    for key, label, w in wanted:
-        heading = Text(f"{label} ", style="bold", justify="right")
-        table.add_column(
-            heading if key == "members" else Text(" " + label, style="bold"), key=key, width=w
-        )
 
 
 def fill(table: DataTable[Any], rows: list[Row], keep: int | None) -> None:
@@ -310,7 +297,7 @@ class PeopleScreen(DocketScreen):
         groups = self.table("groups")
         groups.styles.width = self._groups_width()
         # less its border and scrollbar
-        set_columns(groups, group_columns(self._groups_width() - 3))
+        set_columns(groups, group_columns(self._groups_width() - 3), right={"members"})
         fill(groups, self.groups, self.group_id)
         self.fill_members()
 

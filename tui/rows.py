@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
+from rich.table import Table
 from rich.text import Text
+from textual.widgets import DataTable
 
 from docket.tui.output import clean
+from docket.tui.text import plain
 
 # colour for a state word; the word itself carries the meaning
 STATE_STYLES = {
@@ -83,3 +87,48 @@ def milestone_line(row: dict[str, Any], width: int) -> Text:
     text.append(fit(slip_label(row["slip_days"]), 6))
     text.append(fit(row["status"], 9), style=STATE_STYLES.get(row["status"], ""))
     return text
+
+
+def set_columns(
+    table: DataTable[Any], wanted: list[tuple[str, str, int]], right: Collection[str] = ()
+) -> None:
+    """Give a table these (key, heading, width) columns, unless it has them already (then
+    its rows stay); the ``right`` columns are headed flush right, for numbers."""
+    if [(str(c.key.value), c.width) for c in table.columns.values()] == [
+        (key, w) for key, _, w in wanted
+    ]:
+        return
+    table.clear(columns=True)
+    for key, label, w in wanted:
+        if key in right:
+            heading = Text(f"{label} ", style="bold", justify="right")
+        else:
+            heading = Text(" " + label, style="bold")
+        table.add_column(heading, key=key, width=w)
+
+
+def _changed(value: Any) -> str:
+    if value is None or value == "":
+        return "∅"
+    text = str(value)
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def history_table(changes: list[dict[str, Any]]) -> Table:
+    """Who changed what and when (``history_facts`` rows, newest first), with the reason."""
+    table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
+    table.add_column(no_wrap=True, style="dim")
+    table.add_column(no_wrap=True)
+    table.add_column(ratio=1)
+    for change in changes:
+        what = "; ".join(
+            f"{name}: {_changed(old)} → {_changed(new)}" for name, old, new in change["fields"]
+        )
+        if change["note"]:
+            what += f" (reason: {change['note']})"
+        table.add_row(
+            plain(change["at"].replace("T", " ").removesuffix("Z")[:16]),
+            plain(f"{change['actor']} {change['action']}"),
+            plain(what),
+        )
+    return table
