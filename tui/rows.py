@@ -120,6 +120,8 @@ def history_table(changes: list[dict[str, Any]]) -> Table:
     table.add_column(no_wrap=True, style="dim")
     table.add_column(no_wrap=True)
     table.add_column(ratio=1)
+    if not changes:
+        table.add_row(Text("(no recorded changes)", style="dim"), "", "")
     for change in changes:
         what = "; ".join(
             f"{name}: {_changed(old)} → {_changed(new)}" for name, old, new in change["fields"]
