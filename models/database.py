@@ -22,9 +22,9 @@ import peewee
 
 from docket.models.errors import DatabaseError
 from docket.models.fields import to_utc_text
-from docket.models.schema import EXTRA_SQL, TABLES, Meta, UserAccount, database
+from docket.models.schema import EXTRA_SQL, TABLES, TABLES_V4, Meta, UserAccount, database
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 BUSY_TIMEOUT_S = 10
 PRAGMAS = (
@@ -54,7 +54,13 @@ def _to_3(db: peewee.Database) -> None:
         db.execute_sql(statement)
 
 
-MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {2: _to_2, 3: _to_3}
+def _to_4(db: peewee.Database) -> None:
+    """Version 4: the meetings' send ledger, series splits and agendas; risks, issues,
+    decisions, change requests, budgets and metrics."""
+    db.create_tables(TABLES_V4)
+
+
+MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {2: _to_2, 3: _to_3, 4: _to_4}
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,16 @@ ATTENDEE_ROLES = ("chair", "required", "optional")
 RESPONSES = ("needs action", "accepted", "declined", "tentative")
 CHANNELS = ("e-mail", "meeting", "report", "dashboard", "newsletter", "other")
 DIGEST_KINDS = ("status", "milestones", "actions", "contracts")
+INVITE_METHODS = ("REQUEST", "CANCEL")
+RISK_STATUSES = ("open", "mitigating", "closed", "occurred")
+ISSUE_SEVERITIES = ("low", "medium", "high", "critical")
+ISSUE_STATUSES = ("open", "in progress", "resolved", "closed")
+CHANGE_KINDS = ("scope", "schedule", "cost", "resources")
+CHANGE_STATUSES = ("proposed", "approved", "rejected", "implemented")
+BUDGET_KINDS = ("capital", "operating")
+METRIC_DIRECTIONS = ("higher", "lower")
+# what a decision can affect: (entity, table) pairs of DecisionLink.entity
+LINKABLE = ("action_item", "milestone", "risk", "issue", "change_request", "meeting")
 
 
 class Record(Model):
@@ -311,6 +321,209 @@ class ActionItem(Record):
         )
 
 
+class InviteDelivery(Record):
+    """The send ledger: which SEQUENCE of a meeting one attendee (an address) last received.
+
+    An attendee added later has no row (they get the invite); a removed one has a row but no
+    Attendee (they get a cancellation); a row below the meeting's SEQUENCE is out of date.
+    ``occurrence_start`` is set when the message concerned one occurrence only.
+    """
+
+    meeting = ForeignKeyField(Meeting, backref="deliveries", on_delete="CASCADE")
+    email = CharField()
+    person = ForeignKeyField(Person, null=True, backref="deliveries", on_delete="SET NULL")
+    sequence = IntegerField(constraints=[Check("sequence >= 0")])
+    method = CharField(constraints=[_one_of("method", INVITE_METHODS)])
+    occurrence_start = UTCDateTimeField(null=True)
+    sent_at = UTCDateTimeField()
+    sent_by = CharField()
+    # "file" (written as .ics/.eml for the user to send) or "smtp"
+    channel = CharField(default="file", constraints=[_one_of("channel", ("file", "smtp"))])
+
+    class Meta:
+        indexes = ((("meeting", "email", "sent_at"), False),)
+
+
+class MeetingSplit(Record):
+    """A "this and following" change: ``previous`` ended where ``meeting`` (a new UID) starts,
+    so the new series still carries the open action items of the old one."""
+
+    meeting = ForeignKeyField(Meeting, backref="split_from", on_delete="CASCADE")
+    previous = ForeignKeyField(Meeting, backref="split_into", on_delete="CASCADE")
+    split_at = UTCDateTimeField()
+
+    class Meta:
+        indexes = ((("meeting",), True), (("previous",), False))
+
+
+class Agenda(Record):
+    """The agenda of one occurrence of a meeting (the series' own agenda is its default)."""
+
+    meeting = ForeignKeyField(Meeting, backref="agendas", on_delete="CASCADE")
+    occurrence_start = UTCDateTimeField()
+    text = TextField(default="")
+
+    class Meta:
+        indexes = ((("meeting", "occurrence_start"), True),)
+
+
+class Risk(Record):
+    program = ForeignKeyField(Program, backref="risks", on_delete="RESTRICT")
+    title = CharField(constraints=[Check("length(trim(title)) > 0")])
+    cause = TextField(default="")
+    effect = TextField(default="")
+    category = CharField(default="")
+    probability = IntegerField(constraints=[Check("probability BETWEEN 1 AND 5")])
+    impact = IntegerField(constraints=[Check("impact BETWEEN 1 AND 5")])
+    owner = ForeignKeyField(Person, null=True, backref="risks", on_delete="SET NULL")
+    mitigation = TextField(default="")
+    contingency = TextField(default="")
+    trigger = TextField(default="")
+    response_date = DayField(null=True)
+    status = CharField(default="open", constraints=[_one_of("status", RISK_STATUSES)])
+
+    class Meta:
+        indexes = ((("program", "status"), False),)
+
+
+class RiskAssessment(Record):
+    """One scoring of a risk (probability x impact) at a time: the score's history."""
+
+    risk = ForeignKeyField(Risk, backref="assessments", on_delete="CASCADE")
+    assessed_at = UTCDateTimeField()
+    probability = IntegerField(constraints=[Check("probability BETWEEN 1 AND 5")])
+    impact = IntegerField(constraints=[Check("impact BETWEEN 1 AND 5")])
+    assessed_by = CharField()
+
+    class Meta:
+        indexes = ((("risk", "assessed_at"), False),)
+
+
+class Issue(Record):
+    program = ForeignKeyField(Program, backref="issues", on_delete="RESTRICT")
+    title = CharField(constraints=[Check("length(trim(title)) > 0")])
+    description = TextField(default="")
+    severity = CharField(default="medium", constraints=[_one_of("severity", ISSUE_SEVERITIES)])
+    owner = ForeignKeyField(Person, null=True, backref="issues", on_delete="SET NULL")
+    due = DayField(null=True)
+    status = CharField(default="open", constraints=[_one_of("status", ISSUE_STATUSES)])
+    # the risk this issue is the occurrence of
+    risk = ForeignKeyField(Risk, null=True, backref="became", on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("program", "status"), False),)
+
+
+class IssueLink(Record):
+    """An action item or a risk linked to an issue."""
+
+    issue = ForeignKeyField(Issue, backref="links", on_delete="CASCADE")
+    action = ForeignKeyField(ActionItem, null=True, backref="issue_links", on_delete="CASCADE")
+    risk = ForeignKeyField(Risk, null=True, backref="issue_links", on_delete="CASCADE")
+
+    class Meta:
+        constraints = [Check("(action_id IS NULL) <> (risk_id IS NULL)")]
+        indexes = ((("issue", "action", "risk"), True),)
+
+
+class Decision(Record):
+    program = ForeignKeyField(Program, backref="decisions", on_delete="RESTRICT")
+    title = CharField(constraints=[Check("length(trim(title)) > 0")])
+    rationale = TextField(default="")
+    decided_by = ForeignKeyField(Person, null=True, backref="decisions", on_delete="SET NULL")
+    decided_on = DayField()
+    # the meeting occurrence whose minutes hold it, if any
+    meeting = ForeignKeyField(Meeting, null=True, backref="decisions", on_delete="SET NULL")
+    occurrence_start = UTCDateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("program", "decided_on"), False), (("meeting", "occurrence_start"), False))
+
+
+class DecisionLink(Record):
+    """A record a decision affects (one of ``LINKABLE``, by id)."""
+
+    decision = ForeignKeyField(Decision, backref="links", on_delete="CASCADE")
+    entity = CharField(constraints=[_one_of("entity", LINKABLE)])
+    entity_id = IntegerField()
+
+    class Meta:
+        indexes = ((("decision", "entity", "entity_id"), True), (("entity", "entity_id"), False))
+
+
+class ChangeRequest(Record):
+    program = ForeignKeyField(Program, backref="change_requests", on_delete="RESTRICT")
+    title = CharField(constraints=[Check("length(trim(title)) > 0")])
+    kind = CharField(constraints=[_one_of("kind", CHANGE_KINDS)])
+    reason = TextField(default="")
+    impact_days = IntegerField(null=True)
+    impact_amount = MoneyField(null=True)
+    currency = CharField(default="USD", constraints=[Check("currency GLOB '[A-Z][A-Z][A-Z]'")])
+    requested_by = ForeignKeyField(Person, null=True, backref="requested", on_delete="SET NULL")
+    requested_on = DayField()
+    status = CharField(default="proposed", constraints=[_one_of("status", CHANGE_STATUSES)])
+    approver = ForeignKeyField(Person, null=True, backref="approved", on_delete="SET NULL")
+    decided_on = DayField(null=True)
+    # the milestone it re-baselines, for a schedule change
+    milestone = ForeignKeyField(Milestone, null=True, backref="changes", on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("program", "status"), False),)
+
+
+class BudgetLine(Record):
+    program = ForeignKeyField(Program, backref="budget_lines", on_delete="RESTRICT")
+    fiscal_year = IntegerField(constraints=[Check("fiscal_year BETWEEN 2000 AND 2100")])
+    kind = CharField(constraints=[_one_of("kind", BUDGET_KINDS)])
+    name = CharField(constraints=[Check("length(trim(name)) > 0")])
+    amount = MoneyField(constraints=[Check("amount >= 0")])
+    currency = CharField(default="USD", constraints=[Check("currency GLOB '[A-Z][A-Z][A-Z]'")])
+    # the expected final cost when someone has estimated it (null: derived)
+    estimate_at_completion = MoneyField(null=True)
+
+    class Meta:
+        indexes = ((("program", "fiscal_year", "kind", "name"), True),)
+
+
+class Cost(Record):
+    """A cost that is not a contract expenditure (licences, travel, staff time charged in)."""
+
+    program = ForeignKeyField(Program, backref="costs", on_delete="RESTRICT")
+    budget_line = ForeignKeyField(BudgetLine, null=True, backref="costs", on_delete="SET NULL")
+    date = DayField()
+    amount = MoneyField()
+    currency = CharField(default="USD", constraints=[Check("currency GLOB '[A-Z][A-Z][A-Z]'")])
+    description = CharField(default="")
+
+    class Meta:
+        indexes = ((("program", "date"), False),)
+
+
+class Metric(Record):
+    program = ForeignKeyField(Program, null=True, backref="metrics", on_delete="RESTRICT")
+    name = CharField(constraints=[Check("length(trim(name)) > 0")])
+    unit = CharField(default="")
+    direction = CharField(constraints=[_one_of("direction", METRIC_DIRECTIONS)])
+    # decimal numbers as text, so 99.95 stays 99.95 (models read them as Decimal)
+    target = CharField()
+    amber = CharField()
+    red = CharField()
+    cadence = TextField(default="")
+
+    class Meta:
+        indexes = ((("program", "name"), True),)
+
+
+class Measurement(Record):
+    metric = ForeignKeyField(Metric, backref="measurements", on_delete="CASCADE")
+    taken_on = DayField()
+    value = CharField()
+    note = TextField(default="")
+
+    class Meta:
+        indexes = ((("metric", "taken_on"), False),)
+
+
 class AuditEntry(Model):
     """One change to one record, written in the same transaction as the change."""
 
@@ -357,6 +570,25 @@ TABLES: tuple[type[Model], ...] = (
     ActionItem,
     AuditEntry,
 )
+
+# added in schema version 4: the meetings' send ledger, splits and agendas, and governance
+TABLES_V4: tuple[type[Model], ...] = (
+    InviteDelivery,
+    MeetingSplit,
+    Agenda,
+    Risk,
+    RiskAssessment,
+    Issue,
+    IssueLink,
+    Decision,
+    DecisionLink,
+    ChangeRequest,
+    BudgetLine,
+    Cost,
+    Metric,
+    Measurement,
+)
+TABLES = TABLES + TABLES_V4
 
 # most urgent first
 PRIORITY_RANK_SQL = (

@@ -8,6 +8,7 @@ itself never import Textual, so they start quickly.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -92,12 +93,14 @@ class Parser(argparse.ArgumentParser):
 _OUTPUT: list[TextIO] = []
 
 
-def _commands(sub: Any, name: str, help_text: str) -> Any:
+def verbs(sub: Any, name: str, help_text: str) -> Any:
+    """A command with verbs (``docket NAME VERB ...``); returns the parser to add verbs to."""
     parser = sub.add_parser(name, help=help_text, description=help_text)
     return parser.add_subparsers(dest="verb", metavar="VERB", required=True, parser_class=Parser)
 
 
-def _format(parser: argparse.ArgumentParser, *choices: str) -> None:
+def add_format(parser: argparse.ArgumentParser, *choices: str) -> None:
+    """``--format``, defaulting to the first choice."""
     parser.add_argument("--format", choices=choices, default=choices[0], help="output format")
 
 
@@ -128,10 +131,10 @@ def build_parser() -> Parser:
 
     p = sub.add_parser("today", help="what needs attention today")
     p.add_argument("--program", metavar="CODE")
-    _format(p, "text", "json")
+    add_format(p, "text", "json")
     p.set_defaults(handler=commands.today)
 
-    programs = _commands(sub, "program", "programs of the portfolio")
+    programs = verbs(sub, "program", "programs of the portfolio")
     p = programs.add_parser("add", help="add a program")
     p.add_argument("code", help="short code such as ERP")
     p.add_argument("name")
@@ -142,10 +145,10 @@ def build_parser() -> Parser:
     p.add_argument("--objective", default="")
     p.set_defaults(handler=commands.program_add)
     p = programs.add_parser("list", help="list programs")
-    _format(p, "table", "json", "csv")
+    add_format(p, "table", "json", "csv")
     p.set_defaults(handler=commands.program_list)
 
-    people = _commands(sub, "person", "the directory of people")
+    people = verbs(sub, "person", "the directory of people")
     p = people.add_parser("add", help="add a person")
     p.add_argument("name")
     p.add_argument("--email")
@@ -160,26 +163,26 @@ def build_parser() -> Parser:
     p.add_argument("--search", metavar="TEXT")
     p.add_argument("--kind")
     p.add_argument("--limit", type=int)
-    _format(p, "table", "json", "csv")
+    add_format(p, "table", "json", "csv")
     p.set_defaults(handler=commands.person_list)
 
-    groups = _commands(sub, "group", "groups of people (distribution lists)")
+    groups = verbs(sub, "group", "groups of people (distribution lists)")
     p = groups.add_parser("add", help="add a group")
     p.add_argument("name")
     p.add_argument("--member", action="append", default=[], metavar="WHO")
     p.add_argument("--description", default="")
     p.set_defaults(handler=commands.group_add)
     p = groups.add_parser("list", help="list groups")
-    _format(p, "table", "json")
+    add_format(p, "table", "json")
     p.set_defaults(handler=commands.group_list)
     p = groups.add_parser("members", help="show a group's members, or add and remove some")
     p.add_argument("name")
     p.add_argument("--add", action="append", default=[], metavar="WHO")
     p.add_argument("--remove", action="append", default=[], metavar="WHO")
-    _format(p, "table", "json")
+    add_format(p, "table", "json")
     p.set_defaults(handler=commands.group_members)
 
-    actions = _commands(sub, "action", "action items")
+    actions = verbs(sub, "action", "action items")
     p = actions.add_parser("add", help="add an action item (prints its id)")
     p.add_argument("title")
     _action_fields(p)
@@ -197,7 +200,7 @@ def build_parser() -> Parser:
     p.add_argument("--search", metavar="TEXT")
     p.add_argument("--sort", default="due", help="due, priority, owner, program or created")
     p.add_argument("--limit", type=int)
-    _format(p, "table", "json", "csv")
+    add_format(p, "table", "json", "csv")
     p.set_defaults(handler=commands.action_list)
     p = actions.add_parser("done", help="mark action items done")
     p.add_argument("ids", nargs="+", type=int, metavar="ID")
@@ -213,23 +216,23 @@ def build_parser() -> Parser:
     p.set_defaults(handler=commands.action_edit)
     p = actions.add_parser("show", help="show one action item")
     p.add_argument("id", type=int)
-    _format(p, "text", "json")
+    add_format(p, "text", "json")
     p.set_defaults(handler=commands.action_show)
 
-    users = _commands(sub, "user", "accounts and their roles: admin, editor, viewer")
+    users = verbs(sub, "user", "accounts and their roles: admin, editor, viewer")
     p = users.add_parser("add", help="give a Unix account a role (admins only)")
     p.add_argument("account")
     p.add_argument("--role", required=True, choices=("admin", "editor", "viewer"))
     p.add_argument("--person", metavar="WHO", help="the person the account stands for")
     p.set_defaults(handler=commands.user_add)
     p = users.add_parser("list", help="the accounts this database lists")
-    _format(p, "table", "json")
+    add_format(p, "table", "json")
     p.set_defaults(handler=commands.user_list)
 
     p = sub.add_parser("history", help="every change to a record: who, when, old and new")
     p.add_argument("kind", help="action, milestone, person, program, group, ...")
     p.add_argument("id", type=int)
-    _format(p, "text", "json")
+    add_format(p, "text", "json")
     p.set_defaults(handler=commands.history)
 
     p = sub.add_parser("backup", help="copy the database to FILE, safely while others work")
@@ -239,7 +242,7 @@ def build_parser() -> Parser:
     p = sub.add_parser("check", help="check the database's integrity")
     p.set_defaults(handler=commands.check)
 
-    milestones = _commands(sub, "milestone", "milestones: baseline, forecast, actual")
+    milestones = verbs(sub, "milestone", "milestones: baseline, forecast, actual")
     p = milestones.add_parser("add", help="add a milestone")
     p.add_argument("program", metavar="CODE")
     p.add_argument("title")
@@ -263,7 +266,7 @@ def build_parser() -> Parser:
     p.add_argument("--status", help="done, late, at risk or on track")
     p.add_argument("--due-within", type=int, metavar="DAYS")
     p.add_argument("--limit", type=int)
-    _format(p, "table", "json", "csv")
+    add_format(p, "table", "json", "csv")
     p.set_defaults(handler=commands.milestone_list)
     p = milestones.add_parser("edit", help="change a milestone (moving a date needs --reason)")
     p.add_argument("id", type=int)
@@ -278,7 +281,15 @@ def build_parser() -> Parser:
     p.add_argument("id", type=int)
     p.add_argument("--on", metavar="WHEN", help="the actual date (default today)")
     p.set_defaults(handler=commands.milestone_done)
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return parser
+
+
+# Modules of docket.tui that add commands of their own: each has ``register(sub)``, which adds
+# its parsers (with ``verbs`` and ``add_format``) and their handlers.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def _action_fields(p: argparse.ArgumentParser, *, defaults: bool = True) -> None:
