@@ -23,7 +23,7 @@ from docket.models.history import history, history_facts
 from docket.models.people import find_person
 from docket.models.programs import get_program
 from docket.models.schema import ACTION_STATUSES, PRIORITIES
-from docket.tui.forms import Field, RecordForm
+from docket.tui.forms import EditForm, Field, RecordForm, Revision
 from docket.tui.rows import history_table
 from docket.tui.text import lines, plain
 
@@ -110,24 +110,33 @@ def add_form(app: DocketApp) -> RecordForm:
     return RecordForm("New action item", action_fields(ctx, None, app.program), save)
 
 
-def edit_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
-    """The form that edits an action item read at ``row['version']``."""
+def edit_form(app: DocketApp, row: dict[str, Any]) -> EditForm:
+    """The form that edits an action item read at ``row['version']``; a save refused as
+    stale shows theirs and yours (the conflict dialog)."""
     ctx = app.ctx
-    fields = action_fields(ctx, row, None)
-    initial = {field.name: field.value for field in fields}
 
-    def save(values: dict[str, str]) -> int:
+    def save(changes: dict[str, str], version: int) -> int:
         # only what was changed: an owner left alone is not looked up again (a name two
         # people share would otherwise refuse every edit)
-        changes: dict[str, Any] = {
+        values: dict[str, Any] = {
             name: value if name in ("title", "notes") else (value or None)
-            for name, value in values.items()
-            if value != initial[name]
+            for name, value in changes.items()
         }
-        item = actions.update_action(ctx, row["id"], row["version"], **changes)
+        item = actions.update_action(ctx, row["id"], version, **values)
         return int(item.id)
 
-    return RecordForm(f"Edit action item #{row['id']}", fields, save)
+    def reread() -> Revision:
+        facts = actions.action_facts(actions.get_action(row["id"]), ctx.today())
+        fields = action_fields(ctx, facts, None)
+        return Revision({f.name: f.value for f in fields}, int(facts["version"]))
+
+    return EditForm(
+        f"Edit action item #{row['id']}",
+        action_fields(ctx, row, None),
+        row["version"],
+        save,
+        reread,
+    )
 
 
 def load_action(ctx: Context, action_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:

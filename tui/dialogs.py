@@ -1,15 +1,17 @@
-"""Small modal dialogs: an error, a yes/no question, a one-line prompt, a choice of program."""
+"""Small modal dialogs: an error, a yes/no question, a one-line prompt, a choice of program,
+and the conflict between what someone else saved and what you typed."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -156,3 +158,82 @@ class ProgramPicker(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+# what a field looks like in the conflict dialog: its first line, and a mark for more
+def _one_line(value: str) -> Text:
+    first, _, rest = value.strip().partition("\n")
+    return plain(first + (" …" if rest else "")) if first or rest else Text("(blank)", style="dim")
+
+
+class ConflictDialog(ModalScreen[str | None]):
+    """A save refused because someone else changed the record since it was read.
+
+    Field by field: the record as it is now in the database ("theirs") and what was typed
+    ("yours"), each marked where it differs from what the form started with. ``r`` reloads
+    (take theirs, drop yours), ``a`` applies yours on top (your changed fields saved against
+    their version), Escape goes back to the form; nothing is saved without one of those.
+    Dismisses with ``"reload"``, ``"apply"`` or None.
+    """
+
+    BINDINGS = [
+        Binding("r", "answer('reload')", "Reload"),
+        Binding("a", "answer('apply')", "Apply mine"),
+        Binding("escape", "answer(None)", "Back"),
+    ]
+
+    def __init__(
+        self,
+        message: str,
+        rows: list[tuple[str, str, str, str]],
+    ) -> None:
+        """``rows``: (label, as read, theirs, yours) for each field of the form."""
+        super().__init__(classes="dialog conflict")
+        self.message = message
+        self.rows = rows
+
+    def table(self) -> Table:
+        """The fields where theirs or yours differ from what was read."""
+        table = Table(box=None, expand=True, padding=(0, 1), show_edge=False)
+        table.add_column("Field", no_wrap=True, style="bold")
+        table.add_column("Theirs (now)", ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column("Yours", ratio=1, no_wrap=True, overflow="ellipsis")
+        for label, read, theirs, yours in self.rows:
+            if theirs == read and yours == read:
+                continue
+            mine = _one_line(yours)
+            other = _one_line(theirs)
+            # the side that changed a field is bold; a clash is marked with "!"
+            if theirs != read:
+                other.stylize("bold")
+            if yours != read:
+                mine.stylize("bold")
+            clash = theirs != read and yours != read and theirs != yours
+            table.add_row(plain(("! " if clash else "  ") + label), other, mine)
+        return table
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="box"):
+            yield Label("Someone else changed this record", classes="dialog-title")
+            yield Static(Text(self.message), classes="dialog-body")
+            with VerticalScroll(classes="conflict-fields"):
+                yield Static(self.table(), id="conflict-table")
+            yield Static(
+                Text(
+                    "bold: changed since the form opened · ! both changed it\n"
+                    "r reload (take theirs, drop yours) · a apply yours on top · esc back",
+                    style="dim",
+                ),
+                classes="keys",
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Reload (r)", id="reload", compact=True)
+                yield Button("Apply mine (a)", variant="primary", id="apply", compact=True)
+                yield Button("Back (esc)", id="back", compact=True)
+
+    def action_answer(self, what: str | None) -> None:
+        self.dismiss(what)
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id if event.button.id in ("reload", "apply") else None)

@@ -6,6 +6,11 @@ thread; what a field was understood as is shown under it ("→ Fri 27 Nov 2026")
 runs ``save`` on the database thread; a ``ValidationError`` is shown by the field it
 names, any other failure (a conflict, a read-only database) at the foot of the form, and
 the form stays open with everything as typed.
+
+An :class:`EditForm` edits a record read at a version and sends only the fields changed.
+When someone else saved the record in between, the save is refused as a conflict and the
+form shows theirs and yours side by side (:class:`~docket.tui.dialogs.ConflictDialog`):
+reload takes theirs, apply re-saves your changed fields on top of their version.
 """
 
 from __future__ import annotations
@@ -23,8 +28,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from docket.models.errors import DocketError, ValidationError
+from docket.models.errors import ConflictError, DocketError, ValidationError
 from docket.tui.base import ReportsFailures
+from docket.tui.dialogs import ConflictDialog
 from docket.tui.store import store_of
 
 # a quick check or a look-up: the typed text to what it was understood as (or "" for
@@ -204,7 +210,86 @@ class RecordForm(ReportsFailures, ModalScreen[Any]):
             self.show_hint(field.name, str(exc), invalid=True)
             self.query_one(f"#field-{field.name}").focus()
             return
+        except ConflictError as exc:
+            if not await self.resolve_conflict(exc, values):
+                error.update(Text(str(exc)))
+            return
         except DocketError as exc:
             error.update(Text(str(exc)))
             return
         self.dismiss(result)
+
+    async def resolve_conflict(self, error: ConflictError, values: dict[str, str]) -> bool:
+        """Deal with a save refused as stale; False leaves the message at the foot."""
+        return False
+
+    def set_values(self, values: dict[str, str]) -> None:
+        """Put values in the fields, as if typed (each is checked again)."""
+        for field in self.fields:
+            if field.name not in values:
+                continue
+            widget = self.query_one(f"#field-{field.name}")
+            value = values[field.name]
+            if isinstance(widget, TextArea):
+                widget.load_text(value)
+            elif isinstance(widget, Select):
+                widget.value = value if value in field.choices else Select.NULL
+            elif isinstance(widget, Input):
+                widget.value = value
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A record as an edit form shows it: each field's text, and the version read."""
+
+    values: dict[str, str]
+    version: int
+
+
+class EditForm(RecordForm):
+    """A form editing a record read at a version; ``save(changes, version)`` gets only the
+    fields whose text differs from what the form was opened with, and ``reread()`` (on the
+    database thread) the record as it is now, for the conflict dialog."""
+
+    def __init__(
+        self,
+        title: str,
+        fields: list[Field],
+        version: int,
+        save: Callable[[dict[str, str], int], Any],
+        reread: Callable[[], Revision],
+    ) -> None:
+        super().__init__(title, fields, self._save_changes)
+        self.save_changes = save
+        self.reread = reread
+        self.base = {field.name: field.value for field in fields}
+        self.version = version
+
+    def _save_changes(self, values: dict[str, str]) -> Any:
+        changes = {name: value for name, value in values.items() if value != self.base[name]}
+        return self.save_changes(changes, self.version)
+
+    async def resolve_conflict(self, error: ConflictError, values: dict[str, str]) -> bool:
+        form_error = self.query_one("#form-error", Static)
+        try:
+            now = await store_of(self.app).run(self.reread)
+        except DocketError as exc:  # deleted meanwhile, say
+            form_error.update(Text(f"{error}\n{exc}"))
+            return True
+        rows = [
+            (f.label, self.base[f.name], now.values.get(f.name, self.base[f.name]), values[f.name])
+            for f in self.fields
+        ]
+        answer = await self.app.push_screen_wait(ConflictDialog(str(error), rows))
+        if answer == "reload":
+            self.base = {**self.base, **now.values}
+            self.version = now.version
+            self.set_values(now.values)
+            form_error.update(Text("Reloaded: the form shows the record as it is now."))
+        elif answer == "apply":
+            # your changes, measured from what you started with, on their version
+            self.version = now.version
+            await self._try_save(values)
+        else:
+            form_error.update(Text(str(error)))
+        return True

@@ -25,7 +25,7 @@ from docket.models.history import history, history_facts
 from docket.models.inputs import a_date
 from docket.tui.action_forms import date_check, person_lookup, program_lookup
 from docket.tui.dialogs import PromptDialog
-from docket.tui.forms import Field, RecordForm
+from docket.tui.forms import EditForm, Field, RecordForm, Revision
 from docket.tui.rows import STATE_STYLES, history_table, slip_label
 from docket.tui.text import lines, plain
 
@@ -106,25 +106,28 @@ def add_form(app: DocketApp) -> RecordForm:
     return RecordForm("New milestone", milestone_fields(ctx, None, app.program), save)
 
 
-def edit_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
+def edit_form(app: DocketApp, detail: dict[str, Any]) -> EditForm:
     """The form that edits a milestone read at ``detail['version']``; only the fields
-    changed are sent, so an untouched owner or date is never looked up again."""
+    changed are sent, so an untouched owner or date is never looked up again. A save
+    refused as stale shows theirs and yours (the conflict dialog)."""
     ctx = app.ctx
-    fields = milestone_fields(ctx, detail, None)
-    before = {field.name: field.value for field in fields}
 
-    def save(values: dict[str, str]) -> int:
-        changes = {
-            name: value
-            for name, value in values.items()
-            if name != "reason" and value != before[name]
-        }
+    def save(changes: dict[str, str], version: int) -> int:
+        reason = changes.pop("reason", "")
         milestone = milestones.update_milestone(
-            ctx, detail["id"], detail["version"], reason=values["reason"] or None, **changes
+            ctx, detail["id"], version, reason=reason or None, **changes
         )
         return int(milestone.id)
 
-    return RecordForm(f"Edit milestone #{detail['id']}", fields, save)
+    def reread() -> Revision:
+        now = milestones.milestone_detail(ctx, detail["id"])
+        fields = milestone_fields(ctx, now, None)
+        return Revision(
+            {f.name: f.value for f in fields if f.name != "reason"}, int(now["version"])
+        )
+
+    fields = milestone_fields(ctx, detail, None)
+    return EditForm(f"Edit milestone #{detail['id']}", fields, detail["version"], save, reread)
 
 
 def complete_prompt(app: DocketApp, detail: dict[str, Any]) -> PromptDialog:

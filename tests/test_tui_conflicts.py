@@ -1,0 +1,167 @@
+"""Two administrators edit one record: the form shows theirs and yours, and nothing is lost.
+
+Someone else's save is made on the app's own database thread, as another account, after
+the form was opened: the version the form read is then stale, as it would be after another
+terminal saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Static
+from tui_support import settle, shown
+
+from docket.models import actions, milestones
+from docket.models.context import Context
+from docket.models.database import connect
+from docket.models.schema import ActionItem, Milestone
+from docket.tui.actions_screen import ActionsScreen
+from docket.tui.app import DocketApp
+from docket.tui.dialogs import ConflictDialog
+from docket.tui.forms import EditForm
+
+MakeApp = Callable[[Path], DocketApp]
+THEIR_PRIORITY = "low"
+
+
+async def until_shown(pilot: Any, kind: type) -> None:
+    """Wait for a dialog that a save is waiting on (settle would wait for the save)."""
+    for _ in range(100):
+        if isinstance(pilot.app.screen, kind):
+            await pilot.pause()
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"{kind.__name__} never appeared; the screen is {pilot.app.screen}")
+
+
+def _their_edit(app: DocketApp, ctx: Context, action_id: int, **changes: Any) -> None:
+    """Another account saves the item, on the app's database thread."""
+    bo = Context(actor="bo", tz=ctx.tz, clock=ctx.clock)
+
+    def edit() -> None:
+        item = actions.get_action(action_id)
+        actions.update_action(bo, action_id, item.version, **changes)
+
+    app.store.call(edit)
+
+
+async def _edit_first_and_clash(pilot: Any, ctx: Context) -> tuple[int, EditForm]:
+    """Open the first item's form, type a title and a due date, let "bo" save first."""
+    await pilot.press("2")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ActionsScreen)
+    first = int(screen.rows[0]["id"])
+    assert screen.rows[0]["priority"] != THEIR_PRIORITY
+    await pilot.press("e")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, EditForm)
+    form.query_one("#field-title", Input).value = "Mine"
+    form.query_one("#field-due", Input).value = "2026-12-18"
+    _their_edit(pilot.app, ctx, first, title="Theirs", priority=THEIR_PRIORITY)
+    await pilot.press("ctrl+s")
+    await until_shown(pilot, ConflictDialog)
+    return first, form
+
+
+@pytest.fixture(autouse=True)
+def _no_poll(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(DocketApp, "POLL_S", 600.0)
+
+
+async def test_a_stale_save_shows_theirs_and_yours_field_by_field(
+    demo_db: Path, make_app: MakeApp, ctx: Context
+) -> None:
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        _, _form = await _edit_first_and_clash(pilot, ctx)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConflictDialog)
+        assert "changed by bo" in dialog.message
+        table = shown(dialog.query_one("#conflict-table", Static))
+    lines = {line.replace("!", "").split()[0]: line.strip() for line in table.splitlines()[1:]}
+    # title: both changed it; priority: only they did; due: only I did; owner: nobody
+    assert lines["Title"].startswith("! Title") and "Theirs" in lines["Title"]
+    assert "Mine" in lines["Title"]
+    assert THEIR_PRIORITY in lines["Priority"]
+    assert "2026-12-18" in lines["Due"]
+    assert "Owner" not in lines
+
+
+async def test_apply_mine_saves_my_fields_on_their_version_and_keeps_theirs(
+    demo_db: Path, make_app: MakeApp, ctx: Context
+) -> None:
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        first, _ = await _edit_first_and_clash(pilot, ctx)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ActionsScreen)  # saved, form closed
+    connect(demo_db)
+    item = ActionItem.get_by_id(first)
+    # my title and due date, their priority: nothing silently lost
+    assert (item.title, str(item.due), item.priority) == ("Mine", "2026-12-18", THEIR_PRIORITY)
+
+
+async def test_reload_takes_theirs_and_saves_nothing_of_mine(
+    demo_db: Path, make_app: MakeApp, ctx: Context
+) -> None:
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        first, form = await _edit_first_and_clash(pilot, ctx)
+        await pilot.press("r")
+        await settle(pilot)
+        assert pilot.app.screen is form
+        assert form.values()["title"] == "Theirs"
+        assert form.values()["priority"] == THEIR_PRIORITY
+        assert "Reloaded" in shown(form.query_one("#form-error", Static))
+        version = form.version
+    connect(demo_db)
+    item = ActionItem.get_by_id(first)
+    assert (item.title, item.version) == ("Theirs", version)
+    assert str(item.due) != "2026-12-18"
+
+
+async def test_escape_goes_back_to_the_form_with_what_was_typed(
+    demo_db: Path, make_app: MakeApp, ctx: Context
+) -> None:
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        first, form = await _edit_first_and_clash(pilot, ctx)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.screen is form
+        assert form.values()["title"] == "Mine"
+        assert "changed by bo" in shown(form.query_one("#form-error", Static))
+    connect(demo_db)
+    assert ActionItem.get_by_id(first).title == "Theirs"
+
+
+async def test_a_milestone_form_gets_the_conflict_dialog_too(
+    demo_db: Path, make_app: MakeApp, ctx: Context
+) -> None:
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, EditForm)
+        milestone_id = int(form.form_title.split("#")[1])
+        form.query_one("#field-title", Input).value = "Mine"
+        bo = Context(actor="bo", tz=ctx.tz, clock=ctx.clock)
+
+        def theirs() -> None:
+            m = Milestone.get_by_id(milestone_id)
+            milestones.update_milestone(bo, milestone_id, m.version, owner="")
+
+        pilot.app.store.call(theirs)
+        await pilot.press("ctrl+s")
+        await until_shown(pilot, ConflictDialog)
+        await pilot.press("a")
+        await settle(pilot)
+    connect(demo_db)
+    saved = Milestone.get_by_id(milestone_id)
+    assert saved.title == "Mine"
+    assert saved.owner_id is None
