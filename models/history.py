@@ -1,5 +1,8 @@
 """The history of one record, read from the audit log: who changed what, when, newest first.
 
+An account can undo its own last change to a record (:func:`undo_last`) when nobody has
+changed the record since; the undo is itself an audited change, made with the version check.
+
 Entities are named as the audit log names them, by table: ``action_item``, ``milestone``,
 ``person``. Values are as the log keeps them: dates as ISO text, date-times as UTC text,
 related records as ids.
@@ -12,15 +15,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from docket.models.errors import ValidationError
+from docket.models import records
+from docket.models.context import Context
+from docket.models.database import write
+from docket.models.errors import ConflictError, DocketError, ValidationError
 from docket.models.fields import to_utc_text
 from docket.models.inputs import shown
 from docket.models.records import entity_name
 from docket.models.schema import TABLES, AuditEntry, Record
 
-ENTITIES: tuple[str, ...] = tuple(
-    entity_name(model) for model in TABLES if issubclass(model, Record)
-)
+MODELS: dict[str, type[Record]] = {
+    entity_name(model): model for model in TABLES if issubclass(model, Record)
+}
+ENTITIES: tuple[str, ...] = tuple(MODELS)
 
 
 @dataclass(frozen=True)
@@ -94,3 +101,51 @@ def history_facts(change: Change) -> dict[str, Any]:
         "fields": [[name, old, new] for name, old, new in change.fields],
         "changes": {name: [old, new] for name, old, new in change.fields},
     }
+
+
+def _label(entity: str, entity_id: int) -> str:
+    return f"{entity.replace('_', ' ')} {entity_id}"
+
+
+def undo_last(ctx: Context, entity: str, entity_id: int) -> Change:
+    """Put back what the acting account's last change to a record replaced.
+
+    Only when that change is the record's newest: if anyone changed it since, this is a
+    conflict naming who and when. The undo is a new audited change (note ``undo of change
+    N``), made against the record's current version; undoing it again redoes. A record's
+    creation or deletion is not undone here. Returns the change that was undone.
+    """
+    name = _entity(entity)
+    label = _label(name, entity_id)
+    with write():
+        entry = _entries(name, entity_id).first()
+        if entry is None:
+            raise DocketError(f"{label} has no recorded changes to undo")
+        last = _change(entry)
+        if last.actor != ctx.actor:
+            when = f"{to_utc_text(last.at)} UTC"
+            raise ConflictError(
+                f"{label} was last changed by {last.actor} at {when}; "
+                "only your own last change can be undone, and nobody may have changed it since",
+                changed_by=last.actor,
+                changed_at=when,
+            )
+        if last.action != "update":
+            raise DocketError(
+                f"your last change to {label} {'created' if last.action == 'create' else 'deleted'}"
+                " it; undo puts back changed fields only"
+            )
+        record = records.get(MODELS[name], entity_id)
+        records.update(
+            ctx,
+            record,
+            record.version,
+            note=f"undo of change {last.id}",
+            **{field: old for field, old, _ in last.fields},
+        )
+    return last
+
+
+def describe_change(change: Change) -> str:
+    """One line for a change: the fields it set, ``title: old → new``."""
+    return "; ".join(f"{name}: {old} → {new}" for name, old, new in change.fields)

@@ -103,3 +103,68 @@ def test_last_change_by_other_skips_the_actors_own_changes(office: Context) -> N
     other = last_change_by_other("action_item", item.id, "tester")
     assert other is not None
     assert (other.actor, other.fields) == ("bo", (("title", "Call vendor", "Bo's"),))
+
+
+def test_undo_puts_back_what_my_last_change_replaced_as_a_new_audited_change(
+    office: Context,
+) -> None:
+    from docket.models.history import undo_last
+    from docket.models.schema import ActionItem
+
+    item = actions.add_action(_at(office, 1), "Call vendor", due="2026-12-01")
+    actions.update_action(_at(office, 2), item.id, 1, title="Call", due="2026-12-04", owner="ana")
+    undone = undo_last(_at(office, 3), "action", item.id)
+    assert undone.fields == (
+        ("due", "2026-12-01", "2026-12-04"),
+        ("owner", None, 1),
+        ("title", "Call vendor", "Call"),
+    )
+    back = ActionItem.get_by_id(item.id)
+    assert (back.title, str(back.due), back.owner_id, back.version) == (
+        "Call vendor",
+        "2026-12-01",
+        None,
+        3,
+    )
+    newest = history("action_item", item.id)[0]
+    assert (newest.actor, newest.note) == ("tester", f"undo of change {undone.id}")
+    # undoing the undo redoes
+    undo_last(_at(office, 4), "action", item.id)
+    assert ActionItem.get_by_id(item.id).title == "Call"
+
+
+def test_undo_refuses_when_someone_changed_the_record_since_and_names_them(
+    office: Context,
+) -> None:
+    from docket.models.errors import ConflictError
+    from docket.models.history import undo_last
+    from docket.models.schema import ActionItem
+
+    item = actions.add_action(_at(office, 1), "Call vendor")
+    actions.update_action(_at(office, 2), item.id, 1, title="Mine")
+    actions.update_action(_at(office, 3, "bo"), item.id, 2, priority="high")
+    with pytest.raises(ConflictError, match=r"last changed by bo at 2026-11-23 15:03:00 UTC"):
+        undo_last(_at(office, 4), "action", item.id)
+    assert ActionItem.get_by_id(item.id).title == "Mine"
+    assert len(history("action_item", item.id)) == 3
+
+
+def test_undo_does_not_undo_a_creation(office: Context) -> None:
+    from docket.models.errors import DocketError
+    from docket.models.history import undo_last
+
+    item = actions.add_action(office, "Call vendor")
+    with pytest.raises(DocketError, match="created it; undo puts back changed fields only"):
+        undo_last(office, "action", item.id)
+
+
+def test_a_viewer_cannot_undo(office: Context) -> None:
+    from docket.models.errors import PermissionDenied
+    from docket.models.history import undo_last
+    from docket.models.schema import UserAccount
+
+    item = actions.add_action(office, "Call vendor")
+    actions.update_action(office, item.id, 1, title="Mine")
+    UserAccount.update(role="viewer").where(UserAccount.account == "tester").execute()
+    with pytest.raises(PermissionDenied, match="read-only"):
+        undo_last(office, "action", item.id)

@@ -165,3 +165,53 @@ async def test_a_milestone_form_gets_the_conflict_dialog_too(
     saved = Milestone.get_by_id(milestone_id)
     assert saved.title == "Mine"
     assert saved.owner_id is None
+
+
+async def test_u_undoes_my_last_change_and_h_shows_it_in_the_history(
+    demo_db: Path, make_app: MakeApp, ctx: Context
+) -> None:
+    from docket.tui.history_panel import HistoryPanel
+
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ActionsScreen)
+        first = screen.rows[0]
+        await pilot.press("e")
+        await settle(pilot)
+        pilot.app.screen.query_one("#field-title", Input).value = "Renamed by mistake"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.rows[0]["title"] == "Renamed by mistake"
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen.rows[0]["title"] == first["title"]
+        await pilot.press("h")
+        await settle(pilot)
+        panel = pilot.app.screen
+        assert isinstance(panel, HistoryPanel)
+        lines = shown(panel.query_one("#history", Static)).splitlines()
+    assert "tester update" in lines[0] and "undo of change" in lines[0]
+    assert "Renamed by mistake" in lines[1]
+
+
+async def test_u_after_someone_else_changed_the_record_says_who(
+    demo_db: Path, make_app: MakeApp, ctx: Context
+) -> None:
+    from docket.tui.dialogs import ErrorDialog
+
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ActionsScreen)
+        first = int(screen.rows[0]["id"])
+        _their_edit(pilot.app, ctx, first, title="Theirs")
+        await pilot.press("u")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ErrorDialog)
+        assert "last changed by bo" in dialog.message
+    connect(demo_db)
+    assert ActionItem.get_by_id(first).title == "Theirs"

@@ -385,6 +385,10 @@ class ActionsScreen(DocketScreen):
             return None
         return self.rows[table.cursor_row]
 
+    def current_record(self) -> tuple[str, int] | None:
+        row = self.current_row()
+        return None if row is None else ("action_item", int(row["id"]))
+
     def targets(self) -> list[dict[str, Any]]:
         """The selected items, or the one under the cursor."""
         if self.selected:

@@ -136,6 +136,27 @@ class DocketApp(App[None]):
             title = next((k.label for k in APP_KEYS if f"'{screen.MODE}'" in k.action), "docket")
             self.push_screen(HelpScreen(title, screen.KEYS, screen.HELP_EXTRA))
 
+    def _record(self, what: str) -> tuple[str, int] | None:
+        screen = self.screen
+        found = screen.current_record() if isinstance(screen, DocketScreen) else None
+        if found is None:
+            self.notify(f"Nothing under the cursor to {what}", markup=False)
+        return found
+
+    def action_undo(self) -> None:
+        from docket.tui.history_panel import undo
+
+        found = self._record("undo")
+        if found is not None:
+            undo(self, *found)
+
+    def action_history(self) -> None:
+        from docket.tui.history_panel import show_history
+
+        found = self._record("show the history of")
+        if found is not None:
+            show_history(self, *found)
+
     def action_pick_program(self) -> None:
         self.run_worker(self._pick_program(), group="program", exclusive=True, exit_on_error=False)
 

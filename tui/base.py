@@ -115,6 +115,10 @@ class DocketScreen(ReportsFailures, Screen[None]):
         """Put fetched data on screen (UI thread)."""
         raise NotImplementedError
 
+    def current_record(self) -> tuple[str, int] | None:
+        """The record under the cursor as (entity, id), for history (h) and undo (u)."""
+        return None
+
     def on_mount(self) -> None:
         self.watch(self.app, "program", self._stale, init=False)
         self.watch(self.app, "generation", self._stale, init=False)

@@ -66,6 +66,21 @@ APP_KEYS: tuple[Key, ...] = (
         "p", "app.pick_program", "Scope", "Scope every screen to one program, or all", footer=False
     ),
     Key("c", "app.capture", "Capture", "Quick capture: one line becomes an action item"),
+    # on help and in the palette; the footer keeps its room for each screen's own keys
+    Key(
+        "u",
+        "app.undo",
+        "Undo",
+        "Undo your own last change to the record under the cursor",
+        footer=False,
+    ),
+    Key(
+        "h",
+        "app.history",
+        "History",
+        "Show every change to the record under the cursor (who, when, old, new)",
+        footer=False,
+    ),
     Key("question_mark", "app.help", "Help", "Show the keys of this screen", display="?"),
     Key(
         "ctrl+p",

@@ -332,6 +332,10 @@ class MilestonesScreen(DocketScreen):
             return None
         return int(self.rows[table.cursor_row]["id"])
 
+    def current_record(self) -> tuple[str, int] | None:
+        milestone_id = self.current_id()
+        return None if milestone_id is None else ("milestone", milestone_id)
+
     def action_open(self) -> None:
         milestone_id = self.current_id()
         if milestone_id is not None:

@@ -399,6 +399,13 @@ class PeopleScreen(DocketScreen):
             return at_cursor(self.table("members"), self.members)
         return at_cursor(self.table("people"), self.rows)
 
+    def current_record(self) -> tuple[str, int] | None:
+        if self.view == "groups" and not self.table("members").has_focus:
+            group = self.current_group()
+            return None if group is None else ("group", int(group["id"]))
+        person = self.current_person()
+        return None if person is None else ("person", int(person["id"]))
+
     @on(DataTable.RowSelected)
     def row_selected(self) -> None:
         self.action_open()

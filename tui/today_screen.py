@@ -91,6 +91,13 @@ class TodayScreen(DocketScreen):
     def action_reload(self) -> None:
         self.reload()
 
+    def current_record(self) -> tuple[str, int] | None:
+        option = self.query_one(OptionList).highlighted_option
+        kind, _, rest = (option.id or "").partition(":") if option is not None else ("", "", "")
+        if kind not in ("action", "milestone"):
+            return None
+        return ("action_item" if kind == "action" else "milestone", int(rest.split(":")[0]))
+
     def action_open(self) -> None:
         listing = self.query_one(OptionList)
         option = listing.highlighted_option
