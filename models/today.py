@@ -7,18 +7,21 @@ Lists are capped (``LIMIT``) and come with the full counts, so the view stays qu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 from typing import Any
 
 from peewee import JOIN, fn
 
 from docket.models.actions import DATED_ORDER, action_facts, due_soon_clause, overdue_clause
 from docket.models.context import Context
+from docket.models.meetings import Occurrence, meetings_on_days, occurrence_facts
 from docket.models.milestones import UPCOMING_DAYS, milestone_facts, needs_attention_clause
 from docket.models.programs import get_program
 from docket.models.schema import ActionItem, Milestone, Person, Program, UserAccount
 
 SHOWN = 10
+# today and tomorrow
+MEETING_DAYS = 2
 
 
 @dataclass
@@ -33,6 +36,9 @@ class Today:
     due_soon: list[ActionItem] = field(default_factory=list)
     milestones_upcoming: list[Milestone] = field(default_factory=list)
     milestones_attention: list[Milestone] = field(default_factory=list)
+    # occurrences today and tomorrow in the user's zone: the acting person's when docket
+    # knows who they are, else everyone's
+    meetings: list[Occurrence] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -93,6 +99,11 @@ def build_today(ctx: Context, *, program: str | None = None, shown: int = SHOWN)
     view.milestones_attention = _milestones(attention, shown)
     view.counts["milestones_upcoming"] = _count_milestones(upcoming)
     view.counts["milestones_attention"] = _count_milestones(attention)
+    coming = meetings_on_days(
+        ctx, today, MEETING_DAYS, program=program, person=me.id if me is not None else None
+    )
+    view.meetings = coming[:shown]
+    view.counts["meetings"] = len(coming)
     return view
 
 
@@ -111,8 +122,9 @@ def _milestones(where: Any, shown: int) -> list[Milestone]:
     )
 
 
-def today_facts(view: Today) -> dict[str, Any]:
-    """The Today view as plain data: the stable JSON form of ``docket today``."""
+def today_facts(view: Today, ctx_tz: tzinfo | None = None) -> dict[str, Any]:
+    """The Today view as plain data: the stable JSON form of ``docket today`` (meeting
+    times in ``ctx_tz``, the user's zone, when given)."""
 
     def actions(items: list[ActionItem]) -> list[dict[str, Any]]:
         return [action_facts(i, view.day) for i in items]
@@ -130,6 +142,7 @@ def today_facts(view: Today) -> dict[str, Any]:
         "due_soon": actions(view.due_soon),
         "milestones_upcoming": milestones(view.milestones_upcoming),
         "milestones_attention": milestones(view.milestones_attention),
+        "meetings": [occurrence_facts(o, ctx_tz) for o in view.meetings],
     }
 
 

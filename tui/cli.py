@@ -289,7 +289,7 @@ def build_parser() -> Parser:
 
 # Modules of docket.tui that add commands of their own: each has ``register(sub)``, which adds
 # its parsers (with ``verbs`` and ``add_format``) and their handlers.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("docket.tui.meeting_commands",)
 
 
 def _action_fields(p: argparse.ArgumentParser, *, defaults: bool = True) -> None:

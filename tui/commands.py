@@ -82,10 +82,10 @@ def demo(session: Session, args: argparse.Namespace) -> int:
 
 def today(session: Session, args: argparse.Namespace) -> int:
     view = build_today(session.ctx, program=args.program)
+    facts = today_facts(view, session.ctx.tz)
     if args.format == "json":
-        write_json(today_facts(view), session.out)
+        write_json(facts, session.out)
         return 0
-    facts = today_facts(view)
     counts = facts["counts"]
     who = f" for {facts['me']}" if facts["me"] else ""
     session.print(f"Today{who}: {view.day:%a %d %b %Y}")
@@ -137,7 +137,31 @@ def today(session: Session, args: argparse.Namespace) -> int:
 
     for part in sections(facts):
         section(part.title, part.key, part.key, facts[part.key], part.kind)
+    _today_meetings(session, facts)
     return 0
+
+
+def _today_meetings(session: Session, facts: dict[str, Any]) -> None:
+    rows, total = facts["meetings"], facts["counts"].get("meetings", 0)
+    more = f" (showing {len(rows)} of {total})" if total > len(rows) else ""
+    session.print("")
+    session.print(f"Meetings today and tomorrow: {total}{more}")
+    if not rows:
+        session.print("  nothing")
+        return
+    cells = [
+        [
+            r["local_start"],
+            f"#{r['meeting']}",
+            r["program"],
+            r["title"],
+            r["location"],
+            "" if r["status"] == "confirmed" else r["status"],
+        ]
+        for r in rows
+    ]
+    headers = ["start", "id", "program", "title", "location", ""]
+    session.print(_indent(table(headers, cells, flexible=3)))
 
 
 def _indent(text: str) -> str:
