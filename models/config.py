@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import platformdirs
@@ -89,12 +89,18 @@ def read_config(path: Path) -> Config | None:
 
 
 def load_config(env: Mapping[str, str] | None = None) -> Config:
-    """The user's config, falling back to the system one, then to defaults."""
-    for path in (user_config_path(env), system_config_path(env)):
-        config = read_config(path)
-        if config is not None:
-            return config
-    return Config()
+    """The user's config, falling back to the system one, then to defaults.
+
+    A user's file that names no database (a time zone only, say) still leaves the
+    database to the system config, which is how ``init --shared`` reaches everyone.
+    """
+    user = read_config(user_config_path(env))
+    system = read_config(system_config_path(env))
+    if user is None:
+        return system or Config()
+    if user.db is None and system is not None and system.db is not None:
+        return replace(user, db=system.db, source=system.source)
+    return user
 
 
 def resolve_database(

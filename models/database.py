@@ -20,6 +20,7 @@ from typing import Any
 
 import peewee
 
+from docket.models.access import denied_message, share_new_file, use_shared_umask
 from docket.models.errors import DatabaseError
 from docket.models.fields import to_utc_text
 from docket.models.schema import EXTRA_SQL, TABLES, TABLES_V4, Meta, UserAccount, database
@@ -82,14 +83,14 @@ def write() -> AbstractContextManager[Any]:
 
 
 def _check_readable(path: Path) -> None:
+    """A missing or unreadable file is a DatabaseError; one kept from this account by a
+    shared directory's group names that group and directory."""
     try:
         _check_exists(path)
     except PermissionError as exc:
-        raise DatabaseError(
-            f"cannot read database {path}: permission denied on {exc.filename}"
-        ) from exc
+        raise DatabaseError(denied_message(path)) from exc
     if not os.access(path, os.R_OK):
-        raise DatabaseError(f"cannot read database {path}: permission denied")
+        raise DatabaseError(denied_message(path))
 
 
 def _check_exists(path: Path) -> None:
@@ -117,6 +118,7 @@ def connect(path: Path, *, create: bool = False) -> peewee.SqliteDatabase:
             raise DatabaseError(f"cannot create directory {path.parent}: {exc.strerror}") from exc
     else:
         _check_readable(path)
+    use_shared_umask(path)
     db = peewee.SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S)
     database.initialize(db)
     try:
@@ -210,6 +212,7 @@ def backup_to(db: peewee.SqliteDatabase, target: Path) -> None:
         source.backup(dest)
     finally:
         dest.close()
+    share_new_file(target)
 
 
 def _backup_path(path: Path, version: int, now: datetime) -> Path:

@@ -122,6 +122,14 @@ def build_parser() -> Parser:
     p = sub.add_parser(
         "init", help="create a database, or upgrade an older one (after a backup copy)"
     )
+    p.add_argument(
+        "--shared",
+        metavar="DIR",
+        help="a database in DIR for every account of --group, and the system config to it",
+    )
+    p.add_argument(
+        "--group", metavar="GROUP", help="with --shared: the Unix group that works in it"
+    )
     p.set_defaults(handler=commands.init, needs_db=False)
 
     p = sub.add_parser("demo", help="fill an empty database with a demo program office")

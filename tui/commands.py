@@ -47,6 +47,8 @@ def _emit(
 def init(session: Session, args: argparse.Namespace) -> int:
     from docket.models.database import init_database
 
+    if args.shared or args.group:
+        return _init_shared(session, args)
     path = session.database_path()
     result = init_database(path, actor=session.ctx.actor)
     if result.created:
@@ -58,6 +60,40 @@ def init(session: Session, args: argparse.Namespace) -> int:
         )
     else:
         session.print(f"{path} is up to date")
+    return 0
+
+
+def _init_shared(session: Session, args: argparse.Namespace) -> int:
+    """``init --shared DIR --group GROUP``: a database for a group, and the system config."""
+    from pathlib import Path
+
+    from docket.models.config import system_config_path
+    from docket.models.shared import DIR_MODE, init_shared
+    from docket.tui.cli import UsageError
+
+    if not (args.shared and args.group):
+        raise UsageError("init: --shared DIR and --group GROUP go together")
+    if args.db:
+        raise UsageError("init: --shared makes its own database in DIR; leave out --db")
+    shared = init_shared(
+        Path(args.shared), args.group, actor=session.ctx.actor, config=system_config_path()
+    )
+    db = shared.directory / "docket.db"
+    if shared.init.created:
+        session.print(f"created {db} (you, {session.ctx.actor}, are its admin)")
+    else:
+        session.print(f"{db} is up to date")
+    session.print(
+        f"shared with group {shared.group}: {shared.directory} is setgid, mode "
+        f"{DIR_MODE:o}; the database files are group-writable"
+    )
+    if shared.config_written:
+        session.print(f"{shared.config} points every account at it")
+    else:
+        session.err.write(
+            f"docket: could not write {shared.config} (permission denied); as root, put "
+            f"this in it so every account finds the database:\n{shared.config_text}"
+        )
     return 0
 
 
