@@ -23,6 +23,25 @@ SYSTEM_CONFIG = Path("/etc/docket/config.toml")
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """How docket sends e-mail (the ``[mail]`` table of the config file).
+
+    The password is never in the config: it comes from the environment variable named by
+    ``password_env`` or from ``password_file``, which only its owner may read.
+    """
+
+    host: str | None = None
+    port: int = 587
+    starttls: bool = True
+    user: str | None = None
+    password_env: str | None = None
+    password_file: str | None = None
+    # the From address of invites and digests (default: the organizer's)
+    sender: str | None = None
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
 class Config:
     """Settings read from a config file; defaults when there is none."""
 
@@ -30,6 +49,42 @@ class Config:
     timezone: str | None = None
     day_first: bool = False
     source: Path | None = None
+    mail: MailSettings = MailSettings()
+
+
+_MAIL_TYPES: dict[str, tuple[type, ...]] = {
+    "host": (str,),
+    "port": (int,),
+    "starttls": (bool,),
+    "user": (str,),
+    "password_env": (str,),
+    "password_file": (str,),
+    "sender": (str,),
+    "timeout": (int, float),
+}
+
+
+def _mail(path: Path, table: object) -> MailSettings:
+    """The ``[mail]`` table, each value checked for its type."""
+    if table is None:
+        return MailSettings()
+    if not isinstance(table, dict):
+        raise DatabaseError(f"config file {path}: [mail] must be a table")
+    if "password" in table:
+        raise DatabaseError(
+            f"config file {path}: never put the SMTP password in the config; "
+            "use password_env or password_file"
+        )
+    for key, value in table.items():
+        expected = _MAIL_TYPES.get(key)
+        if expected is None:
+            raise DatabaseError(
+                f"config file {path}: [mail] has no setting {key!r} "
+                f"(known: {', '.join(_MAIL_TYPES)})"
+            )
+        if not isinstance(value, expected) or (expected == (int,) and isinstance(value, bool)):
+            raise DatabaseError(f"config file {path}: mail {key} has the wrong type: {value!r}")
+    return MailSettings(**table)
 
 
 @dataclass(frozen=True)
@@ -85,7 +140,8 @@ def read_config(path: Path) -> Config | None:
         raise DatabaseError(f"config file {path}: timezone must be a name such as Europe/Paris")
     if order not in ("mdy", "dmy"):
         raise DatabaseError(f"config file {path}: date_order must be 'mdy' or 'dmy'")
-    return Config(db=db, timezone=timezone, day_first=order == "dmy", source=path)
+    mail = _mail(path, data.get("mail", section.get("mail")))
+    return Config(db=db, timezone=timezone, day_first=order == "dmy", source=path, mail=mail)
 
 
 def load_config(env: Mapping[str, str] | None = None) -> Config:

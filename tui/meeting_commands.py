@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docket.exports.tables import write_json
 from docket.models import meetings
-from docket.models.errors import ValidationError
+from docket.models.errors import DocketError, ValidationError
 from docket.models.inputs import a_date, whole_number
+from docket.models.recurrence import describe
 from docket.tui.cli import add_format, verbs
 from docket.tui.commands import _emit
 from docket.tui.output import clean
@@ -123,6 +125,26 @@ def register(sub: Any) -> None:
     p.add_argument("--due", metavar="WHEN")
     p.set_defaults(handler=meeting_minutes)
 
+    p = sub.add_parser(
+        "invite", help="an invite (METHOD:REQUEST or CANCEL) as .ics, .eml, or sent by SMTP"
+    )
+    p.add_argument("id", type=int)
+    p.add_argument("--occurrence", metavar="DATE", help="only this occurrence")
+    p.add_argument("--cancel", action="store_true", help="the cancellation")
+    p.add_argument("-o", "--output", metavar="FILE.ics")
+    p.add_argument("--eml", metavar="FILE.eml", help="an e-mail file any mail program sends")
+    p.add_argument("--send", action="store_true", help="send by SMTP (the config's [mail])")
+    p.set_defaults(handler=invite)
+
+    p = sub.add_parser(
+        "calendar", help="a calendar file (METHOD:PUBLISH) of meetings and milestones"
+    )
+    p.add_argument("--program", metavar="CODE")
+    p.add_argument("--from", dest="start", metavar="WHEN")
+    p.add_argument("--to", dest="end", metavar="WHEN")
+    p.add_argument("-o", "--output", metavar="FILE.ics", required=True)
+    p.set_defaults(handler=calendar)
+
 
 def meeting_add(session: Session, args: argparse.Namespace) -> int:
     meeting = meetings.add_meeting(
@@ -181,7 +203,10 @@ def meeting_list(session: Session, args: argparse.Namespace) -> int:
 
 
 def meeting_show(session: Session, args: argparse.Namespace) -> int:
+    from docket.models.invites import delivery_state
+
     detail = meetings.meeting_detail(args.id)
+    detail["deliveries"] = delivery_state(args.id)
     meeting = meetings.get_meeting(args.id)
     upcoming = meetings.next_occurrences(meeting, session.ctx.now(), 5)
     detail["next"] = [meetings.occurrence_facts(o, session.ctx.tz) for o in upcoming]
@@ -206,6 +231,13 @@ def meeting_show(session: Session, args: argparse.Namespace) -> int:
         session.print(
             f"  {clean(a['name'])} <{clean(a['email'] or '')}>  {a['role']}, {a['response']}"
         )
+    stale = [d for d in detail["deliveries"] if d["state"] != "up to date"]
+    if detail["deliveries"]:
+        session.print("")
+        session.print(f"Invites: {len(stale)} not up to date (sequence {detail['sequence']})")
+        for d in stale:
+            held = f", holds sequence {d['sequence']}" if d["sequence"] is not None else ""
+            session.print(f"  {clean(d['name'])} <{clean(d['email'])}>: {d['state']}{held}")
     if detail["changes"]:
         session.print("")
         session.print("Changed occurrences:")
@@ -349,4 +381,132 @@ def meeting_minutes(session: Session, args: argparse.Namespace) -> int:
             session.ctx, args.id, original, args.action, owner=args.owner, due=args.due
         )
         session.print(str(item.id))
+    return 0
+
+
+def _write(path: str, content: bytes) -> Path:
+    target = Path(path).expanduser()
+    try:
+        target.write_bytes(content)
+    except OSError as exc:
+        raise DocketError(f"cannot write {target}: {exc.strerror}") from exc
+    return target
+
+
+def invite(session: Session, args: argparse.Namespace) -> int:
+    from docket.exports import ical, mail
+    from docket.models.invites import record_deliveries, removed_holders
+
+    if not (args.output or args.eml or args.send):
+        raise ValidationError("invite", "where to? give -o FILE.ics, --eml FILE.eml or --send")
+    ctx = session.ctx
+    meeting = meetings.get_meeting(args.id)
+    occurrence = (
+        meetings.find_occurrence(ctx, meeting, args.occurrence) if args.occurrence else None
+    )
+    made = ical.invite(args.id, ctx.now(), occurrence=occurrence, cancel=args.cancel)
+    messages = [made]
+    if occurrence is None and made.method == "REQUEST":
+        gone = removed_holders(args.id)
+        if gone:
+            messages.append(ical.invite(args.id, ctx.now(), cancel=True, recipients=gone))
+    for person in made.skipped:
+        session.err.write(f"docket: {clean(person.name)} has no e-mail address; left out\n")
+    if args.output:
+        target = _write(args.output, made.ics)
+        session.print(f"wrote {target} (METHOD:{made.method}, sequence {meeting.sequence})")
+    for index, one in enumerate(messages):
+        if not (args.eml or args.send) or not one.recipients:
+            continue
+        message = _message(session, one, mail)
+        if args.eml:
+            path = Path(args.eml).expanduser()
+            if index:
+                path = path.with_name(f"{path.stem}-cancel{path.suffix}")
+            mail.write_eml(message, path)
+            session.print(f"wrote {path} ({one.method} to {len(one.recipients)})")
+        if args.send:
+            mail.send(message, session.config.mail)
+            session.print(f"sent {one.method} to {len(one.recipients)}")
+        record_deliveries(
+            ctx,
+            meetings.get_meeting(args.id),
+            one.recipients,
+            method=one.method,
+            channel="smtp" if args.send else "file",
+            occurrence=one.occurrence,
+        )
+    if args.output and not (args.eml or args.send):
+        record_deliveries(
+            ctx,
+            meetings.get_meeting(args.id),
+            made.recipients,
+            method=made.method,
+            channel="file",
+            occurrence=made.occurrence,
+        )
+    return 0
+
+
+def _message(session: Session, made: Any, mail: Any) -> Any:
+    """The e-mail for an invite: a short text of what, when and where, and the calendar."""
+    meeting = made.meeting
+    organizer = meeting.organizer if meeting.__data__.get("organizer") else None
+    sender_email = session.config.mail.sender or (organizer.email if organizer else None)
+    if not sender_email:
+        raise ValidationError(
+            "sender",
+            "set [mail] sender in the config, or give the meeting an organizer with an e-mail",
+        )
+    sender = mail.Address(organizer.name if organizer else "docket", sender_email)
+    start = meetings.series_start(meeting)
+    if made.occurrence is not None:
+        start = meetings.occurrence_at(meeting, made.occurrence).start
+    verb = "Cancelled" if made.method == "CANCEL" else "Invitation"
+    if made.method == "REQUEST" and meeting.sequence:
+        verb = "Updated invitation"
+    subject = f"{verb}: {meeting.title} @ {start:%a %d %b %Y %H:%M} ({meeting.timezone})"
+    lines = [
+        f"{verb}: {meeting.title}",
+        "",
+        f"When: {start:%A %d %B %Y, %H:%M} {meeting.timezone}, {meeting.duration_minutes} minutes",
+    ]
+    if meeting.rrule and made.occurrence is None:
+        lines.append(f"Repeats: {describe(meeting.rrule)}")
+    if meeting.location:
+        lines.append(f"Where: {meeting.location}")
+    if meeting.link:
+        lines.append(f"Join: {meeting.link}")
+    if meeting.agenda and made.method != "CANCEL":
+        lines += ["", "Agenda:", meeting.agenda]
+    to = [mail.Address(p.name, p.email) for p in made.recipients]
+    return mail.build_message(
+        sender=sender,
+        to=to,
+        subject=subject,
+        text="\n".join(lines) + "\n",
+        calendar=made.ics,
+        calendar_method=made.method,
+        date=session.ctx.now(),
+    )
+
+
+def calendar(session: Session, args: argparse.Namespace) -> int:
+    from docket.exports import ical
+
+    ctx = session.ctx
+    window_start = window_end = None
+    if args.start or args.end:
+        first = a_date(ctx, "from", args.start) or ctx.today()
+        last = a_date(ctx, "to", args.end) or first + timedelta(days=365)
+        if last < first:
+            raise ValidationError("to", "the end is before the start")
+        window_start = datetime.combine(first, time(0), ctx.tz).astimezone(UTC)
+        window_end = datetime.combine(last + timedelta(days=1), time(0), ctx.tz).astimezone(UTC)
+    content = ical.feed(
+        ctx.now(), program=args.program, window_start=window_start, window_end=window_end
+    )
+    target = _write(args.output, content)
+    events = content.count(b"BEGIN:VEVENT")
+    session.print(f"wrote {target} ({events} events, METHOD:PUBLISH)")
     return 0
