@@ -215,3 +215,36 @@ async def test_u_after_someone_else_changed_the_record_says_who(
         assert "last changed by bo" in dialog.message
     connect(demo_db)
     assert ActionItem.get_by_id(first).title == "Theirs"
+
+
+async def test_two_apps_on_one_database_see_each_others_changes_and_conflict(
+    demo_db: Path, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DocketApp, "POLL_S", 0.2)
+    ana, bo = make_app(demo_db), make_app(demo_db)
+    async with ana.run_test(size=(80, 24)) as one, bo.run_test(size=(80, 24)) as two:
+        for pilot in (one, two):
+            await pilot.press("2")
+            await settle(pilot)
+        first = int(one.app.screen.rows[0]["id"])
+        # ana starts an edit; bo renames the same item and saves first
+        await one.press("e")
+        await settle(one)
+        await two.press("e")
+        await settle(two)
+        two.app.screen.query_one("#field-title", Input).value = "Bo's title"
+        await two.press("ctrl+s")
+        await settle(two)
+        form = one.app.screen
+        assert isinstance(form, EditForm)
+        form.query_one("#field-title", Input).value = "Ana's title"
+        await one.press("ctrl+s")
+        await until_shown(one, ConflictDialog)
+        await one.press("escape")
+        await settle(one)
+        await one.press("escape")  # the form, closed without saving
+        await one.pause(0.5)  # the poll sees bo's save
+        await settle(one)
+        assert isinstance(one.app.screen, ActionsScreen)
+        titles = {row["id"]: row["title"] for row in one.app.screen.rows}
+    assert titles[first] == "Bo's title"
