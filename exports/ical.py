@@ -263,6 +263,11 @@ def invite(
     """
     meeting = get_meeting(meeting_id)
     attendees = attendees_of(meeting_id)
+    if recipients is not None:
+        # a message to people no longer attending (their cancellation) names them
+        attendees = [
+            Attendee(person=p, role="required", response="needs action") for p in recipients
+        ]
     tz = ZoneInfo(meeting.timezone)
     zones = _Zones()
     events: list[Event]
@@ -300,9 +305,6 @@ def invite(
             events, _ = _series_events(meeting, attendees, method, stamp)
         zones.use(meeting.timezone, *_span(meeting))
     chosen = [a for a in attendees if a.person.email]
-    if recipients is not None:
-        wanted = {p.id for p in recipients}
-        chosen = [a for a in chosen if a.person.id in wanted]
     ics = _finish(_calendar(method), zones, events)
     return Invite(
         method=method,
