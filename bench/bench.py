@@ -82,6 +82,9 @@ def main() -> int:
     from app_bench import report
 
     report(db, RUNS)
+    import write_bench
+
+    write_bench.report(db)
     return 0
 
 
