@@ -42,6 +42,12 @@ COMMANDS: list[tuple[str, list[str], float]] = [
     ("today", ["today"], 0.4),
     ("today --format json", ["today", "--format", "json"], 0.4),
     ("milestone list --status late", ["milestone", "list", "--status", "late"], 0.4),
+    ("meeting list --days 30", ["meeting", "list", "--days", "30"], 0.3),
+    (
+        "calendar of everything -o FILE.ics",
+        ["calendar", "-o", str(Path(tempfile.gettempdir()) / "docket-bench-calendar.ics")],
+        3.0,
+    ),
 ]
 
 
