@@ -81,7 +81,10 @@ async def test_a_stale_save_shows_theirs_and_yours_field_by_field(
         _, _form = await _edit_first_and_clash(pilot, ctx)
         dialog = pilot.app.screen
         assert isinstance(dialog, ConflictDialog)
-        assert "changed by bo" in dialog.message
+        assert dialog.message == (
+            "Changed by bo at 2026-11-23 15:00:00 UTC since this form was opened; "
+            "nothing of yours is saved yet."
+        )
         table = shown(dialog.query_one("#conflict-table", Static))
     lines = {line.replace("!", "").split()[0]: line.strip() for line in table.splitlines()[1:]}
     # title: both changed it; priority: only they did; due: only I did; owner: nobody
@@ -253,3 +256,13 @@ async def test_two_apps_on_one_database_see_each_others_changes_and_conflict(
         assert "Bo again" in shown(one.app.screen.query_one("#conflict-table", Static))
     connect(demo_db)
     assert ActionItem.get_by_id(first).title == "Bo again"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_the_conflict_dialog_looks_right(
+    snap_compare: Any, demo_db: Path, make_app: MakeApp, ctx: Context, size: tuple[int, int]
+) -> None:
+    async def clash(pilot: Any) -> None:
+        await _edit_first_and_clash(pilot, ctx)
+
+    assert snap_compare(make_app(demo_db), terminal_size=size, run_before=clash)

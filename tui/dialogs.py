@@ -195,7 +195,7 @@ class ConflictDialog(ModalScreen[str | None]):
     def table(self) -> Table:
         """The fields where theirs or yours differ from what was read."""
         table = Table(box=None, expand=True, padding=(0, 1), show_edge=False)
-        table.add_column("Field", no_wrap=True, style="bold")
+        table.add_column("Field", no_wrap=True)
         table.add_column("Theirs (now)", ratio=1, no_wrap=True, overflow="ellipsis")
         table.add_column("Yours", ratio=1, no_wrap=True, overflow="ellipsis")
         for label, read, theirs, yours in self.rows:

@@ -280,7 +280,13 @@ class EditForm(RecordForm):
             (f.label, self.base[f.name], now.values.get(f.name, self.base[f.name]), values[f.name])
             for f in self.fields
         ]
-        answer = await self.app.push_screen_wait(ConflictDialog(str(error), rows))
+        said = (
+            f"Changed by {error.changed_by} at {error.changed_at} since this form was "
+            "opened; nothing of yours is saved yet."
+            if error.changed_by
+            else str(error)
+        )
+        answer = await self.app.push_screen_wait(ConflictDialog(said, rows))
         if answer == "reload":
             self.base = {**self.base, **now.values}
             self.version = now.version
