@@ -168,3 +168,15 @@ def test_a_viewer_cannot_undo(office: Context) -> None:
     UserAccount.update(role="viewer").where(UserAccount.account == "tester").execute()
     with pytest.raises(PermissionDenied, match="read-only"):
         undo_last(office, "action", item.id)
+
+
+def test_undoing_done_reopens_the_item_and_clears_when_it_closed(office: Context) -> None:
+    from docket.models.history import undo_last
+    from docket.models.schema import ActionItem
+
+    item = actions.add_action(_at(office, 1), "Call vendor")
+    actions.set_status(_at(office, 2), [item.id], "done")
+    assert ActionItem.get_by_id(item.id).closed_at is not None
+    undo_last(_at(office, 3), "action", item.id)
+    back = ActionItem.get_by_id(item.id)
+    assert (back.status, back.closed_at) == ("open", None)
