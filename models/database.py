@@ -119,11 +119,20 @@ def connect(path: Path, *, create: bool = False) -> peewee.SqliteDatabase:
     else:
         _check_readable(path)
     use_shared_umask(path)
+    new = not path.exists()
     db = peewee.SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S)
     database.initialize(db)
     try:
         db.connect(reuse_if_open=True)
         db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+        if new:  # SQLite makes a new file 0644 less the umask; in a shared directory, 0660
+            for made in (
+                path,
+                path.with_name(path.name + "-wal"),
+                path.with_name(path.name + "-shm"),
+            ):
+                if made.exists():
+                    share_new_file(made)
     except peewee.DatabaseError as exc:
         db.close()
         raise DatabaseError(f"cannot open database {path}: {exc}") from exc

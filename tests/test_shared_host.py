@@ -218,3 +218,15 @@ def test_shared_and_group_go_together(cli: Any) -> None:
     unknown = cli("init", "--shared", "/tmp/x", "--group", "no-such-group-here", db=None)
     assert unknown.status == 2
     assert unknown.err == "docket: group: no Unix group 'no-such-group-here' on this host\n"
+
+
+@needs_root
+def test_a_plain_init_by_a_member_in_the_shared_directory_is_group_writable(
+    host: Host, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = _init(host, monkeypatch)
+    other = shared / "second.db"
+    status, _, err = _as(host.editor, host, lambda: _docket("--db", str(other), "init"))
+    assert status == 0, err
+    info = other.stat()
+    assert stat.S_IMODE(info.st_mode) == 0o660 and info.st_gid == _gid(host.group)
