@@ -266,3 +266,52 @@ def test_the_conflict_dialog_looks_right(
         await _edit_first_and_clash(pilot, ctx)
 
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=clash)
+
+
+async def test_h_on_the_milestones_list_shows_that_milestones_history(
+    demo_db: Path, make_app: MakeApp
+) -> None:
+    from docket.tui.history_panel import HistoryPanel
+    from docket.tui.milestones_screen import MilestonesScreen
+
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, MilestonesScreen)
+        wanted = screen.current_id()
+        await pilot.press("h")
+        await settle(pilot)
+        panel = pilot.app.screen
+        assert isinstance(panel, HistoryPanel)
+        assert panel.title_text == f"milestone #{wanted}"
+        # the demo records no changes; the panel says so rather than showing nothing
+        assert "(no recorded changes)" in shown(panel.query_one("#history", Static))
+
+
+async def test_a_viewer_pressing_u_is_told_read_only_and_nothing_changes(
+    demo_db: Path, make_app: MakeApp, ctx: Context
+) -> None:
+    from docket.models.schema import UserAccount
+    from docket.tui.dialogs import ErrorDialog
+
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ActionsScreen)
+        first = int(screen.rows[0]["id"])
+
+        def mine_then_viewer() -> None:
+            # tester changes the item, then an admin makes tester a viewer
+            actions.update_action(ctx, first, actions.get_action(first).version, title="Mine")
+            UserAccount.update(role="viewer").where(UserAccount.account == ctx.actor).execute()
+
+        pilot.app.store.call(mine_then_viewer)
+        await pilot.press("u")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ErrorDialog)
+        assert dialog.message.startswith("read-only: your account tester is a viewer")
+    connect(demo_db)
+    assert ActionItem.get_by_id(first).title == "Mine"
