@@ -300,3 +300,18 @@ def test_a_real_process_fails_with_one_line_and_no_traceback(db_path: Path, tmp_
     )
     assert result.returncode == 2
     assert result.stderr.startswith("docket: due: ") and result.stderr.count("\n") == 1
+
+
+def test_two_modules_can_add_verbs_to_one_command() -> None:
+    import argparse
+
+    from docket.tui.cli import Parser, verbs
+
+    parser = Parser(prog="docket")
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
+    verbs(sub, "import", "bring records in from files").add_parser("csv")
+    verbs(sub, "import", "ignored: the first help wins").add_parser("ics")
+    args = parser.parse_args(["import", "ics"])
+    assert (args.command, args.verb) == ("import", "ics")
+    assert parser.parse_args(["import", "csv"]).verb == "csv"
+    assert isinstance(sub.choices["import"], argparse.ArgumentParser)

@@ -94,7 +94,14 @@ _OUTPUT: list[TextIO] = []
 
 
 def verbs(sub: Any, name: str, help_text: str) -> Any:
-    """A command with verbs (``docket NAME VERB ...``); returns the parser to add verbs to."""
+    """A command with verbs (``docket NAME VERB ...``); returns the parser to add verbs to.
+
+    Several modules may add verbs to one command (``docket import csv`` and ``docket import
+    ics``): a second call for a name returns the verbs the first one made.
+    """
+    existing = sub.choices.get(name)
+    if existing is not None:
+        return existing._subparsers._group_actions[0]
     parser = sub.add_parser(name, help=help_text, description=help_text)
     return parser.add_subparsers(dest="verb", metavar="VERB", required=True, parser_class=Parser)
 
