@@ -389,6 +389,21 @@ def get_meeting(meeting_id: int) -> Meeting:
     return records.get(Meeting, meeting_id)
 
 
+def meeting_by_uid(uid: str) -> Meeting | None:
+    """The meeting whose calendar UID is ``uid`` (what replies and imports name), if any."""
+    return Meeting.get_or_none(Meeting.uid == uid)
+
+
+def raise_sequence(ctx: Context, meeting_id: int, at_least: int) -> Meeting:
+    """Make the meeting's SEQUENCE at least ``at_least``: a series imported from a calendar
+    continues from the version its attendees already hold, so docket's updates supersede it."""
+    with write():
+        meeting = records.get(Meeting, meeting_id)
+        if meeting.sequence >= at_least:
+            return meeting
+        return records.update(ctx, meeting, meeting.version, sequence=at_least)
+
+
 def attendees_of(meeting_id: int) -> list[Attendee]:
     """A meeting's attendees with their person, chair first, then by name."""
     role_rank = Case(Attendee.role, (("chair", 0), ("required", 1)), 2)

@@ -8,7 +8,7 @@ turns such text into a person, and says plainly when it matches nobody or severa
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from peewee import JOIN, fn
@@ -79,6 +79,16 @@ def find_person(who: str | int, *, field: str = "person") -> Person:
             f"{field}: nobody matches {shown(typed)}; add them with 'docket person add'"
         )
     return _ambiguous(field, typed, found)
+
+
+def people_by_email(emails: Iterable[str]) -> dict[str, Person]:
+    """The people with these e-mail addresses, by address in lower case (one query; an
+    address nobody has is absent). Exact: no name matching, for addresses from files."""
+    wanted = {e.strip().lower() for e in emails if e and e.strip()}
+    if not wanted:
+        return {}
+    query = Person.select().where(fn.lower(Person.email).in_(sorted(wanted)))
+    return {(person.email or "").lower(): person for person in query}
 
 
 def _ambiguous(field: str, typed: str, found: list[Person]) -> Person:

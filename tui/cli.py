@@ -304,7 +304,7 @@ def build_parser() -> Parser:
 
 # Modules of docket.tui that add commands of their own: each has ``register(sub)``, which adds
 # its parsers (with ``verbs`` and ``add_format``) and their handlers.
-COMMAND_MODULES: tuple[str, ...] = ("docket.tui.meeting_commands",)
+COMMAND_MODULES: tuple[str, ...] = ("docket.tui.meeting_commands", "docket.tui.import_commands")
 
 
 def _action_fields(p: argparse.ArgumentParser, *, defaults: bool = True) -> None:

@@ -1,0 +1,86 @@
+"""``docket import ics FILE``: meetings from Outlook and Google calendar exports, and replies.
+
+The handler reads the file and prints the report; the rules live in
+:mod:`docket.exports.ical_import`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docket.exports.tables import write_json
+from docket.models.errors import ValidationError
+from docket.tui.cli import add_format, verbs
+from docket.tui.output import clean
+
+if TYPE_CHECKING:
+    from docket.exports.ical_import import ImportReport
+    from docket.tui.cli import Session
+
+IMPORT_HELP = "bring records in from calendar and spreadsheet files"
+
+
+def register(sub: Any) -> None:
+    """Add ``docket import ics``."""
+    group = verbs(sub, "import", IMPORT_HELP)
+    p = group.add_parser(
+        "ics",
+        help="meetings from a calendar export (.ics), or responses from a METHOD:REPLY file",
+    )
+    p.add_argument("file", metavar="FILE.ics")
+    p.add_argument("--program", metavar="CODE", help="the program the meetings belong to")
+    p.add_argument(
+        "--dry-run", action="store_true", help="report what would happen; change nothing"
+    )
+    add_format(p, "text", "json")
+    p.set_defaults(handler=import_ics)
+
+
+def read_file(typed: str) -> bytes:
+    """The bytes of the file named on the command line (a clear error when it cannot be read)."""
+    path = Path(typed).expanduser()
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ValidationError("file", f"no file {path}") from None
+    except IsADirectoryError:
+        raise ValidationError("file", f"{path} is a directory, not a file") from None
+    except OSError as exc:
+        raise ValidationError("file", f"cannot read {path}: {exc.strerror}") from None
+
+
+def import_ics(session: Session, args: argparse.Namespace) -> int:
+    """Import, print the report; exit 1 when some event was skipped (the rest is in)."""
+    from docket.exports.ical_import import import_calendar
+
+    data = read_file(args.file)
+    report = import_calendar(session.ctx, data, program=args.program, dry_run=args.dry_run)
+    if args.format == "json":
+        write_json(report.facts(), session.out)
+    else:
+        for line in summary(report):
+            session.print(line)
+    return 1 if report.skipped else 0
+
+
+def summary(report: ImportReport) -> list[str]:
+    """The report in lines a person reads: what went in, then what did not and why."""
+    would = "would import" if report.dry_run else "imported"
+    lines: list[str] = []
+    if report.method == "REPLY":
+        lines.append(f"{would.replace('import', 'record')} {report.responses} response(s)")
+    else:
+        ids = ", ".join(str(i) for i in report.meetings)
+        lines.append(
+            f"{would} {len(report.meetings)} meeting(s)"
+            + (f" ({ids})" if ids and not report.dry_run else "")
+            + f" with {report.changes} changed or cancelled occurrence(s)"
+        )
+    for note in report.notes:
+        lines.append(f"note: {clean(note)}")
+    if report.skipped:
+        lines.append(f"skipped {len(report.skipped)}:")
+        lines.extend(f"  {clean(s.what)}: {clean(s.why)}" for s in report.skipped)
+    return lines
