@@ -21,17 +21,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+from peewee import JOIN
 
 from docket.models.errors import ValidationError
 from docket.models.meetings import (
     Occurrence,
     attendees_of,
+    changed_occurrence,
+    changes_by_meeting,
     get_meeting,
     occurrence_at,
     occurrence_changes,
     series_start,
 )
-from docket.models.schema import Attendee, Meeting, Milestone, Person, Program
+from docket.models.schema import Attendee, Meeting, Milestone, OccurrenceChange, Person, Program
 
 PRODID = "-//docket//docket meetings//EN"
 ROLES = {"chair": "CHAIR", "required": "REQ-PARTICIPANT", "optional": "OPT-PARTICIPANT"}
@@ -99,10 +102,31 @@ def _calendar(method: str) -> Calendar:
     return cal
 
 
-def _address(person: Person, **params: str) -> vCalAddress:
-    address = vCalAddress(f"mailto:{person.email}")
-    address.params["CN"] = vText(person.name)
-    for key, value in params.items():
+@dataclass(frozen=True)
+class _Guest:
+    """An attendee as an ATTENDEE line needs it: light, since a feed has tens of thousands."""
+
+    person_id: int
+    name: str
+    email: str
+    role: str
+    response: str
+
+
+def _guests(attendees: Iterable[Attendee]) -> list[_Guest]:
+    return [
+        _Guest(a.person.id, a.person.name, a.person.email or "", a.role, a.response)
+        for a in attendees
+    ]
+
+
+@lru_cache(maxsize=16384)
+def _address(email: str, name: str, *params: tuple[str, str]) -> vCalAddress:
+    """A ``mailto:`` address with CN and the given parameters; one object per distinct line
+    (events only read it), so thousands of events share their attendees' addresses."""
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = vText(name)
+    for key, value in params:
         address.params[key] = value
     return address
 
@@ -115,34 +139,28 @@ def _description(meeting: Meeting, agenda: str | None = None, link: str | None =
     return "\n\n".join(parts)
 
 
-def _people(event: Event, meeting: Meeting, attendees: list[Attendee], method: str) -> list[Person]:
-    """ORGANIZER and ATTENDEE lines; returns the attendees left out (no e-mail)."""
+def _people(event: Event, meeting: Meeting, guests: list[_Guest], method: str) -> None:
+    """ORGANIZER and ATTENDEE lines (attendees without an e-mail address are left out)."""
     organizer = meeting.organizer if meeting.__data__.get("organizer") else None
     if organizer is not None and organizer.email:
-        event.add("organizer", _address(organizer))
+        event.add("organizer", _address(organizer.email, organizer.name))
     elif method != "PUBLISH":
         name = organizer.name if organizer is not None else "nobody"
         raise ValidationError(
             "organizer",
             f"an invite needs an organizer with an e-mail address; meeting {meeting.id} has {name}",
         )
-    skipped: list[Person] = []
-    for attendee in attendees:
-        person = attendee.person
-        if not person.email:
-            skipped.append(person)
+    for guest in guests:
+        if not guest.email:
             continue
-        is_organizer = organizer is not None and person.id == organizer.id
-        params = {"ROLE": ROLES[attendee.role]}
+        params = [("ROLE", ROLES[guest.role])]
         if method == "PUBLISH":
-            params["PARTSTAT"] = PARTSTATS[attendee.response]
-        elif is_organizer:
-            params["PARTSTAT"] = "ACCEPTED"
+            params.append(("PARTSTAT", PARTSTATS[guest.response]))
+        elif organizer is not None and guest.person_id == organizer.id:
+            params.append(("PARTSTAT", "ACCEPTED"))
         else:
-            params["PARTSTAT"] = "NEEDS-ACTION"
-            params["RSVP"] = "TRUE"
-        event.add("attendee", _address(person, **params))
-    return skipped
+            params += [("PARTSTAT", "NEEDS-ACTION"), ("RSVP", "TRUE")]
+        event.add("attendee", _address(guest.email, guest.name, *params))
 
 
 def _base_event(meeting: Meeting, stamp: datetime) -> Event:
@@ -171,8 +189,12 @@ def _status(meeting_status: str) -> str:
 
 
 def _series_events(
-    meeting: Meeting, attendees: list[Attendee], method: str, stamp: datetime
-) -> tuple[list[Event], list[Person]]:
+    meeting: Meeting,
+    guests: list[_Guest],
+    method: str,
+    stamp: datetime,
+    changes: list[OccurrenceChange],
+) -> list[Event]:
     """The master VEVENT (with RRULE and EXDATEs) and one VEVENT per changed occurrence."""
     tz = ZoneInfo(meeting.timezone)
     start = series_start(meeting)
@@ -185,18 +207,18 @@ def _series_events(
     if description:
         master.add("description", description)
     master.add("status", _status(meeting.status))
-    skipped = _people(master, meeting, attendees, method)
+    _people(master, meeting, guests, method)
     events = [master]
-    changes = occurrence_changes(meeting.id) if meeting.rrule else []
+    changes = changes if meeting.rrule else []
     cancelled = [c.original_start.astimezone(tz) for c in changes if c.cancelled]
     if cancelled:
         master.add("exdate", cancelled)
     for change in changes:
         if change.cancelled:
             continue
-        occurrence = occurrence_at(meeting, change.original_start)
-        events.append(_override(meeting, occurrence, attendees, method, stamp))
-    return events, skipped
+        occurrence = changed_occurrence(meeting, change.original_start, change)
+        events.append(_override(meeting, occurrence, guests, method, stamp))
+    return events
 
 
 def _rrule_value(rule: str) -> dict[str, list[str]]:
@@ -209,7 +231,7 @@ def _rrule_value(rule: str) -> dict[str, list[str]]:
 def _override(
     meeting: Meeting,
     occurrence: Occurrence,
-    attendees: list[Attendee],
+    guests: list[_Guest],
     method: str,
     stamp: datetime,
     *,
@@ -224,15 +246,15 @@ def _override(
     if description:
         event.add("description", description)
     event.add("status", "CANCELLED" if cancelled else _status(meeting.status))
-    _people(event, meeting, attendees, method)
+    _people(event, meeting, guests, method)
     return event
 
 
-def _span(meeting: Meeting) -> tuple[datetime, datetime | None]:
+def _span(meeting: Meeting, changes: list[OccurrenceChange]) -> tuple[datetime, datetime | None]:
     """The first and last moments a meeting's events need its zone for (None: no end)."""
     first = series_start(meeting)
     last = meeting.until_utc if meeting.rrule else meeting.start_utc
-    moved = [c.new_start for c in occurrence_changes(meeting.id) if c.new_start is not None]
+    moved = [c.new_start for c in changes if c.new_start is not None]
     if not meeting.rrule or meeting.until_utc is not None:
         ends = [e for e in (last, *moved) if e is not None]
         return min([first, *moved]), max(ends)
@@ -281,7 +303,9 @@ def invite(
                 f"'docket meeting cancel {meeting_id} --occurrence DATE'",
             )
         method = "CANCEL" if is_cancelled or cancel else "REQUEST"
-        event = _override(meeting, one, attendees, method, stamp, cancelled=method == "CANCEL")
+        event = _override(
+            meeting, one, _guests(attendees), method, stamp, cancelled=method == "CANCEL"
+        )
         zones.use(meeting.timezone, min(one.start, one.original_start.astimezone(tz)), one.start)
         events = [event]
     else:
@@ -293,17 +317,18 @@ def invite(
                 f"'docket meeting cancel {meeting_id}'",
             )
         method = "CANCEL" if is_cancelled or cancel else "REQUEST"
+        changes = occurrence_changes(meeting_id)
         if method == "CANCEL":
             master = _base_event(meeting, stamp)
             _timed(master, series_start(meeting), meeting.duration_minutes)
             if meeting.rrule:
                 master.add("rrule", _rrule_value(meeting.rrule))
             master.add("status", "CANCELLED")
-            _people(master, meeting, attendees, method)
+            _people(master, meeting, _guests(attendees), method)
             events = [master]
         else:
-            events, _ = _series_events(meeting, attendees, method, stamp)
-        zones.use(meeting.timezone, *_span(meeting))
+            events = _series_events(meeting, _guests(attendees), method, stamp, changes)
+        zones.use(meeting.timezone, *_span(meeting, changes))
     chosen = [a for a in attendees if a.person.email]
     ics = _finish(_calendar(method), zones, events)
     return Invite(
@@ -331,7 +356,33 @@ def feed(
     from docket.models.meetings import OccurrenceFilter, list_occurrences
     from docket.models.programs import get_program
 
-    query = Meeting.select(Meeting, Program).join(Program).where(Meeting.status != "cancelled")
+    organizer = Person.alias()
+    # the columns the events need, not whole records: thousands of meetings
+    query = (
+        Meeting.select(
+            Meeting.id,
+            Meeting.uid,
+            Meeting.sequence,
+            Meeting.title,
+            Meeting.agenda,
+            Meeting.timezone,
+            Meeting.start_utc,
+            Meeting.until_utc,
+            Meeting.duration_minutes,
+            Meeting.rrule,
+            Meeting.location,
+            Meeting.link,
+            Meeting.status,
+            Meeting.organizer,
+            Program.code,
+            organizer.id,
+            organizer.name,
+            organizer.email,
+        )
+        .join(Program)
+        .join_from(Meeting, organizer, JOIN.LEFT_OUTER, on=(Meeting.organizer == organizer.id))
+        .where(Meeting.status != "cancelled")
+    )
     scoped = get_program(program) if program else None
     if scoped is not None:
         query = query.where(Meeting.program == scoped)
@@ -341,21 +392,33 @@ def feed(
         query = query.where(Meeting.id.in_(sorted(ids)))
     query = query.order_by(Meeting.start_utc, Meeting.id)
     meetings = list(query)
-    by_meeting: dict[int, list[Attendee]] = {}
-    people = (
-        Attendee.select(Attendee, Person)
+    by_meeting: dict[int, list[_Guest]] = {}
+    # plain rows, not records: a calendar of everything has tens of thousands of attendees
+    people: Any = (  # rows as tuples: meeting, person id, name, e-mail, role, response
+        Attendee.select(
+            Attendee.meeting,
+            Person.id,
+            Person.name,
+            Person.email,
+            Attendee.role,
+            Attendee.response,
+        )
         .join(Person)
         .where(Attendee.meeting.in_([m.id for m in meetings]))
         .order_by(Attendee.meeting, Attendee.id)
+        .tuples()
     )
-    for attendee in people:
-        by_meeting.setdefault(attendee.__data__["meeting"], []).append(attendee)
+    for meeting_id, person_id, name, email, role, response in people:
+        guest = _Guest(person_id, name, email or "", role, response)
+        by_meeting.setdefault(meeting_id, []).append(guest)
+    changes = changes_by_meeting([m.id for m in meetings])
     zones = _Zones()
     events: list[Event] = []
     for meeting in meetings:
-        zones.use(meeting.timezone, *_span(meeting))
-        found, _ = _series_events(meeting, by_meeting.get(meeting.id, []), "PUBLISH", stamp)
-        events.extend(found)
+        changed = changes.get(meeting.id, [])
+        zones.use(meeting.timezone, *_span(meeting, changed))
+        attending = by_meeting.get(meeting.id, [])
+        events.extend(_series_events(meeting, attending, "PUBLISH", stamp, changed))
     events.extend(_milestone_events(stamp, scoped, window_start, window_end))
     cal = _calendar("PUBLISH")
     cal.add("x-wr-calname", f"docket {program}" if program else "docket")
@@ -368,7 +431,18 @@ def _milestone_events(
     window_start: datetime | None,
     window_end: datetime | None,
 ) -> list[Event]:
-    query = Milestone.select(Milestone, Program).join(Program).order_by(Milestone.id)
+    query = (
+        Milestone.select(
+            Milestone.id,
+            Milestone.title,
+            Milestone.forecast,
+            Milestone.actual,
+            Milestone.version,
+            Program.code,
+        )
+        .join(Program)
+        .order_by(Milestone.id)
+    )
     if program is not None:
         query = query.where(Milestone.program == program)
     events = []

@@ -284,15 +284,10 @@ def list_occurrences(
             | Meeting.id.in_(Attendee.select(Attendee.meeting).where(Attendee.person == flt.person))
         )
     rows: list[dict[str, Any]] = list(query.dicts())  # type: ignore[arg-type]
-    by_meeting: dict[int, dict[datetime, OccurrenceChange]] = {}
-    series_ids = [r["id"] for r in rows if r["rrule"]]
-    for chunk_start in range(0, len(series_ids), 500):
-        chunk = series_ids[chunk_start : chunk_start + 500]
-        for change in OccurrenceChange.select().where(OccurrenceChange.meeting.in_(chunk)):
-            by_meeting.setdefault(change.__data__["meeting"], {})[change.original_start] = change
+    by_meeting = changes_by_meeting([r["id"] for r in rows if r["rrule"]])
     found: list[Occurrence] = []
     for row in rows:
-        changes = by_meeting.get(row["id"], {})
+        changes = {c.original_start: c for c in by_meeting.get(row["id"], [])}
         found.extend(_expand_row(row, changes, window_start, window_end, row["program"]))
     if not flt.include_cancelled:
         found = [o for o in found if not o.cancelled]
@@ -799,7 +794,13 @@ def _moved_to(
 
 def occurrence_at(meeting: Meeting, original: datetime) -> Occurrence:
     """The occurrence whose original start is ``original``, changes applied."""
-    change = _change_for(meeting, original)
+    return changed_occurrence(meeting, original, _change_for(meeting, original))
+
+
+def changed_occurrence(
+    meeting: Meeting, original: datetime, change: OccurrenceChange | None
+) -> Occurrence:
+    """The occurrence of ``meeting`` at ``original`` with ``change`` (already loaded) applied."""
     row = {
         "id": meeting.id,
         "title": meeting.title,
@@ -871,6 +872,22 @@ def restore_occurrence(
 
 def _changes_of(meeting_id: int) -> list[OccurrenceChange]:
     return list(OccurrenceChange.select().where(OccurrenceChange.meeting == meeting_id))
+
+
+def changes_by_meeting(meeting_ids: Sequence[int]) -> dict[int, list[OccurrenceChange]]:
+    """The changed occurrences of many meetings in a few queries, by meeting, each list by
+    original start (for calendars and agendas of thousands of meetings)."""
+    found: dict[int, list[OccurrenceChange]] = {}
+    ids = sorted(set(meeting_ids))
+    for first in range(0, len(ids), 500):
+        query = (
+            OccurrenceChange.select()
+            .where(OccurrenceChange.meeting.in_(ids[first : first + 500]))
+            .order_by(OccurrenceChange.meeting, OccurrenceChange.original_start)
+        )
+        for change in query:
+            found.setdefault(change.__data__["meeting"], []).append(change)
+    return found
 
 
 def occurrence_changes(meeting_id: int) -> list[OccurrenceChange]:

@@ -231,6 +231,30 @@ def test_calendar_feed_publishes_meetings_and_milestones(office: Context) -> Non
     _both_parsers_agree_feed(content, mid)
 
 
+def test_the_feed_reads_the_database_in_a_fixed_number_of_queries(office: Context) -> None:
+    """A calendar of everything has thousands of meetings: no query per meeting or attendee."""
+    from playhouse.test_utils import count_queries
+
+    from docket.models.milestones import add_milestone
+
+    def queries() -> int:
+        with count_queries() as counter:
+            ical.feed(STAMP)
+        return int(counter.count)
+
+    _berlin_series(office)
+    add_milestone(office, "ERP", "Go-live", "2027-03-01")
+    few = queries()
+    for n in range(5):
+        _berlin_series(office)
+        meetings.add_meeting(
+            office, f"Check-in {n}", start="2026-12-01 09:00", attendees=["bo", "cy"],
+            organizer="ana", program="ERP",
+        )  # fmt: skip
+        add_milestone(office, "ERP", f"Milestone {n}", "2027-04-01")
+    assert queries() == few
+
+
 def _both_parsers_agree_feed(content: bytes, mid: int) -> None:
     # milestones are all-day dates: compare the timed events only
     text = _anonymous(content, "Europe/Berlin")

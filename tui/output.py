@@ -18,24 +18,33 @@ def clean(value: object) -> str:
     """A value as one line of terminal-safe text."""
     if value is None:
         return ""
-    text = str(value).replace("\n", " ").replace("\t", " ")
+    text = str(value)
+    if text.isprintable():  # no control characters: the common case, kept quick
+        return text
+    text = text.replace("\n", " ").replace("\t", " ")
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _width(text: str) -> int:
+    """Columns ``text`` takes: two for wide (East Asian) characters."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _fit(text: str, width: int) -> str:
-    if _width(text) <= width:
-        return text + " " * (width - _width(text))
-    out = ""
+    used = _width(text)
+    if used <= width:
+        return text + " " * (width - used)
+    kept: list[str] = []
+    used = 0
     for char in text:
-        if _width(out + char) > width - 1:
+        size = _width(char)
+        if used + size > width - 1:
             break
-        out += char
-    out += "…"
-    return out + " " * (width - _width(out))
+        kept.append(char)
+        used += size
+    return "".join(kept) + "…" + " " * (width - used - 1)
 
 
 def table(
