@@ -31,7 +31,6 @@ from docket.models.context import Context
 from docket.models.database import write
 from docket.models.dates import parse_date, parse_datetime, parse_duration, parse_time
 from docket.models.errors import NotFoundError, ValidationError
-from docket.models.fields import to_utc_text
 from docket.models.inputs import choice, shown, text
 from docket.models.people import find_person, get_group, members
 from docket.models.programs import get_program
@@ -1155,7 +1154,13 @@ def actions_raised(meeting_id: int, occurrence_start: datetime) -> list[ActionIt
 
 
 def _iso(moment: datetime) -> str:
-    return to_utc_text(moment).replace(" ", "T") + "Z"
+    # isoformat, not strftime: an agenda of thousands of occurrences formats each several times
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+def _minute(moment: datetime) -> str:
+    """``2026-12-01 09:00``: the wall clock as lists show it."""
+    return moment.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")
 
 
 def occurrence_facts(occurrence: Occurrence, tz: Any = None) -> dict[str, Any]:
@@ -1170,8 +1175,8 @@ def occurrence_facts(occurrence: Occurrence, tz: Any = None) -> dict[str, Any]:
         "program": occurrence.program,
         "start": _iso(occurrence.start),
         "end": _iso(occurrence.end),
-        "local_start": shown_in.strftime("%Y-%m-%d %H:%M"),
-        "meeting_start": occurrence.start.strftime("%Y-%m-%d %H:%M"),
+        "local_start": _minute(shown_in),
+        "meeting_start": _minute(occurrence.start),
         "timezone": occurrence.timezone,
         "duration_minutes": occurrence.duration_minutes,
         "location": occurrence.location,

@@ -315,3 +315,25 @@ def test_two_modules_can_add_verbs_to_one_command() -> None:
     assert (args.command, args.verb) == ("import", "ics")
     assert parser.parse_args(["import", "csv"]).verb == "csv"
     assert isinstance(sub.choices["import"], argparse.ArgumentParser)
+
+
+def test_a_command_imports_only_the_command_modules_it_needs() -> None:
+    probe = (
+        "import io, sys; from docket.tui.cli import run; "
+        "run(sys.argv[1:], io.StringIO(), io.StringIO()); "
+        "print(' '.join(sorted(m for m in sys.modules if m.endswith('_commands'))))"
+    )
+
+    def loaded(*argv: str) -> set[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True
+        )
+        return set(done.stdout.split())
+
+    # a built-in command needs no command module; meeting needs only its own
+    assert loaded("--db", "x.db", "program", "list") == set()
+    assert loaded("--db", "x.db", "meeting", "list") == {"docket.tui.meeting_commands"}
+    # help, and a word that is no command, see every command
+    everything = {"docket.tui.meeting_commands", "docket.tui.import_commands"}
+    assert everything <= loaded("--help")
+    assert everything <= loaded("nonsense")

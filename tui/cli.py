@@ -111,8 +111,12 @@ def add_format(parser: argparse.ArgumentParser, *choices: str) -> None:
     parser.add_argument("--format", choices=choices, default=choices[0], help="output format")
 
 
-def build_parser() -> Parser:
-    """The whole command line, for ``--help`` and for dispatch."""
+def build_parser(argv: Sequence[str] | None = None) -> Parser:
+    """The whole command line, for ``--help`` and for dispatch.
+
+    Given the arguments being run, command modules are imported only until one provides
+    their command, so starting one command does not grow with every module docket gains.
+    """
     from docket.tui import commands
 
     parser = Parser(prog="docket", description="Run an IT program office from the terminal.")
@@ -297,9 +301,26 @@ def build_parser() -> Parser:
     p.add_argument("--on", metavar="WHEN", help="the actual date (default today)")
     p.set_defaults(handler=commands.milestone_done)
 
+    wanted = _command_of(parser, argv) if argv is not None else None
     for name in COMMAND_MODULES:
+        if wanted is not None and wanted in sub.choices:
+            break
         importlib.import_module(name).register(sub)
     return parser
+
+
+def _command_of(parser: argparse.ArgumentParser, argv: Sequence[str]) -> str | None:
+    """The command word in ``argv`` (None for none, or for ``--help`` before it)."""
+    words = iter(argv)
+    for word in words:
+        if word in ("-h", "--help"):
+            return None
+        if not word.startswith("-"):
+            return word
+        action = parser._option_string_actions.get(word.split("=", 1)[0])
+        if action is not None and action.nargs != 0 and "=" not in word:
+            next(words, None)  # the option's value
+    return None
 
 
 # Modules of docket.tui that add commands of their own: each has ``register(sub)``, which adds
@@ -319,7 +340,7 @@ def _action_fields(p: argparse.ArgumentParser, *, defaults: bool = True) -> None
 
 def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     """Parse ``argv`` and run the command; returns the exit status."""
-    parser = build_parser()
+    parser = build_parser(argv)
     _OUTPUT.append(out)
     try:
         args = parser.parse_args(argv)

@@ -191,12 +191,12 @@ def meeting_list(session: Session, args: argparse.Namespace) -> int:
     if args.format != "table":
         return _emit(session, args.format, rows, list(rows[0]) if rows else ["meeting"])
     for row, occurrence in zip(rows, found, strict=True):
-        row["end"] = occurrence.end.astimezone(ctx.tz).strftime("%H:%M")
+        row["end"] = occurrence.end.astimezone(ctx.tz).time().isoformat(timespec="minutes")
         state = [occurrence.status] if occurrence.status != "confirmed" else []
         if occurrence.moved:
             state.append("moved")
         if occurrence.timezone != getattr(ctx.tz, "key", None):
-            state.append(f"{occurrence.start:%H:%M} {occurrence.timezone}")
+            state.append(f"{occurrence.start.time().isoformat('minutes')} {occurrence.timezone}")
         row["state"] = ", ".join(state)
     headers = ["start", "end", "id", "program", "title", "location", ""]
     return _emit(session, "table", rows, OCCURRENCE_COLUMNS, headers=headers, flexible=4)
