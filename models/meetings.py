@@ -106,7 +106,7 @@ def _local_text(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _parse_start(
+def parse_start(
     ctx: Context, typed: str | datetime, tz: ZoneInfo, field: str = "start"
 ) -> datetime:
     """A typed start (``next tue 14:00``, ``2026-12-01 10:30``) as wall time in ``tz``."""
@@ -515,7 +515,7 @@ def add_meeting(
         "status": choice("status", status, MEETING_STATUSES),
         "timezone": tz.key,
     }
-    begin = _parse_start(ctx, start, tz)
+    begin = parse_start(ctx, start, tz)
     rule, first, last = _repeat(repeat, begin)
     values.update(
         start_local=_local_text(first),
@@ -614,7 +614,7 @@ def update_meeting(
 def _timing(ctx: Context, meeting: Meeting, changes: dict[str, Any]) -> dict[str, Any]:
     tz = meeting_zone(changes.get("timezone") or meeting.timezone)
     if "start" in changes:
-        begin = _parse_start(ctx, changes["start"], tz)
+        begin = parse_start(ctx, changes["start"], tz)
     else:
         # a new zone keeps the wall-clock time: 09:00 stays 09:00 in the new zone
         begin = wall_time(datetime.fromisoformat(meeting.start_local), tz)
@@ -780,7 +780,7 @@ def _moved_to(
         try:
             clock = parse_time(to, field="to")
         except ValidationError:
-            return _parse_start(ctx, to, tz, field="to")
+            return parse_start(ctx, to, tz, field="to")
         # the day it happens on now, which a move may already have changed
         day = (
             occurrence_at(meeting, original).start.date()
@@ -788,7 +788,7 @@ def _moved_to(
             else original.astimezone(tz).date()
         )
         return wall_time(datetime.combine(day, clock), tz, field="to")
-    return _parse_start(ctx, to, tz, field="to")
+    return parse_start(ctx, to, tz, field="to")
 
 
 def occurrence_at(meeting: Meeting, original: datetime) -> Occurrence:

@@ -175,4 +175,5 @@ def sections(facts: dict[str, Any]) -> list[Section]:
         *actions,
         Section("milestones_upcoming", "Milestones in the next 14 days", "milestone", ""),
         Section("milestones_attention", "Milestones slipped or late", "milestone", ""),
+        Section("meetings", "Meetings today and tomorrow", "meeting", ""),
     ]

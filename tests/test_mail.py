@@ -4,6 +4,7 @@ the password rules, and the send ledger (who holds an out-of-date invite)."""
 from __future__ import annotations
 
 import email
+import os
 import socket
 from collections.abc import Iterator
 from email import policy
@@ -107,6 +108,29 @@ def test_invite_is_sent_through_a_loopback_smtp_server(
     assert calendar.get_param("method") == "REQUEST"
     assert "UID:mail-1@docket.test" in calendar.get_content()
     assert arrived.get_body(("plain",)).get_content().rstrip() == "Steering, Tuesdays 09:00"
+
+
+def test_docket_invite_send_delivers_through_smtp_and_notes_the_ledger(
+    cli: Any, office: Context, smtp_server: tuple[_Inbox, int], tmp_path: Path
+) -> None:
+    inbox, port = smtp_server
+    config = Path(os.environ["DOCKET_CONFIG"])
+    config.write_text(
+        config.read_text()
+        + f'[mail]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\n'
+        + 'sender = "pmo@city.example"\n'
+    )
+    result = cli("invite", "1", "--send")
+    assert (result.status, result.err) == (0, "")
+    assert result.out == "sent REQUEST to 2\n"
+    sender, recipients, content = inbox.messages[0]
+    assert (sender, sorted(recipients)) == (
+        "pmo@city.example",
+        ["ana@city.example", "bo@city.example"],
+    )
+    arrived = email.message_from_bytes(content, policy=policy.default)
+    assert arrived["Subject"].startswith("Invitation: Steering @ Tue 01 Dec 2026 09:00")
+    assert {row["state"] for row in delivery_state(1)} == {"up to date"}
 
 
 def test_no_smtp_server_is_a_clear_error(office: Context) -> None:

@@ -49,7 +49,7 @@ def reopen(path: Path) -> None:
     connect(path)
 
 
-async def test_today_shows_my_lists_first_then_everyones_and_milestones(
+async def test_today_shows_my_lists_first_then_everyones_milestones_and_meetings(
     demo_db: Path, make_app: MakeApp
 ) -> None:
     async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
@@ -63,6 +63,7 @@ async def test_today_shows_my_lists_first_then_everyones_and_milestones(
         "Everyone else's actions due soon",
         "Milestones in the next 14 days",
         "Milestones slipped or late",
+        "Meetings today and tomorrow",
     ]
 
 

@@ -18,6 +18,7 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from docket.models.clock import utcnow
+from docket.models.config import MailSettings
 from docket.models.context import Context
 from docket.models.errors import DocketError
 from docket.models.identity import current_account
@@ -111,6 +112,12 @@ class DocketApp(App[None]):
 
     def on_unmount(self) -> None:
         self.store.close()
+
+    def mail_settings(self) -> MailSettings:
+        """How to send e-mail (the config's ``[mail]``), read when needed."""
+        from docket.models.config import load_config
+
+        return load_config().mail
 
     def changed(self) -> None:
         """Something was saved: screens showing data reload."""

@@ -172,8 +172,10 @@ def today(session: Session, args: argparse.Namespace) -> int:
             )
 
     for part in sections(facts):
-        section(part.title, part.key, part.key, facts[part.key], part.kind)
-    _today_meetings(session, facts)
+        if part.kind == "meeting":
+            _today_meetings(session, facts)
+        else:
+            section(part.title, part.key, part.key, facts[part.key], part.kind)
     return 0
 
 

@@ -45,12 +45,19 @@ def bindings(keys: Iterable[Key]) -> list[BindingType]:
     ]
 
 
-# Keys that work on every screen. Screens 3, 5 and 6 (meetings, communications,
-# contractors) arrive with their own issues; their keys are absent until then.
+# Keys that work on every screen. Screens 5, 6 and 8 (communications, contractors,
+# governance) arrive with their own issues; their keys are absent until then.
 APP_KEYS: tuple[Key, ...] = (
-    # the top bar shows these four, so the footer need not
+    # the top bar shows these, so the footer need not
     Key("1", "app.go('today')", "Today", "Go to Today: what needs attention now", footer=False),
     Key("2", "app.go('actions')", "Actions", "Go to the action items", footer=False),
+    Key(
+        "3",
+        "app.go('meetings')",
+        "Meetings",
+        "Go to the meetings: agenda, minutes, invites",
+        footer=False,
+    ),
     Key(
         "4",
         "app.go('milestones')",

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from docket.exports.tables import write_json
 from docket.models import meetings
-from docket.models.errors import DocketError, ValidationError
+from docket.models.errors import ValidationError
 from docket.models.inputs import a_date, whole_number
-from docket.models.recurrence import describe
 from docket.tui.cli import add_format, verbs
 from docket.tui.commands import _emit
 from docket.tui.output import clean
@@ -384,18 +383,8 @@ def meeting_minutes(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(path: str, content: bytes) -> Path:
-    target = Path(path).expanduser()
-    try:
-        target.write_bytes(content)
-    except OSError as exc:
-        raise DocketError(f"cannot write {target}: {exc.strerror}") from exc
-    return target
-
-
 def invite(session: Session, args: argparse.Namespace) -> int:
-    from docket.exports import ical, mail
-    from docket.models.invites import record_deliveries, removed_holders
+    from docket.exports.invite_mail import deliver_invite
 
     if not (args.output or args.eml or args.send):
         raise ValidationError("invite", "where to? give -o FILE.ics, --eml FILE.eml or --send")
@@ -404,91 +393,21 @@ def invite(session: Session, args: argparse.Namespace) -> int:
     occurrence = (
         meetings.find_occurrence(ctx, meeting, args.occurrence) if args.occurrence else None
     )
-    made = ical.invite(args.id, ctx.now(), occurrence=occurrence, cancel=args.cancel)
-    messages = [made]
-    if occurrence is None and made.method == "REQUEST":
-        gone = removed_holders(args.id)
-        if gone:
-            messages.append(ical.invite(args.id, ctx.now(), cancel=True, recipients=gone))
-    for person in made.skipped:
-        session.err.write(f"docket: {clean(person.name)} has no e-mail address; left out\n")
-    if args.output:
-        target = _write(args.output, made.ics)
-        session.print(f"wrote {target} (METHOD:{made.method}, sequence {meeting.sequence})")
-    for index, one in enumerate(messages):
-        if not (args.eml or args.send) or not one.recipients:
-            continue
-        message = _message(session, one, mail)
-        if args.eml:
-            path = Path(args.eml).expanduser()
-            if index:
-                path = path.with_name(f"{path.stem}-cancel{path.suffix}")
-            mail.write_eml(message, path)
-            session.print(f"wrote {path} ({one.method} to {len(one.recipients)})")
-        if args.send:
-            mail.send(message, session.config.mail)
-            session.print(f"sent {one.method} to {len(one.recipients)}")
-        record_deliveries(
-            ctx,
-            meetings.get_meeting(args.id),
-            one.recipients,
-            method=one.method,
-            channel="smtp" if args.send else "file",
-            occurrence=one.occurrence,
-        )
-    if args.output and not (args.eml or args.send):
-        record_deliveries(
-            ctx,
-            meetings.get_meeting(args.id),
-            made.recipients,
-            method=made.method,
-            channel="file",
-            occurrence=made.occurrence,
-        )
-    return 0
-
-
-def _message(session: Session, made: Any, mail: Any) -> Any:
-    """The e-mail for an invite: a short text of what, when and where, and the calendar."""
-    meeting = made.meeting
-    organizer = meeting.organizer if meeting.__data__.get("organizer") else None
-    sender_email = session.config.mail.sender or (organizer.email if organizer else None)
-    if not sender_email:
-        raise ValidationError(
-            "sender",
-            "set [mail] sender in the config, or give the meeting an organizer with an e-mail",
-        )
-    sender = mail.Address(organizer.name if organizer else "docket", sender_email)
-    start = meetings.series_start(meeting)
-    if made.occurrence is not None:
-        start = meetings.occurrence_at(meeting, made.occurrence).start
-    verb = "Cancelled" if made.method == "CANCEL" else "Invitation"
-    if made.method == "REQUEST" and meeting.sequence:
-        verb = "Updated invitation"
-    subject = f"{verb}: {meeting.title} @ {start:%a %d %b %Y %H:%M} ({meeting.timezone})"
-    lines = [
-        f"{verb}: {meeting.title}",
-        "",
-        f"When: {start:%A %d %B %Y, %H:%M} {meeting.timezone}, {meeting.duration_minutes} minutes",
-    ]
-    if meeting.rrule and made.occurrence is None:
-        lines.append(f"Repeats: {describe(meeting.rrule)}")
-    if meeting.location:
-        lines.append(f"Where: {meeting.location}")
-    if meeting.link:
-        lines.append(f"Join: {meeting.link}")
-    if meeting.agenda and made.method != "CANCEL":
-        lines += ["", "Agenda:", meeting.agenda]
-    to = [mail.Address(p.name, p.email) for p in made.recipients]
-    return mail.build_message(
-        sender=sender,
-        to=to,
-        subject=subject,
-        text="\n".join(lines) + "\n",
-        calendar=made.ics,
-        calendar_method=made.method,
-        date=session.ctx.now(),
+    done = deliver_invite(
+        ctx,
+        args.id,
+        session.config.mail,
+        occurrence=occurrence,
+        cancel=args.cancel,
+        ics=Path(args.output) if args.output else None,
+        eml=Path(args.eml) if args.eml else None,
+        send=args.send,
     )
+    for person in done.skipped:
+        session.err.write(f"docket: {clean(person.name)} has no e-mail address; left out\n")
+    for line in done.done:
+        session.print(line)
+    return 0
 
 
 def calendar(session: Session, args: argparse.Namespace) -> int:
@@ -506,7 +425,9 @@ def calendar(session: Session, args: argparse.Namespace) -> int:
     content = ical.feed(
         ctx.now(), program=args.program, window_start=window_start, window_end=window_end
     )
-    target = _write(args.output, content)
+    from docket.exports.invite_mail import write_file
+
+    target = write_file(Path(args.output), content)
     events = content.count(b"BEGIN:VEVENT")
     session.print(f"wrote {target} ({events} events, METHOD:PUBLISH)")
     return 0

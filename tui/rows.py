@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from rich.table import Table
@@ -86,6 +86,45 @@ def milestone_line(row: dict[str, Any], width: int) -> Text:
     text.append(fit(row["program"], 6) + " ", style="cyan")
     text.append(fit(slip_label(row["slip_days"]), 6))
     text.append(fit(row["status"], 9), style=STATE_STYLES.get(row["status"], ""))
+    return text
+
+
+def occurrence_state(row: dict[str, Any]) -> str:
+    """What is special about a meeting occurrence, in words: cancelled, moved, tentative."""
+    words = [row["status"]] if row["status"] != "confirmed" else []
+    if row["moved"]:
+        words.append("moved")
+    return ", ".join(words)
+
+
+def occurrence_key(row: dict[str, Any]) -> str:
+    """An occurrence named in a widget id (no colons): its meeting and original start."""
+    original = datetime.fromisoformat(row["occurrence"].replace("Z", "+00:00"))
+    return f"{row['meeting']}@{int(original.timestamp())}"
+
+
+def occurrence_of_key(key: str) -> tuple[int, datetime]:
+    """The meeting and original start (UTC) an :func:`occurrence_key` names."""
+    meeting, _, stamp = key.partition("@")
+    return int(meeting), datetime.fromtimestamp(int(stamp), UTC)
+
+
+def meeting_line(row: dict[str, Any], today: date, width: int) -> Text:
+    """A meeting occurrence in the user's zone: day, time, title, program, room, state."""
+    start = datetime.fromisoformat(row["local_start"])
+    end = start + timedelta(minutes=row["duration_minutes"])
+    day = "today" if start.date() == today else f"{start:%a %d}"
+    where_w = 18 if width >= 100 else 12
+    state = occurrence_state(row)
+    title_w = max(10, width - 2 - 6 - 12 - 7 - where_w - 1 - 10)
+    text = Text("  ")
+    text.append(fit(day, 6))
+    text.append(fit(f"{start:%H:%M}–{end:%H:%M}", 12))
+    text.append(fit(row["title"], title_w), style="strike" if row["status"] == "cancelled" else "")
+    text.append(" ")
+    text.append(fit(row["program"], 6) + " ", style="cyan")
+    text.append(fit(row["location"] or "", where_w) + " ")
+    text.append(fit(state, 10), style=STATE_STYLES.get(row["status"], ""))
     return text
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from docket.tui.actions_screen import ActionsScreen
 from docket.tui.base import DocketScreen
+from docket.tui.meetings_screen import MeetingsScreen
 from docket.tui.milestones_screen import MilestonesScreen
 from docket.tui.people_screen import PeopleScreen
 from docket.tui.today_screen import TodayScreen
@@ -11,6 +12,7 @@ from docket.tui.today_screen import TodayScreen
 MODES: dict[str, type[DocketScreen]] = {
     TodayScreen.MODE: TodayScreen,
     ActionsScreen.MODE: ActionsScreen,
+    MeetingsScreen.MODE: MeetingsScreen,
     MilestonesScreen.MODE: MilestonesScreen,
     PeopleScreen.MODE: PeopleScreen,
 }

@@ -15,11 +15,18 @@ from textual.widgets.option_list import Option
 from docket.models.today import Section, build_today, sections, today_facts
 from docket.tui.base import DocketScreen
 from docket.tui.keys import Key
-from docket.tui.rows import action_line, milestone_line
+from docket.tui.rows import (
+    action_line,
+    meeting_line,
+    milestone_line,
+    occurrence_key,
+    occurrence_of_key,
+)
 
 
 class TodayScreen(DocketScreen):
-    """Overdue and due-soon actions, milestones coming and slipping."""
+    """Overdue and due-soon actions, milestones coming and slipping, meetings today and
+    tomorrow."""
 
     MODE = "today"
     KEYS: ClassVar[tuple[Key, ...]] = (
@@ -69,6 +76,10 @@ class TodayScreen(DocketScreen):
                 if section.kind == "action":
                     line = action_line(row, today, width)
                     options.append(Option(line, id=f"action:{row['id']}:{section.key}"))
+                elif section.kind == "meeting":
+                    line = meeting_line(row, today, width)
+                    key = occurrence_key(row)
+                    options.append(Option(line, id=f"meeting:{key}:{section.key}"))
                 else:
                     line = milestone_line(row, width)
                     options.append(Option(line, id=f"milestone:{row['id']}:{section.key}"))
@@ -94,9 +105,10 @@ class TodayScreen(DocketScreen):
     def current_record(self) -> tuple[str, int] | None:
         option = self.query_one(OptionList).highlighted_option
         kind, _, rest = (option.id or "").partition(":") if option is not None else ("", "", "")
-        if kind not in ("action", "milestone"):
+        if kind not in ("action", "milestone", "meeting"):
             return None
-        return ("action_item" if kind == "action" else "milestone", int(rest.split(":")[0]))
+        entity = {"action": "action_item"}.get(kind, kind)
+        return (entity, int(rest.split(":")[0].split("@")[0]))
 
     def action_open(self) -> None:
         listing = self.query_one(OptionList)
@@ -120,8 +132,12 @@ class TodayScreen(DocketScreen):
             from docket.tui.milestones_screen import open_milestone
 
             open_milestone(self.docket, int(ident))
+        elif kind == "meeting":
+            from docket.tui.meeting_forms import open_occurrence
+
+            open_occurrence(self.docket, *occurrence_of_key(ident))
         elif ident == "action" and self.facts is not None:
             section = next(s for s in sections(self.facts) if s.key == key)
             self.docket.show_actions(section.full_list)
         else:
-            self.docket.action_go("milestones")
+            self.docket.action_go("meetings" if ident == "meeting" else "milestones")
