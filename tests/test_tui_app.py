@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
-from tui_support import settle, shown, type_text
+from tui_support import pressing, settle, shown, type_text
 
 from docket.models import actions
 from docket.models.actions import ActionFilter
@@ -295,16 +294,6 @@ async def test_the_command_palette_reaches_a_screens_actions_by_name(
         assert form.form_title.startswith("New owner for #")
 
 
-def _at(keys: list[str]) -> Callable[[Pilot[None]], Any]:
-    async def run(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-
-    return run
-
-
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize(
     "keys",
@@ -314,7 +303,7 @@ def _at(keys: list[str]) -> Callable[[Pilot[None]], Any]:
 def test_screens_look_right(
     snap_compare: Any, demo_db: Path, make_app: MakeApp, keys: list[str], size: tuple[int, int]
 ) -> None:
-    assert snap_compare(make_app(demo_db), terminal_size=size, run_before=_at(keys))
+    assert snap_compare(make_app(demo_db), terminal_size=size, run_before=pressing(keys))
 
 
 async def test_another_administrators_change_appears_without_a_restart(

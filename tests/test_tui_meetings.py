@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList, Static
-from tui_support import settle, shown, type_text
+from tui_support import pressing, settle, shown, type_text
 
 from docket.models import meetings
 from docket.models.context import Context
@@ -314,20 +314,6 @@ def test_preview_names_the_field_it_cannot_read(
 # --- how it looks --------------------------------------------------------------------
 
 
-def _at(keys: list[str]) -> Callable[[Pilot[None]], Any]:
-    async def run(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        for key in keys:
-            if key.startswith("="):
-                name, _, value = key[1:].partition(":")
-                pilot.app.screen.set_values({name: value})
-            else:
-                await pilot.press(key)
-            await settle(pilot)
-
-    return run
-
-
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize(
     "keys",
@@ -348,4 +334,4 @@ def _at(keys: list[str]) -> Callable[[Pilot[None]], Any]:
 def test_meetings_look_right(
     snap_compare: Any, demo_db: Path, make_app: MakeApp, keys: list[str], size: tuple[int, int]
 ) -> None:
-    assert snap_compare(make_app(demo_db), terminal_size=size, run_before=_at(keys))
+    assert snap_compare(make_app(demo_db), terminal_size=size, run_before=pressing(keys))

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
-from tui_support import settle, shown, type_text
+from tui_support import pressing, settle, shown, type_text
 
 from docket.models import milestones
 from docket.models.context import Context
@@ -407,16 +407,6 @@ def test_a_bar_marks_baseline_forecast_slip_and_today_by_shape(
 # --- how it looks --------------------------------------------------------------------
 
 
-def _at(keys: list[str]) -> Callable[[Pilot[None]], Any]:
-    async def run(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-
-    return run
-
-
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize(
     "keys",
@@ -426,4 +416,4 @@ def _at(keys: list[str]) -> Callable[[Pilot[None]], Any]:
 def test_milestones_look_right(
     snap_compare: Any, demo_db: Path, make_app: MakeApp, keys: list[str], size: tuple[int, int]
 ) -> None:
-    assert snap_compare(make_app(demo_db), terminal_size=size, run_before=_at(keys))
+    assert snap_compare(make_app(demo_db), terminal_size=size, run_before=pressing(keys))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Awaitable, Callable
 
 from rich.console import Console
 from textual.pilot import Pilot
@@ -26,3 +27,20 @@ def shown(widget: Static) -> str:
     console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
     console.print(widget.content)
     return console.export_text().rstrip()
+
+
+def pressing(keys: list[str]) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """For snapshots: settle, then press each key in turn, settling after each; a key
+    written ``=name:value`` puts the value in that field of the open form instead."""
+
+    async def run(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        for key in keys:
+            if key.startswith("="):
+                name, _, value = key[1:].partition(":")
+                pilot.app.screen.set_values({name: value})  # type: ignore[attr-defined]
+            else:
+                await pilot.press(key)
+            await settle(pilot)
+
+    return run

@@ -9,6 +9,7 @@ Every form calls the domain operations of ``docket.models.meetings`` (and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,26 +122,32 @@ class OccurrenceDetail(ModalScreen[str | None]):
         return table
 
     def _attendees(self) -> Text:
-        found = self.detail["attendees"]
-        if not found:
-            return Text("(nobody invited)", style="dim")
-        text = Text()
-        for i, a in enumerate(found):
-            text.append("\n" if i else "")
-            text.append_text(plain(f"{a['name']} ({a['role']}) "))
-            text.append(a["response"], style=RESPONSE_STYLES.get(a["response"], "dim"))
-        return text
+        return _listing(
+            self.detail["attendees"],
+            "(nobody invited)",
+            lambda a: (f"{a['name']} ({a['role']}) ", a["response"]),
+            RESPONSE_STYLES,
+            "dim",
+        )
 
     def _agenda(self) -> Text:
         agenda = self.detail["agenda_of_occurrence"]
         text = lines(agenda["text"]) if agenda["text"].strip() else Text("(none)", style="dim")
         carried = agenda["carried_actions"]
         if carried:
-            text.append("\nOpen actions from earlier meetings:", style="bold")
-            for c in carried:
-                owner = c["owner"] or "nobody"
-                text.append_text(plain(f"\n  #{c['id']} {c['title']} · {owner} · "))
-                text.append(f"{c['age_days']} days old", style="yellow")
+            text.append("\nOpen actions from earlier meetings:\n", style="bold")
+            text.append_text(
+                _listing(
+                    carried,
+                    "",
+                    lambda c: (
+                        f"#{c['id']} {c['title']} · {c['owner'] or 'nobody'} · ",
+                        f"{c['age_days']} days old",
+                    ),
+                    {},
+                    "yellow",
+                )
+            )
         return text
 
     def _minutes(self) -> Text:
@@ -157,31 +164,50 @@ class OccurrenceDetail(ModalScreen[str | None]):
         return text
 
     def _actions(self) -> Text:
-        found = self.detail["actions_raised"]
-        if not found:
-            return Text("(none; a to raise one)", style="dim")
-        text = Text()
-        for i, a in enumerate(found):
-            text.append("\n" if i else "")
-            text.append_text(plain(f"#{a['id']} {a['title']} · {a['status']}"))
-            if a["due"]:
-                text.append_text(plain(f" · due {a['due']}"))
-        return text
+        return _listing(
+            self.detail["actions_raised"],
+            "(none; a to raise one)",
+            lambda a: (
+                f"#{a['id']} {a['title']} · ",
+                a["status"] + (f", due {a['due']}" if a["due"] else ""),
+            ),
+            {},
+        )
 
     def _invites(self) -> Text:
-        text = Text()
-        for i, row in enumerate(self.detail["invites"]):
-            text.append("\n" if i else "")
-            text.append_text(plain(f"{row['name']} <{row['email']}> "))
-            style = "green" if row["state"] == "up to date" else "yellow"
-            text.append(row["state"], style=style)
-        return text
+        return _listing(
+            self.detail["invites"],
+            "",
+            lambda row: (f"{row['name']} <{row['email']}> ", row["state"]),
+            {"up to date": "green"},
+            "yellow",
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)
 
     def action_choose(self, what: str) -> None:
         self.dismiss(what)
+
+
+def _listing(
+    rows: list[dict[str, Any]],
+    empty: str,
+    line: Callable[[dict[str, Any]], tuple[str, str]],
+    styles: dict[str, str],
+    otherwise: str = "",
+) -> Text:
+    """Rows one per line: literal text, then a state word in its colour (``styles``, else
+    ``otherwise``); ``empty`` (dim) when there are none."""
+    if not rows:
+        return Text(empty, style="dim")
+    text = Text()
+    for i, row in enumerate(rows):
+        words, state = line(row)
+        text.append("\n" if i else "")
+        text.append_text(plain(words))
+        text.append_text(plain(state, style=styles.get(state, otherwise)))
+    return text
 
 
 # --- opening an occurrence and acting on it -------------------------------------------
