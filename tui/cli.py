@@ -325,7 +325,11 @@ def _command_of(parser: argparse.ArgumentParser, argv: Sequence[str]) -> str | N
 
 # Modules of docket.tui that add commands of their own: each has ``register(sub)``, which adds
 # its parsers (with ``verbs`` and ``add_format``) and their handlers.
-COMMAND_MODULES: tuple[str, ...] = ("docket.tui.meeting_commands", "docket.tui.import_commands")
+COMMAND_MODULES: tuple[str, ...] = (
+    "docket.tui.meeting_commands",
+    "docket.tui.import_commands",
+    "docket.tui.comms_commands",
+)
 
 
 def _action_fields(p: argparse.ArgumentParser, *, defaults: bool = True) -> None:

@@ -1,0 +1,263 @@
+"""``docket comms ...`` (the communications plan) and ``docket digest`` (status digests).
+
+Handlers call :mod:`docket.models.comms`, :mod:`docket.models.digest` and
+:mod:`docket.exports.digest`, and print the result; no rule lives here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docket.models import comms
+from docket.models.errors import ValidationError
+from docket.models.inputs import whole_number
+from docket.tui.cli import add_format, verbs
+from docket.tui.commands import _emit
+
+if TYPE_CHECKING:
+    from docket.tui.cli import Session
+
+PLAN_COLUMNS = ["id", "program", "name", "channel", "cadence_words", "due", "state", "owner"]
+PLAN_HEADERS = ["id", "program", "name", "channel", "how often", "next due", "", "owner"]
+
+
+def register(sub: Any) -> None:
+    """Add ``docket comms`` and ``docket digest``."""
+    group = verbs(sub, "comms", "the communications plan: who gets what, how often, what was sent")
+
+    p = group.add_parser("add", help="add a plan item (prints its id)")
+    p.add_argument("name")
+    p.add_argument("--program", required=True, metavar="CODE")
+    p.add_argument(
+        "--cadence", required=True, metavar="RULE", help="'weekly on fri', RRULE, or a date"
+    )
+    p.add_argument(
+        "--channel", default="e-mail", help="e-mail, meeting, report, dashboard, newsletter, other"
+    )
+    p.add_argument(
+        "--audience", action="append", default=[], metavar="WHO", help="a group or a person"
+    )
+    p.add_argument("--purpose", default="")
+    p.add_argument("--owner", metavar="WHO")
+    p.add_argument("--digest", help="the digest it sends: status, milestones, actions, contracts")
+    p.add_argument("--starts", metavar="WHEN", help="the first day the cadence counts from")
+    p.set_defaults(handler=comms_add)
+
+    p = group.add_parser("list", help="the plan: overdue and soonest due first")
+    p.add_argument("--program", metavar="CODE")
+    add_format(p, "table", "json", "csv")
+    p.set_defaults(handler=comms_list)
+
+    p = group.add_parser("edit", help="change a plan item")
+    p.add_argument("id", type=int)
+    for name in ("name", "purpose", "channel", "cadence", "starts", "owner", "digest", "program"):
+        p.add_argument(f"--{name}")
+    p.add_argument("--active", choices=("yes", "no"))
+    p.add_argument("--add-audience", action="append", default=[], metavar="WHO")
+    p.add_argument("--remove-audience", action="append", default=[], metavar="WHO")
+    p.set_defaults(handler=comms_edit)
+
+    p = group.add_parser("due", help="items overdue or due within DAYS (default 7)")
+    p.add_argument("--within", type=int, default=7, metavar="DAYS")
+    p.add_argument("--program", metavar="CODE")
+    add_format(p, "table", "json", "csv")
+    p.set_defaults(handler=comms_due)
+
+    p = group.add_parser("sent", help="log that an item was sent now")
+    p.add_argument("item", type=int)
+    p.add_argument("--note", default="")
+    p.add_argument("--artifact", metavar="FILE", help="the file sent (its SHA-256 is logged)")
+    p.set_defaults(handler=comms_sent)
+
+    p = group.add_parser("matrix", help="the stakeholder matrix: who receives what, how often")
+    p.add_argument("--program", metavar="CODE")
+    add_format(p, "table", "json", "csv")
+    p.set_defaults(handler=comms_matrix)
+
+    p = sub.add_parser("digest", help="a status digest of a program (or all) for a period")
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("--program", metavar="CODE")
+    scope.add_argument("--all", action="store_true", help="every program (the default)")
+    p.add_argument("--period", choices=("week", "month", "quarter"))
+    p.add_argument("--since", metavar="WHEN")
+    p.add_argument("--until", metavar="WHEN")
+    p.add_argument("--audience", metavar="GROUP", help="the group an e-mail goes to")
+    p.add_argument(
+        "--for-item", type=int, metavar="ITEM", help="a plan item's program, period, audience"
+    )
+    p.add_argument("--format", choices=("md", "txt", "html", "eml", "json"))
+    p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument("--send", action="store_true", help="send by SMTP (the config's [mail])")
+    p.set_defaults(handler=digest)
+
+
+def _program_ids(program: str | None) -> list[int] | None:
+    from docket.models.programs import get_program
+
+    return [get_program(program).id] if program else None
+
+
+def _plan_rows(session: Session, rows: list[comms.PlanRow]) -> list[dict[str, Any]]:
+    today = session.ctx.today()
+    facts = [comms.plan_facts(r, today) for r in rows]
+    for row in facts:
+        row["state"] = (
+            f"{row['days_overdue']}d overdue"
+            if row["overdue"]
+            else ""
+            if row["active"]
+            else "inactive"
+        )
+    return facts
+
+
+def comms_add(session: Session, args: argparse.Namespace) -> int:
+    item = comms.add_item(
+        session.ctx,
+        args.name,
+        program=args.program,
+        cadence=args.cadence,
+        channel=args.channel,
+        audience=args.audience,
+        purpose=args.purpose,
+        owner=args.owner,
+        digest=args.digest,
+        starts=args.starts,
+    )
+    session.print(str(item.id))
+    return 0
+
+
+def comms_list(session: Session, args: argparse.Namespace) -> int:
+    rows = _plan_rows(session, comms.plan(_program_ids(args.program)))
+    columns = PLAN_COLUMNS if args.format == "table" else list(rows[0]) if rows else ["id"]
+    return _emit(
+        session,
+        args.format,
+        rows,
+        columns,
+        headers=PLAN_HEADERS if args.format == "table" else None,
+        flexible=2,
+    )
+
+
+def comms_edit(session: Session, args: argparse.Namespace) -> int:
+    names = ("name", "purpose", "channel", "cadence", "starts", "owner", "digest", "program")
+    changes: dict[str, Any] = {n: getattr(args, n) for n in names if getattr(args, n) is not None}
+    if args.active is not None:
+        changes["active"] = args.active == "yes"
+    if not (changes or args.add_audience or args.remove_audience):
+        raise ValidationError("edit", "nothing to change: give a field such as --cadence")
+    comms.update_item(
+        session.ctx,
+        args.id,
+        add_audience=args.add_audience,
+        remove_audience=args.remove_audience,
+        **changes,
+    )
+    session.print(f"plan item {args.id} changed")
+    return 0
+
+
+def comms_due(session: Session, args: argparse.Namespace) -> int:
+    days = whole_number("within", args.within, minimum=0, maximum=366)
+    found = comms.due_within(session.ctx.today(), days, _program_ids(args.program))
+    rows = _plan_rows(session, found)
+    columns = PLAN_COLUMNS if args.format == "table" else list(rows[0]) if rows else ["id"]
+    return _emit(
+        session,
+        args.format,
+        rows,
+        columns,
+        headers=PLAN_HEADERS if args.format == "table" else None,
+        flexible=2,
+    )
+
+
+def comms_sent(session: Session, args: argparse.Namespace) -> int:
+    artifact = comms.artifact_of(Path(args.artifact)) if args.artifact else ""
+    comms.log_sent(session.ctx, args.item, note=args.note, artifact=artifact)
+    now = session.ctx.now().astimezone(session.ctx.tz)
+    session.print(f"plan item {args.item}: sent {now:%a %d %b %Y %H:%M}")
+    return 0
+
+
+def comms_matrix(session: Session, args: argparse.Namespace) -> int:
+    rows = comms.matrix(_program_ids(args.program))
+    columns = ["audience", "item", "program", "channel", "how_often"]
+    headers = (
+        ["who", "receives", "program", "channel", "how often"] if args.format == "table" else None
+    )
+    return _emit(session, args.format, rows, columns, headers=headers, flexible=1)
+
+
+# --- digests --------------------------------------------------------------------------
+
+# the period a plan item's digest covers, by its cadence's frequency
+PERIOD_OF_FREQ = {"FREQ=MONTHLY": "month", "FREQ=YEARLY": "quarter"}
+
+
+def digest(session: Session, args: argparse.Namespace) -> int:
+    from docket.exports import digest as written
+    from docket.exports import mail
+    from docket.models.digest import build_digest
+    from docket.models.people import members
+
+    ctx = session.ctx
+    program, period, fmt, audience = args.program, args.period, args.format, None
+    item = None
+    if args.for_item is not None:
+        item = next((r for r in comms.plan() if r.item.id == args.for_item), None)
+        if item is None:
+            raise ValidationError("for-item", f"no plan item {args.for_item}")
+        program = program or item.item.program.code
+        period = period or next(
+            (v for k, v in PERIOD_OF_FREQ.items() if item.item.cadence.startswith(k)), "week"
+        )
+        fmt = fmt or ("eml" if item.item.channel == "e-mail" else "md")
+        audience = comms.audience_people(item.item.id)
+    fmt = fmt or "md"
+    made = build_digest(ctx, program=program, period=period, since=args.since, until=args.until)
+    if args.audience:
+        audience = members(args.audience)
+    if fmt == "eml" or args.send:
+        to = [mail.Address(p.name, p.email) for p in (audience or []) if p.email]
+        if not to:
+            raise ValidationError(
+                "audience",
+                "an e-mail digest needs --audience GROUP (or --for-item) with e-mail addresses",
+            )
+        sender = session.config.mail.sender
+        if not sender:
+            raise ValidationError("sender", "set [mail] sender in the config to send digests")
+        message = written.message(made, mail.Address("docket", sender), to)
+        content = bytes(message)
+        if args.send:
+            mail.send(message, session.config.mail)
+            session.print(f"sent {made.title} to {len(to)}")
+    else:
+        content = written.render(made, fmt).encode()
+    if args.output:
+        from docket.exports.invite_mail import write_file
+
+        if fmt == "eml":
+            target = Path(args.output).expanduser()
+            mail.write_eml(message, target)
+        else:
+            target = write_file(Path(args.output), content)
+        session.print(f"wrote {target}")
+    elif not args.send:
+        session.out.write(content.decode())
+    if item is not None and (args.output or args.send):
+        name = Path(args.output).name if args.output else "e-mail"
+        comms.log_sent(
+            ctx,
+            item.item.id,
+            note=f"digest {made.title}",
+            artifact=f"{name} sha256:{hashlib.sha256(content).hexdigest()}",
+        )
+        session.print(f"logged as sent: plan item {item.item.id}")
+    return 0
