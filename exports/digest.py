@@ -63,6 +63,11 @@ def _day(iso: str | None) -> str:
     return f"{date.fromisoformat(iso):%a %d %b}" if iso else "no date"
 
 
+def _n(count: int, word: str) -> str:
+    """``1 day``, ``3 days``."""
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
 def _when(iso: str) -> str:
     return f"{datetime.fromisoformat(iso):%a %d %b %H:%M}"
 
@@ -131,7 +136,10 @@ def _milestones(section: Section) -> list[Block]:
             f["slipped"],
             lambda r: [
                 _b(r["program"]),
-                _t(f" {r['title']}: +{r['slip_days']} days, now {_day(r['forecast'])}{reason(r)}"),
+                _t(
+                    f" {r['title']}: +{_n(r['slip_days'], 'day')}, "
+                    f"now {_day(r['forecast'])}{reason(r)}"
+                ),
             ],
         ),
         *_listed(
@@ -140,7 +148,8 @@ def _milestones(section: Section) -> list[Block]:
             lambda r: [
                 _b(r["program"]),
                 _t(
-                    f" {r['title']}: {r['days_late']} days late (due {_day(r['forecast'])}){who(r)}"
+                    f" {r['title']}: {_n(r['days_late'], 'day')} late "
+                    f"(due {_day(r['forecast'])}){who(r)}"
                 ),
             ],
         ),
@@ -152,7 +161,11 @@ def _actions(section: Section) -> list[Block]:
 
     def item(r: dict[str, Any]) -> Line:
         owner = r["owner"] or "nobody"
-        when = f"{r['days_overdue']} days overdue" if r["days_overdue"] else f"due {_day(r['due'])}"
+        when = (
+            f"{_n(r['days_overdue'], 'day')} overdue"
+            if r["days_overdue"]
+            else f"due {_day(r['due'])}"
+        )
         return [_b(r["program"] or "-"), _t(f" {r['title']}: {owner}, {when}")]
 
     return [
@@ -172,7 +185,7 @@ def _meetings(section: Section) -> list[Block]:
         return line
 
     return [
-        *_listed(f"Held, {f['decisions']} decisions", f["held"], held),
+        *_listed("Held", f["held"], held),
         *_listed(
             "Coming",
             f["coming"],
@@ -183,7 +196,7 @@ def _meetings(section: Section) -> list[Block]:
 
 def _communications(section: Section) -> list[Block]:
     def line(r: dict[str, Any]) -> Line:
-        late = f", {r['overdue_days']} days overdue" if r["overdue_days"] else ""
+        late = f", {_n(r['overdue_days'], 'day')} overdue" if r["overdue_days"] else ""
         name = _named(r, "name")
         return [_b(r["program"]), _t(f" {name} ({r['channel']}): due {_day(r['due'])}{late}")]
 
@@ -208,7 +221,10 @@ def _contractors(section: Section) -> list[Block]:
     def over(r: dict[str, Any]) -> Line:
         return [
             _b(r["person"]),
-            _t(f": up to {r['peak']} % on {r['days']} days, {_day(r['from'])} to {_day(r['to'])}"),
+            _t(
+                f": up to {r['peak']} % on {_n(r['days'], 'day')}, "
+                f"{_day(r['from'])} to {_day(r['to'])}"
+            ),
         ]
 
     return [
@@ -233,7 +249,10 @@ def _contracts(section: Section) -> list[Block]:
     def ending(r: dict[str, Any]) -> Line:
         return [
             _b(r["number"]),
-            _t(f" {r['vendor']} ({r['program']}): ends {_day(r['end'])}, in {r['days_left']} days"),
+            _t(
+                f" {r['vendor']} ({r['program']}): ends {_day(r['end'])}, "
+                f"in {_n(r['days_left'], 'day')}"
+            ),
         ]
 
     return [
@@ -407,7 +426,7 @@ def message(digest: Digest, sender: mail.Address, to: Sequence[mail.Address]) ->
     content = markdown(digest).encode()
     ident = hashlib.sha256(content).hexdigest()[:16]
     domain = sender.email.rpartition("@")[2] or "docket"
-    return mail.build_message(
+    built = mail.build_message(
         sender=sender,
         to=to,
         subject=digest.title,
@@ -416,6 +435,10 @@ def message(digest: Digest, sender: mail.Address, to: Sequence[mail.Address]) ->
         date=digest.made_at,
         message_id=f"<digest-{ident}@{domain}>",
     )
+    # boundaries from the content, not at random: the same digest is the same file
+    for index, part in enumerate(p for p in built.walk() if p.is_multipart()):
+        part.set_boundary(f"docket-digest-{ident}-{index}")
+    return built
 
 
 def render(digest: Digest, fmt: str) -> str:

@@ -69,15 +69,16 @@ def get(model: type[R], record_id: int) -> R:
     return record
 
 
-def create(ctx: Context, model: type[R], note: str = "", **values: Any) -> R:
-    """Insert a record and audit it (call inside a write transaction)."""
+def create(ctx: Context, model: type[R], *, audit_note: str = "", **values: Any) -> R:
+    """Insert a record and audit it (call inside a write transaction). ``audit_note`` goes
+    with the audit entry; ``values`` are the record's fields (which may include a ``note``)."""
     require_writer(ctx)
     now = ctx.now()
     record = model.create(created_at=now, updated_at=now, version=1, **values)
     changes = {
         name: [None, _plain(value)] for name, value in values.items() if value not in (None, "")
     }
-    _audit(ctx, entity_name(model), record.id, "create", changes, note)
+    _audit(ctx, entity_name(model), record.id, "create", changes, audit_note)
     return record
 
 
