@@ -15,6 +15,7 @@ import json
 import re
 import textwrap
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import EmailMessage
@@ -59,8 +60,15 @@ def _b(text: object) -> Span:
     return Span(str(text), bold=True)
 
 
+# the year of the digest being written: a date in another year shows its year
+_YEAR: ContextVar[int] = ContextVar("digest_year", default=0)
+
+
 def _day(iso: str | None) -> str:
-    return f"{date.fromisoformat(iso):%a %d %b}" if iso else "no date"
+    if not iso:
+        return "no date"
+    day = date.fromisoformat(iso)
+    return f"{day:%a %d %b}" if day.year == _YEAR.get() else f"{day:%a %d %b %Y}"
 
 
 def _n(count: int, word: str) -> str:
@@ -124,20 +132,20 @@ def _milestones(section: Section) -> list[Block]:
         *_listed(
             "Completed",
             f["completed"],
-            lambda r: [_b(r["program"]), _t(f" {r['title']}, done {_day(r['actual'])}")],
+            lambda r: [_t(f"{r['program']}: {r['title']}, done {_day(r['actual'])}")],
         ),
         *_listed(
             "Due",
             f["due"],
-            lambda r: [_b(r["program"]), _t(f" {r['title']}, {_day(r['forecast'])}{who(r)}")],
+            lambda r: [_t(f"{r['program']}: {r['title']}, {_day(r['forecast'])}{who(r)}")],
         ),
         *_listed(
             "Slipped",
             f["slipped"],
             lambda r: [
-                _b(r["program"]),
                 _t(
-                    f" {r['title']}: +{_n(r['slip_days'], 'day')}, "
+                    f"{r['program']}: "
+                    f"{r['title']}: +{_n(r['slip_days'], 'day')}, "
                     f"now {_day(r['forecast'])}{reason(r)}"
                 ),
             ],
@@ -146,9 +154,9 @@ def _milestones(section: Section) -> list[Block]:
             "Late",
             f["late"],
             lambda r: [
-                _b(r["program"]),
                 _t(
-                    f" {r['title']}: {_n(r['days_late'], 'day')} late "
+                    f"{r['program']}: "
+                    f"{r['title']}: {_n(r['days_late'], 'day')} late "
                     f"(due {_day(r['forecast'])}){who(r)}"
                 ),
             ],
@@ -166,7 +174,7 @@ def _actions(section: Section) -> list[Block]:
             if r["days_overdue"]
             else f"due {_day(r['due'])}"
         )
-        return [_b(r["program"] or "-"), _t(f" {r['title']}: {owner}, {when}")]
+        return [_t(f"{r['program'] or '-'}: {r['title']}: {owner}, {when}")]
 
     return [
         Block("para", [[_t(f"Opened {f['opened']}, closed {f['closed']} in the period.")]]),
@@ -179,7 +187,7 @@ def _meetings(section: Section) -> list[Block]:
     f = section.facts
 
     def held(r: dict[str, Any]) -> Line:
-        line = [_b(r["program"]), _t(f" {r['title']}, {_when(r['start'])}")]
+        line = [_t(f"{r['program']}: {r['title']}, {_when(r['start'])}")]
         if r["decisions"]:
             line.append(_t(": decided " + "; ".join(r["decisions"])))
         return line
@@ -189,7 +197,7 @@ def _meetings(section: Section) -> list[Block]:
         *_listed(
             "Coming",
             f["coming"],
-            lambda r: [_b(r["program"]), _t(f" {r['title']}, {_when(r['start'])}")],
+            lambda r: [_t(f"{r['program']}: {r['title']}, {_when(r['start'])}")],
         ),
     ]
 
@@ -198,7 +206,7 @@ def _communications(section: Section) -> list[Block]:
     def line(r: dict[str, Any]) -> Line:
         late = f", {_n(r['overdue_days'], 'day')} overdue" if r["overdue_days"] else ""
         name = _named(r, "name")
-        return [_b(r["program"]), _t(f" {name} ({r['channel']}): due {_day(r['due'])}{late}")]
+        return [_t(f"{r['program']}: {name} ({r['channel']}): due {_day(r['due'])}{late}")]
 
     return _listed(
         f"Due or overdue, {section.facts['overdue']} overdue", section.facts["due"], line
@@ -212,17 +220,18 @@ def _contractors(section: Section) -> list[Block]:
         def line(r: dict[str, Any]) -> Line:
             role = f" ({r['role']})" if r["role"] else ""
             return [
-                _b(r["program"]),
-                _t(f" {r['person']}{role}, {r['allocation']} %, {word} {_day(r['day'])}"),
+                _t(
+                    f"{r['program']}: {r['person']}{role}, {r['allocation']} %, "
+                    f"{word} {_day(r['day'])}"
+                ),
             ]
 
         return line
 
     def over(r: dict[str, Any]) -> Line:
         return [
-            _b(r["person"]),
             _t(
-                f": up to {r['peak']} % on {_n(r['days'], 'day')}, "
+                f"{r['person']}: up to {r['peak']} % on {_n(r['days'], 'day')}, "
                 f"{_day(r['from'])} to {_day(r['to'])}"
             ),
         ]
@@ -239,18 +248,18 @@ def _contracts(section: Section) -> list[Block]:
 
     def near(r: dict[str, Any]) -> Line:
         return [
-            _b(r["number"]),
             _t(
-                f" {r['vendor']} ({r['program']}): {r['percent']} % spent, "
+                f"{r['number']}: "
+                f"{r['vendor']} ({r['program']}): {r['percent']} % spent, "
                 f"{r['spent']} of {r['ceiling']} {r['currency']}"
             ),
         ]
 
     def ending(r: dict[str, Any]) -> Line:
         return [
-            _b(r["number"]),
             _t(
-                f" {r['vendor']} ({r['program']}): ends {_day(r['end'])}, "
+                f"{r['number']}: "
+                f"{r['vendor']} ({r['program']}): ends {_day(r['end'])}, "
                 f"in {_n(r['days_left'], 'day')}"
             ),
         ]
@@ -297,6 +306,7 @@ def _covers(digest: Digest) -> str:
 
 def blocks(digest: Digest) -> list[Block]:
     """The whole digest as blocks: a title, when it covers, then each section."""
+    _YEAR.set(digest.scope.until.year)
     out = [
         Block("heading", [[_t(digest.title)]], level=1),
         Block("para", [[_t(_covers(digest))]]),

@@ -13,6 +13,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from docket.models.actions import DATED_ORDER, action_facts, due_soon_clause, overdue_clause
+from docket.models.comms import PlanRow, due_within, plan_facts
 from docket.models.context import Context
 from docket.models.meetings import Occurrence, meetings_on_days, occurrence_facts
 from docket.models.milestones import UPCOMING_DAYS, milestone_facts, needs_attention_clause
@@ -22,6 +23,8 @@ from docket.models.schema import ActionItem, Milestone, Person, Program, UserAcc
 SHOWN = 10
 # today and tomorrow
 MEETING_DAYS = 2
+# "this week": communications overdue or due in the next 7 days
+COMMS_DAYS = 7
 
 
 @dataclass
@@ -39,6 +42,8 @@ class Today:
     # occurrences today and tomorrow in the user's zone: the acting person's when docket
     # knows who they are, else everyone's
     meetings: list[Occurrence] = field(default_factory=list)
+    # communications of the plan overdue or due within COMMS_DAYS
+    comms: list[PlanRow] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -104,6 +109,9 @@ def build_today(ctx: Context, *, program: str | None = None, shown: int = SHOWN)
     )
     view.meetings = coming[:shown]
     view.counts["meetings"] = len(coming)
+    due = due_within(today, COMMS_DAYS, [scoped.id] if scoped is not None else None)
+    view.comms = due[:shown]
+    view.counts["comms"] = len(due)
     return view
 
 
@@ -143,6 +151,7 @@ def today_facts(view: Today, ctx_tz: tzinfo | None = None) -> dict[str, Any]:
         "milestones_upcoming": milestones(view.milestones_upcoming),
         "milestones_attention": milestones(view.milestones_attention),
         "meetings": [occurrence_facts(o, ctx_tz) for o in view.meetings],
+        "comms": [plan_facts(r, view.day) for r in view.comms],
     }
 
 
@@ -176,4 +185,5 @@ def sections(facts: dict[str, Any]) -> list[Section]:
         Section("milestones_upcoming", "Milestones in the next 14 days", "milestone", ""),
         Section("milestones_attention", "Milestones slipped or late", "milestone", ""),
         Section("meetings", "Meetings today and tomorrow", "meeting", ""),
+        Section("comms", "Communications due this week", "comms", ""),
     ]

@@ -174,9 +174,34 @@ def today(session: Session, args: argparse.Namespace) -> int:
     for part in sections(facts):
         if part.kind == "meeting":
             _today_meetings(session, facts)
+        elif part.kind == "comms":
+            _today_comms(session, facts)
         else:
             section(part.title, part.key, part.key, facts[part.key], part.kind)
     return 0
+
+
+def _today_comms(session: Session, facts: dict[str, Any]) -> None:
+    rows, total = facts["comms"], facts["counts"].get("comms", 0)
+    more = f" (showing {len(rows)} of {total})" if total > len(rows) else ""
+    session.print("")
+    session.print(f"Communications due this week: {total}{more}")
+    if not rows:
+        session.print("  nothing")
+        return
+    cells = [
+        [
+            f"#{r['id']}",
+            r["due"],
+            f"{r['days_overdue']}d late" if r["overdue"] else "",
+            r["program"],
+            r["channel"],
+            r["name"],
+        ]
+        for r in rows
+    ]
+    headers = ["id", "due", "", "program", "channel", "item"]
+    session.print(_indent(table(headers, cells, flexible=5)))
 
 
 def _today_meetings(session: Session, facts: dict[str, Any]) -> None:

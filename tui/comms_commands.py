@@ -7,7 +7,6 @@ Handlers call :mod:`docket.models.comms`, :mod:`docket.models.digest` and
 from __future__ import annotations
 
 import argparse
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -201,63 +200,48 @@ PERIOD_OF_FREQ = {"FREQ=MONTHLY": "month", "FREQ=YEARLY": "quarter"}
 
 
 def digest(session: Session, args: argparse.Namespace) -> int:
-    from docket.exports import digest as written
-    from docket.exports import mail
+    from docket.exports import digest_delivery
+    from docket.exports.digest import render
     from docket.models.digest import build_digest
     from docket.models.people import members
 
     ctx = session.ctx
-    program, period, fmt, audience = args.program, args.period, args.format, None
+    program, period, fmt = args.program, args.period, args.format
     item = None
     if args.for_item is not None:
-        item = next((r for r in comms.plan() if r.item.id == args.for_item), None)
+        item = next((r.item for r in comms.plan() if r.item.id == args.for_item), None)
         if item is None:
             raise ValidationError("for-item", f"no plan item {args.for_item}")
-        program = program or item.item.program.code
-        period = period or next(
-            (v for k, v in PERIOD_OF_FREQ.items() if item.item.cadence.startswith(k)), "week"
-        )
-        fmt = fmt or ("eml" if item.item.channel == "e-mail" else "md")
-        audience = comms.audience_people(item.item.id)
-    fmt = fmt or "md"
+        program = program or item.program.code
+        frequency = next((v for k, v in PERIOD_OF_FREQ.items() if item.cadence.startswith(k)), None)
+        period = period or frequency or "week"
+        fmt = fmt or ("eml" if item.channel == "e-mail" else "md")
     made = build_digest(ctx, program=program, period=period, since=args.since, until=args.until)
-    if args.audience:
-        audience = members(args.audience)
-    if fmt == "eml" or args.send:
-        to = [mail.Address(p.name, p.email) for p in (audience or []) if p.email]
-        if not to:
-            raise ValidationError(
-                "audience",
-                "an e-mail digest needs --audience GROUP (or --for-item) with e-mail addresses",
-            )
-        sender = session.config.mail.sender
-        if not sender:
-            raise ValidationError("sender", "set [mail] sender in the config to send digests")
-        message = written.message(made, mail.Address("docket", sender), to)
-        content = bytes(message)
-        if args.send:
-            mail.send(message, session.config.mail)
-            session.print(f"sent {made.title} to {len(to)}")
-    else:
-        content = written.render(made, fmt).encode()
+    people = members(args.audience) if args.audience else None
+    item_id = item.id if item is not None else None
+    if fmt == "eml" and not (item_id or people):
+        raise ValidationError("audience", "an e-mail digest needs --audience GROUP or --for-item")
+    settings = session.config.mail
+    if args.send:
+        session.print(digest_delivery.send_digest(ctx, made, item_id, settings, people))
     if args.output:
-        from docket.exports.invite_mail import write_file
-
-        if fmt == "eml":
-            target = Path(args.output).expanduser()
-            mail.write_eml(message, target)
-        else:
-            target = write_file(Path(args.output), content)
-        session.print(f"wrote {target}")
-    elif not args.send:
-        session.out.write(content.decode())
-    if item is not None and (args.output or args.send):
-        name = Path(args.output).name if args.output else "e-mail"
-        comms.log_sent(
+        path = Path(args.output)
+        said = digest_delivery.save_digest(
             ctx,
-            item.item.id,
-            note=f"digest {made.title}",
-            artifact=f"{name} sha256:{hashlib.sha256(content).hexdigest()}",
+            made,
+            path,
+            None if args.send else item_id,
+            fmt=fmt or digest_delivery.format_of(path),
+            people=people,
+            settings=settings,
         )
-        session.print(f"logged as sent: plan item {item.item.id}")
+        session.print(said)
+    elif not args.send:
+        if fmt == "eml":
+            message = digest_delivery.digest_message(
+                made, people or comms.audience_people(item_id or 0), settings
+            )
+            session.out.write(bytes(message).decode())
+        else:
+            session.out.write(render(made, fmt or "md"))
     return 0

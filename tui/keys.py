@@ -45,8 +45,8 @@ def bindings(keys: Iterable[Key]) -> list[BindingType]:
     ]
 
 
-# Keys that work on every screen. Screens 5, 6 and 8 (communications, contractors,
-# governance) arrive with their own issues; their keys are absent until then.
+# Keys that work on every screen. Screens 6 and 8 (contractors, governance) arrive with
+# their own issues; their keys are absent until then.
 APP_KEYS: tuple[Key, ...] = (
     # the top bar shows these, so the footer need not
     Key("1", "app.go('today')", "Today", "Go to Today: what needs attention now", footer=False),
@@ -63,6 +63,13 @@ APP_KEYS: tuple[Key, ...] = (
         "app.go('milestones')",
         "Milestones",
         "Go to the milestones and their timeline",
+        footer=False,
+    ),
+    Key(
+        "5",
+        "app.go('comms')",
+        "Comms",
+        "Go to the communications plan and status digests",
         footer=False,
     ),
     Key(

@@ -128,6 +128,25 @@ def meeting_line(row: dict[str, Any], today: date, width: int) -> Text:
     return text
 
 
+def comms_line(row: dict[str, Any], today: date, width: int) -> Text:
+    """A plan item due: when (or how overdue), its name, program, channel and owner."""
+    when = (
+        f"{row['days_overdue']}d late"
+        if row["overdue"]
+        else due_label({"days_overdue": 0, "due": row["due"]}, today)
+    )
+    owner_w = 16 if width >= 100 else 12
+    name_w = max(10, width - 2 - 10 - 1 - 7 - 11 - owner_w)
+    text = Text("  ")
+    text.append(fit(when, 10), style="bold red" if row["overdue"] else "yellow")
+    text.append(" ")
+    text.append(fit(row["name"], name_w))
+    text.append(fit(row["program"], 6) + " ", style="cyan")
+    text.append(fit(row["channel"], 10) + " ")
+    text.append(fit(row["owner"] or "nobody", owner_w))
+    return text
+
+
 def set_columns(
     table: DataTable[Any], wanted: list[tuple[str, str, int]], right: Collection[str] = ()
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from docket.tui.actions_screen import ActionsScreen
 from docket.tui.base import DocketScreen
+from docket.tui.comms_screen import CommsScreen
 from docket.tui.meetings_screen import MeetingsScreen
 from docket.tui.milestones_screen import MilestonesScreen
 from docket.tui.people_screen import PeopleScreen
@@ -13,6 +14,7 @@ MODES: dict[str, type[DocketScreen]] = {
     TodayScreen.MODE: TodayScreen,
     ActionsScreen.MODE: ActionsScreen,
     MeetingsScreen.MODE: MeetingsScreen,
+    CommsScreen.MODE: CommsScreen,
     MilestonesScreen.MODE: MilestonesScreen,
     PeopleScreen.MODE: PeopleScreen,
 }

@@ -17,6 +17,7 @@ from docket.tui.base import DocketScreen
 from docket.tui.keys import Key
 from docket.tui.rows import (
     action_line,
+    comms_line,
     meeting_line,
     milestone_line,
     occurrence_key,
@@ -76,6 +77,9 @@ class TodayScreen(DocketScreen):
                 if section.kind == "action":
                     line = action_line(row, today, width)
                     options.append(Option(line, id=f"action:{row['id']}:{section.key}"))
+                elif section.kind == "comms":
+                    line = comms_line(row, today, width)
+                    options.append(Option(line, id=f"comms:{row['id']}:{section.key}"))
                 elif section.kind == "meeting":
                     line = meeting_line(row, today, width)
                     key = occurrence_key(row)
@@ -105,9 +109,9 @@ class TodayScreen(DocketScreen):
     def current_record(self) -> tuple[str, int] | None:
         option = self.query_one(OptionList).highlighted_option
         kind, _, rest = (option.id or "").partition(":") if option is not None else ("", "", "")
-        if kind not in ("action", "milestone", "meeting"):
+        if kind not in ("action", "milestone", "meeting", "comms"):
             return None
-        entity = {"action": "action_item"}.get(kind, kind)
+        entity = {"action": "action_item", "comms": "comms_item"}.get(kind, kind)
         return (entity, int(rest.split(":")[0].split("@")[0]))
 
     def action_open(self) -> None:
@@ -132,6 +136,10 @@ class TodayScreen(DocketScreen):
             from docket.tui.milestones_screen import open_milestone
 
             open_milestone(self.docket, int(ident))
+        elif kind == "comms" and self.facts is not None:
+            from docket.tui.comms_screen import open_item
+
+            open_item(self.docket, next(r for r in self.facts["comms"] if r["id"] == int(ident)))
         elif kind == "meeting":
             from docket.tui.meeting_forms import open_occurrence
 
@@ -140,4 +148,5 @@ class TodayScreen(DocketScreen):
             section = next(s for s in sections(self.facts) if s.key == key)
             self.docket.show_actions(section.full_list)
         else:
-            self.docket.action_go("meetings" if ident == "meeting" else "milestones")
+            screens = {"meeting": "meetings", "comms": "comms"}
+            self.docket.action_go(screens.get(ident, "milestones"))
