@@ -18,11 +18,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from docket.models.actions import DATED_ORDER, days_overdue, due_soon_clause, is_open_clause
+from docket.models.assignments import overallocations
 from docket.models.comms import plan
 from docket.models.context import Context
+from docket.models.contracts import burn_facts, burns
 from docket.models.dates import parse_date
 from docket.models.errors import ValidationError
 from docket.models.meetings import OccurrenceFilter, list_occurrences
@@ -32,22 +34,16 @@ from docket.models.schema import (
     ActionItem,
     Assignment,
     AuditEntry,
-    Contract,
     Decision,
-    Expenditure,
     Milestone,
     Minutes,
     Person,
     Program,
-    Vendor,
 )
 
 PERIODS = ("week", "month", "quarter")
 # rows listed per list; the full count is always given
 SHOWN = 10
-# contracts worth a word: spent this share of the ceiling, or ending this soon
-NEAR_CEILING = Decimal("0.8")
-ENDING_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -398,15 +394,10 @@ def contractors_section(scope: Scope) -> Section:
         Assignment.select(Assignment, Person, Program)
         .join(Person)
         .join_from(Assignment, Program)
-        .where(Assignment.start <= last, Assignment.end >= first)
+        .where(_in(Assignment.program, scope), Assignment.start <= last, Assignment.end >= first)
         .order_by(Assignment.start, Assignment.id)
     )
-    everyone = list(query)
-    mine = [
-        a
-        for a in everyone
-        if scope.program_ids is None or a.__data__["program"] in scope.program_ids
-    ]
+    mine = list(query)
 
     def row(a: Assignment, day: date) -> dict[str, Any]:
         return {
@@ -419,7 +410,8 @@ def contractors_section(scope: Scope) -> Section:
 
     starting = [row(a, a.start) for a in mine if first <= a.start <= last]
     ending = [row(a, a.end) for a in sorted(mine, key=lambda a: a.end) if first <= a.end <= last]
-    over = _overallocated(everyone, {a.__data__["person"] for a in mine}, first, last)
+    # over 100 % counts every program a person works on, not only those in scope
+    over = overallocations(first, last, {a.__data__["person"] for a in mine})
     facts = {
         "starting": _capped(starting),
         "ending": _capped(ending),
@@ -435,81 +427,19 @@ def contractors_section(scope: Scope) -> Section:
     )
 
 
-def _overallocated(
-    assignments: list[Assignment], people: set[int], first: date, last: date
-) -> list[dict[str, Any]]:
-    """People (of ``people``) whose allocations across all programs pass 100 % on some day
-    of [first, last]: the peak, the first and last such day, how many days."""
-    by_person: dict[int, list[Assignment]] = {}
-    for a in assignments:
-        if a.__data__["person"] in people:
-            by_person.setdefault(a.__data__["person"], []).append(a)
-    found: list[dict[str, Any]] = []
-    for mine in by_person.values():
-        # the days allocation changes: each start and the day after each end
-        edges = sorted(
-            {max(first, a.start) for a in mine} | {a.end + timedelta(days=1) for a in mine}
-        )
-        over_days, peak, first_over, last_over = 0, 0, None, None
-        for here, there in zip(edges, [*edges[1:], last + timedelta(days=1)], strict=True):
-            if here > last:
-                break
-            total = sum(a.allocation for a in mine if a.start <= here <= a.end)
-            if total > 100:
-                span_end = min(there, last + timedelta(days=1))
-                over_days += (span_end - here).days
-                peak = max(peak, total)
-                first_over = first_over or here
-                last_over = span_end - timedelta(days=1)
-        if over_days:
-            found.append(
-                {
-                    "person": mine[0].person.name,
-                    "peak": peak,
-                    "days": over_days,
-                    "from": first_over.isoformat() if first_over else None,
-                    "to": last_over.isoformat() if last_over else None,
-                }
-            )
-    found.sort(key=lambda r: (-r["peak"], r["person"]))
-    return found
-
-
 def contracts_section(scope: Scope) -> Section:
     """Contracts above 80 % of their ceiling, or ending within 60 days."""
-    totals: Any = (
-        Expenditure.select(Expenditure.contract, fn.SUM(Expenditure.amount))
-        .group_by(Expenditure.contract)
-        .tuples()
-    )
-    spent: dict[int, int] = dict(totals)
-    query = (
-        Contract.select(Contract, Vendor, Program)
-        .join(Vendor)
-        .join_from(Contract, Program)
-        .where(_in(Contract.program, scope), Contract.end >= scope.today)
-        .order_by(Contract.end, Contract.id)
-    )
     near: list[dict[str, Any]] = []
     ending: list[dict[str, Any]] = []
-    for c in query:
-        # SUM of the column is in the database's integer cents
-        used = Expenditure.amount.python_value(spent.get(c.id) or 0) or Decimal(0)
-        share = used / c.ceiling if c.ceiling else Decimal(0)
-        row: dict[str, Any] = {
-            "number": c.number,
-            "vendor": c.vendor.name,
-            "program": c.program.code,
-            "currency": c.currency,
-            "spent": f"{used:,.2f}",
-            "ceiling": f"{c.ceiling:,.2f}",
-            "percent": int((share * 100).to_integral_value()),
-            "end": c.end.isoformat(),
-            "days_left": (c.end - scope.today).days,
-        }
-        if share >= NEAR_CEILING:
+    for burn in burns(scope.today, program_ids=scope.program_ids):
+        if burn.days_left < 0:
+            continue
+        row = burn_facts(burn)
+        row["spent"] = f"{burn.spent:,.2f}"
+        row["ceiling"] = f"{Decimal(burn.contract.ceiling):,.2f}"
+        if burn.near_ceiling:
             near.append(row)
-        if row["days_left"] <= ENDING_DAYS:
+        if burn.ending_soon:
             ending.append(row)
     near.sort(key=lambda r: -r["percent"])
     facts = {"near_ceiling": _capped(near), "ending": _capped(ending)}

@@ -329,6 +329,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "docket.tui.meeting_commands",
     "docket.tui.import_commands",
     "docket.tui.comms_commands",
+    "docket.tui.contractor_commands",
 )
 
 

@@ -1,7 +1,8 @@
-"""``docket import ics FILE``: meetings from Outlook and Google calendar exports, and replies.
+"""``docket import ics FILE`` (meetings from Outlook and Google calendar exports, and
+replies) and ``docket import csv KIND FILE`` (people, assignments, expenditures).
 
-The handler reads the file and prints the report; the rules live in
-:mod:`docket.exports.ical_import`.
+The handlers read the file and print the report; the rules live in
+:mod:`docket.exports.ical_import` and :mod:`docket.exports.csv_import`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,15 @@ def register(sub: Any) -> None:
     )
     add_format(p, "text", "json")
     p.set_defaults(handler=import_ics)
+
+    p = group.add_parser(
+        "csv", help="people, assignments or expenditures from a spreadsheet's CSV (all or none)"
+    )
+    p.add_argument("kind", choices=("people", "assignments", "expenditures"))
+    p.add_argument("file", metavar="FILE.csv")
+    p.add_argument("--dry-run", action="store_true", help="check every row; import nothing")
+    add_format(p, "text", "json")
+    p.set_defaults(handler=import_csv)
 
 
 def read_file(typed: str) -> bytes:
@@ -84,3 +94,29 @@ def summary(report: ImportReport) -> list[str]:
         lines.append(f"skipped {len(report.skipped)}:")
         lines.extend(f"  {clean(s.what)}: {clean(s.why)}" for s in report.skipped)
     return lines
+
+
+def import_csv(session: Session, args: argparse.Namespace) -> int:
+    """Import, print the report; exit 2 when a row was bad (then nothing was imported)."""
+    from docket.exports.csv_import import import_csv as read_csv
+
+    raw = read_file(args.file)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")  # a spreadsheet saved as "CSV" on Windows
+    report = read_csv(session.ctx, args.kind, text, dry_run=args.dry_run)
+    if args.format == "json":
+        write_json(report.facts(), session.out)
+    else:
+        if report.bad:
+            session.print(f"{len(report.bad)} bad row(s) of {report.rows}; nothing imported:")
+            for bad in report.bad:
+                session.print(f"  line {bad.line}: {clean(bad.field)}: {clean(bad.why)}")
+        elif report.dry_run:
+            session.print(f"{report.rows} {args.kind} row(s) are good; nothing imported (dry run)")
+        else:
+            session.print(f"imported {report.imported} {args.kind}")
+        if report.ignored:
+            session.print(f"ignored columns: {', '.join(clean(c) for c in report.ignored)}")
+    return 2 if report.bad else 0

@@ -1,0 +1,283 @@
+"""``docket vendor|contract|expenditure|assignment ...`` and ``docket allocation``:
+contractors, their contracts and spend, who works on what at what share of their time.
+
+Handlers call :mod:`docket.models.contracts` and :mod:`docket.models.assignments` and print
+the result; no rule lives here.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from docket.models import assignments, contracts
+from docket.models.inputs import a_date, whole_number
+from docket.tui.cli import add_format, verbs
+from docket.tui.commands import _emit
+
+if TYPE_CHECKING:
+    from docket.tui.cli import Session
+
+
+def register(sub: Any) -> None:
+    """Add the contractor commands."""
+    group = verbs(sub, "vendor", "vendors: the firms contractors come from")
+    p = group.add_parser("add", help="add a vendor (prints its id)")
+    p.add_argument("name")
+    p.add_argument("--contact", metavar="WHO")
+    p.add_argument("--note", default="")
+    p.set_defaults(handler=vendor_add)
+    p = group.add_parser("list", help="vendors with their contact and contracts")
+    add_format(p, "table", "json", "csv")
+    p.set_defaults(handler=vendor_list)
+
+    group = verbs(sub, "contract", "contracts: ceiling, spend, burn rate, run-out")
+    p = group.add_parser("add", help="add a contract (prints its id)")
+    p.add_argument("number")
+    p.add_argument("--vendor", required=True)
+    p.add_argument("--program", required=True, metavar="CODE")
+    p.add_argument("--start", required=True, metavar="WHEN")
+    p.add_argument("--end", required=True, metavar="WHEN")
+    p.add_argument("--ceiling", required=True, metavar="AMOUNT")
+    p.add_argument("--currency", default="USD")
+    p.add_argument("--title", default="")
+    p.set_defaults(handler=contract_add)
+    p = group.add_parser("list", help="contracts with their burn, soonest ending first")
+    p.add_argument("--program", metavar="CODE")
+    p.add_argument(
+        "--near-ceiling", type=int, metavar="PCT", help="only those this % spent or more"
+    )
+    p.add_argument("--ending-within", type=int, metavar="DAYS", help="only those ending this soon")
+    add_format(p, "table", "json", "csv")
+    p.set_defaults(handler=contract_list)
+
+    group = verbs(sub, "expenditure", "money spent on a contract")
+    p = group.add_parser("add", help="record an amount spent (a negative one is a credit)")
+    p.add_argument("contract", help="its number, e.g. C-2026-0303")
+    p.add_argument("amount")
+    p.add_argument("--date", metavar="WHEN", help="default today")
+    p.add_argument("--invoice", default="", metavar="REF")
+    p.set_defaults(handler=expenditure_add)
+    p = group.add_parser("list", help="expenditures, newest first")
+    p.add_argument("--contract", metavar="NUMBER")
+    p.add_argument("--program", metavar="CODE")
+    add_format(p, "table", "json", "csv")
+    p.set_defaults(handler=expenditure_list)
+
+    group = verbs(sub, "assignment", "who works on which program, at what share, until when")
+    p = group.add_parser("add", help="put a person on a program (prints its id)")
+    p.add_argument("person")
+    p.add_argument("--program", required=True, metavar="CODE")
+    p.add_argument("--allocation", required=True, metavar="PCT")
+    p.add_argument("--start", required=True, metavar="WHEN")
+    p.add_argument("--end", required=True, metavar="WHEN")
+    p.add_argument("--role", default="")
+    p.add_argument("--contract", metavar="NUMBER")
+    p.add_argument("--rate", metavar="AMOUNT", help="per hour")
+    p.set_defaults(handler=assignment_add)
+    p = group.add_parser("list", help="assignments, by person")
+    p.add_argument("--person", metavar="WHO")
+    p.add_argument("--program", metavar="CODE")
+    p.add_argument("--overallocated", action="store_true", help="people above 100 %% on a day")
+    p.add_argument("--ending-within", type=int, metavar="DAYS")
+    p.add_argument("--from", dest="start", metavar="WHEN", help="with --overallocated (today)")
+    p.add_argument("--days", type=int, default=90, help="with --overallocated (90)")
+    add_format(p, "table", "json", "csv")
+    p.set_defaults(handler=assignment_list)
+    p = group.add_parser("edit", help="change an assignment")
+    p.add_argument("id", type=int)
+    for name in ("allocation", "start", "end", "role", "rate", "contract", "program"):
+        p.add_argument(f"--{name}")
+    p.set_defaults(handler=assignment_edit)
+    p = group.add_parser("end", help="end an assignment (today, or --on)")
+    p.add_argument("id", type=int)
+    p.add_argument("--on", metavar="WHEN")
+    p.set_defaults(handler=assignment_end)
+
+    p = sub.add_parser("allocation", help="each person's allocation per month, all programs")
+    p.add_argument("--from", dest="start", metavar="WHEN", help="the first month (this one)")
+    p.add_argument("--months", type=int, default=6)
+    add_format(p, "table", "json", "csv")
+    p.set_defaults(handler=allocation)
+
+
+def vendor_add(session: Session, args: argparse.Namespace) -> int:
+    made = contracts.add_vendor(session.ctx, args.name, contact=args.contact, note=args.note)
+    session.print(str(made.id))
+    return 0
+
+
+def vendor_list(session: Session, args: argparse.Namespace) -> int:
+    rows = contracts.list_vendors()
+    return _emit(
+        session, args.format, rows, ["id", "name", "contact", "contracts", "note"], flexible=4
+    )
+
+
+def contract_add(session: Session, args: argparse.Namespace) -> int:
+    made = contracts.add_contract(
+        session.ctx,
+        args.number,
+        vendor=args.vendor,
+        program=args.program,
+        start=args.start,
+        end=args.end,
+        ceiling=args.ceiling,
+        currency=args.currency,
+        title=args.title,
+    )
+    session.print(str(made.id))
+    return 0
+
+
+CONTRACT_COLUMNS = [
+    "number",
+    "vendor",
+    "program",
+    "end",
+    "currency",
+    "ceiling",
+    "spent",
+    "percent",
+    "runs_out",
+    "committed",
+]
+CONTRACT_HEADERS = [
+    "number",
+    "vendor",
+    "prog",
+    "ends",
+    "cur",
+    "ceiling",
+    "spent",
+    "%",
+    "runs out",
+    "committed",
+]
+
+
+def contract_list(session: Session, args: argparse.Namespace) -> int:
+    from docket.models.programs import get_program
+
+    today = session.ctx.today()
+    ids = [get_program(args.program).id] if args.program else None
+    rows = [
+        contracts.burn_facts(b) for b in contracts.burns(today, program_ids=ids) if b.days_left >= 0
+    ]
+    if args.near_ceiling is not None:
+        floor = whole_number("near-ceiling", args.near_ceiling, minimum=0, maximum=1000)
+        rows = [r for r in rows if r["percent"] >= floor]
+    if args.ending_within is not None:
+        days = whole_number("ending-within", args.ending_within, minimum=0)
+        rows = [r for r in rows if r["days_left"] <= days]
+    if args.format != "table":
+        return _emit(session, args.format, rows, list(rows[0]) if rows else ["number"])
+    return _emit(session, "table", rows, CONTRACT_COLUMNS, headers=CONTRACT_HEADERS, flexible=1)
+
+
+def expenditure_add(session: Session, args: argparse.Namespace) -> int:
+    made = contracts.add_expenditure(
+        session.ctx, args.contract, args.amount, on=args.date, invoice=args.invoice
+    )
+    session.print(f"{made.id}: {made.amount:.2f} on {made.contract.number}, {made.date}")
+    return 0
+
+
+def expenditure_list(session: Session, args: argparse.Namespace) -> int:
+    rows = contracts.list_expenditures(contract=args.contract, program=args.program)
+    columns = ["contract", "date", "amount", "invoice", "vendor", "program"]
+    return _emit(session, args.format, rows, columns, flexible=3)
+
+
+def assignment_add(session: Session, args: argparse.Namespace) -> int:
+    made = assignments.add_assignment(
+        session.ctx,
+        args.person,
+        program=args.program,
+        allocation=args.allocation,
+        start=args.start,
+        end=args.end,
+        role=args.role,
+        contract=args.contract,
+        rate=args.rate,
+    )
+    session.print(str(made.id))
+    return 0
+
+
+ASSIGNMENT_COLUMNS = [
+    "id",
+    "person",
+    "program",
+    "role",
+    "allocation",
+    "start",
+    "end",
+    "contract",
+    "note",
+]
+
+
+def assignment_list(session: Session, args: argparse.Namespace) -> int:
+    today = session.ctx.today()
+    if args.overallocated:
+        first = a_date(session.ctx, "from", args.start) or today
+        days = whole_number("days", args.days, minimum=1, maximum=3660)
+        rows = assignments.overallocations(first, first + timedelta(days=days - 1))
+        for row in rows:
+            row["assignments"] = " ".join(f"#{i}" for i in row["assignments"])
+        columns = ["person", "peak", "days", "from", "to", "assignments"]
+        return _emit(session, args.format, rows, columns, flexible=5)
+    if args.ending_within is not None:
+        days = whole_number("ending-within", args.ending_within, minimum=0, maximum=3660)
+        found = assignments.ending_within(today, days)
+    else:
+        flt = assignments.AssignmentFilter(person=args.person, program=args.program)
+        found = assignments.list_assignments(flt)
+    rows = [assignments.assignment_facts(a, today) for a in found]
+    for row in rows:
+        row["note"] = "outside its contract's dates" if row["outside_contract"] else ""
+    if args.format != "table":
+        return _emit(session, args.format, rows, list(rows[0]) if rows else ["id"])
+    return _emit(session, "table", rows, ASSIGNMENT_COLUMNS, flexible=3)
+
+
+def assignment_edit(session: Session, args: argparse.Namespace) -> int:
+    from docket.models.errors import ValidationError
+
+    names = ("allocation", "start", "end", "role", "rate", "contract", "program")
+    changes = {n: getattr(args, n) for n in names if getattr(args, n) is not None}
+    if not changes:
+        raise ValidationError("edit", "nothing to change: give a field such as --end")
+    assignments.update_assignment(session.ctx, args.id, **changes)
+    session.print(f"assignment {args.id} changed")
+    return 0
+
+
+def assignment_end(session: Session, args: argparse.Namespace) -> int:
+    ended = assignments.end_assignment(session.ctx, args.id, args.on)
+    session.print(f"assignment {args.id} ends {ended.end:%a %d %b %Y}")
+    return 0
+
+
+def allocation(session: Session, args: argparse.Namespace) -> int:
+    first = a_date(session.ctx, "from", args.start) or session.ctx.today()
+    months = whole_number("months", args.months, minimum=1, maximum=36)
+    found = assignments.allocation_by_month(first, months)
+    if args.format == "json":
+        return _emit(session, "json", [found], [])
+    rows = [
+        {
+            "person": p["person"],
+            **{m: cell["average"] for m, cell in zip(found["months"], p["months"], strict=True)},
+        }
+        for p in found["people"]
+    ]
+    if args.format == "csv":
+        return _emit(session, "csv", rows, ["person", *found["months"]])
+    for row in rows:
+        for month in found["months"]:
+            row[month] = f"{row[month]}%" if row[month] else "."
+    headers = ["person", *(m[2:].replace("-", "/") for m in found["months"])]
+    return _emit(session, "table", rows, ["person", *found["months"]], headers=headers, flexible=0)
