@@ -43,6 +43,12 @@ COMMANDS: list[tuple[str, list[str], float]] = [
     ("today --format json", ["today", "--format", "json"], 0.4),
     ("milestone list --status late", ["milestone", "list", "--status", "late"], 0.4),
     ("meeting list --days 30", ["meeting", "list", "--days", "30"], 0.3),
+    ("allocation --months 12", ["allocation", "--months", "12"], 0.3),
+    (
+        "assignment list --overallocated",
+        ["assignment", "list", "--overallocated"],
+        0.3,
+    ),
     ("digest of all programs (week, Markdown)", ["digest", "--all", "--format", "md"], 1.0),
     (
         "calendar of everything -o FILE.ics",
