@@ -18,7 +18,7 @@ from docket.models.context import Context
 from docket.models.meetings import Occurrence, meetings_on_days, occurrence_facts
 from docket.models.milestones import UPCOMING_DAYS, milestone_facts, needs_attention_clause
 from docket.models.programs import get_program
-from docket.models.schema import ActionItem, Milestone, Person, Program, UserAccount
+from docket.models.schema import ActionItem, Assignment, Milestone, Person, Program, UserAccount
 
 SHOWN = 10
 # today and tomorrow
@@ -44,6 +44,8 @@ class Today:
     meetings: list[Occurrence] = field(default_factory=list)
     # communications of the plan overdue or due within COMMS_DAYS
     comms: list[PlanRow] = field(default_factory=list)
+    # over-allocations, assignments ending and contracts near their ceiling or end
+    contractor_alerts: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -112,7 +114,64 @@ def build_today(ctx: Context, *, program: str | None = None, shown: int = SHOWN)
     due = due_within(today, COMMS_DAYS, [scoped.id] if scoped is not None else None)
     view.comms = due[:shown]
     view.counts["comms"] = len(due)
+    alerts = contractor_alerts(today, scoped.id if scoped is not None else None)
+    view.contractor_alerts = alerts[:shown]
+    view.counts["contractor_alerts"] = len(alerts)
     return view
+
+
+# how far ahead Today looks for contractor alerts
+ALERT_DAYS = 30
+
+
+def contractor_alerts(today: date, program: int | None = None) -> list[dict[str, Any]]:
+    """What needs a word about contractors: people above 100 % in the next 30 days,
+    assignments ending within 30 days, contracts above 80 % of their ceiling or ending within
+    60 days; each a line of plain facts (``kind``, ``text``, ``days``)."""
+    from docket.models.assignments import ending_within, overallocations
+    from docket.models.contracts import burns
+
+    found: list[dict[str, Any]] = []
+    people = None
+    if program is not None:
+        people = {
+            a.__data__["person"]
+            for a in Assignment.select(Assignment.person).where(Assignment.program == program)
+        }
+    for row in overallocations(today, today + timedelta(days=ALERT_DAYS - 1), people):
+        found.append(
+            {
+                "kind": "over 100 %",
+                "text": f"{row['person']}: up to {row['peak']} % on {row['days']} days "
+                f"from {row['from']}",
+                "days": 0,
+            }
+        )
+    for a in ending_within(today, ALERT_DAYS):
+        if program is None or a.__data__["program"] == program:
+            left = (a.end - today).days
+            found.append(
+                {
+                    "kind": "ending",
+                    "text": f"{a.person.name} on {a.program.code} ({a.allocation} %) "
+                    f"ends {a.end:%a %d %b}",
+                    "days": left,
+                }
+            )
+    for burn in burns(today, program_ids=[program] if program is not None else None):
+        if burn.days_left < 0 or not (burn.near_ceiling or burn.ending_soon):
+            continue
+        why = f"{burn.percent} % of the ceiling spent" if burn.near_ceiling else ""
+        if burn.ending_soon:
+            why += ("; " if why else "") + f"ends {burn.contract.end:%a %d %b}"
+        found.append(
+            {
+                "kind": "contract",
+                "text": f"{burn.contract.number} {burn.contract.vendor.name}: {why}",
+                "days": burn.days_left,
+            }
+        )
+    return found
 
 
 def _count_milestones(where: Any) -> int:
@@ -152,6 +211,7 @@ def today_facts(view: Today, ctx_tz: tzinfo | None = None) -> dict[str, Any]:
         "milestones_attention": milestones(view.milestones_attention),
         "meetings": [occurrence_facts(o, ctx_tz) for o in view.meetings],
         "comms": [plan_facts(r, view.day) for r in view.comms],
+        "contractor_alerts": view.contractor_alerts,
     }
 
 
@@ -186,4 +246,5 @@ def sections(facts: dict[str, Any]) -> list[Section]:
         Section("milestones_attention", "Milestones slipped or late", "milestone", ""),
         Section("meetings", "Meetings today and tomorrow", "meeting", ""),
         Section("comms", "Communications due this week", "comms", ""),
+        Section("contractor_alerts", "Contractor alerts", "alert", ""),
     ]

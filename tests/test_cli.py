@@ -251,6 +251,7 @@ def test_today_json(office: Any) -> None:
     assert facts["date"] == "2026-11-23"
     assert facts["counts"] == {
         "comms": 0,
+        "contractor_alerts": 0,
         "due_soon": 1,
         "meetings": 0,
         "milestones_attention": 0,

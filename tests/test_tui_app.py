@@ -64,6 +64,7 @@ async def test_today_shows_my_lists_first_then_everyones_milestones_and_meetings
         "Milestones slipped or late",
         "Meetings today and tomorrow",
         "Communications due this week",
+        "Contractor alerts",
     ]
 
 

@@ -176,6 +176,8 @@ def today(session: Session, args: argparse.Namespace) -> int:
             _today_meetings(session, facts)
         elif part.kind == "comms":
             _today_comms(session, facts)
+        elif part.kind == "alert":
+            _today_alerts(session, facts)
         else:
             section(part.title, part.key, part.key, facts[part.key], part.kind)
     return 0
@@ -202,6 +204,17 @@ def _today_comms(session: Session, facts: dict[str, Any]) -> None:
     ]
     headers = ["id", "due", "", "program", "channel", "item"]
     session.print(_indent(table(headers, cells, flexible=5)))
+
+
+def _today_alerts(session: Session, facts: dict[str, Any]) -> None:
+    rows, total = facts["contractor_alerts"], facts["counts"].get("contractor_alerts", 0)
+    more = f" (showing {len(rows)} of {total})" if total > len(rows) else ""
+    session.print("")
+    session.print(f"Contractor alerts: {total}{more}")
+    if not rows:
+        session.print("  nothing")
+        return
+    session.print(_indent(table(["", "what"], [[r["kind"], r["text"]] for r in rows], flexible=1)))
 
 
 def _today_meetings(session: Session, facts: dict[str, Any]) -> None:

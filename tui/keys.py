@@ -45,8 +45,8 @@ def bindings(keys: Iterable[Key]) -> list[BindingType]:
     ]
 
 
-# Keys that work on every screen. Screens 6 and 8 (contractors, governance) arrive with
-# their own issues; their keys are absent until then.
+# Keys that work on every screen. Screen 8 (governance) arrives with its own issue; its
+# key is absent until then.
 APP_KEYS: tuple[Key, ...] = (
     # the top bar shows these, so the footer need not
     Key("1", "app.go('today')", "Today", "Go to Today: what needs attention now", footer=False),
@@ -70,6 +70,13 @@ APP_KEYS: tuple[Key, ...] = (
         "app.go('comms')",
         "Comms",
         "Go to the communications plan and status digests",
+        footer=False,
+    ),
+    Key(
+        "6",
+        "app.go('contractors')",
+        "Contractors",
+        "Go to the contractors: assignments, allocation heatmap, contracts",
         footer=False,
     ),
     Key(

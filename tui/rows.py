@@ -147,6 +147,15 @@ def comms_line(row: dict[str, Any], today: date, width: int) -> Text:
     return text
 
 
+def alert_line(row: dict[str, Any], width: int) -> Text:
+    """A contractor alert: its kind in words, then what it is about."""
+    text = Text("  ")
+    text.append(fit(row["kind"], 11), style="bold red" if row["kind"] == "over 100 %" else "yellow")
+    text.append(" ")
+    text.append(fit(row["text"], max(10, width - 14)))
+    return text
+
+
 def set_columns(
     table: DataTable[Any], wanted: list[tuple[str, str, int]], right: Collection[str] = ()
 ) -> None:

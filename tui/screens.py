@@ -5,6 +5,7 @@ from __future__ import annotations
 from docket.tui.actions_screen import ActionsScreen
 from docket.tui.base import DocketScreen
 from docket.tui.comms_screen import CommsScreen
+from docket.tui.contractors_screen import ContractorsScreen
 from docket.tui.meetings_screen import MeetingsScreen
 from docket.tui.milestones_screen import MilestonesScreen
 from docket.tui.people_screen import PeopleScreen
@@ -15,6 +16,7 @@ MODES: dict[str, type[DocketScreen]] = {
     ActionsScreen.MODE: ActionsScreen,
     MeetingsScreen.MODE: MeetingsScreen,
     CommsScreen.MODE: CommsScreen,
+    ContractorsScreen.MODE: ContractorsScreen,
     MilestonesScreen.MODE: MilestonesScreen,
     PeopleScreen.MODE: PeopleScreen,
 }

@@ -17,6 +17,7 @@ from docket.tui.base import DocketScreen
 from docket.tui.keys import Key
 from docket.tui.rows import (
     action_line,
+    alert_line,
     comms_line,
     meeting_line,
     milestone_line,
@@ -77,6 +78,9 @@ class TodayScreen(DocketScreen):
                 if section.kind == "action":
                     line = action_line(row, today, width)
                     options.append(Option(line, id=f"action:{row['id']}:{section.key}"))
+                elif section.kind == "alert":
+                    line = alert_line(row, width)
+                    options.append(Option(line, id=f"alert:{len(options)}:{section.key}"))
                 elif section.kind == "comms":
                     line = comms_line(row, today, width)
                     options.append(Option(line, id=f"comms:{row['id']}:{section.key}"))
@@ -136,6 +140,8 @@ class TodayScreen(DocketScreen):
             from docket.tui.milestones_screen import open_milestone
 
             open_milestone(self.docket, int(ident))
+        elif kind == "alert":
+            self.docket.action_go("contractors")
         elif kind == "comms" and self.facts is not None:
             from docket.tui.comms_screen import open_item
 
@@ -148,5 +154,5 @@ class TodayScreen(DocketScreen):
             section = next(s for s in sections(self.facts) if s.key == key)
             self.docket.show_actions(section.full_list)
         else:
-            screens = {"meeting": "meetings", "comms": "comms"}
+            screens = {"meeting": "meetings", "comms": "comms", "alert": "contractors"}
             self.docket.action_go(screens.get(ident, "milestones"))

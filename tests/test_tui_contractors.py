@@ -1,0 +1,127 @@
+"""Contractors in the app (key 6): assignments (filter, add, end), the allocation heatmap
+that reads without colour, contracts with burn bars; Today's contractor alerts.
+
+Pilot tests drive the real app on the small demo at the fixed clock (Mon 23 Nov 2026).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, OptionList
+from tui_support import pressing, settle, type_text
+
+from docket.models import assignments, contracts
+from docket.models.database import connect
+from docket.models.schema import Assignment
+from docket.models.today import contractor_alerts
+from docket.tui.app import DocketApp
+from docket.tui.contractors_screen import ContractorsScreen, burn_bar, heat
+from docket.tui.forms import RecordForm
+
+MakeApp = Callable[[Path], DocketApp]
+TODAY = date(2026, 11, 23)
+
+
+def screen_of(app: DocketApp) -> ContractorsScreen:
+    screen = app.get_screen("contractors") if app.screen.is_modal else app.screen
+    assert isinstance(screen, ContractorsScreen)
+    return screen
+
+
+async def _go(pilot: Pilot[None], *keys: str) -> ContractorsScreen:
+    await pilot.press("6", *keys)
+    await settle(pilot)
+    return screen_of(pilot.app)
+
+
+def test_a_burn_bar_and_a_heat_cell_read_without_colour() -> None:
+    assert burn_bar(0) == "░░░░░░░░░░   0%"
+    assert burn_bar(85) == "████████░░  85%"
+    assert burn_bar(130) == "██████████ 130%"
+    figure = "\u2007"
+    assert heat({"average": 60, "peak": 60}).plain == f"{figure * 2}60 "
+    assert heat({"average": 120, "peak": 130}).plain == f"{figure}120!"
+    assert heat({"average": 0, "peak": 0}).plain == f"{figure * 3}·"
+
+
+async def test_each_view_shows_what_the_database_holds(demo_db: Path, make_app: MakeApp) -> None:
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        listed = len((await _go(pilot)).rows())
+        await pilot.press("t")
+        await settle(pilot)
+        people = screen_of(pilot.app).rows()
+        await pilot.press("t")
+        await settle(pilot)
+        shown_contracts = screen_of(pilot.app).rows()
+    connect(demo_db)
+    current = assignments.list_assignments(assignments.AssignmentFilter(first=TODAY))
+    assert listed == len(current) > 0
+    table = assignments.allocation_by_month(TODAY, 12)
+    assert [p["person"] for p in people] == [p["person"] for p in table["people"]]
+    active = [b for b in contracts.burns(TODAY) if b.days_left >= 0]
+    assert [r["number"] for r in shown_contracts] == [b.contract.number for b in active]
+
+
+async def test_assignments_are_filtered_added_and_ended(demo_db: Path, make_app: MakeApp) -> None:
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        screen = await _go(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "amara")
+        await settle(pilot)
+        assert {r["person"] for r in screen.rows()} == {"Amara Mendoza"}
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, RecordForm)
+        form.set_values(
+            {"person": "Ben Rossi", "program": "ERP", "allocation": "30", "start": "2026-12-01",
+             "end": "2027-01-31", "role": "Reviewer"}
+        )  # fmt: skip
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not pilot.app.screen.is_modal
+        added = next(r for r in screen.rows() if r["role"] == "Reviewer")
+        index = [r["id"] for r in screen.rows()].index(added["id"])
+        screen.query_one(DataTable).move_cursor(row=index)
+        await pilot.press("x")
+        await settle(pilot)
+        end = pilot.app.screen
+        assert isinstance(end, RecordForm)
+        end.set_values({"end": "2026-12-15"})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    connect(demo_db)
+    made = Assignment.get_by_id(added["id"])
+    assert (made.allocation, made.end) == (30, date(2026, 12, 15))
+
+
+async def test_today_lists_contractor_alerts(demo_db: Path, make_app: MakeApp) -> None:
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        listing = pilot.app.screen.query_one(OptionList)
+        heading = next(
+            str(o.prompt) for o in listing.options if o.id == "list:alert:contractor_alerts"
+        )
+    connect(demo_db)
+    alerts = contractor_alerts(TODAY)
+    kinds = {a["kind"] for a in alerts}
+    assert heading.startswith(f"Contractor alerts ({len(alerts)})")
+    assert {"over 100 %", "ending", "contract"} <= kinds
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize(
+    "keys", [["6"], ["6", "t"], ["6", "t", "t"]], ids=["assignments", "heatmap", "contracts"]
+)
+def test_contractors_look_right(
+    snap_compare: Any, demo_db: Path, make_app: MakeApp, keys: list[str], size: tuple[int, int]
+) -> None:
+    assert snap_compare(make_app(demo_db), terminal_size=size, run_before=pressing(keys))

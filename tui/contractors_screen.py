@@ -1,0 +1,410 @@
+"""Contractors (key 6): assignments, the allocation heatmap and contracts with their burn.
+
+``t`` cycles the three views. Assignments: ``/`` filters by person, program or role; ``a``
+adds, ``e`` edits, ``x`` ends one. The heatmap shows each person's allocation per month
+as numbers (over 100 marked ``!``), coloured only to help; contracts show a burn bar with
+the percent spent, the day the money runs out at the current rate and the committed cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Input, Static
+
+from docket.models import assignments, contracts
+from docket.models.context import Context
+from docket.tui.action_forms import date_check, person_lookup, program_lookup
+from docket.tui.base import DocketScreen
+from docket.tui.forms import EditForm, Field, RecordForm, Revision
+from docket.tui.keys import Key
+from docket.tui.rows import set_columns
+from docket.tui.text import plain
+
+if TYPE_CHECKING:
+    from docket.tui.app import DocketApp
+
+VIEWS = ("assignments", "allocation", "contracts")
+MONTHS = 12
+BAR = 10
+
+
+def load_view(ctx: Context, view: str, program: str | None) -> dict[str, Any]:
+    """The rows of one view (database thread)."""
+    today = ctx.today()
+    if view == "assignments":
+        found = assignments.list_assignments(
+            assignments.AssignmentFilter(program=program, first=today)
+        )
+        rows = [assignments.assignment_facts(a, today) for a in found]
+        return {"today": today, "rows": rows}
+    if view == "allocation":
+        return {"today": today, **assignments.allocation_by_month(today, MONTHS)}
+    from docket.models.programs import get_program
+
+    ids = [get_program(program).id] if program else None
+    burns = contracts.burns(today, program_ids=ids)
+    return {"today": today, "rows": [contracts.burn_facts(b) for b in burns if b.days_left >= 0]}
+
+
+# pads numbers flush right: a table cell's leading plain spaces are not drawn
+FIGURE_SPACE = "\u2007"
+
+
+def _right(value: str, width: int, style: str = "") -> Text:
+    """A number in a column ``width`` cells wide, flush right."""
+    return plain(value.rjust(width - 1, FIGURE_SPACE) + " ", style=style)
+
+
+def burn_bar(percent: int) -> str:
+    """``███████░░░  70%``: the share of the ceiling spent, readable without colour."""
+    filled = max(0, min(BAR, round(percent * BAR / 100)))
+    return "█" * filled + "░" * (BAR - filled) + f" {percent:3d}%"
+
+
+def heat(cell: dict[str, Any]) -> Text:
+    """One month of one person: the average allocation, ``!`` when some day passed 100."""
+    average, peak = cell["average"], cell["peak"]
+    if not peak:
+        return Text("·".rjust(4, FIGURE_SPACE), style="dim")
+    mark = "!" if peak > 100 else " "
+    style = "bold red" if peak > 100 else "green" if average >= 80 else ""
+    return Text(f"{average}".rjust(4, FIGURE_SPACE) + mark, style=style)
+
+
+class ContractorsScreen(DocketScreen):
+    """Who works on what, how much of their time, and what the contracts have left."""
+
+    MODE = "contractors"
+    AUTO_FOCUS = "#contractors"
+    DEFAULT_CSS = """
+    ContractorsScreen #contractors {
+        height: 1fr;
+    }
+    """
+    KEYS: ClassVar[tuple[Key, ...]] = (
+        Key("t", "next_view", "View", "Cycle: assignments, allocation heatmap, contracts"),
+        Key(
+            "slash",
+            "focus_filter",
+            "Filter",
+            "Filter assignments: person, program or role",
+            display="/",
+        ),
+        Key("a", "add", "Add", "Add an assignment"),
+        Key("e", "edit", "Edit", "Edit the assignment"),
+        Key("x", "end", "End", "End the assignment (today, or the day you type)"),
+        Key("escape", "clear", "Clear", "Leave the filter, then clear it", footer=False),
+    )
+    HELP_EXTRA = (
+        ("  60 ", "heatmap: the month's average allocation, in percent"),
+        (" 120!", "heatmap: above 100 % on some day of the month"),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = VIEWS[0]
+        self.typed = ""
+        self.data: dict[str, Any] = {}
+
+    def body(self) -> ComposeResult:
+        yield Input(
+            self.typed,
+            placeholder="/ to filter: person, program or role",
+            id="filter",
+            compact=True,
+        )
+        yield Static("", id="status")
+        yield DataTable(id="contractors", cursor_type="row", cell_padding=0)
+
+    def fetch(self) -> Callable[[], Any]:
+        ctx, view, program = self.docket.ctx, self.view, self.docket.program
+
+        def load() -> dict[str, Any]:
+            return load_view(ctx, view, program)
+
+        return load
+
+    def show(self, data: Any) -> None:
+        current = self.current_key()
+        self.data = data
+        self.fill(current)
+
+    def on_resize(self) -> None:
+        if self.data:
+            self.fill(self.current_key())
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows shown: the view's, filtered by what is typed (assignments)."""
+        rows: list[dict[str, Any]] = self.data.get("rows", self.data.get("people", []))
+        words = self.typed.lower().split()
+        if self.view == "assignments" and words:
+            rows = [
+                r for r in rows
+                if all(w in f"{r['person']} {r['program']} {r['role']}".lower() for w in words)
+            ]  # fmt: skip
+        return rows
+
+    def fill(self, current: str | None) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        width = (table.size.width or self.size.width) - 2
+        rows = self.rows()
+        if self.view == "assignments":
+            self._assignments(table, rows, width)
+        elif self.view == "allocation":
+            self._allocation(table, rows, width)
+        else:
+            self._contracts(table, rows, width)
+        keys = [self.key_of(r) for r in rows]
+        if current in keys:
+            table.move_cursor(row=keys.index(current), animate=False)
+        self.query_one("#filter", Input).display = self.view == "assignments"
+        self.query_one("#status", Static).update(self.status_line(rows))
+
+    def key_of(self, row: dict[str, Any]) -> str:
+        return str(row.get("id") or row.get("person"))
+
+    def _assignments(self, table: DataTable[Any], rows: list[dict[str, Any]], width: int) -> None:
+        wide = width >= 110
+        fixed = [
+            ("program", "Prog", 8),
+            ("allocation", "Alloc", 6),
+            ("start", "Start", 11),
+            ("end", "End", 11),
+        ]
+        if wide:
+            fixed += [("contract", "Contract", 13), ("note", "", 16)]
+        rest = max(20, width - sum(w for *_, w in fixed))
+        set_columns(
+            table, [("person", "Person", rest // 2), ("role", "Role", rest - rest // 2), *fixed]
+        )
+        for r in rows:
+            ends = r["ends_in_days"]
+            soon = ends is not None and ends <= assignments.ENDING_DAYS
+            note = (
+                "outside contract" if r["outside_contract"] else f"ends in {ends}d" if soon else ""
+            )
+            values = {
+                "person": plain(" " + r["person"]),
+                "role": plain(" " + r["role"]),
+                "program": plain(" " + r["program"], style="cyan"),
+                "allocation": _right(f"{r['allocation']}%", 6),
+                "start": plain(" " + r["start"]),
+                "end": plain(" " + r["end"], style="yellow" if note.startswith("ends") else ""),
+                "contract": plain(" " + (r["contract"] or "")),
+                "note": plain(
+                    " " + note, style="bold red" if note.startswith("outside") else "yellow"
+                ),
+            }
+            table.add_row(
+                *[values[str(c.key.value)] for c in table.columns.values()], key=self.key_of(r)
+            )
+
+    def _allocation(self, table: DataTable[Any], rows: list[dict[str, Any]], width: int) -> None:
+        months = self.data.get("months", [])
+        shown = max(1, min(len(months), (width - 22) // 6))
+        wanted = [("person", "Person", max(12, width - shown * 6))]
+        wanted += [(m, m[2:].replace("-", "/"), 6) for m in months[:shown]]
+        set_columns(table, wanted)
+        for r in rows:
+            cells = [plain(" " + r["person"])] + [heat(c) for c in r["months"][:shown]]
+            table.add_row(*cells, key=self.key_of(r))
+
+    def _contracts(self, table: DataTable[Any], rows: list[dict[str, Any]], width: int) -> None:
+        wide = width >= 110
+        fixed = [
+            ("program", "Prog", 8),
+            ("end", "Ends", 11),
+            ("bar", "Spent of ceiling", 17),
+            ("runs_out", "Runs out", 11),
+        ]
+        if wide:
+            fixed += [("remaining", "Remaining", 16), ("committed", "Committed", 16)]
+        rest = max(20, width - sum(w for *_, w in fixed))
+        set_columns(table, [("number", "Contract", 13), ("vendor", "Vendor", rest - 13), *fixed])
+        for r in rows:
+            warn = r["near_ceiling"] or r["over_committed"]
+            values = {
+                "number": plain(" " + r["number"]),
+                "vendor": plain(" " + r["vendor"]),
+                "program": plain(" " + r["program"], style="cyan"),
+                "end": plain(" " + r["end"], style="yellow" if r["ending_soon"] else ""),
+                "bar": plain(" " + burn_bar(r["percent"]), style="bold red" if warn else ""),
+                "runs_out": plain(" " + (r["runs_out"] or "")),
+                "remaining": plain(f" {r['remaining']:>14}"),
+                "committed": plain(
+                    f" {r['committed']:>14}", style="bold red" if r["over_committed"] else ""
+                ),
+            }
+            table.add_row(
+                *[values[str(c.key.value)] for c in table.columns.values()], key=self.key_of(r)
+            )
+
+    def status_line(self, rows: list[dict[str, Any]]) -> Text:
+        label = {
+            "assignments": "Assignments",
+            "allocation": "Allocation by month",
+            "contracts": "Contracts",
+        }
+        text = Text(label[self.view], style="bold")
+        text.append(f" · {len(rows)}")
+        if self.view == "allocation":
+            over = sum(1 for r in rows if any(c["peak"] > 100 for c in r["months"]))
+            text.append(f" people · {over} above 100 % on some day (!)")
+        elif self.view == "contracts":
+            near = sum(1 for r in rows if r["near_ceiling"])
+            text.append(f" active · {near} above 80 % of the ceiling")
+        else:
+            text.append(" current or coming")
+        text.append("   t: next view", style="dim")
+        return text
+
+    # --- keys ------------------------------------------------------------------------
+
+    def action_next_view(self) -> None:
+        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
+        self.data = {}
+        self.refresh_bindings()
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("add", "edit", "end", "focus_filter"):
+            return self.view == "assignments"
+        return True
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.typed = event.value
+        if self.data:
+            self.fill(self.current_key())
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_clear(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_focus:
+            self.query_one(DataTable).focus()
+        elif self.typed:
+            box.value = ""
+
+    def current_key(self) -> str | None:
+        table = self.query_one(DataTable)
+        rows = self.rows() if self.data else []
+        if not 0 <= table.cursor_row < min(table.row_count, len(rows)):
+            return None
+        return self.key_of(rows[table.cursor_row])
+
+    def current_assignment(self) -> dict[str, Any] | None:
+        if self.view != "assignments":
+            return None
+        key = self.current_key()
+        return next((r for r in self.rows() if self.key_of(r) == key), None)
+
+    def current_record(self) -> tuple[str, int] | None:
+        row = self.current_assignment()
+        return None if row is None else ("assignment", int(row["id"]))
+
+    def action_add(self) -> None:
+        self.app.push_screen(add_form(self.docket), self._saved)
+
+    def action_edit(self) -> None:
+        row = self.current_assignment()
+        if row is not None:
+            self.app.push_screen(edit_form(self.docket, row), self._saved)
+
+    def action_end(self) -> None:
+        row = self.current_assignment()
+        if row is not None:
+            self.app.push_screen(end_form(self.docket, row), self._saved)
+
+    def _saved(self, result: Any) -> None:
+        if result is not None:
+            self.docket.changed()
+
+
+def _fields(ctx: Context, row: dict[str, Any] | None, program: str | None) -> list[Field]:
+    r = row or {}
+    fields = []
+    if row is None:
+        fields.append(
+            Field(
+                "person",
+                "Person",
+                placeholder="name, e-mail or account",
+                lookup=person_lookup("person"),
+            )
+        )
+    fields += [
+        Field("program", "Program", r.get("program") or program or "", lookup=program_lookup),
+        Field(
+            "allocation", "Allocation", str(r.get("allocation", "")), placeholder="percent, e.g. 50"
+        ),
+        Field("start", "Start", r.get("start", ""), check=date_check(ctx, "start")),
+        Field("end", "End", r.get("end", ""), check=date_check(ctx, "end")),
+        Field("role", "Role", r.get("role", "")),
+        Field(
+            "contract", "Contract", r.get("contract") or "", placeholder="its number (blank: none)"
+        ),
+        Field("rate", "Rate", r.get("rate") or "", placeholder="per hour (blank: none)"),
+    ]
+    return fields
+
+
+def add_form(app: DocketApp) -> RecordForm:
+    """The form that adds an assignment; dismisses with its id."""
+    ctx = app.ctx
+
+    def save(values: dict[str, str]) -> int:
+        made = assignments.add_assignment(
+            ctx,
+            values["person"],
+            program=values["program"],
+            allocation=values["allocation"],
+            start=values["start"],
+            end=values["end"],
+            role=values["role"],
+            contract=values["contract"] or None,
+            rate=values["rate"] or None,
+        )
+        return int(made.id)
+
+    return RecordForm("New assignment", _fields(ctx, None, app.program), save)
+
+
+def edit_form(app: DocketApp, row: dict[str, Any]) -> EditForm:
+    """The form that edits an assignment; only the fields changed are sent."""
+    ctx, ident = app.ctx, int(row["id"])
+
+    def save(changes: dict[str, str], version: int) -> int:
+        return int(assignments.update_assignment(ctx, ident, version, **changes).id)
+
+    def reread() -> Revision:
+        from docket.models.records import get
+        from docket.models.schema import Assignment
+
+        now = assignments.assignment_facts(get(Assignment, ident), ctx.today())
+        return Revision({f.name: f.value for f in _fields(ctx, now, None)}, int(now["version"]))
+
+    title = f"Edit assignment #{ident}: {row['person']}"
+    return EditForm(title, _fields(ctx, row, None), int(row["version"]), save, reread)
+
+
+def end_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
+    """End an assignment on a day (today unless changed)."""
+    ctx, ident = app.ctx, int(row["id"])
+    fields = [Field("end", "Ends on", "today", check=date_check(ctx, "end"))]
+
+    def save(values: dict[str, str]) -> int:
+        return int(assignments.end_assignment(ctx, ident, values["end"]).id)
+
+    return RecordForm(f"End assignment #{ident}: {row['person']} on {row['program']}", fields, save)
