@@ -270,6 +270,71 @@ def _contracts(section: Section) -> list[Block]:
     ]
 
 
+def _risks(section: Section) -> list[Block]:
+    f = section.facts
+
+    def risk(r: dict[str, Any]) -> Line:
+        owner = r["owner"] or "nobody"
+        return [
+            _t(
+                f"{r['program']}: {r['title']}: score {r['score']} "
+                f"({r['probability']} x {r['impact']}), {owner}"
+            )
+        ]
+
+    def issue(r: dict[str, Any]) -> Line:
+        due = f", due {_day(r['due'])}" if r["due"] else ""
+        return [_t(f"{r['program']}: {r['title']}: {r['severity']}, {r['owner'] or 'nobody'}{due}")]
+
+    return [*_listed("Top risks", f["risks"], risk), *_listed("Open issues", f["issues"], issue)]
+
+
+def _changes(section: Section) -> list[Block]:
+    f = section.facts
+
+    def decision(r: dict[str, Any]) -> Line:
+        by = f" ({r['decided_by']})" if r["decided_by"] else ""
+        return [_t(f"{r['program']}: {r['title']}, {_day(r['decided_on'])}{by}")]
+
+    def change(r: dict[str, Any]) -> Line:
+        impact = [
+            x
+            for x in (
+                f"{r['impact_days']} days" if r["impact_days"] else "",
+                r["impact_amount"] or "",
+            )
+            if x
+        ]
+        more = f", impact {' and '.join(impact)}" if impact else ""
+        return [_t(f"{r['program']}: {r['title']} ({r['kind']}): {r['status']}{more}")]
+
+    return [
+        *_listed("Decided", f["decisions"], decision),
+        *_listed("Change requests", f["changes"], change),
+    ]
+
+
+def _budget(section: Section) -> list[Block]:
+    f = section.facts
+    rows = [
+        [r["program"], r["budget"], r["actual"], r["estimate_at_completion"], r["variance"]]
+        for r in f["budget"]
+    ]
+    blocks = [Block("para", [[_b(f"Fiscal year {f['year']}")]])]
+    if rows:
+        blocks.append(
+            Block(
+                "table", headers=["Program", "Budget", "Actual", "Estimate", "Variance"], rows=rows
+            )
+        )
+
+    def metric(r: dict[str, Any]) -> Line:
+        unit = f" {r['unit']}" if r["unit"] else ""
+        return [_t(f"{r['name']}: {r['latest']}{unit}, target {r['target']}{unit} ({r['status']})")]
+
+    return [*blocks, *_listed("Metrics off target", f["metrics"], metric)]
+
+
 def _generic(section: Section) -> list[Block]:
     """A section without a writer of its own: each list with its count and items."""
     blocks: list[Block] = []
@@ -291,6 +356,9 @@ WRITERS: dict[str, Callable[[Section], list[Block]]] = {
     "communications": _communications,
     "contractors": _contractors,
     "contracts": _contracts,
+    "risks": _risks,
+    "changes": _changes,
+    "budget": _budget,
 }
 
 
@@ -354,6 +422,15 @@ def _plain(line: Line) -> str:
     return "".join(s.text.replace("\n", " ") for s in line)
 
 
+def _table_row(block: Block, row: Sequence[str]) -> str:
+    """A table's row as a sentence: ``ERP: budget 1.00, actual 2.00``; the status table
+    (program, RAG, note) as ``ERP: GREEN. The note``."""
+    if list(block.headers) == ["Program", "RAG", "Note"]:
+        return f"{row[0]}: {row[1]}. {row[2]}"
+    pairs = zip(block.headers[1:], row[1:], strict=True)
+    return f"{row[0]}: " + ", ".join(f"{h.lower()} {c}" for h, c in pairs)
+
+
 def text(digest: Digest) -> str:
     """The digest as plain text wrapped at 72 columns (for mail programs without HTML)."""
     parts: list[str] = []
@@ -374,10 +451,7 @@ def text(digest: Digest) -> str:
         elif block.kind == "table":
             rows = [
                 textwrap.fill(
-                    f"{row[0]}: {row[1]}. {row[2]}",
-                    WIDTH,
-                    initial_indent="- ",
-                    subsequent_indent="  ",
+                    _table_row(block, row), WIDTH, initial_indent="- ", subsequent_indent="  "
                 )
                 for row in block.rows
             ]

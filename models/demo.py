@@ -38,14 +38,21 @@ from docket.models.schema import (
     ActionItem,
     Assignment,
     Attendee,
+    BudgetLine,
+    ChangeRequest,
     CommsAudience,
     CommsItem,
     CommsLogEntry,
     Contract,
+    Cost,
+    Decision,
     Expenditure,
     Group,
     GroupMember,
+    Issue,
+    Measurement,
     Meeting,
+    Metric,
     Milestone,
     MilestoneDependency,
     Minutes,
@@ -53,6 +60,8 @@ from docket.models.schema import (
     Person,
     Program,
     Record,
+    Risk,
+    RiskAssessment,
     UserAccount,
     Vendor,
     database,
@@ -592,6 +601,85 @@ BLOCKED_NOTES = (
     "Blocked until the test environment is rebuilt.",
     "Blocked: purchase order not yet issued.",
     "Blocked on the vendor's security questionnaire.",
+)
+
+# governance: (title, category, cause, effect, mitigation) of the risks programs carry
+RISKS = (
+    (
+        "Key vendor staff leave mid-project",
+        "resources",
+        "Tight market for specialists",
+        "Delivery slows while replacements learn the system",
+        "Named backups in the SOW",
+    ),
+    (
+        "Data migration quality below go-live threshold",
+        "technical",
+        "Legacy data never cleaned",
+        "Go-live slips or opens with bad records",
+        "Two rehearsals with sign-off",
+    ),
+    (
+        "Department sign-off arrives late",
+        "stakeholders",
+        "Competing priorities in departments",
+        "Requirements freeze moves, build starts late",
+        "Steering committee escalation path",
+    ),
+    (
+        "Budget cut in the next fiscal year",
+        "financial",
+        "Council revenue forecast down",
+        "Phase two deferred",
+        "Prioritised backlog with a minimum release",
+    ),
+    (
+        "Security review finds a high-severity issue",
+        "security",
+        "New vendor components",
+        "Go-live blocked until fixed",
+        "Early penetration test",
+    ),
+    (
+        "Integration partner API changes",
+        "technical",
+        "Partner on its own release cycle",
+        "Interfaces break in test",
+        "Contract tests run nightly",
+    ),
+)
+ISSUES = (
+    (
+        "Test environment unavailable",
+        "high",
+        "The shared test environment has been down since a storage failure.",
+    ),
+    ("Vendor invoice disputed", "medium", "Hours billed do not match the timesheets approved."),
+    ("Requirements gap in reporting", "medium", "Finance reports were not in the original scope."),
+)
+CHANGES = (
+    ("Add mobile inspection forms", "scope", "Inspectors asked for field entry", None, "85000"),
+    ("Move go-live after the holiday freeze", "schedule", "Freeze from 15 Dec to 5 Jan", 21, None),
+    ("Extend the data migration contractor", "resources", "Second rehearsal needed", 14, "42000"),
+    (
+        "Upgrade the reporting licence",
+        "cost",
+        "Finance reports need the pro edition",
+        None,
+        "12500",
+    ),
+)
+DECISION_RECORDS = (
+    ("Go with a phased rollout by department", "Limits the blast radius of a bad release"),
+    ("Keep the legacy system read-only for a year", "Auditors need the history"),
+    ("Use the vendor's hosted test environment", "Ours will not be rebuilt before January"),
+)
+# (name, unit, direction, target, amber, red, the usual value, its spread)
+METRICS = (
+    ("Schedule performance index", "", "higher", "1.00", "0.95", "0.90", 0.96, 0.05),
+    ("Ticket backlog", "tickets", "lower", "50", "80", "120", 70, 30),
+    ("System availability", "%", "higher", "99.9", "99.5", "99.0", 99.6, 0.4),
+    ("User satisfaction", "of 5", "higher", "4.2", "3.8", "3.5", 4.0, 0.4),
 )
 
 # (name, channel, cadence or None for a one-off date, digest kind, audience); a program's
@@ -1608,6 +1696,193 @@ class _Office:
             UserAccount.account == self.ctx.actor
         ).execute()
 
+    def governance(self) -> dict[str, int]:
+        """Each program's RAID log, budget and metrics, with some history."""
+        rng = self.rng
+        risks, scorings, issues, decisions, changes = [], [], [], [], []
+        lines, costs, metrics, readings = [], [], [], []
+        rid = iid = 0
+        fiscal = self.today.year + 1 if self.today.month >= 7 else self.today.year
+        for pid in self.leaves:
+            owner = self.owner[pid]
+            for k in rng.sample(range(len(RISKS)), 4):
+                rid += 1
+                title, category, cause, effect, mitigation = RISKS[k]
+                p, i = rng.randint(1, 5), rng.randint(2, 5)
+                first = self.days_ago(60, 200)
+                status = rng.choice(("open", "open", "mitigating", "closed"))
+                risks.append(
+                    (rid, pid, title, cause, effect, category, p, i, owner, mitigation, "", "",
+                     self.today + timedelta(days=rng.randint(-10, 40)), status, *self.stamp(first))
+                )  # fmt: skip
+                before_p, before_i = max(1, p - rng.randint(0, 2)), i
+                scorings.append((rid, first, before_p, before_i, "demo", *self.stamp(first)))
+                later = min(self.now, first + timedelta(days=rng.randint(10, 50)))
+                scorings.append((rid, later, p, i, "demo", *self.stamp(later)))
+            for title, severity, description in ISSUES[: rng.randint(1, 3)]:
+                iid += 1
+                made = self.days_ago(5, 60)
+                due = self.today + timedelta(days=rng.randint(-5, 20))
+                issues.append(
+                    (iid, pid, title, description, severity, owner, due, "open", None,
+                     *self.stamp(made))
+                )  # fmt: skip
+            for title, rationale in DECISION_RECORDS[: rng.randint(1, 3)]:
+                day = (self.now - timedelta(days=rng.randint(1, 40))).date()
+                decisions.append((pid, title, rationale, owner, day, *self.stamp(self.at(day, 15))))
+            for k, (title, kind, reason, days, amount) in enumerate(CHANGES[: rng.randint(2, 4)]):
+                asked = (self.now - timedelta(days=rng.randint(3, 50))).date()
+                status = ("proposed", "approved", "rejected", "implemented")[k % 4]
+                decided = asked + timedelta(days=3) if status != "proposed" else None
+                changes.append(
+                    (pid, title, kind, reason, days, Decimal(amount) if amount else None, "USD",
+                     owner, asked, status, owner if decided else None, decided, None,
+                     *self.stamp(self.at(asked, 11)))
+                )  # fmt: skip
+            for line_kind, line_name, base in (
+                ("capital", "Build and implementation", 1_500_000),
+                ("operating", "Licences and support", 400_000),
+            ):
+                size = Decimal(base * rng.randint(6, 14) // 10)
+                lines.append(
+                    (
+                        pid,
+                        fiscal,
+                        line_kind,
+                        line_name,
+                        size,
+                        "USD",
+                        None,
+                        *self.stamp(self.at(self.today - timedelta(days=150))),
+                    )
+                )
+            for _ in range(4):
+                day = self.today - timedelta(days=rng.randint(1, 140))
+                costs.append(
+                    (
+                        pid,
+                        None,
+                        day,
+                        Decimal(rng.randint(500, 9000)),
+                        "USD",
+                        "Licences and travel",
+                        *self.stamp(self.at(day)),
+                    )
+                )
+            for name, unit, direction, target, amber, red, usual, spread in METRICS:
+                metrics.append(
+                    (
+                        pid,
+                        name,
+                        unit,
+                        direction,
+                        target,
+                        amber,
+                        red,
+                        "FREQ=MONTHLY",
+                        *self.stamp(self.at(self.today - timedelta(days=400))),
+                    )
+                )
+                mid = len(metrics)
+                for back in range(11, -1, -1):
+                    year, month = divmod(self.today.year * 12 + self.today.month - 1 - back, 12)
+                    day = date(year, month + 1, 1)
+                    value = usual + rng.uniform(-spread, spread)
+                    places = 2 if spread < 1 else 0
+                    readings.append(
+                        (mid, day, f"{value:.{places}f}", "", *self.stamp(self.at(day)))
+                    )
+        risk_columns = (
+            "id", "program", "title", "cause", "effect", "category", "probability", "impact",
+            "owner", "mitigation", "contingency", "trigger", "response_date", "status",
+        )  # fmt: skip
+        return {
+            "risks": _insert(Risk, (*risk_columns, *STAMP), risks),
+            "risk assessments": _insert(
+                RiskAssessment,
+                ("risk", "assessed_at", "probability", "impact", "assessed_by", *STAMP),
+                scorings,
+            ),
+            "issues": _insert(
+                Issue,
+                (
+                    "id",
+                    "program",
+                    "title",
+                    "description",
+                    "severity",
+                    "owner",
+                    "due",
+                    "status",
+                    "risk",
+                    *STAMP,
+                ),
+                issues,
+            ),
+            "decisions": _insert(
+                Decision,
+                ("program", "title", "rationale", "decided_by", "decided_on", *STAMP),
+                decisions,
+            ),
+            "change requests": _insert(
+                ChangeRequest,
+                (
+                    "program",
+                    "title",
+                    "kind",
+                    "reason",
+                    "impact_days",
+                    "impact_amount",
+                    "currency",
+                    "requested_by",
+                    "requested_on",
+                    "status",
+                    "approver",
+                    "decided_on",
+                    "milestone",
+                    *STAMP,
+                ),
+                changes,
+            ),
+            "budget lines": _insert(
+                BudgetLine,
+                (
+                    "program",
+                    "fiscal_year",
+                    "kind",
+                    "name",
+                    "amount",
+                    "currency",
+                    "estimate_at_completion",
+                    *STAMP,
+                ),
+                lines,
+            ),
+            "costs": _insert(
+                Cost,
+                ("program", "budget_line", "date", "amount", "currency", "description", *STAMP),
+                costs,
+            ),
+            "metrics": _insert(
+                Metric,
+                (
+                    "program",
+                    "name",
+                    "unit",
+                    "direction",
+                    "target",
+                    "amber",
+                    "red",
+                    "cadence",
+                    *STAMP,
+                ),
+                metrics,
+            ),
+            "measurements": _insert(
+                Measurement, ("metric", "taken_on", "value", "note", *STAMP), readings
+            ),
+        }
+
     def build(self) -> dict[str, int]:
         """Every table, parents first; counts by table in a readable order."""
         counts = {"people": self.people(), "programs": self.programs()}
@@ -1619,6 +1894,7 @@ class _Office:
         counts.update(self.meetings())
         counts["comms items"], counts["comms audiences"], counts["comms log entries"] = self.comms()
         counts["action items"] = self.actions()
+        counts.update(self.governance())
         self.link_account()
         order = (
             "programs",
@@ -1639,6 +1915,15 @@ class _Office:
             "comms audiences",
             "comms log entries",
             "action items",
+            "risks",
+            "risk assessments",
+            "issues",
+            "decisions",
+            "change requests",
+            "budget lines",
+            "costs",
+            "metrics",
+            "measurements",
         )
         return {name: counts[name] for name in order}
 

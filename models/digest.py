@@ -35,6 +35,7 @@ from docket.models.schema import (
     Assignment,
     AuditEntry,
     Decision,
+    Metric,
     Milestone,
     Minutes,
     Person,
@@ -449,6 +450,87 @@ def contracts_section(scope: Scope) -> Section:
     )
 
 
+def risks_section(scope: Scope) -> Section:
+    """The highest open risks by score, and the open issues, most severe first."""
+    from docket.models.governance import issue_facts, risk_facts
+    from docket.models.schema import Issue, Risk
+
+    risks = [
+        risk_facts(r)
+        for r in Risk.select(Risk, Program)
+        .join(Program)
+        .where(_in(Risk.program, scope), Risk.status.in_(("open", "mitigating")))
+        .order_by((Risk.probability * Risk.impact).desc(), Risk.id)
+    ]
+    severity = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+    issues = sorted(
+        (
+            issue_facts(i)
+            for i in Issue.select(Issue, Program)
+            .join(Program)
+            .where(_in(Issue.program, scope), Issue.status.in_(("open", "in progress")))
+        ),
+        key=lambda i: (severity[i["severity"]], i["due"] or "9999", i["id"]),
+    )
+    facts = {"risks": _capped(risks), "issues": _capped(issues)}
+    return Section(
+        "risks", "Risks and issues", facts, "No open risks or issues.", bool(risks or issues)
+    )
+
+
+def changes_section(scope: Scope) -> Section:
+    """Decisions taken in the period, and change requests raised or decided in it."""
+    from docket.models.governance import change_facts, decision_facts
+    from docket.models.schema import ChangeRequest
+
+    decided = [
+        decision_facts(d)
+        for d in Decision.select(Decision, Program)
+        .join(Program)
+        .where(_in(Decision.program, scope), Decision.decided_on.between(scope.since, scope.until))
+        .order_by(Decision.decided_on, Decision.id)
+    ]
+    in_period = (
+        ChangeRequest.requested_on.between(scope.since, scope.until)
+        | (ChangeRequest.decided_on.between(scope.since, scope.until))
+        | (ChangeRequest.status == "proposed")
+    )
+    changes = [
+        change_facts(c)
+        for c in ChangeRequest.select(ChangeRequest, Program)
+        .join(Program)
+        .where(_in(ChangeRequest.program, scope), in_period)
+        .order_by(ChangeRequest.requested_on, ChangeRequest.id)
+    ]
+    facts = {"decisions": _capped(decided), "changes": _capped(changes)}
+    said = bool(decided or changes)
+    return Section(
+        "changes", "Decisions and changes", facts, "No decisions or change requests.", said
+    )
+
+
+def budget_section(scope: Scope) -> Section:
+    """This fiscal year's budget against the estimate at completion, and metrics off target."""
+    from docket.models.budget import budget, fiscal_year_of, metrics
+
+    year = fiscal_year_of(scope.today)
+    codes = None
+    if scope.program_ids is not None:
+        codes = {
+            p.code for p in Program.select(Program.code).where(Program.id.in_(scope.program_ids))
+        }
+    rows = [r for r in budget(None, year, scope.today) if codes is None or r["program"] in codes]
+    rows = [r for r in rows if r["budget"] != "0.00" or r["actual"] != "0.00"]
+    found = [m for m in metrics() if m["status"] in ("amber", "red")]
+    if scope.program_ids is not None:
+        mine = {m.id for m in Metric.select(Metric.id).where(Metric.program.in_(scope.program_ids))}
+        found = [m for m in found if m["id"] in mine]
+    facts = {"year": year, "budget": rows, "metrics": _capped(found)}
+    return Section(
+        "budget", "Budget and metrics", facts, "No budget or metrics recorded.", bool(rows or found)
+    )
+
+
 # The sections in the order a digest shows them; a new kind of record appends its own.
 SECTIONS: list[SectionBuilder] = [
     status_section,
@@ -458,6 +540,9 @@ SECTIONS: list[SectionBuilder] = [
     communications_section,
     contractors_section,
     contracts_section,
+    risks_section,
+    changes_section,
+    budget_section,
 ]
 
 

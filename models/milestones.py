@@ -206,7 +206,25 @@ def update_milestone(
             raise ValidationError(
                 "reason", f"moving the {moved[0]} needs a reason, kept with the change"
             )
+        if "baseline" in moved:
+            note = _rebaseline(ctx, milestone, note)
         return records.update(ctx, milestone, version, note=note, **values)
+
+
+def _rebaseline(ctx: Context, milestone: Milestone, note: str) -> str:
+    """Moving a baseline needs an approved change request for the milestone, which the
+    change then cites and which becomes implemented."""
+    from docket.models.governance import approved_rebaseline
+
+    change = approved_rebaseline(milestone.id)
+    if change is None:
+        raise ValidationError(
+            "baseline",
+            f"moving the baseline needs an approved change request for milestone "
+            f"{milestone.id} ('docket change add ... --milestone {milestone.id}', then approve it)",
+        )
+    records.update(ctx, change, change.version, status="implemented")
+    return f"re-baselined under change request #{change.id}: {note}"
 
 
 def complete_milestone(

@@ -153,7 +153,8 @@ def test_a_digest_of_everything_reads_in_a_fixed_number_of_queries(demo: Context
     for n in range(30):
         add_action(demo, f"Extra {n}", program="ERP", due="2026-11-01")
     assert queries() == before
-    assert before < 40
+    # about five per section, whatever the size of the office
+    assert before < 60
 
 
 def test_user_text_is_escaped_in_markdown_and_html(demo: Context) -> None:
@@ -262,6 +263,7 @@ def test_the_command_writes_each_format_and_refuses_an_email_without_audience(
     assert wrote.status == 0 and target.read_text().startswith("<!DOCTYPE html>")
     as_json = json.loads(cli("digest", "--format", "json", db=demo_db).out)
     keys = "status milestones actions meetings communications contractors contracts"
+    keys += " risks changes budget"
     assert [s["key"] for s in as_json["sections"]] == keys.split()
     refused = cli("digest", "--format", "eml", db=demo_db)
     assert refused.status == 2 and refused.err.startswith("docket: audience:")

@@ -330,6 +330,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "docket.tui.import_commands",
     "docket.tui.comms_commands",
     "docket.tui.contractor_commands",
+    "docket.tui.governance_commands",
 )
 
 

@@ -1,0 +1,517 @@
+"""Governance: risks (scored, with their score's history), issues, decisions and change
+requests, as the program office keeps its RAID log.
+
+Rules, each in one place here:
+- a risk's score is probability x impact (1 to 5 each); every new scoring is kept, so the
+  trend shows;
+- a risk that occurs becomes an issue linked back to it (and the risk is marked occurred);
+- a change request moves proposed -> approved or rejected -> implemented, with the approver
+  and the day it was decided; re-baselining a milestone needs an approved one
+  (:func:`approved_rebaseline`, used by ``milestones.update_milestone``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date
+from typing import Any
+
+from peewee import JOIN
+
+from docket.models import records
+from docket.models.context import Context
+from docket.models.database import write
+from docket.models.dates import parse_date
+from docket.models.errors import ValidationError
+from docket.models.inputs import choice, text, whole_number
+from docket.models.people import find_person
+from docket.models.programs import get_program
+from docket.models.schema import (
+    CHANGE_KINDS,
+    CHANGE_STATUSES,
+    ISSUE_SEVERITIES,
+    ISSUE_STATUSES,
+    RISK_STATUSES,
+    ChangeRequest,
+    Decision,
+    DecisionLink,
+    Issue,
+    IssueLink,
+    Milestone,
+    Person,
+    Program,
+    Risk,
+    RiskAssessment,
+)
+
+# a change request may move only along these
+NEXT_STATUS = {
+    "proposed": ("approved", "rejected"),
+    "approved": ("implemented", "rejected"),
+    "rejected": (),
+    "implemented": (),
+}
+
+
+def _scale(field: str, typed: str | int) -> int:
+    return whole_number(field, typed, minimum=1, maximum=5)
+
+
+def _day(ctx: Context, field: str, typed: str | date | None) -> date | None:
+    if typed in (None, ""):
+        return None
+    if isinstance(typed, date):
+        return typed
+    return parse_date(str(typed), ctx.today(), field=field, day_first=ctx.day_first)
+
+
+def _person(typed: str | None, field: str) -> Person | None:
+    return find_person(typed, field=field) if typed else None
+
+
+def score(probability: int, impact: int) -> int:
+    """A risk's score: probability x impact, 1 to 25."""
+    return probability * impact
+
+
+# --- risks ------------------------------------------------------------------------------
+
+RISK_TEXT = ("cause", "effect", "category", "mitigation", "contingency", "trigger")
+
+
+def add_risk(
+    ctx: Context,
+    title: str,
+    *,
+    program: str,
+    probability: str | int,
+    impact: str | int,
+    owner: str | None = None,
+    response_date: str | date | None = None,
+    **details: str,
+) -> Risk:
+    """A new risk, with its first scoring."""
+    unknown = set(details) - set(RISK_TEXT)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a field of a risk")
+    values: dict[str, Any] = {
+        "title": text("title", title),
+        "probability": _scale("probability", probability),
+        "impact": _scale("impact", impact),
+        "response_date": _day(ctx, "response date", response_date),
+        **{
+            k: text(k, v, required=False, max_length=4000, multiline=True)
+            for k, v in details.items()
+        },
+    }
+    with write():
+        values["program"] = get_program(program)
+        values["owner"] = _person(owner, "owner")
+        risk = records.create(ctx, Risk, **values)
+        _assess(ctx, risk)
+        return risk
+
+
+def _assess(ctx: Context, risk: Risk) -> None:
+    records.create(
+        ctx,
+        RiskAssessment,
+        risk=risk,
+        assessed_at=ctx.now().astimezone(UTC),
+        probability=risk.probability,
+        impact=risk.impact,
+        assessed_by=ctx.actor,
+    )
+
+
+def update_risk(ctx: Context, risk_id: int, version: int | None = None, **changes: Any) -> Risk:
+    """Change a risk; a new probability or impact is a new scoring in its history. Setting
+    the status to ``occurred`` is :func:`risk_occurred` (it makes the issue)."""
+    known = {"title", "probability", "impact", "owner", "response_date", "status", *RISK_TEXT}
+    unknown = set(changes) - known
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a field of a risk")
+    if changes.get("status") == "occurred":
+        raise ValidationError("status", "a risk that occurred becomes an issue: use 'occurred'")
+    values: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in ("probability", "impact"):
+            values[name] = _scale(name, value)
+        elif name == "status":
+            values["status"] = choice("status", value, RISK_STATUSES)
+        elif name == "response_date":
+            values[name] = _day(ctx, "response date", value)
+        elif name == "title":
+            values["title"] = text("title", value)
+        elif name in RISK_TEXT:
+            values[name] = text(name, value, required=False, max_length=4000, multiline=True)
+    with write():
+        risk = records.get(Risk, risk_id)
+        if version is not None and version != risk.version:
+            raise records.conflict(Risk, risk_id)
+        if "owner" in changes:
+            values["owner"] = _person(changes["owner"], "owner")
+        rescored = any(
+            n in values and values[n] != getattr(risk, n) for n in ("probability", "impact")
+        )
+        updated = records.update(ctx, risk, risk.version, **values)
+        if rescored:
+            _assess(ctx, updated)
+        return updated
+
+
+def risk_occurred(
+    ctx: Context, risk_id: int, *, severity: str = "high", due: str | None = None
+) -> Issue:
+    """The risk happened: it becomes an issue linked back to it, and is marked occurred."""
+    with write():
+        risk = records.get(Risk, risk_id)
+        if risk.status == "occurred":
+            raise ValidationError("status", f"risk {risk_id} has occurred already")
+        issue = records.create(
+            ctx,
+            Issue,
+            program=risk.program,
+            title=risk.title,
+            description=f"Risk #{risk.id} occurred. {risk.effect}".strip(),
+            severity=choice("severity", severity, ISSUE_SEVERITIES),
+            owner=risk.owner if risk.__data__.get("owner") else None,
+            due=_day(ctx, "due", due),
+            risk=risk,
+        )
+        records.create(ctx, IssueLink, issue=issue, risk=risk)
+        records.update(
+            ctx, risk, risk.version, note=f"occurred: issue #{issue.id}", status="occurred"
+        )
+        return issue
+
+
+def score_history(risk_id: int) -> list[dict[str, Any]]:
+    """Every scoring of a risk, oldest first."""
+    query = (
+        RiskAssessment.select()
+        .where(RiskAssessment.risk == risk_id)
+        .order_by(RiskAssessment.assessed_at, RiskAssessment.id)
+    )
+    return [
+        {
+            "at": a.assessed_at.isoformat(),
+            "probability": a.probability,
+            "impact": a.impact,
+            "score": score(a.probability, a.impact),
+            "by": a.assessed_by,
+        }
+        for a in query
+    ]
+
+
+def risk_facts(risk: Risk) -> dict[str, Any]:
+    owner = risk.owner if risk.__data__.get("owner") else None
+    return {
+        "id": risk.id,
+        "program": risk.program.code,
+        "title": risk.title,
+        "category": risk.category,
+        "probability": risk.probability,
+        "impact": risk.impact,
+        "score": score(risk.probability, risk.impact),
+        "owner": owner.name if owner else None,
+        "status": risk.status,
+        "response_date": risk.response_date.isoformat() if risk.response_date else None,
+        "cause": risk.cause,
+        "effect": risk.effect,
+        "mitigation": risk.mitigation,
+        "contingency": risk.contingency,
+        "trigger": risk.trigger,
+        "version": risk.version,
+    }
+
+
+def list_risks(
+    program: str | None = None, status: str | None = None, min_score: int | None = None
+) -> list[Risk]:
+    """Risks, highest score first."""
+    query = (
+        Risk.select(Risk, Program, Person).join(Program).join_from(Risk, Person, JOIN.LEFT_OUTER)
+    )
+    if program:
+        query = query.where(Risk.program == get_program(program))
+    if status:
+        query = query.where(Risk.status == choice("status", status, RISK_STATUSES))
+    if min_score is not None:
+        query = query.where(Risk.probability * Risk.impact >= min_score)
+    return list(query.order_by((Risk.probability * Risk.impact).desc(), Risk.id))
+
+
+def risk_matrix(program: str | None = None) -> list[list[int]]:
+    """Open and mitigating risks counted by impact (rows, 5 at the top) and probability
+    (columns, 1 to 5)."""
+    cells = [[0] * 5 for _ in range(5)]
+    for risk in list_risks(program):
+        if risk.status in ("open", "mitigating"):
+            cells[5 - risk.impact][risk.probability - 1] += 1
+    return cells
+
+
+# --- issues -----------------------------------------------------------------------------
+
+
+def add_issue(
+    ctx: Context,
+    title: str,
+    *,
+    program: str,
+    severity: str = "medium",
+    owner: str | None = None,
+    due: str | None = None,
+    description: str = "",
+) -> Issue:
+    values: dict[str, Any] = {
+        "title": text("title", title),
+        "severity": choice("severity", severity, ISSUE_SEVERITIES),
+        "due": _day(ctx, "due", due),
+        "description": text(
+            "description", description, required=False, max_length=4000, multiline=True
+        ),
+    }
+    with write():
+        return records.create(
+            ctx, Issue, program=get_program(program), owner=_person(owner, "owner"), **values
+        )
+
+
+def update_issue(ctx: Context, issue_id: int, version: int | None = None, **changes: Any) -> Issue:
+    known = {"title", "severity", "owner", "due", "status", "description", "link_action"}
+    unknown = set(changes) - known
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a field of an issue")
+    with write():
+        issue = records.get(Issue, issue_id)
+        if version is not None and version != issue.version:
+            raise records.conflict(Issue, issue_id)
+        values: dict[str, Any] = {}
+        if "title" in changes:
+            values["title"] = text("title", changes["title"])
+        if "severity" in changes:
+            values["severity"] = choice("severity", changes["severity"], ISSUE_SEVERITIES)
+        if "status" in changes:
+            values["status"] = choice("status", changes["status"], ISSUE_STATUSES)
+        if "due" in changes:
+            values["due"] = _day(ctx, "due", changes["due"])
+        if "description" in changes:
+            values["description"] = text(
+                "description",
+                changes["description"],
+                required=False,
+                max_length=4000,
+                multiline=True,
+            )
+        if "owner" in changes:
+            values["owner"] = _person(changes["owner"], "owner")
+        updated = records.update(ctx, issue, issue.version, **values) if values else issue
+        if changes.get("link_action"):
+            from docket.models.actions import get_action
+
+            records.create(
+                ctx, IssueLink, issue=updated, action=get_action(int(changes["link_action"]))
+            )
+        return updated
+
+
+def issue_facts(issue: Issue) -> dict[str, Any]:
+    owner = issue.owner if issue.__data__.get("owner") else None
+    return {
+        "id": issue.id,
+        "program": issue.program.code,
+        "title": issue.title,
+        "severity": issue.severity,
+        "owner": owner.name if owner else None,
+        "due": issue.due.isoformat() if issue.due else None,
+        "status": issue.status,
+        "risk": issue.__data__.get("risk"),
+        "description": issue.description,
+        "version": issue.version,
+    }
+
+
+def list_issues(program: str | None = None, status: str | None = None) -> list[Issue]:
+    order = {s: i for i, s in enumerate(reversed(ISSUE_SEVERITIES))}
+    query = (
+        Issue.select(Issue, Program, Person).join(Program).join_from(Issue, Person, JOIN.LEFT_OUTER)
+    )
+    if program:
+        query = query.where(Issue.program == get_program(program))
+    if status:
+        query = query.where(Issue.status == choice("status", status, ISSUE_STATUSES))
+    return sorted(query, key=lambda i: (order[i.severity], i.due or date.max, i.id))
+
+
+# --- decisions --------------------------------------------------------------------------
+
+
+def add_decision(
+    ctx: Context,
+    title: str,
+    *,
+    program: str,
+    rationale: str = "",
+    decided_by: str | None = None,
+    decided_on: str | date | None = None,
+    meeting: int | None = None,
+    occurrence_start: Any = None,
+    affects: list[tuple[str, int]] | None = None,
+) -> Decision:
+    """A decision, optionally taken at a meeting occurrence, and the records it affects
+    (pairs of an entity such as ``milestone`` and its id)."""
+    from docket.models.schema import LINKABLE, Meeting
+
+    values: dict[str, Any] = {
+        "title": text("title", title),
+        "rationale": text("rationale", rationale, required=False, max_length=4000, multiline=True),
+        "decided_on": _day(ctx, "decided on", decided_on) or ctx.today(),
+    }
+    with write():
+        decision = records.create(
+            ctx,
+            Decision,
+            program=get_program(program),
+            decided_by=_person(decided_by, "decided by"),
+            meeting=records.get(Meeting, meeting) if meeting else None,
+            occurrence_start=occurrence_start,
+            **values,
+        )
+        for entity, entity_id in affects or []:
+            records.create(
+                ctx,
+                DecisionLink,
+                decision=decision,
+                entity=choice("affects", entity, LINKABLE),
+                entity_id=entity_id,
+            )
+        return decision
+
+
+def decision_facts(d: Decision) -> dict[str, Any]:
+    who = d.decided_by if d.__data__.get("decided_by") else None
+    return {
+        "id": d.id,
+        "program": d.program.code,
+        "title": d.title,
+        "rationale": d.rationale,
+        "decided_by": who.name if who else None,
+        "decided_on": d.decided_on.isoformat(),
+        "meeting": d.__data__.get("meeting"),
+        "version": d.version,
+    }
+
+
+def list_decisions(
+    program: str | None = None, since: date | None = None, until: date | None = None
+) -> list[Decision]:
+    query = Decision.select(Decision, Program).join(Program)
+    if program:
+        query = query.where(Decision.program == get_program(program))
+    if since:
+        query = query.where(Decision.decided_on >= since)
+    if until:
+        query = query.where(Decision.decided_on <= until)
+    return list(query.order_by(Decision.decided_on.desc(), Decision.id.desc()))
+
+
+# --- change requests ----------------------------------------------------------------------
+
+
+def add_change(
+    ctx: Context,
+    title: str,
+    *,
+    program: str,
+    kind: str,
+    reason: str = "",
+    impact_days: str | int | None = None,
+    impact_amount: str | None = None,
+    requested_by: str | None = None,
+    milestone: int | None = None,
+) -> ChangeRequest:
+    """A proposed change of scope, schedule, cost or resources."""
+    from docket.models.contracts import money
+
+    values: dict[str, Any] = {
+        "title": text("title", title),
+        "kind": choice("kind", kind, CHANGE_KINDS),
+        "reason": text("reason", reason, required=False, max_length=4000, multiline=True),
+        "impact_days": whole_number("impact days", impact_days)
+        if impact_days not in (None, "")
+        else None,
+        "impact_amount": money("impact amount", impact_amount) if impact_amount else None,
+        "requested_on": ctx.today(),
+    }
+    with write():
+        values["program"] = get_program(program)
+        values["requested_by"] = _person(requested_by, "requested by")
+        if milestone is not None:
+            found = records.get(Milestone, milestone)
+            if found.__data__["program"] != values["program"].id:
+                raise ValidationError(
+                    "milestone", f"milestone {milestone} is not in {values['program'].code}"
+                )
+            values["milestone"] = found
+        return records.create(ctx, ChangeRequest, **values)
+
+
+def decide_change(
+    ctx: Context, change_id: int, status: str, *, approver: str | None = None
+) -> ChangeRequest:
+    """Move a change request on: approved or rejected (with who decided, today), or
+    implemented; never backwards."""
+    wanted = choice("status", status, CHANGE_STATUSES)
+    with write():
+        change = records.get(ChangeRequest, change_id)
+        if wanted not in NEXT_STATUS[change.status]:
+            allowed = " or ".join(NEXT_STATUS[change.status]) or "nothing (it is final)"
+            raise ValidationError(
+                "status", f"change {change_id} is {change.status}: it can become {allowed}"
+            )
+        values: dict[str, Any] = {"status": wanted}
+        if wanted in ("approved", "rejected"):
+            values["approver"] = _person(approver, "approver") if approver else None
+            values["decided_on"] = ctx.today()
+        return records.update(ctx, change, change.version, **values)
+
+
+def approved_rebaseline(milestone_id: int) -> ChangeRequest | None:
+    """The approved change request that allows moving this milestone's baseline, if any."""
+    found: ChangeRequest | None = (
+        ChangeRequest.select()
+        .where(ChangeRequest.milestone == milestone_id, ChangeRequest.status == "approved")
+        .order_by(ChangeRequest.decided_on.desc(), ChangeRequest.id.desc())
+        .first()
+    )
+    return found
+
+
+def change_facts(c: ChangeRequest) -> dict[str, Any]:
+    approver = c.approver if c.__data__.get("approver") else None
+    return {
+        "id": c.id,
+        "program": c.program.code,
+        "title": c.title,
+        "kind": c.kind,
+        "status": c.status,
+        "impact_days": c.impact_days,
+        "impact_amount": f"{c.impact_amount:.2f}" if c.impact_amount is not None else None,
+        "requested_on": c.requested_on.isoformat(),
+        "approver": approver.name if approver else None,
+        "decided_on": c.decided_on.isoformat() if c.decided_on else None,
+        "milestone": c.__data__.get("milestone"),
+        "reason": c.reason,
+        "version": c.version,
+    }
+
+
+def list_changes(program: str | None = None, status: str | None = None) -> list[ChangeRequest]:
+    query = ChangeRequest.select(ChangeRequest, Program).join(Program)
+    if program:
+        query = query.where(ChangeRequest.program == get_program(program))
+    if status:
+        query = query.where(ChangeRequest.status == choice("status", status, CHANGE_STATUSES))
+    return list(query.order_by(ChangeRequest.requested_on.desc(), ChangeRequest.id.desc()))

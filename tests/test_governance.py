@@ -1,0 +1,226 @@
+"""Governance rules at their edges: risk scores and their history, a risk occurring, change
+control and re-baselining, metric status at its thresholds in both directions, budget
+arithmetic; and the commands."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from docket.models import budget, contracts, governance
+from docket.models.context import Context
+from docket.models.errors import ValidationError
+from docket.models.history import history
+from docket.models.milestones import add_milestone, get_milestone, update_milestone
+from docket.models.people import add_person
+from docket.models.programs import add_program
+from docket.models.schema import Issue, IssueLink, Metric, Risk, RiskAssessment
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def office(db_path: Path, ctx: Context) -> Context:
+    add_program(ctx, "ERP", "ERP replacement")
+    add_person(ctx, "Ana Lopez", email="ana@city.example", account="tester")
+    return ctx
+
+
+def _risk(ctx: Context, p: int = 3, i: int = 4) -> Risk:
+    return governance.add_risk(
+        ctx, "Data migration slips", program="ERP", probability=p, impact=i, owner="ana",
+        effect="Go-live moves",
+    )  # fmt: skip
+
+
+def test_a_score_is_probability_times_impact_and_every_scoring_is_kept(office: Context) -> None:
+    risk = _risk(office)
+    assert governance.score(risk.probability, risk.impact) == 12
+    governance.update_risk(office, risk.id, probability=5)
+    governance.update_risk(office, risk.id, mitigation="Rehearse twice")  # not a rescoring
+    assert [h["score"] for h in governance.score_history(risk.id)] == [12, 20]
+    assert RiskAssessment.select().count() == 2
+
+
+@pytest.mark.parametrize("value", [0, 6, "high"])
+def test_probability_and_impact_are_one_to_five(office: Context, value: Any) -> None:
+    with pytest.raises(ValidationError) as caught:
+        _risk(office, p=value)
+    assert caught.value.field == "probability"
+    assert Risk.select().count() == 0
+
+
+def test_a_risk_that_occurs_becomes_an_issue_linked_back(office: Context) -> None:
+    risk = _risk(office)
+    issue = governance.risk_occurred(office, risk.id, due="2026-12-01")
+    assert (issue.title, issue.severity, issue.__data__["risk"]) == (risk.title, "high", risk.id)
+    assert Risk.get_by_id(risk.id).status == "occurred"
+    assert IssueLink.get().__data__["risk"] == risk.id
+    with pytest.raises(ValidationError, match="occurred already"):
+        governance.risk_occurred(office, risk.id)
+    assert Issue.select().count() == 1
+
+
+def test_the_matrix_counts_open_risks_by_impact_and_probability(office: Context) -> None:
+    _risk(office, 3, 4)
+    _risk(office, 3, 4)
+    closed = _risk(office, 5, 5)
+    governance.update_risk(office, closed.id, status="closed")
+    cells = governance.risk_matrix()
+    assert cells[5 - 4][3 - 1] == 2 and sum(map(sum, cells)) == 2
+
+
+def test_re_baselining_needs_an_approved_change_request_which_the_history_cites(
+    office: Context,
+) -> None:
+    milestone = add_milestone(office, "ERP", "Go-live", "2027-03-01")
+    with pytest.raises(ValidationError) as caught:
+        update_milestone(
+            office, milestone.id, milestone.version, reason="late", baseline="2027-04-01"
+        )
+    assert caught.value.field == "baseline"
+    change = governance.add_change(
+        office,
+        "Move go-live",
+        program="ERP",
+        kind="schedule",
+        impact_days=31,
+        milestone=milestone.id,
+    )
+    with pytest.raises(ValidationError):  # proposed is not enough
+        update_milestone(
+            office, milestone.id, milestone.version, reason="late", baseline="2027-04-01"
+        )
+    governance.decide_change(office, change.id, "approved", approver="ana")
+    moved = update_milestone(
+        office, milestone.id, milestone.version, reason="vendor late", baseline="2027-04-01"
+    )
+    assert moved.baseline == date(2027, 4, 1)
+    assert history("milestone", milestone.id)[0].note == (
+        f"re-baselined under change request #{change.id}: vendor late"
+    )
+    assert governance.list_changes()[0].status == "implemented"
+    # the forecast still moves with a reason alone
+    again = get_milestone(milestone.id)
+    update_milestone(office, milestone.id, again.version, reason="slip", forecast="2027-04-15")
+
+
+def test_a_change_request_moves_forward_only(office: Context) -> None:
+    change = governance.add_change(
+        office, "Add a module", program="ERP", kind="scope", impact_amount="25,000"
+    )
+    assert change.impact_amount == Decimal("25000.00")
+    rejected = governance.decide_change(office, change.id, "rejected", approver="ana")
+    assert (rejected.decided_on, rejected.approver.name) == (TODAY, "Ana Lopez")
+    with pytest.raises(ValidationError, match="it can become nothing"):
+        governance.decide_change(office, change.id, "approved")
+
+
+@pytest.mark.parametrize(
+    ("direction", "thresholds", "value", "status"),
+    [
+        ("higher", ("99.9", "99.5", "99.0"), "99.91", "green"),
+        ("higher", ("99.9", "99.5", "99.0"), "99.5", "amber"),  # at amber is amber
+        ("higher", ("99.9", "99.5", "99.0"), "99.0", "red"),  # at red is red
+        ("lower", ("50", "80", "120"), "79", "green"),
+        ("lower", ("50", "80", "120"), "80", "amber"),
+        ("lower", ("50", "80", "120"), "120", "red"),
+    ],
+)
+def test_metric_status_at_its_thresholds_in_both_directions(
+    office: Context, direction: str, thresholds: tuple[str, str, str], value: str, status: str
+) -> None:
+    target, amber, red = thresholds
+    budget.add_metric(
+        office, "M", program="ERP", direction=direction, target=target, amber=amber, red=red
+    )
+    budget.record_measurement(office, "M", value)
+    assert budget.metrics()[0]["status"] == status
+
+
+def test_thresholds_in_the_wrong_order_are_refused(office: Context) -> None:
+    with pytest.raises(ValidationError, match="red < amber < target"):
+        budget.add_metric(
+            office, "M", program=None, direction="higher", target="90", amber="95", red="80"
+        )
+    assert Metric.select().count() == 0
+
+
+def test_budget_adds_expenditures_and_costs_and_projects_the_year(office: Context) -> None:
+    budget.add_budget_line(
+        office, program="ERP", year=2027, kind="capital", name="Build", amount="300000"
+    )
+    budget.add_budget_line(
+        office, program="ERP", year=2027, kind="operating", name="Run", amount="100000"
+    )
+    contracts.add_vendor(office, "Oakline")
+    contracts.add_contract(
+        office,
+        "C-1",
+        vendor="Oakline",
+        program="ERP",
+        start="2026-07-01",
+        end="2027-06-30",
+        ceiling="500000",
+    )
+    contracts.add_expenditure(office, "C-1", "120000.10", on="2026-08-01")
+    contracts.add_expenditure(office, "C-1", "999", on="2026-06-30")  # last fiscal year
+    budget.add_cost(office, program="ERP", amount="0.20", on="2026-09-01", description="licence")
+    row = budget.budget("ERP", 2027, TODAY)[0]
+    # 1 Jul 2026 to 23 Nov 2026 is 145 of 365 days: 120,000.30 projects to 302,070.07
+    assert (row["budget"], row["capital"], row["operating"], row["actual"]) == (
+        "400000.00", "300000.00", "100000.00", "120000.30",
+    )  # fmt: skip
+    assert (
+        row["estimate_at_completion"]
+        == f"{(Decimal('120000.30') * 365 / 145).quantize(Decimal('0.01'))}"
+    )
+    assert Decimal(row["variance"]) == Decimal("400000.00") - Decimal(row["estimate_at_completion"])
+    assert (
+        budget.fiscal_year_of(date(2026, 6, 30)) == 2026
+        and budget.fiscal_year_of(date(2026, 7, 1)) == 2027
+    )
+
+
+def test_the_commands_keep_the_raid_log(cli: Any, office: Context) -> None:
+    assert (
+        cli(
+            "risk",
+            "add",
+            "Vendor insolvency",
+            "--program",
+            "ERP",
+            "--probability",
+            "2",
+            "--impact",
+            "5",
+        ).out
+        == "1\n"
+    )
+    assert cli("risk", "edit", "1", "--probability", "4").out == "risk 1: score 20, open\n"
+    listed = json.loads(cli("risk", "list", "--min-score", "15", "--format", "json").out)
+    assert [(r["id"], r["score"]) for r in listed] == [(1, 20)]
+    matrix = cli("risk", "matrix").out.splitlines()
+    assert matrix[2].split() == ["5", ".", ".", ".", "1", "."]
+    assert cli("risk", "occurred", "1").out == "risk 1 occurred: issue 1\n"
+    assert json.loads(cli("issue", "list", "--format", "json").out)[0]["risk"] == 1
+    assert (
+        cli("decision", "add", "Go with vendor B", "--program", "ERP", "--by", "ana").out == "1\n"
+    )
+    assert (
+        cli("change", "add", "More testers", "--program", "ERP", "--kind", "resources").out == "1\n"
+    )
+    assert (
+        cli("change", "edit", "1", "--status", "approved", "--approver", "ana").out
+        == "change 1: approved\n"
+    )
+    assert cli("metric", "add", "Availability", "--direction", "higher", "--target", "99.9",
+               "--amber", "99.5", "--red", "99", "--unit", "%").out == "1\n"  # fmt: skip
+    assert cli("metric", "record", "Availability", "99.2").out == "Availability: 99.2 % (amber)\n"
+    refused = cli("change", "edit", "1", "--status", "proposed")
+    assert refused.status == 2 and refused.err.startswith("docket: status: change 1 is approved")

@@ -1,0 +1,350 @@
+"""``docket risk|issue|decision|change|budget|metric ...``: the RAID log, change control,
+budgets and program metrics from the command line.
+
+Handlers call :mod:`docket.models.governance` and :mod:`docket.models.budget` and print the
+result; no rule lives here.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from docket.models import budget, governance
+from docket.models.errors import ValidationError
+from docket.tui.cli import add_format, verbs
+from docket.tui.commands import _emit
+
+if TYPE_CHECKING:
+    from docket.tui.cli import Session
+
+
+def _listing(group: Any, handler: Any, help_text: str, *, statuses: bool = True) -> Any:
+    p = group.add_parser("list", help=help_text)
+    p.add_argument("--program", metavar="CODE")
+    if statuses:
+        p.add_argument("--status")
+    add_format(p, "table", "json", "csv")
+    p.set_defaults(handler=handler)
+    return p
+
+
+def register(sub: Any) -> None:
+    """Add the governance commands."""
+    group = verbs(sub, "risk", "risks: probability x impact, owner, mitigation, history")
+    p = group.add_parser("add", help="add a risk (prints its id)")
+    p.add_argument("title")
+    p.add_argument("--program", required=True, metavar="CODE")
+    p.add_argument("--probability", required=True, metavar="1-5")
+    p.add_argument("--impact", required=True, metavar="1-5")
+    p.add_argument("--owner", metavar="WHO")
+    p.add_argument("--response-date", metavar="WHEN")
+    for name in governance.RISK_TEXT:
+        p.add_argument(f"--{name}", default="")
+    p.set_defaults(handler=risk_add)
+    p = _listing(group, risk_list, "risks, highest score first")
+    p.add_argument("--min-score", type=int, metavar="N")
+    p = group.add_parser(
+        "edit", help="change a risk (a new probability or impact is a new scoring)"
+    )
+    p.add_argument("id", type=int)
+    for name in (
+        "title",
+        "probability",
+        "impact",
+        "owner",
+        "response-date",
+        "status",
+        *governance.RISK_TEXT,
+    ):
+        p.add_argument(f"--{name}")
+    p.set_defaults(handler=risk_edit)
+    p = group.add_parser("occurred", help="the risk happened: it becomes an issue")
+    p.add_argument("id", type=int)
+    p.add_argument("--severity", default="high")
+    p.add_argument("--due", metavar="WHEN")
+    p.set_defaults(handler=risk_occurred)
+    p = group.add_parser("history", help="a risk's scorings over time")
+    p.add_argument("id", type=int)
+    add_format(p, "table", "json", "csv")
+    p.set_defaults(handler=risk_history)
+    p = group.add_parser("matrix", help="open risks by impact and probability (5x5)")
+    p.add_argument("--program", metavar="CODE")
+    p.set_defaults(handler=risk_matrix)
+
+    group = verbs(sub, "issue", "issues: what has gone wrong and who is on it")
+    p = group.add_parser("add", help="add an issue (prints its id)")
+    p.add_argument("title")
+    p.add_argument("--program", required=True, metavar="CODE")
+    p.add_argument("--severity", default="medium", help="low, medium, high, critical")
+    p.add_argument("--owner", metavar="WHO")
+    p.add_argument("--due", metavar="WHEN")
+    p.add_argument("--description", default="")
+    p.set_defaults(handler=issue_add)
+    _listing(group, issue_list, "issues, most severe first")
+    p = group.add_parser("edit", help="change an issue; --link-action ID links an action item")
+    p.add_argument("id", type=int)
+    for name in ("title", "severity", "owner", "due", "status", "description", "link-action"):
+        p.add_argument(f"--{name}")
+    p.set_defaults(handler=issue_edit)
+
+    group = verbs(sub, "decision", "decisions: what was decided, why, by whom, when")
+    p = group.add_parser("add", help="record a decision (prints its id)")
+    p.add_argument("title")
+    p.add_argument("--program", required=True, metavar="CODE")
+    p.add_argument("--rationale", default="")
+    p.add_argument("--by", metavar="WHO")
+    p.add_argument("--on", metavar="WHEN", help="default today")
+    p.add_argument("--affects", action="append", default=[], metavar="KIND:ID", help="milestone:12")
+    p.set_defaults(handler=decision_add)
+    _listing(group, decision_list, "decisions, newest first", statuses=False)
+
+    group = verbs(sub, "change", "change requests: scope, schedule, cost, resources")
+    p = group.add_parser("add", help="propose a change (prints its id)")
+    p.add_argument("title")
+    p.add_argument("--program", required=True, metavar="CODE")
+    p.add_argument("--kind", required=True, help="scope, schedule, cost or resources")
+    p.add_argument("--reason", default="")
+    p.add_argument("--impact-days", metavar="N")
+    p.add_argument("--impact-amount", metavar="AMOUNT")
+    p.add_argument("--requested-by", metavar="WHO")
+    p.add_argument("--milestone", type=int, metavar="ID", help="the milestone it re-baselines")
+    p.set_defaults(handler=change_add)
+    _listing(group, change_list, "change requests, newest first")
+    p = group.add_parser("edit", help="decide a change: --status approved|rejected|implemented")
+    p.add_argument("id", type=int)
+    p.add_argument("--status", required=True)
+    p.add_argument("--approver", metavar="WHO")
+    p.set_defaults(handler=change_edit)
+
+    group = verbs(sub, "budget", "budgets by program and fiscal year; actuals and variance")
+    p = group.add_parser("add", help="add a budget line (prints its id)")
+    p.add_argument("name")
+    p.add_argument("--program", required=True, metavar="CODE")
+    p.add_argument(
+        "--year", required=True, type=int, help="fiscal year (FY2027: Jul 2026-Jun 2027)"
+    )
+    p.add_argument("--kind", required=True, help="capital or operating")
+    p.add_argument("--amount", required=True)
+    p.add_argument("--estimate", metavar="AMOUNT", help="estimate at completion, if known")
+    p.set_defaults(handler=budget_add)
+    p = group.add_parser("list", help="budget, actuals, estimate at completion, variance")
+    p.add_argument("--program", metavar="CODE")
+    p.add_argument("--year", type=int, help="default: this fiscal year")
+    add_format(p, "table", "json", "csv")
+    p.set_defaults(handler=budget_list)
+
+    group = verbs(sub, "metric", "program metrics against their targets")
+    p = group.add_parser("add", help="add a metric (prints its id)")
+    p.add_argument("name")
+    p.add_argument("--program", metavar="CODE")
+    p.add_argument("--direction", required=True, help="higher or lower (is better)")
+    p.add_argument("--target", required=True)
+    p.add_argument("--amber", required=True)
+    p.add_argument("--red", required=True)
+    p.add_argument("--unit", default="")
+    p.add_argument("--cadence", default="")
+    p.set_defaults(handler=metric_add)
+    p = group.add_parser("record", help="record a measurement")
+    p.add_argument("metric", help="its name or id")
+    p.add_argument("value")
+    p.add_argument("--on", metavar="WHEN")
+    p.add_argument("--note", default="")
+    p.set_defaults(handler=metric_record)
+    p = group.add_parser("list", help="metrics with their latest value and status")
+    p.add_argument("--program", metavar="CODE")
+    add_format(p, "table", "json", "csv")
+    p.set_defaults(handler=metric_list)
+
+
+def _print_id(session: Session, made: Any) -> int:
+    session.print(str(made.id))
+    return 0
+
+
+def _rows(
+    session: Session, fmt: str, rows: list[dict[str, Any]], columns: list[str], flexible: int
+) -> int:
+    if fmt != "table":
+        return _emit(session, fmt, rows, list(rows[0]) if rows else columns)
+    return _emit(session, "table", rows, columns, flexible=flexible)
+
+
+def risk_add(session: Session, args: argparse.Namespace) -> int:
+    details = {n: getattr(args, n) for n in governance.RISK_TEXT if getattr(args, n)}
+    made = governance.add_risk(
+        session.ctx, args.title, program=args.program, probability=args.probability,
+        impact=args.impact, owner=args.owner, response_date=args.response_date, **details,
+    )  # fmt: skip
+    return _print_id(session, made)
+
+
+def risk_list(session: Session, args: argparse.Namespace) -> int:
+    rows = [
+        governance.risk_facts(r)
+        for r in governance.list_risks(args.program, args.status, args.min_score)
+    ]
+    columns = ["id", "program", "score", "probability", "impact", "status", "owner", "title"]
+    return _rows(session, args.format, rows, columns, 7)
+
+
+def risk_edit(session: Session, args: argparse.Namespace) -> int:
+    names = (
+        "title",
+        "probability",
+        "impact",
+        "owner",
+        "response_date",
+        "status",
+        *governance.RISK_TEXT,
+    )
+    changes = {n: getattr(args, n) for n in names if getattr(args, n) is not None}
+    if not changes:
+        raise ValidationError("edit", "nothing to change: give a field such as --probability")
+    risk = governance.update_risk(session.ctx, args.id, **changes)
+    session.print(
+        f"risk {risk.id}: score {governance.score(risk.probability, risk.impact)}, {risk.status}"
+    )
+    return 0
+
+
+def risk_occurred(session: Session, args: argparse.Namespace) -> int:
+    issue = governance.risk_occurred(session.ctx, args.id, severity=args.severity, due=args.due)
+    session.print(f"risk {args.id} occurred: issue {issue.id}")
+    return 0
+
+
+def risk_history(session: Session, args: argparse.Namespace) -> int:
+    rows = governance.score_history(args.id)
+    return _emit(session, args.format, rows, ["at", "probability", "impact", "score", "by"])
+
+
+def risk_matrix(session: Session, args: argparse.Namespace) -> int:
+    cells = governance.risk_matrix(args.program)
+    session.print("impact   probability →")
+    session.print("         " + "".join(f"{p:>5}" for p in range(1, 6)))
+    for row, impact in zip(cells, range(5, 0, -1), strict=True):
+        session.print(f"{impact:>6}   " + "".join(f"{n or '.':>5}" for n in row))
+    return 0
+
+
+def issue_add(session: Session, args: argparse.Namespace) -> int:
+    made = governance.add_issue(
+        session.ctx, args.title, program=args.program, severity=args.severity, owner=args.owner,
+        due=args.due, description=args.description,
+    )  # fmt: skip
+    return _print_id(session, made)
+
+
+def issue_list(session: Session, args: argparse.Namespace) -> int:
+    rows = [governance.issue_facts(i) for i in governance.list_issues(args.program, args.status)]
+    return _rows(
+        session,
+        args.format,
+        rows,
+        ["id", "program", "severity", "status", "due", "owner", "title"],
+        6,
+    )
+
+
+def issue_edit(session: Session, args: argparse.Namespace) -> int:
+    names = ("title", "severity", "owner", "due", "status", "description", "link_action")
+    changes = {n: getattr(args, n) for n in names if getattr(args, n) is not None}
+    if not changes:
+        raise ValidationError("edit", "nothing to change: give a field such as --status")
+    governance.update_issue(session.ctx, args.id, **changes)
+    session.print(f"issue {args.id} changed")
+    return 0
+
+
+def decision_add(session: Session, args: argparse.Namespace) -> int:
+    affects = []
+    for typed in args.affects:
+        kind, _, ident = typed.partition(":")
+        if not ident.isdigit():
+            raise ValidationError(
+                "affects", f"expected KIND:ID such as milestone:12, got {typed!r}"
+            )
+        affects.append((kind, int(ident)))
+    made = governance.add_decision(
+        session.ctx, args.title, program=args.program, rationale=args.rationale,
+        decided_by=args.by, decided_on=args.on, affects=affects,
+    )  # fmt: skip
+    return _print_id(session, made)
+
+
+def decision_list(session: Session, args: argparse.Namespace) -> int:
+    rows = [governance.decision_facts(d) for d in governance.list_decisions(args.program)]
+    return _rows(
+        session, args.format, rows, ["id", "program", "decided_on", "decided_by", "title"], 4
+    )
+
+
+def change_add(session: Session, args: argparse.Namespace) -> int:
+    made = governance.add_change(
+        session.ctx, args.title, program=args.program, kind=args.kind, reason=args.reason,
+        impact_days=args.impact_days, impact_amount=args.impact_amount,
+        requested_by=args.requested_by, milestone=args.milestone,
+    )  # fmt: skip
+    return _print_id(session, made)
+
+
+def change_list(session: Session, args: argparse.Namespace) -> int:
+    rows = [governance.change_facts(c) for c in governance.list_changes(args.program, args.status)]
+    columns = ["id", "program", "kind", "status", "impact_days", "impact_amount", "title"]
+    return _rows(session, args.format, rows, columns, 6)
+
+
+def change_edit(session: Session, args: argparse.Namespace) -> int:
+    change = governance.decide_change(session.ctx, args.id, args.status, approver=args.approver)
+    session.print(f"change {change.id}: {change.status}")
+    return 0
+
+
+def budget_add(session: Session, args: argparse.Namespace) -> int:
+    made = budget.add_budget_line(
+        session.ctx, program=args.program, year=args.year, kind=args.kind, name=args.name,
+        amount=args.amount, estimate=args.estimate,
+    )  # fmt: skip
+    return _print_id(session, made)
+
+
+def budget_list(session: Session, args: argparse.Namespace) -> int:
+    today = session.ctx.today()
+    rows = budget.budget(args.program, args.year or budget.fiscal_year_of(today), today)
+    columns = ["program", "year", "budget", "actual", "estimate_at_completion", "variance"]
+    return _rows(session, args.format, rows, columns, 0)
+
+
+def metric_add(session: Session, args: argparse.Namespace) -> int:
+    made = budget.add_metric(
+        session.ctx, args.name, program=args.program, direction=args.direction, target=args.target,
+        amber=args.amber, red=args.red, unit=args.unit, cadence=args.cadence,
+    )  # fmt: skip
+    return _print_id(session, made)
+
+
+def metric_record(session: Session, args: argparse.Namespace) -> int:
+    budget.record_measurement(session.ctx, args.metric, args.value, on=args.on, note=args.note)
+    found = next(
+        m
+        for m in budget.metrics()
+        if m["name"].lower() == str(args.metric).lower() or str(m["id"]) == str(args.metric)
+    )
+    session.print(
+        f"{found['name']}: {found['latest']} {found['unit']} ({found['status']})".replace("  ", " ")
+    )
+    return 0
+
+
+def metric_list(session: Session, args: argparse.Namespace) -> int:
+    rows = budget.metrics(args.program)
+    for row in rows:
+        row["history"] = " ".join(row["history"][-8:]) if args.format != "json" else row["history"]
+    return _rows(
+        session,
+        args.format,
+        rows,
+        ["name", "latest", "unit", "target", "status", "taken_on", "history"],
+        0,
+    )
