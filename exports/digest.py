@@ -330,7 +330,9 @@ def _budget(section: Section) -> list[Block]:
 
     def metric(r: dict[str, Any]) -> Line:
         unit = f" {r['unit']}" if r["unit"] else ""
-        return [_t(f"{r['name']}: {r['latest']}{unit}, target {r['target']}{unit} ({r['status']})")]
+        owner = f" ({r['program']})" if r["program"] else ""
+        value = f"{r['latest']}{unit}, target {r['target']}{unit} ({r['status']})"
+        return [_t(f"{r['name']}{owner}: {value}")]
 
     return [*blocks, *_listed("Metrics off target", f["metrics"], metric)]
 

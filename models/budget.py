@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from docket.models import records
 from docket.models.context import Context
@@ -95,7 +95,8 @@ def _total(lines: list[BudgetLine], kind: str | None = None) -> Decimal:
 
 def budget(program: str | None, year: int, today: date) -> list[dict[str, Any]]:
     """Each program's budget for a fiscal year: budgeted (capital, operating), actuals to
-    date (contract expenditures and other costs), estimate at completion and variance."""
+    date (contract expenditures and other costs), estimate at completion and variance.
+    Without a program, only programs with budget lines or spending that year are listed."""
     first, after = fiscal_bounds(year)
     programs = [get_program(program)] if program else list(Program.select().order_by(Program.code))
     ids = [p.id for p in programs]
@@ -127,6 +128,8 @@ def budget(program: str | None, year: int, today: date) -> list[dict[str, Any]]:
     rows = []
     for p in programs:
         mine = lines.get(p.id, [])
+        if not program and not mine and p.id not in spent:
+            continue
         budgeted = _total(mine)
         actual = spent.get(p.id, Decimal(0))
         given = [line for line in mine if line.estimate_at_completion is not None]
@@ -231,10 +234,10 @@ def record_measurement(
 
 def metrics(program: str | None = None) -> list[dict[str, Any]]:
     """Metrics with their latest value, its status and their history (oldest first)."""
-    query = Metric.select()
+    query = Metric.select(Metric, Program).join(Program, JOIN.LEFT_OUTER)
     if program:
         query = query.where(Metric.program == get_program(program))
-    found = list(query.order_by(Metric.name))
+    found = list(query.order_by(Metric.name, Program.code))
     history: dict[int, list[Measurement]] = {}
     ids = [m.id for m in found]
     for reading in (
@@ -250,6 +253,7 @@ def metrics(program: str | None = None) -> list[dict[str, Any]]:
         rows.append(
             {
                 "id": m.id,
+                "program": m.program.code if m.program is not None else None,
                 "name": m.name,
                 "unit": m.unit,
                 "direction": m.direction,

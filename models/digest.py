@@ -520,7 +520,6 @@ def budget_section(scope: Scope) -> Section:
             p.code for p in Program.select(Program.code).where(Program.id.in_(scope.program_ids))
         }
     rows = [r for r in budget(None, year, scope.today) if codes is None or r["program"] in codes]
-    rows = [r for r in rows if r["budget"] != "0.00" or r["actual"] != "0.00"]
     found = [m for m in metrics() if m["status"] in ("amber", "red")]
     if scope.program_ids is not None:
         mine = {m.id for m in Metric.select(Metric.id).where(Metric.program.in_(scope.program_ids))}

@@ -46,6 +46,8 @@ class Today:
     comms: list[PlanRow] = field(default_factory=list)
     # over-allocations, assignments ending and contracts near their ceiling or end
     contractor_alerts: list[dict[str, Any]] = field(default_factory=list)
+    # risks due for review, changes awaiting decision, metrics in red
+    governance_alerts: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -117,7 +119,46 @@ def build_today(ctx: Context, *, program: str | None = None, shown: int = SHOWN)
     alerts = contractor_alerts(today, scoped.id if scoped is not None else None)
     view.contractor_alerts = alerts[:shown]
     view.counts["contractor_alerts"] = len(alerts)
+    watch = governance_alerts(today, program)
+    view.governance_alerts = watch[:shown]
+    view.counts["governance_alerts"] = len(watch)
     return view
+
+
+# a risk's response date this close (or past) is due for review
+REVIEW_DAYS = 7
+
+
+def governance_alerts(today: date, program: str | None = None) -> list[dict[str, Any]]:
+    """Risks whose response date is past or within a week, change requests awaiting a
+    decision, metrics whose latest value is red; each a line of plain facts."""
+    from docket.models.budget import metrics
+    from docket.models.governance import list_changes, list_risks, score
+
+    found: list[dict[str, Any]] = []
+    for risk in list_risks(program):
+        due = risk.response_date
+        if (
+            risk.status in ("open", "mitigating")
+            and due
+            and due <= today + timedelta(days=REVIEW_DAYS)
+        ):
+            when = "overdue" if due < today else f"{due:%a %d %b}"
+            points = score(risk.probability, risk.impact)
+            text = f"{risk.program.code}: {risk.title} (score {points}), review {when}"
+            found.append({"kind": "risk review", "text": text, "days": (due - today).days})
+    for change in list_changes(program, "proposed"):
+        asked = f"{change.requested_on:%a %d %b}"
+        text = f"{change.program.code}: {change.title} ({change.kind}), asked {asked}"
+        found.append({"kind": "change", "text": text, "days": 0})
+    for metric in metrics(program):
+        if metric["status"] == "red":
+            unit = f" {metric['unit']}" if metric["unit"] else ""
+            owner = f"{metric['program']}: " if metric["program"] else ""
+            value = f"{metric['latest']}{unit}, target {metric['target']}{unit}"
+            text = f"{owner}{metric['name']} {value}"
+            found.append({"kind": "metric red", "text": text, "days": 0})
+    return found
 
 
 # how far ahead Today looks for contractor alerts
@@ -212,6 +253,7 @@ def today_facts(view: Today, ctx_tz: tzinfo | None = None) -> dict[str, Any]:
         "meetings": [occurrence_facts(o, ctx_tz) for o in view.meetings],
         "comms": [plan_facts(r, view.day) for r in view.comms],
         "contractor_alerts": view.contractor_alerts,
+        "governance_alerts": view.governance_alerts,
     }
 
 
@@ -247,4 +289,7 @@ def sections(facts: dict[str, Any]) -> list[Section]:
         Section("meetings", "Meetings today and tomorrow", "meeting", ""),
         Section("comms", "Communications due this week", "comms", ""),
         Section("contractor_alerts", "Contractor alerts", "alert", ""),
+        Section(
+            "governance_alerts", "Risks to review, changes to decide, metrics in red", "alert", ""
+        ),
     ]

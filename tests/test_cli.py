@@ -253,6 +253,7 @@ def test_today_json(office: Any) -> None:
         "comms": 0,
         "contractor_alerts": 0,
         "due_soon": 1,
+        "governance_alerts": 0,
         "meetings": 0,
         "milestones_attention": 0,
         "milestones_upcoming": 0,

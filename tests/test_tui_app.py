@@ -65,6 +65,7 @@ async def test_today_shows_my_lists_first_then_everyones_milestones_and_meetings
         "Meetings today and tomorrow",
         "Communications due this week",
         "Contractor alerts",
+        "Risks to review, changes to decide, metrics in red",
     ]
 
 

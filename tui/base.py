@@ -54,15 +54,25 @@ class TopBar(Static):
     def on_resize(self) -> None:
         self.refresh_bar()
 
+    def screens(self, room: int) -> Text:
+        """The screens with their keys and names if they fit in ``room``, else the keys with
+        only the current screen's name (? lists them all)."""
+        for every in (True, False):
+            text = Text()
+            for mode, key, label in SCREENS:
+                current = mode == self.mode
+                name = label if every or current else ""
+                text.append(f" {key}", style="bold")
+                text.append(f" {name} " if name else "", style="reverse" if current else "")
+            if text.cell_len <= room:
+                break
+        return text
+
     def refresh_bar(self, _: object = None) -> None:
-        text = Text()
-        for mode, key, label in SCREENS:
-            current = mode == self.mode
-            text.append(f" {key}", style="bold")
-            text.append(f" {label} ", style="reverse" if current else "")
         program = getattr(self.app, "program", None)
         right = Text("p ", style="bold")
         right.append(program or "all programs", style="bold")
+        text = self.screens(self.size.width - right.cell_len - 2)
         banner: str = getattr(self.app, "banner", "")
         # the day, then the account, as far as they fit
         for part in banner.split(" │ "):

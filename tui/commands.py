@@ -177,7 +177,7 @@ def today(session: Session, args: argparse.Namespace) -> int:
         elif part.kind == "comms":
             _today_comms(session, facts)
         elif part.kind == "alert":
-            _today_alerts(session, facts)
+            _today_alerts(session, facts, part.key, part.title)
         else:
             section(part.title, part.key, part.key, facts[part.key], part.kind)
     return 0
@@ -206,11 +206,11 @@ def _today_comms(session: Session, facts: dict[str, Any]) -> None:
     session.print(_indent(table(headers, cells, flexible=5)))
 
 
-def _today_alerts(session: Session, facts: dict[str, Any]) -> None:
-    rows, total = facts["contractor_alerts"], facts["counts"].get("contractor_alerts", 0)
+def _today_alerts(session: Session, facts: dict[str, Any], key: str, title: str) -> None:
+    rows, total = facts[key], facts["counts"].get(key, 0)
     more = f" (showing {len(rows)} of {total})" if total > len(rows) else ""
     session.print("")
-    session.print(f"Contractor alerts: {total}{more}")
+    session.print(f"{title}: {total}{more}")
     if not rows:
         session.print("  nothing")
         return

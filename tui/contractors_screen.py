@@ -23,7 +23,7 @@ from docket.tui.base import DocketScreen
 from docket.tui.forms import EditForm, Field, RecordForm, Revision
 from docket.tui.keys import Key
 from docket.tui.rows import set_columns
-from docket.tui.text import plain
+from docket.tui.text import FIGURE_SPACE, flush_right, plain
 
 if TYPE_CHECKING:
     from docket.tui.app import DocketApp
@@ -49,15 +49,6 @@ def load_view(ctx: Context, view: str, program: str | None) -> dict[str, Any]:
     ids = [get_program(program).id] if program else None
     burns = contracts.burns(today, program_ids=ids)
     return {"today": today, "rows": [contracts.burn_facts(b) for b in burns if b.days_left >= 0]}
-
-
-# pads numbers flush right: a table cell's leading plain spaces are not drawn
-FIGURE_SPACE = "\u2007"
-
-
-def _right(value: str, width: int, style: str = "") -> Text:
-    """A number in a column ``width`` cells wide, flush right."""
-    return plain(value.rjust(width - 1, FIGURE_SPACE) + " ", style=style)
 
 
 def burn_bar(percent: int) -> str:
@@ -193,7 +184,7 @@ class ContractorsScreen(DocketScreen):
                 "person": plain(" " + r["person"]),
                 "role": plain(" " + r["role"]),
                 "program": plain(" " + r["program"], style="cyan"),
-                "allocation": _right(f"{r['allocation']}%", 6),
+                "allocation": flush_right(f"{r['allocation']}%", 6),
                 "start": plain(" " + r["start"]),
                 "end": plain(" " + r["end"], style="yellow" if note.startswith("ends") else ""),
                 "contract": plain(" " + (r["contract"] or "")),

@@ -45,8 +45,7 @@ def bindings(keys: Iterable[Key]) -> list[BindingType]:
     ]
 
 
-# Keys that work on every screen. Screen 8 (governance) arrives with its own issue; its
-# key is absent until then.
+# Keys that work on every screen.
 APP_KEYS: tuple[Key, ...] = (
     # the top bar shows these, so the footer need not
     Key("1", "app.go('today')", "Today", "Go to Today: what needs attention now", footer=False),
@@ -81,6 +80,13 @@ APP_KEYS: tuple[Key, ...] = (
     ),
     Key(
         "7", "app.go('people')", "People", "Go to the directory of people and groups", footer=False
+    ),
+    Key(
+        "8",
+        "app.go('raid')",
+        "RAID",
+        "Go to risks, issues, decisions, changes, metrics and budget",
+        footer=False,
     ),
     # the top bar shows the scope with its key
     Key(

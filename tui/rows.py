@@ -150,7 +150,8 @@ def comms_line(row: dict[str, Any], today: date, width: int) -> Text:
 def alert_line(row: dict[str, Any], width: int) -> Text:
     """A contractor alert: its kind in words, then what it is about."""
     text = Text("  ")
-    text.append(fit(row["kind"], 11), style="bold red" if row["kind"] == "over 100 %" else "yellow")
+    urgent = row["kind"] in ("over 100 %", "metric red")
+    text.append(fit(row["kind"], 11), style="bold red" if urgent else "yellow")
     text.append(" ")
     text.append(fit(row["text"], max(10, width - 14)))
     return text

@@ -9,6 +9,7 @@ from docket.tui.contractors_screen import ContractorsScreen
 from docket.tui.meetings_screen import MeetingsScreen
 from docket.tui.milestones_screen import MilestonesScreen
 from docket.tui.people_screen import PeopleScreen
+from docket.tui.raid_screen import RaidScreen
 from docket.tui.today_screen import TodayScreen
 
 MODES: dict[str, type[DocketScreen]] = {
@@ -19,4 +20,5 @@ MODES: dict[str, type[DocketScreen]] = {
     ContractorsScreen.MODE: ContractorsScreen,
     MilestonesScreen.MODE: MilestonesScreen,
     PeopleScreen.MODE: PeopleScreen,
+    RaidScreen.MODE: RaidScreen,
 }

@@ -141,7 +141,7 @@ class TodayScreen(DocketScreen):
 
             open_milestone(self.docket, int(ident))
         elif kind == "alert":
-            self.docket.action_go("contractors")
+            self.docket.action_go("raid" if key == "governance_alerts" else "contractors")
         elif kind == "comms" and self.facts is not None:
             from docket.tui.comms_screen import open_item
 
@@ -155,4 +155,6 @@ class TodayScreen(DocketScreen):
             self.docket.show_actions(section.full_list)
         else:
             screens = {"meeting": "meetings", "comms": "comms", "alert": "contractors"}
+            if key == "governance_alerts":
+                screens["alert"] = "raid"
             self.docket.action_go(screens.get(ident, "milestones"))
