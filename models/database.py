@@ -17,15 +17,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import peewee
 
 from docket.models.access import denied_message, share_new_file, use_shared_umask
 from docket.models.errors import DatabaseError
-from docket.models.fields import to_utc_text
+from docket.models.fields import from_utc_text, to_utc_text
 from docket.models.schema import EXTRA_SQL, TABLES, TABLES_V4, Meta, UserAccount, database
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 BUSY_TIMEOUT_S = 10
 PRAGMAS = (
@@ -61,7 +62,38 @@ def _to_4(db: peewee.Database) -> None:
     db.create_tables(TABLES_V4)
 
 
-MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {2: _to_2, 3: _to_3, 4: _to_4}
+def _to_5(db: peewee.Database) -> None:
+    """Version 5: what minutes recorded as decided becomes decision records, one per line,
+    taken at their occurrence (on its day in the meeting's zone) in the meeting's program;
+    the minutes lose their free-text decisions."""
+    written = db.execute_sql(
+        'SELECT m."meeting_id", m."occurrence_start", m."decisions", m."updated_at",'
+        ' g."program_id", g."timezone" FROM "minutes" m JOIN "meeting" g ON g."id" = m."meeting_id"'
+        ' WHERE trim(m."decisions") != \'\' ORDER BY m."id"'
+    ).fetchall()
+    for meeting, start, text, at, program, zone in written:
+        day = from_utc_text(start).astimezone(ZoneInfo(zone)).date().isoformat()
+        for line in text.splitlines():
+            said = line.strip(" -•*\t")
+            if not said:
+                continue
+            # a title has at most 200 characters; a longer line is kept whole as the rationale
+            title, rationale = (said, "") if len(said) <= 200 else (said[:199] + "…", said)
+            db.execute_sql(
+                'INSERT INTO "decision" ("program_id", "title", "rationale", "decided_on",'
+                ' "meeting_id", "occurrence_start", "created_at", "updated_at", "version")'
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                (program, title, rationale, day, meeting, start, at, at),
+            )
+    db.execute_sql('ALTER TABLE "minutes" DROP COLUMN "decisions"')
+
+
+MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
+    2: _to_2,
+    3: _to_3,
+    4: _to_4,
+    5: _to_5,
+}
 
 
 @dataclass(frozen=True)

@@ -1462,20 +1462,24 @@ class _Office:
         """Minutes of a held occurrence: who came, what was said and decided."""
         present = [self.names[p] for p, r in responses.items() if r in ("accepted", "tentative")]
         apologies = [self.names[p] for p, r in responses.items() if r == "declined"]
-        attendance = "Present: " + ", ".join(present)
+        attendance = ", ".join(present)
         if apologies:
             attendance += ". Apologies: " + ", ".join(apologies)
-        decisions = ""
+        decided: list[str] = []
         if self.rng.random() < 0.6:
-            decisions = "\n".join(self.rng.sample(DECISIONS, self.rng.choice((1, 1, 2))))
+            decided = self.rng.sample(DECISIONS, self.rng.choice((1, 1, 2)))
         at = min(self.now, start.astimezone(UTC) + timedelta(hours=self.rng.randint(2, 30)))
+        chair = next(iter(responses))
+        for said in decided:
+            rows.decisions.append(
+                (pid, said, "", chair, start.date(), mid, start.astimezone(UTC), *self.stamp(at))
+            )
         rows.minutes.append(
             (
                 mid,
                 start.astimezone(UTC),
                 self.rng.choice(MINUTES_NOTES),
                 attendance + ".",
-                decisions,
                 *self.stamp(at),
             )
         )
@@ -1911,6 +1915,7 @@ class _Office:
             "attendees",
             "occurrence changes",
             "minutes",
+            "decisions at meetings",
             "comms items",
             "comms audiences",
             "comms log entries",
@@ -1936,6 +1941,7 @@ class _MeetingRows:
         self.attendees: list[tuple[Any, ...]] = []
         self.changes: list[tuple[Any, ...]] = []
         self.minutes: list[tuple[Any, ...]] = []
+        self.decisions: list[tuple[Any, ...]] = []
 
     def write(self) -> dict[str, int]:
         meeting = (
@@ -1965,7 +1971,8 @@ class _MeetingRows:
             "new_link",
             "cancelled",
         )
-        minutes = ("meeting", "occurrence_start", "notes", "attendance", "decisions")
+        minutes = ("meeting", "occurrence_start", "notes", "attendance")
+        decision = ("program", "title", "rationale", "decided_by", "decided_on", "meeting")
         return {
             "meetings": _insert(Meeting, (*meeting, *STAMP), self.meetings),
             "attendees": _insert(
@@ -1973,6 +1980,9 @@ class _MeetingRows:
             ),
             "occurrence changes": _insert(OccurrenceChange, (*change, *STAMP), self.changes),
             "minutes": _insert(Minutes, (*minutes, *STAMP), self.minutes),
+            "decisions at meetings": _insert(
+                Decision, (*decision, "occurrence_start", *STAMP), self.decisions
+            ),
         }
 
 

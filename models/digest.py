@@ -37,7 +37,6 @@ from docket.models.schema import (
     Decision,
     Metric,
     Milestone,
-    Minutes,
     Person,
     Program,
 )
@@ -338,8 +337,7 @@ def meetings_section(scope: Scope) -> Section:
 def _decisions(
     meeting_ids: list[int], start: datetime, end: datetime
 ) -> dict[tuple[int, datetime], list[str]]:
-    """What each occurrence decided: its decision records, else the lines of its minutes'
-    decisions (a fixed number of queries)."""
+    """The titles of the decisions each occurrence took (a fixed number of queries)."""
     found: dict[tuple[int, datetime], list[str]] = {}
     ids = sorted(set(meeting_ids))
     for first in range(0, len(ids), 500):
@@ -349,18 +347,6 @@ def _decisions(
         ).where(Decision.meeting.in_(chunk), Decision.occurrence_start.between(start, end))
         for d in records.order_by(Decision.id).tuples():
             found.setdefault((d[0], d[1]), []).append(d[2])
-        minutes: Any = Minutes.select(
-            Minutes.meeting, Minutes.occurrence_start, Minutes.decisions
-        ).where(
-            Minutes.meeting.in_(chunk),
-            Minutes.occurrence_start.between(start, end),
-            Minutes.decisions != "",
-        )
-        for meeting, at, text in minutes.tuples():
-            if (meeting, at) not in found:
-                found[(meeting, at)] = [
-                    line.strip(" -•\t") for line in text.splitlines() if line.strip(" -•\t")
-                ]
     return found
 
 

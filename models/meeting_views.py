@@ -13,10 +13,12 @@ from zoneinfo import ZoneInfo
 
 from docket.models.context import Context
 from docket.models.errors import ValidationError
+from docket.models.governance import decision_facts
 from docket.models.invites import delivery_state
 from docket.models.meetings import (
     actions_raised,
     agenda_of,
+    decisions_taken,
     find_occurrence,
     get_meeting,
     get_minutes,
@@ -52,8 +54,8 @@ def occurrence_detail(ctx: Context, meeting_id: int, occurrence: str | datetime)
     detail["minutes"] = {
         "notes": minutes.notes if minutes else "",
         "attendance": minutes.attendance if minutes else "",
-        "decisions": minutes.decisions if minutes else "",
     }
+    detail["decisions"] = [decision_facts(d) for d in decisions_taken(meeting_id, original)]
     detail["actions_raised"] = [
         {
             "id": a.id,

@@ -42,6 +42,7 @@ from docket.models.schema import (
     ActionItem,
     Agenda,
     Attendee,
+    Decision,
     Meeting,
     MeetingSplit,
     Minutes,
@@ -1092,11 +1093,11 @@ def save_minutes(
     *,
     notes: str | None = None,
     attendance: str | None = None,
-    decisions: str | None = None,
 ) -> Minutes:
-    """Write the minutes of one occurrence: notes, attendance, decisions (those given)."""
+    """Write the minutes of one occurrence: notes and attendance (those given). What it
+    decided is recorded as decisions (:func:`add_decision_from_minutes`)."""
     values: dict[str, Any] = {}
-    for name, value in (("notes", notes), ("attendance", attendance), ("decisions", decisions)):
+    for name, value in (("notes", notes), ("attendance", attendance)):
         if value is not None:
             values[name] = text(name, value, required=False, max_length=100_000, multiline=True)
     with write():
@@ -1136,6 +1137,86 @@ def add_action_from_minutes(
             source_meeting=meeting.id,
             source_occurrence=original,
         )
+
+
+def add_decision_from_minutes(
+    ctx: Context,
+    meeting_id: int,
+    occurrence: str | date | datetime,
+    title: str,
+    *,
+    rationale: str = "",
+    decided_by: str | None = None,
+) -> Decision:
+    """A decision taken at one occurrence: in the meeting's program, on the occurrence's
+    day in the meeting's zone, pointing back to it (the RAID log lists it too)."""
+    from docket.models.governance import add_decision
+
+    with write():
+        meeting = get_meeting(meeting_id)
+        original = _occurrence_key(ctx, meeting, occurrence)
+        held = occurrence_at(meeting, original).start
+        return add_decision(
+            ctx,
+            title,
+            program=meeting.program.code,
+            rationale=rationale,
+            decided_by=decided_by,
+            decided_on=held.astimezone(ZoneInfo(meeting.timezone)).date(),
+            meeting=meeting.id,
+            occurrence_start=original,
+        )
+
+
+@dataclass
+class MinutesWritten:
+    """What :func:`record_minutes` wrote: the minutes (if any), decision and action ids."""
+
+    minutes: bool = False
+    decisions: list[int] = field(default_factory=list)
+    actions: list[int] = field(default_factory=list)
+
+
+def record_minutes(
+    ctx: Context,
+    meeting_id: int,
+    occurrence: str | date | datetime,
+    *,
+    notes: str | None = None,
+    attendance: str | None = None,
+    decisions: Sequence[str] = (),
+    decided_by: str | None = None,
+    action: str | None = None,
+    owner: str | None = None,
+    due: str | None = None,
+) -> MinutesWritten:
+    """Minutes, the decisions taken and an action raised at one occurrence, in one
+    transaction: all of it is written, or (on an error) none of it."""
+    done = MinutesWritten()
+    with write():
+        if notes is not None or attendance is not None:
+            save_minutes(ctx, meeting_id, occurrence, notes=notes, attendance=attendance)
+            done.minutes = True
+        for said in decisions:
+            made = add_decision_from_minutes(
+                ctx, meeting_id, occurrence, said, decided_by=decided_by
+            )
+            done.decisions.append(made.id)
+        if action:
+            item = add_action_from_minutes(
+                ctx, meeting_id, occurrence, action, owner=owner, due=due
+            )
+            done.actions.append(item.id)
+    return done
+
+
+def decisions_taken(meeting_id: int, occurrence_start: datetime) -> list[Decision]:
+    """The decisions taken at one occurrence, in the order they were recorded."""
+    return list(
+        Decision.select()
+        .where(Decision.meeting == meeting_id, Decision.occurrence_start == occurrence_start)
+        .order_by(Decision.id)
+    )
 
 
 def actions_raised(meeting_id: int, occurrence_start: datetime) -> list[ActionItem]:

@@ -182,7 +182,6 @@ class Minutes(Record):
     occurrence_start = UTCDateTimeField()
     notes = TextField(default="")
     attendance = TextField(default="")
-    decisions = TextField(default="")
 
     class Meta:
         indexes = ((("meeting", "occurrence_start"), True),)

@@ -10,6 +10,7 @@ import pytest
 
 from docket.models import database as dbmod
 from docket.models.config import resolve_database
+from docket.models.context import Context
 from docket.models.database import SCHEMA_VERSION, init_database, open_database, schema_version
 from docket.models.errors import DatabaseError
 from docket.models.schema import UserAccount, database
@@ -171,3 +172,48 @@ def _schema_of_fixture(tmp_path: Path) -> list[tuple[str, str]]:
     again = tmp_path / "again.db"
     _v1_database(again)
     return _schema(again)
+
+
+def test_upgrading_to_5_turns_the_decisions_in_minutes_into_decision_records(
+    tmp_path: Path, ctx: Context
+) -> None:
+    from docket.models.meetings import add_meeting
+    from docket.models.programs import add_program
+    from docket.models.schema import Decision
+
+    old = tmp_path / "office.db"
+    init_database(old, actor="tester")
+    add_program(ctx, "ERP", "ERP replacement")
+    meeting = add_meeting(
+        ctx,
+        "Steering",
+        start="2026-11-03 23:30",
+        timezone="America/Chicago",
+        program="ERP",
+    )
+    database.close()
+    long = "x" * 250
+    # the version 4 minutes held their decisions as text
+    with sqlite3.connect(old) as conn:
+        conn.execute("ALTER TABLE minutes ADD COLUMN decisions TEXT NOT NULL DEFAULT ''")
+        conn.execute(
+            "INSERT INTO minutes (meeting_id, occurrence_start, notes, attendance, decisions,"
+            " created_at, updated_at, version) VALUES (?, '2026-11-04 05:30:00', '', '', ?,"
+            " '2026-11-04 06:00:00', '2026-11-04 06:00:00', 1)",
+            (meeting.id, f"- Approve the budget\n\n  • Keep the date\n{long}"),
+        )
+        conn.execute("UPDATE docket_meta SET value = '4' WHERE key = 'schema_version'")
+    open_database(old)
+    assert schema_version() == SCHEMA_VERSION
+    found = [(d.title, d.rationale, d.decided_on.isoformat()) for d in Decision.select()]
+    assert found == [
+        ("Approve the budget", "", "2026-11-03"),
+        ("Keep the date", "", "2026-11-03"),
+        ("x" * 199 + "…", long, "2026-11-03"),
+    ]
+    assert {d.meeting.id for d in Decision.select()} == {meeting.id}
+    database.close()
+    fresh = tmp_path / "fresh.db"
+    init_database(fresh, actor="tester")
+    database.close()
+    assert _schema(old) == _schema(fresh)

@@ -227,15 +227,53 @@ def test_open_actions_are_carried_with_their_age_across_a_split(office: Context)
 
 def test_minutes_are_kept_per_occurrence(office: Context) -> None:
     mid = _series(office, "2026-11-03 09:00", "America/Chicago", "weekly on tue")
-    meetings.save_minutes(office, mid, "2026-11-10", notes="Budget agreed", decisions="Go")
+    meetings.save_minutes(office, mid, "2026-11-10", notes="Budget agreed")
     meetings.save_minutes(office, mid, "2026-11-10", attendance="Ana, Bo")
     minutes = meetings.get_minutes(mid, _utc(2026, 11, 10, 15))
     assert minutes is not None
-    assert (minutes.notes, minutes.attendance, minutes.decisions) == (
-        "Budget agreed",
-        "Ana, Bo",
-        "Go",
+    assert (minutes.notes, minutes.attendance) == ("Budget agreed", "Ana, Bo")
+    assert meetings.get_minutes(mid, _utc(2026, 11, 17, 15)) is None
+
+
+def test_a_decision_in_the_minutes_is_a_decision_record_of_the_program(office: Context) -> None:
+    from docket.models.governance import list_decisions
+
+    # 23:30 in Chicago on 10 Nov is already 11 Nov in UTC: the decision is dated locally
+    mid = _series(office, "2026-11-03 23:30", "America/Chicago", "weekly on tue")
+    meetings.move_occurrence(office, mid, "2026-11-10", "2026-11-12 23:30")
+    made = meetings.add_decision_from_minutes(
+        office, mid, "2026-11-10", "Go with the phased rollout", decided_by="bo"
     )
+    assert [d.id for d in list_decisions("ERP")] == [made.id]
+    assert (made.decided_on.isoformat(), made.decided_by.name) == ("2026-11-12", "Bo Chen")
+    assert made.occurrence_start == _utc(2026, 11, 11, 5, 30)
+    taken = meetings.decisions_taken(mid, _utc(2026, 11, 11, 5, 30))
+    assert [d.title for d in taken] == ["Go with the phased rollout"]
+    assert meetings.decisions_taken(mid, _utc(2026, 11, 18, 5, 30)) == []
+
+
+def test_minutes_decisions_and_an_action_are_written_together_or_not_at_all(
+    office: Context,
+) -> None:
+    from docket.models.schema import ActionItem, Decision, Minutes
+
+    mid = _series(office, "2026-11-03 09:00", "America/Chicago", "weekly on tue")
+    with pytest.raises(ValidationError, match="due"):
+        meetings.record_minutes(
+            office,
+            mid,
+            "2026-11-10",
+            notes="Agreed the budget",
+            decisions=["Approve the budget"],
+            action="Send the budget",
+            due="not a day",
+        )
+    assert (Minutes.select().count(), Decision.select().count()) == (0, 0)
+    assert ActionItem.select().count() == 0
+    done = meetings.record_minutes(
+        office, mid, "2026-11-10", notes="Agreed", decisions=["A", "B"], action="Send it"
+    )
+    assert (done.minutes, len(done.decisions), len(done.actions)) == (True, 2, 1)
 
 
 def test_a_new_start_carries_occurrence_changes_or_drops_them(office: Context) -> None:
@@ -333,3 +371,21 @@ def test_cli_today_prints_meetings(cli_office: Any) -> None:
     out = cli_office("today").out
     assert "Meetings today and tomorrow: 1" in out
     assert "2026-11-24 09:30  #1  ERP" in out
+
+
+def test_cli_minutes_record_decisions_and_an_action_in_one_go(cli_office: Any) -> None:
+    cli = cli_office
+    cli("meeting", "add", "Steering", "--start", "2026-11-24 09:00", "--program", "ERP")
+    result = cli(
+        "meeting", "minutes", "1", "--notes", "Budget agreed", "--decision", "Approve the budget",
+        "--decision", "Keep the go-live date", "--decided-by", "bo", "--action", "Send the budget",
+    )  # fmt: skip
+    assert (result.status, result.out, result.err) == (0, "#1: minutes saved\n1\n2\n1\n", "")
+    listed = json.loads(cli("decision", "list", "--format", "json").out)
+    assert sorted((d["title"], d["decided_by"], d["decided_on"]) for d in listed) == [
+        ("Approve the budget", "Bo Chen", "2026-11-24"),
+        ("Keep the go-live date", "Bo Chen", "2026-11-24"),
+    ]
+    bad = cli("meeting", "minutes", "1", "--decision", "Another", "--decided-by", "nobody here")
+    assert bad.status == 2 and bad.err.startswith("docket: decided by:")
+    assert len(json.loads(cli("decision", "list", "--format", "json").out)) == 2

@@ -24,7 +24,14 @@ from docket.models.context import Context
 from docket.models.database import connect
 from docket.models.errors import ValidationError
 from docket.models.meeting_views import preview_series
-from docket.models.schema import ActionItem, Attendee, Meeting, Minutes, OccurrenceChange
+from docket.models.schema import (
+    ActionItem,
+    Attendee,
+    Decision,
+    Meeting,
+    Minutes,
+    OccurrenceChange,
+)
 from docket.tui.app import DocketApp
 from docket.tui.forms import RecordForm
 from docket.tui.meeting_forms import OccurrenceDetail
@@ -139,6 +146,33 @@ async def test_minutes_and_an_action_written_in_the_meeting_are_kept(
     item = ActionItem.get(ActionItem.title == "Send the revised budget")
     assert (item.__data__["source_meeting"], item.source_occurrence) == (detail["id"], original)
     assert [a["title"] for a in after.detail["actions_raised"]] == ["Send the revised budget"]
+
+
+async def test_a_decision_taken_in_the_meeting_joins_the_decision_log(
+    demo_db: Path, make_app: MakeApp
+) -> None:
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        detail = await _open_first(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RecordForm)
+        await type_text(pilot, "Go live on 1 March")
+        await pilot.press("tab")
+        await type_text(pilot, "The freeze ends in February")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        after = pilot.app.screen
+        assert isinstance(after, OccurrenceDetail)
+        texts = [shown(s) for s in after.query(Static)]
+        assert any("Go live on 1 March" in t for t in texts)
+    original = datetime.fromisoformat(detail["occurrence"]["occurrence"].replace("Z", "+00:00"))
+    connect(demo_db)
+    made = Decision.get(Decision.title == "Go live on 1 March")
+    assert (made.__data__["meeting"], made.occurrence_start) == (detail["id"], original)
+    assert made.rationale == "The freeze ends in February"
+    assert made.program.code == detail["program"]
+    assert made.decided_by.name == detail["organizer"]
+    assert [d["title"] for d in after.detail["decisions"]][-1] == "Go live on 1 March"
 
 
 async def test_an_occurrence_is_cancelled_and_restored_from_the_list(

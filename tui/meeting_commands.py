@@ -113,12 +113,21 @@ def register(sub: Any) -> None:
     add_format(p, "text", "json")
     p.set_defaults(handler=meeting_agenda)
 
-    p = group.add_parser("minutes", help="write one occurrence's minutes, raise action items")
+    p = group.add_parser(
+        "minutes", help="write one occurrence's minutes, record its decisions, raise action items"
+    )
     p.add_argument("id", type=int)
     p.add_argument("--occurrence", metavar="DATE")
     p.add_argument("--notes")
     p.add_argument("--attendance")
-    p.add_argument("--decisions")
+    p.add_argument(
+        "--decision",
+        metavar="TEXT",
+        action="append",
+        default=[],
+        help="record a decision taken here (repeat for more; each prints its id)",
+    )
+    p.add_argument("--decided-by", metavar="WHO", help="who took the decisions given")
     p.add_argument("--action", metavar="TITLE", help="raise an action item from the minutes")
     p.add_argument("--owner", metavar="WHO")
     p.add_argument("--due", metavar="WHEN")
@@ -365,21 +374,22 @@ def meeting_agenda(session: Session, args: argparse.Namespace) -> int:
 
 def meeting_minutes(session: Session, args: argparse.Namespace) -> int:
     original = _occurrence_start(session, args.id, args.occurrence)
-    if any(v is not None for v in (args.notes, args.attendance, args.decisions)):
-        meetings.save_minutes(
-            session.ctx,
-            args.id,
-            original,
-            notes=args.notes,
-            attendance=args.attendance,
-            decisions=args.decisions,
-        )
+    written = meetings.record_minutes(
+        session.ctx,
+        args.id,
+        original,
+        notes=args.notes,
+        attendance=args.attendance,
+        decisions=args.decision,
+        decided_by=args.decided_by,
+        action=args.action,
+        owner=args.owner,
+        due=args.due,
+    )
+    if written.minutes:
         session.print(f"#{args.id}: minutes saved")
-    if args.action:
-        item = meetings.add_action_from_minutes(
-            session.ctx, args.id, original, args.action, owner=args.owner, due=args.due
-        )
-        session.print(str(item.id))
+    for made in [*written.decisions, *written.actions]:
+        session.print(str(made))
     return 0
 
 

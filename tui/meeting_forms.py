@@ -54,6 +54,7 @@ class OccurrenceDetail(ModalScreen[str | None]):
         Binding("escape,q", "close", "Close"),
         Binding("m", "choose('minutes')", "Minutes"),
         Binding("a", "choose('action')", "Action"),
+        Binding("d", "choose('decision')", "Decision"),
         Binding("g", "choose('agenda')", "Agenda"),
         Binding("e", "choose('edit')", "Edit"),
         Binding("v", "choose('move')", "Move"),
@@ -80,6 +81,8 @@ class OccurrenceDetail(ModalScreen[str | None]):
                 yield Static(self._agenda())
                 yield Label(Text("Minutes", style="bold"))
                 yield Static(self._minutes())
+                yield Label(Text("Decided here", style="bold"))
+                yield Static(self._decisions())
                 yield Label(Text("Actions raised here", style="bold"))
                 yield Static(self._actions())
                 if d["invites"]:
@@ -89,7 +92,7 @@ class OccurrenceDetail(ModalScreen[str | None]):
             cancel_or_restore = "r restore" if "cancelled" in state else "x cancel"
             yield Static(
                 Text(
-                    "m minutes · a action · g agenda · e edit · v move · "
+                    "m minutes · a action · d decision · g agenda · e edit · v move · "
                     f"{cancel_or_restore} · i export · s send · esc close",
                     style="dim",
                 ),
@@ -155,13 +158,25 @@ class OccurrenceDetail(ModalScreen[str | None]):
         if not any(minutes.values()):
             return Text("(not written; m to write them)", style="dim")
         text = Text()
-        for key, label in (("notes", "Notes"), ("attendance", "Present"), ("decisions", "Decided")):
+        for key, label in (("notes", "Notes"), ("attendance", "Present")):
             if minutes[key].strip():
                 text.append(f"{label}: ", style="bold")
                 text.append_text(lines(minutes[key]))
                 text.append("\n")
         text.rstrip()
         return text
+
+    def _decisions(self) -> Text:
+        return _listing(
+            self.detail["decisions"],
+            "(none; d to record one)",
+            lambda d: (
+                f"#{d['id']} {d['title']}",
+                f" · {d['decided_by']}" if d["decided_by"] else "",
+            ),
+            {},
+            "dim",
+        )
 
     def _actions(self) -> Text:
         return _listing(
@@ -255,6 +270,7 @@ def act(app: DocketApp, detail: dict[str, Any], what: str, *, reopen: bool = Tru
         forms = {
             "minutes": minutes_form,
             "action": action_form,
+            "decision": decision_form,
             "agenda": agenda_form,
             "move": move_form,
             "export": export_form,
@@ -264,13 +280,13 @@ def act(app: DocketApp, detail: dict[str, Any], what: str, *, reopen: bool = Tru
 
 
 def minutes_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
-    """Write the minutes of the occurrence: notes, who was there, what was decided."""
+    """Write the minutes of the occurrence: notes and who was there (what it decided is
+    recorded one decision at a time, with ``d``)."""
     ctx, meeting_id, original = app.ctx, int(detail["id"]), _original(detail)
     minutes = detail["minutes"]
     fields = [
         Field("notes", "Notes", minutes["notes"], "multiline"),
         Field("attendance", "Present", minutes["attendance"], "multiline"),
-        Field("decisions", "Decided", minutes["decisions"], "multiline"),
     ]
 
     def save(values: dict[str, str]) -> int:
@@ -305,6 +321,35 @@ def action_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
         return int(item.id)
 
     return RecordForm(f"New action from {detail['title']}", fields, save)
+
+
+def decision_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
+    """Record a decision taken at the occurrence: it joins the program's decision log (the
+    RAID screen) and the digests, pointing back to the meeting."""
+    ctx, meeting_id, original = app.ctx, int(detail["id"]), _original(detail)
+    fields = [
+        Field("title", "Decision", placeholder="what was decided"),
+        Field("rationale", "Why", kind="multiline"),
+        Field(
+            "decided_by",
+            "Decided by",
+            detail["organizer"] or "",
+            lookup=person_lookup("decided by"),
+        ),
+    ]
+
+    def save(values: dict[str, str]) -> int:
+        made = meetings.add_decision_from_minutes(
+            ctx,
+            meeting_id,
+            original,
+            values["title"],
+            rationale=values["rationale"],
+            decided_by=values["decided_by"] or None,
+        )
+        return int(made.id)
+
+    return RecordForm(f"Decision at {detail['title']}, {_when(detail['occurrence'])}", fields, save)
 
 
 def agenda_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:

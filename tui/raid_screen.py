@@ -291,7 +291,12 @@ def _issue_columns(
 def _decision_columns(
     width: int,
 ) -> Layout:
-    fixed = [("program", "Prog", 8), ("on", "Decided", 11), ("by", "By", _name_width(width))]
+    fixed = [
+        ("program", "Prog", 8),
+        ("on", "Decided", 11),
+        ("meeting", "Meeting", 8),
+        ("by", "By", _name_width(width)),
+    ]
     columns = [("id", "#", 5), *_fixed(width - 5, ("title", "Decision"), fixed)]
 
     def cells(r: dict[str, Any]) -> list[Text]:
@@ -300,6 +305,7 @@ def _decision_columns(
             cell(r["title"]),
             cell(r["program"], style="cyan"),
             cell(r["decided_on"]),
+            cell(f"#{r['meeting']}" if r["meeting"] else ""),
             cell(r["decided_by"] or ""),
         ]
 
