@@ -204,6 +204,11 @@ def score_history(risk_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def get_risk(risk_id: int) -> Risk:
+    risk: Risk = records.get(Risk, risk_id)
+    return risk
+
+
 def risk_facts(risk: Risk) -> dict[str, Any]:
     owner = risk.owner if risk.__data__.get("owner") else None
     return {
@@ -315,6 +320,11 @@ def update_issue(ctx: Context, issue_id: int, version: int | None = None, **chan
                 ctx, IssueLink, issue=updated, action=get_action(int(changes["link_action"]))
             )
         return updated
+
+
+def get_issue(issue_id: int) -> Issue:
+    issue: Issue = records.get(Issue, issue_id)
+    return issue
 
 
 def issue_facts(issue: Issue) -> dict[str, Any]:

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Select, Static
 from tui_support import pressing, settle, shown, type_text
 
 from docket.models import governance
 from docket.models.database import connect
 from docket.models.today import governance_alerts
 from docket.tui.app import DocketApp
+from docket.tui.forms import RecordForm
 from docket.tui.raid_screen import RaidScreen, sparkline
 
 MakeApp = Callable[[Path], DocketApp]
@@ -98,3 +99,86 @@ def test_raid_looks_right(
     snap_compare: Any, demo_db: Path, make_app: MakeApp, keys: list[str], size: tuple[int, int]
 ) -> None:
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=pressing(keys))
+
+
+async def test_a_risk_is_added_and_an_issue_edited_from_the_lists(
+    demo_db: Path, make_app: MakeApp
+) -> None:
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await pilot.press("8")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, RecordForm)
+        await type_text(pilot, "Vendor goes out of business")
+        form.query_one("#field-program", Input).value = "ERP"
+        form.query_one("#field-probability", Select).value = "2"
+        form.query_one("#field-impact", Select).value = "5"
+        form.query_one("#field-response_date", Input).value = "next friday"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RaidScreen)
+        assert "Vendor goes out of business" in [r["title"] for r in screen_of(pilot.app).rows()]
+        # the issues tab: the first issue, resolved
+        await pilot.press("t")
+        await settle(pilot)
+        first = screen_of(pilot.app).rows()[0]
+        await pilot.press("e")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, RecordForm)
+        form.query_one("#field-status", Select).value = "resolved"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RaidScreen)
+    connect(demo_db)
+    risk = next(r for r in governance.list_risks("ERP") if r.title.startswith("Vendor goes"))
+    assert (governance.score(risk.probability, risk.impact), str(risk.response_date)) == (
+        10,
+        "2026-11-27",
+    )
+    assert governance.get_issue(first["id"]).status == "resolved"
+
+
+async def test_a_change_request_is_decided_and_a_final_one_says_so(
+    demo_db: Path, make_app: MakeApp
+) -> None:
+    connect(demo_db)
+    proposed = next(c.id for c in governance.list_changes(status="proposed"))
+    final = next(c.id for c in governance.list_changes(status="rejected"))
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await pilot.press("8", "t", "t", "t")
+        await settle(pilot)
+        screen = screen_of(pilot.app)
+        ids = [r["id"] for r in screen.rows()]
+        screen.query_one(DataTable).move_cursor(row=ids.index(final))
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RaidScreen)
+        said = [n.message for n in pilot.app._notifications]
+        assert f"Change request #{final} is rejected: that is final." in said
+        screen.query_one(DataTable).move_cursor(row=ids.index(proposed))
+        await pilot.press("e")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, RecordForm)
+        assert form.query_one("#field-status", Select).value == "approved"
+        form.query_one("#field-approver", Input).value = "nobody of that name"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        # an unknown approver is named under the field, and nothing is saved
+        assert pilot.app.screen is form
+        hint = shown(form.query_one("#hint-approver", Static))
+        assert hint.startswith("approver:")
+        form.query_one("#field-approver", Input).value = "Chen Thompson"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RaidScreen)
+    connect(demo_db)
+    change = governance.change_facts(next(c for c in governance.list_changes() if c.id == proposed))
+    assert (change["status"], change["approver"], change["decided_on"]) == (
+        "approved",
+        "Chen Thompson",
+        "2026-11-23",
+    )

@@ -3,7 +3,8 @@ matrix, metrics against target with a sparkline of their history, and the budget
 program in scope.
 
 ``t`` (or ``[``/``]``) moves between the tabs: Risks, Issues, Decisions, Changes, Matrix,
-Metrics, Budget. ``/`` filters the list by words; ``h`` shows a record's history.
+Metrics, Budget. ``/`` filters the list by words; ``a`` adds to it, ``e`` edits the risk or
+issue (or decides the change request); ``h`` shows a record's history.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from textual.widgets import DataTable, Input, Static
 
 from docket.models import budget, governance
 from docket.models.context import Context
+from docket.models.governance import NEXT_STATUS
+from docket.tui import raid_forms
 from docket.tui.base import DocketScreen
 from docket.tui.keys import Key
 from docket.tui.rows import set_columns
@@ -122,6 +125,13 @@ class RaidScreen(DocketScreen):
         Key("t,right_square_bracket", "tab(1)", "Next", "The next tab (] too)", display="t"),
         Key("left_square_bracket", "tab(-1)", "Previous", "The previous tab", display="["),
         Key("slash", "focus_filter", "Filter", "Filter the list by words", display="/"),
+        Key("a", "add", "New", "Add a risk, issue, decision or change request (this tab's)"),
+        Key(
+            "e",
+            "edit",
+            "Edit",
+            "Edit the risk or issue; approve, reject or implement the change request",
+        ),
         Key("escape", "clear", "Clear", "Leave the filter, then clear it", footer=False),
     )
 
@@ -213,14 +223,38 @@ class RaidScreen(DocketScreen):
         elif self.typed:
             box.value = ""
 
-    def current_record(self) -> tuple[str, int] | None:
+    def action_add(self) -> None:
+        if self.tab in ENTITIES:
+            self.app.push_screen(raid_forms.add_form(self.docket, self.tab), self._saved)
+        else:
+            self.notify("Adding works on Risks, Issues, Decisions and Changes (t moves there).")
+
+    def action_edit(self) -> None:
+        row = self.current_row()
+        if row is None or self.tab not in ("risks", "issues", "changes"):
+            return
+        if self.tab == "changes" and not NEXT_STATUS[row["status"]]:
+            self.notify(f"Change request #{row['id']} is {row['status']}: that is final.")
+            return
+        self.app.push_screen(raid_forms.edit_form(self.docket, self.tab, row), self._saved)
+
+    def _saved(self, result: Any) -> None:
+        if result is not None:
+            self.docket.changed()
+
+    def current_row(self) -> dict[str, Any] | None:
+        """The list row under the cursor, on the lists of records."""
         if self.tab not in ENTITIES:
             return None
         table = self.query_one(DataTable)
         rows = self.rows()
         if not 0 <= table.cursor_row < min(table.row_count, len(rows)):
             return None
-        return (ENTITIES[self.tab], int(rows[table.cursor_row]["id"]))
+        return rows[table.cursor_row]
+
+    def current_record(self) -> tuple[str, int] | None:
+        row = self.current_row()
+        return None if row is None else (ENTITIES[self.tab], int(row["id"]))
 
 
 def _name_width(width: int) -> int:
