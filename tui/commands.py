@@ -183,13 +183,24 @@ def today(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
-def _today_comms(session: Session, facts: dict[str, Any]) -> None:
-    rows, total = facts["comms"], facts["counts"].get("comms", 0)
+def _today_heading(
+    session: Session, facts: dict[str, Any], key: str, title: str
+) -> list[dict[str, Any]]:
+    """Print a Today section's heading with its full count (and how many are shown, or
+    "nothing"); the rows to list under it."""
+    rows: list[dict[str, Any]] = facts[key]
+    total = facts["counts"].get(key, 0)
     more = f" (showing {len(rows)} of {total})" if total > len(rows) else ""
     session.print("")
-    session.print(f"Communications due this week: {total}{more}")
+    session.print(f"{title}: {total}{more}")
     if not rows:
         session.print("  nothing")
+    return rows
+
+
+def _today_comms(session: Session, facts: dict[str, Any]) -> None:
+    rows = _today_heading(session, facts, "comms", "Communications due this week")
+    if not rows:
         return
     cells = [
         [
@@ -207,23 +218,15 @@ def _today_comms(session: Session, facts: dict[str, Any]) -> None:
 
 
 def _today_alerts(session: Session, facts: dict[str, Any], key: str, title: str) -> None:
-    rows, total = facts[key], facts["counts"].get(key, 0)
-    more = f" (showing {len(rows)} of {total})" if total > len(rows) else ""
-    session.print("")
-    session.print(f"{title}: {total}{more}")
+    rows = _today_heading(session, facts, key, title)
     if not rows:
-        session.print("  nothing")
         return
     session.print(_indent(table(["", "what"], [[r["kind"], r["text"]] for r in rows], flexible=1)))
 
 
 def _today_meetings(session: Session, facts: dict[str, Any]) -> None:
-    rows, total = facts["meetings"], facts["counts"].get("meetings", 0)
-    more = f" (showing {len(rows)} of {total})" if total > len(rows) else ""
-    session.print("")
-    session.print(f"Meetings today and tomorrow: {total}{more}")
+    rows = _today_heading(session, facts, "meetings", "Meetings today and tomorrow")
     if not rows:
-        session.print("  nothing")
         return
     cells = [
         [
