@@ -130,8 +130,9 @@ def comms_add(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
-def comms_list(session: Session, args: argparse.Namespace) -> int:
-    rows = _plan_rows(session, comms.plan(_program_ids(args.program)))
+def _emit_plan(session: Session, args: argparse.Namespace, found: Any) -> int:
+    """Plan items as the table of ``comms list`` and ``comms due``, or every fact as json/csv."""
+    rows = _plan_rows(session, found)
     columns = PLAN_COLUMNS if args.format == "table" else list(rows[0]) if rows else ["id"]
     return _emit(
         session,
@@ -141,6 +142,10 @@ def comms_list(session: Session, args: argparse.Namespace) -> int:
         headers=PLAN_HEADERS if args.format == "table" else None,
         flexible=2,
     )
+
+
+def comms_list(session: Session, args: argparse.Namespace) -> int:
+    return _emit_plan(session, args, comms.plan(_program_ids(args.program)))
 
 
 def comms_edit(session: Session, args: argparse.Namespace) -> int:
@@ -164,16 +169,7 @@ def comms_edit(session: Session, args: argparse.Namespace) -> int:
 def comms_due(session: Session, args: argparse.Namespace) -> int:
     days = whole_number("within", args.within, minimum=0, maximum=366)
     found = comms.due_within(session.ctx.today(), days, _program_ids(args.program))
-    rows = _plan_rows(session, found)
-    columns = PLAN_COLUMNS if args.format == "table" else list(rows[0]) if rows else ["id"]
-    return _emit(
-        session,
-        args.format,
-        rows,
-        columns,
-        headers=PLAN_HEADERS if args.format == "table" else None,
-        flexible=2,
-    )
+    return _emit_plan(session, args, found)
 
 
 def comms_sent(session: Session, args: argparse.Namespace) -> int:
