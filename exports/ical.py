@@ -8,21 +8,24 @@ occurrence right; a moved or relocated occurrence is a VEVENT with the series UI
 RECURRENCE-ID equal to its original start; a cancelled occurrence is an EXDATE of the series
 (REQUEST, PUBLISH) or a VEVENT of its own (CANCEL).
 
-icalendar is imported here only; commands import this module when they need it.
+The text is written line by line (exports/ical_text.py); icalendar builds only the VTIMEZONE
+of each zone and puts an RRULE's parts in order. Commands import this module when they need
+it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+from icalendar import Timezone, vRecur
 from peewee import JOIN
 
+from docket.exports.ical_text import UTC_ZONES, ContentLines, param, utc_stamp
 from docket.models.errors import ValidationError
 from docket.models.meetings import (
     Occurrence,
@@ -85,21 +88,22 @@ class _Zones:
             y0, y1 = min(y0, known[0]), max(y1, known[1])
         self.years[name] = (y0, y1)
 
-    def components(self) -> list[Any]:
-        return [
-            Timezone.from_ical(_vtimezone(name, *self.years[name]))
-            for name in sorted(self.years)
-            if name != "UTC"
-        ]
+    def write(self, out: ContentLines) -> None:
+        for name in sorted(self.years):
+            if name not in UTC_ZONES:
+                out.block(_vtimezone(name, *self.years[name]))
 
 
-def _calendar(method: str) -> Calendar:
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", method)
-    return cal
+def _calendar(method: str, name: str | None = None) -> ContentLines:
+    out = ContentLines()
+    out.begin("VCALENDAR")
+    out.add("VERSION", "2.0")
+    out.text("PRODID", PRODID)
+    out.add("CALSCALE", "GREGORIAN")
+    out.add("METHOD", method)
+    if name is not None:
+        out.text("X-WR-CALNAME", name)
+    return out
 
 
 @dataclass(frozen=True)
@@ -121,35 +125,36 @@ def _guests(attendees: Iterable[Attendee]) -> list[_Guest]:
 
 
 @lru_cache(maxsize=16384)
-def _address(email: str, name: str, *params: tuple[str, str]) -> vCalAddress:
-    """A ``mailto:`` address with CN and the given parameters; one object per distinct line
-    (events only read it), so thousands of events share their attendees' addresses."""
-    address = vCalAddress(f"mailto:{email}")
-    address.params["CN"] = vText(name)
-    for key, value in params:
-        address.params[key] = value
-    return address
+def _address_params(name: str, *params: tuple[str, str]) -> str:
+    """``;CN=...`` and the given parameters, in name order; one string per distinct line, so
+    thousands of events share their attendees' parameters."""
+    pairs = sorted([("CN", param(name, quote_also=" '")), *params])
+    return "".join(f";{key}={value}" for key, value in pairs)
 
 
-def _description(meeting: Meeting, agenda: str | None = None, link: str | None = None) -> str:
-    parts = [p for p in ((agenda if agenda is not None else meeting.agenda).strip(),) if p]
-    url = link if link is not None else meeting.link
-    if url:
-        parts.append(f"Join: {url}")
-    return "\n\n".join(parts)
+@dataclass(frozen=True)
+class _Roster:
+    """A meeting's ORGANIZER and ATTENDEE lines as (parameters, value), written into each of
+    its events."""
+
+    organizer: tuple[str, str] | None
+    attendees: list[tuple[str, str]]
 
 
-def _people(event: Event, meeting: Meeting, guests: list[_Guest], method: str) -> None:
-    """ORGANIZER and ATTENDEE lines (attendees without an e-mail address are left out)."""
+def _roster(meeting: Meeting, guests: list[_Guest], method: str) -> _Roster:
+    """Who an event names (attendees without an e-mail address are left out); an invite
+    needs an organizer who can receive the replies."""
     organizer = meeting.organizer if meeting.__data__.get("organizer") else None
+    chair = None
     if organizer is not None and organizer.email:
-        event.add("organizer", _address(organizer.email, organizer.name))
+        chair = (_address_params(organizer.name), f"mailto:{organizer.email}")
     elif method != "PUBLISH":
         name = organizer.name if organizer is not None else "nobody"
         raise ValidationError(
             "organizer",
             f"an invite needs an organizer with an e-mail address; meeting {meeting.id} has {name}",
         )
+    lines = []
     for guest in guests:
         if not guest.email:
             continue
@@ -160,94 +165,107 @@ def _people(event: Event, meeting: Meeting, guests: list[_Guest], method: str) -
             params.append(("PARTSTAT", "ACCEPTED"))
         else:
             params += [("PARTSTAT", "NEEDS-ACTION"), ("RSVP", "TRUE")]
-        event.add("attendee", _address(guest.email, guest.name, *params))
+        lines.append((_address_params(guest.name, *params), f"mailto:{guest.email}"))
+    return _Roster(chair, lines)
 
 
-def _base_event(meeting: Meeting, stamp: datetime) -> Event:
-    event = Event()
-    event.add("uid", meeting.uid)
-    event.add("dtstamp", stamp.astimezone(UTC))
-    event.add("sequence", meeting.sequence)
-    event.add("summary", meeting.title)
-    return event
-
-
-def _timed(event: Event, start: datetime, minutes: int) -> None:
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=minutes))
-
-
-def _where(event: Event, location: str, link: str) -> None:
-    if location or link:
-        event.add("location", location or link)
-    if link:
-        event.add("url", link)
+def _description(meeting: Meeting, agenda: str | None = None, link: str | None = None) -> str:
+    parts = [p for p in ((agenda if agenda is not None else meeting.agenda).strip(),) if p]
+    url = link if link is not None else meeting.link
+    if url:
+        parts.append(f"Join: {url}")
+    return "\n\n".join(parts)
 
 
 def _status(meeting_status: str) -> str:
     return {"confirmed": "CONFIRMED", "tentative": "TENTATIVE"}.get(meeting_status, "CANCELLED")
 
 
-def _series_events(
-    meeting: Meeting,
-    guests: list[_Guest],
-    method: str,
-    stamp: datetime,
-    changes: list[OccurrenceChange],
-) -> list[Event]:
+@lru_cache(maxsize=1024)
+def _rrule_text(rule: str) -> str:
+    """An RRULE body with its parts in the usual order (FREQ, UNTIL, COUNT, INTERVAL, BY...)."""
+    return bytes(vRecur.from_ical(rule).to_ical()).decode("ascii")
+
+
+@dataclass(frozen=True)
+class _Event:
+    """What one VEVENT of a meeting says beyond the meeting's own title, UID and SEQUENCE."""
+
+    start: datetime
+    minutes: int
+    status: str
+    location: str = ""
+    link: str = ""
+    description: str = ""
+    recurrence_id: datetime | None = None
+    rrule: str = ""
+    exdates: tuple[datetime, ...] = ()
+
+
+def _write_event(
+    out: ContentLines, meeting: Meeting, stamp: str, roster: _Roster, event: _Event
+) -> None:
+    """One VEVENT; its properties in the order calendar files usually have them (SUMMARY,
+    times, DTSTAMP, UID, RECURRENCE-ID, SEQUENCE, recurrence, then by name)."""
+    zone = meeting.timezone
+    out.begin("VEVENT")
+    out.text("SUMMARY", meeting.title)
+    out.moments("DTSTART", zone, event.start)
+    out.moments("DTEND", zone, event.start + timedelta(minutes=event.minutes))
+    out.add("DTSTAMP", stamp)
+    out.text("UID", meeting.uid)
+    if event.recurrence_id is not None:
+        out.moments("RECURRENCE-ID", zone, event.recurrence_id)
+    out.add("SEQUENCE", str(meeting.sequence))
+    if event.rrule:
+        out.add("RRULE", _rrule_text(event.rrule))
+    if event.exdates:
+        out.moments("EXDATE", zone, *event.exdates)
+    for params, address in roster.attendees:
+        out.add("ATTENDEE", address, params)
+    if event.description:
+        out.text("DESCRIPTION", event.description)
+    if event.location or event.link:
+        out.text("LOCATION", event.location or event.link)
+    if roster.organizer is not None:
+        out.add("ORGANIZER", roster.organizer[1], roster.organizer[0])
+    out.text("STATUS", event.status)
+    if event.link:
+        out.add("URL", event.link)
+    out.end("VEVENT")
+
+
+def _series_events(meeting: Meeting, changes: list[OccurrenceChange]) -> list[_Event]:
     """The master VEVENT (with RRULE and EXDATEs) and one VEVENT per changed occurrence."""
-    tz = ZoneInfo(meeting.timezone)
-    start = series_start(meeting)
-    master = _base_event(meeting, stamp)
-    _timed(master, start, meeting.duration_minutes)
-    if meeting.rrule:
-        master.add("rrule", _rrule_value(meeting.rrule))
-    _where(master, meeting.location, meeting.link)
-    description = _description(meeting)
-    if description:
-        master.add("description", description)
-    master.add("status", _status(meeting.status))
-    _people(master, meeting, guests, method)
-    events = [master]
     changes = changes if meeting.rrule else []
-    cancelled = [c.original_start.astimezone(tz) for c in changes if c.cancelled]
-    if cancelled:
-        master.add("exdate", cancelled)
-    for change in changes:
-        if change.cancelled:
-            continue
-        occurrence = changed_occurrence(meeting, change.original_start, change)
-        events.append(_override(meeting, occurrence, guests, method, stamp))
-    return events
+    master = _Event(
+        start=series_start(meeting),
+        minutes=meeting.duration_minutes,
+        status=_status(meeting.status),
+        location=meeting.location,
+        link=meeting.link,
+        description=_description(meeting),
+        rrule=meeting.rrule,
+        exdates=tuple(c.original_start for c in changes if c.cancelled),
+    )
+    overrides = [
+        _override(meeting, changed_occurrence(meeting, change.original_start, change))
+        for change in changes
+        if not change.cancelled
+    ]
+    return [master, *overrides]
 
 
-def _rrule_value(rule: str) -> dict[str, list[str]]:
-    """An RRULE body as icalendar's value: ``{"FREQ": ["WEEKLY"], ...}``, in the given order."""
-    from icalendar import vRecur
-
-    return dict(vRecur.from_ical(rule))
-
-
-def _override(
-    meeting: Meeting,
-    occurrence: Occurrence,
-    guests: list[_Guest],
-    method: str,
-    stamp: datetime,
-    *,
-    cancelled: bool = False,
-) -> Event:
-    tz = ZoneInfo(meeting.timezone)
-    event = _base_event(meeting, stamp)
-    event.add("recurrence-id", occurrence.original_start.astimezone(tz))
-    _timed(event, occurrence.start, occurrence.duration_minutes)
-    _where(event, occurrence.location, occurrence.link)
-    description = _description(meeting, link=occurrence.link)
-    if description:
-        event.add("description", description)
-    event.add("status", "CANCELLED" if cancelled else _status(meeting.status))
-    _people(event, meeting, guests, method)
-    return event
+def _override(meeting: Meeting, occurrence: Occurrence, *, cancelled: bool = False) -> _Event:
+    return _Event(
+        start=occurrence.start,
+        minutes=occurrence.duration_minutes,
+        status="CANCELLED" if cancelled else _status(meeting.status),
+        location=occurrence.location,
+        link=occurrence.link,
+        description=_description(meeting, link=occurrence.link),
+        recurrence_id=occurrence.original_start,
+    )
 
 
 def _span(meeting: Meeting, changes: list[OccurrenceChange]) -> tuple[datetime, datetime | None]:
@@ -259,14 +277,6 @@ def _span(meeting: Meeting, changes: list[OccurrenceChange]) -> tuple[datetime, 
         ends = [e for e in (last, *moved) if e is not None]
         return min([first, *moved]), max(ends)
     return min([first, *moved]), None
-
-
-def _finish(cal: Calendar, zones: _Zones, events: Iterable[Event]) -> bytes:
-    for component in zones.components():
-        cal.add_component(component)
-    for event in events:
-        cal.add_component(event)
-    return bytes(cal.to_ical())
 
 
 def invite(
@@ -292,7 +302,6 @@ def invite(
         ]
     tz = ZoneInfo(meeting.timezone)
     zones = _Zones()
-    events: list[Event]
     if occurrence is not None:
         one = occurrence_at(meeting, occurrence)
         is_cancelled = one.cancelled
@@ -303,11 +312,8 @@ def invite(
                 f"'docket meeting cancel {meeting_id} --occurrence DATE'",
             )
         method = "CANCEL" if is_cancelled or cancel else "REQUEST"
-        event = _override(
-            meeting, one, _guests(attendees), method, stamp, cancelled=method == "CANCEL"
-        )
+        events = [_override(meeting, one, cancelled=method == "CANCEL")]
         zones.use(meeting.timezone, min(one.start, one.original_start.astimezone(tz)), one.start)
-        events = [event]
     else:
         is_cancelled = meeting.status == "cancelled"
         if cancel and not is_cancelled and recipients is None:
@@ -318,22 +324,28 @@ def invite(
             )
         method = "CANCEL" if is_cancelled or cancel else "REQUEST"
         changes = occurrence_changes(meeting_id)
-        if method == "CANCEL":
-            master = _base_event(meeting, stamp)
-            _timed(master, series_start(meeting), meeting.duration_minutes)
-            if meeting.rrule:
-                master.add("rrule", _rrule_value(meeting.rrule))
-            master.add("status", "CANCELLED")
-            _people(master, meeting, _guests(attendees), method)
-            events = [master]
-        else:
-            events = _series_events(meeting, _guests(attendees), method, stamp, changes)
         zones.use(meeting.timezone, *_span(meeting, changes))
+        if method == "CANCEL":
+            whole = _Event(
+                start=series_start(meeting),
+                minutes=meeting.duration_minutes,
+                status="CANCELLED",
+                rrule=meeting.rrule,
+            )
+            events = [whole]
+        else:
+            events = _series_events(meeting, changes)
+    roster = _roster(meeting, _guests(attendees), method)
+    out = _calendar(method)
+    zones.write(out)
+    stamp_text = utc_stamp(stamp)
+    for event in events:
+        _write_event(out, meeting, stamp_text, roster, event)
+    out.end("VCALENDAR")
     chosen = [a for a in attendees if a.person.email]
-    ics = _finish(_calendar(method), zones, events)
     return Invite(
         method=method,
-        ics=ics,
+        ics=out.to_bytes(),
         meeting=meeting,
         recipients=[a.person for a in chosen],
         occurrence=occurrence,
@@ -413,25 +425,29 @@ def feed(
         by_meeting.setdefault(meeting_id, []).append(guest)
     changes = changes_by_meeting([m.id for m in meetings])
     zones = _Zones()
-    events: list[Event] = []
     for meeting in meetings:
-        changed = changes.get(meeting.id, [])
-        zones.use(meeting.timezone, *_span(meeting, changed))
-        attending = by_meeting.get(meeting.id, [])
-        events.extend(_series_events(meeting, attending, "PUBLISH", stamp, changed))
-    events.extend(_milestone_events(stamp, scoped, window_start, window_end))
-    cal = _calendar("PUBLISH")
-    cal.add("x-wr-calname", f"docket {program}" if program else "docket")
-    return _finish(cal, zones, events)
+        zones.use(meeting.timezone, *_span(meeting, changes.get(meeting.id, [])))
+    out = _calendar("PUBLISH", f"docket {program}" if program else "docket")
+    zones.write(out)
+    stamp_text = utc_stamp(stamp)
+    for meeting in meetings:
+        roster = _roster(meeting, by_meeting.get(meeting.id, []), "PUBLISH")
+        for event in _series_events(meeting, changes.get(meeting.id, [])):
+            _write_event(out, meeting, stamp_text, roster, event)
+    _write_milestones(out, stamp_text, scoped, window_start, window_end)
+    out.end("VCALENDAR")
+    return out.to_bytes()
 
 
-def _milestone_events(
-    stamp: datetime,
+def _write_milestones(
+    out: ContentLines,
+    stamp: str,
     program: Program | None,
     window_start: datetime | None,
     window_end: datetime | None,
-) -> list[Event]:
-    query = (
+) -> None:
+    """Milestones as all-day events on their actual date, or their forecast until done."""
+    query: Any = (  # rows as tuples: id, title, forecast, actual, version, program code
         Milestone.select(
             Milestone.id,
             Milestone.title,
@@ -442,12 +458,12 @@ def _milestone_events(
         )
         .join(Program)
         .order_by(Milestone.id)
+        .tuples()
     )
     if program is not None:
         query = query.where(Milestone.program == program)
-    events = []
-    for milestone in query:
-        day: date = milestone.actual or milestone.forecast
+    for milestone_id, title, forecast, actual, version, code in query:
+        day: date = actual or forecast
         outside = (
             window_start is not None
             and window_end is not None
@@ -455,14 +471,13 @@ def _milestone_events(
         )
         if outside:
             continue
-        event = Event()
-        event.add("uid", f"milestone-{milestone.id}-{milestone.program.code}@docket")
-        event.add("dtstamp", stamp.astimezone(UTC))
-        event.add("sequence", milestone.version - 1)
-        done = " (done)" if milestone.actual else ""
-        event.add("summary", f"{milestone.program.code} milestone: {milestone.title}{done}")
-        event.add("dtstart", day)
-        event.add("dtend", day + timedelta(days=1))
-        event.add("transp", "TRANSPARENT")
-        events.append(event)
-    return events
+        done = " (done)" if actual else ""
+        out.begin("VEVENT")
+        out.text("SUMMARY", f"{code} milestone: {title}{done}")
+        out.day("DTSTART", day)
+        out.day("DTEND", day + timedelta(days=1))
+        out.add("DTSTAMP", stamp)
+        out.text("UID", f"milestone-{milestone_id}-{code}@docket")
+        out.add("SEQUENCE", str(version - 1))
+        out.add("TRANSP", "TRANSPARENT")
+        out.end("VEVENT")
