@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from peewee import JOIN
 
@@ -197,7 +197,18 @@ class Span:
         return (self.last - self.first).days + 1
 
 
-def spans(mine: Sequence[Assignment], first: date, last: date) -> list[Span]:
+class Booking(NamedTuple):
+    """What allocation needs of an assignment: read as plain rows, since a year of
+    allocation for a whole portfolio reads thousands."""
+
+    id: int
+    person: str
+    start: date
+    end: date
+    allocation: int
+
+
+def spans(mine: Sequence[Booking], first: date, last: date) -> list[Span]:
     """One person's allocation over [first, last] as spans of constant total."""
     edges = {first, last + timedelta(days=1)}
     for a in mine:
@@ -215,18 +226,26 @@ def spans(mine: Sequence[Assignment], first: date, last: date) -> list[Span]:
 
 def _by_person(
     first: date, last: date, people: Iterable[int] | None = None
-) -> dict[int, list[Assignment]]:
-    query = (
-        Assignment.select(Assignment, Person, Program)
+) -> dict[int, list[Booking]]:
+    query: Any = (  # rows as tuples: person id, then a Booking's fields
+        Assignment.select(
+            Assignment.person,
+            Assignment.id,
+            Person.name,
+            Assignment.start,
+            Assignment.end,
+            Assignment.allocation,
+        )
         .join(Person)
-        .join_from(Assignment, Program)
         .where(Assignment.start <= last, Assignment.end >= first)
+        .order_by(Assignment.start, Assignment.id)
+        .tuples()
     )
     if people is not None:
         query = query.where(Assignment.person.in_(list(people)))
-    found: dict[int, list[Assignment]] = {}
-    for a in query.order_by(Assignment.start, Assignment.id):
-        found.setdefault(a.__data__["person"], []).append(a)
+    found: dict[int, list[Booking]] = {}
+    for person_id, *booking in query:
+        found.setdefault(person_id, []).append(Booking(*booking))
     return found
 
 
@@ -243,7 +262,7 @@ def overallocations(
         causing = sorted({i for s in over for i in s.assignments})
         found.append(
             {
-                "person": mine[0].person.name,
+                "person": mine[0].person,
                 "peak": max(s.total for s in over),
                 "days": sum(s.days for s in over),
                 "from": over[0].first.isoformat(),
@@ -281,7 +300,7 @@ def allocation_by_month(first: date, months: int) -> dict[str, Any]:
             cells.append(
                 {"average": round(average), "peak": max((s.total for s in parts), default=0)}
             )
-        rows.append({"person": mine[0].person.name, "months": cells})
+        rows.append({"person": mine[0].person, "months": cells})
     rows.sort(key=lambda r: r["person"].lower())
     return {"months": [m.strftime("%Y-%m") for m in starts], "people": rows}
 

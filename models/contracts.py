@@ -274,7 +274,13 @@ def burns(
     spent = {cid: Expenditure.amount.python_value(cents) for cid, cents in totals}
     lately = {cid: Expenditure.amount.python_value(cents) for cid, cents in recent}
     committed: dict[int, Decimal] = {}
-    current = Assignment.select().where(Assignment.contract.in_(ids), Assignment.end >= today)
+    current = Assignment.select(
+        Assignment.contract,
+        Assignment.rate,
+        Assignment.allocation,
+        Assignment.start,
+        Assignment.end,
+    ).where(Assignment.contract.in_(ids), Assignment.end >= today)
     for a in current:
         cid = a.__data__["contract"]
         committed[cid] = committed.get(cid, Decimal(0)) + assignment_cost(a, today, a.end)

@@ -210,8 +210,11 @@ def _expand_row(
     start = row["start_utc"].astimezone(tz)
     found: list[Occurrence] = []
     seen: set[datetime] = set()
+    # a series' occurrence that starts before the window reaches into it by the series'
+    # length at most; one made longer is a moved one, found through its change below
+    earliest = window_start - timedelta(minutes=row["duration_minutes"])
     # an occurrence moved into the window from outside it is found through its change
-    for original in expand(row["rrule"], start, window_start - _LONGEST, window_end, limit=limit):
+    for original in expand(row["rrule"], start, earliest, window_end, limit=limit):
         key = original.astimezone(UTC)
         seen.add(key)
         occurrence = _occurrence(row, original, changes.get(key), program)
@@ -284,7 +287,9 @@ def list_occurrences(
             | Meeting.id.in_(Attendee.select(Attendee.meeting).where(Attendee.person == flt.person))
         )
     rows: list[dict[str, Any]] = list(query.dicts())  # type: ignore[arg-type]
-    by_meeting = changes_by_meeting([r["id"] for r in rows if r["rrule"]])
+    by_meeting = changes_by_meeting(
+        [r["id"] for r in rows if r["rrule"]], near=(earliest, window_end)
+    )
     found: list[Occurrence] = []
     for row in rows:
         changes = {c.original_start: c for c in by_meeting.get(row["id"], [])}
@@ -874,15 +879,23 @@ def _changes_of(meeting_id: int) -> list[OccurrenceChange]:
     return list(OccurrenceChange.select().where(OccurrenceChange.meeting == meeting_id))
 
 
-def changes_by_meeting(meeting_ids: Sequence[int]) -> dict[int, list[OccurrenceChange]]:
+def changes_by_meeting(
+    meeting_ids: Sequence[int], near: tuple[datetime, datetime] | None = None
+) -> dict[int, list[OccurrenceChange]]:
     """The changed occurrences of many meetings in a few queries, by meeting, each list by
-    original start (for calendars and agendas of thousands of meetings)."""
+    original start (for calendars and agendas of thousands of meetings); only those whose
+    original or new start falls in ``near``, when given."""
     found: dict[int, list[OccurrenceChange]] = {}
     ids = sorted(set(meeting_ids))
+    within: Any = True
+    if near is not None:
+        within = OccurrenceChange.original_start.between(*near) | (
+            OccurrenceChange.new_start.between(*near)
+        )
     for first in range(0, len(ids), 500):
         query = (
             OccurrenceChange.select()
-            .where(OccurrenceChange.meeting.in_(ids[first : first + 500]))
+            .where(OccurrenceChange.meeting.in_(ids[first : first + 500]), within)
             .order_by(OccurrenceChange.meeting, OccurrenceChange.original_start)
         )
         for change in query:

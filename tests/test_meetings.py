@@ -103,6 +103,17 @@ def test_occurrence_moved_into_a_window_from_outside_is_listed(office: Context) 
     assert _utc(2026, 12, 15, 15) not in _starts(mid, _utc(2026, 12, 1), _utc(2027, 1, 1))
 
 
+def test_an_occurrence_made_longer_reaches_into_the_next_day(office: Context) -> None:
+    # a day's agenda looks back only as far as the longest occurrence that could reach it
+    mid = _series(office, "2026-12-01 22:00", "UTC", "daily for 5 times")
+    meetings.move_occurrence(office, mid, "2026-12-02", "22:00", duration="180m")
+    assert _starts(mid, _utc(2026, 12, 3), _utc(2026, 12, 4)) == [
+        _utc(2026, 12, 2, 22),
+        _utc(2026, 12, 3, 22),
+    ]
+    assert _starts(mid, _utc(2026, 12, 2), _utc(2026, 12, 3)) == [_utc(2026, 12, 2, 22)]
+
+
 def test_cancel_and_restore_one_occurrence(office: Context) -> None:
     mid = _series(office, "2026-12-01 09:00", "America/Chicago", "weekly on tue for 3 times")
     cancelled = meetings.cancel_occurrence(office, mid, "2026-12-08")

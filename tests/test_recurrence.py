@@ -137,6 +137,21 @@ def test_a_long_running_series_gives_the_same_occurrences_however_far_ahead(rule
     assert next(occurrences_from(rule, START, far)) == walked[0]
 
 
+@pytest.mark.parametrize(
+    "rule",
+    ["FREQ=WEEKLY;BYDAY=TU,TH", "FREQ=WEEKLY", "FREQ=DAILY;BYDAY=MO,WE", "FREQ=WEEKLY;BYDAY=FR"],
+)
+def test_a_day_long_window_finds_what_walking_the_rule_finds(rule: str) -> None:
+    # a short window skips rules whose weekdays it does not hold, in the series' own zone:
+    # windows in UTC every 5 hours across three weeks must agree with walking the rule
+    walked = _walk(rule, START, START + timedelta(weeks=4))
+    for step in range(0, 21 * 24, 5):
+        first = START.astimezone(UTC) + timedelta(hours=step)
+        window = (first, first + timedelta(days=1))
+        inside = [s for s in walked if window[0] <= s < window[1]]
+        assert expand(rule, START, *window) == inside, (rule, window)
+
+
 def _walk(rule: str, start: datetime, end: datetime) -> list[datetime]:
     from dateutil.rrule import rrulestr
 
