@@ -69,6 +69,29 @@ async def test_today_shows_my_lists_first_then_everyones_milestones_and_meetings
     ]
 
 
+async def test_each_screen_reads_the_database_once_when_first_shown(
+    demo_db: Path, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collections import Counter
+
+    from docket.tui.base import DocketScreen
+    from docket.tui.screens import MODES
+
+    loads: Counter[str] = Counter()
+    reload = DocketScreen.reload
+
+    def counting(screen: DocketScreen) -> None:
+        loads[screen.MODE] += 1
+        reload(screen)
+
+    monkeypatch.setattr(DocketScreen, "reload", counting)
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert loads == {"today": 1}
+        await pressing(["2", "3", "4", "5", "6", "7", "8", "1"])(pilot)
+    assert loads == dict.fromkeys(MODES, 1)
+
+
 async def test_a_count_on_today_leads_to_the_full_filtered_list(
     demo_db: Path, make_app: MakeApp, ctx: Context
 ) -> None:

@@ -220,8 +220,8 @@ class ActionsScreen(DocketScreen):
         yield table
 
     def on_mount(self) -> None:
+        # Textual runs DocketScreen.on_mount after this one (handlers run down the MRO)
         self.query_one(DataTable).focus()
-        super().on_mount()
 
     def on_resize(self) -> None:
         if self.rows:

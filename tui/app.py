@@ -49,6 +49,8 @@ class DocketApp(App[None]):
     MODES: ClassVar[dict[str, Any]] = {}
     # how often to look for other administrators' changes, in seconds
     POLL_S: ClassVar[float] = 2.0
+    # when to load the other screens' code, in seconds after start
+    PRELOAD_S: ClassVar[float] = 1.0
 
     # the program every screen is scoped to (None: all)
     program: reactive[str | None] = reactive(None)
@@ -81,10 +83,10 @@ class DocketApp(App[None]):
         self.animation_level = "none"
 
     def on_mount(self) -> None:
-        from docket.tui.screens import MODES
+        from docket.tui.screens import MODES, preload, screen_factory
 
-        for name, screen in MODES.items():
-            self.add_mode(name, screen)
+        for name in MODES:
+            self.add_mode(name, screen_factory(name))
         from docket.models.roles import can_write
 
         # a viewer is told up front, not only when a save is refused
@@ -94,6 +96,11 @@ class DocketApp(App[None]):
         self.switch_mode("today")
         self._seen_version: int | None = None
         self.set_interval(self.POLL_S, self._look_for_changes)
+        # the other screens load once Today is drawn, not in its way
+        self.set_timer(
+            self.PRELOAD_S,
+            lambda: self.run_worker(preload, thread=True, group="preload", exit_on_error=False),
+        )
 
     @work(group="poll", exclusive=True, exit_on_error=False)
     async def _look_for_changes(self) -> None:

@@ -130,6 +130,9 @@ class DocketScreen(ReportsFailures, Screen[None]):
         return None
 
     def on_mount(self) -> None:
+        # Textual calls a reactive's watchers when it is first read: read them before
+        # watching, or that first read reloads the screen a second time
+        self._state()
         self.watch(self.app, "program", self._stale, init=False)
         self.watch(self.app, "generation", self._stale, init=False)
         self.reload()

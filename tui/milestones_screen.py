@@ -201,8 +201,8 @@ class MilestonesScreen(DocketScreen):
         yield timeline
 
     def on_mount(self) -> None:
+        # Textual runs DocketScreen.on_mount after this one (handlers run down the MRO)
         self.query_one(DataTable).focus()
-        super().on_mount()
 
     def on_resize(self) -> None:
         if self.rows:

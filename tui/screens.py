@@ -1,24 +1,42 @@
-"""The app's screens by mode name; the keys that switch to them are in ``keys.APP_KEYS``."""
+"""The app's screens by mode name; the keys that switch to them are in ``keys.APP_KEYS``.
+
+Each screen's module is imported when the screen is first shown (or by ``preload`` once
+Today is on the screen): the app draws Today without loading the other seven screens and
+what they need (forms, Markdown, the meetings and contractor models).
+"""
 
 from __future__ import annotations
 
-from docket.tui.actions_screen import ActionsScreen
-from docket.tui.base import DocketScreen
-from docket.tui.comms_screen import CommsScreen
-from docket.tui.contractors_screen import ContractorsScreen
-from docket.tui.meetings_screen import MeetingsScreen
-from docket.tui.milestones_screen import MilestonesScreen
-from docket.tui.people_screen import PeopleScreen
-from docket.tui.raid_screen import RaidScreen
-from docket.tui.today_screen import TodayScreen
+from collections.abc import Callable
+from importlib import import_module
 
-MODES: dict[str, type[DocketScreen]] = {
-    TodayScreen.MODE: TodayScreen,
-    ActionsScreen.MODE: ActionsScreen,
-    MeetingsScreen.MODE: MeetingsScreen,
-    CommsScreen.MODE: CommsScreen,
-    ContractorsScreen.MODE: ContractorsScreen,
-    MilestonesScreen.MODE: MilestonesScreen,
-    PeopleScreen.MODE: PeopleScreen,
-    RaidScreen.MODE: RaidScreen,
+from docket.tui.base import DocketScreen
+
+# mode name -> the module and class of its screen
+MODES: dict[str, tuple[str, str]] = {
+    "today": ("docket.tui.today_screen", "TodayScreen"),
+    "actions": ("docket.tui.actions_screen", "ActionsScreen"),
+    "meetings": ("docket.tui.meetings_screen", "MeetingsScreen"),
+    "comms": ("docket.tui.comms_screen", "CommsScreen"),
+    "contractors": ("docket.tui.contractors_screen", "ContractorsScreen"),
+    "milestones": ("docket.tui.milestones_screen", "MilestonesScreen"),
+    "people": ("docket.tui.people_screen", "PeopleScreen"),
+    "raid": ("docket.tui.raid_screen", "RaidScreen"),
 }
+
+
+def screen_class(mode: str) -> type[DocketScreen]:
+    module, name = MODES[mode]
+    found: type[DocketScreen] = getattr(import_module(module), name)
+    return found
+
+
+def screen_factory(mode: str) -> Callable[[], DocketScreen]:
+    """What makes the screen of ``mode`` when it is first switched to."""
+    return lambda: screen_class(mode)()
+
+
+def preload() -> None:
+    """Import every screen's module, so the first switch to one does not wait for it."""
+    for mode in MODES:
+        screen_class(mode)
