@@ -201,6 +201,44 @@ async def test_typing_a_filter_narrows_the_list_in_sql(
     assert narrowed < everything
 
 
+@pytest.mark.parametrize(
+    ("key", "word"), [("2", "budget"), ("4", "business"), ("6", "amara"), ("8", "budget")]
+)
+async def test_the_filter_box_works_alike_on_every_list(
+    demo_db: Path, make_app: MakeApp, key: str, word: str
+) -> None:
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await pressing([key])(pilot)
+        table = pilot.app.screen.query_one(DataTable)
+        everything = table.row_count
+        await pilot.press("slash")
+        await type_text(pilot, word)
+        await settle(pilot)
+        narrowed = table.row_count
+        assert 0 < narrowed < everything
+        await pressing(["enter"])(pilot)
+        assert pilot.app.focused is table and pilot.app.screen.query_one("#filter", Input).value
+        await pressing(["slash", "escape"])(pilot)
+        assert pilot.app.focused is table and table.row_count == narrowed
+        await pressing(["escape"])(pilot)
+        assert pilot.app.screen.query_one("#filter", Input).value == ""
+        assert table.row_count == everything
+
+
+async def test_escape_clears_the_marked_items_before_the_filter(
+    demo_db: Path, make_app: MakeApp
+) -> None:
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await pressing(["2", "slash", *"budget", "enter", "space"])(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ActionsScreen)
+        assert len(screen.selected) == 1
+        await pressing(["escape"])(pilot)
+        assert not screen.selected and screen.typed == "budget"
+        await pressing(["escape"])(pilot)
+        assert screen.typed == ""
+
+
 async def test_a_bad_filter_term_is_explained_and_the_list_stays(
     demo_db: Path, make_app: MakeApp
 ) -> None:

@@ -29,7 +29,7 @@ from docket.tui.action_forms import (
     load_action,
     person_lookup,
 )
-from docket.tui.base import DocketScreen
+from docket.tui.base import FilteredScreen
 from docket.tui.dialogs import ConfirmDialog
 from docket.tui.forms import Field, RecordForm
 from docket.tui.keys import Key
@@ -162,7 +162,7 @@ async def _close_action(app: DocketApp, action_id: int, version: int, status: st
     app.notify(f"#{action_id} {status}", markup=False)
 
 
-class ActionsScreen(DocketScreen):
+class ActionsScreen(FilteredScreen):
     """The list of action items."""
 
     MODE = "actions"
@@ -196,7 +196,6 @@ class ActionsScreen(DocketScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.typed = ""
         self.sort = "due"
         self.rows: list[dict[str, Any]] = []
         self.total = 0
@@ -351,31 +350,17 @@ class ActionsScreen(DocketScreen):
             filter_input.value = typed
         self.reload()
 
-    @on(Input.Changed, "#filter")
-    def filter_changed(self, event: Input.Changed) -> None:
-        self.typed = event.value
-        self.reload()
-
-    @on(Input.Submitted, "#filter")
-    def filter_done(self) -> None:
-        self.query_one(DataTable).focus()
-
-    def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
-
     def action_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self.reload()
 
-    def action_clear(self) -> None:
-        filter_input = self.query_one("#filter", Input)
-        if filter_input.has_focus:
-            self.query_one(DataTable).focus()
-        elif self.selected:
-            self.selected.clear()
-            self.fill(keep=self.current_row())
-        elif self.typed:
-            self.set_filter("")
+    def clear_other(self) -> bool:
+        """Esc clears the marked items before the filter."""
+        if not self.selected:
+            return False
+        self.selected.clear()
+        self.fill(keep=self.current_row())
+        return True
 
     # --- acting on items -------------------------------------------------------------
 

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker
 
 from docket.tui.keys import APP_KEYS, Key, bindings
@@ -159,3 +159,44 @@ class DocketScreen(ReportsFailures, Screen[None]):
         data = await self.docket.store.run(self._fetch)
         self._loaded = state
         self.show(data)
+
+
+class FilteredScreen(DocketScreen):
+    """A list screen with a filter box (``#filter``): ``/`` goes to it, each keystroke
+    filters, Enter or Esc go back to the list, and Esc on the list clears the filter."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # what is typed in the filter box
+        self.typed = ""
+
+    def focus_list(self) -> None:
+        """Focus the list the filter narrows."""
+        self.query_one(DataTable).focus()
+
+    def filtered(self) -> None:
+        """Show the list for ``self.typed``: read it again (a filter in SQL), by default."""
+        self.reload()
+
+    def clear_other(self) -> bool:
+        """For Esc on the list: clear something before the filter; whether there was any."""
+        return False
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.typed = event.value
+        self.filtered()
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        self.focus_list()
+
+    def action_clear(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_focus:
+            self.focus_list()
+        elif not self.clear_other() and self.typed:
+            box.value = ""

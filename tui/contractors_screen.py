@@ -12,14 +12,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static
 
 from docket.models import assignments, contracts
 from docket.models.context import Context
 from docket.tui.action_forms import date_check, person_lookup, program_lookup
-from docket.tui.base import DocketScreen
+from docket.tui.base import FilteredScreen
 from docket.tui.forms import EditForm, Field, RecordForm, Revision
 from docket.tui.keys import Key
 from docket.tui.rows import set_columns
@@ -67,7 +66,7 @@ def heat(cell: dict[str, Any]) -> Text:
     return Text(f"{average}".rjust(4, FIGURE_SPACE) + mark, style=style)
 
 
-class ContractorsScreen(DocketScreen):
+class ContractorsScreen(FilteredScreen):
     """Who works on what, how much of their time, and what the contracts have left."""
 
     MODE = "contractors"
@@ -99,7 +98,6 @@ class ContractorsScreen(DocketScreen):
     def __init__(self) -> None:
         super().__init__()
         self.view = VIEWS[0]
-        self.typed = ""
         self.data: dict[str, Any] = {}
 
     def body(self) -> ComposeResult:
@@ -268,25 +266,10 @@ class ContractorsScreen(DocketScreen):
             return self.view == "assignments"
         return True
 
-    def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
-
-    @on(Input.Changed, "#filter")
-    def filter_changed(self, event: Input.Changed) -> None:
-        self.typed = event.value
+    def filtered(self) -> None:
+        # the assignments are all loaded: the filter narrows them here
         if self.data:
             self.fill(self.current_key())
-
-    @on(Input.Submitted, "#filter")
-    def filter_done(self) -> None:
-        self.query_one(DataTable).focus()
-
-    def action_clear(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.has_focus:
-            self.query_one(DataTable).focus()
-        elif self.typed:
-            box.value = ""
 
     def current_key(self) -> str | None:
         table = self.query_one(DataTable)

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 
 from docket.models import milestones
 from docket.models.context import Context
-from docket.tui.base import DocketScreen
+from docket.tui.base import FilteredScreen
 from docket.tui.keys import Key
 from docket.tui.milestone_forms import (
     MilestoneDetail,
@@ -133,7 +133,7 @@ def _saved(app: DocketApp, result: Any) -> None:
         app.changed()
 
 
-class MilestonesScreen(DocketScreen):
+class MilestonesScreen(FilteredScreen):
     """The milestones of the program scope, as a table or on a timeline."""
 
     MODE = "milestones"
@@ -181,7 +181,6 @@ class MilestonesScreen(DocketScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.typed = ""
         self.rows: list[dict[str, Any]] = []
         self.today: date | None = None
         self.timeline_shown = False
@@ -260,28 +259,9 @@ class MilestonesScreen(DocketScreen):
 
     # --- filter ----------------------------------------------------------------------
 
-    @on(Input.Changed, "#filter")
-    def filter_changed(self, event: Input.Changed) -> None:
-        self.typed = event.value
-        self.reload()
-
-    @on(Input.Submitted, "#filter")
-    def filter_done(self) -> None:
-        self.focus_view()
-
-    def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
-
-    def action_clear(self) -> None:
-        filter_input = self.query_one("#filter", Input)
-        if filter_input.has_focus:
-            self.focus_view()
-        elif self.typed:
-            filter_input.value = ""
-
     # --- table and timeline ----------------------------------------------------------
 
-    def focus_view(self) -> None:
+    def focus_list(self) -> None:
         """Focus the table or the timeline, whichever is shown."""
         if self.timeline_shown:
             self.query_one("#timeline-rows", OptionList).focus()
@@ -301,7 +281,7 @@ class MilestonesScreen(DocketScreen):
             ids = [r["id"] for r in self.rows]
             if current in ids:
                 self.query_one(DataTable).move_cursor(row=ids.index(current), animate=False)
-        self.focus_view()
+        self.focus_list()
         self.refresh_bindings()
 
     def _highlight_in_timeline(self, milestone_id: int | None) -> None:

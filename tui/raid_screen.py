@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static
 
@@ -22,7 +21,7 @@ from docket.models import budget, governance
 from docket.models.context import Context
 from docket.models.governance import NEXT_STATUS
 from docket.tui import raid_forms
-from docket.tui.base import DocketScreen
+from docket.tui.base import FilteredScreen
 from docket.tui.keys import Key
 from docket.tui.rows import set_columns
 from docket.tui.text import cell, flush_right
@@ -107,7 +106,7 @@ def matrix_text(cells: list[list[int]]) -> Text:
     return text
 
 
-class RaidScreen(DocketScreen):
+class RaidScreen(FilteredScreen):
     """Risks, issues, decisions, changes, the risk matrix, metrics and budget."""
 
     MODE = "raid"
@@ -138,7 +137,6 @@ class RaidScreen(DocketScreen):
     def __init__(self) -> None:
         super().__init__()
         self.tab = TABS[0]
-        self.typed = ""
         self.data: dict[str, Any] = {}
 
     def body(self) -> ComposeResult:
@@ -204,24 +202,12 @@ class RaidScreen(DocketScreen):
 
     def action_focus_filter(self) -> None:
         if self.tab in ENTITIES:
-            self.query_one("#filter", Input).focus()
+            super().action_focus_filter()
 
-    @on(Input.Changed, "#filter")
-    def filter_changed(self, event: Input.Changed) -> None:
-        self.typed = event.value
+    def filtered(self) -> None:
+        # the tab's records are all loaded: the filter narrows them here
         if self.data:
             self.fill()
-
-    @on(Input.Submitted, "#filter")
-    def filter_done(self) -> None:
-        self.query_one(DataTable).focus()
-
-    def action_clear(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.has_focus:
-            self.query_one(DataTable).focus()
-        elif self.typed:
-            box.value = ""
 
     def action_add(self) -> None:
         if self.tab in ENTITIES:
