@@ -5,7 +5,9 @@ for each and serializing it character by character took seconds. This writer app
 property as one folded line of text. It follows the RFC's rules for TEXT escaping
 (section 3.3.11), parameter quoting with RFC 6868 escapes, and folding at 75 octets without
 splitting a character or an escape. Its output matches icalendar's serializer byte for byte,
-which the tests check by parsing each file back with icalendar and serializing it again.
+which the tests check by parsing each file back with icalendar and serializing it again, with
+one deliberate difference: icalendar reads a typed backslash-N as a line break, this writer
+keeps it as typed (``C:\\New`` stays a path).
 """
 
 from __future__ import annotations

@@ -23,6 +23,8 @@ def test_text_escapes_backslash_semicolon_comma_and_line_breaks() -> None:
     assert text("a\\b; c, d") == "a\\\\b\\; c\\, d"
     assert text("one\r\ntwo\nthree\rfour") == "one\\ntwo\\nthree\\nfour"
     assert text('colon: "quoted"') == 'colon: "quoted"'
+    # a typed backslash-N is text, not a line break
+    assert text("C:\\New") == "C:\\\\New"
 
 
 def test_parameters_are_quoted_only_when_they_need_it() -> None:
