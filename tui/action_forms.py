@@ -6,15 +6,13 @@ on the database thread; every rule (what a due date may be, who an owner is) is 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Label, Static
 
 from docket.models import actions
 from docket.models.context import Context
@@ -23,6 +21,7 @@ from docket.models.history import history, history_facts
 from docket.models.people import find_person
 from docket.models.programs import get_program
 from docket.models.schema import ACTION_STATUSES, PRIORITIES
+from docket.tui.dialogs import RecordDetail, summary_table
 from docket.tui.forms import EditForm, Field, RecordForm, Revision
 from docket.tui.rows import history_table
 from docket.tui.text import lines, plain
@@ -146,7 +145,7 @@ def load_action(ctx: Context, action_id: int) -> tuple[dict[str, Any], list[dict
     return facts, [history_facts(c) for c in history("action_item", action_id)]
 
 
-class ActionDetail(ModalScreen[str | None]):
+class ActionDetail(RecordDetail):
     """One action item with its notes and history; dismisses with the key's action."""
 
     BINDINGS = [
@@ -157,37 +156,30 @@ class ActionDetail(ModalScreen[str | None]):
     ]
 
     def __init__(self, facts: dict[str, Any], changes: list[dict[str, Any]]) -> None:
-        super().__init__(classes="dialog detail")
+        super().__init__()
         self.facts = facts
         self.changes = changes
 
-    def compose(self) -> ComposeResult:
+    def title_text(self) -> Text:
+        return plain(f"#{self.facts['id']} {self.facts['title']}")
+
+    def summary(self) -> Table:
         f = self.facts
-        summary = Table(box=None, show_header=False, padding=(0, 1))
-        summary.add_column(style="bold", no_wrap=True)
-        summary.add_column()
-        for label, value in (
-            ("Status", f"{f['status']} ({f['state']})"),
-            ("Due", f["due"] or "no date"),
-            ("Owner", f["owner"] or "nobody"),
-            ("Program", f["program"] or "none"),
-            ("Priority", f["priority"]),
-        ):
-            summary.add_row(label, plain(value))
-        with Vertical(classes="box"):
-            yield Label(plain(f"#{f['id']} {f['title']}"), classes="dialog-title")
-            with VerticalScroll():
-                yield Static(summary)
-                yield Label(Text("Notes", style="bold"))
-                yield Static(lines(f["notes"]) if f["notes"] else Text("(none)", style="dim"))
-                yield Label(Text("History", style="bold"))
-                yield Static(history_table(self.changes))
-            yield Static(
-                Text("e edit · d done · x cancel item · esc close", style="dim"), classes="keys"
+        return summary_table(
+            (label, plain(value))
+            for label, value in (
+                ("Status", f"{f['status']} ({f['state']})"),
+                ("Due", f["due"] or "no date"),
+                ("Owner", f["owner"] or "nobody"),
+                ("Program", f["program"] or "none"),
+                ("Priority", f["priority"]),
             )
+        )
 
-    def action_close(self) -> None:
-        self.dismiss(None)
+    def sections(self) -> Iterable[tuple[str, RenderableType]]:
+        notes = self.facts["notes"]
+        yield "Notes", lines(notes) if notes else Text("(none)", style="dim")
+        yield "History", history_table(self.changes)
 
-    def action_choose(self, what: str) -> None:
-        self.dismiss(what)
+    def keys_hint(self) -> str:
+        return "e edit · d done · x cancel item"

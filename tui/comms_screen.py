@@ -4,11 +4,12 @@ an item sent; and the digest it sends, previewed in the terminal, saved or sent 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -21,7 +22,7 @@ from textual.widgets import DataTable, Label, Markdown, Static
 from docket.models import comms
 from docket.models.context import Context
 from docket.tui.base import DocketScreen
-from docket.tui.dialogs import ConfirmDialog
+from docket.tui.dialogs import ConfirmDialog, RecordDetail, summary_table
 from docket.tui.forms import Field, RecordForm
 from docket.tui.keys import Key
 from docket.tui.rows import set_columns
@@ -189,7 +190,7 @@ def _saved(app: DocketApp, result: Any) -> None:
 # --- an item, marking it sent ----------------------------------------------------------
 
 
-class ItemDetail(ModalScreen[str | None]):
+class ItemDetail(RecordDetail):
     """One plan item: what, for whom, how often, and its log; ``s`` sent, ``d`` digest."""
 
     BINDINGS = [
@@ -199,35 +200,34 @@ class ItemDetail(ModalScreen[str | None]):
     ]
 
     def __init__(self, row: dict[str, Any], log: list[dict[str, Any]]) -> None:
-        super().__init__(classes="dialog detail")
+        super().__init__()
         self.row = row
         self.sendings = log
 
-    def compose(self) -> ComposeResult:
+    def title_text(self) -> Text:
+        return plain(f"#{self.row['id']} {self.row['name']}")
+
+    def summary(self) -> Table:
         r = self.row
-        summary = Table(box=None, show_header=False, padding=(0, 1))
-        summary.add_column(style="bold", no_wrap=True)
-        summary.add_column(overflow="fold")
         due = r["due"] or "nothing due"
-        for label, value in (
-            ("Next due", f"{due} {state_of(r)}".strip()),
-            ("How often", r["cadence_words"]),
-            ("Channel", r["channel"]),
-            ("Audience", ", ".join(r["audience"]) or "(nobody yet)"),
-            ("Owner", r["owner"] or "nobody"),
-            ("Digest", r["digest"] or "(none)"),
-            ("Purpose", r["purpose"] or "-"),
-        ):
-            summary.add_row(label, plain(value))
-        with Vertical(classes="box"):
-            yield Label(plain(f"#{r['id']} {r['name']}"), classes="dialog-title")
-            with VerticalScroll():
-                yield Static(summary)
-                yield Label(Text("Sent", style="bold"))
-                yield Static(self._log())
-            yield Static(
-                Text("s mark sent · d digest preview · esc close", style="dim"), classes="keys"
+        return summary_table(
+            (label, plain(value))
+            for label, value in (
+                ("Next due", f"{due} {state_of(r)}".strip()),
+                ("How often", r["cadence_words"]),
+                ("Channel", r["channel"]),
+                ("Audience", ", ".join(r["audience"]) or "(nobody yet)"),
+                ("Owner", r["owner"] or "nobody"),
+                ("Digest", r["digest"] or "(none)"),
+                ("Purpose", r["purpose"] or "-"),
             )
+        )
+
+    def sections(self) -> Iterable[tuple[str, RenderableType]]:
+        yield "Sent", self._log()
+
+    def keys_hint(self) -> str:
+        return "s mark sent · d digest preview"
 
     def _log(self) -> Text:
         if not self.sendings:
@@ -242,12 +242,6 @@ class ItemDetail(ModalScreen[str | None]):
                 if extra:
                     text.append_text(plain(f" · {extra}", style="dim"))
         return text
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    def action_choose(self, what: str) -> None:
-        self.dismiss(what)
 
 
 def open_item(app: DocketApp, row: dict[str, Any]) -> None:

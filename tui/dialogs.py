@@ -1,11 +1,13 @@
-"""Small modal dialogs: an error, a yes/no question, a one-line prompt, a choice of program,
-and the conflict between what someone else saved and what you typed."""
+"""Modal dialogs: an error, a yes/no question, a one-line prompt, a choice of program, the
+conflict between what someone else saved and what you typed, and the frame of a record's
+detail."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -237,3 +239,60 @@ class ConflictDialog(ModalScreen[str | None]):
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id if event.button.id in ("reload", "apply") else None)
+
+
+def summary_table(rows: Iterable[tuple[str, Text]]) -> Table:
+    """Labels in bold and their values, without borders: the top of a record's detail (a
+    value too long for its line folds, so a long link is shown whole)."""
+    table = Table(box=None, show_header=False, padding=(0, 1))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for label, value in rows:
+        table.add_row(label, value)
+    return table
+
+
+class RecordDetail(ModalScreen[str | None]):
+    """One record in full: its title, a summary, sections under bold headings, and a line
+    naming its keys. A key dismisses it with the name of what to do (``edit``, ``done``...);
+    escape with None, and the screen that opened it does the rest."""
+
+    # the summary's CSS classes ("dialog-body" leaves a line under it)
+    SUMMARY_CLASSES: ClassVar[str] = ""
+
+    def __init__(self, *, classes: str = "dialog detail") -> None:
+        super().__init__(classes=classes)
+
+    def title_text(self) -> Text:
+        """The first line: the record's number and name."""
+        raise NotImplementedError
+
+    def summary(self) -> RenderableType | None:
+        """What comes first under the title (a :func:`summary_table`, usually)."""
+        return None
+
+    def sections(self) -> Iterable[tuple[str, RenderableType]]:
+        """Each section's heading and body, in order."""
+        return ()
+
+    def keys_hint(self) -> str:
+        """The record's own keys, as the bottom line shows them (``e edit · d done``)."""
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="box"):
+            yield Label(self.title_text(), classes="dialog-title")
+            with VerticalScroll():
+                summary = self.summary()
+                if summary is not None:
+                    yield Static(summary, classes=self.SUMMARY_CLASSES)
+                for heading, body in self.sections():
+                    yield Label(Text(heading, style="bold"), classes="heading")
+                    yield Static(body)
+            yield Static(Text(f"{self.keys_hint()} · esc close", style="dim"), classes="keys")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_choose(self, what: str) -> None:
+        self.dismiss(what)

@@ -9,24 +9,22 @@ Every form calls the domain operations of ``docket.models.meetings`` (and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from docket.models import meetings
 from docket.models.context import Context
 from docket.models.meeting_views import check_preview, occurrence_detail
 from docket.tui.action_forms import date_check, person_lookup, program_lookup
-from docket.tui.dialogs import ConfirmDialog
+from docket.tui.dialogs import ConfirmDialog, RecordDetail, summary_table
 from docket.tui.forms import EditForm, Field, RecordForm, Revision
 from docket.tui.rows import STATE_STYLES, occurrence_state
 from docket.tui.text import lines, plain
@@ -46,7 +44,7 @@ def _when(occurrence: dict[str, Any]) -> str:
     return f"{start:%a %d %b %Y %H:%M}, {occurrence['duration_minutes']} min"
 
 
-class OccurrenceDetail(ModalScreen[str | None]):
+class OccurrenceDetail(RecordDetail):
     """One occurrence of a meeting and everything around it; dismisses with the action of
     the key pressed (``minutes``, ``action``, ...) or None."""
 
@@ -65,64 +63,49 @@ class OccurrenceDetail(ModalScreen[str | None]):
     ]
 
     def __init__(self, detail: dict[str, Any]) -> None:
-        super().__init__(classes="dialog detail")
+        super().__init__()
         self.detail = detail
 
-    def compose(self) -> ComposeResult:
-        d = self.detail
-        occurrence = d["occurrence"]
-        with Vertical(classes="box"):
-            yield Label(plain(f"#{d['id']} {d['title']}"), classes="dialog-title")
-            with VerticalScroll():
-                yield Static(self._summary())
-                yield Label(Text("Attendees", style="bold"))
-                yield Static(self._attendees())
-                yield Label(Text("Agenda", style="bold"))
-                yield Static(self._agenda())
-                yield Label(Text("Minutes", style="bold"))
-                yield Static(self._minutes())
-                yield Label(Text("Decided here", style="bold"))
-                yield Static(self._decisions())
-                yield Label(Text("Actions raised here", style="bold"))
-                yield Static(self._actions())
-                if d["invites"]:
-                    yield Label(Text("Invites", style="bold"))
-                    yield Static(self._invites())
-            state = occurrence_state(occurrence)
-            cancel_or_restore = "r restore" if "cancelled" in state else "x cancel"
-            yield Static(
-                Text(
-                    "m minutes · a action · d decision · g agenda · e edit · v move · "
-                    f"{cancel_or_restore} · i export · s send · esc close",
-                    style="dim",
-                ),
-                classes="keys",
-            )
+    def title_text(self) -> Text:
+        return plain(f"#{self.detail['id']} {self.detail['title']}")
 
-    def _summary(self) -> Table:
+    def sections(self) -> Iterable[tuple[str, RenderableType]]:
+        yield "Attendees", self._attendees()
+        yield "Agenda", self._agenda()
+        yield "Minutes", self._minutes()
+        yield "Decided here", self._decisions()
+        yield "Actions raised here", self._actions()
+        if self.detail["invites"]:
+            yield "Invites", self._invites()
+
+    def keys_hint(self) -> str:
+        state = occurrence_state(self.detail["occurrence"])
+        cancel_or_restore = "r restore" if "cancelled" in state else "x cancel"
+        return (
+            "m minutes · a action · d decision · g agenda · e edit · v move · "
+            f"{cancel_or_restore} · i export · s send"
+        )
+
+    def summary(self) -> Table:
         d, occurrence = self.detail, self.detail["occurrence"]
-        table = Table(box=None, show_header=False, padding=(0, 1))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column(overflow="fold")
         when = _when(occurrence)
         if occurrence["timezone"] != occurrence.get("viewer_zone"):
             own = datetime.fromisoformat(occurrence["meeting_start"])
             when += f" (your time; {own:%H:%M} {occurrence['timezone']})"
-        table.add_row("When", plain(when))
+        rows = [("When", plain(when))]
         state = occurrence_state(occurrence)
         if state:
-            table.add_row("State", plain(state, style=STATE_STYLES.get(occurrence["status"], "")))
-        rows = (
+            rows.append(("State", plain(state, style=STATE_STYLES.get(occurrence["status"], ""))))
+        for label, value in (
             ("Repeats", d["repeat_words"] if d["repeat"] else "does not repeat"),
             ("Program", d["program"]),
             ("Where", occurrence["location"] or "(no room)"),
             ("Join", occurrence["link"]),
             ("Organizer", d["organizer"] or "nobody"),
-        )
-        for label, value in rows:
+        ):
             if value:
-                table.add_row(label, plain(value))
-        return table
+                rows.append((label, plain(value)))
+        return summary_table(rows)
 
     def _attendees(self) -> Text:
         return _listing(
@@ -197,12 +180,6 @@ class OccurrenceDetail(ModalScreen[str | None]):
             {"up to date": "green"},
             "yellow",
         )
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    def action_choose(self, what: str) -> None:
-        self.dismiss(what)
 
 
 def _listing(

@@ -7,16 +7,14 @@ on the database thread; every rule (what a date may be, when a reason is needed)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Label, Static
 
 from docket.models import milestones
 from docket.models.context import Context
@@ -24,7 +22,7 @@ from docket.models.dates import describe_date
 from docket.models.history import history, history_facts
 from docket.models.inputs import a_date
 from docket.tui.action_forms import date_check, person_lookup, program_lookup
-from docket.tui.dialogs import PromptDialog
+from docket.tui.dialogs import PromptDialog, RecordDetail, summary_table
 from docket.tui.forms import EditForm, Field, RecordForm, Revision
 from docket.tui.rows import STATE_STYLES, history_table, slip_label
 from docket.tui.text import lines, plain
@@ -166,7 +164,7 @@ def load_milestone(ctx: Context, milestone_id: int) -> tuple[dict[str, Any], lis
     return detail, [history_facts(c) for c in history("milestone", milestone_id)]
 
 
-class MilestoneDetail(ModalScreen[str | None]):
+class MilestoneDetail(RecordDetail):
     """One milestone with its deliverable, predecessors and history; dismisses with the
     key's action (``edit`` or ``done``) or None."""
 
@@ -177,49 +175,46 @@ class MilestoneDetail(ModalScreen[str | None]):
     ]
 
     def __init__(self, detail: dict[str, Any], changes: list[dict[str, Any]]) -> None:
-        super().__init__(classes="dialog detail")
+        super().__init__()
         self.detail = detail
         self.changes = changes
 
-    def compose(self) -> ComposeResult:
+    def title_text(self) -> Text:
+        return plain(f"#{self.detail['id']} {self.detail['title']}")
+
+    def summary(self) -> Table:
         f = self.detail
-        summary = Table(box=None, show_header=False, padding=(0, 1))
-        summary.add_column(style="bold", no_wrap=True)
-        summary.add_column()
-        summary.add_row(
-            "Status",
-            plain(
-                f"{f['status']} ({slip_label(f['slip_days'])})",
-                style=STATE_STYLES.get(f["status"], ""),
+        status = f"{f['status']} ({slip_label(f['slip_days'])})"
+        return summary_table(
+            [
+                ("Status", plain(status, style=STATE_STYLES.get(f["status"], ""))),
+                ("Program", plain(f"{f['program']}: {f['program_name']}")),
+                ("Owner", plain(f["owner"] or "nobody")),
+                ("Baseline", plain(f["baseline"])),
+                ("Forecast", plain(f["forecast"])),
+                ("Done on", plain(f["actual"] or "not yet")),
+            ]
+        )
+
+    def sections(self) -> Iterable[tuple[str, RenderableType]]:
+        f = self.detail
+        for heading, key in (
+            ("Deliverable", "deliverable"),
+            ("Acceptance criteria", "acceptance_criteria"),
+        ):
+            yield heading, lines(f[key]) if f[key] else Text("(none)", style="dim")
+        yield "Predecessors", self._predecessors()
+        yield (
+            "History",
+            (
+                history_table(self.changes)
+                if self.changes
+                else Text("(no changes recorded)", style="dim")
             ),
         )
-        for label, value in (
-            ("Program", f"{f['program']}: {f['program_name']}"),
-            ("Owner", f["owner"] or "nobody"),
-            ("Baseline", f["baseline"]),
-            ("Forecast", f["forecast"]),
-            ("Done on", f["actual"] or "not yet"),
-        ):
-            summary.add_row(label, plain(value))
-        with Vertical(classes="box"):
-            yield Label(plain(f"#{f['id']} {f['title']}"), classes="dialog-title")
-            with VerticalScroll():
-                yield Static(summary)
-                for heading, key in (
-                    ("Deliverable", "deliverable"),
-                    ("Acceptance criteria", "acceptance_criteria"),
-                ):
-                    yield Label(Text(heading, style="bold"))
-                    yield Static(lines(f[key]) if f[key] else Text("(none)", style="dim"))
-                yield Label(Text("Predecessors", style="bold"))
-                yield Static(self._predecessors())
-                yield Label(Text("History", style="bold"))
-                yield Static(
-                    history_table(self.changes)
-                    if self.changes
-                    else Text("(no changes recorded)", style="dim")
-                )
-            yield Static(Text("e edit · d done · esc close", style="dim"), classes="keys")
+
+    def keys_hint(self) -> str:
+        return "e edit · d done"
 
     def _predecessors(self) -> Text:
         found = self.detail["predecessors"]
@@ -231,9 +226,3 @@ class MilestoneDetail(ModalScreen[str | None]):
             text.append_text(plain(f"#{p['id']} {p['program']} {p['title']} · {p['date']} · "))
             text.append(p["status"], style=STATE_STYLES.get(p["status"], ""))
         return text
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    def action_choose(self, what: str) -> None:
-        self.dismiss(what)

@@ -7,15 +7,13 @@ the database thread; every rule (a valid e-mail, a unique account, a known zone)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Label, Static
 
 from docket.models import people
 from docket.models.clock import zone
@@ -23,6 +21,7 @@ from docket.models.context import Context
 from docket.models.errors import ValidationError
 from docket.models.schema import PERSON_KINDS, Person
 from docket.tui.action_forms import person_lookup
+from docket.tui.dialogs import RecordDetail, summary_table
 from docket.tui.forms import Field, RecordForm
 from docket.tui.text import lines, plain
 
@@ -167,7 +166,7 @@ def load_person(person_id: int) -> tuple[dict[str, Any], list[str]]:
     return person_row(person), [g.name for g in people.groups_of(person_id)]
 
 
-class PersonDetail(ModalScreen[str | None]):
+class PersonDetail(RecordDetail):
     """One person: every field and the groups they are in; ``e`` edits."""
 
     DEFAULT_CSS = """
@@ -189,31 +188,23 @@ class PersonDetail(ModalScreen[str | None]):
         self.facts = facts
         self.groups = groups
 
-    def compose(self) -> ComposeResult:
-        f = self.facts
-        summary = Table(box=None, show_header=False, padding=(0, 1))
-        summary.add_column(style="bold", no_wrap=True)
-        summary.add_column()
-        for name, label in PERSON_LABELS:
-            value = f[name]
-            summary.add_row(label, plain(value) if value else Text("–", style="dim"))
-        with Vertical(classes="box"):
-            yield Label(plain(f"#{f['id']} {f['name']}"), classes="dialog-title")
-            with VerticalScroll():
-                yield Static(summary)
-                yield Label(Text(f"Groups ({len(self.groups)})", style="bold"), classes="heading")
-                yield Static(
-                    lines("\n".join(self.groups))
-                    if self.groups
-                    else Text("(in no group)", style="dim")
-                )
-            yield Static(Text("e edit · esc close", style="dim"), classes="keys")
+    def title_text(self) -> Text:
+        return plain(f"#{self.facts['id']} {self.facts['name']}")
 
-    def action_close(self) -> None:
-        self.dismiss(None)
+    def summary(self) -> Table:
+        return summary_table(
+            (label, plain(self.facts[name]) if self.facts[name] else Text("–", style="dim"))
+            for name, label in PERSON_LABELS
+        )
 
-    def action_choose(self, what: str) -> None:
-        self.dismiss(what)
+    def sections(self) -> Iterable[tuple[str, RenderableType]]:
+        yield (
+            f"Groups ({len(self.groups)})",
+            (lines("\n".join(self.groups)) if self.groups else Text("(in no group)", style="dim")),
+        )
+
+    def keys_hint(self) -> str:
+        return "e edit"
 
 
 def members_table(rows: list[dict[str, Any]]) -> Table:
@@ -229,7 +220,7 @@ def members_table(rows: list[dict[str, Any]]) -> Table:
     return table
 
 
-class GroupDetail(ModalScreen[str | None]):
+class GroupDetail(RecordDetail):
     """One group: what it is for and who is in it; ``m`` adds a member."""
 
     BINDINGS = [
@@ -237,28 +228,25 @@ class GroupDetail(ModalScreen[str | None]):
         Binding("m", "choose('member')", "Add member"),
     ]
 
+    SUMMARY_CLASSES = "dialog-body"
+
     def __init__(self, group: dict[str, Any], members: list[dict[str, Any]]) -> None:
-        super().__init__(classes="dialog detail")
+        super().__init__()
         self.group = group
         self.members = members
 
-    def compose(self) -> ComposeResult:
-        g = self.group
-        with Vertical(classes="box"):
-            yield Label(plain(g["name"]), classes="dialog-title")
-            with VerticalScroll():
-                if g["description"]:
-                    yield Static(lines(g["description"]), classes="dialog-body")
-                yield Label(Text(f"Members ({len(self.members)})", style="bold"))
-                yield Static(
-                    members_table(self.members)
-                    if self.members
-                    else Text("(nobody yet)", style="dim")
-                )
-            yield Static(Text("m add member · esc close", style="dim"), classes="keys")
+    def title_text(self) -> Text:
+        return plain(self.group["name"])
 
-    def action_close(self) -> None:
-        self.dismiss(None)
+    def summary(self) -> Text | None:
+        description = self.group["description"]
+        return lines(description) if description else None
 
-    def action_choose(self, what: str) -> None:
-        self.dismiss(what)
+    def sections(self) -> Iterable[tuple[str, RenderableType]]:
+        yield (
+            f"Members ({len(self.members)})",
+            (members_table(self.members) if self.members else Text("(nobody yet)", style="dim")),
+        )
+
+    def keys_hint(self) -> str:
+        return "m add member"
