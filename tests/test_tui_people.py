@@ -341,10 +341,10 @@ async def test_keys_for_groups_only_show_in_the_groups_view(
         await pilot.press("g")
         await settle(pilot)
         in_groups = {b.binding.action for b in screen.active_bindings.values()}
-    assert {"find", "show_groups"} <= in_people
+    assert {"focus_filter", "show_groups"} <= in_people
     assert not {"add_member", "remove_member", "show_people"} & in_people
     assert {"add_member", "remove_member", "show_people"} <= in_groups
-    assert not {"find", "show_groups"} & in_groups
+    assert not {"focus_filter", "clear", "show_groups"} & in_groups
 
 
 def _at(keys: list[str]) -> Callable[[Pilot[None]], Any]:

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from docket.models import people
-from docket.tui.base import DocketScreen
+from docket.tui.base import FilteredScreen
 from docket.tui.dialogs import ConfirmDialog
 from docket.tui.keys import Key
 from docket.tui.people_forms import (
@@ -152,13 +152,13 @@ def at_cursor(table: DataTable[Any], rows: list[Row]) -> Row | None:
     return rows[table.cursor_row]
 
 
-class PeopleScreen(DocketScreen):
+class PeopleScreen(FilteredScreen):
     """The directory of people, and the groups with their members."""
 
     MODE = "people"
     AUTO_FOCUS = "#people"
     DEFAULT_CSS = """
-    PeopleScreen #find {
+    PeopleScreen #filter {
         height: 1;
         margin: 0 1;
     }
@@ -181,7 +181,7 @@ class PeopleScreen(DocketScreen):
     KEYS: ClassVar[tuple[Key, ...]] = (
         Key(
             "slash",
-            "find",
+            "focus_filter",
             "Find",
             "Find people by part of a name, e-mail or organization",
             display="/",
@@ -203,12 +203,11 @@ class PeopleScreen(DocketScreen):
     )
     # actions that only make sense in one view: hidden from the footer in the other
     GROUP_ONLY: ClassVar[frozenset[str]] = frozenset({"show_people", "add_member", "remove_member"})
-    PEOPLE_ONLY: ClassVar[frozenset[str]] = frozenset({"show_groups", "find"})
+    PEOPLE_ONLY: ClassVar[frozenset[str]] = frozenset({"show_groups", "focus_filter", "clear"})
 
     def __init__(self) -> None:
         super().__init__()
         self.view = "people"
-        self.search = ""
         self.rows: list[Row] = []
         self.total = 0
         self.groups: list[Row] = []
@@ -221,7 +220,7 @@ class PeopleScreen(DocketScreen):
             with Vertical(id="people-view"):
                 yield Input(
                     placeholder="/ to find: part of a name, e-mail or organization",
-                    id="find",
+                    id="filter",
                     compact=True,
                 )
                 yield Static("", id="people-status", classes="status")
@@ -245,7 +244,7 @@ class PeopleScreen(DocketScreen):
     # --- loading ---------------------------------------------------------------------
 
     def fetch(self) -> Callable[[], Any]:
-        search, group_id = self.search, self.group_id
+        search, group_id = self.typed, self.group_id
 
         def load() -> Directory:
             return load_directory(search, group_id)
@@ -287,9 +286,9 @@ class PeopleScreen(DocketScreen):
             else f"{self.total:,}"
         )
         text = Text(f"{shown} {'person' if self.total == 1 else 'people'}")
-        if self.search.strip():
+        if self.typed.strip():
             text.append(" matching ")
-            text.append(self.search.strip())
+            text.append(self.typed.strip())
         text.append(" · g groups")
         return text
 
@@ -330,12 +329,12 @@ class PeopleScreen(DocketScreen):
 
     @work(group="more", exclusive=True, exit_on_error=False)
     async def load_more(self, offset: int) -> None:
-        search = self.search
+        search = self.typed
         try:
             page = await self.docket.store.run(load_people, search, offset)
         finally:
             self.loading_more = False
-        if search != self.search or offset != len(self.rows):
+        if search != self.typed or offset != len(self.rows):
             return
         self.rows.extend(page.rows)
         table = self.table("people")
@@ -372,24 +371,8 @@ class PeopleScreen(DocketScreen):
         self.table("groups" if view == "groups" else "people").focus()
         self.refresh_bindings()
 
-    def action_find(self) -> None:
-        self.query_one("#find", Input).focus()
-
-    @on(Input.Changed, "#find")
-    def find_changed(self, event: Input.Changed) -> None:
-        self.search = event.value
-        self.reload()
-
-    @on(Input.Submitted, "#find")
-    def find_done(self) -> None:
+    def focus_list(self) -> None:
         self.table("people").focus()
-
-    def action_clear(self) -> None:
-        find = self.query_one("#find", Input)
-        if find.has_focus:
-            self.table("people").focus()
-        elif self.view == "people" and find.value:
-            find.value = ""
 
     # --- acting ----------------------------------------------------------------------
 
