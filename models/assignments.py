@@ -81,9 +81,7 @@ def update_assignment(
     if unknown:
         raise ValidationError(sorted(unknown)[0], "is not a field of an assignment")
     with write():
-        found = records.get(Assignment, assignment_id)
-        if version is not None and version != found.version:
-            raise records.conflict(Assignment, assignment_id)
+        found = records.get_current(Assignment, assignment_id, version)
         values: dict[str, Any] = {}
         if "allocation" in changes:
             values["allocation"] = _allocation(changes["allocation"])

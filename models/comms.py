@@ -294,9 +294,7 @@ def update_item(
     if unknown:
         raise ValidationError(sorted(unknown)[0], "is not a field of a plan item")
     with write():
-        item = records.get(CommsItem, item_id)
-        if version is not None and version != item.version:
-            raise records.conflict(CommsItem, item_id)
+        item = records.get_current(CommsItem, item_id, version)
         starts = _starts(ctx, changes.get("starts"), item.starts)
         values = _values(ctx, changes, starts)
         if "starts" in changes:

@@ -145,9 +145,7 @@ def update_risk(ctx: Context, risk_id: int, version: int | None = None, **change
         elif name in RISK_TEXT:
             values[name] = text(name, value, required=False, max_length=4000, multiline=True)
     with write():
-        risk = records.get(Risk, risk_id)
-        if version is not None and version != risk.version:
-            raise records.conflict(Risk, risk_id)
+        risk = records.get_current(Risk, risk_id, version)
         if "owner" in changes:
             values["owner"] = _person(changes["owner"], "owner")
         rescored = any(
@@ -290,9 +288,7 @@ def update_issue(ctx: Context, issue_id: int, version: int | None = None, **chan
     if unknown:
         raise ValidationError(sorted(unknown)[0], "is not a field of an issue")
     with write():
-        issue = records.get(Issue, issue_id)
-        if version is not None and version != issue.version:
-            raise records.conflict(Issue, issue_id)
+        issue = records.get_current(Issue, issue_id, version)
         values: dict[str, Any] = {}
         if "title" in changes:
             values["title"] = text("title", changes["title"])

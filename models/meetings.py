@@ -595,9 +595,7 @@ def update_meeting(
     if "status" in changes:
         values["status"] = choice("status", changes["status"], MEETING_STATUSES)
     with write():
-        meeting = records.get(Meeting, meeting_id)
-        if version != meeting.version:
-            raise records.conflict(Meeting, meeting_id)
+        meeting = records.get_current(Meeting, meeting_id, version)
         if "program" in changes:
             values["program"] = get_program(changes["program"])
         if "organizer" in changes:
@@ -688,9 +686,7 @@ def set_response(ctx: Context, meeting_id: int, who: str | int, response: str) -
 def cancel_meeting(ctx: Context, meeting_id: int, version: int | None = None) -> Meeting:
     """Cancel a meeting or a whole series (its SEQUENCE rises)."""
     with write():
-        meeting = records.get(Meeting, meeting_id)
-        if version is not None and version != meeting.version:
-            raise records.conflict(Meeting, meeting_id)
+        meeting = records.get_current(Meeting, meeting_id, version)
         if meeting.status == "cancelled":
             raise ValidationError("status", f"meeting {meeting_id} is already cancelled")
         return _bump(ctx, meeting, status="cancelled")
@@ -699,9 +695,7 @@ def cancel_meeting(ctx: Context, meeting_id: int, version: int | None = None) ->
 def restore_meeting(ctx: Context, meeting_id: int, version: int | None = None) -> Meeting:
     """Undo a cancellation of a meeting or series (its SEQUENCE rises again)."""
     with write():
-        meeting = records.get(Meeting, meeting_id)
-        if version is not None and version != meeting.version:
-            raise records.conflict(Meeting, meeting_id)
+        meeting = records.get_current(Meeting, meeting_id, version)
         if meeting.status != "cancelled":
             raise ValidationError("status", f"meeting {meeting_id} is not cancelled")
         return _bump(ctx, meeting, status="confirmed")

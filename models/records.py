@@ -69,6 +69,16 @@ def get(model: type[R], record_id: int) -> R:
     return record
 
 
+def get_current(model: type[R], record_id: int, version: int | None) -> R:
+    """The record to change (call inside a write transaction), refused with a
+    :class:`ConflictError` when someone saved it after the caller read ``version``;
+    ``None`` skips the check (the command line reads and writes in one go)."""
+    record = get(model, record_id)
+    if version is not None and version != record.version:
+        raise conflict(model, record_id)
+    return record
+
+
 def create(ctx: Context, model: type[R], *, audit_note: str = "", **values: Any) -> R:
     """Insert a record and audit it (call inside a write transaction). ``audit_note`` goes
     with the audit entry; ``values`` are the record's fields (which may include a ``note``)."""

@@ -139,6 +139,22 @@ def test_action_done_and_edit(office: Any) -> None:
         ),
         (["action", "done", "99"], 2, "docket: no action item with id 99"),
         (["action", "edit", "1"], 2, "docket: edit: nothing to change"),
+        (
+            ["comms", "edit", "1"],
+            2,
+            "docket: edit: nothing to change; give at least one of --name, --purpose,",
+        ),
+        (
+            ["assignment", "edit", "1"],
+            2,
+            "docket: edit: nothing to change; give at least one of --allocation,",
+        ),
+        (["risk", "edit", "1"], 2, "docket: edit: nothing to change; give at least one of --title"),
+        (
+            ["issue", "edit", "1"],
+            2,
+            "docket: edit: nothing to change; give at least one of --title",
+        ),
         (["action", "frobnicate"], 2, "docket: action: argument VERB: invalid choice"),
         (
             ["milestone", "add", "ERP", "Go-live", "--baseline", "2026-02-30"],

@@ -19,7 +19,7 @@ import peewee
 from docket.models.clock import zone
 from docket.models.config import Config, demo_database_path, load_config, resolve_database
 from docket.models.context import Context
-from docket.models.errors import DatabaseError, DocketError
+from docket.models.errors import DatabaseError, DocketError, ValidationError
 from docket.models.identity import current_account
 
 Handler = Callable[["Session", argparse.Namespace], int]
@@ -104,6 +104,19 @@ def verbs(sub: Any, name: str, help_text: str) -> Any:
         return existing._subparsers._group_actions[0]
     parser = sub.add_parser(name, help=help_text, description=help_text)
     return parser.add_subparsers(dest="verb", metavar="VERB", required=True, parser_class=Parser)
+
+
+def edits(
+    args: argparse.Namespace, fields: Sequence[str], *, more: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The fields an edit command was given (``--title X``; an option left out is None).
+    With none of them, nor any of ``more`` (options that change something else), the error
+    names every option the command takes."""
+    changes = {name: getattr(args, name) for name in fields if getattr(args, name) is not None}
+    if not changes and all(getattr(args, name) in (None, []) for name in more):
+        options = ", ".join("--" + name.replace("_", "-") for name in (*fields, *more))
+        raise ValidationError("edit", f"nothing to change; give at least one of {options}")
+    return changes
 
 
 def add_format(parser: argparse.ArgumentParser, *choices: str) -> None:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from docket.exports.tables import write_csv, write_json
 from docket.models import actions, milestones, people, programs
-from docket.models.errors import ValidationError
 from docket.models.today import build_today, sections, today_facts
 from docket.tui.output import clean, table
 
@@ -390,12 +389,9 @@ def _set_status(session: Session, ids: list[int], status: str) -> int:
 
 
 def action_edit(session: Session, args: argparse.Namespace) -> int:
-    fields = ("title", "status", "owner", "due", "program", "priority", "notes")
-    changes = {name: getattr(args, name) for name in fields if getattr(args, name) is not None}
-    if not changes:
-        raise ValidationError(
-            "edit", "nothing to change; give at least one of --" + ", --".join(fields)
-        )
+    from docket.tui.cli import edits
+
+    changes = edits(args, ("title", "status", "owner", "due", "program", "priority", "notes"))
     # "" clears an optional field: --owner "" leaves the item without an owner
     item = actions.get_action(args.id)
     updated = actions.update_action(session.ctx, args.id, item.version, **changes)
@@ -546,12 +542,9 @@ def milestone_list(session: Session, args: argparse.Namespace) -> int:
 
 
 def milestone_edit(session: Session, args: argparse.Namespace) -> int:
-    fields = ("title", "baseline", "forecast", "actual", "owner")
-    changes = {name: getattr(args, name) for name in fields if getattr(args, name) is not None}
-    if not changes:
-        raise ValidationError(
-            "edit", "nothing to change; give at least one of --" + ", --".join(fields)
-        )
+    from docket.tui.cli import edits
+
+    changes = edits(args, ("title", "baseline", "forecast", "actual", "owner"))
     current = milestones.get_milestone(args.id)
     updated = milestones.update_milestone(
         session.ctx, args.id, current.version, reason=args.reason, **changes

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from docket.models import comms
 from docket.models.errors import ValidationError
 from docket.models.inputs import whole_number
-from docket.tui.cli import add_format, verbs
+from docket.tui.cli import add_format, edits, verbs
 from docket.tui.commands import _emit
 
 if TYPE_CHECKING:
@@ -150,11 +150,9 @@ def comms_list(session: Session, args: argparse.Namespace) -> int:
 
 def comms_edit(session: Session, args: argparse.Namespace) -> int:
     names = ("name", "purpose", "channel", "cadence", "starts", "owner", "digest", "program")
-    changes: dict[str, Any] = {n: getattr(args, n) for n in names if getattr(args, n) is not None}
+    changes = edits(args, names, more=("active", "add_audience", "remove_audience"))
     if args.active is not None:
         changes["active"] = args.active == "yes"
-    if not (changes or args.add_audience or args.remove_audience):
-        raise ValidationError("edit", "nothing to change: give a field such as --cadence")
     comms.update_item(
         session.ctx,
         args.id,

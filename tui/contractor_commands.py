@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from docket.models import assignments, contracts
 from docket.models.inputs import a_date, whole_number
-from docket.tui.cli import add_format, verbs
+from docket.tui.cli import add_format, edits, verbs
 from docket.tui.commands import _emit
 
 if TYPE_CHECKING:
@@ -244,12 +244,8 @@ def assignment_list(session: Session, args: argparse.Namespace) -> int:
 
 
 def assignment_edit(session: Session, args: argparse.Namespace) -> int:
-    from docket.models.errors import ValidationError
-
     names = ("allocation", "start", "end", "role", "rate", "contract", "program")
-    changes = {n: getattr(args, n) for n in names if getattr(args, n) is not None}
-    if not changes:
-        raise ValidationError("edit", "nothing to change: give a field such as --end")
+    changes = edits(args, names)
     assignments.update_assignment(session.ctx, args.id, **changes)
     session.print(f"assignment {args.id} changed")
     return 0

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from docket.models import budget, governance
 from docket.models.errors import ValidationError
-from docket.tui.cli import add_format, verbs
+from docket.tui.cli import add_format, edits, verbs
 from docket.tui.commands import _emit
 
 if TYPE_CHECKING:
@@ -198,9 +198,7 @@ def risk_edit(session: Session, args: argparse.Namespace) -> int:
         "status",
         *governance.RISK_TEXT,
     )
-    changes = {n: getattr(args, n) for n in names if getattr(args, n) is not None}
-    if not changes:
-        raise ValidationError("edit", "nothing to change: give a field such as --probability")
+    changes = edits(args, names)
     risk = governance.update_risk(session.ctx, args.id, **changes)
     session.print(
         f"risk {risk.id}: score {governance.score(risk.probability, risk.impact)}, {risk.status}"
@@ -249,9 +247,7 @@ def issue_list(session: Session, args: argparse.Namespace) -> int:
 
 def issue_edit(session: Session, args: argparse.Namespace) -> int:
     names = ("title", "severity", "owner", "due", "status", "description", "link_action")
-    changes = {n: getattr(args, n) for n in names if getattr(args, n) is not None}
-    if not changes:
-        raise ValidationError("edit", "nothing to change: give a field such as --status")
+    changes = edits(args, names)
     governance.update_issue(session.ctx, args.id, **changes)
     session.print(f"issue {args.id} changed")
     return 0
