@@ -24,9 +24,19 @@ import peewee
 from docket.models.access import denied_message, share_new_file, use_shared_umask
 from docket.models.errors import DatabaseError
 from docket.models.fields import from_utc_text, to_utc_text
-from docket.models.schema import EXTRA_SQL, TABLES, TABLES_V4, Meta, UserAccount, database
+from docket.models.schema import (
+    EXTRA_SQL,
+    TABLES,
+    TABLES_V4,
+    CommsLogEntry,
+    InviteDelivery,
+    Meeting,
+    Meta,
+    UserAccount,
+    database,
+)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 BUSY_TIMEOUT_S = 10
 PRAGMAS = (
@@ -88,11 +98,35 @@ def _to_5(db: peewee.Database) -> None:
     db.execute_sql('ALTER TABLE "minutes" DROP COLUMN "decisions"')
 
 
+def _to_6(db: peewee.Database) -> None:
+    """Version 6: all-day meetings; what became of each invite copy (exported, sent, refused,
+    with the server's reply); how a communication was logged (sent, by hand, exported). Copies
+    written to a file before this version were exported, never sent. (Version 4 creates its
+    tables from today's models, so a column may exist already.)"""
+    for table, column in (
+        (Meeting, Meeting.all_day),
+        (InviteDelivery, InviteDelivery.state),
+        (InviteDelivery, InviteDelivery.reply),
+        (CommsLogEntry, CommsLogEntry.how),
+    ):
+        name = table._meta.table_name
+        if column.column_name in {c.name for c in db.get_columns(name)}:
+            continue
+        ctx = db.get_sql_context()
+        definition = ctx.sql(column.ddl(ctx)).query()[0]
+        db.execute_sql(f'ALTER TABLE "{name}" ADD COLUMN {definition}')
+    db.execute_sql(
+        'UPDATE "invite_delivery" SET "state" = CASE "channel" WHEN \'smtp\' THEN \'sent\''
+        " ELSE 'exported' END"
+    )
+
+
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _to_2,
     3: _to_3,
     4: _to_4,
     5: _to_5,
+    6: _to_6,
 }
 
 

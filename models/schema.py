@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from peewee import (
+    SQL,
     AutoField,
     BooleanField,
     CharField,
@@ -50,6 +51,12 @@ RESPONSES = ("needs action", "accepted", "declined", "tentative")
 CHANNELS = ("e-mail", "meeting", "report", "dashboard", "newsletter", "other")
 DIGEST_KINDS = ("status", "milestones", "actions", "contracts")
 INVITE_METHODS = ("REQUEST", "CANCEL")
+# what became of one recipient's copy of an invite: a file was written for someone to send
+# (exported), the SMTP server accepted that recipient (sent), or it refused them (refused)
+DELIVERY_STATES = ("exported", "sent", "refused")
+# how a communication was logged: sent by docket's SMTP, marked sent by hand (the person
+# says they sent it), or only written to a file (which does not count as sent)
+COMMS_LOG_HOW = ("sent", "by hand", "exported")
 RISK_STATUSES = ("open", "mitigating", "closed", "occurred")
 ISSUE_SEVERITIES = ("low", "medium", "high", "critical")
 ISSUE_STATUSES = ("open", "in progress", "resolved", "closed")
@@ -152,6 +159,9 @@ class Meeting(Record):
     status = CharField(default="confirmed", constraints=[_one_of("status", MEETING_STATUSES)])
     uid = CharField(unique=True)
     sequence = IntegerField(default=0, constraints=[Check("sequence >= 0")])
+    # an all-day meeting (schema version 6): start_local is midnight of its day, the
+    # duration whole days; invites write DTSTART;VALUE=DATE
+    all_day = BooleanField(default=False, constraints=[SQL("DEFAULT 0")])
 
 
 class Attendee(Record):
@@ -243,6 +253,10 @@ class CommsLogEntry(Record):
     sent_by = CharField()
     note = TextField(default="")
     artifact = TextField(default="")
+    # schema version 6: only "sent" and "by hand" count as the item having gone out
+    how = CharField(
+        default="by hand", constraints=[SQL("DEFAULT 'by hand'"), _one_of("how", COMMS_LOG_HOW)]
+    )
 
     class Meta:
         indexes = ((("item", "sent_at"), False),)
@@ -338,6 +352,14 @@ class InviteDelivery(Record):
     sent_by = CharField()
     # "file" (written as .ics/.eml for the user to send) or "smtp"
     channel = CharField(default="file", constraints=[_one_of("channel", ("file", "smtp"))])
+    # schema version 6: exported (a file), sent (accepted by the server) or refused; only
+    # "sent" counts as the address holding this SEQUENCE
+    state = CharField(
+        default="exported",
+        constraints=[SQL("DEFAULT 'exported'"), _one_of("state", DELIVERY_STATES)],
+    )
+    # the SMTP server's reply for a refused recipient (code and words)
+    reply = TextField(default="", constraints=[SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("meeting", "email", "sent_at"), False),)

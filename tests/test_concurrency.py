@@ -76,7 +76,6 @@ def test_eight_writers_at_once_lose_nothing_and_never_see_a_lock(
     database.close()
     fork = multiprocessing.get_context("fork")
     results = fork.Queue()
-    started = time.perf_counter()
     workers = [
         fork.Process(target=_writer, args=(str(db_path), n, results)) for n in range(WRITERS)
     ]
@@ -85,7 +84,6 @@ def test_eight_writers_at_once_lose_nothing_and_never_see_a_lock(
     outcomes = dict(results.get(timeout=120) for _ in workers)
     for w in workers:
         w.join(timeout=30)
-    elapsed = time.perf_counter() - started
     connect(db_path)
     every = {n: json.loads(text) for n, text in outcomes.items()}
     errors = [o for rows in every.values() for o in rows if o[0] == "error"]
@@ -121,7 +119,6 @@ def test_eight_writers_at_once_lose_nothing_and_never_see_a_lock(
         assert item.title == newest_title
     conflicts = sum(o[0] == "conflict" for rows in every.values() for o in rows)
     assert conflicts > 0  # the writers did collide; the test tested something
-    assert elapsed < 60
 
 
 def _crashing_writer(path: str, report: int, seed: int) -> None:
@@ -151,12 +148,22 @@ def test_a_writer_killed_at_random_points_loses_nothing_it_reported(db_path: Pat
             finally:
                 os._exit(0)
         os.close(writer)
-        time.sleep(rng.uniform(0.0, 0.03))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        with os.fdopen(reader) as pipe:
-            # a line cut short by the kill was not reported
-            reported += [line for line in pipe.read().split("\n")[:-1]]
+        # let the writer commit a few items (however slow the machine), then kill it at a
+        # random moment of its next ones
+        with os.fdopen(reader, "rb", buffering=0) as pipe:
+            seen = b""
+            wanted = rng.randint(1, 3)
+            while seen.count(b"\n") < wanted:
+                chunk = pipe.read(4096)
+                if not chunk:
+                    break
+                seen += chunk
+            time.sleep(rng.uniform(0.0, 0.01))
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            seen += pipe.read()
+        # a line cut short by the kill was not reported
+        reported += [line for line in seen.decode().split("\n")[:-1]]
     connect(db_path)
     assert integrity_problems() == []
     present = {a.title for a in ActionItem.select(ActionItem.title)}
