@@ -38,6 +38,7 @@ class Host:
     group: str
     editor: str
     outsider: str
+    second: str  # another member of the group
     folder: Path  # where the shared directory and the system config go
     config: Path
 
@@ -46,17 +47,17 @@ class Host:
 def host() -> Iterator[Host]:
     """A group with one member, an account outside it, and a folder anyone can enter."""
     tag = uuid.uuid4().hex[:8]
-    group, editor, outsider = f"dkg{tag}", f"dke{tag}", f"dko{tag}"
+    group, editor, outsider, second = f"dkg{tag}", f"dke{tag}", f"dko{tag}", f"dks{tag}"
     folder = Path(tempfile.mkdtemp(prefix="docket-host-"))
     folder.chmod(0o755)
     run = subprocess.run
     run(["groupadd", group], check=True)
     try:
-        for account, extra in ((editor, ["-G", group]), (outsider, [])):
+        for account, extra in ((editor, ["-G", group]), (outsider, []), (second, ["-G", group])):
             run(["useradd", "-M", "-N", "-s", "/usr/sbin/nologin", *extra, account], check=True)
-        yield Host(group, editor, outsider, folder, folder / "etc" / "config.toml")
+        yield Host(group, editor, outsider, second, folder, folder / "etc" / "config.toml")
     finally:
-        for account in (editor, outsider):
+        for account in (editor, outsider, second):
             run(["userdel", account], check=False, capture_output=True)
         run(["groupdel", group], check=False, capture_output=True)
         shutil.rmtree(folder)
@@ -230,3 +231,235 @@ def test_a_plain_init_by_a_member_in_the_shared_directory_is_group_writable(
     assert status == 0, err
     info = other.stat()
     assert stat.S_IMODE(info.st_mode) == 0o660 and info.st_gid == _gid(host.group)
+
+
+# --- a hostile member: links planted where docket writes -------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+STAMP = "20261123-150000"  # the fixed clock's, in an upgrade copy's name
+
+
+def _look(path: Path) -> tuple[bytes, int, int, int, int, int]:
+    """Everything that shows a file was left alone: bytes, mode, owner, group, time, inode."""
+    info = path.stat()
+    mode = stat.S_IMODE(info.st_mode)
+    return path.read_bytes(), mode, info.st_uid, info.st_gid, info.st_mtime_ns, info.st_ino
+
+
+def _victim(host: Host, owner: str) -> Path:
+    """A private file of ``owner``'s, in a directory of theirs that anyone may enter."""
+    user = pwd.getpwnam(owner)
+    home = host.folder / f"home-{owner}"
+    home.mkdir()
+    os.chown(home, user.pw_uid, user.pw_gid)
+    home.chmod(0o755)
+    victim = home / "private.db"
+    victim.write_bytes(b"SQLite format 3\0 someone's own private database")
+    os.chown(victim, user.pw_uid, user.pw_gid)
+    victim.chmod(0o600)
+    return victim
+
+
+def _plant(host: Host, link: Path, target: Path) -> None:
+    """The editor (a member of the group) puts a symbolic link at ``link``."""
+
+    def job() -> str:
+        if os.path.lexists(link):
+            os.unlink(link)
+        os.symlink(target, link)
+        return "planted"
+
+    assert _as(host.editor, host, job) == "planted"
+
+
+def _by_editor(host: Host, job: Callable[[], Any]) -> None:
+    assert _as(host.editor, host, lambda: (job(), "done")[1]) == "done"
+
+
+def _second(host: Host, *args: str) -> tuple[int, str, str]:
+    """The command line as the second member of the group. (What the exports import is
+    loaded first: an account may not read the interpreter's own library under /root.)"""
+    import docket.exports.ical
+    import docket.exports.invite_mail  # noqa: F401
+
+    result: tuple[int, str, str] = _as(host.second, host, lambda: _docket(*args))
+    return result
+
+
+@needs_root
+@pytest.mark.parametrize("planted", ["docket.db", "docket.db-wal", "docket.db-shm"])
+def test_root_repairing_a_shared_database_follows_no_link_a_member_planted(
+    host: Host, monkeypatch: pytest.MonkeyPatch, planted: str
+) -> None:
+    shared = _init(host, monkeypatch)
+    profile = host.folder / "profile.d"  # as /etc/profile.d: what root runs at login
+    profile.mkdir()
+    aimed = profile / "docket.sh"
+    victim = _victim(host, host.second)
+    before = _look(victim)
+    target = aimed if planted == "docket.db" else victim
+    _plant(host, shared / planted, target)
+    status, _, err = _docket("init", "--shared", str(shared), "--group", host.group)
+    assert (status, err) == (
+        1,
+        f"docket: {shared / planted} is a symbolic link (to {target}), not a file docket "
+        f"made; nothing was changed: remove the link (someone who can write in {shared} put "
+        "it there) and run this again\n",
+    )
+    assert list(profile.iterdir()) == []
+    assert _look(victim) == before
+
+
+@needs_root
+def test_root_sets_up_no_directory_through_a_link_nor_one_it_did_not_expect(
+    host: Host, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    public = host.folder / "public"  # as /tmp: anyone may make entries
+    public.mkdir()
+    public.chmod(0o1777)
+    theirs, link = public / "theirs", public / "office"
+
+    def make() -> None:
+        theirs.mkdir()
+        os.symlink(theirs, link)
+
+    _by_editor(host, make)
+    before = theirs.stat()
+    monkeypatch.setenv("DOCKET_SYSTEM_CONFIG", str(host.config))
+    status, _, err = _docket("init", "--shared", str(link), "--group", host.group)
+    assert (status, err) == (
+        1,
+        f"docket: {link} is a symbolic link (to {theirs}); docket sets up only a real "
+        "directory, never through a link: give the directory itself\n",
+    )
+    status, _, err = _docket("init", "--shared", str(theirs), "--group", host.group)
+    assert (status, err) == (
+        1,
+        f"docket: {theirs} belongs to the account {host.editor}, not to you or to the group "
+        f"{host.group}; docket sets up only a new directory, its own, or one already the "
+        "group's: give another directory\n",
+    )
+    after = theirs.stat()
+    assert (after.st_mode, after.st_gid, list(theirs.iterdir())) == (
+        before.st_mode,
+        before.st_gid,
+        [],
+    )
+    assert not host.config.exists()
+
+
+@needs_root
+def test_a_member_cannot_make_another_member_write_through_a_planted_link(
+    host: Host, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = _init(host, monkeypatch)
+    db = shared / "docket.db"
+    wal = shared / "docket.db-wal"
+    victim = _victim(host, host.second)
+    before = _look(victim)
+    tmp_out = Path(tempfile.gettempdir()) / f"docket-out-{uuid.uuid4().hex[:8]}.ics"
+    try:
+        # SQLite's -wal, then the database itself, aimed at the other member's private file
+        _plant(host, wal, victim)
+        status, _, err = _second(host, "action", "add", "Mine")
+        assert (status, err) == (
+            1,
+            f"docket: database file {wal} is a symbolic link (to {victim}); docket never "
+            "opens a database through a link, which could point at someone else's file: "
+            f"remove the link (someone in the group {host.group} put it there; tell an "
+            "administrator)\n",
+        )
+
+        def move_the_database_away() -> None:
+            wal.unlink()
+            db.rename(shared / "real.db")
+
+        def put_it_back() -> None:
+            db.unlink()
+            (shared / "real.db").rename(db)
+
+        _by_editor(host, move_the_database_away)
+        _plant(host, db, victim)
+        status, _, err = _second(host, "action", "add", "Mine")
+        assert status == 1 and err.count("\n") == 1
+        assert err.startswith(f"docket: database {db} is a symbolic link (to {victim});")
+        _by_editor(host, put_it_back)
+        # a backup's final name; and the name the old backup wrote through (FILE.partial)
+        copy = shared / "copy.db"
+        _plant(host, copy, victim)
+        status, _, err = _second(host, "backup", str(copy))
+        assert (status, err) == (
+            1,
+            f"docket: {copy} already exists as a symbolic link to {victim}; choose another "
+            "name, or add --force to replace it\n",
+        )
+        fresh = shared / "fresh.db"
+        _plant(host, shared / "fresh.db.partial", victim)
+        status, _, err = _second(host, "backup", str(fresh))
+        assert status == 0, err
+        info = fresh.lstat()
+        assert stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) == 0o660
+        assert info.st_gid == _gid(host.group)
+        assert (shared / "fresh.db.partial").is_symlink()
+        # an export's name, in the shared directory and in /tmp
+        for out in (shared / "out.ics", tmp_out):
+            _plant(host, out, victim)
+            status, _, err = _second(host, "calendar", "-o", str(out))
+            assert (status, err) == (
+                1,
+                f"docket: {out} already exists as a symbolic link to {victim}; choose another "
+                "name, or add --force to replace it\n",
+            )
+        # --force replaces the link itself where the member may; /tmp's sticky bit says no
+        status, _, err = _second(host, "calendar", "-o", str(shared / "out.ics"), "--force")
+        assert status == 0, err
+        assert not (shared / "out.ics").is_symlink()
+        status, _, err = _second(host, "calendar", "-o", str(tmp_out), "--force")
+        assert (status, err) == (1, f"docket: cannot write {tmp_out}: permission denied\n")
+        assert tmp_out.is_symlink()
+        # a member's own output keeps their umask (022 here), even with a shared database
+        mine = victim.parent / "mine.ics"
+        status, _, err = _second(host, "calendar", "-o", str(mine))
+        assert status == 0, err
+        assert stat.S_IMODE(mine.stat().st_mode) == 0o644
+        assert stat.S_IMODE((shared / "out.ics").stat().st_mode) == 0o644
+    finally:
+        if os.path.lexists(tmp_out):
+            tmp_out.unlink()
+    assert _look(victim) == before
+    leftovers = [p.name for p in shared.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+@needs_root
+def test_the_upgrade_copy_goes_through_no_planted_link(
+    host: Host, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = _init(host, monkeypatch)
+    db = shared / "docket.db"
+    db.unlink()
+    with sqlite3.connect(db) as raw:  # an older shared database, waiting for its upgrade
+        raw.executescript((FIXTURES / "docket-v1.sql").read_text())
+    raw.close()
+    db.chmod(0o660)
+    victim = _victim(host, host.second)
+    before = _look(victim)
+    copy = shared / f"docket.db.v1-{STAMP}.bak"
+    _plant(host, copy, victim)
+    status, _, err = _second(host, "action", "list")
+    assert (status, err) == (
+        1,
+        f"docket: cannot upgrade {db}: the name for its backup copy is taken ({copy} as a "
+        f"symbolic link to {victim}); move it away and try again (nothing was changed)\n",
+    )
+    with sqlite3.connect(db) as raw:
+        version = raw.execute("SELECT value FROM docket_meta WHERE key = 'schema_version'")
+        assert version.fetchone() == ("1",)
+    raw.close()
+    _by_editor(host, copy.unlink)
+    status, _, err = _second(host, "action", "list")
+    assert status == 0, err
+    info = copy.lstat()
+    assert stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) == 0o660
+    assert info.st_gid == _gid(host.group)
+    assert _look(victim) == before
