@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docket.exports.tables import write_json
+from docket.models import inputs
 from docket.models.errors import ValidationError
 from docket.tui.cli import add_format, verbs
 from docket.tui.output import clean
@@ -35,6 +36,11 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--dry-run", action="store_true", help="report what would happen; change nothing"
     )
+    p.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the file's text encoding when it is not UTF-8 (e.g. cp1252)",
+    )
     add_format(p, "text", "json")
     p.set_defaults(handler=import_ics)
 
@@ -44,6 +50,11 @@ def register(sub: Any) -> None:
     p.add_argument("kind", choices=("people", "assignments", "expenditures"))
     p.add_argument("file", metavar="FILE.csv")
     p.add_argument("--dry-run", action="store_true", help="check every row; import nothing")
+    p.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the file's text encoding when it is not UTF-8 (e.g. cp1252 from Excel on Windows)",
+    )
     add_format(p, "text", "json")
     p.set_defaults(handler=import_csv)
 
@@ -62,17 +73,27 @@ def read_file(typed: str) -> bytes:
 
 
 def import_ics(session: Session, args: argparse.Namespace) -> int:
-    """Import, print the report; exit 1 when some event was skipped (the rest is in)."""
+    """Import, print the report; exit 1 when some event was skipped (the rest is in), with
+    one line on stderr saying so; a file that is not a calendar exits 2 (nothing imported)."""
     from docket.exports.ical_import import import_calendar
 
     data = read_file(args.file)
-    report = import_calendar(session.ctx, data, program=args.program, dry_run=args.dry_run)
+    report = import_calendar(
+        session.ctx, data, program=args.program, dry_run=args.dry_run, encoding=args.encoding
+    )
     if args.format == "json":
         write_json(report.facts(), session.out)
     else:
         for line in summary(report):
             session.print(line)
-    return 1 if report.skipped else 0
+    if report.skipped:
+        what = "event" if len(report.skipped) == 1 else "events"
+        session.err.write(
+            f"docket: {len(report.skipped)} {what} of {clean(args.file)} not imported "
+            "(listed in the report)\n"
+        )
+        return 1
+    return 0
 
 
 def summary(report: ImportReport) -> list[str]:
@@ -92,7 +113,10 @@ def summary(report: ImportReport) -> list[str]:
         lines.append(f"note: {clean(note)}")
     if report.skipped:
         lines.append(f"skipped {len(report.skipped)}:")
-        lines.extend(f"  {clean(s.what)}: {clean(s.why)}" for s in report.skipped)
+        lines.extend(
+            f"  {f'line {s.line}: ' if s.line else ''}{clean(s.what)}: {clean(s.why)}"
+            for s in report.skipped
+        )
     return lines
 
 
@@ -100,11 +124,7 @@ def import_csv(session: Session, args: argparse.Namespace) -> int:
     """Import, print the report; exit 2 when a row was bad (then nothing was imported)."""
     from docket.exports.csv_import import import_csv as read_csv
 
-    raw = read_file(args.file)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")  # a spreadsheet saved as "CSV" on Windows
+    text = inputs.file_text(read_file(args.file), args.encoding)
     report = read_csv(session.ctx, args.kind, text, dry_run=args.dry_run)
     if args.format == "json":
         write_json(report.facts(), session.out)
