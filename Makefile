@@ -23,7 +23,16 @@ install: $(STAMP)
 run: install
 	$(BIN)/docket --demo
 
-test: install
+# the calendar readers the zone tests run through Node (Thunderbird's ical.js), pinned by
+# tests/js/package-lock.json
+JS := tests/js
+JS_STAMP := $(JS)/node_modules/.installed-stamp
+
+$(JS_STAMP): $(JS)/package.json $(JS)/package-lock.json
+	cd $(JS) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(JS_STAMP)
+
+test: install $(JS_STAMP)
 	$(BIN)/python -m pytest -n auto -q
 
 # mypy and import-linter see the repository through a `docket` namespace of symlinks,
@@ -40,4 +49,4 @@ bench: install
 	$(BIN)/python bench/bench.py
 
 clean:
-	rm -rf $(VENV) .mypy-path .mypy_cache .ruff_cache
+	rm -rf $(VENV) .mypy-path .mypy_cache .ruff_cache $(JS)/node_modules

@@ -1,10 +1,16 @@
 """People, assignments and expenditures in from CSV files, the way offices keep them in
 spreadsheets.
 
-The header is checked first (every required column, none twice), then every row is tried
-through the same domain operations the command line uses, in one transaction: when any
-row is bad, the report names each bad row (line, field, why) and nothing is imported; a dry
-run reports the same and imports nothing either way.
+The header is checked first (every required column, none twice), then every row is
+checked by the same rules the command line uses, before anything is written and without
+holding the write lock, so others keep working while a large file is read: when any row is
+bad, the report names each bad row (line, field, why) and nothing is imported; a dry run
+reports the same and imports nothing either way. Good rows are then written in one short
+transaction (:mod:`docket.models.bulk`), where what others may have changed meanwhile (an
+e-mail now taken, a contract deleted) is checked again.
+
+Amounts are read in docket's own form (``12500.50``, as its exports write them), whatever
+separator the office's config sets for typing.
 
 The columns are those docket's own CSV exports write, so an export can be edited and read
 back; columns docket does not know are ignored (and named in the report). A cell written
@@ -16,15 +22,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from docket.models import assignments, contracts
+import peewee
+
+from docket.models import assignments, bulk, contracts, people
 from docket.models.context import Context
 from docket.models.database import write
-from docket.models.errors import DocketError, ValidationError
-from docket.models.people import add_person
+from docket.models.errors import ConflictError, DocketError, ValidationError
+from docket.models.roles import require_writer
+from docket.models.schema import Assignment, Expenditure, Person, Record
 
 # kind: (required columns, optional columns)
 KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -81,10 +91,6 @@ class CsvReport:
         }
 
 
-class _Rollback(Exception):
-    """Undo the whole import: a row was bad, or it was a dry run."""
-
-
 def _cell(value: str | None) -> str:
     text = (value or "").strip()
     if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
@@ -92,9 +98,8 @@ def _cell(value: str | None) -> str:
     return text
 
 
-def _person(ctx: Context, row: dict[str, str]) -> Any:
-    return add_person(
-        ctx,
+def _person(ctx: Context, row: dict[str, str]) -> dict[str, Any]:
+    return people.person_values(
         row["name"],
         email=row.get("email") or None,
         organization=row.get("organization") or None,
@@ -106,8 +111,8 @@ def _person(ctx: Context, row: dict[str, str]) -> Any:
     )
 
 
-def _assignment(ctx: Context, row: dict[str, str]) -> Any:
-    return assignments.add_assignment(
+def _assignment(ctx: Context, row: dict[str, str]) -> dict[str, Any]:
+    return assignments.assignment_values(
         ctx,
         row["person"],
         program=row["program"],
@@ -120,8 +125,8 @@ def _assignment(ctx: Context, row: dict[str, str]) -> Any:
     )
 
 
-def _expenditure(ctx: Context, row: dict[str, str]) -> Any:
-    return contracts.add_expenditure(
+def _expenditure(ctx: Context, row: dict[str, str]) -> dict[str, Any]:
+    return contracts.expenditure_values(
         ctx,
         row["contract"],
         row["amount"],
@@ -130,10 +135,11 @@ def _expenditure(ctx: Context, row: dict[str, str]) -> Any:
     )
 
 
-ADD: dict[str, Callable[[Context, dict[str, str]], Any]] = {
-    "people": _person,
-    "assignments": _assignment,
-    "expenditures": _expenditure,
+# kind: (the model, how a row becomes a new record's checked fields)
+CHECK: dict[str, tuple[type[Record], Callable[[Context, dict[str, str]], dict[str, Any]]]] = {
+    "people": (Person, _person),
+    "assignments": (Assignment, _assignment),
+    "expenditures": (Expenditure, _expenditure),
 }
 
 
@@ -146,11 +152,54 @@ def _field_of(error: DocketError) -> tuple[str, str]:
     return (name, rest) if sep and " " not in name else ("row", said)
 
 
+def _taken_in(good: list[tuple[int, dict[str, Any]]]) -> list[BadRow]:
+    """New people whose e-mail or account someone in the directory, or an earlier row of the
+    file, already has."""
+    emails, accounts = people.taken()
+    bad: list[BadRow] = []
+    for line, values in good:
+        email, account = values["email"], values["account"]
+        if email and email.lower() in emails:
+            bad.append(BadRow(line, "email", f"{email} already belongs to {emails[email.lower()]}"))
+        elif account and account in accounts:
+            bad.append(BadRow(line, "account", f"{account} already belongs to {accounts[account]}"))
+        else:
+            holder = f"{values['name']} (line {line})"
+            if email:
+                emails[email.lower()] = holder
+            if account:
+                accounts[account] = holder
+    return bad
+
+
+def _rows(
+    reader: Any, header: list[str], known: set[str], report: CsvReport
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """The file's non-blank rows as (line, known columns); rows too long go in the report."""
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        report.rows += 1
+        if len(cells) > len(header):
+            report.bad.append(
+                BadRow(reader.line_num, "row", f"{len(cells)} cells for {len(header)} columns")
+            )
+            continue
+        yield (
+            reader.line_num,
+            {h: _cell(c) for h, c in zip(header, cells, strict=False) if h in known},
+        )
+
+
 def import_csv(ctx: Context, kind: str, data: str, *, dry_run: bool = False) -> CsvReport:
     """Import one kind of record from CSV text; all rows or none."""
     if kind not in KINDS:
         raise ValidationError("kind", f"expected one of {', '.join(KINDS)}, got {kind!r}")
+    require_writer(ctx)
     required, optional = KINDS[kind]
+    model, check = CHECK[kind]
+    # amounts as docket's exports write them, whatever the office types
+    ctx = replace(ctx, decimal_comma=False)
     report = CsvReport(kind, dry_run)
     reader = csv.reader(io.StringIO(data.lstrip("\ufeff")))
     try:
@@ -168,29 +217,34 @@ def import_csv(ctx: Context, kind: str, data: str, *, dry_run: bool = False) -> 
         )
     known = set(required) | set(optional)
     report.ignored = [h for h in header if h and h not in known and h not in EXPORT_ONLY]
+    # every row checked before anything is written: no lock is held while the file is read
+    good: list[tuple[int, dict[str, Any]]] = []
     try:
-        with write():
-            for cells in reader:
-                if not any(c.strip() for c in cells):
-                    continue
-                report.rows += 1
-                line = reader.line_num
-                if len(cells) > len(header):
-                    report.bad.append(
-                        BadRow(line, "row", f"{len(cells)} cells for {len(header)} columns")
-                    )
-                    continue
-                row = {h: _cell(c) for h, c in zip(header, cells, strict=False) if h in known}
-                try:
-                    with write():  # a savepoint: one bad row does not stop the check of the rest
-                        ADD[kind](ctx, row)
-                except DocketError as error:
-                    report.bad.append(BadRow(line, *_field_of(error)))
-            if report.bad or dry_run:
-                raise _Rollback
-            report.imported = report.rows
-    except _Rollback:
-        pass
+        for line, row in _rows(reader, header, known, report):
+            try:
+                good.append((line, check(ctx, row)))
+            except DocketError as error:
+                report.bad.append(BadRow(line, *_field_of(error)))
     except csv.Error as exc:
         raise ValidationError("file", f"line {reader.line_num}: {exc}") from None
+    if kind == "people":
+        report.bad += _taken_in(good)
+    report.bad.sort(key=lambda b: b.line)
+    if report.bad or dry_run:
+        return report
+    new = bulk.prepare(ctx, model, (values for _, values in good))
+    try:
+        with write():
+            bulk.create_many(ctx, new)
+    except (peewee.IntegrityError, sqlite3.IntegrityError):
+        # someone took an e-mail or account of the file, or deleted a contract it names,
+        # since it was checked (the unique indexes and foreign keys say so): nothing written
+        report.bad = _taken_in(good) if kind == "people" else []
+        if report.bad:
+            return report
+        raise ConflictError(
+            "a record the file names was deleted by someone else while it was read; "
+            "nothing was imported: import it again"
+        ) from None
+    report.imported = report.rows
     return report

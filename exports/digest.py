@@ -11,7 +11,6 @@ therefore in the HTML, which has no scripts, classes or external resources.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import textwrap
 from collections.abc import Callable, Sequence
@@ -22,7 +21,9 @@ from email.message import EmailMessage
 from typing import Any
 
 from docket.exports import mail
+from docket.exports.tables import json_text as safe_json
 from docket.models.digest import Digest, Section
+from docket.models.governance import on_behalf
 
 WIDTH = 72
 FORMATS = ("md", "txt", "html", "eml", "json")
@@ -293,7 +294,8 @@ def _changes(section: Section) -> list[Block]:
     f = section.facts
 
     def decision(r: dict[str, Any]) -> Line:
-        by = f" ({r['decided_by']})" if r["decided_by"] else ""
+        who = on_behalf(r["decided_by"], r.get("entered_by", ""))
+        by = f" ({who})" if who else ""
         return [_t(f"{r['program']}: {r['title']}, {_day(r['decided_on'])}{by}")]
 
     def change(r: dict[str, Any]) -> Line:
@@ -306,7 +308,9 @@ def _changes(section: Section) -> list[Block]:
             if x
         ]
         more = f", impact {' and '.join(impact)}" if impact else ""
-        return [_t(f"{r['program']}: {r['title']} ({r['kind']}): {r['status']}{more}")]
+        who = on_behalf(r["approver"], r.get("entered_by", ""))
+        decided = f" by {who}" if who and r["status"] != "proposed" else ""
+        return [_t(f"{r['program']}: {r['title']} ({r['kind']}): {r['status']}{decided}{more}")]
 
     return [
         *_listed("Decided", f["decisions"], decision),
@@ -504,7 +508,7 @@ def mail_escape(value: str) -> str:
 
 def json_text(digest: Digest) -> str:
     """The digest's facts as JSON."""
-    return json.dumps(digest.facts(), indent=2, ensure_ascii=False) + "\n"
+    return safe_json(digest.facts()) + "\n"
 
 
 def message(digest: Digest, sender: mail.Address, to: Sequence[mail.Address]) -> EmailMessage:

@@ -1,13 +1,16 @@
 """Digests delivered: saved as a file in the format its name asks for, or e-mailed to an
-audience with the ``[mail]`` settings; when it is a plan item's digest, the sending is
-logged with the artifact's SHA-256. ``docket digest`` and the Communications screen both
-come here.
+audience with the ``[mail]`` settings. For a plan item's digest the log says what happened
+(with the artifact's SHA-256): a file saved is logged ``exported`` (it does not count as
+sent), an e-mail is logged ``sent`` when the server accepted it for at least one of the
+audience, naming those it refused. ``docket digest`` and the Communications screen both come
+here, with the digest :func:`docket.models.digest.item_digest` built.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -33,6 +36,22 @@ FORMAT_OF_SUFFIX = {
 }
 
 
+@dataclass
+class DigestSent:
+    """What sending a digest did: the line to show, how many the server accepted, and the
+    addresses it refused with its reply (code and words)."""
+
+    said: str
+    accepted: int
+    refused: dict[str, str] = field(default_factory=dict)
+
+    def refusals(self) -> list[str]:
+        """One line per refused address: who, and what the server said."""
+        return [
+            f"{email} was refused by the server: {reply}" for email, reply in self.refused.items()
+        ]
+
+
 def format_of(path: Path) -> str:
     """The format a file name asks for (a clear error for another extension)."""
     found = FORMAT_OF_SUFFIX.get(path.suffix.lower())
@@ -52,12 +71,8 @@ def digest_message(made: Digest, people: Sequence[Person], settings: MailSetting
     return written.message(made, mail.Address("docket", settings.sender), to)
 
 
-def _log(ctx: Context, made: Digest, item_id: int | None, name: str, content: bytes) -> str:
-    if item_id is None:
-        return ""
-    digest = hashlib.sha256(content).hexdigest()
-    log_sent(ctx, item_id, note=f"digest {made.title}", artifact=f"{name} sha256:{digest}")
-    return f"; logged as sent for plan item {item_id}"
+def _artifact(name: str, content: bytes) -> str:
+    return f"{name} sha256:{hashlib.sha256(content).hexdigest()}"
 
 
 def save_digest(
@@ -69,20 +84,31 @@ def save_digest(
     fmt: str | None = None,
     people: Sequence[Person] | None = None,
     settings: MailSettings | None = None,
+    force: bool = False,
 ) -> str:
-    """Write the digest to ``path`` (an ``.eml`` goes to ``people``, else to the plan item's
-    audience); logs it for the plan item. Returns what was done, in words."""
+    """Write the digest to ``path``, replacing an existing file only with ``force`` (an
+    ``.eml`` goes to ``people``, else to the plan item's
+    audience); for a plan item, logs it as exported, which is not a sending. Returns what
+    was done, in words."""
     chosen = fmt or format_of(path)
     if chosen == "eml":
         audience = people if people is not None else audience_people(item_id) if item_id else []
         message = digest_message(made, audience, settings or MailSettings())
-        target = path.expanduser()
-        mail.write_eml(message, target)
+        target = mail.write_eml(message, path, force=force)
         content = bytes(message)
     else:
         content = written.render(made, chosen).encode()
-        target = write_file(path, content)
-    return f"wrote {target}" + _log(ctx, made, item_id, target.name, content)
+        target = write_file(path, content, force=force)
+    if item_id is None:
+        return f"wrote {target}"
+    log_sent(
+        ctx,
+        item_id,
+        how="exported",
+        note=f"digest {made.title}",
+        artifact=_artifact(target.name, content),
+    )
+    return f"wrote {target}; logged as exported for plan item {item_id} (not counted as sent)"
 
 
 def send_digest(
@@ -91,10 +117,24 @@ def send_digest(
     item_id: int | None,
     settings: MailSettings,
     people: Sequence[Person] | None = None,
-) -> str:
-    """E-mail the digest to ``people`` (else the plan item's audience) and log it."""
+) -> DigestSent:
+    """E-mail the digest to ``people`` (else the plan item's audience). For a plan item it
+    is logged as sent when the server accepted it for at least one address; the note names
+    those it refused. Nothing is logged when it refused everyone."""
     audience = people if people is not None else audience_people(item_id) if item_id else []
     message = digest_message(made, audience, settings)
-    mail.send(message, settings)
-    count = sum(1 for p in audience if p.email)
-    return f"sent {made.title} to {count}" + _log(ctx, made, item_id, "e-mail", bytes(message))
+    sent = mail.send(message, settings)
+    count, accepted = len(sent.accepted) + len(sent.refused), len(sent.accepted)
+    if not accepted:
+        said = f"sent {made.title} to nobody: the server refused all {count}"
+        return DigestSent(said, 0, sent.refused)
+    said = f"sent {made.title} to {accepted}"
+    if sent.refused:
+        said += f" of {count} ({len(sent.refused)} refused)"
+    if item_id is not None:
+        note = f"digest {made.title}"
+        if sent.refused:
+            note += "; refused: " + ", ".join(f"{a} ({r})" for a, r in sent.refused.items())
+        log_sent(ctx, item_id, how="sent", note=note, artifact=_artifact("e-mail", bytes(message)))
+        said += f"; logged as sent for plan item {item_id}"
+    return DigestSent(said, accepted, sent.refused)

@@ -2,9 +2,10 @@
 
 The rules of DESIGN section 6: one UID per series, never changed; the meeting's SEQUENCE;
 DTSTAMP on every VEVENT; ORGANIZER and ATTENDEE as ``mailto:`` with CN, ROLE, PARTSTAT and
-RSVP; local DTSTART/DTEND with TZID, and one VTIMEZONE per zone built from zoneinfo for the
-years the calendar spans, so a client that does not know the zone's name still places every
-occurrence right; a moved or relocated occurrence is a VEVENT with the series UID and
+RSVP; local DTSTART/DTEND with TZID, and one VTIMEZONE per zone (exports/ical_zones.py) that
+every client reads the same way for the whole span of the calendar, a series without end
+included, so a client that does not know the zone's name still places every occurrence
+right; a moved or relocated occurrence is a VEVENT with the series UID and
 RECURRENCE-ID equal to its original start; a cancelled occurrence is an EXDATE of the series
 (REQUEST, PUBLISH) or a VEVENT of its own (CANCEL).
 
@@ -15,17 +16,20 @@ it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from icalendar import Timezone, vRecur
+from icalendar import vRecur
 from peewee import JOIN
 
 from docket.exports.ical_text import UTC_ZONES, ContentLines, param, utc_stamp
+from docket.exports.ical_text import day as date_value
+from docket.exports.ical_zones import vtimezone, zone_rules
 from docket.models.errors import ValidationError
 from docket.models.meetings import (
     Occurrence,
@@ -37,6 +41,7 @@ from docket.models.meetings import (
     occurrence_changes,
     series_start,
 )
+from docket.models.recurrence import end_of, expand, last_start, nominal
 from docket.models.schema import Attendee, Meeting, Milestone, OccurrenceChange, Person, Program
 
 PRODID = "-//docket//docket meetings//EN"
@@ -47,8 +52,6 @@ PARTSTATS = {
     "declined": "DECLINED",
     "tentative": "TENTATIVE",
 }
-# how many years a VTIMEZONE covers past the start of a series without end
-OPEN_ENDED_YEARS = 10
 
 
 @dataclass(frozen=True)
@@ -65,33 +68,24 @@ class Invite:
     skipped: list[Person]
 
 
-@lru_cache(maxsize=256)
-def _vtimezone(name: str, first_year: int, last_year: int) -> bytes:
-    """A VTIMEZONE for ``name`` whose observances cover ``first_year`` to ``last_year``."""
-    component = Timezone.from_tzid(
-        name, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
-    )
-    return bytes(component.to_ical())
-
-
 class _Zones:
-    """The zones a calendar uses and the years each must cover."""
+    """The zones a calendar uses and the years each must cover (None: without end)."""
 
     def __init__(self) -> None:
-        self.years: dict[str, tuple[int, int]] = {}
+        self.years: dict[str, tuple[int, int | None]] = {}
 
     def use(self, name: str, first: datetime, last: datetime | None) -> None:
-        y0 = first.year
-        y1 = last.year if last is not None else first.year + OPEN_ENDED_YEARS
+        y0, y1 = first.year, last.year if last is not None else None
         known = self.years.get(name)
         if known is not None:
-            y0, y1 = min(y0, known[0]), max(y1, known[1])
+            y0 = min(y0, known[0])
+            y1 = None if y1 is None or known[1] is None else max(y1, known[1])
         self.years[name] = (y0, y1)
 
     def write(self, out: ContentLines) -> None:
         for name in sorted(self.years):
             if name not in UTC_ZONES:
-                out.block(_vtimezone(name, *self.years[name]))
+                out.block(vtimezone(name, *self.years[name]))
 
 
 def _calendar(method: str, name: str | None = None) -> ContentLines:
@@ -200,6 +194,8 @@ class _Event:
     recurrence_id: datetime | None = None
     rrule: str = ""
     exdates: tuple[datetime, ...] = ()
+    # an occurrence's own title ("": the meeting's)
+    title: str = ""
 
 
 def _write_event(
@@ -209,18 +205,26 @@ def _write_event(
     times, DTSTAMP, UID, RECURRENCE-ID, SEQUENCE, recurrence, then by name)."""
     zone = meeting.timezone
     out.begin("VEVENT")
-    out.text("SUMMARY", meeting.title)
-    out.moments("DTSTART", zone, event.start)
-    out.moments("DTEND", zone, event.start + timedelta(minutes=event.minutes))
+    out.text("SUMMARY", event.title or meeting.title)
+    if meeting.all_day:
+        _write_days(out, zone, event)
+    else:
+        _write_times(out, meeting, event)
     out.add("DTSTAMP", stamp)
     out.text("UID", meeting.uid)
-    if event.recurrence_id is not None:
-        out.moments("RECURRENCE-ID", zone, event.recurrence_id)
+    if event.recurrence_id is not None and meeting.all_day:
+        out.day("RECURRENCE-ID", event.recurrence_id.astimezone(ZoneInfo(zone)).date())
+    elif event.recurrence_id is not None:
+        out.moments("RECURRENCE-ID", zone, _nominal(meeting, event.recurrence_id))
     out.add("SEQUENCE", str(meeting.sequence))
     if event.rrule:
-        out.add("RRULE", _rrule_text(event.rrule))
-    if event.exdates:
-        out.moments("EXDATE", zone, *event.exdates)
+        rule = _rrule_text(event.rrule)
+        out.add("RRULE", _until_day(rule, zone) if meeting.all_day else rule)
+    if event.exdates and meeting.all_day:
+        days = (date_value(e.astimezone(ZoneInfo(zone)).date()) for e in event.exdates)
+        out.add("EXDATE", ",".join(days), ";VALUE=DATE")
+    elif event.exdates:
+        out.moments("EXDATE", zone, *(_nominal(meeting, e) for e in event.exdates))
     for params, address in roster.attendees:
         out.add("ATTENDEE", address, params)
     if event.description:
@@ -233,6 +237,138 @@ def _write_event(
     if event.link:
         out.add("URL", event.link)
     out.end("VEVENT")
+
+
+def _write_times(out: ContentLines, meeting: Meeting, event: _Event) -> None:
+    """DTSTART and DTEND (or DURATION) of a timed event, so every reader places it at the
+    instants docket does. Local times with TZID, except where readers differ: a local time
+    that happens twice (the hour repeated when daylight saving ends: ical.js takes the
+    second, RFC 5545 and docket the first) or a meeting the clocks change during (vobject and
+    recurring-ical-events add its length to the wall clock): such an occurrence is written
+    in UTC. A series keeps its local DTSTART, which anchors its rule; when its first
+    occurrence is such a one, its length is a DURATION (exact, RFC 5545 3.8.2.5) and that
+    occurrence is also written on its own (see :func:`_unsteady_starts`)."""
+    zone, start = meeting.timezone, event.start
+    end = end_of(start, event.minutes)
+    steady = zone in UTC_ZONES or _steady(start, start, event.minutes)
+    if event.rrule:
+        out.moments("DTSTART", zone, start)
+        if steady:
+            out.moments("DTEND", zone, end)
+        else:
+            hours, minutes = divmod(event.minutes, 60)
+            length = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+            out.add("DURATION", f"PT{length}")
+    elif steady:
+        out.moments("DTSTART", zone, start)
+        out.moments("DTEND", zone, end)
+    else:
+        out.add("DTSTART", utc_stamp(start))
+        out.add("DTEND", utc_stamp(end))
+
+
+def _twice(moment: datetime) -> bool:
+    """Whether ``moment``'s wall clock shows that time twice (an hour repeated)."""
+    wall, zone = moment.replace(tzinfo=None), moment.tzinfo
+    return (
+        wall.replace(tzinfo=zone, fold=0).utcoffset()
+        != wall.replace(tzinfo=zone, fold=1).utcoffset()
+    )
+
+
+def _steady(wall: datetime, start: datetime, minutes: int) -> bool:
+    """Whether every reader places an occurrence the rule gives at ``wall`` where docket
+    does (``start``, lasting ``minutes``): the wall time exists once, the end's too, and the
+    clocks do not change during it."""
+    end = end_of(start, minutes)
+    return (
+        wall.replace(tzinfo=None) == start.replace(tzinfo=None)
+        and not _twice(start)
+        and not _twice(end)
+        and start.utcoffset() == end.utcoffset()
+    )
+
+
+def _nominal(meeting: Meeting, original: datetime) -> datetime:
+    """The local time that names an occurrence in RECURRENCE-ID and EXDATE: the time its
+    rule gives (02:30 for the 02:30 that is 03:30 daylight time), which every reader maps
+    to the occurrence it generated, whatever it makes of such a time."""
+    first = series_start(meeting)
+    there = original.astimezone(first.tzinfo)
+    if there.time() == first.time() and not _may_shift(meeting.rrule):
+        return there
+    return nominal(meeting.rrule, first, original)
+
+
+def _may_shift(rule: str) -> bool:
+    """Whether a rule's occurrences may start at other times of day than its first."""
+    return any(part in rule for part in ("BYHOUR", "BYMINUTE", "BYSECOND"))
+
+
+@lru_cache(maxsize=256)
+def _change_hours(zone: str) -> tuple[tuple[int, int], ...]:
+    """Where on the clock ``zone``'s changes happen: (minute of the day the earlier of its
+    local times before and after, minutes to the later one)."""
+    spans = set()
+    for change in zone_rules(zone).changes:
+        before, after = change.wall, (change.at + change.after).replace(tzinfo=None)
+        low, high = sorted((before, after))
+        spans.add((low.hour * 60 + low.minute, int((high - low).total_seconds() // 60) + 1))
+    return tuple(sorted(spans))
+
+
+def _near_changes(zone: str, start: datetime, minutes: int) -> bool:
+    """Whether an occurrence at ``start``'s time of day, lasting ``minutes``, can meet one
+    of the zone's changes: most series never do, and need no look at each change."""
+    at = start.hour * 60 + start.minute
+    return any(
+        (low - at) % 1440 <= minutes or (at - low) % 1440 <= length
+        for low, length in _change_hours(zone)
+    )
+
+
+def _unsteady_starts(meeting: Meeting) -> list[datetime]:
+    """The original starts (UTC) of a series' occurrences that readers would place other
+    than docket (see :func:`_write_times`): each is written as a VEVENT of its own, in UTC.
+    Looked for at each change of the zone through its span (to the last year the zone is
+    read for, for a series without end)."""
+    zone, rule = meeting.timezone, meeting.rrule
+    if not rule or zone in UTC_ZONES:
+        return []
+    first, minutes = series_start(meeting), meeting.duration_minutes
+    if not _may_shift(rule) and not _near_changes(zone, first, minutes):
+        return []
+    last = meeting.until_utc or last_start(rule, first)
+    margin = timedelta(days=1, minutes=minutes)
+    found: set[datetime] = set()
+    for change in zone_rules(zone).changes:
+        if change.at < first - margin or (last is not None and change.at > last + margin):
+            continue
+        for start in expand(rule, first, change.at - margin, change.at + margin):
+            if not _steady(nominal(rule, first, start), start, minutes):
+                found.add(start.astimezone(UTC))
+    return sorted(found)
+
+
+def _write_days(out: ContentLines, zone: str, event: _Event) -> None:
+    """An all-day event's DTSTART and DTEND as dates (VALUE=DATE): its day in the meeting's
+    zone, and the day after its last."""
+    first = event.start.astimezone(ZoneInfo(zone)).date()
+    out.day("DTSTART", first)
+    out.day("DTEND", first + timedelta(days=max(1, -(-event.minutes // 1440))))
+
+
+_UNTIL = re.compile(r"UNTIL=(\d{8}T\d{6}Z)")
+
+
+def _until_day(rule: str, zone: str) -> str:
+    """An all-day series' UNTIL as a date (RFC 5545: the type of DTSTART): the day of its
+    last start in the meeting's zone."""
+    found = _UNTIL.search(rule)
+    if found is None:
+        return rule
+    last = datetime.strptime(found[1], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    return rule.replace(found[0], f"UNTIL={date_value(last.astimezone(ZoneInfo(zone)).date())}")
 
 
 def _series_events(meeting: Meeting, changes: list[OccurrenceChange]) -> list[_Event]:
@@ -253,6 +389,14 @@ def _series_events(meeting: Meeting, changes: list[OccurrenceChange]) -> list[_E
         for change in changes
         if not change.cancelled
     ]
+    if not meeting.all_day:
+        changed = {c.original_start for c in changes}
+        overrides += [
+            _override(meeting, changed_occurrence(meeting, start, None))
+            for start in _unsteady_starts(meeting)
+            if start not in changed
+        ]
+        overrides.sort(key=lambda e: e.recurrence_id or e.start)
     return [master, *overrides]
 
 
@@ -265,6 +409,7 @@ def _override(meeting: Meeting, occurrence: Occurrence, *, cancelled: bool = Fal
         link=occurrence.link,
         description=_description(meeting, link=occurrence.link),
         recurrence_id=occurrence.original_start,
+        title=occurrence.title if occurrence.title != meeting.title else "",
     )
 
 
@@ -385,6 +530,7 @@ def feed(
             Meeting.location,
             Meeting.link,
             Meeting.status,
+            Meeting.all_day,
             Meeting.organizer,
             Program.code,
             organizer.id,
@@ -426,7 +572,8 @@ def feed(
     changes = changes_by_meeting([m.id for m in meetings])
     zones = _Zones()
     for meeting in meetings:
-        zones.use(meeting.timezone, *_span(meeting, changes.get(meeting.id, [])))
+        if not meeting.all_day:  # dates need no zone
+            zones.use(meeting.timezone, *_span(meeting, changes.get(meeting.id, [])))
     out = _calendar("PUBLISH", f"docket {program}" if program else "docket")
     zones.write(out)
     stamp_text = utc_stamp(stamp)

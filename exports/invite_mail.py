@@ -1,5 +1,7 @@
 """Invites delivered: written as .ics or .eml files, or sent by SMTP, and noted in the send
-ledger. The command line (``docket invite``) and the app's meeting screen both come here.
+ledger per recipient: exported (a file was written), sent (the server accepted the address)
+or refused (with the server's reply). The command line (``docket invite``) and the app's
+meeting screen both come here.
 
 A REQUEST for a whole meeting also goes, as a CANCEL, to anyone who held it and no longer
 attends, so removed attendees' calendars are cleared.
@@ -16,6 +18,7 @@ from docket.exports import ical, mail
 from docket.models.config import MailSettings
 from docket.models.context import Context
 from docket.models.errors import ValidationError
+from docket.models.files import write_new
 from docket.models.invites import record_deliveries, removed_holders
 from docket.models.meetings import get_meeting, occurrence_at, series_start
 from docket.models.recurrence import describe
@@ -32,6 +35,14 @@ class Delivery:
     done: list[str] = field(default_factory=list)
     # attendees left out: no e-mail address
     skipped: list[Person] = field(default_factory=list)
+    # addresses the SMTP server refused, with its reply (code and words)
+    refused: dict[str, str] = field(default_factory=dict)
+
+    def refusals(self) -> list[str]:
+        """One line per refused address: who, and what the server said."""
+        return [
+            f"{email} was refused by the server: {reply}" for email, reply in self.refused.items()
+        ]
 
 
 def invite_message(made: ical.Invite, settings: MailSettings, now: datetime) -> EmailMessage:
@@ -58,7 +69,7 @@ def invite_message(made: ical.Invite, settings: MailSettings, now: datetime) -> 
         f"When: {start:%A %d %B %Y, %H:%M} {meeting.timezone}, {meeting.duration_minutes} minutes",
     ]
     if meeting.rrule and made.occurrence is None:
-        lines.append(f"Repeats: {describe(meeting.rrule)}")
+        lines.append(f"Repeats: {describe(meeting.rrule, meeting.timezone)}")
     if meeting.location:
         lines.append(f"Where: {meeting.location}")
     if meeting.link:
@@ -76,16 +87,10 @@ def invite_message(made: ical.Invite, settings: MailSettings, now: datetime) -> 
     )
 
 
-def write_file(path: Path, content: bytes) -> Path:
-    """Write ``content`` to ``path`` (a clear error for a directory or unwritable place)."""
-    target = path.expanduser()
-    try:
-        target.write_bytes(content)
-    except IsADirectoryError:
-        raise ValidationError("file", f"{target} is a directory; give a file name") from None
-    except OSError as exc:
-        raise ValidationError("file", f"cannot write {target}: {exc.strerror}") from None
-    return target
+def write_file(path: Path, content: bytes, *, force: bool = False) -> Path:
+    """Write ``content`` as a new file ``path``; an existing name is refused unless
+    ``force`` (see :func:`docket.models.files.write_new`). Returns the path written."""
+    return write_new(path, content, force=force)
 
 
 def deliver_invite(
@@ -98,9 +103,11 @@ def deliver_invite(
     ics: Path | None = None,
     eml: Path | None = None,
     send: bool = False,
+    force: bool = False,
 ) -> Delivery:
     """Make a meeting's invite (or one occurrence's) and write it as ``ics``, as ``eml``, or
-    send it; every copy is noted in the send ledger."""
+    send it; every copy is noted in the send ledger. An existing file is replaced only with
+    ``force``."""
     if not (ics or eml or send):
         raise ValidationError("invite", "where to? give a .ics file, an .eml file or send it")
     made = ical.invite(meeting_id, ctx.now(), occurrence=occurrence, cancel=cancel)
@@ -111,7 +118,7 @@ def deliver_invite(
         if gone:
             messages.append(ical.invite(meeting_id, ctx.now(), cancel=True, recipients=gone))
     if ics is not None:
-        target = write_file(ics, made.ics)
+        target = write_file(ics, made.ics, force=force)
         result.done.append(f"wrote {target} (METHOD:{made.method}, sequence {result.sequence})")
     for index, one in enumerate(messages):
         if not (eml or send) or not one.recipients:
@@ -121,19 +128,37 @@ def deliver_invite(
             path = eml.expanduser()
             if index:
                 path = path.with_name(f"{path.stem}-cancel{path.suffix}")
-            mail.write_eml(message, path)
+            mail.write_eml(message, path, force=force)
             result.done.append(f"wrote {path} ({one.method} to {len(one.recipients)})")
         if send:
-            mail.send(message, settings)
-            result.done.append(f"sent {one.method} to {len(one.recipients)}")
-        channel = "smtp" if send else "file"
-        _note(ctx, meeting_id, one, channel)
+            sent = mail.send(message, settings)
+            result.refused.update(sent.refused)
+            result.done.append(_sent_words(one, sent))
+            _note(ctx, meeting_id, one, "smtp", sent.refused)
+        else:
+            _note(ctx, meeting_id, one, "file")
     if ics is not None and not (eml or send):
         _note(ctx, meeting_id, made, "file")
     return result
 
 
-def _note(ctx: Context, meeting_id: int, made: ical.Invite, channel: str) -> None:
+def _sent_words(made: ical.Invite, sent: mail.Sent) -> str:
+    """``sent REQUEST to 3``, ``sent REQUEST to 2 of 3 (1 refused)``, or that nobody got it."""
+    count = len(made.recipients)
+    if not sent.refused:
+        return f"sent {made.method} to {count}"
+    if not sent.accepted:
+        return f"sent {made.method} to nobody: the server refused all {count}"
+    return f"sent {made.method} to {len(sent.accepted)} of {count} ({len(sent.refused)} refused)"
+
+
+def _note(
+    ctx: Context,
+    meeting_id: int,
+    made: ical.Invite,
+    channel: str,
+    refused: dict[str, str] | None = None,
+) -> None:
     record_deliveries(
         ctx,
         get_meeting(meeting_id),
@@ -141,4 +166,5 @@ def _note(ctx: Context, meeting_id: int, made: ical.Invite, channel: str) -> Non
         method=made.method,
         channel=channel,
         occurrence=made.occurrence,
+        refused=refused,
     )

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, getaddresses, make_msgid
 from pathlib import Path
 
 from docket.models.config import MailSettings
@@ -125,14 +125,14 @@ def _method_of(calendar: bytes) -> str:
     raise ValidationError("calendar", "the calendar has no METHOD line")
 
 
-def write_eml(message: EmailMessage, path: Path) -> None:
-    """Write a message as an ``.eml`` file (CRLF line ends, as mail programs expect)."""
+def write_eml(message: EmailMessage, path: Path, *, force: bool = False) -> Path:
+    """Write a message as a new ``.eml`` file (CRLF line ends, as mail programs expect); an
+    existing name is refused unless ``force``. Returns the path written."""
     from email.policy import SMTP
 
-    try:
-        path.write_bytes(message.as_bytes(policy=SMTP))
-    except OSError as exc:
-        raise DocketError(f"cannot write {path}: {exc.strerror}") from exc
+    from docket.models.files import write_new
+
+    return write_new(path, message.as_bytes(policy=SMTP), force=force)
 
 
 class MailError(DocketError):
@@ -164,14 +164,39 @@ def smtp_password(settings: MailSettings, env: dict[str, str] | None = None) -> 
     return None
 
 
-def send(message: EmailMessage, settings: MailSettings | None) -> list[str]:
-    """Send a message with the configured SMTP server; returns the addresses it went to."""
+@dataclass(frozen=True)
+class Sent:
+    """What the SMTP server did with each recipient of one message: the addresses it
+    accepted, and those it refused with its reply (code and words)."""
+
+    accepted: list[str]
+    refused: dict[str, str]
+
+
+def recipients_of(message: EmailMessage) -> list[str]:
+    """The addresses a message goes to (To, Cc and Bcc), as smtplib reads them."""
+    headers = [str(v) for name in ("To", "Cc", "Bcc") for v in message.get_all(name, [])]
+    return [address for _, address in getaddresses(headers) if address]
+
+
+def _reply(code: int, words: bytes | str) -> str:
+    """A server's reply as a person reads it: ``550 5.1.1 mailbox unavailable``."""
+    text = words.decode("utf-8", "replace") if isinstance(words, bytes) else words
+    return f"{code} {' '.join(text.split())}".strip()
+
+
+def send(message: EmailMessage, settings: MailSettings | None) -> Sent:
+    """Send a message with the configured SMTP server; returns which recipients the server
+    accepted and which it refused (with its reply). Raises MailError when nothing could be
+    sent at all for another reason (no settings, login, connection, sender refused)."""
     if settings is None or not settings.host:
         raise MailError(
             "no SMTP server is configured; add a [mail] section with host to the config "
             "file, or write the message with --eml and send it yourself"
         )
     password = smtp_password(settings)
+    everyone = recipients_of(message)
+    where = f"{settings.host}:{settings.port}"
     try:
         with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
             if settings.starttls:
@@ -179,9 +204,16 @@ def send(message: EmailMessage, settings: MailSettings | None) -> list[str]:
             if settings.user:
                 smtp.login(settings.user, password or "")
             refused = smtp.send_message(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        # every recipient refused: nothing was sent; each refusal is kept with its reply
+        refused = exc.recipients
     except smtplib.SMTPAuthenticationError as exc:
         raise MailError(f"the SMTP server refused the login for {settings.user}") from exc
+    except smtplib.SMTPResponseException as exc:
+        raise MailError(
+            f"{where} refused the message: {_reply(exc.smtp_code, exc.smtp_error)}"
+        ) from exc
     except (smtplib.SMTPException, OSError) as exc:
-        raise MailError(f"sending through {settings.host}:{settings.port} failed: {exc}") from exc
-    recipients = [a.strip() for a in str(message["To"]).split(",")]
-    return [r for r in recipients if r not in refused]
+        raise MailError(f"sending through {where} failed: {exc}") from exc
+    replies = {address: _reply(code, words) for address, (code, words) in refused.items()}
+    return Sent([a for a in everyone if a not in replies], replies)

@@ -12,6 +12,8 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
+from docket.models.safe_text import UNSAFE
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -30,7 +32,14 @@ def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], out: Te
         writer.writerow([spreadsheet_safe(row.get(column)) for column in columns])
 
 
+def json_text(data: Any) -> str:
+    """Data as indented JSON (UTF-8 kept, keys in given order) with every character a
+    terminal would obey or reorder by written as a ``\\uXXXX`` escape: the same data, safe
+    to print."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def write_json(data: Any, out: TextIO) -> None:
-    """Write data as indented JSON with a final newline (UTF-8 kept, keys in given order)."""
-    json.dump(data, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    """Write data as :func:`json_text` with a final newline."""
+    out.write(json_text(data) + "\n")

@@ -23,12 +23,12 @@ from peewee import JOIN
 
 from docket.models import records
 from docket.models.context import Context
-from docket.models.contracts import find_contract, money, typed_day
+from docket.models.contracts import find_contract, typed_day
 from docket.models.database import write
-from docket.models.errors import ValidationError
-from docket.models.inputs import text, whole_number
-from docket.models.people import find_person
-from docket.models.programs import get_program
+from docket.models.errors import DocketError, ValidationError
+from docket.models.inputs import money, text, whole_number
+from docket.models.people import find_person, labels
+from docket.models.programs import get_program, program_and_children
 from docket.models.schema import Assignment, Contract, Person, Program
 
 FULL = 100
@@ -53,6 +53,34 @@ def add_assignment(
     rate: str | None = None,
 ) -> Assignment:
     """Put a person on a program for a share of their time between two days."""
+    with write():
+        values = assignment_values(
+            ctx,
+            person,
+            program=program,
+            allocation=allocation,
+            start=start,
+            end=end,
+            role=role,
+            contract=contract,
+            rate=rate,
+        )
+        return records.create(ctx, Assignment, **values)
+
+
+def assignment_values(
+    ctx: Context,
+    person: str,
+    *,
+    program: str,
+    allocation: str | int,
+    start: str | date,
+    end: str | date,
+    role: str = "",
+    contract: str | None = None,
+    rate: str | None = None,
+) -> dict[str, Any]:
+    """A new assignment's fields, each checked, the person, program and contract found."""
     first, last = typed_day(ctx, "start", start), typed_day(ctx, "end", end)
     if last < first:
         raise ValidationError("end", f"expected a day on or after the start ({first}), got {last}")
@@ -61,15 +89,16 @@ def add_assignment(
         "start": first,
         "end": last,
         "role": text("role", role, required=False, max_length=120),
-        "rate": money("rate", rate) if rate not in (None, "") else None,
+        "rate": money("rate", rate, decimal_comma=ctx.decimal_comma)
+        if rate not in (None, "")
+        else None,
     }
     if values["rate"] is not None and values["rate"] < 0:
         raise ValidationError("rate", "expected a rate of zero or more")
-    with write():
-        values["person"] = find_person(person, field="person")
-        values["program"] = get_program(program)
-        values["contract"] = find_contract(contract) if contract else None
-        return records.create(ctx, Assignment, **values)
+    values["person"] = find_person(person, field="person")
+    values["program"] = get_program(program)
+    values["contract"] = find_contract(contract) if contract else None
+    return values
 
 
 def update_assignment(
@@ -92,7 +121,11 @@ def update_assignment(
         if "role" in changes:
             values["role"] = text("role", changes["role"], required=False, max_length=120)
         if "rate" in changes:
-            values["rate"] = money("rate", changes["rate"]) if changes["rate"] else None
+            values["rate"] = (
+                money("rate", changes["rate"], decimal_comma=ctx.decimal_comma)
+                if changes["rate"]
+                else None
+            )
         if "contract" in changes:
             values["contract"] = find_contract(changes["contract"]) if changes["contract"] else None
         if "program" in changes:
@@ -143,7 +176,7 @@ def list_assignments(flt: AssignmentFilter | None = None) -> list[Assignment]:
     if flt.person:
         query = query.where(Assignment.person == find_person(flt.person, field="person"))
     if flt.program:
-        query = query.where(Assignment.program == get_program(flt.program))
+        query = query.where(Assignment.program.in_(program_and_children(flt.program)))
     if flt.last is not None:
         query = query.where(Assignment.start <= flt.last)
     if flt.first is not None:
@@ -223,7 +256,10 @@ def spans(mine: Sequence[Booking], first: date, last: date) -> list[Span]:
 
 
 def _by_person(
-    first: date, last: date, people: Iterable[int] | None = None
+    first: date,
+    last: date,
+    people: Iterable[int] | None = None,
+    leaving_out: int | None = None,
 ) -> dict[int, list[Booking]]:
     query: Any = (  # rows as tuples: person id, then a Booking's fields
         Assignment.select(
@@ -241,6 +277,8 @@ def _by_person(
     )
     if people is not None:
         query = query.where(Assignment.person.in_(list(people)))
+    if leaving_out is not None:
+        query = query.where(Assignment.id != leaving_out)
     found: dict[int, list[Booking]] = {}
     for person_id, *booking in query:
         found.setdefault(person_id, []).append(Booking(*booking))
@@ -248,28 +286,112 @@ def _by_person(
 
 
 def overallocations(
-    first: date, last: date, people: Iterable[int] | None = None
+    first: date,
+    last: date,
+    people: Iterable[int] | None = None,
+    *,
+    proposed: tuple[int, Booking] | None = None,
+    leaving_out: int | None = None,
 ) -> list[dict[str, Any]]:
     """People above 100 % on some day of [first, last]: the peak, the days over, the first
-    and last such day and the assignments that cause it; the highest peak first."""
+    and last such day, the runs of days over (``spans``: pairs of ISO days) and the
+    assignments that cause it; the highest peak first. ``proposed`` (a person's id and a
+    booking not saved yet, id 0) and ``leaving_out`` (an assignment being changed) answer
+    "what if" before a save."""
     found: list[dict[str, Any]] = []
-    for mine in _by_person(first, last, people).values():
+    booked = _by_person(first, last, people, leaving_out)
+    if proposed is not None:
+        person_id, booking = proposed
+        booked.setdefault(person_id, []).append(booking)
+    shown = labels(booked)
+    for person_id, mine in booked.items():
         over = [s for s in spans(mine, first, last) if s.total > FULL]
         if not over:
             continue
         causing = sorted({i for s in over for i in s.assignments})
         found.append(
             {
-                "person": mine[0].person,
+                "person_id": person_id,
+                "person": shown[person_id],
                 "peak": max(s.total for s in over),
                 "days": sum(s.days for s in over),
                 "from": over[0].first.isoformat(),
                 "to": over[-1].last.isoformat(),
-                "assignments": causing,
+                "spans": _runs(over),
+                "assignments": [i for i in causing if i],
             }
         )
     found.sort(key=lambda r: (-r["peak"], r["person"]))
     return found
+
+
+def _runs(over: list[Span]) -> list[tuple[str, str]]:
+    """Spans that touch merged into runs of consecutive days, as ISO pairs."""
+    runs: list[list[date]] = []
+    for span in over:
+        if runs and runs[-1][1] + timedelta(days=1) == span.first:
+            runs[-1][1] = span.last
+        else:
+            runs.append([span.first, span.last])
+    return [(a.isoformat(), b.isoformat()) for a, b in runs]
+
+
+def overload(
+    person: Person | int,
+    first: date,
+    last: date,
+    *,
+    allocation: int | None = None,
+    leaving_out: int | None = None,
+) -> dict[str, Any] | None:
+    """The person's over-allocation over [first, last] (as :func:`overallocations` gives
+    it), counting an assignment of ``allocation`` over those days that is not saved yet
+    (when given) and leaving out the one being changed; None when they stay within 100 %."""
+    person_id = person if isinstance(person, int) else person.id
+    proposed = None
+    if allocation is not None:
+        proposed = (person_id, Booking(0, "", first, last, allocation))
+    rows = overallocations(first, last, [person_id], proposed=proposed, leaving_out=leaving_out)
+    return rows[0] if rows else None
+
+
+def overload_text(row: dict[str, Any], *, would: bool = False) -> str:
+    """One line naming who, the days over 100 % and the peak, for the command line and
+    (``would``: before saving) the assignment form."""
+    runs = [a if a == b else f"{a} to {b}" for a, b in row["spans"]]
+    shown = ", ".join(runs[:4]) + (f" and {len(runs) - 4} more" if len(runs) > 4 else "")
+    days = "1 day" if row["days"] == 1 else f"{row['days']} days"
+    verb = "would be" if would else "is"
+    return f"{row['person']} {verb} over 100 % on {days} ({shown}); peak {row['peak']} %"
+
+
+def overload_preview(
+    ctx: Context,
+    *,
+    person: str | None,
+    allocation: str,
+    start: str,
+    end: str,
+    leaving_out: int | None = None,
+) -> str:
+    """What saving an assignment as typed would do to its person (``person``, or the one of
+    the assignment ``leaving_out`` being edited): :func:`overload_text`, or "" when they
+    stay within 100 % or the fields do not yet say enough to tell."""
+    try:
+        first, last = typed_day(ctx, "start", start), typed_day(ctx, "end", end)
+        share = _allocation(allocation)
+        if person:
+            who = find_person(person, field="person").id
+        elif leaving_out is not None:
+            who = records.get(Assignment, leaving_out).__data__["person"]
+        else:
+            return ""
+    except DocketError:
+        return ""
+    if last < first:
+        return ""
+    row = overload(who, first, last, allocation=share, leaving_out=leaving_out)
+    return overload_text(row, would=True) if row else ""
 
 
 def month_starts(first: date, months: int) -> list[date]:
@@ -288,7 +410,9 @@ def allocation_by_month(first: date, months: int) -> dict[str, Any]:
     starts = month_starts(first, months)
     last = (starts[-1] + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     rows: list[dict[str, Any]] = []
-    for mine in _by_person(starts[0], last).values():
+    booked = _by_person(starts[0], last)
+    shown = labels(booked)
+    for person_id, mine in booked.items():
         cells = []
         for month in starts:
             month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
@@ -298,7 +422,7 @@ def allocation_by_month(first: date, months: int) -> dict[str, Any]:
             cells.append(
                 {"average": round(average), "peak": max((s.total for s in parts), default=0)}
             )
-        rows.append({"person": mine[0].person, "months": cells})
+        rows.append({"person_id": person_id, "person": shown[person_id], "months": cells})
     rows.sort(key=lambda r: r["person"].lower())
     return {"months": [m.strftime("%Y-%m") for m in starts], "people": rows}
 

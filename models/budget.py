@@ -22,13 +22,13 @@ from peewee import JOIN, fn
 
 from docket.models import records
 from docket.models.context import Context
-from docket.models.contracts import money
 from docket.models.database import write
 from docket.models.dates import parse_date
-from docket.models.errors import NotFoundError, ValidationError
+from docket.models.errors import ValidationError
 from docket.models.fields import CENT
-from docket.models.inputs import choice, text, whole_number
-from docket.models.programs import get_program
+from docket.models.inputs import choice, money, text, whole_number
+from docket.models.lookup import exactly_one
+from docket.models.programs import get_program, program_and_children
 from docket.models.schema import (
     BUDGET_KINDS,
     METRIC_DIRECTIONS,
@@ -68,8 +68,10 @@ def add_budget_line(
         "fiscal_year": whole_number("year", year, minimum=2000, maximum=2100),
         "kind": choice("kind", kind, BUDGET_KINDS),
         "name": text("name", name),
-        "amount": money("amount", amount),
-        "estimate_at_completion": money("estimate", estimate) if estimate else None,
+        "amount": money("amount", amount, decimal_comma=ctx.decimal_comma),
+        "estimate_at_completion": money("estimate", estimate, decimal_comma=ctx.decimal_comma)
+        if estimate
+        else None,
     }
     if values["amount"] < 0:
         raise ValidationError("amount", "expected an amount of zero or more")
@@ -80,10 +82,12 @@ def add_budget_line(
 def add_cost(
     ctx: Context, *, program: str, amount: str, on: str | None = None, description: str = ""
 ) -> Cost:
+    """A cost that is not a contract expenditure (a negative amount is a refund)."""
     day = parse_date(on, ctx.today(), field="date", day_first=ctx.day_first) if on else ctx.today()
+    value = _cost_amount(ctx, amount)
     with write():
         return records.create(
-            ctx, Cost, program=get_program(program), amount=money("amount", amount), date=day,
+            ctx, Cost, program=get_program(program), amount=value, date=day,
             description=text("description", description, required=False),
         )  # fmt: skip
 
@@ -96,10 +100,17 @@ def _total(lines: list[BudgetLine], kind: str | None = None) -> Decimal:
 def budget(program: str | None, year: int, today: date) -> list[dict[str, Any]]:
     """Each program's budget for a fiscal year: budgeted (capital, operating), actuals to
     date (contract expenditures and other costs), estimate at completion and variance.
-    Without a program, only programs with budget lines or spending that year are listed."""
+    A program's row is its own; the programs under it follow, each with its own row (see
+    :func:`budget_total` for the sum). Without a program, and for the programs under the one
+    given, only programs with budget lines or spending that year are listed."""
     first, after = fiscal_bounds(year)
-    programs = [get_program(program)] if program else list(Program.select().order_by(Program.code))
-    ids = [p.id for p in programs]
+    if program:
+        ids = program_and_children(program)
+        programs = list(Program.select().where(Program.id.in_(ids)).order_by(Program.code))
+        programs.sort(key=lambda p: p.id != ids[0])  # the program asked for first
+    else:
+        programs = list(Program.select().order_by(Program.code))
+        ids = [p.id for p in programs]
     lines: dict[int, list[BudgetLine]] = {}
     for line in BudgetLine.select().where(
         BudgetLine.program.in_(ids), BudgetLine.fiscal_year == year
@@ -109,7 +120,12 @@ def budget(program: str | None, year: int, today: date) -> list[dict[str, Any]]:
     contract_spend: Any = (
         Expenditure.select(Contract.program, fn.SUM(Expenditure.amount))
         .join(Contract)
-        .where(Contract.program.in_(ids), Expenditure.date >= first, Expenditure.date < after)
+        .where(
+            Contract.program.in_(ids),
+            Expenditure.date >= first,
+            Expenditure.date < after,
+            Expenditure.void_reason == "",
+        )
         .group_by(Contract.program)
         .tuples()
     )
@@ -128,7 +144,7 @@ def budget(program: str | None, year: int, today: date) -> list[dict[str, Any]]:
     rows = []
     for p in programs:
         mine = lines.get(p.id, [])
-        if not program and not mine and p.id not in spent:
+        if (not program or p.id != ids[0]) and not mine and p.id not in spent:
             continue
         budgeted = _total(mine)
         actual = spent.get(p.id, Decimal(0))
@@ -151,6 +167,136 @@ def budget(program: str | None, year: int, today: date) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def budget_total(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The sum of :func:`budget` rows, as one more row named ``total`` (over when the summed
+    estimate passes the summed budget)."""
+    sums = {
+        name: sum((Decimal(r[name]) for r in rows), Decimal(0))
+        for name in ("capital", "operating", "budget", "actual", "estimate_at_completion")
+    }
+    return {
+        "program": "total",
+        "year": rows[0]["year"] if rows else None,
+        **{name: f"{value:.2f}" for name, value in sums.items()},
+        "variance": f"{sums['budget'] - sums['estimate_at_completion']:.2f}",
+        "over": sums["estimate_at_completion"] > sums["budget"],
+    }
+
+
+def budget_line_facts(line: BudgetLine) -> dict[str, Any]:
+    """One budget line as plain data."""
+    estimate = line.estimate_at_completion
+    return {
+        "id": line.id,
+        "program": line.program.code,
+        "year": line.fiscal_year,
+        "kind": line.kind,
+        "name": line.name,
+        "amount": f"{line.amount:.2f}",
+        "estimate_at_completion": f"{estimate:.2f}" if estimate is not None else None,
+        "version": line.version,
+    }
+
+
+def list_budget_lines(program: str | None = None, year: int | None = None) -> list[BudgetLine]:
+    """Budget lines (of a program and the programs under it; of a fiscal year), by program,
+    year and name."""
+    query = BudgetLine.select(BudgetLine, Program).join(Program)
+    if program:
+        query = query.where(BudgetLine.program.in_(program_and_children(program)))
+    if year is not None:
+        query = query.where(BudgetLine.fiscal_year == year)
+    return list(query.order_by(Program.code, BudgetLine.fiscal_year, BudgetLine.name))
+
+
+def update_budget_line(
+    ctx: Context, line_id: int, version: int | None = None, **changes: Any
+) -> BudgetLine:
+    """Change a budget line: name, kind, year, amount, estimate (empty clears it), program."""
+    known = {"name", "kind", "year", "amount", "estimate", "program"}
+    unknown = set(changes) - known
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a field of a budget line")
+    values: dict[str, Any] = {}
+    if "name" in changes:
+        values["name"] = text("name", changes["name"])
+    if "kind" in changes:
+        values["kind"] = choice("kind", changes["kind"], BUDGET_KINDS)
+    if "year" in changes:
+        values["fiscal_year"] = whole_number("year", changes["year"], minimum=2000, maximum=2100)
+    if "amount" in changes:
+        values["amount"] = money("amount", changes["amount"], decimal_comma=ctx.decimal_comma)
+        if values["amount"] < 0:
+            raise ValidationError("amount", "expected an amount of zero or more")
+    if "estimate" in changes:
+        typed = changes["estimate"]
+        values["estimate_at_completion"] = (
+            money("estimate", typed, decimal_comma=ctx.decimal_comma) if typed else None
+        )
+    with write():
+        line = records.get_current(BudgetLine, line_id, version)
+        if "program" in changes:
+            values["program"] = get_program(changes["program"])
+        return records.update(ctx, line, line.version, **values)
+
+
+# --- costs that are not contract expenditures --------------------------------------------
+
+
+def cost_facts(cost: Cost) -> dict[str, Any]:
+    """One cost as plain data."""
+    return {
+        "id": cost.id,
+        "program": cost.program.code,
+        "date": cost.date.isoformat(),
+        "amount": f"{cost.amount:.2f}",
+        "currency": cost.currency,
+        "description": cost.description,
+        "version": cost.version,
+    }
+
+
+def list_costs(program: str | None = None, year: int | None = None) -> list[Cost]:
+    """Costs that are not contract expenditures (of a program and those under it; in a fiscal
+    year), newest first."""
+    query = Cost.select(Cost, Program).join(Program)
+    if program:
+        query = query.where(Cost.program.in_(program_and_children(program)))
+    if year is not None:
+        first, after = fiscal_bounds(year)
+        query = query.where(Cost.date >= first, Cost.date < after)
+    return list(query.order_by(Cost.date.desc(), Cost.id.desc()))
+
+
+def update_cost(ctx: Context, cost_id: int, version: int | None = None, **changes: Any) -> Cost:
+    """Change a cost: amount, date, description, program."""
+    known = {"amount", "date", "description", "program"}
+    unknown = set(changes) - known
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a field of a cost")
+    values: dict[str, Any] = {}
+    if "amount" in changes:
+        values["amount"] = _cost_amount(ctx, changes["amount"])
+    if "date" in changes:
+        values["date"] = parse_date(
+            changes["date"], ctx.today(), field="date", day_first=ctx.day_first
+        )
+    if "description" in changes:
+        values["description"] = text("description", changes["description"], required=False)
+    with write():
+        cost = records.get_current(Cost, cost_id, version)
+        if "program" in changes:
+            values["program"] = get_program(changes["program"])
+        return records.update(ctx, cost, cost.version, **values)
+
+
+def _cost_amount(ctx: Context, typed: str) -> Decimal:
+    value = money("amount", typed, decimal_comma=ctx.decimal_comma)
+    if value == 0:
+        raise ValidationError("amount", "expected an amount other than zero")
+    return value
 
 
 # --- metrics ----------------------------------------------------------------------------
@@ -190,12 +336,7 @@ def add_metric(
     """A metric; its thresholds must sit on the right side of each other for its direction."""
     way = choice("direction", direction, METRIC_DIRECTIONS)
     goal, warn, bad = number("target", target), number("amber", amber), number("red", red)
-    ordered = bad < warn < goal if way == "higher" else goal < warn < bad
-    if not ordered:
-        sign = "<" if way == "higher" else ">"
-        raise ValidationError(
-            "amber", f"expected red {sign} amber {sign} target when {way} is better"
-        )
+    _check_thresholds(way, goal, warn, bad)
     with write():
         return records.create(
             ctx,
@@ -211,23 +352,97 @@ def add_metric(
         )
 
 
-def find_metric(typed: str | int) -> Metric:
-    if isinstance(typed, int) or str(typed).isdigit():
+def _check_thresholds(way: str, goal: Decimal, warn: Decimal, bad: Decimal) -> None:
+    """Red, amber and target must sit in order for the metric's direction."""
+    ordered = bad < warn < goal if way == "higher" else goal < warn < bad
+    if not ordered:
+        sign = "<" if way == "higher" else ">"
+        raise ValidationError(
+            "amber",
+            f"expected red {sign} amber {sign} target when {way} is better, "
+            f"got red {bad}, amber {warn}, target {goal}",
+        )
+
+
+METRIC_FIELDS = ("name", "unit", "direction", "target", "amber", "red", "cadence")
+
+
+def update_metric(
+    ctx: Context,
+    metric: str | int,
+    version: int | None = None,
+    *,
+    program: str | None = None,
+    **changes: Any,
+) -> Metric:
+    """Change the one metric ``metric`` names (in ``program``, when given): name, unit,
+    direction, target, amber, red, cadence; the thresholds it ends with must be in order for
+    the direction it ends with."""
+    unknown = set(changes) - set(METRIC_FIELDS)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a field of a metric")
+    values: dict[str, Any] = {}
+    if "name" in changes:
+        values["name"] = text("name", changes["name"])
+    for name in ("unit", "cadence"):
+        if name in changes:
+            values[name] = text(name, changes[name], required=False)
+    if "direction" in changes:
+        values["direction"] = choice("direction", changes["direction"], METRIC_DIRECTIONS)
+    for name in ("target", "amber", "red"):
+        if name in changes:
+            values[name] = str(number(name, changes[name]))
+    with write():
+        found = find_metric(metric, program)
+        if version is not None:
+            found = records.get_current(Metric, found.id, version)
+        merged = {n: values.get(n, getattr(found, n)) for n in ("target", "amber", "red")}
+        _check_thresholds(
+            values.get("direction", found.direction),
+            Decimal(merged["target"]),
+            Decimal(merged["amber"]),
+            Decimal(merged["red"]),
+        )
+        return records.update(ctx, found, found.version, **values)
+
+
+def find_metric(typed: str | int, program: str | None = None) -> Metric:
+    """The one metric ``typed`` names (its id, or its name in ``program`` when given); a name
+    that several programs' metrics share is refused with them, never guessed."""
+    if isinstance(typed, int) or str(typed).strip().isdigit():
         return records.get(Metric, int(typed))
-    found = Metric.get_or_none(fn.lower(Metric.name) == str(typed).strip().lower())
-    if found is None:
-        raise NotFoundError(f"metric: no metric named {typed!r}")
-    return found
+    query = (
+        Metric.select(Metric, Program)
+        .join(Program, JOIN.LEFT_OUTER)
+        .where(fn.lower(Metric.name) == str(typed).strip().lower())
+    )
+    if program:
+        query = query.where(Metric.program == get_program(program))
+    return exactly_one(
+        "metric",
+        str(typed),
+        list(query.order_by(Program.code, Metric.id)),
+        noun="metric",
+        describe=lambda m: f"#{m.id} in {m.program.code if m.program else 'no program'}",
+        narrow="give --program or the metric's id",
+    )
 
 
 def record_measurement(
-    ctx: Context, metric: str | int, value: str, *, on: str | None = None, note: str = ""
+    ctx: Context,
+    metric: str | int,
+    value: str,
+    *,
+    on: str | None = None,
+    note: str = "",
+    program: str | None = None,
 ) -> Measurement:
+    """Record a reading of the one metric ``metric`` names (in ``program``, when given)."""
     day = parse_date(on, ctx.today(), field="date", day_first=ctx.day_first) if on else ctx.today()
     reading = number("value", value)
     with write():
         return records.create(
-            ctx, Measurement, metric=find_metric(metric), taken_on=day, value=str(reading),
+            ctx, Measurement, metric=find_metric(metric, program), taken_on=day, value=str(reading),
             note=text("note", note, required=False),
         )  # fmt: skip
 
@@ -236,7 +451,7 @@ def metrics(program: str | None = None) -> list[dict[str, Any]]:
     """Metrics with their latest value, its status and their history (oldest first)."""
     query = Metric.select(Metric, Program).join(Program, JOIN.LEFT_OUTER)
     if program:
-        query = query.where(Metric.program == get_program(program))
+        query = query.where(Metric.program.in_(program_and_children(program)))
     found = list(query.order_by(Metric.name, Program.code))
     history: dict[int, list[Measurement]] = {}
     ids = [m.id for m in found]

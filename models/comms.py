@@ -4,8 +4,11 @@ what was sent.
 An item's cadence is a repeat rule (RFC 5545 or words, as meetings take them) counted from
 its ``starts`` day, or one date for a one-off. Its next due day is the first day of the
 cadence after the last time it was sent (or from ``starts`` when never sent); a due day
-before today is overdue. Sending is logged with who sent it, a note and the artifact (a
-file's name and SHA-256, so the log shows exactly what went out).
+before today is overdue. Sending is logged with who sent it, a note, the artifact (a
+file's name and SHA-256, so the log shows exactly what went out) and how: ``sent`` (docket's
+SMTP server accepted it for at least one of the audience), ``by hand`` (someone says they
+sent it) or ``exported`` (only written to a file). Only ``sent`` and ``by hand`` count as the
+item having gone out; a file written is not a sending.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from peewee import JOIN, fn
 
@@ -30,6 +33,7 @@ from docket.models.programs import get_program
 from docket.models.recurrence import describe, occurrences_from, parse_repeat
 from docket.models.schema import (
     CHANNELS,
+    COMMS_LOG_HOW,
     DIGEST_KINDS,
     CommsAudience,
     CommsItem,
@@ -41,6 +45,8 @@ from docket.models.schema import (
 )
 
 NAME_MAX = 200
+# how a log entry was made that counts as the item having gone out
+SENT_HOWS = ("sent", "by hand")
 
 
 def _is_date(cadence: str) -> bool:
@@ -95,31 +101,44 @@ def next_due(item: CommsItem, last_sent: datetime | None) -> date | None:
 
 @dataclass(frozen=True)
 class PlanRow:
-    """One plan item with what is derived from it and its log."""
+    """One plan item with what is derived from it and its log (``exported``: written to a
+    file after the last sending, and not sent since)."""
 
     item: CommsItem
     last_sent: datetime | None
     due: date | None
     audience: list[str]
+    exported: datetime | None = None
 
     def overdue(self, today: date) -> bool:
         return self.due is not None and self.due < today
 
 
-def _last_sent(ids: Sequence[int]) -> dict[int, datetime]:
-    found: dict[int, datetime] = {}
+def _last_logged(ids: Sequence[int]) -> tuple[dict[int, datetime], dict[int, datetime]]:
+    """Per item: the last sending that counts (sent or by hand), and the last file
+    exported after it."""
+    sent: dict[int, datetime] = {}
+    exported: dict[int, datetime] = {}
     for first in range(0, len(ids), 500):
         chunk = list(ids[first : first + 500])
         query: Any = (
-            CommsLogEntry.select(CommsLogEntry.item, fn.MAX(CommsLogEntry.sent_at).alias("last"))
+            CommsLogEntry.select(
+                CommsLogEntry.item,
+                CommsLogEntry.how,
+                fn.MAX(CommsLogEntry.sent_at).alias("last"),
+            )
             .where(CommsLogEntry.item.in_(chunk))
-            .group_by(CommsLogEntry.item)
+            .group_by(CommsLogEntry.item, CommsLogEntry.how)
             .tuples()
         )
-        for item_id, last in query:
+        for item_id, how, last in query:
             # MAX of the column comes back converted by the column's own field
-            found[item_id] = last
-    return found
+            into = sent if how in SENT_HOWS else exported
+            if item_id not in into or last > into[item_id]:
+                into[item_id] = last
+    for item_id in [i for i, at in exported.items() if i in sent and at <= sent[i]]:
+        del exported[item_id]
+    return sent, exported
 
 
 def _audiences(ids: Sequence[int]) -> dict[int, list[str]]:
@@ -156,9 +175,15 @@ def plan(programs: Iterable[int] | None = None, *, active_only: bool = False) ->
         query = query.where(CommsItem.active == True)  # noqa: E712 - SQL, not Python
     items = list(query)
     ids = [i.id for i in items]
-    last, audience = _last_sent(ids), _audiences(ids)
+    (last, exported), audience = _last_logged(ids), _audiences(ids)
     rows = [
-        PlanRow(i, last.get(i.id), next_due(i, last.get(i.id)), audience.get(i.id, []))
+        PlanRow(
+            i,
+            last.get(i.id),
+            next_due(i, last.get(i.id)),
+            audience.get(i.id, []),
+            exported.get(i.id),
+        )
         for i in items
     ]
     far = date.max
@@ -189,6 +214,7 @@ def plan_facts(row: PlanRow, today: date) -> dict[str, Any]:
         "active": bool(item.active),
         "audience": row.audience,
         "last_sent": row.last_sent.isoformat() if row.last_sent else None,
+        "exported_not_sent": row.exported.isoformat() if row.exported else None,
         "due": row.due.isoformat() if row.due else None,
         "overdue": row.overdue(today),
         "days_overdue": (today - row.due).days if row.overdue(today) and row.due else 0,
@@ -338,9 +364,18 @@ def artifact_of(path: Path) -> str:
 
 
 def log_sent(
-    ctx: Context, item_id: int, *, note: str = "", artifact: str = "", at: datetime | None = None
+    ctx: Context,
+    item_id: int,
+    *,
+    how: str = "by hand",
+    note: str = "",
+    artifact: str = "",
+    at: datetime | None = None,
 ) -> CommsLogEntry:
-    """Note that an item was sent now (by the acting account)."""
+    """Note what became of an item now (by the acting account): ``by hand`` (the person
+    says they sent it), ``sent`` (docket's SMTP server accepted it) or ``exported`` (a
+    file was written; it does not count as sent)."""
+    kind = choice("how", how, COMMS_LOG_HOW)
     with write():
         item = records.get(CommsItem, item_id)
         return records.create(
@@ -351,21 +386,24 @@ def log_sent(
             sent_by=ctx.actor,
             note=text("note", note, required=False, max_length=2000),
             artifact=text("artifact", artifact, required=False, max_length=2000),
+            how=kind,
         )
 
 
 def log_of(item_id: int, limit: int = 20) -> list[dict[str, Any]]:
-    """An item's sendings, the latest first."""
+    """An item's log (sent, by hand, exported), the latest first."""
+    records.get(CommsItem, item_id)
     query = (
         CommsLogEntry.select()
         .where(CommsLogEntry.item == item_id)
-        .order_by(CommsLogEntry.sent_at.desc())
+        .order_by(CommsLogEntry.sent_at.desc(), CommsLogEntry.id.desc())
         .limit(limit)
     )
     return [
         {
             "sent_at": e.sent_at.isoformat(),
             "sent_by": e.sent_by,
+            "how": e.how,
             "note": e.note,
             "artifact": e.artifact,
         }
@@ -408,3 +446,54 @@ def audience_people(item_id: int) -> list[Person]:
         for person in in_group:
             people[person.id] = person
     return sorted(people.values(), key=lambda p: p.name.lower())
+
+
+def item_values(item_id: int) -> dict[str, Any]:
+    """A plan item as its edit form shows it: each field as it can be typed back (the owner
+    and audience people by e-mail where they have one, groups by name), and its version."""
+    item = records.get(CommsItem, item_id)
+
+    def typed(person: Person) -> str:
+        return str(person.email or person.name)
+
+    audience = []
+    for entry in (
+        CommsAudience.select().where(CommsAudience.item == item_id).order_by(CommsAudience.id)
+    ):
+        group: Any = entry.group if entry.__data__.get("group") else None
+        audience.append(str(group.name) if group is not None else typed(cast(Any, entry.person)))
+    owner: Any = item.owner if item.__data__.get("owner") else None
+    return {
+        "id": item.id,
+        "name": item.name,
+        "program": item.program.code,
+        "channel": item.channel,
+        "cadence": item.cadence,
+        "starts": item.starts.isoformat(),
+        "owner": typed(owner) if owner is not None else "",
+        "digest": item.digest_kind or "",
+        "active": bool(item.active),
+        "audience": audience,
+        "purpose": item.purpose,
+        "version": item.version,
+    }
+
+
+def audience_of(typed: str) -> list[str]:
+    """Audience entries as typed in one line: separated by commas or semicolons."""
+    return [part.strip() for part in typed.replace(";", ",").split(",") if part.strip()]
+
+
+def describe_audience(entries: Sequence[str]) -> str:
+    """Who typed audience entries are, as an item would take them (a group by its name,
+    else a person); an entry that names nobody, or several people, is refused."""
+    said = []
+    for typed in entries:
+        group = Group.get_or_none(fn.lower(Group.name) == typed.strip().lower())
+        if group is not None:
+            members = GroupMember.select().where(GroupMember.group == group).count()
+            said.append(f"{group.name} (group of {members})")
+        else:
+            person = find_person(typed, field="audience")
+            said.append(f"{person.name}" + (f" <{person.email}>" if person.email else ""))
+    return ", ".join(said)

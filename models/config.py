@@ -48,6 +48,8 @@ class Config:
     db: str | None = None
     timezone: str | None = None
     day_first: bool = False
+    # amounts written 12.500,50 (decimal_separator = ",") rather than 12,500.50
+    decimal_comma: bool = False
     source: Path | None = None
     mail: MailSettings = MailSettings()
 
@@ -140,8 +142,18 @@ def read_config(path: Path) -> Config | None:
         raise DatabaseError(f"config file {path}: timezone must be a name such as Europe/Paris")
     if order not in ("mdy", "dmy"):
         raise DatabaseError(f"config file {path}: date_order must be 'mdy' or 'dmy'")
+    separator = section.get("decimal_separator", ".")
+    if separator not in (".", ","):
+        raise DatabaseError(f"config file {path}: decimal_separator must be '.' or ','")
     mail = _mail(path, data.get("mail", section.get("mail")))
-    return Config(db=db, timezone=timezone, day_first=order == "dmy", source=path, mail=mail)
+    return Config(
+        db=db,
+        timezone=timezone,
+        day_first=order == "dmy",
+        decimal_comma=separator == ",",
+        source=path,
+        mail=mail,
+    )
 
 
 def load_config(env: Mapping[str, str] | None = None) -> Config:

@@ -20,6 +20,8 @@ class Context:
     tz: tzinfo = UTC
     clock: Callable[[], datetime] = utcnow
     day_first: bool = False
+    # the office writes amounts 12.500,50 (the config's decimal_separator = ",")
+    decimal_comma: bool = False
 
     def now(self) -> datetime:
         """The current instant, aware UTC."""

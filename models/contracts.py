@@ -9,10 +9,11 @@ the contract from today to their end. Money is ``Decimal`` throughout, never flo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from peewee import JOIN, fn
@@ -23,10 +24,19 @@ from docket.models.database import write
 from docket.models.dates import parse_date
 from docket.models.errors import NotFoundError, ValidationError
 from docket.models.fields import CENT
-from docket.models.inputs import text
+from docket.models.inputs import money, shown, text
+from docket.models.lookup import exactly_one, name_matches, words
 from docket.models.people import find_person
-from docket.models.programs import get_program
-from docket.models.schema import Assignment, Contract, Expenditure, Person, Program, Vendor
+from docket.models.programs import get_program, program_and_children
+from docket.models.schema import (
+    Assignment,
+    Contract,
+    ContractAmendment,
+    Expenditure,
+    Person,
+    Program,
+    Vendor,
+)
 
 # the burn rate is the spend of the last three months, per month
 BURN_MONTHS = 3
@@ -36,20 +46,6 @@ HOURS_PER_DAY = 8
 # contracts worth a warning: this share of the ceiling spent, or ending this soon
 NEAR_CEILING = Decimal("0.8")
 ENDING_DAYS = 60
-
-
-def money(field: str, typed: str | int | Decimal) -> Decimal:
-    """An amount typed as ``12500``, ``12,500.50`` or ``$12,500``: a Decimal to the cent."""
-    cleaned = str(typed).strip().replace(",", "").lstrip("$€£")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValidationError(
-            field, f"expected an amount such as 12500.00, got {typed!r}"
-        ) from None
-    if not amount.is_finite():
-        raise ValidationError(field, f"expected an amount such as 12500.00, got {typed!r}")
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def typed_day(
@@ -68,13 +64,27 @@ def typed_day(
 
 
 def find_vendor(typed: str | int) -> Vendor:
-    """A vendor by id or name (case does not matter)."""
-    if isinstance(typed, int) or str(typed).isdigit():
+    """The one vendor ``typed`` names: its id, its name, or the starts of its name's words
+    (accents and case aside); several are refused with their ids, never guessed."""
+    if isinstance(typed, int) or str(typed).strip().isdigit():
         return records.get(Vendor, int(typed))
-    found = Vendor.get_or_none(fn.lower(Vendor.name) == str(typed).strip().lower())
-    if found is None:
-        raise NotFoundError(f"vendor: no vendor named {typed!r}; add it with 'docket vendor add'")
-    return found
+    wanted = words(str(typed))
+    every = list(Vendor.select(Vendor.id, Vendor.name).order_by(fn.lower(Vendor.name)))
+    same = [v for v in every if words(v.name) == wanted]
+    loose = [v for v in every if name_matches(wanted, v.name)]
+    if not (same or loose):
+        raise NotFoundError(
+            f"vendor: no vendor named {shown(str(typed))}; add it with 'docket vendor add'"
+        )
+    found = exactly_one(
+        "vendor",
+        str(typed),
+        same or loose,
+        noun="vendor",
+        describe=lambda v: f"{v.name} (#{v.id})",
+        narrow="give its full name or id",
+    )
+    return records.get(Vendor, found.id)
 
 
 def add_vendor(ctx: Context, name: str, *, contact: str | None = None, note: str = "") -> Vendor:
@@ -90,16 +100,58 @@ def add_vendor(ctx: Context, name: str, *, contact: str | None = None, note: str
         return records.create(ctx, Vendor, contact=person, **values)
 
 
+def update_vendor(
+    ctx: Context, vendor: str | int, version: int | None = None, **changes: str | None
+) -> Vendor:
+    """Change a vendor's name, contact (a person; blank for none) or note; the name stays
+    unique (``version`` None: as the vendor is now, for the command line)."""
+    unknown = set(changes) - {"name", "contact", "note"}
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a field of a vendor")
+    values: dict[str, Any] = {}
+    if "name" in changes:
+        values["name"] = text("name", changes["name"])
+    if "note" in changes:
+        values["contact_note"] = text("note", changes["note"], required=False, max_length=2000)
+    with write():
+        found = find_vendor(vendor)
+        if "name" in values:
+            other = Vendor.get_or_none(fn.lower(Vendor.name) == values["name"].lower())
+            if other is not None and other.id != found.id:
+                raise ValidationError(
+                    "name", f"a vendor named {shown(other.name)} exists already (#{other.id})"
+                )
+        if "contact" in changes:
+            typed = changes["contact"]
+            values["contact"] = find_person(typed, field="contact") if typed else None
+        return records.update(ctx, found, version, **values)
+
+
 def find_contract(typed: str | int) -> Contract:
-    """A contract by its number (``C-2026-0303``) or id."""
+    """The one contract ``typed`` names: its number (``C-2026-0303``, case aside), its id,
+    or the start of its number; several are refused with their vendor and program."""
     if isinstance(typed, int):
         return records.get(Contract, typed)
-    found = Contract.get_or_none(fn.lower(Contract.number) == str(typed).strip().lower())
-    if found is None and str(typed).isdigit():
-        found = Contract.get_or_none(Contract.id == int(typed))
-    if found is None:
-        raise NotFoundError(f"contract: no contract {typed!r}")
-    return found
+    cleaned = str(typed).strip()
+    exact = list(Contract.select().where(fn.lower(Contract.number) == cleaned.lower()))
+    if not exact and cleaned.isdigit():
+        exact = list(Contract.select().where(Contract.id == int(cleaned)))
+    found = exact or list(
+        Contract.select()
+        .where(fn.lower(Contract.number).startswith(cleaned.lower()))
+        .order_by(Contract.number)
+        .limit(6)
+    )
+    if not found:
+        raise NotFoundError(f"contract: no contract {shown(cleaned)}")
+    return exactly_one(
+        "contract",
+        cleaned,
+        found,
+        noun="contract",
+        describe=lambda c: f"{c.number} ({c.vendor.name}, {c.program.code})",
+        narrow="give its whole number",
+    )
 
 
 def add_contract(
@@ -118,7 +170,7 @@ def add_contract(
     first, last = typed_day(ctx, "start", start), typed_day(ctx, "end", end)
     if last < first:
         raise ValidationError("end", f"expected a day on or after the start ({first}), got {last}")
-    limit = money("ceiling", ceiling)
+    limit = money("ceiling", ceiling, decimal_comma=ctx.decimal_comma)
     if limit < 0:
         raise ValidationError("ceiling", "expected an amount of zero or more")
     code = currency.strip().upper()
@@ -150,21 +202,264 @@ def add_expenditure(
     *,
     on: str | date | None = None,
     invoice: str = "",
+    over_ceiling: str = "",
 ) -> Expenditure:
-    """Money spent on a contract (a negative amount is a credit note)."""
-    value = money("amount", amount)
+    """Money spent on a contract (a negative amount is a credit note). One that takes the
+    contract past its ceiling is refused unless ``over_ceiling`` gives the reason."""
+    with write():
+        values = expenditure_values(
+            ctx, contract, amount, on=on, invoice=invoice, over_ceiling=over_ceiling
+        )
+        note = f"over the ceiling: {values['over_ceiling']}" if values["over_ceiling"] else ""
+        return records.create(ctx, Expenditure, audit_note=note, **values)
+
+
+def expenditure_values(
+    ctx: Context,
+    contract: str | int,
+    amount: str | Decimal,
+    *,
+    on: str | date | None = None,
+    invoice: str = "",
+    over_ceiling: str = "",
+) -> dict[str, Any]:
+    """A new expenditure's fields, each checked, the contract found (call inside a write
+    transaction: the ceiling check reads what the contract has spent)."""
+    value = money("amount", amount, decimal_comma=ctx.decimal_comma)
     if value == 0:
         raise ValidationError("amount", "expected an amount other than zero")
+    found = find_contract(contract)
+    reason = text("over ceiling", over_ceiling, required=False, max_length=2000)
+    return {
+        "contract": found,
+        "date": typed_day(ctx, "date", on, ctx.today()),
+        "amount": value,
+        "invoice_ref": text("invoice", invoice, required=False, max_length=120),
+        "over_ceiling": within_ceiling(found, value, reason),
+    }
+
+
+def spent_on(contract: Contract, leaving_out: int | None = None) -> Decimal:
+    """What a contract has spent: its expenditures that are not void (but ``leaving_out``)."""
+    query = Expenditure.select(fn.SUM(Expenditure.amount)).where(
+        Expenditure.contract == contract.id, Expenditure.void_reason == ""
+    )
+    if leaving_out is not None:
+        query = query.where(Expenditure.id != leaving_out)
+    cents = query.scalar()
+    value: Decimal | None = Expenditure.amount.python_value(cents)
+    return value if value is not None else Decimal(0)
+
+
+def within_ceiling(
+    contract: Contract, amount: Decimal, reason: str, leaving_out: int | None = None
+) -> str:
+    """The reason to keep with an expenditure of ``amount`` on ``contract``: none when the
+    spend stays within the ceiling (or the amount is a credit), else the reason given; an
+    expenditure past the ceiling without one is refused, with the figures."""
+    if amount <= 0:
+        return ""
+    spent = spent_on(contract, leaving_out)
+    ceiling = Decimal(contract.ceiling)
+    if spent + amount <= ceiling:
+        return ""
+    if reason:
+        return reason
+    share = (spent + amount) / ceiling * 100 if ceiling else Decimal(0)
+    past = f"{share:.1f} % of" if ceiling else "past"
+    raise ValidationError(
+        "amount",
+        f"{amount:,.2f} would take contract {contract.number} to {past} its ceiling of "
+        f"{ceiling:,.2f} {contract.currency} (spent so far {spent:,.2f}); amend the ceiling, "
+        "or record it past the ceiling with a reason (--over-ceiling)",
+    )
+
+
+def get_expenditure(expenditure_id: int) -> Expenditure:
+    found: Expenditure = records.get(Expenditure, expenditure_id)
+    return found
+
+
+def correct_expenditure(
+    ctx: Context,
+    expenditure_id: int,
+    version: int | None = None,
+    *,
+    reason: str,
+    over_ceiling: str = "",
+    **changes: Any,
+) -> Expenditure:
+    """Correct an expenditure (amount, date, invoice), with the reason, which the audit keeps.
+    A void one cannot be corrected; a corrected amount past the ceiling needs
+    ``over_ceiling`` as a new one does."""
+    known = {"amount", "date", "invoice"}
+    unknown = set(changes) - known
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a field of an expenditure")
+    why = text("reason", reason, max_length=2000)
+    values: dict[str, Any] = {}
+    if "amount" in changes:
+        values["amount"] = money("amount", changes["amount"], decimal_comma=ctx.decimal_comma)
+        if values["amount"] == 0:
+            raise ValidationError("amount", "expected an amount other than zero (or void it)")
+    if "date" in changes:
+        values["date"] = typed_day(ctx, "date", changes["date"])
+    if "invoice" in changes:
+        values["invoice_ref"] = text("invoice", changes["invoice"], required=False, max_length=120)
+    with write():
+        found = records.get_current(Expenditure, expenditure_id, version)
+        if found.void_reason:
+            raise ValidationError(
+                "expenditure", f"expenditure {expenditure_id} is void ({found.void_reason})"
+            )
+        if "amount" in values:
+            extra = text("over ceiling", over_ceiling, required=False, max_length=2000)
+            kept = within_ceiling(found.contract, values["amount"], extra, leaving_out=found.id)
+            if kept != found.over_ceiling:
+                values["over_ceiling"] = kept
+        return records.update(ctx, found, found.version, note=f"corrected: {why}", **values)
+
+
+def void_expenditure(
+    ctx: Context, expenditure_id: int, version: int | None = None, *, reason: str
+) -> Expenditure:
+    """Void an expenditure, with the reason: it stays on record (and in the contract's view)
+    but counts in no spend, burn or budget."""
+    why = text("reason", reason, max_length=2000)
+    with write():
+        found = records.get_current(Expenditure, expenditure_id, version)
+        if found.void_reason:
+            raise ValidationError(
+                "expenditure", f"expenditure {expenditure_id} is void already ({found.void_reason})"
+            )
+        return records.update(ctx, found, found.version, note=f"voided: {why}", void_reason=why)
+
+
+# --- amendments ---------------------------------------------------------------------------
+
+
+def amend_contract(
+    ctx: Context,
+    contract: str | int,
+    *,
+    reason: str,
+    ceiling: str | Decimal | None = None,
+    start: str | date | None = None,
+    end: str | date | None = None,
+    rate: str | Decimal | None = None,
+    version: int | None = None,
+) -> ContractAmendment:
+    """Amend a contract's terms (ceiling, start, end, the hourly rate of its assignments that
+    have not ended), with the reason: the contract changes, and an amendment records each
+    term as it was and became (both audited). The ceiling may not drop below what is spent."""
+    why = text("reason", reason, max_length=2000)
+    if all(v in (None, "") for v in (ceiling, start, end, rate)):
+        raise ValidationError("terms", "expected a new ceiling, start, end or rate to amend")
     with write():
         found = find_contract(contract)
+        if version is not None:
+            found = records.get_current(Contract, found.id, version)
+        values: dict[str, Any] = {}
+        changes: dict[str, list[Any]] = {}
+        if ceiling not in (None, ""):
+            assert ceiling is not None
+            limit = money("ceiling", ceiling, decimal_comma=ctx.decimal_comma)
+            spent = spent_on(found)
+            if limit < spent:
+                raise ValidationError(
+                    "ceiling",
+                    f"expected at least what contract {found.number} has spent "
+                    f"({spent:,.2f}), got {limit:,.2f}",
+                )
+            values["ceiling"] = limit
+        if start not in (None, ""):
+            values["start"] = typed_day(ctx, "start", start)
+        if end not in (None, ""):
+            values["end"] = typed_day(ctx, "end", end)
+        first, last = values.get("start", found.start), values.get("end", found.end)
+        if last < first:
+            raise ValidationError(
+                "end", f"expected a day on or after the start ({first}), got {last}"
+            )
+        for name, new in values.items():
+            old = getattr(found, name)
+            if old != new:
+                changes[name] = [_term(old), _term(new)]
+        if rate not in (None, ""):
+            assert rate is not None
+            changes.update(_amend_rates(ctx, found, rate))
+        if not changes:
+            raise ValidationError("terms", f"contract {found.number} has these terms already")
+        note = f"amended: {why}"
+        kept = {n: v for n, v in values.items() if n in changes}
+        if kept:
+            found = records.update(ctx, found, found.version, note=note, **kept)
         return records.create(
             ctx,
-            Expenditure,
+            ContractAmendment,
+            audit_note=note,
             contract=found,
-            date=typed_day(ctx, "date", on, ctx.today()),
-            amount=value,
-            invoice_ref=text("invoice", invoice, required=False, max_length=120),
+            made_on=ctx.today(),
+            changes=json.dumps(changes, sort_keys=True),
+            reason=why,
+            made_by=ctx.actor,
         )
+
+
+def _term(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _amend_rates(ctx: Context, contract: Contract, typed: str | Decimal) -> dict[str, list[Any]]:
+    """Set the hourly rate of the contract's assignments that have not ended; what they
+    were (one rate, or several joined) and became."""
+    rate = money("rate", typed, decimal_comma=ctx.decimal_comma)
+    if rate < 0:
+        raise ValidationError("rate", "expected a rate of zero or more")
+    current = list(
+        Assignment.select()
+        .where(Assignment.contract == contract.id, Assignment.end >= ctx.today())
+        .order_by(Assignment.id)
+    )
+    if not current:
+        raise ValidationError(
+            "rate", f"contract {contract.number} has no assignment that has not ended"
+        )
+    old = sorted({"none" if a.rate is None else f"{a.rate:.2f}" for a in current})
+    for a in current:
+        if a.rate != rate:
+            records.update(ctx, a, a.version, note=f"contract {contract.number} amended", rate=rate)
+    if old == [f"{rate:.2f}"]:
+        return {}
+    return {"rate": [", ".join(old), f"{rate:.2f}"]}
+
+
+def amendments_of(contract_id: int) -> list[dict[str, Any]]:
+    """A contract's amendments, oldest first, as plain data."""
+    query = (
+        ContractAmendment.select()
+        .where(ContractAmendment.contract == contract_id)
+        .order_by(ContractAmendment.made_on, ContractAmendment.id)
+    )
+    return [
+        {
+            "id": a.id,
+            "on": a.made_on.isoformat(),
+            "changes": json.loads(a.changes),
+            "reason": a.reason,
+            "by": a.made_by,
+        }
+        for a in query
+    ]
+
+
+def amendment_text(changes: dict[str, list[Any]]) -> str:
+    """``ceiling 80000.00 -> 95000.00; end 2027-06-30 -> 2027-12-31``."""
+    return "; ".join(f"{name} {old} -> {new}" for name, (old, new) in sorted(changes.items()))
 
 
 # --- burn ---------------------------------------------------------------------------------
@@ -256,7 +551,7 @@ def burns(
     ids = [c.id for c in contracts]
     totals: Any = (
         Expenditure.select(Expenditure.contract, fn.SUM(Expenditure.amount))
-        .where(Expenditure.contract.in_(ids))
+        .where(Expenditure.contract.in_(ids), Expenditure.void_reason == "")
         .group_by(Expenditure.contract)
         .tuples()
     )
@@ -266,6 +561,7 @@ def burns(
             Expenditure.contract.in_(ids),
             Expenditure.date > today - timedelta(days=BURN_DAYS),
             Expenditure.date <= today,
+            Expenditure.void_reason == "",
         )
         .group_by(Expenditure.contract)
         .tuples()
@@ -349,20 +645,22 @@ def list_vendors() -> list[dict[str, Any]]:
 
 
 def list_expenditures(
-    *, contract: str | None = None, program: str | None = None
+    *, contract: str | None = None, program: str | None = None, void: bool = False
 ) -> list[dict[str, Any]]:
-    """Expenditures as plain data (the columns ``docket import csv expenditures`` reads),
-    newest first."""
+    """Expenditures as plain data (the columns ``docket import csv expenditures`` reads, and
+    the id), newest first; void ones only when ``void``."""
     query = (
         Expenditure.select(Expenditure, Contract, Vendor, Program)
         .join(Contract)
         .join(Vendor)
         .join_from(Contract, Program)
     )
+    if not void:
+        query = query.where(Expenditure.void_reason == "")
     if contract:
         query = query.where(Expenditure.contract == find_contract(contract))
     if program:
-        query = query.where(Contract.program == get_program(program))
+        query = query.where(Contract.program.in_(program_and_children(program)))
     return [
         {
             "contract": e.contract.number,
@@ -371,6 +669,58 @@ def list_expenditures(
             "invoice": e.invoice_ref,
             "vendor": e.contract.vendor.name,
             "program": e.contract.program.code,
+            "id": e.id,
+            "over_ceiling": e.over_ceiling,
+            "void": e.void_reason,
         }
         for e in query.order_by(Expenditure.date.desc(), Expenditure.id.desc())
     ]
+
+
+def contract_detail(contract: str | int, today: date) -> dict[str, Any]:
+    """One contract for ``contract show`` and the contracts view: its burn, its amendments
+    and its expenditures (void ones and those past the ceiling with their reasons)."""
+    found = find_contract(contract)
+    (burn,) = burns(today, contract_ids=[found.id])
+    return {
+        **burn_facts(burn),
+        "amendments": amendments_of(found.id),
+        "expenditures": list_expenditures(contract=found.number, void=True),
+    }
+
+
+def expenditure_note(row: dict[str, Any]) -> str:
+    """What a list says of an expenditure: void (why) or past the ceiling (why), else nothing."""
+    if row["void"]:
+        return f"void: {row['void']}"
+    if row["over_ceiling"]:
+        return f"past the ceiling: {row['over_ceiling']}"
+    return ""
+
+
+def detail_lines(found: dict[str, Any]) -> list[str]:
+    """:func:`contract_detail` as lines of text, for ``contract show`` and the app's view."""
+    runs_out = found["runs_out"] or "not at this rate"
+    lines = [
+        f"{found['number']}  {found['title']}".rstrip(),
+        f"vendor {found['vendor']} · program {found['program']} · "
+        f"{found['start']} to {found['end']}",
+        f"ceiling {found['ceiling']} {found['currency']} · spent {found['spent']} "
+        f"({found['percent']} %) · remaining {found['remaining']}",
+        f"burn {found['monthly_rate']} a month · runs out {runs_out} · "
+        f"committed {found['committed']}",
+        "",
+        "Amendments:" if found["amendments"] else "Amendments: none",
+    ]
+    for a in found["amendments"]:
+        lines.append(f"  {a['on']}  {amendment_text(a['changes'])}  ({a['reason']}; {a['by']})")
+    lines.append("")
+    lines.append("Expenditures:" if found["expenditures"] else "Expenditures: none")
+    for e in found["expenditures"]:
+        note = expenditure_note(e)
+        invoice = f"  {e['invoice']}" if e["invoice"] else ""
+        lines.append(
+            f"  #{e['id']:<6} {e['date']}  {e['amount']:>12}{invoice}"
+            + (f"  {note}" if note else "")
+        )
+    return lines

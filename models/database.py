@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,22 +21,29 @@ from zoneinfo import ZoneInfo
 
 import peewee
 
-from docket.models.access import denied_message, share_new_file, use_shared_umask
+from docket.models.access import database_mode, denied_message, refuse_unsafe_files
 from docket.models.errors import DatabaseError
 from docket.models.fields import from_utc_text, to_utc_text
+from docket.models.files import FileRefused, OutputExists, explain, filesystem_of, write_new
+from docket.models.inputs import shown
 from docket.models.schema import (
     EXTRA_SQL,
     TABLES,
     TABLES_V4,
+    TABLES_V6,
+    ChangeRequest,
     CommsLogEntry,
+    Decision,
+    Expenditure,
     InviteDelivery,
     Meeting,
     Meta,
+    OccurrenceChange,
     UserAccount,
     database,
 )
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 BUSY_TIMEOUT_S = 10
 PRAGMAS = (
@@ -99,15 +106,23 @@ def _to_5(db: peewee.Database) -> None:
 
 
 def _to_6(db: peewee.Database) -> None:
-    """Version 6: all-day meetings; what became of each invite copy (exported, sent, refused,
-    with the server's reply); how a communication was logged (sent, by hand, exported). Copies
-    written to a file before this version were exported, never sent. (Version 4 creates its
-    tables from today's models, so a column may exist already.)"""
+    """Version 6: all-day meetings; an occurrence's own title; what became of each invite
+    copy (exported, sent, refused, with the server's reply); how a communication was logged
+    (sent, by hand, exported); an expenditure's reason for passing its contract's ceiling
+    and its void reason; who entered a decision or decided a change for the person named;
+    contract amendments. Copies written to a file before this version were exported,
+    never sent. (Version 4 creates its tables from today's models, so a column may exist
+    already.)"""
     for table, column in (
         (Meeting, Meeting.all_day),
+        (OccurrenceChange, OccurrenceChange.new_title),
         (InviteDelivery, InviteDelivery.state),
         (InviteDelivery, InviteDelivery.reply),
         (CommsLogEntry, CommsLogEntry.how),
+        (Expenditure, Expenditure.over_ceiling),
+        (Expenditure, Expenditure.void_reason),
+        (Decision, Decision.entered_by),
+        (ChangeRequest, ChangeRequest.entered_by),
     ):
         name = table._meta.table_name
         if column.column_name in {c.name for c in db.get_columns(name)}:
@@ -119,6 +134,26 @@ def _to_6(db: peewee.Database) -> None:
         'UPDATE "invite_delivery" SET "state" = CASE "channel" WHEN \'smtp\' THEN \'sent\''
         " ELSE 'exported' END"
     )
+    # contract amendments (ceiling, dates, rate, with a reason)
+    db.create_tables(TABLES_V6, safe=True)
+
+
+def _to_7(db: peewee.Database) -> None:
+    """Version 7: the audit log becomes a hash chain (models/audit.py). Existing entries are
+    chained in id order; records the log does not explain (demo data, decisions taken from
+    minutes, the first admin) get entries, by the account upgrading, that take them as found."""
+    from docket.models import audit
+    from docket.models.clock import utcnow
+    from docket.models.identity import current_account
+    from docket.models.schema import AuditEntry
+
+    name = AuditEntry._meta.table_name
+    if AuditEntry.hash.column_name not in {c.name for c in db.get_columns(name)}:
+        ctx = db.get_sql_context()
+        definition = ctx.sql(AuditEntry.hash.ddl(ctx)).query()[0]
+        db.execute_sql(f'ALTER TABLE "{name}" ADD COLUMN {definition}')
+    audit.rechain()
+    audit.baseline(current_account(), to_utc_text(utcnow()), "as found by the upgrade to 7")
 
 
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
@@ -127,6 +162,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     4: _to_4,
     5: _to_5,
     6: _to_6,
+    7: _to_7,
 }
 
 
@@ -140,12 +176,46 @@ class InitResult:
     backup: Path | None = None
 
 
-def write() -> AbstractContextManager[Any]:
+@contextmanager
+def write() -> Iterator[Any]:
     """One write transaction, taking SQLite's write lock at once (``BEGIN IMMEDIATE``).
 
-    Nested calls become savepoints of the outer transaction.
+    Nested calls become savepoints of the outer transaction. A write SQLite cannot make (a
+    full disk) is a :class:`DatabaseError` saying so, not the "cannot rollback" that follows
+    when SQLite has already ended the transaction itself.
     """
-    return database.atomic(lock_type="IMMEDIATE")
+    try:
+        with database.atomic(lock_type="IMMEDIATE") as transaction:
+            yield transaction
+    except peewee.OperationalError as exc:
+        raise _explained(exc) from exc
+
+
+def _explained(exc: peewee.OperationalError) -> Exception:
+    """The failure behind a failed write, in words (the error itself when it is not one
+    this explains)."""
+    path = Path(database.database)
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, DatabaseError):
+            return cause
+        text = str(cause)
+        if "database or disk is full" in text:
+            return DatabaseError(
+                f"cannot save to database {path}: the file system {filesystem_of(path)} is "
+                "full; nothing was saved; free some space there and try again"
+            )
+        if "disk I/O error" in text:
+            return DatabaseError(
+                f"cannot save to database {path}: the disk reported an error (file system "
+                f"{filesystem_of(path)}); nothing was saved; run 'docket check'"
+            )
+        cause = cause.__context__
+    if "cannot rollback" in str(exc):
+        return DatabaseError(
+            f"cannot save to database {path}: SQLite ended the write; nothing was saved"
+        )
+    return exc
 
 
 def _check_readable(path: Path) -> None:
@@ -175,6 +245,7 @@ def connect(path: Path, *, create: bool = False) -> peewee.SqliteDatabase:
     Without ``create``, a missing or unreadable file is a :class:`DatabaseError` (nothing
     is created by accident, such as by a typo in ``--db``).
     """
+    refuse_unsafe_files(path)
     if create:
         if path.is_dir():
             raise DatabaseError(f"{path} is a directory, not a docket database")
@@ -182,30 +253,57 @@ def connect(path: Path, *, create: bool = False) -> peewee.SqliteDatabase:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"cannot create directory {path.parent}: {exc.strerror}") from exc
+        _create_file(path)
     else:
         _check_readable(path)
-    use_shared_umask(path)
-    new = not path.exists()
     db = peewee.SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S)
     database.initialize(db)
     try:
         db.connect(reuse_if_open=True)
         db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
-        if new:  # SQLite makes a new file 0644 less the umask; in a shared directory, 0660
-            for made in (
-                path,
-                path.with_name(path.name + "-wal"),
-                path.with_name(path.name + "-shm"),
-            ):
-                if made.exists():
-                    share_new_file(made)
+        refuse_unsafe_files(path)  # still plain files now SQLite has opened and made them
+    except DatabaseError:
+        db.close()
+        raise
     except peewee.DatabaseError as exc:
         db.close()
-        raise DatabaseError(f"cannot open database {path}: {exc}") from exc
-    except peewee.OperationalError as exc:
-        db.close()
-        raise DatabaseError(f"cannot open database {path}: {exc}") from exc
+        raise DatabaseError(f"cannot open database {path}: {_open_failure(path, exc)}") from exc
     return db
+
+
+def _open_failure(path: Path, exc: Exception) -> str:
+    """Why SQLite could not open a database: a full file system (SQLite needs room for its
+    -wal and -shm files even to read) said as such, else SQLite's words."""
+    try:
+        room = os.statvfs(path.parent)
+        full = room.f_bavail * room.f_frsize < 64 * 1024
+    except OSError:
+        full = False
+    if full or "disk is full" in str(exc):
+        return (
+            f"the file system {filesystem_of(path)} is full (SQLite needs room beside the "
+            "database for its -wal and -shm files); free some space there"
+        )
+    return str(exc)
+
+
+def _create_file(path: Path) -> None:
+    """Make a new, empty database file exclusively (never through a link someone planted),
+    with the group's mode in a shared directory; SQLite, opening it, makes its -wal and -shm
+    with the same mode. An existing file is left as it is."""
+    mode = database_mode(path.parent)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o644 if mode is None else 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise DatabaseError(explain(exc, path)) from exc
+    try:
+        if mode is not None:
+            os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
 
 
 def data_version() -> int:
@@ -229,20 +327,10 @@ def integrity_problems() -> list[str]:
     return problems
 
 
-def backup_file(target: Path) -> None:
-    """Copy the open database to a new file ``target`` with SQLite's online backup, which
-    is safe while others work; an existing file is never overwritten."""
-    if target.exists():
-        raise DatabaseError(f"{target} already exists; choose a new file name")
-    if not target.parent.is_dir():
-        raise DatabaseError(f"cannot write {target}: directory {target.parent} does not exist")
-    partial = target.with_name(target.name + ".partial")
-    try:
-        backup_to(database.obj, partial)
-        partial.rename(target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise DatabaseError(f"cannot write {target}: {exc.strerror}") from exc
+def backup_file(target: Path, *, force: bool = False) -> Path:
+    """Copy the open database to a new file ``target`` (see :func:`backup_to`); an existing
+    name is refused unless ``force``, which replaces it whole. Returns the path written."""
+    return backup_to(database.obj, target, force=force)
 
 
 def schema_version() -> int:
@@ -250,7 +338,16 @@ def schema_version() -> int:
     if not database.table_exists("docket_meta"):
         return 0
     row = Meta.get_or_none(Meta.key == "schema_version")
-    return int(row.value) if row else 0
+    if row is None:
+        return 0
+    value = str(row.value).strip()
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        raise DatabaseError(
+            f"database {database.database} says its schema version is {shown(str(row.value))}, "
+            "not a version docket writes (a whole number from 1); it was damaged or edited by "
+            "hand, so it is left untouched: restore a backup, or run 'docket check'"
+        )
+    return int(value)
 
 
 def _refuse_newer(path: Path, version: int) -> None:
@@ -279,15 +376,17 @@ def open_database(path: Path, *, upgrade: bool = True) -> peewee.SqliteDatabase:
     return db
 
 
-def backup_to(db: peewee.SqliteDatabase, target: Path) -> None:
-    """Copy the database to ``target`` with SQLite's online backup (safe while others work)."""
-    source = db.connection()
-    dest = sqlite3.connect(str(target))
+def backup_to(db: peewee.SqliteDatabase, target: Path, *, force: bool = False) -> Path:
+    """Copy the database to a new file ``target``: one consistent snapshot (a single read,
+    safe while others write) written by :func:`~docket.models.files.write_new`, so the copy
+    appears whole under its name or not at all, and never through a planted link. A copy in
+    a shared directory gets the group's mode. Returns the path written."""
     try:
-        source.backup(dest)
-    finally:
-        dest.close()
-    share_new_file(target)
+        content = db.connection().serialize()
+    except (sqlite3.Error, MemoryError) as exc:
+        raise DatabaseError(f"cannot read database {db.database} to copy it: {exc}") from exc
+    target = target.expanduser()
+    return write_new(target, content, force=force, mode=database_mode(target.parent))
 
 
 def _backup_path(path: Path, version: int, now: datetime) -> Path:
@@ -300,13 +399,23 @@ def upgrade_schema(db: peewee.SqliteDatabase, path: Path, version: int) -> Path:
     from docket.models.clock import utcnow
 
     backup = _backup_path(path, version, utcnow())
-    backup_to(db, backup)
+    try:
+        backup_to(db, backup)
+    except OutputExists as exc:
+        raise DatabaseError(
+            f"cannot upgrade {path}: the name for its backup copy is taken ({exc.path}"
+            f"{exc.what}); move it away and try again (nothing was changed)"
+        ) from exc
+    except FileRefused as exc:
+        raise DatabaseError(
+            f"cannot upgrade {path} without its backup copy: {exc} (nothing was changed)"
+        ) from exc
     try:
         with write():
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[step](db)
             _set_meta("schema_version", str(SCHEMA_VERSION))
-    except peewee.DatabaseError as exc:
+    except (peewee.DatabaseError, DatabaseError) as exc:
         raise DatabaseError(
             f"upgrading {path} from schema version {version} failed ({exc}); "
             f"it is unchanged, and a copy is at {backup}"
@@ -343,5 +452,13 @@ def init_database(path: Path, *, actor: str) -> InitResult:
         _set_meta("schema_version", str(SCHEMA_VERSION))
         _set_meta("created_at", to_utc_text(utcnow()))
         _set_meta("created_by", actor)
-        UserAccount.create(account=actor, role="admin")
+        _first_admin(actor)
     return InitResult(path, created=True)
+
+
+def _first_admin(actor: str) -> None:
+    """The account that creates a database is its admin: an audited change like any other."""
+    from docket.models import records
+    from docket.models.context import Context
+
+    records.create(Context(actor=actor), UserAccount, account=actor, role="admin")

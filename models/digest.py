@@ -6,6 +6,10 @@ nothing to report says so in one line (``empty``); it is never dropped. Each sec
 the database in a fixed number of queries, whatever the number of programs or rows (lists
 are capped at :data:`SHOWN` with their full counts), so a digest of everything stays quick.
 
+A plan item's digest (:func:`item_digest`) is built in one place for the app's preview, its
+save and send, and ``docket digest --for-item``: the item's program, its audience, the period
+its cadence covers, the sections its kind names (:data:`SECTIONS_OF_KIND`) and its format.
+
 The facts are plain data; :mod:`docket.exports.digest` writes them as Markdown, text, HTML,
 e-mail and JSON.
 """
@@ -20,20 +24,22 @@ from typing import Any
 
 from peewee import JOIN
 
+from docket.models import records
 from docket.models.actions import DATED_ORDER, days_overdue, due_soon_clause, is_open_clause
 from docket.models.assignments import overallocations
-from docket.models.comms import plan
+from docket.models.comms import audience_people, plan
 from docket.models.context import Context
 from docket.models.contracts import burn_facts, burns
 from docket.models.dates import parse_date
 from docket.models.errors import ValidationError
 from docket.models.meetings import OccurrenceFilter, list_occurrences
 from docket.models.milestones import slip_days
-from docket.models.programs import get_program
+from docket.models.programs import get_program, program_and_children
 from docket.models.schema import (
     ActionItem,
     Assignment,
     AuditEntry,
+    CommsItem,
     Decision,
     Metric,
     Milestone,
@@ -115,17 +121,8 @@ def scope_of(ctx: Context, program: str | None, since: date, until: date) -> Sco
     """The scope for a program (with the programs under it) or for all."""
     if not program:
         return Scope(None, None, since, until, ctx.today(), ctx.tz)
-    top = get_program(program)
-    parents = {p.id: p.__data__.get("parent") for p in Program.select(Program.id, Program.parent)}
-    ids = [top.id]
-    for pid in sorted(parents):
-        walk = parents.get(pid)
-        while walk is not None:
-            if walk == top.id:
-                ids.append(pid)
-                break
-            walk = parents.get(walk)
-    return Scope(top.code, ids, since, until, ctx.today(), ctx.tz)
+    ids = program_and_children(program)
+    return Scope(get_program(program).code, ids, since, until, ctx.today(), ctx.tz)
 
 
 def _in(column: Any, scope: Scope) -> Any:
@@ -531,23 +528,35 @@ SECTIONS: list[SectionBuilder] = [
 ]
 
 
+# The sections of each kind of digest a plan item names; "status" (and no kind) is the
+# whole digest, every section of SECTIONS.
+SECTIONS_OF_KIND: dict[str, list[SectionBuilder]] = {
+    "status": SECTIONS,
+    "milestones": [milestones_section],
+    "actions": [actions_section],
+    "contracts": [contractors_section, contracts_section],
+}
+
+
 @dataclass
 class Digest:
-    """A digest: its scope, when it was made, and its sections."""
+    """A digest: its scope, when it was made, its kind (which sections), and its sections."""
 
     scope: Scope
     made_at: datetime
     sections: list[Section] = field(default_factory=list)
+    kind: str = "status"
 
     @property
     def title(self) -> str:
         who = self.scope.program or "All programs"
-        return f"{who} status, {_days(self.scope.since, self.scope.until)}"
+        return f"{who} {self.kind}, {_days(self.scope.since, self.scope.until)}"
 
     def facts(self) -> dict[str, Any]:
         """The digest as plain data (its JSON)."""
         return {
             "title": self.title,
+            "kind": self.kind,
             "program": self.scope.program,
             "since": self.scope.since.isoformat(),
             "until": self.scope.until.isoformat(),
@@ -573,8 +582,69 @@ def build_digest(
     period: str | None = None,
     since: str | None = None,
     until: str | None = None,
+    kind: str | None = None,
 ) -> Digest:
-    """The digest of a program (or all) for a period."""
+    """The digest of a program (or all) for a period: the sections of ``kind`` (the whole
+    status digest when None)."""
+    chosen = kind or "status"
+    builders = SECTIONS_OF_KIND.get(chosen)
+    if builders is None:
+        raise ValidationError("digest", f"expected one of {', '.join(SECTIONS_OF_KIND)}")
     first, last = period_of(ctx, period, since, until)
     scope = scope_of(ctx, program, first, last)
-    return Digest(scope, ctx.now(), [build(scope) for build in SECTIONS])
+    return Digest(scope, ctx.now(), [build(scope) for build in builders], chosen)
+
+
+# --- a plan item's digest ----------------------------------------------------------------
+
+
+def period_of_cadence(cadence: str) -> str:
+    """The period a plan item's digest covers, by how often it goes out: every month or two
+    a month, every three months or more (or yearly) a quarter, else (weekly, daily, a
+    one-off date) a week."""
+    parts = dict(p.split("=", 1) for p in cadence.upper().split(";") if "=" in p)
+    frequency = parts.get("FREQ", "")
+    interval = int(parts["INTERVAL"]) if parts.get("INTERVAL", "").isdigit() else 1
+    if frequency == "YEARLY" or (frequency == "MONTHLY" and interval >= 3):
+        return "quarter"
+    if frequency == "MONTHLY":
+        return "month"
+    return "week"
+
+
+@dataclass(frozen=True)
+class ItemDigest:
+    """A plan item's digest as it goes out: the digest, the people it goes to, and the
+    format it is written in (an e-mail for an e-mail item, else Markdown)."""
+
+    item_id: int
+    item_name: str
+    digest: Digest
+    audience: list[Person]
+    fmt: str
+
+
+def item_digest(
+    ctx: Context,
+    item_id: int,
+    *,
+    program: str | None = None,
+    period: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> ItemDigest:
+    """The digest a plan item sends: its program, the period its cadence covers (unless a
+    period or days are given), the sections its kind names, its audience and format. The
+    app's preview, save and send and ``docket digest --for-item`` all come here, so what is
+    previewed is what goes out."""
+    item = records.get(CommsItem, item_id)
+    made = build_digest(
+        ctx,
+        program=program or item.program.code,
+        period=None if since or until else period or period_of_cadence(item.cadence),
+        since=since,
+        until=until,
+        kind=item.digest_kind,
+    )
+    fmt = "eml" if item.channel == "e-mail" else "md"
+    return ItemDigest(item.id, item.name, made, audience_people(item.id), fmt)

@@ -21,10 +21,10 @@ from docket.models import records
 from docket.models.context import Context
 from docket.models.database import write
 from docket.models.dates import parse_date
-from docket.models.errors import ValidationError
-from docket.models.inputs import choice, text, whole_number
+from docket.models.errors import NotFoundError, ValidationError
+from docket.models.inputs import choice, money, text, whole_number
 from docket.models.people import find_person
-from docket.models.programs import get_program
+from docket.models.programs import get_program, program_and_children
 from docket.models.schema import (
     CHANGE_KINDS,
     CHANGE_STATUSES,
@@ -66,6 +66,38 @@ def _day(ctx: Context, field: str, typed: str | date | None) -> date | None:
 
 def _person(typed: str | None, field: str) -> Person | None:
     return find_person(typed, field=field) if typed else None
+
+
+def entered_for(ctx: Context, person: Person | None) -> str:
+    """The account to keep as having entered a decision for ``person``: none when it is
+    ``person``'s own account (or nobody is named), else the acting account, so that a record
+    made in someone else's name says who made it."""
+    from docket.models.users import person_for_account
+
+    if person is None:
+        return ""
+    mine = person_for_account(ctx.actor)
+    return "" if mine is not None and mine.id == person.id else ctx.actor
+
+
+def on_behalf(name: str | None, entered_by: str) -> str | None:
+    """``Ana Lopez`` or ``Ana Lopez (entered by jdoe)``: who decided, as lists, the RAID
+    screen and digests show it."""
+    if not name:
+        return None
+    return f"{name} (entered by {entered_by})" if entered_by else name
+
+
+def decided_day(ctx: Context, typed: str | date | None) -> date:
+    """The day a decision was taken: a fact, so today or an earlier day (today by default)."""
+    day = _day(ctx, "decided on", typed) or ctx.today()
+    if day > ctx.today():
+        raise ValidationError(
+            "decided on",
+            f"{day.isoformat()} is in the future; a decision is recorded on the day it was "
+            "taken, today or earlier",
+        )
+    return day
 
 
 def score(probability: int, impact: int) -> int:
@@ -237,7 +269,7 @@ def list_risks(
         Risk.select(Risk, Program, Person).join(Program).join_from(Risk, Person, JOIN.LEFT_OUTER)
     )
     if program:
-        query = query.where(Risk.program == get_program(program))
+        query = query.where(Risk.program.in_(program_and_children(program)))
     if status:
         query = query.where(Risk.status == choice("status", status, RISK_STATUSES))
     if min_score is not None:
@@ -345,7 +377,7 @@ def list_issues(program: str | None = None, status: str | None = None) -> list[I
         Issue.select(Issue, Program, Person).join(Program).join_from(Issue, Person, JOIN.LEFT_OUTER)
     )
     if program:
-        query = query.where(Issue.program == get_program(program))
+        query = query.where(Issue.program.in_(program_and_children(program)))
     if status:
         query = query.where(Issue.status == choice("status", status, ISSUE_STATUSES))
     return sorted(query, key=lambda i: (order[i.severity], i.due or date.max, i.id))
@@ -368,32 +400,73 @@ def add_decision(
 ) -> Decision:
     """A decision, optionally taken at a meeting occurrence, and the records it affects
     (pairs of an entity such as ``milestone`` and its id)."""
-    from docket.models.schema import LINKABLE, Meeting
+    from docket.models.schema import LINKABLE, TABLES, Meeting, Record
 
     values: dict[str, Any] = {
         "title": text("title", title),
         "rationale": text("rationale", rationale, required=False, max_length=4000, multiline=True),
-        "decided_on": _day(ctx, "decided on", decided_on) or ctx.today(),
+        # taken at a meeting: on the occurrence's day in its zone, which meetings.held has
+        # checked has started (that day may be tomorrow in the reader's zone)
+        "decided_on": (_day(ctx, "decided on", decided_on) or ctx.today())
+        if meeting
+        else decided_day(ctx, decided_on),
     }
     with write():
+        who = _person(decided_by, "decided by")
         decision = records.create(
             ctx,
             Decision,
             program=get_program(program),
-            decided_by=_person(decided_by, "decided by"),
+            decided_by=who,
+            entered_by=entered_for(ctx, who),
             meeting=records.get(Meeting, meeting) if meeting else None,
             occurrence_start=occurrence_start,
             **values,
         )
         for entity, entity_id in affects or []:
-            records.create(
-                ctx,
-                DecisionLink,
-                decision=decision,
-                entity=choice("affects", entity, LINKABLE),
-                entity_id=entity_id,
-            )
+            kind = choice("affects", entity, LINKABLE)
+            target = next(m for m in TABLES if issubclass(m, Record) and m._meta.table_name == kind)
+            try:
+                records.get(target, entity_id)  # a decision affects what exists
+            except NotFoundError as exc:
+                raise ValidationError("affects", str(exc)) from None
+            records.create(ctx, DecisionLink, decision=decision, entity=kind, entity_id=entity_id)
         return decision
+
+
+DECISION_FIELDS = ("title", "rationale", "decided_by", "decided_on")
+
+
+def update_decision(
+    ctx: Context, decision_id: int, version: int | None = None, **changes: Any
+) -> Decision:
+    """Change a decision: title, rationale, who decided (empty: nobody named; naming someone
+    other than the acting account's person records who entered it), the day (not in the
+    future)."""
+    unknown = set(changes) - set(DECISION_FIELDS)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a field of a decision")
+    values: dict[str, Any] = {}
+    if "title" in changes:
+        values["title"] = text("title", changes["title"])
+    if "rationale" in changes:
+        values["rationale"] = text(
+            "rationale", changes["rationale"], required=False, max_length=4000, multiline=True
+        )
+    if "decided_on" in changes:
+        values["decided_on"] = decided_day(ctx, changes["decided_on"] or None)
+    with write():
+        decision = records.get_current(Decision, decision_id, version)
+        if "decided_by" in changes:
+            who = _person(changes["decided_by"], "decided by")
+            values["decided_by"] = who
+            values["entered_by"] = entered_for(ctx, who)
+        return records.update(ctx, decision, decision.version, **values)
+
+
+def get_decision(decision_id: int) -> Decision:
+    found: Decision = records.get(Decision, decision_id)
+    return found
 
 
 def decision_facts(d: Decision) -> dict[str, Any]:
@@ -404,6 +477,7 @@ def decision_facts(d: Decision) -> dict[str, Any]:
         "title": d.title,
         "rationale": d.rationale,
         "decided_by": who.name if who else None,
+        "entered_by": d.entered_by,
         "decided_on": d.decided_on.isoformat(),
         "meeting": d.__data__.get("meeting"),
         "version": d.version,
@@ -415,7 +489,7 @@ def list_decisions(
 ) -> list[Decision]:
     query = Decision.select(Decision, Program).join(Program)
     if program:
-        query = query.where(Decision.program == get_program(program))
+        query = query.where(Decision.program.in_(program_and_children(program)))
     if since:
         query = query.where(Decision.decided_on >= since)
     if until:
@@ -439,8 +513,6 @@ def add_change(
     milestone: int | None = None,
 ) -> ChangeRequest:
     """A proposed change of scope, schedule, cost or resources."""
-    from docket.models.contracts import money
-
     values: dict[str, Any] = {
         "title": text("title", title),
         "kind": choice("kind", kind, CHANGE_KINDS),
@@ -448,7 +520,9 @@ def add_change(
         "impact_days": whole_number("impact days", impact_days)
         if impact_days not in (None, "")
         else None,
-        "impact_amount": money("impact amount", impact_amount) if impact_amount else None,
+        "impact_amount": money("impact amount", impact_amount, decimal_comma=ctx.decimal_comma)
+        if impact_amount
+        else None,
         "requested_on": ctx.today(),
     }
     with write():
@@ -468,7 +542,8 @@ def decide_change(
     ctx: Context, change_id: int, status: str, *, approver: str | None = None
 ) -> ChangeRequest:
     """Move a change request on: approved or rejected (with who decided, today), or
-    implemented; never backwards."""
+    implemented; never backwards. The approver is the acting account's person unless
+    another is named; a change decided for someone else keeps the account that entered it."""
     wanted = choice("status", status, CHANGE_STATUSES)
     with write():
         change = records.get(ChangeRequest, change_id)
@@ -479,7 +554,11 @@ def decide_change(
             )
         values: dict[str, Any] = {"status": wanted}
         if wanted in ("approved", "rejected"):
-            values["approver"] = _person(approver, "approver") if approver else None
+            from docket.models.users import person_for_account
+
+            who = _person(approver, "approver") if approver else person_for_account(ctx.actor)
+            values["approver"] = who
+            values["entered_by"] = entered_for(ctx, who)
             values["decided_on"] = ctx.today()
         return records.update(ctx, change, change.version, **values)
 
@@ -507,6 +586,7 @@ def change_facts(c: ChangeRequest) -> dict[str, Any]:
         "impact_amount": f"{c.impact_amount:.2f}" if c.impact_amount is not None else None,
         "requested_on": c.requested_on.isoformat(),
         "approver": approver.name if approver else None,
+        "entered_by": c.entered_by,
         "decided_on": c.decided_on.isoformat() if c.decided_on else None,
         "milestone": c.__data__.get("milestone"),
         "reason": c.reason,
@@ -517,7 +597,7 @@ def change_facts(c: ChangeRequest) -> dict[str, Any]:
 def list_changes(program: str | None = None, status: str | None = None) -> list[ChangeRequest]:
     query = ChangeRequest.select(ChangeRequest, Program).join(Program)
     if program:
-        query = query.where(ChangeRequest.program == get_program(program))
+        query = query.where(ChangeRequest.program.in_(program_and_children(program)))
     if status:
         query = query.where(ChangeRequest.status == choice("status", status, CHANGE_STATUSES))
     return list(query.order_by(ChangeRequest.requested_on.desc(), ChangeRequest.id.desc()))

@@ -5,24 +5,30 @@ changed the record since; the undo is itself an audited change, made with the ve
 
 Entities are named as the audit log names them, by table: ``action_item``, ``milestone``,
 ``person``. Values are as the log keeps them: dates as ISO text, date-times as UTC text,
-related records as ids.
+related records as ids. :func:`readable_history` and :func:`describe_change` say them as a
+person reads them: related records by name (a program by its code, a person by the name
+told apart from others of the same name), "set to" and "cleared" instead of nothing, and
+every value in full.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
+
+import peewee
 
 from docket.models import records
 from docket.models.context import Context
 from docket.models.database import write
 from docket.models.errors import ConflictError, DocketError, ValidationError
-from docket.models.fields import to_utc_text
+from docket.models.fields import UTCDateTimeField, to_utc_text
 from docket.models.inputs import shown
 from docket.models.records import entity_name
-from docket.models.schema import TABLES, AuditEntry, Record
+from docket.models.schema import TABLES, AuditEntry, Person, Record
 
 MODELS: dict[str, type[Record]] = {
     entity_name(model): model for model in TABLES if issubclass(model, Record)
@@ -88,8 +94,9 @@ def last_change_by_other(entity: str, entity_id: int, actor: str) -> Change | No
     return None if entry is None else _change(entry)
 
 
-def history_facts(change: Change) -> dict[str, Any]:
-    """One change as plain data: its stable JSON form."""
+def history_facts(change: Change, said: Sequence[str] | None = None) -> dict[str, Any]:
+    """One change as plain data: its stable JSON form. ``said`` is each field's change in
+    words (:func:`readable_history` gives it, names resolved); without it, the raw values."""
     return {
         "id": change.id,
         "at": to_utc_text(change.at).replace(" ", "T") + "Z",
@@ -100,7 +107,141 @@ def history_facts(change: Change) -> dict[str, Any]:
         # audit log's own form, {field: [old, new]}
         "fields": [[name, old, new] for name, old, new in change.fields],
         "changes": {name: [old, new] for name, old, new in change.fields},
+        # and as a person reads them, one line a field: "owner: set to Ana Lopez"
+        "said": list(said) if said is not None else field_lines(change, Names()),
     }
+
+
+# --- changes in words --------------------------------------------------------------------
+
+# the column that names a record of each kind, when it has one (a program: its code)
+_NAMING_COLUMNS = ("code", "number", "title", "name", "account")
+
+
+@dataclass(frozen=True)
+class Names:
+    """How to show the records that changes refer to by id: ``(field, id) -> label``."""
+
+    labels: dict[tuple[str, int], str] | None = None
+    # the fields that hold a moment (kept as UTC text): shown with "UTC"
+    moments: frozenset[str] = frozenset()
+
+    def of(self, field: str, value: Any) -> str | None:
+        if self.labels is None or not isinstance(value, int) or isinstance(value, bool):
+            return None
+        return self.labels.get((field, value))
+
+
+def _references(model: type[Record]) -> dict[str, type[Record]]:
+    """The fields of a kind of record that refer to another record, with its kind."""
+    return {
+        f.name: f.rel_model
+        for f in model._meta.sorted_fields
+        if isinstance(f, peewee.ForeignKeyField)
+    }
+
+
+def _labels_of(model: type[Record], ids: set[int]) -> dict[int, str]:
+    """How to show each of these records of one kind, in one query a 500 (people: told
+    apart from others of the same name); a record no longer there is named by kind and id."""
+    kind = entity_name(model).replace("_", " ")
+    found: dict[int, str] = {}
+    if model is Person:
+        from docket.models.people import labels
+
+        found = labels(ids)
+    else:
+        column = next((c for c in _NAMING_COLUMNS if c in model._meta.fields), "id")
+        field = model._meta.fields[column]
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), 500):
+            query = model.select(model.id, field).where(model.id.in_(wanted[start : start + 500]))
+            for ident, value in cast(Iterable[tuple[int, Any]], query.tuples()):
+                label = "" if column == "id" or value is None else str(value)
+                found[int(ident)] = label or f"{kind} #{ident}"
+    return {i: found.get(i, f"{kind} #{i} (deleted)") for i in ids}
+
+
+def names_for(entity: str, changes: Iterable[Change]) -> Names:
+    """The names of every record these changes to one kind of record refer to: one query
+    per kind of record referred to, however many changes."""
+    model = MODELS[_entity(entity)]
+    refs = _references(model)
+    moments = frozenset(
+        f.name for f in model._meta.sorted_fields if isinstance(f, UTCDateTimeField)
+    )
+    wanted: dict[type[Record], set[int]] = {}
+    for change in changes:
+        for name, old, new in change.fields:
+            if name in refs:
+                for value in (old, new):
+                    if isinstance(value, int) and not isinstance(value, bool):
+                        wanted.setdefault(refs[name], set()).add(value)
+    by_kind = {kind: _labels_of(kind, ids) for kind, ids in wanted.items()}
+    return Names(
+        {
+            (name, ident): by_kind[kind][ident]
+            for name, kind in refs.items()
+            if kind in by_kind
+            for ident in by_kind[kind]
+        },
+        moments,
+    )
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def shown_value(field: str, value: Any, names: Names) -> str:
+    """A value as a person reads it: a related record by its name, yes/no, the text whole."""
+    named = names.of(field, value)
+    if named is not None:
+        return named
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if field in names.moments and isinstance(value, str):
+        return f"{value} UTC"
+    return str(value)
+
+
+def field_change(field: str, old: Any, new: Any, names: Names, action: str = "update") -> str:
+    """What happened to one field, in words, without its name: ``set to Ana Lopez``,
+    ``cleared (was 2026-12-01)``, ``changed from Call vendor to Call the vendor``; for a
+    record deleted, ``was high``."""
+    if action == "delete":
+        return f"was {shown_value(field, old, names)}"
+    if _empty(old) and _empty(new):
+        return "cleared"
+    if _empty(old):
+        return f"set to {shown_value(field, new, names)}"
+    if _empty(new):
+        return f"cleared (was {shown_value(field, old, names)})"
+    return f"changed from {shown_value(field, old, names)} to {shown_value(field, new, names)}"
+
+
+def field_label(field: str) -> str:
+    """A field's name as words: ``rag_note`` is ``rag note``."""
+    return field.replace("_", " ")
+
+
+def field_lines(change: Change, names: Names) -> list[str]:
+    """Each field of a change as one line (which may hold line breaks of a long value):
+    ``owner: set to Ana Lopez``."""
+    return [
+        f"{field_label(name)}: {field_change(name, old, new, names, change.action)}"
+        for name, old, new in change.fields
+    ]
+
+
+def readable_history(
+    entity: str, entity_id: int, *, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Every change to one record, newest first, as :func:`history_facts` with each field's
+    change in words; the records they name are looked up once per kind, not per change."""
+    changes = history(entity, entity_id, limit=limit)
+    names = names_for(entity, changes)
+    return [history_facts(c, field_lines(c, names)) for c in changes]
 
 
 def _label(entity: str, entity_id: int) -> str:
@@ -146,6 +287,11 @@ def undo_last(ctx: Context, entity: str, entity_id: int) -> Change:
     return last
 
 
-def describe_change(change: Change) -> str:
-    """One line for a change: the fields it set, ``title: old → new``."""
-    return "; ".join(f"{name}: {old} → {new}" for name, old, new in change.fields)
+def describe_change(entity: str, change: Change) -> str:
+    """A change to a record of ``entity`` in one sentence, related records by name:
+    ``actual set to 2027-04-05; owner cleared (was Ana Lopez)`` (reads the database)."""
+    names = names_for(entity, [change])
+    return "; ".join(
+        f"{field_label(name)} {field_change(name, old, new, names, change.action)}"
+        for name, old, new in change.fields
+    )

@@ -94,7 +94,7 @@ def preview_series(
     warnings = _dst_warnings(starts, tz, local)
     return {
         "timezone": tz.key,
-        "repeat_words": describe(rule),
+        "repeat_words": describe(rule, tz),
         "occurrences": [
             {
                 "meeting_zone": f"{s:%a %d %b %Y %H:%M}",

@@ -33,8 +33,15 @@ from docket.models.dates import parse_date, parse_datetime, parse_duration, pars
 from docket.models.errors import NotFoundError, ValidationError
 from docket.models.inputs import choice, shown, text
 from docket.models.people import find_person, get_group, members
-from docket.models.programs import get_program
-from docket.models.recurrence import describe, expand, first_start, last_start, parse_repeat
+from docket.models.programs import get_program, program_and_children
+from docket.models.recurrence import (
+    describe,
+    end_of,
+    expand,
+    first_start,
+    last_start,
+    parse_repeat,
+)
 from docket.models.schema import (
     ATTENDEE_ROLES,
     MEETING_STATUSES,
@@ -53,6 +60,10 @@ from docket.models.schema import (
 
 TITLE_MAX = 200
 AGENDA_MAX = 20_000
+# the largest SEQUENCE (an RFC 5545 INTEGER)
+SEQUENCE_MAX = 2**31 - 1
+# an all-day meeting lasts its whole day
+ALL_DAY_MINUTES = 1440
 # the fields whose change makes every copy of an invite out of date
 SIGNIFICANT = ("start_local", "timezone", "start_utc", "duration_minutes", "rrule", "location")
 # the longest meeting: occurrences starting this long before a window can still be in it
@@ -95,6 +106,26 @@ def wall_time(naive: datetime, tz: ZoneInfo, *, field: str = "start") -> datetim
             field, f"{naive:%Y-%m-%d %H:%M} does not exist in {tz.key} (daylight saving starts)"
         )
     return aware
+
+
+def whole_day(day: date, tz: ZoneInfo) -> datetime:
+    """Midnight starting ``day`` in ``tz``: where an all-day meeting begins (an error in the
+    few zones whose clocks skip midnight that day)."""
+    return wall_time(datetime.combine(day, time(0)), tz)
+
+
+def _day_of(ctx: Context, typed: str | date | datetime, tz: ZoneInfo) -> date:
+    """The day an all-day meeting is on: a date as typed (``2026-12-24``, ``fri``), or the
+    day of a date and time."""
+    if isinstance(typed, datetime):
+        return typed.astimezone(tz).date() if typed.tzinfo else typed.date()
+    if isinstance(typed, date):
+        return typed
+    today_there = ctx.now().astimezone(tz).date()
+    try:
+        return parse_date(typed, today_there, field="start", day_first=ctx.day_first)
+    except ValidationError:
+        return parse_start(ctx, typed, tz).date()
 
 
 def series_start(meeting: Meeting) -> datetime:
@@ -153,10 +184,13 @@ class Occurrence:
     status: str
     moved: bool = False
     series: bool = False
+    # an all-day meeting's occurrence: the whole day from midnight, shown as "all day"
+    all_day: bool = False
 
     @property
     def end(self) -> datetime:
-        return self.start + timedelta(minutes=self.duration_minutes)
+        """The end, in the meeting's zone: the start plus the length in absolute time."""
+        return end_of(self.start, self.duration_minutes)
 
     @property
     def cancelled(self) -> bool:
@@ -167,9 +201,10 @@ def _occurrence(
     row: dict[str, Any], original: datetime, change: OccurrenceChange | None, program: str
 ) -> Occurrence:
     tz = ZoneInfo(row["timezone"])
-    start = original.astimezone(tz)
+    start = original.astimezone(UTC).astimezone(tz)
     duration, location, link = row["duration_minutes"], row["location"], row["link"]
     status = row["status"]
+    title = row["title"]
     moved = False
     if change is not None:
         if change.new_start is not None:
@@ -178,11 +213,12 @@ def _occurrence(
         duration = change.new_duration_minutes or duration
         location = change.new_location if change.new_location is not None else location
         link = change.new_link if change.new_link is not None else link
+        title = change.new_title or title
         if change.cancelled:
             status = "cancelled"
     return Occurrence(
         meeting_id=row["id"],
-        title=row["title"],
+        title=title,
         program=program,
         timezone=row["timezone"],
         original_start=original.astimezone(UTC),
@@ -193,6 +229,7 @@ def _occurrence(
         status=status,
         moved=moved,
         series=bool(row["rrule"]),
+        all_day=bool(row.get("all_day")),
     )
 
 
@@ -272,13 +309,14 @@ def list_occurrences(
             Meeting.link,
             Meeting.rrule,
             Meeting.status,
+            Meeting.all_day,
             Program.code.alias("program"),
         )
         .join(Program)
         .where(reach | moved_in)
     )
     if flt.program:
-        query = query.where(Meeting.program == get_program(flt.program))
+        query = query.where(Meeting.program.in_(program_and_children(flt.program)))
     if flt.meeting_id is not None:
         query = query.where(Meeting.id == flt.meeting_id)
     if flt.person is not None:
@@ -315,6 +353,7 @@ def meeting_occurrences(
         "link": meeting.link,
         "rrule": meeting.rrule,
         "status": meeting.status,
+        "all_day": meeting.all_day,
     }
     found = _expand_row(row, changes, window_start, window_end, meeting.program.code, limit=limit)
     return sorted(found, key=lambda o: o.start.astimezone(UTC))
@@ -394,14 +433,17 @@ def meeting_by_uid(uid: str) -> Meeting | None:
     return Meeting.get_or_none(Meeting.uid == uid)
 
 
-def raise_sequence(ctx: Context, meeting_id: int, at_least: int) -> Meeting:
-    """Make the meeting's SEQUENCE at least ``at_least``: a series imported from a calendar
-    continues from the version its attendees already hold, so docket's updates supersede it."""
+def keep_sequence(ctx: Context, meeting_id: int, sequence: int) -> Meeting:
+    """Give the meeting the SEQUENCE its calendar file has: a series imported from a calendar
+    continues from the version its attendees already hold (so docket's updates supersede it),
+    whatever the changes made while importing it counted."""
+    if not 0 <= sequence <= SEQUENCE_MAX:
+        raise ValidationError("sequence", f"expected 0 to {SEQUENCE_MAX}, got {sequence}")
     with write():
         meeting = records.get(Meeting, meeting_id)
-        if meeting.sequence >= at_least:
+        if meeting.sequence == sequence:
             return meeting
-        return records.update(ctx, meeting, meeting.version, sequence=at_least)
+        return records.update(ctx, meeting, meeting.version, sequence=sequence)
 
 
 def attendees_of(meeting_id: int) -> list[Attendee]:
@@ -464,12 +506,13 @@ def _invitees(attendees: Iterable[str], groups: Iterable[str]) -> _Invitees:
 def _organizer(ctx: Context, organizer: str | None) -> Person | None:
     if organizer:
         return find_person(organizer, field="organizer")
-    from docket.models.today import person_for_account
+    from docket.models.users import person_for_account
 
     return person_for_account(ctx.actor)
 
 
-def _program_for_new(program: str | None) -> Program:
+def program_for_new(program: str | None) -> Program:
+    """The program a new meeting goes in: the one named, else the only one there is."""
     if program:
         return get_program(program)
     only = list(Program.select().limit(2))
@@ -492,7 +535,7 @@ def add_meeting(
     ctx: Context,
     title: str,
     *,
-    start: str | datetime,
+    start: str | date | datetime,
     duration: str | int | timedelta = 60,
     timezone: str | None = None,
     repeat: str | None = None,
@@ -505,11 +548,13 @@ def add_meeting(
     agenda: str = "",
     status: str = "confirmed",
     uid: str | None = None,
+    all_day: bool = False,
 ) -> Meeting:
     """Create a single meeting or a series, with its attendees (the organizer as chair).
 
     ``attendees`` are people as typed, optionally with a role (``bo:optional``); ``groups``
-    add every member of each group. ``repeat`` is a rule in words or RFC 5545.
+    add every member of each group. ``repeat`` is a rule in words or RFC 5545. An
+    ``all_day`` meeting takes the whole day of ``start``: from midnight there, 24 hours.
     """
     tz = meeting_zone(timezone or zone_name_of(ctx))
     values: dict[str, Any] = {
@@ -521,9 +566,16 @@ def add_meeting(
         "status": choice("status", status, MEETING_STATUSES),
         "timezone": tz.key,
     }
-    begin = parse_start(ctx, start, tz)
+    if all_day:
+        begin = whole_day(_day_of(ctx, start, tz), tz)
+        values["duration_minutes"] = ALL_DAY_MINUTES
+    elif isinstance(start, str | datetime):
+        begin = parse_start(ctx, start, tz)
+    else:
+        raise ValidationError("start", "expected a date and a time (a date alone: all day)")
     rule, first, last = _repeat(repeat, begin)
     values.update(
+        all_day=all_day,
         start_local=_local_text(first),
         start_utc=first.astimezone(UTC),
         rrule=rule,
@@ -531,7 +583,7 @@ def add_meeting(
         sequence=0,
     )
     with write():
-        values["program"] = _program_for_new(program)
+        values["program"] = program_for_new(program)
         chair = _organizer(ctx, organizer)
         invitees = _invitees(attendees, groups)
         values["organizer"] = chair
@@ -560,7 +612,7 @@ def _bump(ctx: Context, meeting: Meeting, note: str = "", **values: Any) -> Meet
 def update_meeting(
     ctx: Context,
     meeting_id: int,
-    version: int,
+    version: int | None,
     *,
     add_attendees: Sequence[str] = (),
     add_groups: Sequence[str] = (),
@@ -722,6 +774,7 @@ def _set_change(ctx: Context, meeting: Meeting, original: datetime, **values: An
         and updated.new_duration_minutes is None
         and updated.new_location is None
         and updated.new_link is None
+        and updated.new_title is None
         and not updated.cancelled
     )
     if plain:
@@ -809,6 +862,7 @@ def changed_occurrence(
         "link": meeting.link,
         "rrule": meeting.rrule,
         "status": meeting.status,
+        "all_day": meeting.all_day,
     }
     return _occurrence(row, original, change, meeting.program.code)
 
@@ -837,6 +891,21 @@ def relocate_occurrence(
         after = occurrence_at(meeting, original)
         if after.location != before.location:
             records.update(ctx, meeting, meeting.version, sequence=meeting.sequence + 1)
+        return occurrence_at(get_meeting(meeting_id), original)
+
+
+def retitle_occurrence(
+    ctx: Context, meeting_id: int, occurrence: str | date | datetime, title: str | None
+) -> Occurrence:
+    """Give one occurrence its own title (None: the series' title again). A title is not
+    significant to calendars' copies, so the SEQUENCE stays."""
+    with write():
+        meeting = _series_meeting(meeting_id)
+        original = find_occurrence(ctx, meeting, occurrence)
+        own = text("title", title, max_length=TITLE_MAX) if title is not None else None
+        own = None if own == meeting.title else own
+        if own is not None or _change_for(meeting, original) is not None:
+            _set_change(ctx, meeting, original, new_title=own)
         return occurrence_at(get_meeting(meeting_id), original)
 
 
@@ -1086,6 +1155,24 @@ def _occurrence_key(ctx: Context, meeting: Meeting, occurrence: str | date | dat
     return find_occurrence(ctx, meeting, occurrence)
 
 
+def held(ctx: Context, meeting: Meeting, original: datetime, what: str) -> Occurrence:
+    """The occurrence at ``original``, which must have started: minutes and decisions are
+    facts of a meeting that has happened. ``what`` names what was refused."""
+    occurrence = occurrence_at(meeting, original)
+    if occurrence.start > ctx.now():
+        when = (
+            occurrence.start.date().isoformat() + " (all day)"
+            if occurrence.all_day
+            else f"{_minute(occurrence.start)} {occurrence.timezone}"
+        )
+        raise ValidationError(
+            "occurrence",
+            f"{what} for {occurrence.title!r} on {when}: that occurrence has not started yet; "
+            "record them once it has",
+        )
+    return occurrence
+
+
 def get_minutes(meeting_id: int, occurrence_start: datetime) -> Minutes | None:
     """The minutes of one occurrence, if written."""
     return Minutes.get_or_none(
@@ -1110,6 +1197,7 @@ def save_minutes(
     with write():
         meeting = get_meeting(meeting_id)
         original = _occurrence_key(ctx, meeting, occurrence)
+        held(ctx, meeting, original, "minutes")
         own = get_minutes(meeting_id, original)
         if own is None:
             return records.create(
@@ -1162,14 +1250,14 @@ def add_decision_from_minutes(
     with write():
         meeting = get_meeting(meeting_id)
         original = _occurrence_key(ctx, meeting, occurrence)
-        held = occurrence_at(meeting, original).start
+        taken = held(ctx, meeting, original, "a decision").start
         return add_decision(
             ctx,
             title,
             program=meeting.program.code,
             rationale=rationale,
             decided_by=decided_by,
-            decided_on=held.astimezone(ZoneInfo(meeting.timezone)).date(),
+            decided_on=taken.astimezone(ZoneInfo(meeting.timezone)).date(),
             meeting=meeting.id,
             occurrence_start=original,
         )
@@ -1254,9 +1342,11 @@ def _minute(moment: datetime) -> str:
 def occurrence_facts(occurrence: Occurrence, tz: Any = None) -> dict[str, Any]:
     """One occurrence as plain data: the stable JSON form of ``docket meeting list``.
 
-    ``local_start`` is in ``tz`` (the reader's zone) when given, else the meeting's.
+    ``local_start`` is in ``tz`` (the reader's zone) when given, else the meeting's; an
+    all-day occurrence is its own day in every zone (midnight to midnight).
     """
-    shown_in = occurrence.start.astimezone(tz) if tz is not None else occurrence.start
+    own = tz is None or occurrence.all_day
+    shown_in = occurrence.start if own else occurrence.start.astimezone(tz)
     return {
         "meeting": occurrence.meeting_id,
         "title": occurrence.title,
@@ -1264,6 +1354,7 @@ def occurrence_facts(occurrence: Occurrence, tz: Any = None) -> dict[str, Any]:
         "start": _iso(occurrence.start),
         "end": _iso(occurrence.end),
         "local_start": _minute(shown_in),
+        "local_end": _minute(occurrence.end.astimezone(shown_in.tzinfo)),
         "meeting_start": _minute(occurrence.start),
         "timezone": occurrence.timezone,
         "duration_minutes": occurrence.duration_minutes,
@@ -1272,6 +1363,7 @@ def occurrence_facts(occurrence: Occurrence, tz: Any = None) -> dict[str, Any]:
         "status": occurrence.status,
         "moved": occurrence.moved,
         "series": occurrence.series,
+        "all_day": occurrence.all_day,
         "occurrence": _iso(occurrence.original_start),
     }
 
@@ -1287,8 +1379,9 @@ def meeting_facts(meeting: Meeting) -> dict[str, Any]:
         "meeting_start": meeting.start_local[:16],
         "timezone": meeting.timezone,
         "duration_minutes": meeting.duration_minutes,
+        "all_day": meeting.all_day,
         "repeat": meeting.rrule,
-        "repeat_words": describe(meeting.rrule),
+        "repeat_words": describe(meeting.rrule, meeting.timezone),
         "until": _iso(meeting.until_utc) if meeting.until_utc else None,
         "location": meeting.location,
         "link": meeting.link,
@@ -1330,6 +1423,7 @@ def meeting_detail(meeting_id: int) -> dict[str, Any]:
             "new_duration_minutes": c.new_duration_minutes,
             "new_location": c.new_location,
             "new_link": c.new_link,
+            "new_title": c.new_title,
         }
         for c in occurrence_changes(meeting_id)
     ]

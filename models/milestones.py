@@ -19,10 +19,11 @@ from peewee import JOIN, Expression, fn
 from docket.models import records
 from docket.models.context import Context
 from docket.models.database import write
+from docket.models.dates import format_date
 from docket.models.errors import ValidationError
 from docket.models.inputs import a_date, choice, text
 from docket.models.people import find_person
-from docket.models.programs import get_program
+from docket.models.programs import get_program, program_and_children
 from docket.models.schema import Milestone, MilestoneDependency, Person, Program
 
 STATUSES = ("done", "late", "at risk", "on track")
@@ -91,7 +92,7 @@ def list_milestones(ctx: Context, flt: MilestoneFilter | None = None) -> list[Mi
         .join_from(Milestone, Person, JOIN.LEFT_OUTER)
     )
     if flt.program:
-        query = query.where(Milestone.program == get_program(flt.program))
+        query = query.where(Milestone.program.in_(program_and_children(flt.program)))
     if flt.owner:
         query = query.where(Milestone.owner == find_person(flt.owner, field="owner"))
     if flt.status:
@@ -149,7 +150,7 @@ def add_milestone(
         "title": text("title", title),
         "baseline": base,
         "forecast": a_date(ctx, "forecast", forecast) or base,
-        "actual": a_date(ctx, "actual", actual),
+        "actual": done_day(ctx, actual),
         "deliverable": text(
             "deliverable", deliverable, required=False, max_length=2000, multiline=True
         ),
@@ -170,8 +171,25 @@ def add_milestone(
         return milestone
 
 
+def done_day(ctx: Context, typed: str | date | None) -> date | None:
+    """The day a milestone was done: a fact, so never in the future."""
+    day = a_date(ctx, "actual", typed)
+    if day is not None and day > ctx.today():
+        raise ValidationError(
+            "actual",
+            f"{format_date(day)} is in the future; a milestone is done on today or an "
+            "earlier day (move its forecast instead)",
+        )
+    return day
+
+
 def update_milestone(
-    ctx: Context, milestone_id: int, version: int, *, reason: str | None = None, **changes: Any
+    ctx: Context,
+    milestone_id: int,
+    version: int | None,
+    *,
+    reason: str | None = None,
+    **changes: Any,
 ) -> Milestone:
     """Change a milestone. Moving the forecast or the baseline needs a ``reason``."""
     values: dict[str, Any] = {}
@@ -181,7 +199,7 @@ def update_milestone(
         elif name in ("baseline", "forecast"):
             values[name] = a_date(ctx, name, value, required=True)
         elif name == "actual":
-            values["actual"] = a_date(ctx, "actual", value)
+            values["actual"] = done_day(ctx, value)
         elif name in ("deliverable", "acceptance_criteria"):
             values[name] = text(
                 name.replace("_", " "), value, required=False, max_length=4000, multiline=True
@@ -228,10 +246,10 @@ def _rebaseline(ctx: Context, milestone: Milestone, note: str) -> str:
 
 
 def complete_milestone(
-    ctx: Context, milestone_id: int, version: int, actual: str | date | None = None
+    ctx: Context, milestone_id: int, version: int | None, actual: str | date | None = None
 ) -> Milestone:
     """Mark a milestone done on ``actual`` (today when not given)."""
-    day = a_date(ctx, "actual", actual) or ctx.today()
+    day = done_day(ctx, actual) or ctx.today()
     with write():
         return records.update(ctx, records.get(Milestone, milestone_id), version, actual=day)
 
@@ -299,6 +317,6 @@ def count_by_status(ctx: Context, program: str | None = None) -> dict[str, int]:
     for word in STATUSES:
         query = Milestone.select(fn.COUNT(Milestone.id)).where(status_clause(word, today))
         if program:
-            query = query.where(Milestone.program == get_program(program))
+            query = query.where(Milestone.program.in_(program_and_children(program)))
         counts[word] = int(query.scalar() or 0)
     return counts

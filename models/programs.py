@@ -10,7 +10,8 @@ from docket.models.context import Context
 from docket.models.database import write
 from docket.models.errors import NotFoundError, ValidationError
 from docket.models.inputs import choice, shown, text
-from docket.models.people import find_person
+from docket.models.lookup import exactly_one, name_matches, words
+from docket.models.people import find_person, labels
 from docket.models.schema import RAG, Person, Program
 
 _CODE = re.compile(r"[A-Z0-9]{2,12}")
@@ -27,16 +28,34 @@ def program_code(value: str | None) -> str:
 
 
 def get_program(code: str) -> Program:
-    """The program with this code; an unknown code names the known ones."""
+    """The program with this code; else the one program whose name ``code`` names (the
+    starts of its words, accents and case aside). Several are refused with their codes, and
+    none names the known codes."""
     cleaned = (code or "").strip().lstrip("#").upper()
     program = Program.get_or_none(Program.code == cleaned)
-    if program is None:
+    if program is not None:
+        return program
+    wanted = words(code or "")
+    named = [
+        p
+        for p in Program.select(Program.id, Program.code, Program.name).order_by(Program.code)
+        if name_matches(wanted, p.name)
+    ]
+    if not named:
         known = ", ".join(
             p.code for p in Program.select(Program.code).order_by(Program.code).limit(12)
         )
         hint = f"; known programs: {known}" if known else "; there are no programs yet"
         raise NotFoundError(f"program: no program with code {shown(code or '')}{hint}")
-    return program
+    found = exactly_one(
+        "program",
+        code,
+        named,
+        noun="program",
+        describe=lambda p: f"{p.code} ({p.name})",
+        narrow="give its code",
+    )
+    return records.get(Program, found.id)
 
 
 def _owner(owner: str | None) -> Person | None:
@@ -74,8 +93,11 @@ def add_program(
         )
 
 
-def update_program(ctx: Context, program_id: int, version: int, **changes: str | None) -> Program:
-    """Change a program's name, owner, parent, RAG status and note, or objective."""
+def update_program(
+    ctx: Context, program_id: int, version: int | None, **changes: str | None
+) -> Program:
+    """Change a program's name, owner, parent, RAG status and note, or objective (``version``
+    None: as the program is now, for the command line, which reads and writes in one go)."""
     values: dict[str, Any] = {}
     if "name" in changes:
         values["name"] = text("name", changes["name"])
@@ -141,4 +163,40 @@ def program_facts(program: Program) -> dict[str, object]:
         "rag": program.rag,
         "rag_note": program.rag_note,
         "objective": program.objective,
+    }
+
+
+def program_and_children(code: str) -> list[int]:
+    """The ids of the program ``code`` names and of every program under it, at any depth:
+    what scoping a list, a total or a count to a parent program takes in (the program's
+    own id first). One query for the whole tree."""
+    wanted = (code or "").strip().lstrip("#").upper()
+    query: Any = Program.select(Program.id, Program.parent, Program.code).tuples()
+    rows: list[tuple[int, int | None, str]] = list(query)
+    top = next((pid for pid, _, known in rows if known == wanted), None)
+    if top is None:
+        top = get_program(code).id  # refused, naming the known codes
+    parents = {pid: parent for pid, parent, _ in rows}
+    ids = [top]
+    for pid in sorted(parents):
+        walk, seen = parents.get(pid), {pid}
+        while walk is not None and walk not in seen:
+            if walk == top:
+                ids.append(pid)
+                break
+            seen.add(walk)
+            walk = parents.get(walk)
+    return ids
+
+
+def program_detail(code: str) -> dict[str, Any]:
+    """One program as a form shows it: its facts, id and version, and its owner as typed
+    back into a form (the name, or ``Name <e-mail>`` where another person has that name)."""
+    program = get_program(code)
+    owner_id = program.__data__.get("owner")
+    return {
+        **program_facts(program),
+        "id": program.id,
+        "version": program.version,
+        "owner_label": labels([owner_id])[owner_id] if owner_id else None,
     }

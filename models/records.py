@@ -8,13 +8,12 @@ record since, which is a :class:`ConflictError` naming who and when.
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, TypeVar
 
 import peewee
 
+from docket.models.audit import UNAUDITED, NewEntry, append, changes_text
+from docket.models.audit import plain as _plain
 from docket.models.context import Context
 from docket.models.errors import ConflictError, DocketError, NotFoundError
 from docket.models.fields import to_utc_text
@@ -29,19 +28,6 @@ def entity_name(model: type[Record]) -> str:
     return str(model._meta.table_name)
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-safe form of a column value, for the audit log."""
-    if isinstance(value, datetime):
-        return to_utc_text(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Record):
-        return value.id
-    return value
-
-
 def _stored(record: Record, name: str) -> Any:
     """A column's current value without loading a related record (foreign keys as ids)."""
     return record.__data__.get(name)
@@ -50,14 +36,19 @@ def _stored(record: Record, name: str) -> Any:
 def _audit(
     ctx: Context, entity: str, entity_id: int, action: str, changes: dict[str, Any], note: str
 ) -> None:
-    AuditEntry.create(
-        at=ctx.now(),
-        actor=ctx.actor,
-        entity=entity,
-        entity_id=entity_id,
-        action=action,
-        changes=json.dumps(changes, sort_keys=True, ensure_ascii=False),
-        note=note,
+    """Write one audit entry, chained to the last (every entry goes through ``append``)."""
+    append(
+        [
+            NewEntry(
+                to_utc_text(ctx.now()),
+                ctx.actor,
+                entity,
+                entity_id,
+                action,
+                changes_text(changes),
+                note,
+            )
+        ]
     )
 
 
@@ -81,12 +72,16 @@ def get_current(model: type[R], record_id: int, version: int | None) -> R:
 
 def create(ctx: Context, model: type[R], *, audit_note: str = "", **values: Any) -> R:
     """Insert a record and audit it (call inside a write transaction). ``audit_note`` goes
-    with the audit entry; ``values`` are the record's fields (which may include a ``note``)."""
+    with the audit entry; ``values`` are the record's fields (which may include a ``note``).
+    The entry names every field the new record holds, defaults included, so the audit
+    trail alone says what the record should hold."""
     require_writer(ctx)
     now = ctx.now()
     record = model.create(created_at=now, updated_at=now, version=1, **values)
     changes = {
-        name: [None, _plain(value)] for name, value in values.items() if value not in (None, "")
+        name: [None, _plain(value)]
+        for name, value in record.__data__.items()
+        if name not in UNAUDITED and value not in (None, "")
     }
     _audit(ctx, entity_name(model), record.id, "create", changes, audit_note)
     return record
@@ -125,13 +120,19 @@ def conflict(model: type[Record], record_id: int) -> ConflictError:
     )
 
 
-def update(ctx: Context, record: R, expected_version: int, note: str = "", **values: Any) -> R:
+def update(
+    ctx: Context, record: R, expected_version: int | None, note: str = "", **values: Any
+) -> R:
     """Change fields of a record read at ``expected_version``; audit what changed.
 
-    Nothing is written when no value differs. A stale version is a conflict.
+    Nothing is written when no value differs. A stale version is a conflict. ``None`` means
+    the version ``record`` was read at inside this write transaction (the command line reads
+    and writes in one go, so it never reports a conflict its user could not have caused).
     """
     require_writer(ctx)
     model = type(record)
+    if expected_version is None:
+        expected_version = record.version
     if expected_version != record.version:
         raise conflict(model, record.id)
     diff = changed_fields(record, values)
@@ -150,25 +151,48 @@ def update(ctx: Context, record: R, expected_version: int, note: str = "", **val
     return get(model, record.id)
 
 
+def _dependents(record: Record) -> list[tuple[peewee.ForeignKeyField, type[Record], int]]:
+    """The records that refer to this one and that deleting it would delete (``ON DELETE
+    CASCADE``) or change (``SET NULL``), as (reference, model, id)."""
+    found: list[tuple[peewee.ForeignKeyField, type[Record], int]] = []
+    for fk, child in type(record)._meta.backrefs.items():
+        if fk.on_delete in ("CASCADE", "SET NULL"):
+            ids = child.select(child.id).where(fk == record.id).order_by(child.id).tuples()
+            found.extend((fk, child, int(i)) for (i,) in ids)
+    return found
+
+
 def delete(ctx: Context, record: Record, expected_version: int, note: str = "") -> None:
-    """Delete a record read at ``expected_version``, keeping its last values in the audit log."""
+    """Delete a record read at ``expected_version``, keeping its last values in the audit log.
+
+    What the database would do to the records that refer to it (delete them, or clear the
+    reference) is done first, each as an audited change, so the log explains every record.
+    """
     require_writer(ctx)
     model = type(record)
+    label = f"{entity_name(model).replace('_', ' ')} {record.id}"
     try:
         with model._meta.database.atomic():
+            for fk, child, child_id in _dependents(record):
+                current = child.get_or_none(child.id == child_id)
+                if current is None:  # gone with an earlier one
+                    continue
+                if fk.on_delete == "CASCADE":
+                    delete(ctx, current, current.version, note=f"with {label}")
+                elif _stored(current, fk.name) == record.id:
+                    update(ctx, current, current.version, f"{label} deleted", **{fk.name: None})
             count = (
                 model.delete()
                 .where(model.id == record.id, model.version == expected_version)
                 .execute()
             )
+            if count == 0:
+                raise conflict(model, record.id)
     except peewee.IntegrityError as exc:
-        label = f"{entity_name(model).replace('_', ' ')} {record.id}"
         raise DocketError(f"cannot delete {label}: other records still refer to it") from exc
-    if count == 0:
-        raise conflict(model, record.id)
     snapshot = {
         name: [_plain(value), None]
         for name, value in record.__data__.items()
-        if name not in ("id", "created_at", "updated_at", "version") and value not in (None, "")
+        if name not in UNAUDITED and value not in (None, "")
     }
     _audit(ctx, entity_name(model), record.id, "delete", snapshot, note)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du
 
@@ -95,6 +96,9 @@ def _from_rfc(body: str, start: datetime) -> str:
         raise ValidationError(FIELD, f"FREQ must be one of {', '.join(FREQUENCIES)}")
     if "UNTIL" in parts and "COUNT" in parts:
         raise ValidationError(FIELD, "give UNTIL or COUNT, not both")
+    if "COUNT" in parts and not (parts["COUNT"].isdigit() and 1 <= int(parts["COUNT"]) <= 9999):
+        # the same bound as "for N times" in words; a larger count is a series without end
+        raise ValidationError(FIELD, f"COUNT must be 1 to 9999, got {parts['COUNT'][:20]}")
     if "UNTIL" in parts:
         parts["UNTIL"] = _until_utc(_rfc_until(parts["UNTIL"], start))
     ordered = {"FREQ": freq} | {k: v for k, v in parts.items() if k != "FREQ"}
@@ -284,8 +288,43 @@ def expand(
     ):
         if moment >= window_end or (limit is not None and len(found) >= limit):
             break
-        found.append(moment)
+        found.append(instant(moment))
     return found
+
+
+def instant(moment: datetime) -> datetime:
+    """A start the rule gives (a wall-clock time in the series' zone) as the instant it
+    names, in that zone. RFC 5545 3.3.5: a time that does not exist (the hour skipped when
+    daylight saving starts) is read with the offset before the change, so 02:30 on New
+    York's spring-forward day is 03:30 EDT; a time that happens twice is its first
+    instance. zoneinfo's fold=0 does both; converting through UTC makes the wall clock
+    real (comparing two aware datetimes of one zone compares their wall clocks)."""
+    zone = moment.tzinfo
+    return moment.replace(fold=0).astimezone(UTC).astimezone(zone)
+
+
+def end_of(start: datetime, minutes: int) -> datetime:
+    """When an occurrence that starts at ``start`` and lasts ``minutes`` ends, in
+    ``start``'s zone: its length is kept in absolute time, so a meeting across a
+    daylight-saving change lasts as long as any other (never ends before it starts)."""
+    return (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(start.tzinfo)
+
+
+def nominal(rule: str, start: datetime, moment: datetime) -> datetime:
+    """The wall-clock time the rule gives for the occurrence at instant ``moment`` (as an
+    invite's RECURRENCE-ID and EXDATE name it: 02:30 for the 02:30 that is 03:30 EDT);
+    ``moment`` itself in its zone when the rule gives none there."""
+    zone = start.tzinfo
+    there = moment.astimezone(zone)
+    if not rule:
+        return there
+    probe = moment.astimezone(UTC)
+    for wall in _rule(rule, start).xafter(there - timedelta(hours=3), inc=True):
+        if instant(wall) == probe:
+            return wall
+        if wall.replace(tzinfo=None) > there.replace(tzinfo=None) + timedelta(hours=3):
+            break
+    return there
 
 
 def occurrences_from(rule: str, start: datetime, after: datetime) -> Iterator[datetime]:
@@ -294,7 +333,8 @@ def occurrences_from(rule: str, start: datetime, after: datetime) -> Iterator[da
         if start >= after:
             yield start
         return
-    yield from _rule(rule, _shifted_start(rule, start, after)).xafter(after, inc=True)
+    for moment in _rule(rule, _shifted_start(rule, start, after)).xafter(after, inc=True):
+        yield instant(moment)
 
 
 def first_start(rule: str, start: datetime) -> datetime:
@@ -305,7 +345,7 @@ def first_start(rule: str, start: datetime) -> datetime:
     found = _rule(rule, start).after(start, inc=True)
     if found is None:
         raise ValidationError(FIELD, f"{rule} has no occurrence on or after the start")
-    return found
+    return instant(found)
 
 
 def last_start(rule: str, start: datetime) -> datetime | None:
@@ -318,7 +358,7 @@ def last_start(rule: str, start: datetime) -> datetime | None:
     last: datetime | None = None
     for last in _rule(rule, start):  # noqa: B007 - bounded by COUNT or UNTIL
         pass
-    return last
+    return instant(last) if last is not None else None
 
 
 def offset_changes(starts: Iterable[datetime], zone: tzinfo) -> list[datetime]:
@@ -334,8 +374,12 @@ def offset_changes(starts: Iterable[datetime], zone: tzinfo) -> list[datetime]:
     return changes
 
 
-def describe(rule: str) -> str:
-    """The rule in words: ``every 2 weeks on Tue and Thu, until Wed 30 Jun 2027``."""
+def describe(rule: str, zone: tzinfo | str | None = None) -> str:
+    """The rule in words: ``every 2 weeks on Tue and Thu, until Wed 30 Jun 2027``.
+
+    The end date is the day of UNTIL in ``zone`` (the series' own, by IANA name or zone):
+    UNTIL is stored in UTC, and a series entered as ending on the 30th ends on the 30th
+    there, not on the 1st in UTC. Without a zone, the UTC day."""
     if not rule:
         return "once"
     parts = _parts(rule)
@@ -352,11 +396,20 @@ def describe(rule: str) -> str:
     if "BYMONTHDAY" in parts:
         words += " on day " + _and(parts["BYMONTHDAY"].split(","))
     if "UNTIL" in parts:
-        until = datetime.strptime(parts["UNTIL"][:8], "%Y%m%d")
+        until = _until_moment(parts["UNTIL"])
+        if zone is not None:
+            until = until.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
         words += f", until {until:%a %d %b %Y}"
     if "COUNT" in parts:
         words += f", {parts['COUNT']} times"
     return words
+
+
+def _until_moment(value: str) -> datetime:
+    """UNTIL as stored (UTC with Z; a bare date or local time is taken as UTC)."""
+    if len(value) == 8:
+        return datetime.strptime(value, "%Y%m%d").replace(tzinfo=UTC)
+    return datetime.strptime(value[:15], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
 
 
 def _day_words(code: str) -> str:

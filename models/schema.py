@@ -182,6 +182,9 @@ class OccurrenceChange(Record):
     new_location = CharField(null=True)
     new_link = CharField(null=True)
     cancelled = BooleanField(default=False)
+    # schema version 6: the occurrence's own title (a calendar's changed occurrence can have
+    # one); null: the series' title
+    new_title = CharField(null=True)
 
     class Meta:
         indexes = ((("meeting", "original_start"), True),)
@@ -287,9 +290,25 @@ class Expenditure(Record):
     date = DayField()
     amount = MoneyField()
     invoice_ref = CharField(default="")
+    # schema version 6: why it may take the contract past its ceiling (empty: it does not);
+    # why it was voided (empty: it stands; a void one counts nowhere)
+    over_ceiling = TextField(default="", constraints=[SQL("DEFAULT ''")])
+    void_reason = TextField(default="", constraints=[SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("contract", "date"), False),)
+
+
+class ContractAmendment(Record):
+    """A change of a contract's terms (schema version 6): what each term was and became,
+    the day, the reason and the account that made it. The contract holds the terms now."""
+
+    contract = ForeignKeyField(Contract, backref="amendments", on_delete="CASCADE")
+    made_on = DayField()
+    # JSON: {"ceiling": ["100000.00", "120000.00"], "end": [...], "rate": [...]}
+    changes = TextField()
+    reason = TextField(constraints=[Check("length(trim(reason)) > 0")])
+    made_by = CharField()
 
 
 class Assignment(Record):
@@ -456,6 +475,9 @@ class Decision(Record):
     # the meeting occurrence whose minutes hold it, if any
     meeting = ForeignKeyField(Meeting, null=True, backref="decisions", on_delete="SET NULL")
     occurrence_start = UTCDateTimeField(null=True)
+    # schema version 6: the account that recorded it for the person who decided (empty: the
+    # decider's own account, or nobody named)
+    entered_by = CharField(default="", constraints=[SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("program", "decided_on"), False), (("meeting", "occurrence_start"), False))
@@ -487,6 +509,9 @@ class ChangeRequest(Record):
     decided_on = DayField(null=True)
     # the milestone it re-baselines, for a schedule change
     milestone = ForeignKeyField(Milestone, null=True, backref="changes", on_delete="SET NULL")
+    # schema version 6: the account that decided it for the approver (empty: the approver's
+    # own account, or not decided)
+    entered_by = CharField(default="", constraints=[SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("program", "status"), False),)
@@ -557,6 +582,9 @@ class AuditEntry(Model):
     # JSON: {"field": [old, new], ...}
     changes = TextField(default="{}")
     note = TextField(default="")
+    # SHA-256 (hex) over this entry's fields and the previous entry's hash (schema version 7):
+    # an entry changed, inserted or removed outside docket breaks the chain (models/audit.py)
+    hash = CharField(default="", constraints=[SQL("DEFAULT ''")])
 
     class Meta:
         database = database
@@ -609,7 +637,9 @@ TABLES_V4: tuple[type[Model], ...] = (
     Metric,
     Measurement,
 )
-TABLES = TABLES + TABLES_V4
+# tables schema version 6 adds
+TABLES_V6: tuple[type[Model], ...] = (ContractAmendment,)
+TABLES = TABLES + TABLES_V4 + TABLES_V6
 
 # most urgent first
 PRIORITY_RANK_SQL = (

@@ -4,8 +4,9 @@ Terms are separated by spaces and all must hold:
 
 - a plain word must appear in the title or notes; ``"a phrase"`` in double quotes is one word
   (a quote left open runs to the end, so a phrase can be typed letter by letter);
-- ``@name``: the owner's name has the word(s) (``@ana.lopez`` is two), or the owner's
-  account is ``name``, or their e-mail starts with it; ``@me`` is exactly the person of the
+- ``@name``: each word (``@ana.lopez`` is two) starts a word of the owner's name, accents
+  and case aside (``@ana`` is Ana Lopez, not Thanh Tanaka), or the owner's account is
+  ``name``, or their e-mail starts with it; ``@me`` is exactly the person of the
   acting account;
 - ``#CODE``: the program with that code (any case); an unknown code is an error;
 - ``!low``, ``!normal``, ``!high``, ``!urgent``: that priority;
@@ -36,14 +37,14 @@ from docket.models.inputs import shown
 from docket.models.people import find_person
 from docket.models.programs import get_program
 from docket.models.schema import ACTION_STATUSES, PRIORITIES
-from docket.models.today import person_for_account
+from docket.models.users import person_for_account
 
 FIELD = "filter"
 
 FILTER_HELP: tuple[tuple[str, str], ...] = (
     ("budget draft", "title or notes contain every word"),
     ('"budget draft"', "title or notes contain the phrase"),
-    ("@ana", "owner's name has 'ana', or account ana, or e-mail starting ana"),
+    ("@ana", "a word of the owner's name starts ana, or account ana, or e-mail starts ana"),
     ("@me", "owned by you (the person of your account)"),
     ("-@me", "owned by anyone but you (or nobody)"),
     ("#ERP", "in program ERP"),

@@ -18,7 +18,8 @@ from docket.models.context import Context
 from docket.models.meetings import Occurrence, meetings_on_days, occurrence_facts
 from docket.models.milestones import UPCOMING_DAYS, milestone_facts, needs_attention_clause
 from docket.models.programs import get_program
-from docket.models.schema import ActionItem, Assignment, Milestone, Person, Program, UserAccount
+from docket.models.schema import ActionItem, Assignment, Milestone, Person, Program
+from docket.models.users import person_for_account
 
 SHOWN = 10
 # today and tomorrow
@@ -49,14 +50,6 @@ class Today:
     # risks due for review, changes awaiting decision, metrics in red
     governance_alerts: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
-
-
-def person_for_account(account: str) -> Person | None:
-    """The person a Unix account stands for: its user account's person, or by account name."""
-    user = UserAccount.get_or_none(UserAccount.account == account)
-    if user is not None and user.__data__.get("person"):
-        return Person.get_or_none(Person.id == user.__data__["person"])
-    return Person.get_or_none(Person.account == account)
 
 
 def _actions(where: Any, shown: int) -> list[ActionItem]:

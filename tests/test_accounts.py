@@ -92,7 +92,7 @@ def test_the_audit_log_names_the_real_account_not_user_or_logname(cli: Any, shar
     )
     assert status == 0, err
     with sqlite3.connect(shared) as raw:
-        actors = [row[0] for row in raw.execute("SELECT actor FROM audit_entry")]
+        actors = [row[0] for row in raw.execute("SELECT actor FROM audit_entry ORDER BY id")]
     assert actors[-1] == "nobody"
 
 

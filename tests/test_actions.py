@@ -82,7 +82,9 @@ def test_bad_input_names_the_field_and_writes_nothing(
 def test_an_ambiguous_owner_lists_the_candidates(office: Context) -> None:
     people.add_person(office, "Ana Ruiz")
     with pytest.raises(
-        ValidationError, match=r"owner: 'Ana' matches several people: Ana Lopez \(#1\), Ana Ruiz"
+        ValidationError,
+        match=r"owner: 'Ana' matches 2 people: Ana Lopez <ana.lopez@city.example> \(#1\), "
+        r"Ana Ruiz \(#3\)",
     ):
         actions.add_action(office, "x", owner="Ana")
 

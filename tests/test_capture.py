@@ -73,7 +73,11 @@ def test_only_words_that_read_as_a_date_leave_the_title(
     ("line", "field", "message"),
     [
         ("Call vendor @zed", "owner", "nobody matches 'zed'"),
-        ("Call vendor @an", "owner", "'an' matches several people: Ana Lopez (#1), Ana Ruiz"),
+        (
+            "Call vendor @an",
+            "owner",
+            "'an' matches 2 people: Ana Lopez <ana.lopez@city.example> (#1), Ana Ruiz (#2)",
+        ),
         ("Call vendor #NOPE", "program", "no program with code 'NOPE'; known programs: CRM, ERP"),
         ("Call vendor !huge", "priority", "expected !low, !normal, !high, !urgent; got '!huge'"),
         ("Call vendor ^someday", "due", "expected a date such as today"),

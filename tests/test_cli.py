@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from docket.models.database import init_database
+from docket.models.database import SCHEMA_VERSION, init_database
 from docket.models.identity import current_account
 from docket.models.schema import database
 
@@ -243,12 +243,13 @@ def test_an_unreadable_database_is_exit_1(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_a_newer_database_is_refused(cli: Any, db_path: Path) -> None:
-    database.execute_sql("UPDATE docket_meta SET value = '7' WHERE key = 'schema_version'")
+    newer = str(SCHEMA_VERSION + 1)
+    database.execute_sql("UPDATE docket_meta SET value = ? WHERE key = 'schema_version'", (newer,))
     database.close()
     before = _dump(db_path)
     result = cli("action", "list")
     assert result.status == 1
-    assert "has schema version 7, newer than this docket understands" in result.err
+    assert f"has schema version {newer}, newer than this docket understands" in result.err
     assert _dump(db_path) == before
 
 

@@ -162,11 +162,13 @@ def test_the_command_line_adds_lists_logs_and_shows_the_matrix(
     assert sent.status == 0, sent.err
     entry = CommsLogEntry.get()
     digest = hashlib.sha256(b"%PDF- the report").hexdigest()
-    assert (entry.sent_by, entry.note, entry.artifact) == (
+    assert (entry.sent_by, entry.note, entry.artifact, entry.how) == (
         current_account(),
         "sent on time",
         f"status.pdf sha256:{digest}",
+        "by hand",
     )
+    assert sent.out.startswith("plan item 1: marked sent by hand ")
     due = json.loads(cli("comms", "due", "--within", "7", "--format", "json").out)
     assert [r["due"] for r in due] == ["2026-11-27"]
     matrix = cli("comms", "matrix", "--format", "csv").out.splitlines()
@@ -192,3 +194,41 @@ def test_the_command_line_refuses_bad_input_in_one_line(cli: Any, office: Contex
         result = cli(*args)
         assert result.status in (1, 2) and result.out == ""
         assert len(result.err.splitlines()) == 1 and result.err.startswith("docket: ")
+
+
+def test_only_a_sending_moves_the_due_day_a_file_written_does_not(office: Context) -> None:
+    item = _weekly(office)
+    comms.log_sent(office, item.id, how="exported", at=datetime(2026, 11, 20, 15, tzinfo=UTC))
+    row = comms.plan()[0]
+    assert (row.last_sent, row.due, row.exported) == (
+        None,
+        date(2026, 11, 6),
+        datetime(2026, 11, 20, 15, tzinfo=UTC),
+    )
+    assert comms.plan_facts(row, TODAY)["exported_not_sent"] == "2026-11-20T15:00:00+00:00"
+    for how in ("sent", "by hand"):
+        comms.log_sent(office, item.id, how=how, at=datetime(2026, 11, 20, 16, tzinfo=UTC))
+        row = comms.plan()[0]
+        assert (row.due, row.exported) == (date(2026, 11, 27), None)
+    assert [e["how"] for e in comms.log_of(item.id)] == ["by hand", "sent", "exported"]
+    with pytest.raises(ValidationError) as caught:
+        comms.log_sent(office, item.id, how="posted")
+    assert caught.value.field == "how"
+
+
+def test_the_log_command_says_how_each_entry_was_made(cli: Any, office: Context) -> None:
+    item = _weekly(office)
+    comms.log_sent(office, item.id, how="exported", note="digest written")
+    listed = cli("comms", "list").out
+    assert "exported, not sent" in listed
+    assert cli("comms", "sent", str(item.id), "--note", "posted it").status == 0
+    assert "exported, not sent" not in cli("comms", "list").out
+    log = json.loads(cli("comms", "log", str(item.id), "--format", "json").out)
+    assert [(e["how"], e["note"]) for e in log] == [
+        ("by hand", "posted it"),
+        ("exported", "digest written"),
+    ]
+    table = cli("comms", "log", str(item.id)).out
+    assert "by hand" in table and "exported" in table
+    missing = cli("comms", "log", "99")
+    assert missing.status == 2 and missing.err.startswith("docket: ")

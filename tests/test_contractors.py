@@ -57,8 +57,9 @@ def test_overlapping_assignments_over_100_are_found_with_days_and_causes(office:
     a = _assign(office, 60, "2026-12-01", "2026-12-31")
     b = _assign(office, 50, "2026-12-10", "2026-12-20", program="CRM")
     assert _over() == [
-        {"person": "Ana Lopez", "peak": 110, "days": 11, "from": "2026-12-10",
-         "to": "2026-12-20", "assignments": [a, b]},
+        {"person_id": 1, "person": "Ana Lopez", "peak": 110, "days": 11,
+         "from": "2026-12-10", "to": "2026-12-20", "spans": [("2026-12-10", "2026-12-20")],
+         "assignments": [a, b]},
     ]  # fmt: skip
 
 
@@ -262,6 +263,133 @@ def test_the_import_command_reports_bad_rows_and_exits_2(
     assert result.out.splitlines() == [
         "2 bad row(s) of 3; nothing imported:",
         "  line 3: contract: no contract 'C-404'",
-        "  line 4: amount: expected an amount such as 12500.00, got 'zero'",
+        "  line 4: amount: not a plain number; expected an amount such as 12500, 12500.50,"
+        " 12,500.50 or $12,500.50, got 'zero'",
     ]
     assert Expenditure.select().count() == 0
+
+
+# --- facts that can be true; amendments; corrections ----------------------------------
+
+
+def test_an_expenditure_past_the_ceiling_is_refused_unless_a_reason_is_given(
+    office: Context,
+) -> None:
+    contracts.add_expenditure(office, "C-1", "99000", on="2026-10-01")
+    with pytest.raises(ValidationError) as caught:
+        contracts.add_expenditure(office, "C-1", "2000", on="2026-11-01")
+    assert caught.value.field == "amount"
+    assert "101.0 % of its ceiling of 100,000.00 USD" in str(caught.value)
+    assert Expenditure.select().count() == 1
+    # exactly to the ceiling, and a credit note, need no reason
+    contracts.add_expenditure(office, "C-1", "1000", on="2026-11-01")
+    contracts.add_expenditure(office, "C-1", "-500", on="2026-11-02")
+    made = contracts.add_expenditure(
+        office, "C-1", "2000", on="2026-11-03", over_ceiling="change order 4 pending"
+    )
+    assert made.over_ceiling == "change order 4 pending"
+    from docket.models.schema import AuditEntry
+
+    note = (
+        AuditEntry.select()
+        .where(AuditEntry.entity == "expenditure")
+        .order_by(AuditEntry.id.desc())
+        .get()
+        .note
+    )
+    assert note == "over the ceiling: change order 4 pending"
+    shown = contracts.detail_lines(contracts.contract_detail("C-1", TODAY))
+    assert any("past the ceiling: change order 4 pending" in line for line in shown)
+
+
+def test_an_amendment_changes_the_terms_and_is_listed_with_its_reason(office: Context) -> None:
+    a = _assign(office, 50, "2026-11-01", "2027-03-31", contract="C-1", rate="100")
+    made = contracts.amend_contract(
+        office, "C-1", ceiling="120000", end="2027-12-31", rate="110", reason="change order 4"
+    )
+    assert json.loads(made.changes) == {
+        "ceiling": ["100000.00", "120000.00"],
+        "end": ["2027-06-30", "2027-12-31"],
+        "rate": ["100.00", "110.00"],
+    }
+    found = contracts.contract_detail("C-1", TODAY)
+    assert (found["ceiling"], found["end"]) == ("120000.00", "2027-12-31")
+    assert Assignment.get_by_id(a).rate == Decimal("110.00")
+    assert [(x["reason"], x["by"]) for x in found["amendments"]] == [("change order 4", "tester")]
+    contracts.add_expenditure(office, "C-1", "50000", on="2026-10-01")
+    with pytest.raises(ValidationError, match="at least what contract C-1 has spent"):
+        contracts.amend_contract(office, "C-1", ceiling="40000", reason="cut")
+    with pytest.raises(ValidationError) as caught:
+        contracts.amend_contract(office, "C-1", reason="nothing")
+    assert caught.value.field == "terms"
+    with pytest.raises(ValidationError) as caught:
+        contracts.amend_contract(office, "C-1", end="2020-01-01", reason="typo")
+    assert caught.value.field == "end"
+
+
+def test_a_corrected_or_void_expenditure_keeps_its_reason_and_a_void_one_counts_nowhere(
+    office: Context,
+) -> None:
+    made = contracts.add_expenditure(office, "C-1", "10000", on="2026-11-01")
+    contracts.correct_expenditure(office, made.id, amount="9000", reason="invoice corrected")
+    (burn,) = contracts.burns(TODAY)
+    assert burn.spent == Decimal("9000.00")
+    contracts.void_expenditure(office, made.id, reason="duplicate")
+    (burn,) = contracts.burns(TODAY)
+    assert burn.spent == Decimal(0)
+    assert contracts.list_expenditures() == []
+    listed = contracts.list_expenditures(void=True)
+    assert contracts.expenditure_note(listed[0]) == "void: duplicate"
+    with pytest.raises(ValidationError, match="is void already"):
+        contracts.void_expenditure(office, made.id, reason="again")
+    with pytest.raises(ValidationError, match="is void"):
+        contracts.correct_expenditure(office, made.id, amount="1", reason="x")
+    from docket.models.history import history
+
+    notes = [c.note for c in history("expenditure", made.id)]
+    assert "corrected: invoice corrected" in notes and "voided: duplicate" in notes
+
+
+def test_the_commands_refuse_the_ceiling_amend_and_void(cli: Any, office: Context) -> None:
+    refused = cli("expenditure", "add", "C-1", "100001")
+    assert refused.status == 2 and refused.err.startswith("docket: amount: 100,001.00 would")
+    assert len(refused.err.splitlines()) == 1
+    ok = cli("expenditure", "add", "C-1", "100001", "--over-ceiling", "agreed by the board")
+    assert (ok.status, ok.out.endswith("(past the ceiling)\n")) == (0, True)
+    amended = cli("contract", "amend", "C-1", "--ceiling", "150000", "--reason", "board")
+    assert amended.out == "C-1 amended: ceiling 100000.00 -> 150000.00\n"
+    assert cli("contract", "amend", "C-1", "--ceiling", "1").status == 2  # --reason required
+    shown = cli("contract", "show", "C-1").out
+    assert "2026-11-23  ceiling 100000.00 -> 150000.00  (board; " in shown
+    assert "past the ceiling: agreed by the board" in shown
+    ident = json.loads(cli("expenditure", "list", "--format", "json").out)[0]["id"]
+    assert cli("expenditure", "void", str(ident), "--reason", "wrong").status == 0
+    assert cli("expenditure", "list").out == "(none)\n"
+
+
+def test_an_assignment_over_100_is_saved_with_a_warning_naming_the_days_and_peak(
+    cli: Any, office: Context
+) -> None:
+    _assign(office, 60, "2026-12-01", "2026-12-31")
+    result = cli(
+        "assignment", "add", "ana", "--program", "CRM", "--allocation", "50",
+        "--start", "2026-12-10", "--end", "2027-01-10",
+    )  # fmt: skip
+    assert (result.status, result.out) == (0, "2\n")
+    assert result.err == (
+        "docket: warning: Ana Lopez is over 100 % on 22 days (2026-12-10 to 2026-12-31); "
+        "peak 110 %\n"
+    )
+    assert Assignment.select().count() == 2
+    quiet = cli("assignment", "edit", "2", "--allocation", "40")
+    assert (quiet.status, quiet.err) == (0, "")
+    preview = assignments.overload_preview(
+        office, person="bo", allocation="100", start="2026-12-01", end="2026-12-02"
+    )
+    assert preview == ""
+    preview = assignments.overload_preview(
+        office, person=None, allocation="70", start="2026-12-01", end="2026-12-05", leaving_out=2
+    )
+    assert preview == (
+        "Ana Lopez would be over 100 % on 5 days (2026-12-01 to 2026-12-05); peak 130 %"
+    )

@@ -161,7 +161,7 @@ def test_a_failed_upgrade_leaves_the_database_at_its_old_version(
 
     monkeypatch.setitem(dbmod.MIGRATIONS, SCHEMA_VERSION, broken)
     with pytest.raises(
-        DatabaseError, match=r"failed \(database or disk is full\); it is unchanged"
+        DatabaseError, match=r"failed \(cannot save to database .* is full; .*\); it is unchanged"
     ):
         open_database(old)
     database.close()

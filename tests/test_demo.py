@@ -39,7 +39,7 @@ from docket.models.schema import (
     UserAccount,
     database,
 )
-from docket.models.today import person_for_account
+from docket.models.users import person_for_account
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)

@@ -9,7 +9,6 @@ import email
 import json
 import os
 import re
-import socket
 from collections.abc import Iterator
 from datetime import date, timedelta
 from email import policy
@@ -17,13 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from smtp_support import Inbox, configure_mail
+from smtp_support import smtp_server as loopback_smtp
 
 from docket.exports import digest as written
 from docket.exports import mail
 from docket.models import comms
 from docket.models.context import Context
 from docket.models.database import connect
-from docket.models.digest import build_digest, period_of
+from docket.models.digest import build_digest, item_digest, period_of, period_of_cadence
 from docket.models.errors import ValidationError
 from docket.models.people import members
 from docket.models.programs import add_program, get_program, update_program
@@ -197,41 +198,17 @@ def test_a_period_given_by_days_must_be_whole_and_in_order(ctx: Context) -> None
         assert caught.value.field == field
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 OK"
-
-
 @pytest.fixture
-def smtp_server() -> Iterator[tuple[_Inbox, int]]:
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    with loopback_smtp() as running:
+        yield running
 
 
 def test_a_plan_items_digest_is_sent_by_smtp_and_logged(
-    cli: Any, demo_db: Path, smtp_server: tuple[_Inbox, int]
+    cli: Any, demo_db: Path, smtp_server: tuple[Inbox, int]
 ) -> None:
     inbox, port = smtp_server
-    config = Path(os.environ["DOCKET_CONFIG"])
-    config.write_text(
-        config.read_text()
-        + f'[mail]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\n'
-        + 'sender = "pmo@city.example"\n'
-    )
+    configure_mail(port)
     connect(demo_db)
     item = next(r for r in comms.plan() if r.item.name == "ERP: Weekly status e-mail")
     before = CommsLogEntry.select().where(CommsLogEntry.item == item.item.id).count()
@@ -253,6 +230,7 @@ def test_a_plan_items_digest_is_sent_by_smtp_and_logged(
     assert entries.count() == before + 1
     latest = entries.order_by(CommsLogEntry.sent_at.desc()).get()
     assert latest.artifact.startswith("e-mail sha256:")
+    assert latest.how == "sent"
 
 
 def test_the_command_writes_each_format_and_refuses_an_email_without_audience(
@@ -267,3 +245,124 @@ def test_the_command_writes_each_format_and_refuses_an_email_without_audience(
     assert [s["key"] for s in as_json["sections"]] == keys.split()
     refused = cli("digest", "--format", "eml", db=demo_db)
     assert refused.status == 2 and refused.err.startswith("docket: audience:")
+
+
+@pytest.mark.parametrize(
+    ("cadence", "period"),
+    [
+        ("FREQ=WEEKLY;BYDAY=FR", "week"),
+        ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", "week"),
+        ("FREQ=DAILY", "week"),
+        ("2026-12-04", "week"),
+        ("FREQ=MONTHLY;BYDAY=1MO", "month"),
+        ("FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=5", "month"),
+        ("FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=5", "quarter"),
+        ("FREQ=YEARLY", "quarter"),
+    ],
+)
+def test_a_plan_items_period_follows_how_often_it_goes_out(cadence: str, period: str) -> None:
+    assert period_of_cadence(cadence) == period
+
+
+def _item(name: str) -> comms.PlanRow:
+    return next(r for r in comms.plan() if r.item.name == name)
+
+
+def test_a_plan_items_digest_has_its_period_sections_audience_and_format(demo: Context) -> None:
+    report = _item("ERP: Milestone report")  # monthly, milestones, a report
+    planned = item_digest(demo, report.item.id)
+    made = planned.digest
+    assert (made.scope.since, made.scope.until) == (date(2026, 11, 1), date(2026, 11, 30))
+    assert [s.key for s in made.sections] == ["milestones"]
+    assert made.title == "ERP milestones, 01 Nov – 30 Nov 2026"
+    assert planned.fmt == "md"
+    assert planned.audience == comms.audience_people(report.item.id)
+    assert planned.audience
+    burn = _item("ERP: Contract burn report")
+    assert [s.key for s in item_digest(demo, burn.item.id).digest.sections] == [
+        "contractors",
+        "contracts",
+    ]
+    actions = item_digest(demo, _item("ERP: Open actions digest").item.id)
+    assert [s.key for s in actions.digest.sections] == ["actions"]
+    assert actions.fmt == "eml"
+    keys = "status milestones actions meetings communications contractors contracts"
+    keys += " risks changes budget"
+    weekly = item_digest(demo, _item("ERP: Weekly status e-mail").item.id)
+    assert [s.key for s in weekly.digest.sections] == keys.split()
+    assert (weekly.digest.scope.since, weekly.digest.scope.until) == WEEK
+    newsletter = item_digest(demo, _item("ERP: Department newsletter item").item.id)
+    assert newsletter.digest.kind == "status"  # no kind named: the whole status digest
+
+
+def test_the_command_for_an_item_prints_the_same_digest(
+    cli: Any, demo_db: Path, ctx: Context
+) -> None:
+    connect(demo_db)
+    report = _item("ERP: Milestone report")
+    printed = cli("digest", "--for-item", str(report.item.id), db=demo_db)
+    assert printed.status == 0, printed.err
+    connect(demo_db)
+    assert printed.out == written.markdown(item_digest(ctx, report.item.id).digest)
+    assert printed.out.startswith("# ERP milestones, 01 Nov – 30 Nov 2026\n")
+
+
+def test_a_digest_written_to_a_file_is_logged_exported_not_sent(
+    cli: Any, demo_db: Path, tmp_path: Path
+) -> None:
+    connect(demo_db)
+    report = _item("ERP: Milestone report")
+    for name in ("milestones.html", "milestones.md"):
+        target = tmp_path / name
+        result = cli("digest", "--for-item", str(report.item.id), "-o", str(target), db=demo_db)
+        assert result.status == 0, result.err
+        assert result.out == (
+            f"wrote {target}; logged as exported for plan item {report.item.id} "
+            "(not counted as sent)\n"
+        )
+    connect(demo_db)
+    after = _item("ERP: Milestone report")
+    assert (after.last_sent, after.due) == (report.last_sent, report.due)
+    assert after.exported is not None
+    entries = comms.log_of(report.item.id)
+    assert [e["how"] for e in entries[:2]] == ["exported", "exported"]
+    assert entries[0]["artifact"].startswith("milestones.md sha256:")
+
+
+def test_a_digest_refused_for_one_of_the_audience_names_it_and_logs_the_rest(
+    cli: Any, demo_db: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    configure_mail(port)
+    connect(demo_db)
+    item = _item("ERP: Weekly status e-mail")
+    emails = sorted(p.email.lower() for p in comms.audience_people(item.item.id) if p.email)
+    assert len(emails) >= 2
+    inbox.refuse = {emails[0]}
+    result = cli("digest", "--for-item", str(item.item.id), "--send", db=demo_db)
+    assert result.status == 1
+    count = len(emails)
+    assert result.out == (
+        f"sent ERP status, 23 Nov – 29 Nov 2026 to {count - 1} of {count} (1 refused); "
+        f"logged as sent for plan item {item.item.id}\n"
+    )
+    assert result.err == (
+        f"docket: {emails[0]} was refused by the server: "
+        f"550 5.1.1 <{emails[0]}>: mailbox unavailable\n"
+    )
+    assert sorted(a.lower() for a in inbox.messages[0][1]) == emails[1:]
+    connect(demo_db)
+    latest = comms.log_of(item.item.id)[0]
+    assert latest["how"] == "sent"
+    assert f"refused: {emails[0]} (550 5.1.1" in latest["note"]
+    before = len(comms.log_of(item.item.id, limit=1000))
+    inbox.refuse = set(emails)
+    nobody = cli("digest", "--for-item", str(item.item.id), "--send", db=demo_db)
+    assert nobody.status == 1 and nobody.out == ""
+    lines = nobody.err.splitlines()
+    assert lines[0] == (
+        f"docket: sent ERP status, 23 Nov – 29 Nov 2026 to nobody: the server refused all {count}"
+    )
+    assert len(lines) == 1 + count and "{" not in nobody.err
+    connect(demo_db)
+    assert len(comms.log_of(item.item.id, limit=1000)) == before

@@ -16,6 +16,7 @@ from docket.models import budget, contracts, governance
 from docket.models.context import Context
 from docket.models.errors import ValidationError
 from docket.models.history import history
+from docket.models.identity import current_account
 from docket.models.milestones import add_milestone, get_milestone, update_milestone
 from docket.models.people import add_person
 from docket.models.programs import add_program
@@ -217,10 +218,155 @@ def test_the_commands_keep_the_raid_log(cli: Any, office: Context) -> None:
     )
     assert (
         cli("change", "edit", "1", "--status", "approved", "--approver", "ana").out
-        == "change 1: approved\n"
+        == f"change 1: approved by Ana Lopez (entered by {current_account()})\n"
     )
     assert cli("metric", "add", "Availability", "--direction", "higher", "--target", "99.9",
                "--amber", "99.5", "--red", "99", "--unit", "%").out == "1\n"  # fmt: skip
     assert cli("metric", "record", "Availability", "99.2").out == "Availability: 99.2 % (amber)\n"
     refused = cli("change", "edit", "1", "--status", "proposed")
     assert refused.status == 2 and refused.err.startswith("docket: status: change 1 is approved")
+
+
+def test_a_metric_name_two_programs_share_is_refused_with_both_never_guessed(
+    office: Context, cli: Any
+) -> None:
+    add_program(office, "CRM", "CRM rollout")
+    for code in ("ERP", "CRM"):
+        budget.add_metric(
+            office, "User satisfaction", program=code, direction="higher",
+            target="4.5", amber="4", red="3.5",
+        )  # fmt: skip
+    refused = cli("metric", "record", "user satisfaction", "4.3")
+    assert refused.status == 2
+    assert refused.err == (
+        "docket: metric: 'user satisfaction' matches 2 metrics: #2 in CRM, #1 in ERP; "
+        "give --program or the metric's id\n"
+    )
+    assert budget.Measurement.select().count() == 0
+    done = cli("metric", "record", "User satisfaction", "4.3", "--program", "ERP")
+    assert done.out == "User satisfaction (ERP): 4.3 (green)\n"
+    (reading,) = budget.Measurement.select()
+    assert reading.metric.program.code == "ERP"
+
+
+# --- parents roll up; edit everything; approvals by the approver -----------------------
+
+
+@pytest.fixture
+def portfolio(office: Context) -> Context:
+    """CORE over ERP (the office's) and NET, each with budget, spend and a risk."""
+    add_program(office, "CORE", "Enterprise systems")
+    add_program(office, "NET", "Network refresh", parent="CORE")
+    from docket.models.programs import update_program
+    from docket.models.schema import Program
+
+    erp = Program.get(Program.code == "ERP")
+    update_program(office, erp.id, erp.version, parent="CORE")
+    for code, kind, amount in (("ERP", "capital", "1000"), ("NET", "operating", "500")):
+        budget.add_budget_line(office, program=code, year=2027, kind=kind, name=code, amount=amount)
+    budget.add_cost(office, program="NET", amount="200", on="2026-10-01", description="Training")
+    for code in ("ERP", "NET"):
+        governance.add_risk(office, f"{code} risk", program=code, probability=2, impact=2)
+    return office
+
+
+def test_a_parent_program_takes_in_its_children_in_every_list_and_total(
+    portfolio: Context, cli: Any
+) -> None:
+    from docket.models.programs import program_and_children
+
+    assert len(program_and_children("core")) == 3
+    assert program_and_children("NET") == [program_and_children("NET")[0]]
+    rows = budget.budget("CORE", 2027, TODAY)
+    assert [r["program"] for r in rows] == ["CORE", "ERP", "NET"]
+    total = budget.budget_total(rows)
+    assert (total["program"], total["budget"], total["actual"]) == ("total", "1500.00", "200.00")
+    assert {r.title for r in governance.list_risks("CORE")} == {"ERP risk", "NET risk"}
+    listed = cli("budget", "list", "--program", "CORE").out.splitlines()
+    assert listed[-1].split()[:4] == ["total", "2027", "1500.00", "200.00"]
+    assert len(json.loads(cli("risk", "list", "--program", "CORE", "--format", "json").out)) == 2
+    assert len(json.loads(cli("cost", "list", "--program", "CORE", "--format", "json").out)) == 1
+
+
+def test_costs_budget_lines_and_metrics_are_edited(portfolio: Context, cli: Any) -> None:
+    made = cli("cost", "add", "350.50", "--program", "ERP", "--date", "2026-11-02")
+    ident = made.out.strip()
+    assert cli("cost", "edit", ident, "--amount", "300", "--description", "Travel").status == 0
+    assert budget.cost_facts(budget.list_costs("ERP")[0])["amount"] == "300.00"
+    assert cli("cost", "add", "0", "--program", "ERP").status == 2
+    line = budget.list_budget_lines("ERP")[0]
+    assert cli("budget", "edit", str(line.id), "--amount", "1200", "--estimate", "1100").status == 0
+    assert (
+        budget.budget_line_facts(budget.list_budget_lines("ERP")[0])["estimate_at_completion"]
+        == "1100.00"
+    )
+    budget.add_metric(
+        portfolio, "Uptime", program="ERP", direction="higher", target="99.9", amber="99.5",
+        red="99",
+    )  # fmt: skip
+    changed = budget.update_metric(portfolio, "Uptime", amber="99.7", red="99.2")
+    assert (changed.amber, changed.red) == ("99.7", "99.2")
+    with pytest.raises(ValidationError, match=r"got red 99\.2, amber 99\.95, target 99\.9"):
+        budget.update_metric(portfolio, "Uptime", amber="99.95")
+    flipped = cli(
+        "metric", "edit", "Uptime", "--program", "ERP", "--direction", "lower",
+        "--target", "1", "--amber", "2", "--red", "3",
+    )  # fmt: skip
+    assert flipped.out == "Uptime (ERP): lower is better; target 1, amber 2, red 3\n"
+
+
+def test_a_decision_or_approval_for_someone_else_says_who_entered_it(office: Context) -> None:
+    add_person(office, "Bo Chen", email="bo@city.example")
+    own = governance.add_decision(office, "Keep scope", program="ERP", decided_by="ana")
+    theirs = governance.add_decision(office, "Cut scope", program="ERP", decided_by="bo")
+    assert (own.entered_by, theirs.entered_by) == ("", "tester")
+    facts = governance.decision_facts(theirs)
+    assert governance.on_behalf(facts["decided_by"], facts["entered_by"]) == (
+        "Bo Chen (entered by tester)"
+    )
+    edited = governance.update_decision(office, theirs.id, decided_by="ana", title="Cut less")
+    assert (edited.entered_by, edited.title) == ("", "Cut less")
+    with pytest.raises(ValidationError, match="is in the future"):
+        governance.add_decision(office, "Later", program="ERP", decided_on="2026-12-01")
+    with pytest.raises(ValidationError, match="is in the future"):
+        governance.update_decision(office, own.id, decided_on="tomorrow")
+    first = governance.add_change(office, "More forms", program="ERP", kind="scope")
+    second = governance.add_change(office, "Fewer forms", program="ERP", kind="scope")
+    mine = governance.decide_change(office, first.id, "approved")
+    for_bo = governance.decide_change(office, second.id, "rejected", approver="bo")
+    assert (mine.approver.name, mine.entered_by) == ("Ana Lopez", "")
+    assert (for_bo.approver.name, for_bo.entered_by) == ("Bo Chen", "tester")
+    fields = [f for c in history("change_request", second.id) for f in c.fields]
+    assert ("entered_by", "", "tester") in fields
+
+
+def test_minutes_and_decisions_of_an_occurrence_not_yet_started_are_refused(
+    office: Context,
+) -> None:
+    from docket.models.meetings import add_decision_from_minutes, add_meeting, save_minutes
+
+    later = add_meeting(office, "Steering", start="2026-11-23 10:00", timezone="America/Chicago",
+                        program="ERP")  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        add_decision_from_minutes(office, later.id, "", "Go live")
+    assert str(caught.value) == (
+        "occurrence: a decision for 'Steering' on 2026-11-23 10:00 America/Chicago: that "
+        "occurrence has not started yet; record them once it has"
+    )
+    with pytest.raises(ValidationError, match=r"^occurrence: minutes for 'Steering'"):
+        save_minutes(office, later.id, "", notes="Agreed")
+    started = add_meeting(office, "Standup", start="2026-11-23 09:00", timezone="America/Chicago",
+                          program="ERP")  # fmt: skip
+    assert save_minutes(office, started.id, "", notes="Agreed").notes == "Agreed"
+    assert add_decision_from_minutes(office, started.id, "", "Go").decided_on == TODAY
+
+
+def test_a_decision_affects_only_records_that_exist(office: Context, cli: Any) -> None:
+    for typed, message in (
+        ("milestone:99", "docket: affects: no milestone with id 99\n"),
+        ("milestone:99999999999999999999", "docket: affects: expected at most"),
+        ("planet:1", "docket: affects: expected one of"),
+    ):
+        refused = cli("decision", "add", "Go", "--program", "ERP", "--affects", typed)
+        assert refused.status == 2 and refused.err.startswith(message.rstrip("\n")), refused.err
+    assert governance.Decision.select().count() == 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -85,13 +87,14 @@ def test_the_json_form_of_a_change(office: Context) -> None:
     item = actions.add_action(office, "Call vendor")
     actions.update_action(office, item.id, item.version, note="typo", title="Call the vendor")
     assert history_facts(history("action_item", item.id)[0]) == {
-        "id": 3,
+        "id": 4,  # after the first admin's entry, the program's and the item's
         "at": "2026-11-23T15:00:00Z",
         "actor": "tester",
         "action": "update",
         "note": "typo",
         "fields": [["title", "Call vendor", "Call the vendor"]],
         "changes": {"title": ["Call vendor", "Call the vendor"]},
+        "said": ["title: changed from Call vendor to Call the vendor"],
     }
 
 
@@ -180,3 +183,106 @@ def test_undoing_done_reopens_the_item_and_clears_when_it_closed(office: Context
     undo_last(_at(office, 3), "action", item.id)
     back = ActionItem.get_by_id(item.id)
     assert (back.status, back.closed_at) == ("open", None)
+
+
+# --- changes in words ---------------------------------------------------------------------
+
+
+def _said(entity: str, record_id: int) -> list[list[str]]:
+    from docket.models.history import readable_history
+
+    return [c["said"] for c in readable_history(entity, record_id)]
+
+
+def test_a_value_set_changed_and_cleared_reads_in_words(office: Context) -> None:
+    item = actions.add_action(_at(office, 1), "Call vendor", due="2026-12-01")
+    actions.update_action(_at(office, 2), item.id, 1, due="2026-12-04", owner="ana")
+    actions.update_action(_at(office, 3), item.id, 2, due="", owner="")
+    newest, middle, created = _said("action_item", item.id)
+    assert newest == ["due: cleared (was 2026-12-04)", "owner: cleared (was Ana Lopez)"]
+    assert middle == ["due: changed from 2026-12-01 to 2026-12-04", "owner: set to Ana Lopez"]
+    assert "title: set to Call vendor" in created
+    assert not any("None" in line for line in newest + middle + created)
+
+
+def test_a_program_reads_as_its_code_and_a_person_as_their_name(office: Context) -> None:
+    from docket.models import programs
+
+    programs.add_program(office, "ERP", "Enterprise resources")
+    item = actions.add_action(office, "Call vendor", program="ERP", owner="ana")
+    assert {"program: set to ERP", "owner: set to Ana Lopez"} <= set(
+        _said("action_item", item.id)[0]
+    )
+
+
+def test_people_of_the_same_name_are_told_apart_by_their_e_mail(office: Context) -> None:
+    people.add_person(office, "Ana Lopez", email="ana.l@parks.example")
+    item = actions.add_action(office, "Call vendor", owner="ana")  # the account: the first Ana
+    actions.update_action(office, item.id, 1, owner="ana.l@parks.example")
+    assert _said("action_item", item.id)[0] == [
+        "owner: changed from Ana Lopez (#1) to Ana Lopez <ana.l@parks.example>"
+    ]
+
+
+def test_a_long_value_is_said_whole(office: Context) -> None:
+    long = "Agree the data migration plan with finance, " * 6
+    item = actions.add_action(office, "Call vendor", notes=long)
+    (line,) = [s for s in _said("action_item", item.id)[0] if s.startswith("notes")]
+    assert line == f"notes: set to {long.strip()}"
+
+
+def test_a_deleted_record_says_what_it_was_and_a_gone_person_by_id(office: Context) -> None:
+    bo = people.add_person(office, "Bo Chen")
+    item = actions.add_action(office, "Mistake", priority="high", owner=bo.email or bo.name)
+    people_gone = bo.id
+    actions.delete_action(office, item.id, item.version)
+    deleted, _ = _said("action_item", item.id)
+    assert "priority: was high" in deleted
+    assert "owner: was Bo Chen" in deleted
+    from docket.models.schema import Person
+
+    Person.delete().where(Person.id == people_gone).execute()
+    assert f"owner: set to person #{people_gone} (deleted)" in _said("action_item", item.id)[1]
+
+
+def test_names_are_looked_up_once_per_kind_not_per_change(office: Context) -> None:
+    from playhouse.test_utils import count_queries
+
+    from docket.models import programs
+    from docket.models.history import readable_history
+
+    programs.add_program(office, "ERP", "Enterprise resources")
+    programs.add_program(office, "CRM", "Customers")
+    others = [people.add_person(office, f"Person {n}") for n in range(6)]
+    item = actions.add_action(office, "Call vendor")
+    for n, person in enumerate(others):
+        actions.update_action(
+            office, item.id, n + 1, owner=person.name, program=("ERP", "CRM")[n % 2]
+        )
+    with count_queries() as counted:
+        changes = readable_history("action_item", item.id)
+    assert len(changes) == 7
+    # the entries; people: their names, then which names are shared; programs: codes
+    assert counted.count <= 4
+
+
+def test_undo_says_what_it_undid_in_words(office: Context) -> None:
+    from docket.models.history import describe_change, undo_last
+
+    item = actions.add_action(_at(office, 1), "Call vendor")
+    actions.update_action(_at(office, 2), item.id, 1, due="2026-12-04", owner="ana")
+    undone = undo_last(_at(office, 3), "action", item.id)
+    assert describe_change("action", undone) == ("due set to 2026-12-04; owner set to Ana Lopez")
+
+
+def test_docket_history_says_names_and_whole_values(office: Context, cli: Any) -> None:
+    long = "Agree the data migration plan with finance and the records office, " * 3
+    assert cli("action", "add", "Call vendor", "--owner", "ana").status == 0
+    cli("action", "edit", "1", "--owner", "", "--notes", f"{long}\nthen tell the board")
+    out = cli("history", "action", "1").out
+    assert "    owner: cleared (was Ana Lopez)\n" in out
+    assert f"    notes: set to {long}\n      then tell the board\n" in out
+    assert "owner: set to Ana Lopez" in out
+    assert "None" not in out and "(none)" not in out and "…" not in out
+    facts = json.loads(cli("history", "action", "1", "--format", "json").out)
+    assert facts[0]["said"][1] == "owner: cleared (was Ana Lopez)"

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from docket.exports import ical
-from docket.exports.ical_import import import_calendar
+from docket.exports.ical_import import Skipped, import_calendar
 from docket.models import meetings
 from docket.models.context import Context
 from docket.models.database import init_database
@@ -116,11 +116,17 @@ def test_an_outlook_custom_zone_is_read_through_its_vtimezone(office: Context) -
     assert _attendance(uid)["Bo Chen"] == ("required", "accepted")
 
 
-def test_an_all_day_event_is_skipped_with_the_reason(office: Context) -> None:
+def test_an_all_day_event_is_an_all_day_meeting_in_your_zone(office: Context) -> None:
     report = _import(office, "outlook-export.ics")
-    assert [(s.what.split(" (")[0], s.why) for s in report.skipped] == [
-        ("'Office closed'", "an all-day event: docket's meetings have a start time")
-    ]
+    assert report.skipped == []
+    closed = Meeting.get(Meeting.uid == "040000008200E00074C5B7101A82E00800000000ALLDAY")
+    # the file has no X-WR-TIMEZONE: the day is the importer's (Chicago)
+    assert (closed.all_day, closed.start_local, closed.duration_minutes, closed.timezone) == (
+        True,
+        "2026-12-24 00:00:00",
+        1440,
+        "America/Chicago",
+    )
     assert sorted(report.meetings) == [m.id for m in Meeting.select().order_by(Meeting.id)]
 
 
@@ -166,7 +172,7 @@ def test_importing_the_same_file_again_adds_nothing(office: Context) -> None:
 
 def test_a_dry_run_reports_and_writes_nothing(office: Context) -> None:
     report = _import(office, "outlook-export.ics", dry_run=True)
-    assert len(report.meetings) == 2 and report.changes == 4
+    assert len(report.meetings) == 3 and report.changes == 4
     assert Meeting.select().count() == 0
     assert Attendee.select().count() == 0
 
@@ -206,9 +212,15 @@ END:VEVENT
 """
     report = import_calendar(office, _calendar(SERIES, stray), program="ERP")
     assert report.meetings == []
-    assert report.skipped[0].why == (
-        "its change of 2026-12-02 10:00 names no occurrence of the series"
-    )
+    # the changed occurrence is named (it starts on line 13), and its series goes with it
+    assert report.skipped == [
+        Skipped(
+            "'Weekly sync' (UID series-1)",
+            "its change of 2026-12-02 10:00 names no occurrence of the series; "
+            "its series (line 5) is left out with it",
+            13,
+        )
+    ]
     # nothing half-imported: not the series, not its attendees
     assert Meeting.select().count() == 0 and Attendee.select().count() == 0
 
@@ -227,7 +239,7 @@ END:VEVENT
 """
     report = import_calendar(office, _calendar(odd, SERIES), program="ERP")
     assert [m.uid for m in Meeting.select()] == ["series-1"]
-    assert report.skipped[0].what == "'Somewhere' (UID odd-zone)"
+    assert (report.skipped[0].what, report.skipped[0].line) == ("'Somewhere' (UID odd-zone)", 5)
     assert "Mars Standard Time" in report.skipped[0].why
 
 
@@ -335,19 +347,28 @@ def test_docket_reads_back_its_own_invite(
 def test_the_command_reports_and_exits_1_when_something_was_skipped(
     office: Context, cli: Any
 ) -> None:
-    result = cli("import", "ics", str(FILES / "outlook-export.ics"), "--program", "ERP")
+    path = FILES / "broken-events.ics"
+    result = cli("import", "ics", str(path), "--program", "ERP")
     assert result.status == 1
     lines = result.out.splitlines()
-    assert lines[0] == "imported 2 meeting(s) (1, 2) with 4 changed or cancelled occurrence(s)"
-    assert lines[-2:] == [
-        "skipped 1:",
-        "  'Office closed' (UID 040000008200E00074C5B7101A82E00800000000ALLDAY): "
-        "an all-day event: docket's meetings have a start time",
-    ]
+    assert lines[0] == "imported 2 meeting(s) (1, 2) with 0 changed or cancelled occurrence(s)"
+    assert lines[1] == "skipped 10:"
+    assert lines[2] == (
+        "  line 12: 'Bad start' (UID bad-start): DTSTART (line 16) cannot be read: "
+        "Wrong datetime format: 20261301T100000"
+    )
+    # one line on stderr says that something was left out; never a traceback
+    assert result.err == f"docket: 10 events of {path} not imported (listed in the report)\n"
     dry = cli("import", "ics", str(FILES / "google-export.ics"), "--dry-run", "--format", "json")
     facts = json.loads(dry.out)
     assert (dry.status, facts["dry_run"], len(facts["meetings"])) == (0, True, 2)
     assert Meeting.select().count() == 2
+    broken = json.loads(cli("import", "ics", str(path), "--dry-run", "--format", "json").out)
+    assert {
+        "event": "'Bad start' (UID bad-start)",
+        "line": 12,
+        "why": "DTSTART (line 16) cannot be read: Wrong datetime format: 20261301T100000",
+    } in broken["skipped"]
 
 
 def test_the_command_refuses_a_missing_or_broken_file_in_one_line(

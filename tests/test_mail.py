@@ -1,17 +1,18 @@
-"""E-mail: .eml files with text, HTML and a calendar part, SMTP through a loopback server,
-the password rules, and the send ledger (who holds an out-of-date invite)."""
+"""E-mail: .eml files with text, HTML and a calendar part, SMTP through a loopback server
+(which refuses some recipients with 550 as real servers do), the password rules, and the send
+ledger: exported, sent or refused per recipient, and who holds an out-of-date invite."""
 
 from __future__ import annotations
 
 import email
-import os
-import socket
 from collections.abc import Iterator
 from email import policy
 from pathlib import Path
 from typing import Any
 
 import pytest
+from smtp_support import Inbox, configure_mail
+from smtp_support import smtp_server as loopback_smtp
 
 from docket.exports import mail
 from docket.models import meetings
@@ -19,8 +20,10 @@ from docket.models.config import MailSettings, read_config
 from docket.models.context import Context
 from docket.models.errors import DatabaseError
 from docket.models.invites import delivery_state
+from docket.models.meeting_views import occurrence_detail
 from docket.models.people import add_person
 from docket.models.programs import add_program
+from docket.models.schema import InviteDelivery
 
 
 @pytest.fixture
@@ -37,29 +40,10 @@ def office(db_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch) -> Cont
     return ctx
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 OK"
-
-
 @pytest.fixture
-def smtp_server() -> Iterator[tuple[_Inbox, int]]:
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    with loopback_smtp() as running:
+        yield running
 
 
 def test_invite_eml_has_text_html_and_a_matching_calendar_part(
@@ -81,7 +65,7 @@ def test_invite_eml_has_text_html_and_a_matching_calendar_part(
 
 
 def test_invite_is_sent_through_a_loopback_smtp_server(
-    office: Context, smtp_server: tuple[_Inbox, int]
+    office: Context, smtp_server: tuple[Inbox, int]
 ) -> None:
     from docket.exports.ical import invite
     from docket.models.clock import utcnow
@@ -97,7 +81,8 @@ def test_invite_is_sent_through_a_loopback_smtp_server(
         calendar_method=made.method,
     )
     settings = MailSettings(host="127.0.0.1", port=port, starttls=False)
-    mail.send(message, settings)
+    sent = mail.send(message, settings)
+    assert sent == mail.Sent(["ana@city.example", "bo@city.example"], {})
     assert len(inbox.messages) == 1
     sender, recipients, content = inbox.messages[0]
     assert sender == "ana@city.example"
@@ -111,15 +96,10 @@ def test_invite_is_sent_through_a_loopback_smtp_server(
 
 
 def test_docket_invite_send_delivers_through_smtp_and_notes_the_ledger(
-    cli: Any, office: Context, smtp_server: tuple[_Inbox, int], tmp_path: Path
+    cli: Any, office: Context, smtp_server: tuple[Inbox, int], tmp_path: Path
 ) -> None:
     inbox, port = smtp_server
-    config = Path(os.environ["DOCKET_CONFIG"])
-    config.write_text(
-        config.read_text()
-        + f'[mail]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\n'
-        + 'sender = "pmo@city.example"\n'
-    )
+    configure_mail(port)
     result = cli("invite", "1", "--send")
     assert (result.status, result.err) == (0, "")
     assert result.out == "sent REQUEST to 2\n"
@@ -175,15 +155,19 @@ def test_mail_settings_come_from_the_config_file(tmp_path: Path) -> None:
         read_config(path)
 
 
+def _states(meeting_id: int = 1) -> dict[str, str]:
+    return {r["email"]: r["state"] for r in delivery_state(meeting_id)}
+
+
 def test_ledger_shows_who_holds_an_out_of_date_invite(
-    cli: Any, office: Context, tmp_path: Path
+    cli: Any, office: Context, tmp_path: Path, smtp_server: tuple[Inbox, int]
 ) -> None:
-    assert cli("invite", "1", "--eml", str(tmp_path / "a.eml")).status == 0
-    assert {r["state"] for r in delivery_state(1)} == {"up to date"}
+    configure_mail(smtp_server[1])
+    assert cli("invite", "1", "--send").status == 0
+    assert set(_states().values()) == {"up to date"}
     cli("meeting", "edit", "1", "--location", "Room 9", "--add-attendee", "cy")
     cli("meeting", "edit", "1", "--remove-attendee", "bo")
-    states = {r["email"]: r["state"] for r in delivery_state(1)}
-    assert states == {
+    assert _states() == {
         "ana@city.example": "out of date",
         "cy@city.example": "never sent",
         "bo@city.example": "removed",
@@ -191,16 +175,129 @@ def test_ledger_shows_who_holds_an_out_of_date_invite(
     show = cli("meeting", "show", "1").out
     assert "Invites: 3 not up to date (sequence 1)" in show
     assert "Bo Chen <bo@city.example>: removed, holds sequence 0" in show
-    result = cli("invite", "1", "--eml", str(tmp_path / "b.eml"))
-    assert result.status == 0, result.err
-    assert (tmp_path / "b-cancel.eml").exists()
-    cancel = email.message_from_bytes(
-        (tmp_path / "b-cancel.eml").read_bytes(), policy=policy.default
-    )
-    assert cancel["To"] == "Bo Chen <bo@city.example>"
-    states = {r["email"]: r["state"] for r in delivery_state(1)}
-    assert states == {
+    result = cli("invite", "1", "--send")
+    assert (result.status, result.out) == (0, "sent REQUEST to 2\nsent CANCEL to 1\n")
+    assert _states() == {
         "ana@city.example": "up to date",
         "cy@city.example": "up to date",
         "bo@city.example": "cancelled",
     }
+
+
+def test_files_written_are_exported_not_sent_and_still_cancel_the_removed(
+    cli: Any, office: Context, tmp_path: Path
+) -> None:
+    for written in (("-o", str(tmp_path / "a.ics")), ("--eml", str(tmp_path / "a.eml"))):
+        result = cli("invite", "1", *written)
+        assert result.status == 0, result.err
+        assert _states() == {
+            "ana@city.example": "exported, not sent",
+            "bo@city.example": "exported, not sent",
+        }
+    assert {d.state for d in InviteDelivery.select()} == {"exported"}
+    show = cli("meeting", "show", "1").out
+    assert "Invites: 2 not up to date (sequence 0)" in show
+    assert "Bo Chen <bo@city.example>: exported, not sent" in show
+    # a file may have been sent by hand: a removed attendee still gets the cancellation
+    cli("meeting", "edit", "1", "--remove-attendee", "bo")
+    assert _states()["bo@city.example"] == "removed"
+    assert cli("invite", "1", "--eml", str(tmp_path / "b.eml")).status == 0
+    cancel = email.message_from_bytes(
+        (tmp_path / "b-cancel.eml").read_bytes(), policy=policy.default
+    )
+    assert cancel["To"] == "Bo Chen <bo@city.example>"
+    assert _states() == {
+        "ana@city.example": "exported, not sent",
+        "bo@city.example": "cancellation exported, not sent",
+    }
+
+
+@pytest.fixture
+def three(office: Context, monkeypatch: pytest.MonkeyPatch) -> Context:
+    """A second meeting with three recipients: Ana (the organizer), Bo and Cy."""
+    monkeypatch.setattr(meetings, "uid_factory", lambda: "mail-2@docket.test")
+    meetings.add_meeting(
+        office, "Review", start="2026-12-02 10:00", attendees=["bo", "cy"], program="ERP"
+    )
+    return office
+
+
+def test_mail_send_says_which_recipients_the_server_refused(
+    three: Context, smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    inbox.refuse = {"bo@city.example"}
+    message = mail.build_message(
+        sender=mail.Address("Ana Lopez", "ana@city.example"),
+        to=[mail.Address(n, f"{n}@city.example") for n in ("ana", "bo", "cy")],
+        subject="s",
+        text="t",
+    )
+    settings = MailSettings(host="127.0.0.1", port=port, starttls=False)
+    sent = mail.send(message, settings)
+    assert sent.accepted == ["ana@city.example", "cy@city.example"]
+    assert sent.refused == {"bo@city.example": "550 5.1.1 <bo@city.example>: mailbox unavailable"}
+    assert [sorted(m[1]) for m in inbox.messages] == [["ana@city.example", "cy@city.example"]]
+    inbox.refuse = {"ana@city.example", "bo@city.example", "cy@city.example"}
+    nobody = mail.send(message, settings)
+    assert (nobody.accepted, sorted(nobody.refused)) == ([], sorted(inbox.refuse))
+    assert len(inbox.messages) == 1
+
+
+def test_a_refused_recipient_exits_1_is_named_and_never_counted_as_sent(
+    cli: Any, three: Context, smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    configure_mail(port)
+    inbox.refuse = {"bo@city.example"}
+    result = cli("invite", "2", "--send")
+    assert result.status == 1
+    assert result.out == "sent REQUEST to 2 of 3 (1 refused)\n"
+    assert result.err == (
+        "docket: bo@city.example was refused by the server: "
+        "550 5.1.1 <bo@city.example>: mailbox unavailable\n"
+    )
+    assert sorted(inbox.messages[0][1]) == ["ana@city.example", "cy@city.example"]
+    refused = "refused: 550 5.1.1 <bo@city.example>: mailbox unavailable"
+    assert _states(2) == {
+        "ana@city.example": "up to date",
+        "bo@city.example": refused,
+        "cy@city.example": "up to date",
+    }
+    bo = InviteDelivery.get(InviteDelivery.email == "bo@city.example")
+    assert (bo.state, bo.sequence, bo.reply) == ("refused", 0, refused.removeprefix("refused: "))
+    show = cli("meeting", "show", "2").out
+    assert "Invites: 1 not up to date (sequence 0)" in show
+    assert f"Bo Chen <bo@city.example>: {refused}" in show
+    # the app's occurrence detail says the same, and marks the refusal
+    from docket.tui.meeting_forms import OccurrenceDetail
+
+    detail = occurrence_detail(three, 2, "2026-12-02T16:00:00Z")
+    assert [(r["email"], r["refused"]) for r in detail["invites"] if r["refused"]] == [
+        ("bo@city.example", True)
+    ]
+    shown = OccurrenceDetail(detail)._invites()
+    assert f"Bo Chen <bo@city.example> {refused}" in shown.plain.splitlines()
+    red = [shown.plain[s.start : s.end] for s in shown.spans if s.style == "bold red"]
+    assert red == [refused]
+    # sent again once the server takes it: up to date
+    inbox.refuse = set()
+    assert cli("invite", "2", "--send").status == 0
+    assert set(_states(2).values()) == {"up to date"}
+
+
+def test_every_recipient_refused_is_a_clear_error_and_recorded_refused(
+    cli: Any, three: Context, smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    configure_mail(port)
+    inbox.refuse = {"ana@city.example", "bo@city.example", "cy@city.example"}
+    result = cli("invite", "2", "--send")
+    assert result.status == 1
+    assert result.out == "sent REQUEST to nobody: the server refused all 3\n"
+    lines = result.err.splitlines()
+    assert len(lines) == 3 and all(" was refused by the server: 550 5.1.1 " in x for x in lines)
+    assert "{" not in result.err
+    assert inbox.messages == []
+    assert {s.split(":")[0] for s in _states(2).values()} == {"refused"}
+    assert {d.state for d in InviteDelivery.select()} == {"refused"}

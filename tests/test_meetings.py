@@ -318,7 +318,7 @@ def test_cli_add_list_move_cancel(cli_office: Any) -> None:
     result = cli(
         "meeting", "add", "ERP steering", "--start", "2026-11-24 09:00", "--tz",
         "America/New_York", "--repeat", "weekly on tue", "--group", "Steering",
-        "--program", "ERP", "--location", "Room 4",
+        "--program", "ERP", "--location", "Room 4", "--organizer", "ana",
     )  # fmt: skip
     assert (result.status, result.out, result.err) == (0, "1\n", "")
     assert cli("meeting", "move", "1", "--occurrence", "2026-12-01", "--to", "11:00").status == 0
@@ -386,7 +386,7 @@ def test_cli_today_prints_meetings(cli_office: Any) -> None:
 
 def test_cli_minutes_record_decisions_and_an_action_in_one_go(cli_office: Any) -> None:
     cli = cli_office
-    cli("meeting", "add", "Steering", "--start", "2026-11-24 09:00", "--program", "ERP")
+    cli("meeting", "add", "Steering", "--start", "2026-11-20 09:00", "--program", "ERP")
     result = cli(
         "meeting", "minutes", "1", "--notes", "Budget agreed", "--decision", "Approve the budget",
         "--decision", "Keep the go-live date", "--decided-by", "bo", "--action", "Send the budget",
@@ -394,8 +394,8 @@ def test_cli_minutes_record_decisions_and_an_action_in_one_go(cli_office: Any) -
     assert (result.status, result.out, result.err) == (0, "#1: minutes saved\n1\n2\n1\n", "")
     listed = json.loads(cli("decision", "list", "--format", "json").out)
     assert sorted((d["title"], d["decided_by"], d["decided_on"]) for d in listed) == [
-        ("Approve the budget", "Bo Chen", "2026-11-24"),
-        ("Keep the go-live date", "Bo Chen", "2026-11-24"),
+        ("Approve the budget", "Bo Chen", "2026-11-20"),
+        ("Keep the go-live date", "Bo Chen", "2026-11-20"),
     ]
     bad = cli("meeting", "minutes", "1", "--decision", "Another", "--decided-by", "nobody here")
     assert bad.status == 2 and bad.err.startswith("docket: decided by:")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -135,3 +136,16 @@ def test_a_milestones_detail_holds_what_the_list_leaves_out(erp: Context) -> Non
             "status": "done",
         }
     ]
+
+
+def test_a_milestone_cannot_be_done_on_a_future_day(cli: Any) -> None:
+    assert cli("program", "add", "ERP", "ERP replacement").status == 0
+    assert cli("milestone", "add", "ERP", "Go-live", "--baseline", "2027-01-15").out == "1\n"
+    for argv in (
+        ("milestone", "done", "1", "--on", "next fri"),
+        ("milestone", "edit", "1", "--actual", "2026-12-01"),
+    ):
+        refused = cli(*argv)
+        assert refused.status == 2, argv
+        assert refused.err.startswith("docket: actual: ") and "is in the future" in refused.err
+    assert cli("milestone", "done", "1", "--on", "yesterday").status == 0

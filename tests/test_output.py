@@ -9,7 +9,8 @@ from docket.tui.output import clean, table
 def test_control_codes_are_shown_not_sent() -> None:
     assert clean("ok") == "ok"
     assert clean("a\tb\nc") == "a b c"
-    assert clean("\x1b[31mred\x9b") == "\\x1b[31mred\\x9b"
+    assert clean("\x1b[31mred\x9b") == "␛[31mred<U+009B>"
+    assert clean("\u202etxt.exe") == "<U+202E>txt.exe"
     assert clean(None) == ""
 
 

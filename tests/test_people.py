@@ -39,7 +39,9 @@ def test_an_unknown_or_ambiguous_person_is_a_clear_error(directory: Context) -> 
     with pytest.raises(NotFoundError, match="person: nobody matches 'zed'"):
         people.find_person("zed")
     with pytest.raises(
-        ValidationError, match=r"'ana' matches several people: Ana Lopez \(#1\), Ana Ruiz \(#2\)"
+        ValidationError,
+        match=r"'ana' matches 2 people: Ana Lopez <Ana.Lopez@city.example> \(#1\), "
+        r"Ana Ruiz <ana.ruiz@city.example> \(#2\); give their e-mail or #id",
     ):
         people.find_person("ana")
 

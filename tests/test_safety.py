@@ -19,7 +19,7 @@ def test_history_shows_who_changed_what_newest_first(cli: Any) -> None:
     assert changes[0]["actor"] == changes[1]["actor"] != ""
     assert ["due", "2026-11-27", "2026-12-01"] in changes[0]["fields"]
     text = cli("history", "action", "1").out
-    assert "due: 2026-11-27 -> 2026-12-01" in text
+    assert "    due: changed from 2026-11-27 to 2026-12-01\n" in text
 
 
 def test_history_of_an_unknown_kind_names_the_kinds(cli: Any) -> None:
@@ -39,7 +39,7 @@ def test_backup_is_a_complete_copy_and_never_overwrites(cli: Any, tmp_path: Path
     again = cli("backup", str(target))
     assert (again.status, again.err) == (
         1,
-        f"docket: {target} already exists; choose a new file name\n",
+        f"docket: {target} already exists; choose another name, or add --force to replace it\n",
     )
     assert cli("check", db=target).status == 0
 

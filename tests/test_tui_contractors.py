@@ -125,3 +125,97 @@ def test_contractors_look_right(
     snap_compare: Any, demo_db: Path, make_app: MakeApp, keys: list[str], size: tuple[int, int]
 ) -> None:
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=pressing(keys))
+
+
+async def test_two_people_of_one_name_are_told_apart_in_the_heatmap(
+    demo_db: Path, make_app: MakeApp, ctx: Any
+) -> None:
+    from docket.models.people import add_person
+    from docket.models.schema import database
+
+    connect(demo_db)
+    for email in ("ana.lopez@city.example", "ana.lopez@vendor.example"):
+        add_person(ctx, "Ana Lopez Twin", email=email, kind="contractor")
+        assignments.add_assignment(
+            ctx, f"{email}", program="ERP", allocation=60, start=TODAY, end="2027-03-31"
+        )
+    table = assignments.allocation_by_month(TODAY, 3)
+    twins = [p["person"] for p in table["people"] if p["person"].startswith("Ana Lopez Twin")]
+    assert twins == [
+        "Ana Lopez Twin <ana.lopez@city.example>",
+        "Ana Lopez Twin <ana.lopez@vendor.example>",
+    ]
+    database.close()
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await _go(pilot, "t")
+        await settle(pilot)
+        shown = [r["person"] for r in screen_of(pilot.app).rows()]
+    assert shown.count("Ana Lopez Twin <ana.lopez@city.example>") == 1
+    assert shown.count("Ana Lopez Twin <ana.lopez@vendor.example>") == 1
+
+
+async def test_the_assignment_form_warns_of_over_100_before_saving(
+    demo_db: Path, make_app: MakeApp
+) -> None:
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await _go(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, RecordForm)
+        form.set_values(
+            {"person": "Ben Rossi", "program": "ERP", "allocation": "30",
+             "start": "2026-12-01", "end": "2026-12-31"}
+        )  # fmt: skip
+        await settle(pilot)
+        hint = form.query_one("#hint-allocation")
+        assert not hint.display
+        form.set_values({"person": "Amara Mendoza"})
+        await settle(pilot)
+        said = str(hint.render())
+        assert hint.display and said.startswith("⚠ Amara Mendoza would be over 100 % on")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not pilot.app.screen.is_modal  # saved all the same
+
+
+async def test_a_contract_is_added_opened_and_spent_on_past_its_ceiling_with_a_reason(
+    demo_db: Path, make_app: MakeApp
+) -> None:
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        screen = await _go(pilot, "t", "t")
+        await pilot.press("a")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, RecordForm)
+        connect(demo_db)
+        vendor = contracts.list_vendors()[0]["name"]
+        form.set_values(
+            {"number": "C-2026-9999", "title": "Pilot", "vendor": vendor, "program": "ERP",
+             "start": "2026-11-01", "end": "2027-10-31", "ceiling": "1000"}
+        )  # fmt: skip
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not pilot.app.screen.is_modal
+        index = [r["number"] for r in screen.rows()].index("C-2026-9999")
+        screen.query_one(DataTable).move_cursor(row=index)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        spend = pilot.app.screen
+        assert isinstance(spend, RecordForm)
+        spend.set_values({"amount": "1200"})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is spend  # refused: past the ceiling, no reason
+        assert "would take contract C-2026-9999 to 120.0 %" in str(
+            spend.query_one("#hint-amount").render()
+        )
+        spend.set_values({"over_ceiling": "Phase 2 approved"})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not pilot.app.screen.is_modal
+    connect(demo_db)
+    found = contracts.contract_detail("C-2026-9999", TODAY)
+    assert [e["over_ceiling"] for e in found["expenditures"]] == ["Phase 2 approved"]

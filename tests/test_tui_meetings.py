@@ -58,10 +58,16 @@ def screen_of(app: DocketApp) -> MeetingsScreen:
     return screen
 
 
-async def _open_first(pilot: Pilot[None], *, series: bool = True) -> dict[str, Any]:
-    """Go to Meetings, put the cursor on the first (series) occurrence, open it."""
+async def _open_first(
+    pilot: Pilot[None], *, series: bool = True, held: bool = False
+) -> dict[str, Any]:
+    """Go to Meetings, put the cursor on the first (series) occurrence, open it; ``held``:
+    of the week before, which has happened (minutes and decisions need that)."""
     await pilot.press("3")
     await settle(pilot)
+    if held:
+        await pilot.press("left")
+        await settle(pilot)
     screen = screen_of(pilot.app)
     index = next(i for i, r in enumerate(screen.rows) if r["series"] == series)
     screen.query_one(DataTable).move_cursor(row=index)
@@ -121,7 +127,7 @@ async def test_minutes_and_an_action_written_in_the_meeting_are_kept(
     demo_db: Path, make_app: MakeApp
 ) -> None:
     async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
-        detail = await _open_first(pilot)
+        detail = await _open_first(pilot, held=True)
         await pilot.press("m")
         await settle(pilot)
         assert isinstance(pilot.app.screen, RecordForm)
@@ -145,14 +151,14 @@ async def test_minutes_and_an_action_written_in_the_meeting_are_kept(
     assert written.notes.startswith("Budget agreed; [bold]not markup[/]")
     item = ActionItem.get(ActionItem.title == "Send the revised budget")
     assert (item.__data__["source_meeting"], item.source_occurrence) == (detail["id"], original)
-    assert [a["title"] for a in after.detail["actions_raised"]] == ["Send the revised budget"]
+    assert [a["title"] for a in after.detail["actions_raised"]][-1] == "Send the revised budget"
 
 
 async def test_a_decision_taken_in_the_meeting_joins_the_decision_log(
     demo_db: Path, make_app: MakeApp
 ) -> None:
     async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
-        detail = await _open_first(pilot)
+        detail = await _open_first(pilot, held=True)
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(pilot.app.screen, RecordForm)
@@ -369,3 +375,47 @@ def test_meetings_look_right(
     snap_compare: Any, demo_db: Path, make_app: MakeApp, keys: list[str], size: tuple[int, int]
 ) -> None:
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=pressing(keys))
+
+
+async def test_slash_narrows_the_week_and_keeps_narrowing_as_the_days_move(
+    demo_db: Path, make_app: MakeApp
+) -> None:
+    from textual.widgets import Input
+
+    from docket.models.typed_filters import keep_occurrences
+
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        screen = screen_of(pilot.app)
+        week = list(screen.rows)
+        await pilot.press("slash")
+        assert pilot.app.focused is screen.query_one("#filter", Input)
+        await type_text(pilot, "steer")
+        await settle(pilot)
+        steering = list(screen.rows)
+        status = shown(screen.query_one("#status", Static))
+        await pilot.press("enter")  # back to the list
+        assert pilot.app.focused is screen.query_one(DataTable)
+        await pilot.press("right")  # the week after, still filtered
+        await settle(pilot)
+        next_week = list(screen.rows)
+        next_all = list(screen.agenda)
+        await pilot.press("escape")  # clears the filter
+        await settle(pilot)
+        assert screen.typed == "" and screen.rows == next_all
+    assert steering and len(steering) < len(week)
+    assert all("steer" in r["title"].lower() for r in steering)
+    assert f"· {len(steering)} of {len(week)} meetings" in status and "filter: steer" in status
+    assert next_week == keep_occurrences(next_all, "steer") and next_week != next_all
+
+
+def test_typed_filters_match_words_by_their_start_without_accents_in_any_order() -> None:
+    from docket.models.typed_filters import row_matches
+
+    texts = ["Zoë's ERP steering committee", "ERP", "Room 4B", "cancelled"]
+    assert row_matches("", texts)
+    assert row_matches("committee zoe", texts)
+    assert row_matches("STEER cancel", texts)
+    assert not row_matches("eer", texts)  # inside a word, not at its start
+    assert not row_matches("steering moved", texts)

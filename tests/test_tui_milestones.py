@@ -199,9 +199,15 @@ async def test_a_moved_forecast_with_its_reason_is_saved_and_the_history_keeps_t
         detail = pilot.app.screen
         assert isinstance(detail, MilestoneDetail)
         text = " ".join(shown(s) for s in detail.query(Static))
-    assert "forecast: 2026-11-15 → 2026-12-15 (reason: vendor test environment late)" in text
+    assert "forecast: changed from 2026-11-15 to 2026-12-15" in text
+    assert "reason: vendor test environment late" in text
     reopen(demo_db)
-    entry = AuditEntry.get(AuditEntry.entity == "milestone", AuditEntry.entity_id == milestone_id)
+    entry = (
+        AuditEntry.select()
+        .where(AuditEntry.entity == "milestone", AuditEntry.entity_id == milestone_id)
+        .order_by(AuditEntry.id.desc())
+        .get()
+    )
     assert (entry.actor, entry.note) == ("tester", "vendor test environment late")
     assert str(Milestone.get_by_id(milestone_id).forecast) == "2026-12-15"
 
@@ -417,3 +423,26 @@ def test_milestones_look_right(
     snap_compare: Any, demo_db: Path, make_app: MakeApp, keys: list[str], size: tuple[int, int]
 ) -> None:
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=pressing(keys))
+
+
+async def test_done_on_a_future_day_is_refused_as_typed_and_on_save(
+    demo_db: Path, make_app: MakeApp
+) -> None:
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        milestone_id = await go_to_milestone(pilot, "ERP", "UAT complete")
+        await pilot.press("e")
+        await settle(pilot)
+        done = pilot.app.screen.query_one("#field-actual", Input)
+        done.value = ""
+        done.focus()
+        await type_text(pilot, "next fri")
+        await settle(pilot)
+        assert "is in the future" in hint(pilot.app, "actual")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, RecordForm)
+        assert form.values()["actual"] == "next fri"
+        assert "is in the future" in hint(pilot.app, "actual")
+    reopen(demo_db)
+    assert Milestone.get_by_id(milestone_id).actual is None

@@ -182,3 +182,52 @@ async def test_a_change_request_is_decided_and_a_final_one_says_so(
         "Chen Thompson",
         "2026-11-23",
     )
+
+
+async def test_likelihood_and_impact_take_typed_digits(demo_db: Path, make_app: MakeApp) -> None:
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await pilot.press("8")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, RecordForm)
+        await type_text(pilot, "Key supplier leaves")
+        form.query_one("#field-program", Input).value = "ERP"
+        form.query_one("#field-probability", Select).focus()
+        await pilot.press("4")
+        await pilot.press("tab")  # on to Impact, as a user goes
+        await pilot.press("5")
+        await settle(pilot)
+        assert form.query_one("#field-probability", Select).value == "4"
+        assert form.query_one("#field-impact", Select).value == "5"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RaidScreen)
+    connect(demo_db)
+    risk = next(r for r in governance.list_risks("ERP") if r.title == "Key supplier leaves")
+    assert governance.score(risk.probability, risk.impact) == 20
+
+
+async def test_a_decision_is_edited_and_one_for_someone_else_shows_who_entered_it(
+    demo_db: Path, make_app: MakeApp
+) -> None:
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await pilot.press("8", "t", "t")
+        await settle(pilot)
+        first = screen_of(pilot.app).rows()[0]
+        await pilot.press("e")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, RecordForm)
+        form.query_one("#field-decided_by", Input).value = "Ben Rossi"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RaidScreen)
+        await settle(pilot)
+        table = screen_of(pilot.app).query_one(DataTable)
+        cells = [str(c) for c in table.get_row_at(0)]
+    assert any("Ben Rossi (entered by tester)" in c for c in cells), cells
+    connect(demo_db)
+    made = governance.decision_facts(governance.get_decision(first["id"]))
+    assert (made["decided_by"], made["entered_by"]) == ("Ben Rossi", "tester")

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from docket.models import actions
 from docket.models.context import Context
 from docket.models.dates import describe_date, parse_date
-from docket.models.history import history, history_facts
+from docket.models.history import readable_history
 from docket.models.people import find_person
 from docket.models.programs import get_program
 from docket.models.schema import ACTION_STATUSES, PRIORITIES
@@ -142,7 +142,7 @@ def load_action(ctx: Context, action_id: int) -> tuple[dict[str, Any], list[dict
     """An item's facts and its history (database thread)."""
     item = actions.get_action(action_id)
     facts = actions.action_facts(item, ctx.today())
-    return facts, [history_facts(c) for c in history("action_item", action_id)]
+    return facts, readable_history("action_item", action_id)
 
 
 class ActionDetail(RecordDetail):

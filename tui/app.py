@@ -7,13 +7,15 @@ acting account, the zone), so the command line and the tests build it the same w
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events, work
 from textual.app import App
+from textual.filter import LineFilter
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
@@ -23,9 +25,10 @@ from docket.models.context import Context
 from docket.models.errors import DocketError
 from docket.models.identity import current_account
 from docket.tui.base import DocketScreen
-from docket.tui.dialogs import ALL_PROGRAMS, ErrorDialog, ProgramPicker
+from docket.tui.dialogs import ALL_PROGRAMS, EDIT_PROGRAM, ErrorDialog, ProgramPicker
 from docket.tui.help_screen import HelpScreen
 from docket.tui.keys import APP_KEYS, bindings
+from docket.tui.output import clean, clean_lines
 from docket.tui.palette import KeyCommands
 from docket.tui.store import Store
 
@@ -67,6 +70,7 @@ class DocketApp(App[None]):
         user: str | None = None,
         tz: tzinfo | None = None,
         day_first: bool = False,
+        decimal_comma: bool = False,
     ) -> None:
         from docket.models.clock import zone
 
@@ -76,6 +80,7 @@ class DocketApp(App[None]):
             tz=tz or zone(None),
             clock=clock,
             day_first=day_first,
+            decimal_comma=decimal_comma,
         )
         self.store = Store(db, self.ctx)
         self.store.open()
@@ -92,7 +97,7 @@ class DocketApp(App[None]):
         # a viewer is told up front, not only when a save is refused
         writer = self.store.call(can_write, self.ctx.actor)
         who = self.ctx.actor if writer else f"{self.ctx.actor}: read-only (viewer)"
-        self.banner = f"{self.ctx.today():%a %d %b %Y} │ {who}"
+        self.banner = f"{self._check_warning()}{self.ctx.today():%a %d %b %Y} │ {who}"
         self.switch_mode("today")
         self._seen_version: int | None = None
         self.set_interval(self.POLL_S, self._look_for_changes)
@@ -101,6 +106,27 @@ class DocketApp(App[None]):
             self.PRELOAD_S,
             lambda: self.run_worker(preload, thread=True, group="preload", exit_on_error=False),
         )
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Under ``NO_COLOR``, docket's own filter in place of Textual's monochrome: alerts
+        stay bold and bright instead of turning dark grey (``docket.tui.no_color``)."""
+        from textual.filter import Monochrome
+
+        from docket.tui.no_color import PLAIN_COLOURS
+
+        return [
+            PLAIN_COLOURS if isinstance(f, Monochrome) else f for f in super().get_line_filters()
+        ]
+
+    def _check_warning(self) -> str:
+        """A warning while the last ``docket check`` found problems (first, so a narrow
+        terminal still shows it): the database may have been changed outside docket."""
+        from docket.models.check import last_check
+
+        checked = self.store.call(last_check)
+        if checked is None or checked.ok:
+            return ""
+        return "⚠ last check failed │ "
 
     @work(group="poll", exclusive=True, exit_on_error=False)
     async def _look_for_changes(self) -> None:
@@ -125,6 +151,24 @@ class DocketApp(App[None]):
         from docket.models.config import load_config
 
         return load_config().mail
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notification, its text made terminal-safe (it may quote stored text)."""
+        super().notify(
+            clean_lines(message),
+            title=clean(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def changed(self) -> None:
         """Something was saved: screens showing data reload."""
@@ -174,14 +218,36 @@ class DocketApp(App[None]):
     def action_pick_program(self) -> None:
         self.run_worker(self._pick_program(), group="program", exclusive=True, exit_on_error=False)
 
-    async def _pick_program(self) -> None:
+    async def _pick_program(self, *, editing: bool = False) -> None:
         programs = await self.store.run(_programs)
 
         def chosen(code: str | None) -> None:
-            if code is not None:
+            if code is not None and code.startswith(EDIT_PROGRAM):
+                self.action_edit_program(code.removeprefix(EDIT_PROGRAM))
+            elif code is not None:
                 self.program = None if code == ALL_PROGRAMS else code
 
-        self.push_screen(ProgramPicker(programs, self.program), chosen)
+        self.push_screen(ProgramPicker(programs, self.program, editing=editing), chosen)
+
+    def action_edit_program(self, code: str | None = None) -> None:
+        """Edit a program (RAG, note, objective, owner): ``code``, else the one in scope,
+        else the one chosen from the list."""
+        code = code or self.program
+        job = self._pick_program(editing=True) if code is None else self._edit_program(code)
+        self.run_worker(job, group="program", exclusive=True, exit_on_error=False)
+
+    async def _edit_program(self, code: str) -> None:
+        from docket.models.programs import program_detail
+        from docket.tui.program_forms import edit_program_form
+
+        row = await self.store.run(program_detail, code)
+
+        def saved(result: str | None) -> None:
+            if result is not None:
+                self.changed()
+                self.notify(f"Program {result} saved", markup=False)
+
+        self.push_screen(edit_program_form(self, row), saved)
 
     def action_capture(self) -> None:
         from docket.tui.capture import CaptureDialog

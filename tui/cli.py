@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn, TextIO, cast
 
 import peewee
 
+from docket.models import inputs
 from docket.models.clock import zone
 from docket.models.config import Config, demo_database_path, load_config, resolve_database
 from docket.models.context import Context
 from docket.models.errors import DatabaseError, DocketError, ValidationError
+from docket.models.files import OutputExists
 from docket.models.identity import current_account
+from docket.tui.output import SafeOutput
 
 Handler = Callable[["Session", argparse.Namespace], int]
 
@@ -34,7 +38,10 @@ class Session:
         self.err = err
         self.config: Config = load_config()
         self.ctx = Context(
-            actor=current_account(), tz=zone(self.config.timezone), day_first=self.config.day_first
+            actor=current_account(),
+            tz=zone(self.config.timezone),
+            day_first=self.config.day_first,
+            decimal_comma=self.config.decimal_comma,
         )
         self.db: peewee.SqliteDatabase | None = None
 
@@ -93,6 +100,32 @@ class Parser(argparse.ArgumentParser):
 _OUTPUT: list[TextIO] = []
 
 
+def a_number(field: str, minimum: int, maximum: int) -> Callable[[str], int]:
+    """An option's type: a whole number within bounds, checked by the domain's input rules
+    (a refusal names ``field`` and the range, with exit status 2)."""
+
+    def convert(typed: str) -> int:
+        return inputs.whole_number(field, typed, minimum=minimum, maximum=maximum)
+
+    convert.__name__ = field
+    return convert
+
+
+def an_id(field: str) -> Callable[[str], int]:
+    """A record's id (1 to the largest integer SQLite stores)."""
+    return a_number(field, 1, inputs.MAX_INTEGER)
+
+
+def a_count(field: str) -> Callable[[str], int]:
+    """How many (at least 1)."""
+    return a_number(field, 1, inputs.MAX_INTEGER)
+
+
+def a_window(field: str) -> Callable[[str], int]:
+    """A number of days, up to a hundred years."""
+    return a_number(field, 0, inputs.MAX_DAYS)
+
+
 def verbs(sub: Any, name: str, help_text: str) -> Any:
     """A command with verbs (``docket NAME VERB ...``); returns the parser to add verbs to.
 
@@ -137,6 +170,9 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         "--db", metavar="PATH", help="database file (else DOCKET_DB, config, data directory)"
     )
     parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an unexpected failure"
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         help="with no database of your own, use the demo one in your data directory",
@@ -154,11 +190,21 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     p.add_argument(
         "--group", metavar="GROUP", help="with --shared: the Unix group that works in it"
     )
+    p.add_argument(
+        "--me",
+        metavar="'NAME <EMAIL>'",
+        help="the person your account is (found by e-mail, or added); asked in a terminal",
+    )
     p.set_defaults(handler=commands.init, needs_db=False)
 
     p = sub.add_parser("demo", help="fill an empty database with a demo program office")
     p.add_argument("--size", choices=("small", "large"), default="small")
-    p.add_argument("--seed", type=int, default=1, help="the same seed gives the same data")
+    p.add_argument(
+        "--seed",
+        type=a_number("seed", 0, 2**32 - 1),
+        default=1,
+        help="the same seed gives the same data",
+    )
     p.set_defaults(handler=commands.demo, needs_db=False)
 
     p = sub.add_parser("today", help="what needs attention today")
@@ -179,6 +225,15 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     p = programs.add_parser("list", help="list programs")
     add_format(p, "table", "json", "csv")
     p.set_defaults(handler=commands.program_list)
+    p = programs.add_parser("edit", help="change a program: name, owner, RAG and note, ...")
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--name")
+    p.add_argument("--owner", metavar="WHO", help="'' for nobody")
+    p.add_argument("--rag", choices=("green", "amber", "red"))
+    p.add_argument("--note", help="RAG note")
+    p.add_argument("--objective")
+    p.add_argument("--parent", metavar="CODE", help="'' for none")
+    p.set_defaults(handler=commands.program_edit)
 
     people = verbs(sub, "person", "the directory of people")
     p = people.add_parser("add", help="add a person")
@@ -194,9 +249,29 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     p = people.add_parser("list", help="list or find people")
     p.add_argument("--search", metavar="TEXT")
     p.add_argument("--kind")
-    p.add_argument("--limit", type=int)
+    p.add_argument("--limit", type=a_count("limit"))
     add_format(p, "table", "json", "csv")
     p.set_defaults(handler=commands.person_list)
+    p = people.add_parser("edit", help="change a person's details")
+    p.add_argument("who", metavar="WHO", help="name, e-mail, account or #id")
+    p.add_argument("--name")
+    p.add_argument("--email", help="'' for none")
+    p.add_argument("--org", dest="organization")
+    p.add_argument("--title")
+    p.add_argument("--phone")
+    p.add_argument("--tz", dest="timezone", metavar="AREA/CITY")
+    p.add_argument("--kind", help="staff, stakeholder or contractor")
+    p.add_argument("--account", help="their Unix account on this host; '' for none")
+    p.set_defaults(handler=commands.person_edit)
+    p = people.add_parser(
+        "merge", help="make a duplicate into one person: every reference to GONE moves to KEEP"
+    )
+    p.add_argument("keep", metavar="KEEP", help="the person to keep")
+    p.add_argument("gone", metavar="GONE", help="the duplicate, deleted once moved")
+    p.set_defaults(handler=commands.person_merge)
+    p = people.add_parser("delete", help="delete a person nothing refers to")
+    p.add_argument("who", metavar="WHO", help="name, e-mail, account or #id")
+    p.set_defaults(handler=commands.person_delete)
 
     groups = verbs(sub, "group", "groups of people (distribution lists)")
     p = groups.add_parser("add", help="add a group")
@@ -228,26 +303,26 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         help="open, in progress, blocked, done, cancelled, active, closed, all",
     )
     p.add_argument("--overdue", action="store_true")
-    p.add_argument("--due-within", type=int, metavar="DAYS")
+    p.add_argument("--due-within", type=a_window("due within"), metavar="DAYS")
     p.add_argument("--search", metavar="TEXT")
     p.add_argument("--sort", default="due", help="due, priority, owner, program or created")
-    p.add_argument("--limit", type=int)
+    p.add_argument("--limit", type=a_count("limit"))
     add_format(p, "table", "json", "csv")
     p.set_defaults(handler=commands.action_list)
     p = actions.add_parser("done", help="mark action items done")
-    p.add_argument("ids", nargs="+", type=int, metavar="ID")
+    p.add_argument("ids", nargs="+", type=an_id("id"), metavar="ID")
     p.set_defaults(handler=commands.action_done)
     p = actions.add_parser("cancel", help="cancel action items")
-    p.add_argument("ids", nargs="+", type=int, metavar="ID")
+    p.add_argument("ids", nargs="+", type=an_id("id"), metavar="ID")
     p.set_defaults(handler=commands.action_cancel)
     p = actions.add_parser("edit", help="change an action item")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=an_id("id"))
     p.add_argument("--title")
     p.add_argument("--status")
     _action_fields(p, defaults=False)
     p.set_defaults(handler=commands.action_edit)
     p = actions.add_parser("show", help="show one action item")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=an_id("id"))
     add_format(p, "text", "json")
     p.set_defaults(handler=commands.action_show)
 
@@ -255,20 +330,32 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     p = users.add_parser("add", help="give a Unix account a role (admins only)")
     p.add_argument("account")
     p.add_argument("--role", required=True, choices=("admin", "editor", "viewer"))
-    p.add_argument("--person", metavar="WHO", help="the person the account stands for")
+    p.add_argument(
+        "--person",
+        metavar="WHO",
+        help="the person the account stands for: 'Name <email>' (found or added), a name, #id",
+    )
     p.set_defaults(handler=commands.user_add)
+    p = users.add_parser(
+        "edit", help="change a listed account's role (admins) or its person (also your own)"
+    )
+    p.add_argument("account")
+    p.add_argument("--role", choices=("admin", "editor", "viewer"))
+    p.add_argument("--person", metavar="WHO", help="'Name <email>', a name or #id; '' for nobody")
+    p.set_defaults(handler=commands.user_edit)
     p = users.add_parser("list", help="the accounts this database lists")
     add_format(p, "table", "json")
     p.set_defaults(handler=commands.user_list)
 
     p = sub.add_parser("history", help="every change to a record: who, when, old and new")
     p.add_argument("kind", help="action, milestone, person, program, group, ...")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=an_id("id"))
     add_format(p, "text", "json")
     p.set_defaults(handler=commands.history)
 
     p = sub.add_parser("backup", help="copy the database to FILE, safely while others work")
     p.add_argument("file", metavar="FILE")
+    add_force(p)
     p.set_defaults(handler=commands.backup)
 
     p = sub.add_parser("check", help="check the database's integrity")
@@ -285,7 +372,7 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     p.add_argument("--criteria", dest="acceptance_criteria", default="")
     p.add_argument(
         "--after",
-        type=int,
+        type=an_id("after"),
         action="append",
         default=[],
         metavar="ID",
@@ -296,12 +383,12 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     p.add_argument("--program", metavar="CODE")
     p.add_argument("--owner", metavar="WHO")
     p.add_argument("--status", help="done, late, at risk or on track")
-    p.add_argument("--due-within", type=int, metavar="DAYS")
-    p.add_argument("--limit", type=int)
+    p.add_argument("--due-within", type=a_window("due within"), metavar="DAYS")
+    p.add_argument("--limit", type=a_count("limit"))
     add_format(p, "table", "json", "csv")
     p.set_defaults(handler=commands.milestone_list)
     p = milestones.add_parser("edit", help="change a milestone (moving a date needs --reason)")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=an_id("id"))
     p.add_argument("--title")
     p.add_argument("--baseline", metavar="WHEN")
     p.add_argument("--forecast", metavar="WHEN")
@@ -310,7 +397,7 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     p.add_argument("--reason")
     p.set_defaults(handler=commands.milestone_edit)
     p = milestones.add_parser("done", help="mark a milestone done")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=an_id("id"))
     p.add_argument("--on", metavar="WHEN", help="the actual date (default today)")
     p.set_defaults(handler=commands.milestone_done)
 
@@ -347,6 +434,11 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+def add_force(p: argparse.ArgumentParser) -> None:
+    """``--force``: replace an output file that exists (by rename, never writing through it)."""
+    p.add_argument("--force", action="store_true", help="replace the output file if it exists")
+
+
 def _action_fields(p: argparse.ArgumentParser, *, defaults: bool = True) -> None:
     p.add_argument("--owner", metavar="WHO")
     p.add_argument("--due", metavar="WHEN")
@@ -357,11 +449,20 @@ def _action_fields(p: argparse.ArgumentParser, *, defaults: bool = True) -> None
     p.add_argument("--notes", default="" if defaults else None)
 
 
+# where a failure docket did not foresee should be reported
+REPORT_TO = "run it again with --debug and report the output to your docket maintainers"
+
+
 def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     """Parse ``argv`` and run the command; returns the exit status."""
-    parser = build_parser(argv)
+    # whatever a command prints, stored text included, reaches the terminal made safe
+    out, err = cast(TextIO, SafeOutput(out)), cast(TextIO, SafeOutput(err))
+    debug = "--debug" in argv or os.environ.get("DOCKET_DEBUG", "") not in ("", "0")
     _OUTPUT.append(out)
     try:
+        for number, word in enumerate(argv, start=1):
+            inputs.valid_utf8(f"argument {number}", word)
+        parser = build_parser(argv)
         args = parser.parse_args(argv)
         session = Session(args, out, err)
         if args.command is None:
@@ -378,6 +479,9 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
             session.open()
         handler: Handler = args.handler
         return handler(session, args)
+    except OutputExists as exc:  # the command line replaces a file only when told to
+        err.write(f"docket: {exc}, or add --force to replace it\n")
+        return exc.exit_status
     except DocketError as exc:
         err.write(f"docket: {exc}\n")
         return exc.exit_status
@@ -391,6 +495,13 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         return 0
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
+    except Exception as exc:
+        # a failure nothing foresaw: one line saying what failed (the traceback with --debug),
+        # never a traceback a user has to read
+        if debug:
+            raise
+        err.write(f"docket: unexpected failure ({type(exc).__name__}: {exc}); {REPORT_TO}\n")
+        return 1
     finally:
         _OUTPUT.pop()
 
@@ -404,6 +515,7 @@ def _open_app(session: Session) -> int:
         user=session.ctx.actor,
         tz=session.ctx.tz,
         day_first=session.ctx.day_first,
+        decimal_comma=session.ctx.decimal_comma,
     )
     app.run()
     return 0

@@ -7,15 +7,17 @@ rules: validation, lookups and derived values all come from ``docket.models``.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from docket.exports.tables import write_csv, write_json
 from docket.models import actions, milestones, people, programs
 from docket.models.today import build_today, sections, today_facts
-from docket.tui.output import clean, table
+from docket.tui.output import clean, clean_lines, table
 
 if TYPE_CHECKING:
+    from docket.models.users import AccountChange, Linked
     from docket.tui.cli import Session
 
 
@@ -45,9 +47,12 @@ def _emit(
 
 def init(session: Session, args: argparse.Namespace) -> int:
     from docket.models.database import init_database
+    from docket.models.users import name_and_email
 
+    if args.me is not None:
+        name_and_email(args.me, field="me")  # a malformed --me creates nothing
     if args.shared or args.group:
-        return _init_shared(session, args)
+        return _init_shared(session, args) or _who_you_are(session, args)
     path = session.database_path()
     result = init_database(path, actor=session.ctx.actor)
     if result.created:
@@ -59,7 +64,50 @@ def init(session: Session, args: argparse.Namespace) -> int:
         )
     else:
         session.print(f"{path} is up to date")
+    return _who_you_are(session, args)
+
+
+def _who_you_are(session: Session, args: argparse.Namespace) -> int:
+    """After init: the person the acting account is, from ``--me`` or asked in a terminal;
+    an account left unlinked is told how to link it later (invites need an organizer)."""
+    from docket.models.users import link_later, link_me, person_for_account
+
+    account = session.ctx.actor
+    if args.me is not None:
+        linked = link_me(session.ctx, args.me)
+    elif person_for_account(account) is not None:
+        return 0
+    else:
+        in_terminal = sys.stdin is not None and sys.stdin.isatty()
+        found = _ask_who(session) if in_terminal else None
+        if found is None:
+            session.print(
+                f"your account {account} stands for nobody yet, and invites need an "
+                f"organizer with an e-mail; say who you are with: {link_later(account)}"
+            )
+            return 0
+        linked = found
+    added = ", added to the people" if linked.added else ""
+    session.print(f"you ({account}) are {clean(linked.said())}{added}")
     return 0
+
+
+def _ask_who(session: Session) -> Linked | None:
+    """Ask at the terminal who the acting account is, until an answer links it or is
+    empty (Enter, or the end of input)."""
+    from docket.models.errors import NotFoundError, ValidationError
+    from docket.models.users import link_me
+
+    while True:
+        session.err.write("Who are you? 'Name <email>', for the invites you send (Enter skips): ")
+        session.err.flush()
+        answer = sys.stdin.readline().strip()
+        if not answer:
+            return None
+        try:
+            return link_me(session.ctx, answer)
+        except (ValidationError, NotFoundError) as exc:
+            session.err.write(f"docket: {exc}\n")
 
 
 def _init_shared(session: Session, args: argparse.Namespace) -> int:
@@ -122,7 +170,7 @@ def today(session: Session, args: argparse.Namespace) -> int:
         write_json(facts, session.out)
         return 0
     counts = facts["counts"]
-    who = f" for {facts['me']}" if facts["me"] else ""
+    who = f" for {clean(facts['me'])}" if facts["me"] else ""
     session.print(f"Today{who}: {view.day:%a %d %b %Y}")
 
     def section(
@@ -275,6 +323,19 @@ def program_list(session: Session, args: argparse.Namespace) -> int:
     )
 
 
+def program_edit(session: Session, args: argparse.Namespace) -> int:
+    from docket.tui.cli import edits
+
+    changes = edits(args, ("name", "owner", "rag", "note", "objective", "parent"))
+    if "note" in changes:
+        changes["rag_note"] = changes.pop("note")
+    with_code = programs.get_program(args.code)
+    # read and written in one transaction (version None): no conflict the user did not cause
+    updated = programs.update_program(session.ctx, with_code.id, None, **changes)
+    session.print(f"{updated.code} updated (version {updated.version})")
+    return 0
+
+
 # --- people and groups ----------------------------------------------------------------
 
 
@@ -291,6 +352,50 @@ def person_add(session: Session, args: argparse.Namespace) -> int:
         account=args.account,
     )
     session.print(str(person.id))
+    _warn_namesakes(session, person.name, person.id)
+    return 0
+
+
+def _warn_namesakes(session: Session, name: str, person_id: int) -> None:
+    """A line on stderr naming the others called ``name``: the new one is still made, but
+    the user learns that lookups by name will now ask which one."""
+    others = people.namesakes(name, besides=person_id)
+    if others:
+        listed = ", ".join(people.describe(p) for p in others)
+        session.err.write(
+            f"docket: warning: {people.describe(people.find_person(person_id))} has the same "
+            f"name as {listed}; refer to them by e-mail or #id\n"
+        )
+
+
+def person_edit(session: Session, args: argparse.Namespace) -> int:
+    from docket.tui.cli import edits
+
+    names = ("name", "email", "organization", "title", "phone", "timezone", "kind", "account")
+    changes = edits(args, names)
+    person = people.find_person(args.who)
+    updated = people.update_person(session.ctx, person.id, None, **changes)
+    session.print(f"#{updated.id} {updated.name} updated (version {updated.version})")
+    if "name" in changes:
+        _warn_namesakes(session, updated.name, updated.id)
+    return 0
+
+
+def person_merge(session: Session, args: argparse.Namespace) -> int:
+    merged = people.merge_people(session.ctx, args.keep, args.gone)
+    moved = ", ".join(f"{r.what} ×{r.count}" for r in merged.moved) or "nothing"
+    session.print(f"merged {merged.removed} into {people.describe(merged.kept)}")
+    session.print(f"moved: {moved}")
+    if merged.dropped:
+        session.print(f"named both already (the duplicate's copy removed): {merged.dropped}")
+    if merged.filled:
+        session.print(f"filled from the duplicate: {', '.join(merged.filled)}")
+    return 0
+
+
+def person_delete(session: Session, args: argparse.Namespace) -> int:
+    gone = people.delete_person(session.ctx, args.who)
+    session.print(f"deleted {people.describe(gone)}")
     return 0
 
 
@@ -393,8 +498,8 @@ def action_edit(session: Session, args: argparse.Namespace) -> int:
 
     changes = edits(args, ("title", "status", "owner", "due", "program", "priority", "notes"))
     # "" clears an optional field: --owner "" leaves the item without an owner
-    item = actions.get_action(args.id)
-    updated = actions.update_action(session.ctx, args.id, item.version, **changes)
+    # read and written in one transaction (version None): no conflict the user did not cause
+    updated = actions.update_action(session.ctx, args.id, None, **changes)
     session.print(f"#{updated.id} updated (version {updated.version})")
     return 0
 
@@ -407,7 +512,9 @@ def action_show(session: Session, args: argparse.Namespace) -> int:
         return 0
     width = max(len(k) for k in facts)
     for key, value in facts.items():
-        session.print(f"{key:<{width}}  {'' if value is None else value}")
+        # notes keep their line breaks, under the value's column; other values are one line
+        shown = clean_lines(value) if key == "notes" else clean(value)
+        session.print(f"{key:<{width}}  {shown.replace(chr(10), chr(10) + ' ' * (width + 2))}")
     return 0
 
 
@@ -419,7 +526,27 @@ def user_add(session: Session, args: argparse.Namespace) -> int:
 
     user = add_user(session.ctx, args.account, args.role, args.person)
     session.print(f"{user.account} is now {user.role}")
+    _say_linked(session, user)
     return 0
+
+
+def user_edit(session: Session, args: argparse.Namespace) -> int:
+    from docket.models.users import edit_user
+    from docket.tui.cli import edits
+
+    user = edit_user(session.ctx, args.account, **edits(args, ["role", "person"]))
+    if args.role is not None:
+        session.print(f"{user.account} is now {user.role}")
+    if args.person == "":
+        session.print(f"{user.account} stands for nobody now")
+    _say_linked(session, user)
+    return 0
+
+
+def _say_linked(session: Session, user: AccountChange) -> None:
+    if user.linked is not None:
+        added = ", added to the people" if user.linked.added else ""
+        session.print(f"{user.account} stands for {clean(user.linked.said())}{added}")
 
 
 def user_list(session: Session, args: argparse.Namespace) -> int:
@@ -437,10 +564,9 @@ def user_list(session: Session, args: argparse.Namespace) -> int:
 
 
 def history(session: Session, args: argparse.Namespace) -> int:
-    from docket.models.history import history as changes_of
-    from docket.models.history import history_facts
+    from docket.models.history import readable_history
 
-    changes = [history_facts(c) for c in changes_of(args.kind, args.id)]
+    changes = readable_history(args.kind, args.id)
     if args.format == "json":
         write_json(changes, session.out)
         return 0
@@ -448,15 +574,13 @@ def history(session: Session, args: argparse.Namespace) -> int:
         session.print(f"no recorded changes to {args.kind} {args.id}")
         return 0
     for change in changes:
-        note = f" ({change['note']})" if change["note"] else ""
-        session.print(f"{change['at']}  {change['actor']}  {change['action']}{note}")
-        for name, old, new in change["fields"]:
-            session.print(f"    {name}: {_shown(old)} -> {_shown(new)}")
+        note = f" ({clean(change['note'])})" if change["note"] else ""
+        said = clean(f"{change['at']}  {change['actor']}  {change['action']}")
+        session.print(f"{said}{note}")
+        for line in change["said"]:
+            # a long value whole, its own line breaks kept, under the field it belongs to
+            session.print("    " + clean_lines(line).replace("\n", "\n      "))
     return 0
-
-
-def _shown(value: Any) -> str:
-    return "(none)" if value is None or value == "" else clean(value)
 
 
 def backup(session: Session, args: argparse.Namespace) -> int:
@@ -464,22 +588,35 @@ def backup(session: Session, args: argparse.Namespace) -> int:
 
     from docket.models.database import backup_file
 
-    target = Path(args.file).expanduser()
-    backup_file(target)
+    target = backup_file(Path(args.file), force=args.force)
     session.print(f"backed up {session.database_path()} to {target}")
     return 0
 
 
 def check(session: Session, args: argparse.Namespace) -> int:
-    from docket.models.database import SCHEMA_VERSION, integrity_problems
+    from docket.models.check import record, run_check
+    from docket.models.database import SCHEMA_VERSION
+    from docket.models.fields import to_utc_text
 
-    problems = integrity_problems()
-    for problem in problems:
+    report = run_check()
+    kept = record(report, at=to_utc_text(session.ctx.now()), by=session.ctx.actor)
+    path = session.database_path()
+    for problem in report.problems:
         session.err.write(f"docket: {clean(problem)}\n")
-    if problems:
-        session.err.write(f"docket: {len(problems)} problem(s) in {session.database_path()}\n")
+    if not kept:
+        session.err.write(
+            f"docket: the result could not be kept in {path} (the app will not warn)\n"
+        )
+    if not report.ok:
+        more = report.total - len(report.problems)
+        also = f" (the first {len(report.problems)} listed)" if more else ""
+        session.err.write(f"docket: {report.total} problem(s) in {path}{also}\n")
         return 1
-    session.print(f"{session.database_path()}: ok (schema version {SCHEMA_VERSION})")
+    last, digest = report.head
+    session.print(
+        f"{path}: ok (schema version {SCHEMA_VERSION}; {report.entries:,} audit entries chained,"
+        f" the last {last} with hash {digest[:16]})"
+    )
     return 0
 
 
@@ -545,10 +682,7 @@ def milestone_edit(session: Session, args: argparse.Namespace) -> int:
     from docket.tui.cli import edits
 
     changes = edits(args, ("title", "baseline", "forecast", "actual", "owner"))
-    current = milestones.get_milestone(args.id)
-    updated = milestones.update_milestone(
-        session.ctx, args.id, current.version, reason=args.reason, **changes
-    )
+    updated = milestones.update_milestone(session.ctx, args.id, None, reason=args.reason, **changes)
     facts = milestones.milestone_facts(updated, session.ctx.today())
     session.print(
         f"#{updated.id} updated: forecast {facts['forecast']}, "
@@ -558,7 +692,6 @@ def milestone_edit(session: Session, args: argparse.Namespace) -> int:
 
 
 def milestone_done(session: Session, args: argparse.Namespace) -> int:
-    current = milestones.get_milestone(args.id)
-    done = milestones.complete_milestone(session.ctx, args.id, current.version, actual=args.on)
+    done = milestones.complete_milestone(session.ctx, args.id, None, actual=args.on)
     session.print(f"#{done.id} done on {done.actual}")
     return 0

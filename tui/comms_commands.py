@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from docket.models import comms
 from docket.models.errors import ValidationError
 from docket.models.inputs import whole_number
-from docket.tui.cli import add_format, edits, verbs
+from docket.tui.cli import a_window, add_force, add_format, an_id, edits, verbs
 from docket.tui.commands import _emit
+from docket.tui.output import clean
 
 if TYPE_CHECKING:
     from docket.tui.cli import Session
@@ -51,7 +52,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=comms_list)
 
     p = group.add_parser("edit", help="change a plan item")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=an_id("id"))
     for name in ("name", "purpose", "channel", "cadence", "starts", "owner", "digest", "program"):
         p.add_argument(f"--{name}")
     p.add_argument("--active", choices=("yes", "no"))
@@ -60,16 +61,21 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=comms_edit)
 
     p = group.add_parser("due", help="items overdue or due within DAYS (default 7)")
-    p.add_argument("--within", type=int, default=7, metavar="DAYS")
+    p.add_argument("--within", type=a_window("within"), default=7, metavar="DAYS")
     p.add_argument("--program", metavar="CODE")
     add_format(p, "table", "json", "csv")
     p.set_defaults(handler=comms_due)
 
-    p = group.add_parser("sent", help="log that an item was sent now")
-    p.add_argument("item", type=int)
+    p = group.add_parser("sent", help="log that an item was sent now, by hand")
+    p.add_argument("item", type=an_id("item"))
     p.add_argument("--note", default="")
     p.add_argument("--artifact", metavar="FILE", help="the file sent (its SHA-256 is logged)")
     p.set_defaults(handler=comms_sent)
+
+    p = group.add_parser("log", help="an item's log: sent, by hand, or only exported")
+    p.add_argument("item", type=an_id("item"))
+    add_format(p, "table", "json", "csv")
+    p.set_defaults(handler=comms_log)
 
     p = group.add_parser("matrix", help="the stakeholder matrix: who receives what, how often")
     p.add_argument("--program", metavar="CODE")
@@ -85,31 +91,39 @@ def register(sub: Any) -> None:
     p.add_argument("--until", metavar="WHEN")
     p.add_argument("--audience", metavar="GROUP", help="the group an e-mail goes to")
     p.add_argument(
-        "--for-item", type=int, metavar="ITEM", help="a plan item's program, period, audience"
+        "--for-item",
+        type=an_id("for item"),
+        metavar="ITEM",
+        help="a plan item's program, period, audience",
     )
     p.add_argument("--format", choices=("md", "txt", "html", "eml", "json"))
     p.add_argument("-o", "--output", metavar="FILE")
     p.add_argument("--send", action="store_true", help="send by SMTP (the config's [mail])")
+    add_force(p)
     p.set_defaults(handler=digest)
 
 
 def _program_ids(program: str | None) -> list[int] | None:
-    from docket.models.programs import get_program
+    from docket.models.programs import program_and_children
 
-    return [get_program(program).id] if program else None
+    return program_and_children(program) if program else None
 
 
 def _plan_rows(session: Session, rows: list[comms.PlanRow]) -> list[dict[str, Any]]:
     today = session.ctx.today()
     facts = [comms.plan_facts(r, today) for r in rows]
     for row in facts:
-        row["state"] = (
+        state = (
             f"{row['days_overdue']}d overdue"
             if row["overdue"]
             else ""
             if row["active"]
             else "inactive"
         )
+        if row["exported_not_sent"]:
+            # a file was written after the last sending: it has not gone out yet
+            state = f"{state}, exported, not sent" if state else "exported, not sent"
+        row["state"] = state
     return facts
 
 
@@ -172,10 +186,20 @@ def comms_due(session: Session, args: argparse.Namespace) -> int:
 
 def comms_sent(session: Session, args: argparse.Namespace) -> int:
     artifact = comms.artifact_of(Path(args.artifact)) if args.artifact else ""
-    comms.log_sent(session.ctx, args.item, note=args.note, artifact=artifact)
+    comms.log_sent(session.ctx, args.item, how="by hand", note=args.note, artifact=artifact)
     now = session.ctx.now().astimezone(session.ctx.tz)
-    session.print(f"plan item {args.item}: sent {now:%a %d %b %Y %H:%M}")
+    session.print(f"plan item {args.item}: marked sent by hand {now:%a %d %b %Y %H:%M}")
     return 0
+
+
+def comms_log(session: Session, args: argparse.Namespace) -> int:
+    rows = comms.log_of(args.item, limit=1000)
+    columns = ["sent_at", "how", "sent_by", "note", "artifact"]
+    headers = ["when (UTC)", "how", "by", "note", "artifact"] if args.format == "table" else None
+    if args.format == "table":
+        for row in rows:
+            row["sent_at"] = row["sent_at"][:16].replace("T", " ")
+    return _emit(session, args.format, rows, columns, headers=headers, flexible=3)
 
 
 def comms_matrix(session: Session, args: argparse.Namespace) -> int:
@@ -189,35 +213,46 @@ def comms_matrix(session: Session, args: argparse.Namespace) -> int:
 
 # --- digests --------------------------------------------------------------------------
 
-# the period a plan item's digest covers, by its cadence's frequency
-PERIOD_OF_FREQ = {"FREQ=MONTHLY": "month", "FREQ=YEARLY": "quarter"}
-
 
 def digest(session: Session, args: argparse.Namespace) -> int:
     from docket.exports import digest_delivery
     from docket.exports.digest import render
-    from docket.models.digest import build_digest
+    from docket.models.digest import build_digest, item_digest
     from docket.models.people import members
 
     ctx = session.ctx
-    program, period, fmt = args.program, args.period, args.format
-    item = None
-    if args.for_item is not None:
-        item = next((r.item for r in comms.plan() if r.item.id == args.for_item), None)
-        if item is None:
-            raise ValidationError("for-item", f"no plan item {args.for_item}")
-        program = program or item.program.code
-        frequency = next((v for k, v in PERIOD_OF_FREQ.items() if item.cadence.startswith(k)), None)
-        period = period or frequency or "week"
-        fmt = fmt or ("eml" if item.channel == "e-mail" else "md")
-    made = build_digest(ctx, program=program, period=period, since=args.since, until=args.until)
     people = members(args.audience) if args.audience else None
-    item_id = item.id if item is not None else None
-    if fmt == "eml" and not (item_id or people):
+    item_id, fmt = None, args.format
+    if args.for_item is not None:
+        # the same digest the app previews, saves and sends for this item
+        planned = item_digest(
+            ctx,
+            args.for_item,
+            program=args.program,
+            period=args.period,
+            since=args.since,
+            until=args.until,
+        )
+        made, item_id, fmt = planned.digest, planned.item_id, fmt or planned.fmt
+        people = planned.audience if people is None else people
+    else:
+        made = build_digest(
+            ctx, program=args.program, period=args.period, since=args.since, until=args.until
+        )
+    if fmt == "eml" and people is None:
         raise ValidationError("audience", "an e-mail digest needs --audience GROUP or --for-item")
     settings = session.config.mail
+    status = 0
     if args.send:
-        session.print(digest_delivery.send_digest(ctx, made, item_id, settings, people))
+        sent = digest_delivery.send_digest(ctx, made, item_id, settings, people)
+        if sent.accepted:
+            session.print(sent.said)
+        else:
+            session.err.write(f"docket: {clean(sent.said)}\n")
+        # a refused address received nothing: each is named with the server's words
+        for line in sent.refusals():
+            session.err.write(f"docket: {clean(line)}\n")
+        status = 1 if sent.refused else 0
     if args.output:
         path = Path(args.output)
         said = digest_delivery.save_digest(
@@ -228,14 +263,13 @@ def digest(session: Session, args: argparse.Namespace) -> int:
             fmt=fmt or digest_delivery.format_of(path),
             people=people,
             settings=settings,
+            force=args.force,
         )
         session.print(said)
     elif not args.send:
         if fmt == "eml":
-            message = digest_delivery.digest_message(
-                made, people or comms.audience_people(item_id or 0), settings
-            )
+            message = digest_delivery.digest_message(made, people or [], settings)
             session.out.write(bytes(message).decode())
         else:
             session.out.write(render(made, fmt or "md"))
-    return 0
+    return status

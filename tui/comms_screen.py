@@ -1,5 +1,8 @@
-"""Communications (key 5): the plan, overdue and soonest due first; each item's log; marking
-an item sent; and the digest it sends, previewed in the terminal, saved or sent from there.
+"""Communications (key 5): the plan, overdue and soonest due first, narrowed by the filter
+box (``/``); adding (``a``) and editing (``e``) a plan item; each item's log (sent, by hand,
+or only exported); marking an item sent by hand; and the digest it sends (built by
+``item_digest``, the same as ``docket digest --for-item``), previewed in the terminal, saved
+or sent from there.
 """
 
 from __future__ import annotations
@@ -17,18 +20,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Label, Markdown, Static
+from textual.widgets import DataTable, Input, Label, Markdown, Static
 
 from docket.models import comms
 from docket.models.context import Context
-from docket.tui.base import DocketScreen
+from docket.models.typed_filters import keep_plan
+from docket.tui.base import FilteredScreen
 from docket.tui.dialogs import ConfirmDialog, RecordDetail, summary_table
 from docket.tui.forms import Field, RecordForm
 from docket.tui.keys import Key
-from docket.tui.rows import set_columns
+from docket.tui.output import clean_lines
+from docket.tui.rows import ALERT, set_columns
 from docket.tui.text import plain
 
 if TYPE_CHECKING:
+    from docket.models.digest import ItemDigest
     from docket.tui.app import DocketApp
 
 
@@ -68,7 +74,7 @@ def cells(row: dict[str, Any], keys: list[str], *, wide: bool) -> list[Text]:
     values = {
         "due": plain(" " + shown_due),
         "name": plain(" " + row["name"]),
-        "state": plain(" " + state, style="bold red" if row["overdue"] else "dim"),
+        "state": plain(" " + state, style=ALERT if row["overdue"] else "dim"),
         "program": plain(" " + row["program"], style="cyan"),
         "channel": plain(" " + row["channel"]),
         "how_often": plain(" " + row["cadence_words"]),
@@ -77,8 +83,8 @@ def cells(row: dict[str, Any], keys: list[str], *, wide: bool) -> list[Text]:
     return [values[key] for key in keys]
 
 
-class CommsScreen(DocketScreen):
-    """The communications plan of the program scope."""
+class CommsScreen(FilteredScreen):
+    """The communications plan of the program scope, narrowed by what is typed."""
 
     MODE = "comms"
     AUTO_FOCUS = "#plan"
@@ -89,31 +95,53 @@ class CommsScreen(DocketScreen):
     """
     KEYS: ClassVar[tuple[Key, ...]] = (
         Key(
+            "slash",
+            "focus_filter",
+            "Filter",
+            "Filter: words of the name, program, channel, owner or audience; late, inactive",
+            display="/",
+        ),
+        Key(
             "enter",
             "open",
             "Open",
             "Open the item: audience, purpose and what was sent",
             footer=False,
         ),
-        Key("s", "sent", "Sent", "Log that the item was sent now (with a note)"),
+        Key("a", "add", "Add", "Add a plan item: what, for whom, how often"),
+        Key("e", "edit", "Edit", "Edit the plan item: cadence, owner, audience, purpose"),
+        Key("s", "sent", "Sent", "Log that the item was sent now, by hand (with a note)"),
         Key(
             "d",
             "digest",
             "Digest",
-            "Preview the digest of the item's program, then save or send it",
+            "Preview the item's digest (its period, sections, audience), then save or send it",
         ),
+        Key("escape", "clear", "Clear", "Leave the filter, then clear it", footer=False),
+    )
+    HELP_EXTRA = (
+        ("late", "filter: the items overdue"),
+        ("erp weekly", "filter: words of the name, program, channel, owner or audience"),
     )
 
     def __init__(self) -> None:
         super().__init__()
+        # every item of the scope as read, and those the filter keeps (the table's rows)
+        self.plan: list[dict[str, Any]] = []
         self.rows: list[dict[str, Any]] = []
 
     def body(self) -> ComposeResult:
+        yield Input(
+            self.typed,
+            placeholder="/ to filter: late, inactive, or words of name, program, owner, audience",
+            id="filter",
+            compact=True,
+        )
         yield Static("", id="status")
         yield DataTable(id="plan", cursor_type="row", cell_padding=0)
 
     def on_resize(self) -> None:
-        if self.rows:
+        if self.plan:
             self.fill(self.current_id())
 
     def fetch(self) -> Callable[[], Any]:
@@ -126,10 +154,16 @@ class CommsScreen(DocketScreen):
 
     def show(self, data: Any) -> None:
         current = self.current_id()
-        self.rows = data["rows"]
+        self.plan = data["rows"]
         self.fill(current)
 
+    def filtered(self) -> None:
+        """The plan is read whole: what is typed narrows the rows already read."""
+        self.fill(self.current_id())
+
     def fill(self, current: int | None) -> None:
+        """The items the filter keeps in the table, the cursor on ``current`` if kept."""
+        self.rows = keep_plan(self.plan, self.typed)
         table = self.query_one(DataTable)
         table.clear()
         width = (table.size.width or self.size.width) - 2
@@ -141,9 +175,18 @@ class CommsScreen(DocketScreen):
         if current in ids:
             table.move_cursor(row=ids.index(current), animate=False)
         overdue = sum(1 for r in self.rows if r["overdue"])
-        text = Text(f"{len(self.rows)} plan items", style="bold")
+        shown = len(self.rows)
+        counted = (
+            f"{shown} plan items"
+            if shown == len(self.plan)
+            else f"{shown} of {len(self.plan)} plan items"
+        )
+        text = Text(counted, style="bold")
         if overdue:
-            text.append(f" · {overdue} overdue", style="bold red")
+            text.append(f" · {overdue} overdue", style=ALERT)
+        if self.typed.strip():
+            text.append(" · filter: ")
+            text.append_text(plain(self.typed.strip()))
         self.query_one("#status", Static).update(text)
 
     def current_row(self) -> dict[str, Any] | None:
@@ -168,6 +211,18 @@ class CommsScreen(DocketScreen):
     @on(DataTable.RowSelected)
     def row_selected(self) -> None:
         self.action_open()
+
+    def action_add(self) -> None:
+        from docket.tui.comms_forms import add_form
+
+        self.app.push_screen(add_form(self.docket), lambda saved: _saved(self.docket, saved))
+
+    def action_edit(self) -> None:
+        from docket.tui.comms_forms import edit_item
+
+        row = self.current_row()
+        if row is not None:
+            edit_item(self.docket, int(row["id"]))
 
     def action_sent(self) -> None:
         row = self.current_row()
@@ -214,6 +269,7 @@ class ItemDetail(RecordDetail):
             (label, plain(value))
             for label, value in (
                 ("Next due", f"{due} {state_of(r)}".strip()),
+                ("Exported", _exported(r)),
                 ("How often", r["cadence_words"]),
                 ("Channel", r["channel"]),
                 ("Audience", ", ".join(r["audience"]) or "(nobody yet)"),
@@ -221,13 +277,14 @@ class ItemDetail(RecordDetail):
                 ("Digest", r["digest"] or "(none)"),
                 ("Purpose", r["purpose"] or "-"),
             )
+            if value or label != "Exported"
         )
 
     def sections(self) -> Iterable[tuple[str, RenderableType]]:
-        yield "Sent", self._log()
+        yield "Log", self._log()
 
     def keys_hint(self) -> str:
-        return "s mark sent · d digest preview"
+        return "s mark sent by hand · d digest preview"
 
     def _log(self) -> Text:
         if not self.sendings:
@@ -235,13 +292,26 @@ class ItemDetail(RecordDetail):
         text = Text()
         for i, entry in enumerate(self.sendings):
             text.append("\n" if i else "")
-            text.append_text(
-                plain(f"{entry['sent_at'][:16].replace('T', ' ')} UTC by {entry['sent_by']}")
-            )
+            when = entry["sent_at"][:16].replace("T", " ")
+            text.append_text(plain(f"{when} UTC {HOW_WORDS[entry['how']]} {entry['sent_by']}"))
             for extra in (entry["note"], entry["artifact"]):
                 if extra:
                     text.append_text(plain(f" · {extra}", style="dim"))
         return text
+
+
+# how a log entry reads: "sent by ana", "marked sent by hand by ana", "exported by ana"
+HOW_WORDS = {
+    "sent": "sent by",
+    "by hand": "marked sent by hand by",
+    "exported": "exported (not sent) by",
+}
+
+
+def _exported(row: dict[str, Any]) -> str:
+    """A file written after the last sending, which has not gone out: say so."""
+    at = row.get("exported_not_sent")
+    return f"{at[:16].replace('T', ' ')} UTC, not sent since" if at else ""
 
 
 def open_item(app: DocketApp, row: dict[str, Any]) -> None:
@@ -262,7 +332,7 @@ def open_item(app: DocketApp, row: dict[str, Any]) -> None:
 
 
 def sent_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
-    """Log that an item was sent now, with a note and the file sent (optional)."""
+    """Log that an item was sent now by hand, with a note and the file sent (optional)."""
     ctx = app.ctx
     fields = [
         Field("note", "Note", placeholder="sent as planned; questions answered"),
@@ -272,35 +342,40 @@ def sent_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
     def save(values: dict[str, str]) -> int:
         typed = values["artifact"].strip()
         artifact = comms.artifact_of(Path(typed)) if typed else ""
-        return int(comms.log_sent(ctx, int(row["id"]), note=values["note"], artifact=artifact).id)
+        entry = comms.log_sent(
+            ctx, int(row["id"]), how="by hand", note=values["note"], artifact=artifact
+        )
+        return int(entry.id)
 
-    return RecordForm(f"Sent: {row['name']}", fields, save)
+    return RecordForm(f"Sent by hand: {row['name']}", fields, save)
 
 
 # --- the digest preview ------------------------------------------------------------------
 
 
 def preview_digest(app: DocketApp, row: dict[str, Any]) -> None:
-    """Build the digest of the item's program for this week and show it."""
+    """Build the item's digest (its period, sections and audience) and show it; saving or
+    sending from the preview writes or sends this same digest."""
     from docket.exports.digest import markdown
-    from docket.models.digest import build_digest
+    from docket.models.digest import item_digest
 
     ctx = app.ctx
 
-    def build() -> tuple[Any, str]:
-        made = build_digest(ctx, program=row["program"])
-        return made, markdown(made)
+    def build() -> tuple[ItemDigest, str]:
+        planned = item_digest(ctx, int(row["id"]))
+        return planned, markdown(planned.digest)
 
     async def run() -> None:
-        made, text = await app.store.run(build)
-        app.push_screen(DigestPreview(made, text, row), lambda done: _saved(app, done))
+        planned, text = await app.store.run(build)
+        app.push_screen(DigestPreview(planned, text, row), lambda done: _saved(app, done))
 
     app.run_worker(run(), group="detail", exit_on_error=False)
 
 
 class DigestPreview(ModalScreen[Any]):
-    """A digest as its readers will see it; ``w`` saves it to a file, ``s`` sends it to the
-    item's audience (and logs the sending)."""
+    """A plan item's digest as its readers will see it; ``w`` saves it to a file (logged as
+    exported, not as sent), ``s`` sends it to the item's audience (logged as sent when the
+    server accepted it for at least one of them)."""
 
     BINDINGS = [
         Binding("escape,q", "close", "Close"),
@@ -308,9 +383,10 @@ class DigestPreview(ModalScreen[Any]):
         Binding("s", "send", "Send"),
     ]
 
-    def __init__(self, made: Any, text: str, row: dict[str, Any]) -> None:
+    def __init__(self, planned: ItemDigest, text: str, row: dict[str, Any]) -> None:
         super().__init__(classes="dialog detail")
-        self.made = made
+        self.planned = planned
+        self.made = planned.digest
         self.text = text
         self.row = row
 
@@ -318,7 +394,7 @@ class DigestPreview(ModalScreen[Any]):
         with Vertical(classes="box"):
             yield Label(plain(self.made.title), classes="dialog-title")
             with VerticalScroll():
-                yield Markdown(self.text)
+                yield Markdown(clean_lines(self.text))
             yield Static(
                 Text("w save to a file · s send to the audience · esc close", style="dim"),
                 classes="keys",
@@ -329,47 +405,62 @@ class DigestPreview(ModalScreen[Any]):
 
     def action_save(self) -> None:
         app: Any = self.app
-        self.app.push_screen(save_form(app, self.made, self.row), self._done)
+        self.app.push_screen(save_form(app, self.planned), self._done)
 
     def action_send(self) -> None:
         app: Any = self.app
-        count = len(self.row["audience"])
+        count = sum(1 for p in self.planned.audience if p.email)
 
         def answered(yes: bool | None) -> None:
             if yes:
                 app.run_worker(self._send(), group="write", exit_on_error=False)
 
-        question = (
-            f"Send {self.made.title} to the audience of {self.row['name']} ({count} entries)?"
-        )
+        question = f"Send {self.made.title} to the audience of {self.row['name']} ({count})?"
         self.app.push_screen(ConfirmDialog(question), answered)
 
     async def _send(self) -> None:
         from docket.exports.digest_delivery import send_digest
 
         app: Any = self.app
-        said = await app.store.run(
-            send_digest, app.ctx, self.made, int(self.row["id"]), app.mail_settings()
+        planned = self.planned
+        sent = await app.store.run(
+            send_digest,
+            app.ctx,
+            planned.digest,
+            planned.item_id,
+            app.mail_settings(),
+            planned.audience,
         )
-        app.notify(said, markup=False)
-        self.dismiss(said)
+        app.notify(sent.said, markup=False, severity="information" if sent.accepted else "error")
+        if sent.refused:
+            app.notify("\n".join(sent.refusals()), severity="error", markup=False)
+        self.dismiss(sent.said)
 
     def _done(self, result: Any) -> None:
         if result is not None:
             self.dismiss(result)
 
 
-def save_form(app: DocketApp, made: Any, row: dict[str, Any]) -> RecordForm:
-    """Save the digest: the format follows the file's extension (.md, .txt, .html, .json)."""
+def save_form(app: DocketApp, planned: ItemDigest) -> RecordForm:
+    """Save the digest: the format follows the file's extension (.md, .txt, .html, .json,
+    .eml). A file saved is logged as exported: it does not count as the item sent."""
     from docket.exports.digest_delivery import save_digest
 
-    ctx = app.ctx
-    stem = f"~/{row['program'].lower()}-status-{made.scope.until.isoformat()}"
-    fields = [Field("file", "File", f"{stem}.html", placeholder=".md, .txt, .html or .json")]
+    ctx, made = app.ctx, planned.digest
+    program = (made.scope.program or "all").lower()
+    stem = f"~/{program}-{made.kind}-{made.scope.until.isoformat()}"
+    fields = [Field("file", "File", f"{stem}.html", placeholder=".md, .txt, .html, .json or .eml")]
 
     def save(values: dict[str, str]) -> str:
         path = Path(values["file"].strip())
-        said: str = save_digest(ctx, made, path, int(row["id"]), settings=app.mail_settings())
+        said: str = save_digest(
+            ctx,
+            made,
+            path,
+            planned.item_id,
+            people=planned.audience,
+            settings=app.mail_settings(),
+        )
         app.notify(said, markup=False)
         return said
 

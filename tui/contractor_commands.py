@@ -8,12 +8,13 @@ the result; no rule lives here.
 from __future__ import annotations
 
 import argparse
+import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from docket.models import assignments, contracts
+from docket.models import assignments, contracts, people
 from docket.models.inputs import a_date, whole_number
-from docket.tui.cli import add_format, edits, verbs
+from docket.tui.cli import a_number, a_window, add_format, an_id, edits, verbs
 from docket.tui.commands import _emit
 
 if TYPE_CHECKING:
@@ -31,6 +32,12 @@ def register(sub: Any) -> None:
     p = group.add_parser("list", help="vendors with their contact and contracts")
     add_format(p, "table", "json", "csv")
     p.set_defaults(handler=vendor_list)
+    p = group.add_parser("edit", help="change a vendor's name, contact or note")
+    p.add_argument("vendor", metavar="VENDOR", help="its name or id")
+    p.add_argument("--name")
+    p.add_argument("--contact", metavar="WHO", help="'' for nobody")
+    p.add_argument("--note")
+    p.set_defaults(handler=vendor_edit)
 
     group = verbs(sub, "contract", "contracts: ceiling, spend, burn rate, run-out")
     p = group.add_parser("add", help="add a contract (prints its id)")
@@ -46,11 +53,35 @@ def register(sub: Any) -> None:
     p = group.add_parser("list", help="contracts with their burn, soonest ending first")
     p.add_argument("--program", metavar="CODE")
     p.add_argument(
-        "--near-ceiling", type=int, metavar="PCT", help="only those this % spent or more"
+        "--near-ceiling",
+        type=a_number("near ceiling", 0, 1000),
+        metavar="PCT",
+        help="only those this % spent or more",
     )
-    p.add_argument("--ending-within", type=int, metavar="DAYS", help="only those ending this soon")
+    p.add_argument(
+        "--ending-within",
+        type=a_window("ending within"),
+        metavar="DAYS",
+        help="only those ending this soon",
+    )
     add_format(p, "table", "json", "csv")
     p.set_defaults(handler=contract_list)
+    p = group.add_parser("show", help="a contract: burn, amendments, expenditures")
+    p.add_argument("number")
+    add_format(p, "text", "json")
+    p.set_defaults(handler=contract_show)
+    p = group.add_parser(
+        "amend", help="amend a contract's ceiling, dates or rate, with a reason (audited)"
+    )
+    p.add_argument("number")
+    p.add_argument("--ceiling", metavar="AMOUNT")
+    p.add_argument("--start", metavar="WHEN")
+    p.add_argument("--end", metavar="WHEN")
+    p.add_argument(
+        "--rate", metavar="AMOUNT", help="per hour, for its assignments that have not ended"
+    )
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=contract_amend)
 
     group = verbs(sub, "expenditure", "money spent on a contract")
     p = group.add_parser("add", help="record an amount spent (a negative one is a credit)")
@@ -58,12 +89,28 @@ def register(sub: Any) -> None:
     p.add_argument("amount")
     p.add_argument("--date", metavar="WHEN", help="default today")
     p.add_argument("--invoice", default="", metavar="REF")
+    p.add_argument(
+        "--over-ceiling", default="", metavar="REASON", help="why it may pass the ceiling"
+    )
     p.set_defaults(handler=expenditure_add)
     p = group.add_parser("list", help="expenditures, newest first")
     p.add_argument("--contract", metavar="NUMBER")
     p.add_argument("--program", metavar="CODE")
+    p.add_argument("--void", action="store_true", help="void ones too")
     add_format(p, "table", "json", "csv")
     p.set_defaults(handler=expenditure_list)
+    p = group.add_parser("edit", help="correct an expenditure, with a reason (audited)")
+    p.add_argument("id", type=an_id("id"))
+    p.add_argument("--amount")
+    p.add_argument("--date", metavar="WHEN")
+    p.add_argument("--invoice", metavar="REF")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--over-ceiling", default="", metavar="REASON")
+    p.set_defaults(handler=expenditure_edit)
+    p = group.add_parser("void", help="void an expenditure, with a reason: it counts nowhere")
+    p.add_argument("id", type=an_id("id"))
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=expenditure_void)
 
     group = verbs(sub, "assignment", "who works on which program, at what share, until when")
     p = group.add_parser("add", help="put a person on a program (prints its id)")
@@ -80,24 +127,24 @@ def register(sub: Any) -> None:
     p.add_argument("--person", metavar="WHO")
     p.add_argument("--program", metavar="CODE")
     p.add_argument("--overallocated", action="store_true", help="people above 100 %% on a day")
-    p.add_argument("--ending-within", type=int, metavar="DAYS")
+    p.add_argument("--ending-within", type=a_window("ending within"), metavar="DAYS")
     p.add_argument("--from", dest="start", metavar="WHEN", help="with --overallocated (today)")
-    p.add_argument("--days", type=int, default=90, help="with --overallocated (90)")
+    p.add_argument("--days", type=a_window("days"), default=90, help="with --overallocated (90)")
     add_format(p, "table", "json", "csv")
     p.set_defaults(handler=assignment_list)
     p = group.add_parser("edit", help="change an assignment")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=an_id("id"))
     for name in ("allocation", "start", "end", "role", "rate", "contract", "program"):
         p.add_argument(f"--{name}")
     p.set_defaults(handler=assignment_edit)
     p = group.add_parser("end", help="end an assignment (today, or --on)")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=an_id("id"))
     p.add_argument("--on", metavar="WHEN")
     p.set_defaults(handler=assignment_end)
 
     p = sub.add_parser("allocation", help="each person's allocation per month, all programs")
     p.add_argument("--from", dest="start", metavar="WHEN", help="the first month (this one)")
-    p.add_argument("--months", type=int, default=6)
+    p.add_argument("--months", type=a_number("months", 1, 1200), default=6)
     add_format(p, "table", "json", "csv")
     p.set_defaults(handler=allocation)
 
@@ -105,6 +152,14 @@ def register(sub: Any) -> None:
 def vendor_add(session: Session, args: argparse.Namespace) -> int:
     made = contracts.add_vendor(session.ctx, args.name, contact=args.contact, note=args.note)
     session.print(str(made.id))
+    return 0
+
+
+def vendor_edit(session: Session, args: argparse.Namespace) -> int:
+    changes = edits(args, ("name", "contact", "note"))
+    # read and written in one transaction (no version): no conflict the user did not cause
+    updated = contracts.update_vendor(session.ctx, args.vendor, **changes)
+    session.print(f"vendor {updated.id} {updated.name} updated (version {updated.version})")
     return 0
 
 
@@ -158,10 +213,10 @@ CONTRACT_HEADERS = [
 
 
 def contract_list(session: Session, args: argparse.Namespace) -> int:
-    from docket.models.programs import get_program
+    from docket.models.programs import program_and_children
 
     today = session.ctx.today()
-    ids = [get_program(args.program).id] if args.program else None
+    ids = program_and_children(args.program) if args.program else None
     rows = [
         contracts.burn_facts(b) for b in contracts.burns(today, program_ids=ids) if b.days_left >= 0
     ]
@@ -176,18 +231,58 @@ def contract_list(session: Session, args: argparse.Namespace) -> int:
     return _emit(session, "table", rows, CONTRACT_COLUMNS, headers=CONTRACT_HEADERS, flexible=1)
 
 
+def contract_show(session: Session, args: argparse.Namespace) -> int:
+    found = contracts.contract_detail(args.number, session.ctx.today())
+    if args.format == "json":
+        return _emit(session, "json", [found], [])
+    for line in contracts.detail_lines(found):
+        session.print(line)
+    return 0
+
+
+def contract_amend(session: Session, args: argparse.Namespace) -> int:
+    made = contracts.amend_contract(
+        session.ctx, args.number, reason=args.reason, ceiling=args.ceiling, start=args.start,
+        end=args.end, rate=args.rate,
+    )  # fmt: skip
+    changed = contracts.amendment_text(json.loads(made.changes))
+    session.print(f"{made.contract.number} amended: {changed}")
+    return 0
+
+
 def expenditure_add(session: Session, args: argparse.Namespace) -> int:
     made = contracts.add_expenditure(
-        session.ctx, args.contract, args.amount, on=args.date, invoice=args.invoice
+        session.ctx, args.contract, args.amount, on=args.date, invoice=args.invoice,
+        over_ceiling=args.over_ceiling,
+    )  # fmt: skip
+    past = " (past the ceiling)" if made.over_ceiling else ""
+    session.print(f"{made.id}: {made.amount:.2f} on {made.contract.number}, {made.date}{past}")
+    return 0
+
+
+def expenditure_list(session: Session, args: argparse.Namespace) -> int:
+    rows = contracts.list_expenditures(contract=args.contract, program=args.program, void=args.void)
+    columns = ["contract", "date", "amount", "invoice", "vendor", "program"]
+    if args.format == "table":
+        for row in rows:
+            row["note"] = contracts.expenditure_note(row)
+        columns = ["id", *columns, "note"]
+    return _emit(session, args.format, rows, columns, flexible=3)
+
+
+def expenditure_edit(session: Session, args: argparse.Namespace) -> int:
+    changes = edits(args, ("amount", "date", "invoice"))
+    made = contracts.correct_expenditure(
+        session.ctx, args.id, reason=args.reason, over_ceiling=args.over_ceiling, **changes
     )
     session.print(f"{made.id}: {made.amount:.2f} on {made.contract.number}, {made.date}")
     return 0
 
 
-def expenditure_list(session: Session, args: argparse.Namespace) -> int:
-    rows = contracts.list_expenditures(contract=args.contract, program=args.program)
-    columns = ["contract", "date", "amount", "invoice", "vendor", "program"]
-    return _emit(session, args.format, rows, columns, flexible=3)
+def expenditure_void(session: Session, args: argparse.Namespace) -> int:
+    made = contracts.void_expenditure(session.ctx, args.id, reason=args.reason)
+    session.print(f"{made.id}: void ({made.void_reason})")
+    return 0
 
 
 def assignment_add(session: Session, args: argparse.Namespace) -> int:
@@ -203,7 +298,16 @@ def assignment_add(session: Session, args: argparse.Namespace) -> int:
         rate=args.rate,
     )
     session.print(str(made.id))
+    _warn_overload(session, made)
     return 0
+
+
+def _warn_overload(session: Session, made: Any) -> None:
+    """A line on stderr when the saved assignment leaves its person over 100 % on some day
+    of its span (it is saved all the same)."""
+    row = assignments.overload(made.__data__["person"], made.start, made.end)
+    if row is not None:
+        session.err.write(f"docket: warning: {assignments.overload_text(row)}\n")
 
 
 ASSIGNMENT_COLUMNS = [
@@ -236,6 +340,11 @@ def assignment_list(session: Session, args: argparse.Namespace) -> int:
         flt = assignments.AssignmentFilter(person=args.person, program=args.program)
         found = assignments.list_assignments(flt)
     rows = [assignments.assignment_facts(a, today) for a in found]
+    if args.format != "json":
+        # two people of one name read apart (the JSON keeps the name, as documented)
+        shown = people.labels(a.__data__["person"] for a in found)
+        for row, a in zip(rows, found, strict=True):
+            row["person"] = shown[a.__data__["person"]]
     for row in rows:
         row["note"] = "outside its contract's dates" if row["outside_contract"] else ""
     if args.format != "table":
@@ -246,8 +355,9 @@ def assignment_list(session: Session, args: argparse.Namespace) -> int:
 def assignment_edit(session: Session, args: argparse.Namespace) -> int:
     names = ("allocation", "start", "end", "role", "rate", "contract", "program")
     changes = edits(args, names)
-    assignments.update_assignment(session.ctx, args.id, **changes)
+    made = assignments.update_assignment(session.ctx, args.id, **changes)
     session.print(f"assignment {args.id} changed")
+    _warn_overload(session, made)
     return 0
 
 

@@ -8,20 +8,25 @@ the percent spent, the day the money runs out at the current rate and the commit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import RenderableType
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
 from docket.models import assignments, contracts
 from docket.models.context import Context
 from docket.tui.action_forms import date_check, person_lookup, program_lookup
 from docket.tui.base import FilteredScreen
+from docket.tui.dialogs import RecordDetail, summary_table
 from docket.tui.forms import EditForm, Field, RecordForm, Revision
 from docket.tui.keys import Key
 from docket.tui.rows import set_columns
+from docket.tui.store import store_of
 from docket.tui.text import FIGURE_SPACE, flush_right, plain
 
 if TYPE_CHECKING:
@@ -43,9 +48,9 @@ def load_view(ctx: Context, view: str, program: str | None) -> dict[str, Any]:
         return {"today": today, "rows": rows}
     if view == "allocation":
         return {"today": today, **assignments.allocation_by_month(today, MONTHS)}
-    from docket.models.programs import get_program
+    from docket.models.programs import program_and_children
 
-    ids = [get_program(program).id] if program else None
+    ids = program_and_children(program) if program else None
     burns = contracts.burns(today, program_ids=ids)
     return {"today": today, "rows": [contracts.burn_facts(b) for b in burns if b.days_left >= 0]}
 
@@ -85,9 +90,18 @@ class ContractorsScreen(FilteredScreen):
             "Filter assignments: person, program or role",
             display="/",
         ),
-        Key("a", "add", "Add", "Add an assignment"),
+        Key("a", "add", "Add", "Add an assignment (on contracts: a contract)"),
         Key("e", "edit", "Edit", "Edit the assignment"),
         Key("x", "end", "End", "End the assignment (today, or the day you type)"),
+        Key(
+            "enter",
+            "open",
+            "Open",
+            "Open the contract: burn, amendments, expenditures",
+            footer=False,
+        ),
+        Key("s", "spend", "Spend", "Record an expenditure on the contract"),
+        Key("v", "amend", "Amend", "Amend the contract's ceiling, dates or rate, with a reason"),
         Key("escape", "clear", "Clear", "Leave the filter, then clear it", footer=False),
     )
     HELP_EXTRA = (
@@ -156,7 +170,8 @@ class ContractorsScreen(FilteredScreen):
         self.query_one("#status", Static).update(self.status_line(rows))
 
     def key_of(self, row: dict[str, Any]) -> str:
-        return str(row.get("id") or row.get("person"))
+        # an assignment or contract by its id; a heatmap row by its person (names repeat)
+        return str(row.get("id") or f"person-{row['person_id']}")
 
     def _assignments(self, table: DataTable[Any], rows: list[dict[str, Any]], width: int) -> None:
         wide = width >= 110
@@ -262,8 +277,12 @@ class ContractorsScreen(FilteredScreen):
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("add", "edit", "end", "focus_filter"):
+        if action in ("edit", "end", "focus_filter"):
             return self.view == "assignments"
+        if action == "add":
+            return self.view in ("assignments", "contracts")
+        if action in ("open", "spend", "amend"):
+            return self.view == "contracts"
         return True
 
     def filtered(self) -> None:
@@ -289,7 +308,35 @@ class ContractorsScreen(FilteredScreen):
         return None if row is None else ("assignment", int(row["id"]))
 
     def action_add(self) -> None:
-        self.app.push_screen(add_form(self.docket), self._saved)
+        if self.view == "contracts":
+            self.app.push_screen(contract_form(self.docket), self._saved)
+        else:
+            self.app.push_screen(add_form(self.docket), self._saved)
+
+    def current_contract(self) -> dict[str, Any] | None:
+        if self.view != "contracts":
+            return None
+        key = self.current_key()
+        return next((r for r in self.rows() if self.key_of(r) == key), None)
+
+    def action_open(self) -> None:
+        row = self.current_contract()
+        if row is not None:
+            open_contract(self.docket, row["number"], self._saved)
+
+    @on(DataTable.RowSelected)
+    def row_selected(self) -> None:
+        self.action_open()
+
+    def action_spend(self) -> None:
+        row = self.current_contract()
+        if row is not None:
+            self.app.push_screen(spend_form(self.docket, row["number"]), self._saved)
+
+    def action_amend(self) -> None:
+        row = self.current_contract()
+        if row is not None:
+            self.app.push_screen(amend_form(self.docket, row["number"]), self._saved)
 
     def action_edit(self) -> None:
         row = self.current_assignment()
@@ -334,6 +381,49 @@ def _fields(ctx: Context, row: dict[str, Any] | None, program: str | None) -> li
     return fields
 
 
+# the fields that change who is booked when: each change re-reads the person's allocation
+BOOKING = ("person", "allocation", "start", "end")
+
+
+class _Overload:
+    """Shows, under Allocation and before saving, when the assignment as typed would take
+    its person over 100 % on some day (saving is still allowed: the CLI warns the same)."""
+
+    # the assignment being edited (left out of the count), or None for a new one
+    editing: int | None = None
+
+    def _check(self, field: Field, typed: str) -> None:
+        super()._check(field, typed)  # type: ignore[misc]
+        if field.name in BOOKING:
+            form: Any = self
+            form.run_worker(self._preview, group="overload", exclusive=True, exit_on_error=False)
+
+    async def _preview(self) -> None:
+        form: Any = self
+        typed = form.values()
+        ctx = form.app.ctx
+        said = await store_of(form.app).run(
+            assignments.overload_preview,
+            ctx,
+            person=typed.get("person") or None,
+            allocation=typed.get("allocation", ""),
+            start=typed.get("start", ""),
+            end=typed.get("end", ""),
+            leaving_out=self.editing,
+        )
+        if said or not form.query_one("#hint-allocation", Static).has_class("invalid"):
+            form.query_one("#hint-allocation", Static).set_class(bool(said), "overload")
+            form.show_hint("allocation", f"⚠ {said}" if said else "")
+
+
+class AssignmentForm(_Overload, RecordForm):
+    """A new assignment, warning of over-allocation as typed."""
+
+
+class AssignmentEditForm(_Overload, EditForm):
+    """An assignment's changes, warning of over-allocation as typed."""
+
+
 def add_form(app: DocketApp) -> RecordForm:
     """The form that adds an assignment; dismisses with its id."""
     ctx = app.ctx
@@ -352,7 +442,7 @@ def add_form(app: DocketApp) -> RecordForm:
         )
         return int(made.id)
 
-    return RecordForm("New assignment", _fields(ctx, None, app.program), save)
+    return AssignmentForm("New assignment", _fields(ctx, None, app.program), save)
 
 
 def edit_form(app: DocketApp, row: dict[str, Any]) -> EditForm:
@@ -370,7 +460,9 @@ def edit_form(app: DocketApp, row: dict[str, Any]) -> EditForm:
         return Revision({f.name: f.value for f in _fields(ctx, now, None)}, int(now["version"]))
 
     title = f"Edit assignment #{ident}: {row['person']}"
-    return EditForm(title, _fields(ctx, row, None), int(row["version"]), save, reread)
+    form = AssignmentEditForm(title, _fields(ctx, row, None), int(row["version"]), save, reread)
+    form.editing = ident
+    return form
 
 
 def end_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
@@ -382,3 +474,137 @@ def end_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
         return int(assignments.end_assignment(ctx, ident, values["end"]).id)
 
     return RecordForm(f"End assignment #{ident}: {row['person']} on {row['program']}", fields, save)
+
+
+# --- contracts ---------------------------------------------------------------------------
+
+
+def contract_form(app: DocketApp) -> RecordForm:
+    """A new contract; dismisses with its id."""
+    ctx = app.ctx
+    fields = [
+        Field("number", "Number", placeholder="e.g. C-2026-0303"),
+        Field("title", "Title"),
+        Field("vendor", "Vendor", placeholder="its name (docket vendor add makes one)"),
+        Field("program", "Program", app.program or "", lookup=program_lookup),
+        Field("start", "Start", check=date_check(ctx, "start")),
+        Field("end", "End", check=date_check(ctx, "end")),
+        Field("ceiling", "Ceiling", placeholder="e.g. 450000.00"),
+        Field("currency", "Currency", "USD"),
+    ]
+
+    def save(values: dict[str, str]) -> int:
+        number = values.pop("number")
+        return int(contracts.add_contract(ctx, number, **values).id)
+
+    return RecordForm("New contract", fields, save)
+
+
+def spend_form(app: DocketApp, number: str) -> RecordForm:
+    """An expenditure on a contract; past the ceiling it needs a reason (the audit and the
+    contract keep it)."""
+    ctx = app.ctx
+    fields = [
+        Field("amount", "Amount", placeholder="e.g. 12500.00 (negative: a credit note)"),
+        Field("on", "Date", "today", check=date_check(ctx, "date")),
+        Field("invoice", "Invoice", placeholder="its reference"),
+        Field(
+            "over_ceiling", "Past ceiling", placeholder="why it may pass the ceiling (if it does)"
+        ),
+    ]
+
+    def save(values: dict[str, str]) -> int:
+        made = contracts.add_expenditure(
+            ctx, number, values["amount"], on=values["on"] or None, invoice=values["invoice"],
+            over_ceiling=values["over_ceiling"],
+        )  # fmt: skip
+        return int(made.id)
+
+    return RecordForm(f"Expenditure on {number}", fields, save)
+
+
+def amend_form(app: DocketApp, number: str) -> RecordForm:
+    """Amend a contract's terms (those filled in), with the reason."""
+    ctx = app.ctx
+    fields = [
+        Field("ceiling", "Ceiling", placeholder="new ceiling (blank: unchanged)"),
+        Field("start", "Start", check=date_check(ctx, "start"), placeholder="blank: unchanged"),
+        Field("end", "End", check=date_check(ctx, "end"), placeholder="blank: unchanged"),
+        Field("rate", "Rate", placeholder="per hour, for its current assignments"),
+        Field("reason", "Reason", placeholder="e.g. change order 4"),
+    ]
+
+    def save(values: dict[str, str]) -> int:
+        given = {k: v or None for k, v in values.items()}
+        made = contracts.amend_contract(
+            ctx, number, reason=values["reason"], ceiling=given["ceiling"], start=given["start"],
+            end=given["end"], rate=given["rate"],
+        )  # fmt: skip
+        return int(made.id)
+
+    return RecordForm(f"Amend {number}", fields, save)
+
+
+class ContractDetail(RecordDetail):
+    """One contract: burn, amendments, expenditures (void ones and those past the ceiling
+    with their reasons); ``s`` spend, ``v`` amend."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Close"),
+        Binding("s", "choose('spend')", "Spend"),
+        Binding("v", "choose('amend')", "Amend"),
+    ]
+
+    def __init__(self, found: dict[str, Any]) -> None:
+        super().__init__()
+        self.found = found
+
+    def title_text(self) -> Text:
+        return plain(f"{self.found['number']} {self.found['title']}".strip())
+
+    def summary(self) -> RenderableType:
+        f = self.found
+        return summary_table(
+            (label, plain(value))
+            for label, value in (
+                ("Vendor", f["vendor"]),
+                ("Program", f["program"]),
+                ("Dates", f"{f['start']} to {f['end']}"),
+                ("Ceiling", f"{f['ceiling']} {f['currency']}"),
+                ("Spent", f"{f['spent']} ({f['percent']} %), remaining {f['remaining']}"),
+                ("Runs out", f["runs_out"] or "not at this rate"),
+            )
+        )
+
+    def sections(self) -> Iterable[tuple[str, RenderableType]]:
+        amended = [
+            f"{a['on']}  {contracts.amendment_text(a['changes'])}  ({a['reason']}; {a['by']})"
+            for a in self.found["amendments"]
+        ]
+        yield "Amendments", plain("\n".join(amended) or "(none)")
+        spent = [
+            f"#{e['id']}  {e['date']}  {e['amount']:>12}  {e['invoice']}  "
+            + contracts.expenditure_note(e)
+            for e in self.found["expenditures"][:50]
+        ]
+        yield "Expenditures", plain("\n".join(line.rstrip() for line in spent) or "(none)")
+
+    def keys_hint(self) -> str:
+        return "s record an expenditure · v amend"
+
+
+def open_contract(app: DocketApp, number: str, saved: Callable[[Any], None]) -> None:
+    """Show a contract; its keys record an expenditure or amend it."""
+
+    async def run() -> None:
+        found = await app.store.run(contracts.contract_detail, number, app.ctx.today())
+
+        def chosen(what: str | None) -> None:
+            if what == "spend":
+                app.push_screen(spend_form(app, number), saved)
+            elif what == "amend":
+                app.push_screen(amend_form(app, number), saved)
+
+        app.push_screen(ContractDetail(found), chosen)
+
+    app.run_worker(run(), group="detail", exit_on_error=False)

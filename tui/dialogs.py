@@ -129,34 +129,54 @@ class PromptDialog(ModalScreen[Any]):
 
 
 ALL_PROGRAMS = "*"
+# what the picker returns, before a code, when ``e`` asked to edit that program
+EDIT_PROGRAM = "edit:"
 
 
 class ProgramPicker(ModalScreen[str | None]):
     """Choose the program every screen is scoped to; returns its code, ``ALL_PROGRAMS``
-    for all, or None when cancelled."""
+    for all, ``EDIT_PROGRAM`` + a code when ``e`` asked to edit it, or None when
+    cancelled. With ``editing``, only the programs are listed and Enter edits too."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("e", "edit", "Edit program"),
+    ]
 
-    def __init__(self, programs: list[tuple[str, str]], current: str | None) -> None:
+    def __init__(
+        self, programs: list[tuple[str, str]], current: str | None, *, editing: bool = False
+    ) -> None:
         super().__init__(classes="dialog")
         self.programs = programs
         self.current = current
+        self.editing = editing
 
     def compose(self) -> ComposeResult:
-        options = [Option(Text("All programs"), id=ALL_PROGRAMS)]
+        options = [] if self.editing else [Option(Text("All programs"), id=ALL_PROGRAMS)]
         options += [Option(plain(f"{code:<6} {name}"), id=code) for code, name in self.programs]
+        title = "Edit which program?" if self.editing else "Scope every screen to"
         with Vertical(classes="box"):
-            yield Label("Scope every screen to", classes="dialog-title")
+            yield Label(title, classes="dialog-title")
             yield OptionList(*options, id="programs")
+            hint = "enter edits · esc cancels" if self.editing else "enter scopes · e edits it"
+            yield Static(Text(hint, style="dim"), classes="hint")
 
     def on_mount(self) -> None:
         picker = self.query_one(OptionList)
-        ids = [ALL_PROGRAMS] + [code for code, _ in self.programs]
+        ids = ([] if self.editing else [ALL_PROGRAMS]) + [code for code, _ in self.programs]
         picker.highlighted = ids.index(self.current) if self.current in ids else 0
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        code = event.option.id
+        self.dismiss(f"{EDIT_PROGRAM}{code}" if self.editing else code)
+
+    def action_edit(self) -> None:
+        picker = self.query_one(OptionList)
+        index = picker.highlighted
+        code = picker.get_option_at_index(index).id if index is not None else None
+        if code and code != ALL_PROGRAMS:
+            self.dismiss(f"{EDIT_PROGRAM}{code}")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

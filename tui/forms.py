@@ -21,7 +21,7 @@ from functools import partial
 from typing import Any, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -51,6 +51,31 @@ class Field:
     placeholder: str = ""
     check: Check | None = None  # quick, on the UI thread
     lookup: Check | None = None  # needs the database: on the database thread
+    # look up blank text too: a field whose blank means a default worth explaining
+    lookup_blank: bool = False
+
+
+class TypedSelect(Select[str]):
+    """A choice that takes typed input while closed, as a list box does: a key picks the
+    next choice starting with it (``4`` on a 1 to 5 scale, ``h`` for high), again and again
+    through those that do."""
+
+    def __init__(self, choices: tuple[str, ...], **options: Any) -> None:
+        super().__init__([(c, c) for c in choices], **options)
+        self.choices = choices
+
+    def on_key(self, event: events.Key) -> None:
+        if self.expanded or not event.is_printable or not (event.character or "").strip():
+            return
+        typed = (event.character or "").lower()
+        starting = [c for c in self.choices if c.lower().startswith(typed)]
+        if not starting:
+            return
+        event.stop()
+        event.prevent_default()
+        current = self.value if self.value in starting else None
+        after = starting.index(current) + 1 if current is not None else 0
+        self.value = starting[after % len(starting)]
 
 
 def _matches(error: ValidationError, field: Field) -> bool:
@@ -92,8 +117,8 @@ class RecordForm(ReportsFailures, ModalScreen[Any]):
 
     def _widget(self, field: Field) -> Input | Select[str] | TextArea:
         if field.kind == "choice":
-            return Select(
-                [(c, c) for c in field.choices],
+            return TypedSelect(
+                field.choices,
                 value=field.value if field.value in field.choices else Select.NULL,
                 allow_blank=field.value not in field.choices,
                 id=f"field-{field.name}",
@@ -107,7 +132,7 @@ class RecordForm(ReportsFailures, ModalScreen[Any]):
 
     def on_mount(self) -> None:
         for field in self.fields:
-            if field.value:
+            if field.value or field.lookup_blank:
                 self._check(field, field.value)
 
     def values(self) -> dict[str, str]:
@@ -153,7 +178,7 @@ class RecordForm(ReportsFailures, ModalScreen[Any]):
 
     async def _look_up(self, field: Field, typed: str) -> None:
         lookup = field.lookup
-        if lookup is None or not typed.strip():
+        if lookup is None or not (typed.strip() or field.lookup_blank):
             self.show_hint(field.name, "")
             return
         try:

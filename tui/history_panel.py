@@ -16,7 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from docket.models.history import describe_change, history, history_facts, undo_last
+from docket.models.history import describe_change, readable_history, undo_last
 from docket.tui.rows import history_table
 from docket.tui.text import plain
 
@@ -59,9 +59,7 @@ def show_history(app: DocketApp, entity: str, entity_id: int) -> None:
     """Open the history panel of one record (read on the database thread)."""
 
     async def run() -> None:
-        changes = await app.store.run(
-            lambda: [history_facts(c) for c in history(entity, entity_id)]
-        )
+        changes = await app.store.run(readable_history, entity, entity_id)
 
         def chosen(what: str | None) -> None:
             if what == "undo":
@@ -77,11 +75,13 @@ def undo(app: DocketApp, entity: str, entity_id: int) -> None:
     nothing to undo) is reported in a dialog naming who changed it."""
 
     async def run() -> None:
-        change = await app.store.run(undo_last, app.ctx, entity, entity_id)
+        ctx = app.ctx
+
+        def run_undo() -> str:
+            return describe_change(entity, undo_last(ctx, entity, entity_id))
+
+        said = await app.store.run(run_undo)
         app.changed()
-        app.notify(
-            f"Undone on {_label(entity, entity_id)}: {describe_change(change)}",
-            markup=False,
-        )
+        app.notify(f"Undone on {_label(entity, entity_id)}: {said}", markup=False)
 
     app.run_worker(run(), group="write", exit_on_error=False)

@@ -92,6 +92,13 @@ APP_KEYS: tuple[Key, ...] = (
     Key(
         "p", "app.pick_program", "Scope", "Scope every screen to one program, or all", footer=False
     ),
+    Key(
+        "P",
+        "app.edit_program",
+        "Program",
+        "Edit a program: RAG status and note, objective, owner (the one in scope, else pick)",
+        footer=False,
+    ),
     Key("c", "app.capture", "Capture", "Quick capture: one line becomes an action item"),
     # on help and in the palette; the footer keeps its room for each screen's own keys
     Key(

@@ -14,7 +14,7 @@ from docket.exports.tables import write_json
 from docket.models import meetings
 from docket.models.errors import ValidationError
 from docket.models.inputs import a_date, whole_number
-from docket.tui.cli import add_format, verbs
+from docket.tui.cli import a_window, add_force, add_format, an_id, verbs
 from docket.tui.commands import _emit
 from docket.tui.output import clean
 
@@ -45,32 +45,32 @@ def register(sub: Any) -> None:
 
     p = group.add_parser("list", help="occurrences in a period, series expanded")
     p.add_argument("--from", dest="start", metavar="WHEN", help="first day (default today)")
-    p.add_argument("--days", type=int, default=7)
+    p.add_argument("--days", type=a_window("days"), default=7)
     p.add_argument("--program", metavar="CODE")
-    p.add_argument("--meeting", type=int, metavar="ID")
+    p.add_argument("--meeting", type=an_id("meeting"), metavar="ID")
     p.add_argument("--no-cancelled", action="store_true", help="leave cancelled ones out")
     add_format(p, "table", "json", "csv")
     p.set_defaults(handler=meeting_list)
 
     p = group.add_parser("show", help="one meeting: attendees, changes, next occurrences")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=an_id("id"))
     add_format(p, "text", "json")
     p.set_defaults(handler=meeting_show)
 
     p = group.add_parser("move", help="move one occurrence (or a single meeting)")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=an_id("id"))
     p.add_argument("--occurrence", metavar="DATE", help="which occurrence of a series")
     p.add_argument("--to", required=True, metavar="WHEN", help="'2026-12-09 15:00' or '15:00'")
     p.add_argument("--duration")
     p.set_defaults(handler=meeting_move)
 
     p = group.add_parser("cancel", help="cancel a meeting, a series, or one occurrence")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=an_id("id"))
     p.add_argument("--occurrence", metavar="DATE")
     p.set_defaults(handler=meeting_cancel)
 
     p = group.add_parser("restore", help="undo the cancellation of a meeting or an occurrence")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=an_id("id"))
     p.add_argument("--occurrence", metavar="DATE")
     p.set_defaults(handler=meeting_restore)
 
@@ -79,7 +79,7 @@ def register(sub: Any) -> None:
         help="change a meeting; --occurrence for one occurrence's room or link, "
         "--from-occurrence for this and following",
     )
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=an_id("id"))
     p.add_argument("--title")
     p.add_argument("--start", metavar="WHEN")
     p.add_argument("--duration")
@@ -101,13 +101,13 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=meeting_edit)
 
     p = group.add_parser("respond", help="record an attendee's response")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=an_id("id"))
     p.add_argument("who")
     p.add_argument("response", help="accepted, declined, tentative or 'needs action'")
     p.set_defaults(handler=meeting_respond)
 
     p = group.add_parser("agenda", help="one occurrence's agenda with carried-over actions")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=an_id("id"))
     p.add_argument("--occurrence", metavar="DATE")
     p.add_argument("--set", dest="text", metavar="TEXT", help="write this occurrence's agenda")
     add_format(p, "text", "json")
@@ -116,7 +116,7 @@ def register(sub: Any) -> None:
     p = group.add_parser(
         "minutes", help="write one occurrence's minutes, record its decisions, raise action items"
     )
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=an_id("id"))
     p.add_argument("--occurrence", metavar="DATE")
     p.add_argument("--notes")
     p.add_argument("--attendance")
@@ -136,12 +136,13 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "invite", help="an invite (METHOD:REQUEST or CANCEL) as .ics, .eml, or sent by SMTP"
     )
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=an_id("id"))
     p.add_argument("--occurrence", metavar="DATE", help="only this occurrence")
     p.add_argument("--cancel", action="store_true", help="the cancellation")
     p.add_argument("-o", "--output", metavar="FILE.ics")
     p.add_argument("--eml", metavar="FILE.eml", help="an e-mail file any mail program sends")
     p.add_argument("--send", action="store_true", help="send by SMTP (the config's [mail])")
+    add_force(p)
     p.set_defaults(handler=invite)
 
     p = sub.add_parser(
@@ -151,6 +152,7 @@ def register(sub: Any) -> None:
     p.add_argument("--from", dest="start", metavar="WHEN")
     p.add_argument("--to", dest="end", metavar="WHEN")
     p.add_argument("-o", "--output", metavar="FILE.ics", required=True)
+    add_force(p)
     p.set_defaults(handler=calendar)
 
 
@@ -171,9 +173,26 @@ def meeting_add(session: Session, args: argparse.Namespace) -> int:
         agenda=args.agenda,
     )
     session.print(str(meeting.id))
+    _warn_organizer(session, int(meeting.id))
     return 0
 
 
+def _warn_organizer(session: Session, meeting_id: int) -> None:
+    """A meeting saved without an organizer who has an e-mail: said now, not at invite."""
+    from docket.models.users import ORGANIZER_NEEDED, link_later, meeting_organizer_gap
+
+    gap = meeting_organizer_gap(meeting_id)
+    if gap is not None:
+        session.err.write(
+            f"docket: warning: meeting {meeting_id} has {gap}: {ORGANIZER_NEEDED}; give it "
+            f"one with 'docket "
+            f"meeting edit {meeting_id} --organizer WHO', or say who you are with: "
+            f"{link_later(session.ctx.actor)}\n"
+        )
+
+
+# how an all-day meeting's time reads in lists
+ALL_DAY = "all day"
 OCCURRENCE_COLUMNS = [
     "local_start",
     "end",
@@ -200,10 +219,12 @@ def meeting_list(session: Session, args: argparse.Namespace) -> int:
         return _emit(session, args.format, rows, list(rows[0]) if rows else ["meeting"])
     for row, occurrence in zip(rows, found, strict=True):
         row["end"] = occurrence.end.astimezone(ctx.tz).time().isoformat(timespec="minutes")
+        if occurrence.all_day:
+            row["local_start"], row["end"] = f"{row['local_start'][:10]} {ALL_DAY}", ""
         state = [occurrence.status] if occurrence.status != "confirmed" else []
         if occurrence.moved:
             state.append("moved")
-        if occurrence.timezone != getattr(ctx.tz, "key", None):
+        if occurrence.timezone != getattr(ctx.tz, "key", None) and not occurrence.all_day:
             state.append(f"{occurrence.start.time().isoformat('minutes')} {occurrence.timezone}")
         row["state"] = ", ".join(state)
     headers = ["start", "end", "id", "program", "title", "location", ""]
@@ -222,10 +243,10 @@ def meeting_show(session: Session, args: argparse.Namespace) -> int:
         write_json(detail, session.out)
         return 0
     session.print(f"#{detail['id']} {clean(detail['title'])} ({detail['program']})")
-    session.print(
-        f"  {detail['meeting_start']} {detail['timezone']}, {detail['duration_minutes']} min, "
-        f"{detail['repeat_words']}"
-    )
+    when = f"{detail['meeting_start']} {detail['timezone']}, {detail['duration_minutes']} min"
+    if detail["all_day"]:
+        when = f"{detail['meeting_start'][:10]} {ALL_DAY}"
+    session.print(f"  {when}, {detail['repeat_words']}")
     for name in ("location", "link", "organizer", "status", "uid", "sequence"):
         if detail[name] not in (None, ""):
             session.print(f"  {name}: {clean(detail[name])}")
@@ -262,7 +283,8 @@ def meeting_show(session: Session, args: argparse.Namespace) -> int:
         session.print("  nothing")
     for o in detail["next"]:
         flag = f"  ({o['status']})" if o["status"] != "confirmed" else ""
-        session.print(f"  {o['local_start']}{flag}")
+        when = f"{o['local_start'][:10]} {ALL_DAY}" if o["all_day"] else o["local_start"]
+        session.print(f"  {when}{flag}")
     return 0
 
 
@@ -332,8 +354,7 @@ def meeting_edit(session: Session, args: argparse.Namespace) -> int:
         new = meetings.split_series(session.ctx, args.id, args.from_occurrence, **changes, **people)
         session.print(f"#{args.id} ends before {args.from_occurrence}; new series #{new.id}")
         return 0
-    current = meetings.get_meeting(args.id)
-    updated = meetings.update_meeting(session.ctx, args.id, current.version, **changes, **people)
+    updated = meetings.update_meeting(session.ctx, args.id, None, **changes, **people)
     session.print(f"#{updated.id} updated (sequence {updated.sequence})")
     return 0
 
@@ -412,12 +433,16 @@ def invite(session: Session, args: argparse.Namespace) -> int:
         ics=Path(args.output) if args.output else None,
         eml=Path(args.eml) if args.eml else None,
         send=args.send,
+        force=args.force,
     )
     for person in done.skipped:
         session.err.write(f"docket: {clean(person.name)} has no e-mail address; left out\n")
     for line in done.done:
         session.print(line)
-    return 0
+    # a refused address received nothing: each is named with the server's words
+    for line in done.refusals():
+        session.err.write(f"docket: {clean(line)}\n")
+    return 1 if done.refused else 0
 
 
 def calendar(session: Session, args: argparse.Namespace) -> int:
@@ -437,7 +462,7 @@ def calendar(session: Session, args: argparse.Namespace) -> int:
     )
     from docket.exports.invite_mail import write_file
 
-    target = write_file(Path(args.output), content)
+    target = write_file(Path(args.output), content, force=args.force)
     events = content.count(b"BEGIN:VEVENT")
     session.print(f"wrote {target} ({events} events, METHOD:PUBLISH)")
     return 0

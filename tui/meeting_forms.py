@@ -23,13 +23,17 @@ from textual.widgets import Input, Static
 from docket.models import meetings
 from docket.models.context import Context
 from docket.models.meeting_views import check_preview, occurrence_detail
+from docket.models.people import find_person
+from docket.models.users import ORGANIZER_NEEDED, link_later, organizer_gap, person_for_account
 from docket.tui.action_forms import date_check, person_lookup, program_lookup
 from docket.tui.dialogs import ConfirmDialog, RecordDetail, summary_table
 from docket.tui.forms import EditForm, Field, RecordForm, Revision
-from docket.tui.rows import STATE_STYLES, occurrence_state
+from docket.tui.rows import ALERT, STATE_STYLES, occurrence_state
+from docket.tui.store import store_of
 from docket.tui.text import lines, plain
 
 if TYPE_CHECKING:
+    from docket.models.schema import Person
     from docket.tui.app import DocketApp
 
 RESPONSE_STYLES = {"accepted": "green", "declined": "red", "tentative": "yellow"}
@@ -173,11 +177,15 @@ class OccurrenceDetail(RecordDetail):
         )
 
     def _invites(self) -> Text:
+        rows = self.detail["invites"]
+        # refused in bold red (an alert, bold under NO_COLOR too): that address received
+        # nothing; everything else not current in yellow
+        styles = {"up to date": "green", **{r["state"]: ALERT for r in rows if r["refused"]}}
         return _listing(
-            self.detail["invites"],
+            rows,
             "",
             lambda row: (f"{row['name']} <{row['email']}> ", row["state"]),
-            {"up to date": "green"},
+            styles,
             "yellow",
         )
 
@@ -310,7 +318,10 @@ def decision_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
         Field(
             "decided_by",
             "Decided by",
-            detail["organizer"] or "",
+            # "Name <e-mail>": the one person, even where another has the same name
+            f"{detail['organizer']} <{detail['organizer_email']}>"
+            if detail.get("organizer_email")
+            else detail["organizer"] or "",
             lookup=person_lookup("decided by"),
         ),
     ]
@@ -429,6 +440,8 @@ def ask_send(app: DocketApp, detail: dict[str, Any], then: Any) -> None:
             send=True,
         )
         app.notify("; ".join(done.done) or "nobody to send to", markup=False)
+        if done.refused:
+            app.notify("\n".join(done.refusals()), severity="error", markup=False)
         then(done)
 
     def answered(yes: bool | None) -> None:
@@ -495,6 +508,14 @@ def meeting_fields(ctx: Context, detail: dict[str, Any] | None, program: str | N
             d.get("repeat", ""),
             placeholder="weekly on tue until 2027-06-30, FREQ=WEEKLY;COUNT=8 (blank: once)",
         ),
+        Field(
+            "organizer",
+            "Organizer",
+            d.get("organizer_email") or d.get("organizer") or "",
+            placeholder="name, e-mail or account" + (" (blank: you)" if detail is None else ""),
+            lookup=organizer_lookup(ctx, blank_is_you=detail is None),
+            lookup_blank=True,
+        ),
     ]
     if detail is None:
         fields += [
@@ -507,6 +528,27 @@ def meeting_fields(ctx: Context, detail: dict[str, Any] | None, program: str | N
         Field("agenda", "Agenda", d.get("agenda", ""), "multiline"),
     ]
     return fields
+
+
+def organizer_lookup(ctx: Context, *, blank_is_you: bool) -> Callable[[str], str]:
+    """A form look-up for a meeting's organizer: who it is (blank: you, when creating), and
+    what invites will need when there is nobody or nobody with an e-mail, as
+    ``docket meeting add`` warns."""
+
+    def lookup(typed: str) -> str:
+        person: Person | None = None
+        if typed.strip():
+            person = find_person(typed, field="organizer")
+        elif blank_is_you:
+            person = person_for_account(ctx.actor)
+        said = f"{person.name}" + (f" <{person.email}>" if person.email else "") if person else ""
+        gap = organizer_gap(person)
+        if gap is None:
+            return said
+        advice = f"type one, or say who you are with: {link_later(ctx.actor)}"
+        return f"{said + ': ' if said else ''}{gap}: {ORGANIZER_NEEDED}; {advice}"
+
+    return lookup
 
 
 def _names(typed: str) -> list[str]:
@@ -556,6 +598,15 @@ class MeetingForm(_Previewing, RecordForm):
 
     def on_mount(self) -> None:
         self.mount_preview()
+        self.run_worker(self._fill_organizer(), group="organizer", exit_on_error=False)
+
+    async def _fill_organizer(self) -> None:
+        """The organizer defaults to the person your account stands for (left as it is
+        when something was typed there meanwhile)."""
+        you = await store_of(self.app).run(person_for_account, self.ctx.actor)
+        field = self.query_one("#field-organizer", Input)
+        if you is not None and not field.value:
+            field.value = you.email or you.name
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id in ("field-start", "field-timezone", "field-repeat"):
@@ -594,6 +645,7 @@ def add_form(app: DocketApp) -> MeetingForm:
             program=values["program"] or None,
             location=values["location"],
             link=values["link"],
+            organizer=values["organizer"] or None,
             agenda=values["agenda"],
         )
         return int(meeting.id)
@@ -612,6 +664,7 @@ _EDITED = {
     "location",
     "link",
     "agenda",
+    "organizer",
 }
 
 

@@ -1,7 +1,9 @@
 """Meetings (key 3): the agenda of occurrences, a day or a week at a time, in your zone.
 
 Series are expanded; moved and cancelled occurrences show as such. ``w`` switches between
-the day and the week, ←/→ move by one, ``.`` comes back to today. Enter opens an
+the day and the week, ←/→ move by one, ``.`` comes back to today; ``/`` narrows the day or
+week shown to the occurrences whose words (title, program, place, state) start with what is
+typed, and keeps narrowing as the days move. Enter opens an
 occurrence: attendees and their answers, the agenda with the actions carried into it,
 minutes, actions raised, and the invite (export, send).
 """
@@ -15,11 +17,12 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from docket.models import meetings
 from docket.models.context import Context
-from docket.tui.base import DocketScreen
+from docket.models.typed_filters import keep_occurrences
+from docket.tui.base import FilteredScreen
 from docket.tui.keys import Key
 from docket.tui.meeting_forms import act, add_form, load_occurrence, open_occurrence
 from docket.tui.rows import STATE_STYLES, occurrence_state, set_columns
@@ -64,7 +67,7 @@ def cells(
     """One occurrence's cells; its day only on the first of that day. Its state is words
     (cancelled, moved, tentative), the colour only helps."""
     start = datetime.fromisoformat(row["local_start"])
-    end = start + timedelta(minutes=row["duration_minutes"])
+    end = datetime.fromisoformat(row["local_end"])
     day = ""
     if first_of_day:
         day = (
@@ -76,7 +79,7 @@ def cells(
     cancelled = row["status"] == "cancelled"
     values = {
         "day": plain(" " + day, style="bold"),
-        "time": plain(f" {start:%H:%M}–{end:%H:%M}"),
+        "time": plain(" all day" if row.get("all_day") else f" {start:%H:%M}–{end:%H:%M}"),
         "title": plain(" " + row["title"], style="strike" if cancelled else ""),
         "program": plain(" " + row["program"], style="cyan"),
         "where": plain(" " + (row["location"] or "")),
@@ -85,7 +88,7 @@ def cells(
     return [values[key] for key in keys]
 
 
-class MeetingsScreen(DocketScreen):
+class MeetingsScreen(FilteredScreen):
     """The occurrences of the program scope's meetings, by day or by week."""
 
     MODE = "meetings"
@@ -96,6 +99,13 @@ class MeetingsScreen(DocketScreen):
     }
     """
     KEYS: ClassVar[tuple[Key, ...]] = (
+        Key(
+            "slash",
+            "focus_filter",
+            "Filter",
+            "Filter: words of the title, program or place; cancelled, moved, tentative",
+            display="/",
+        ),
         Key(
             "enter", "open", "Open", "Open the occurrence: attendees, agenda, minutes", footer=False
         ),
@@ -123,21 +133,34 @@ class MeetingsScreen(DocketScreen):
         Key("r", "restore", "Restore", "Restore a cancelled occurrence", footer=False),
         Key("i", "export", "Export", "Write the invite as .ics or .eml", footer=False),
         Key("s", "send", "Send", "Send the invite to the attendees by e-mail", footer=False),
+        Key("escape", "clear", "Clear", "Leave the filter, then clear it", footer=False),
+    )
+    HELP_EXTRA = (
+        ("steering", "filter: words of the title, program or place"),
+        ("cancelled", "filter: the cancelled occurrences (moved, tentative too)"),
     )
 
     def __init__(self) -> None:
         super().__init__()
         self.day_shown: date | None = None
         self.week = True
+        # the occurrences of the day or week as read, and those the filter keeps (shown)
+        self.agenda: list[dict[str, Any]] = []
         self.rows: list[dict[str, Any]] = []
         self.today: date | None = None
 
     def body(self) -> ComposeResult:
+        yield Input(
+            self.typed,
+            placeholder="/ to filter: words of title, program, place; cancelled, moved",
+            id="filter",
+            compact=True,
+        )
         yield Static("", id="status")
         yield DataTable(id="meetings", cursor_type="row", cell_padding=0)
 
     def on_resize(self) -> None:
-        if self.rows or self.today:
+        if self.agenda or self.today:
             self.fill(self.current_key())
 
     # --- loading ---------------------------------------------------------------------
@@ -157,12 +180,18 @@ class MeetingsScreen(DocketScreen):
 
     def show(self, data: Any) -> None:
         current = self.current_key()
-        self.rows = data["rows"]
+        self.agenda = data["rows"]
         self.today = data["today"]
         self.fill(current)
 
+    def filtered(self) -> None:
+        """The day or week is read whole: what is typed narrows the rows already read."""
+        self.fill(self.current_key())
+
     def fill(self, current: str | None) -> None:
-        """The rows in the table, the cursor kept on the same occurrence when it is there."""
+        """The rows the filter keeps in the table, the cursor kept on the same occurrence
+        when it is there."""
+        self.rows = keep_occurrences(self.agenda, self.typed)
         table = self.query_one(DataTable)
         table.clear()
         width = (table.size.width or self.size.width) - 2
@@ -196,12 +225,20 @@ class MeetingsScreen(DocketScreen):
         text = Text(label, style="bold")
         cancelled = sum(1 for r in self.rows if r["status"] == "cancelled")
         moved = sum(1 for r in self.rows if r["moved"])
-        text.append(f" · {len(self.rows)} meetings")
+        shown = len(self.rows)
+        text.append(
+            f" · {shown} meetings"
+            if shown == len(self.agenda)
+            else f" · {shown} of {len(self.agenda)} meetings"
+        )
         if cancelled:
             text.append(f" · {cancelled} cancelled", style="dim")
         if moved:
             text.append(f" · {moved} moved")
-        if not self.rows:
+        if self.typed.strip():
+            text.append(" · filter: ")
+            text.append_text(plain(self.typed.strip()))
+        elif not self.rows:
             text.append(" · nothing on; a creates a meeting", style="dim")
         return text
 

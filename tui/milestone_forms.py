@@ -19,7 +19,7 @@ from textual.binding import Binding
 from docket.models import milestones
 from docket.models.context import Context
 from docket.models.dates import describe_date
-from docket.models.history import history, history_facts
+from docket.models.history import readable_history
 from docket.models.inputs import a_date
 from docket.tui.action_forms import date_check, person_lookup, program_lookup
 from docket.tui.dialogs import PromptDialog, RecordDetail, summary_table
@@ -29,6 +29,17 @@ from docket.tui.text import lines, plain
 
 if TYPE_CHECKING:
     from docket.tui.app import DocketApp
+
+
+def done_check(ctx: Context) -> Any:
+    """The form check of "Done on": a day understood, and never in the future (the rule is
+    the model's, so the form refuses as you type what saving would refuse)."""
+
+    def check(typed: str) -> str:
+        day = milestones.done_day(ctx, typed)
+        return describe_date(day, ctx.today()) if day else ""
+
+    return check
 
 
 def milestone_fields(ctx: Context, row: dict[str, Any] | None, program: str | None) -> list[Field]:
@@ -66,7 +77,7 @@ def milestone_fields(ctx: Context, row: dict[str, Any] | None, program: str | No
                 "Done on",
                 row.get("actual") or "",
                 placeholder="blank while not done",
-                check=date_check(ctx, "actual"),
+                check=done_check(ctx),
             ),
             # by the dates it explains
             Field("reason", "Reason", placeholder="why a date moved (kept in the history)"),
@@ -161,7 +172,7 @@ async def complete(app: DocketApp, detail: dict[str, Any], day: date) -> None:
 def load_milestone(ctx: Context, milestone_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A milestone's detail and its history (database thread)."""
     detail = milestones.milestone_detail(ctx, milestone_id)
-    return detail, [history_facts(c) for c in history("milestone", milestone_id)]
+    return detail, readable_history("milestone", milestone_id)
 
 
 class MilestoneDetail(RecordDetail):

@@ -1,28 +1,47 @@
 """Plain-text output for the command line: aligned tables that fit the terminal.
 
-Text from users is data: control characters are shown as visible escapes, never sent to
-the terminal. Nothing here imports Textual or Rich, so commands start quickly.
+Text from users is data: control characters, escape sequences and bidirectional overrides
+are shown visibly (``␛``, ``<U+202E>``), never sent to the terminal; everything a command
+writes to standard output passes through :class:`SafeOutput` as well, so no path can skip
+it. Nothing here imports Textual or Rich, so commands start quickly.
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 import unicodedata
 from collections.abc import Sequence
+from typing import Any, TextIO
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+from docket.models.safe_text import visible
 
 
 def clean(value: object) -> str:
-    """A value as one line of terminal-safe text."""
-    if value is None:
-        return ""
-    text = str(value)
-    if text.isprintable():  # no control characters: the common case, kept quick
-        return text
-    text = text.replace("\n", " ").replace("\t", " ")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """A value as one line of terminal-safe text (line breaks and tabs become spaces)."""
+    return "" if value is None else visible(str(value))
+
+
+def clean_lines(value: object) -> str:
+    """Multi-line text made terminal-safe, its line breaks kept."""
+    return "" if value is None else visible(str(value), lines=True)
+
+
+class SafeOutput:
+    """A text stream that shows control and bidirectional formatting characters visibly:
+    what a command writes to the terminal, whichever way it was made."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        return self.out.write(visible(text, lines=True))
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, encoding: the stream's own
+        return getattr(self.out, name)
 
 
 def _width(text: str) -> int:

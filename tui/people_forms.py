@@ -7,22 +7,25 @@ the database thread; every rule (a valid e-mail, a unique account, a known zone)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
+from textual.widgets import Static
 
 from docket.models import people
 from docket.models.clock import zone
 from docket.models.context import Context
-from docket.models.errors import ValidationError
+from docket.models.errors import DocketError, ValidationError
+from docket.models.lookup import words
 from docket.models.schema import PERSON_KINDS, Person
 from docket.tui.action_forms import person_lookup
-from docket.tui.dialogs import RecordDetail, summary_table
+from docket.tui.dialogs import ConfirmDialog, RecordDetail, summary_table
 from docket.tui.forms import Field, RecordForm
+from docket.tui.store import store_of
 from docket.tui.text import lines, plain
 
 if TYPE_CHECKING:
@@ -97,8 +100,51 @@ def _typed(values: dict[str, str]) -> dict[str, str | None]:
     }
 
 
+class AskingForm(RecordForm):
+    """A form that may ask before it saves: ``ask(values)``, on the database thread, gives
+    a question (or None: save at once); No leaves the form open with everything as typed."""
+
+    def __init__(
+        self,
+        title: str,
+        fields: list[Field],
+        save: Callable[[dict[str, str]], Any],
+        ask: Callable[[dict[str, str]], str | None],
+    ) -> None:
+        super().__init__(title, fields, save)
+        self.ask = ask
+
+    async def _try_save(self, values: dict[str, str]) -> None:
+        try:
+            question = await store_of(self.app).run(self.ask, values)
+        except DocketError:
+            question = None  # the save itself says what is wrong, by the field
+        if question is not None and not await self.app.push_screen_wait(ConfirmDialog(question)):
+            self.query_one("#form-error", Static).update(Text("Not saved; nothing changed."))
+            return
+        await super()._try_save(values)
+
+
+def namesakes_question(name: str, besides: int | None = None) -> str | None:
+    """What to ask before a person called ``name`` is saved while others have that name
+    (database thread); None when nobody else has it."""
+    if not name.strip():
+        return None
+    others = people.namesakes(name, besides=besides)
+    if not others:
+        return None
+    listed = "\n".join(f"  {people.describe(p)}" for p in others[:5])
+    more = f"\n  and {len(others) - 5} more" if len(others) > 5 else ""
+    return (
+        f"Someone called {name.strip()} is already in the directory:\n{listed}{more}\n\n"
+        "Save another person of that name? (A duplicate of one of them can be merged into "
+        "them later with M on the directory.)"
+    )
+
+
 def add_person_form(app: DocketApp) -> RecordForm:
-    """The form that adds a person; dismisses with the new person's id."""
+    """The form that adds a person, asking first when the name is someone else's already;
+    dismisses with the new person's id."""
     ctx = app.ctx
 
     def save(values: dict[str, str]) -> int:
@@ -107,11 +153,51 @@ def add_person_form(app: DocketApp) -> RecordForm:
         )
         return int(person.id)
 
-    return RecordForm("New person", person_fields(ctx, None), save)
+    def ask(values: dict[str, str]) -> str | None:
+        return namesakes_question(values["name"])
+
+    return AskingForm("New person", person_fields(ctx, None), save, ask)
+
+
+def merge_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
+    """The form that merges the person ``row`` (a duplicate) into another, typed and looked
+    up; asks first, saying what will happen. Dismisses with the merge's summary."""
+    ctx, gone = app.ctx, f"#{row['id']}"
+
+    def save(values: dict[str, str]) -> str:
+        merged = people.merge_people(ctx, values["keep"], gone)
+        moved = ", ".join(f"{r.what} ×{r.count}" for r in merged.moved) or "nothing to move"
+        return f"Merged {merged.removed} into {people.describe(merged.kept)}: {moved}"
+
+    def ask(values: dict[str, str]) -> str | None:
+        keep = people.find_person(values["keep"], field="keep")
+        lost = people.find_person(gone)
+        used = people.references(lost.id)
+        listed = ", ".join(f"{r.what} ×{r.count}" for r in used) or "nothing"
+        return (
+            f"Merge {people.describe(lost)} into {people.describe(keep)}?\n\n"
+            f"What names the first moves to the second ({listed}), then the first is "
+            "deleted. Each change is in the history."
+        )
+
+    field = Field(
+        "keep",
+        "Into",
+        placeholder="the person to keep: name, e-mail or #id",
+        lookup=person_lookup("keep"),
+    )
+    label = people_label(row)
+    return AskingForm(f"Merge {label} (#{row['id']}) into…", [field], save, ask)
+
+
+def people_label(row: dict[str, Any]) -> str:
+    """A person row as a title names them: the name, and the e-mail when there is one."""
+    return f"{row['name']} <{row['email']}>" if row.get("email") else str(row["name"])
 
 
 def edit_person_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
-    """The form that edits a person read at ``row['version']``; dismisses with their id."""
+    """The form that edits a person read at ``row['version']``, asking first when a new
+    name is someone else's already; dismisses with their id."""
     ctx = app.ctx
 
     def save(values: dict[str, str]) -> int:
@@ -125,7 +211,13 @@ def edit_person_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
         )
         return int(person.id)
 
-    return RecordForm(f"Edit {row['name']} (#{row['id']})", person_fields(ctx, row), save)
+    def ask(values: dict[str, str]) -> str | None:
+        if words(values["name"]) == words(str(row["name"])):
+            return None
+        return namesakes_question(values["name"], besides=int(row["id"]))
+
+    title = f"Edit {row['name']} (#{row['id']})"
+    return AskingForm(title, person_fields(ctx, row), save, ask)
 
 
 def add_group_form(app: DocketApp) -> RecordForm:

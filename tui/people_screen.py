@@ -30,6 +30,8 @@ from docket.tui.people_forms import (
     add_person_form,
     edit_person_form,
     load_person,
+    merge_form,
+    people_label,
     person_row,
 )
 from docket.tui.rows import set_columns
@@ -193,6 +195,22 @@ class PeopleScreen(FilteredScreen):
         Key("enter", "open", "Open", "Open the person or group: every detail", footer=False),
         Key("m", "add_member", "Add member", "Add a person to the highlighted group"),
         Key(
+            "M",
+            "merge",
+            "Merge",
+            "Merge the person under the cursor (a duplicate) into another: every reference "
+            "moves to them (asks first)",
+            footer=False,
+        ),
+        Key(
+            "delete,backspace",
+            "delete_person",
+            "Delete",
+            "Delete the person under the cursor, when nothing refers to them (asks first)",
+            display="del",
+            footer=False,
+        ),
+        Key(
             "delete,backspace",
             "remove_member",
             "Remove",
@@ -203,7 +221,9 @@ class PeopleScreen(FilteredScreen):
     )
     # actions that only make sense in one view: hidden from the footer in the other
     GROUP_ONLY: ClassVar[frozenset[str]] = frozenset({"show_people", "add_member", "remove_member"})
-    PEOPLE_ONLY: ClassVar[frozenset[str]] = frozenset({"show_groups", "focus_filter", "clear"})
+    PEOPLE_ONLY: ClassVar[frozenset[str]] = frozenset(
+        {"show_groups", "focus_filter", "clear", "merge", "delete_person"}
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -431,6 +451,39 @@ class PeopleScreen(FilteredScreen):
         person = self.current_person()
         if person is not None:
             self.app.push_screen(edit_person_form(self.docket, person), self._saved)
+
+    def action_merge(self) -> None:
+        person = at_cursor(self.table("people"), self.rows)
+        if person is None:
+            return
+
+        def merged(summary: str | None) -> None:
+            if summary is not None:
+                self.docket.changed()
+                self.notify(summary, markup=False)
+
+        self.app.push_screen(merge_form(self.docket, person), merged)
+
+    def action_delete_person(self) -> None:
+        person = at_cursor(self.table("people"), self.rows)
+        if person is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self._delete(person), group="write", exit_on_error=False)
+
+        question = (
+            f"Delete {people_label(person)} (#{person['id']}) from the directory? "
+            "(Refused while anything still names them.)"
+        )
+        self.app.push_screen(ConfirmDialog(question), answered)
+
+    async def _delete(self, person: Row) -> None:
+        ctx = self.docket.ctx
+        await self.docket.store.run(people.delete_person, ctx, int(person["id"]), person["version"])
+        self.docket.changed()
+        self.notify(f"{people_label(person)} deleted", markup=False)
 
     def _saved(self, result: Any) -> None:
         if result is not None:

@@ -1,5 +1,5 @@
 """The RAID screen's forms: add a risk, an issue, a decision or a change request; edit a
-risk or an issue; decide a change request.
+risk, an issue or a decision; decide a change request.
 
 Each form calls the domain operations of ``docket.models.governance`` on the database
 thread; the rules (scores, change requests that move forward only) live there.
@@ -104,14 +104,17 @@ def issue_fields(ctx: Context, row: dict[str, Any], program: str | None) -> list
 
 
 def decision_fields(ctx: Context, row: dict[str, Any], program: str | None) -> list[Field]:
+    """A decision's fields, filled from ``row`` when editing (naming someone other than you
+    as the one who decided records that you entered it)."""
     return [
-        Field("title", "Decision", placeholder="what was decided"),
+        Field("title", "Decision", row.get("title", ""), placeholder="what was decided"),
         *_program(row, program),
-        Field("rationale", "Why", kind="multiline"),
-        _person("decided_by", "Decided by", None),
+        Field("rationale", "Why", row.get("rationale", ""), kind="multiline"),
+        _person("decided_by", "Decided by", row.get("decided_by")),
         Field(
             "decided_on",
             "Decided on",
+            row.get("decided_on", ""),
             placeholder="blank for today; mon, 2026-11-20",
             check=date_check(ctx, "decided on"),
         ),
@@ -171,17 +174,23 @@ def edit_form(app: DocketApp, tab: str, row: dict[str, Any]) -> EditForm | Recor
             governance.update_issue,
             issue_fields,
         ),
+        "decisions": (
+            lambda: governance.decision_facts(governance.get_decision(record_id)),
+            governance.update_decision,
+            decision_fields,
+        ),
     }
     reload, update, fields = kinds[tab]
 
     def save(changes: dict[str, str], version: int) -> int:
-        return int(update(ctx, record_id, version, **_blank_is_none(changes, TEXTS)).id)
+        given = _blank_is_none(changes, (*TEXTS, "rationale"))
+        return int(update(ctx, record_id, version, **given).id)
 
     def reread() -> Revision:
         now = reload()
         return Revision({f.name: f.value for f in fields(ctx, now, None)}, int(now["version"]))
 
-    noun = "risk" if tab == "risks" else "issue"
+    noun = {"risks": "risk", "issues": "issue", "decisions": "decision"}[tab]
     return EditForm(
         f"Edit {noun} #{record_id}", fields(ctx, row, None), row["version"], save, reread
     )

@@ -129,7 +129,7 @@ class RaidScreen(FilteredScreen):
             "e",
             "edit",
             "Edit",
-            "Edit the risk or issue; approve, reject or implement the change request",
+            "Edit the risk, issue or decision; approve, reject or implement the change request",
         ),
         Key("escape", "clear", "Clear", "Leave the filter, then clear it", footer=False),
     )
@@ -217,7 +217,7 @@ class RaidScreen(FilteredScreen):
 
     def action_edit(self) -> None:
         row = self.current_row()
-        if row is None or self.tab not in ("risks", "issues", "changes"):
+        if row is None or self.tab not in ("risks", "issues", "decisions", "changes"):
             return
         if self.tab == "changes" and not NEXT_STATUS[row["status"]]:
             self.notify(f"Change request #{row['id']} is {row['status']}: that is final.")
@@ -326,7 +326,7 @@ def _decision_columns(
             cell(r["program"], style="cyan"),
             cell(r["decided_on"]),
             cell(f"#{r['meeting']}" if r["meeting"] else ""),
-            cell(r["decided_by"] or ""),
+            cell(governance.on_behalf(r["decided_by"], r["entered_by"]) or ""),
         ]
 
     return columns, cells
@@ -341,6 +341,7 @@ def _change_columns(
         ("status", "Status", 12),
         ("days", "Days", 6),
         ("amount", "Amount", 12),
+        ("by", "Decided by", _name_width(width)),
     ]
     columns = [("id", "#", 5), *_fixed(width - 5, ("title", "Change request"), fixed)]
 
@@ -354,6 +355,7 @@ def _change_columns(
             cell(r["status"], style="yellow" if waiting else ""),
             flush_right(str(r["impact_days"] or ""), 6),
             flush_right(f"{Decimal(r['impact_amount']):,}" if r["impact_amount"] else "", 12),
+            cell(governance.on_behalf(r["approver"], r["entered_by"]) or ""),
         ]
 
     return columns, cells

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from rich.table import Table
@@ -12,18 +12,24 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from docket.tui.output import clean
-from docket.tui.text import plain
+from docket.tui.text import lines, plain
+
+# an alert (late, overdue, over 100 %, refused): bold, so that it stands out under
+# NO_COLOR too, where docket.tui.no_color draws it in the brightest shade, never dim
+ALERT = "bold red"
+# worth a look, not yet an alert
+WARNING = "yellow"
 
 # colour for a state word; the word itself carries the meaning
 STATE_STYLES = {
-    "overdue": "bold red",
-    "due soon": "yellow",
-    "late": "bold red",
-    "at risk": "yellow",
+    "overdue": ALERT,
+    "due soon": WARNING,
+    "late": ALERT,
+    "at risk": WARNING,
     "on track": "green",
     "done": "dim",
     "cancelled": "dim strike",
-    "urgent": "bold red",
+    "urgent": ALERT,
     "high": "bold",
     "low": "dim",
 }
@@ -112,14 +118,14 @@ def occurrence_of_key(key: str) -> tuple[int, datetime]:
 def meeting_line(row: dict[str, Any], today: date, width: int) -> Text:
     """A meeting occurrence in the user's zone: day, time, title, program, room, state."""
     start = datetime.fromisoformat(row["local_start"])
-    end = start + timedelta(minutes=row["duration_minutes"])
+    end = datetime.fromisoformat(row["local_end"])
     day = "today" if start.date() == today else f"{start:%a %d}"
     where_w = 18 if width >= 100 else 12
     state = occurrence_state(row)
     title_w = max(10, width - 2 - 6 - 12 - 7 - where_w - 1 - 10)
     text = Text("  ")
     text.append(fit(day, 6))
-    text.append(fit(f"{start:%H:%M}–{end:%H:%M}", 12))
+    text.append(fit("all day" if row.get("all_day") else f"{start:%H:%M}–{end:%H:%M}", 12))
     text.append(fit(row["title"], title_w), style="strike" if row["status"] == "cancelled" else "")
     text.append(" ")
     text.append(fit(row["program"], 6) + " ", style="cyan")
@@ -138,7 +144,7 @@ def comms_line(row: dict[str, Any], today: date, width: int) -> Text:
     owner_w = 16 if width >= 100 else 12
     name_w = max(10, width - 2 - 10 - 1 - 7 - 11 - owner_w)
     text = Text("  ")
-    text.append(fit(when, 10), style="bold red" if row["overdue"] else "yellow")
+    text.append(fit(when, 10), style=ALERT if row["overdue"] else WARNING)
     text.append(" ")
     text.append(fit(row["name"], name_w))
     text.append(fit(row["program"], 6) + " ", style="cyan")
@@ -151,7 +157,7 @@ def alert_line(row: dict[str, Any], width: int) -> Text:
     """A contractor alert: its kind in words, then what it is about."""
     text = Text("  ")
     urgent = row["kind"] in ("over 100 %", "metric red")
-    text.append(fit(row["kind"], 11), style="bold red" if urgent else "yellow")
+    text.append(fit(row["kind"], 11), style=ALERT if urgent else WARNING)
     text.append(" ")
     text.append(fit(row["text"], max(10, width - 14)))
     return text
@@ -175,30 +181,26 @@ def set_columns(
         table.add_column(heading, key=key, width=w)
 
 
-def _changed(value: Any) -> str:
-    if value is None or value == "":
-        return "∅"
-    text = str(value)
-    return text if len(text) <= 30 else text[:29] + "…"
-
-
 def history_table(changes: list[dict[str, Any]]) -> Table:
-    """Who changed what and when (``history_facts`` rows, newest first), with the reason."""
+    """Who changed what and when (``readable_history`` rows, newest first), with the
+    reason: one line a field, each value in full (long ones wrap, never cut)."""
     table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
     table.add_column(no_wrap=True, style="dim")
     table.add_column(no_wrap=True)
-    table.add_column(ratio=1)
+    table.add_column(ratio=1, overflow="fold")
     if not changes:
         table.add_row(Text("(no recorded changes)", style="dim"), "", "")
     for change in changes:
-        what = "; ".join(
-            f"{name}: {_changed(old)} → {_changed(new)}" for name, old, new in change["fields"]
-        )
+        what = Text()
+        for i, line in enumerate(change["said"]):
+            what.append("\n" if i else "")
+            what.append_text(lines(line))
         if change["note"]:
-            what += f" (reason: {change['note']})"
+            what.append("\n" if change["said"] else "")
+            what.append_text(lines(f"reason: {change['note']}"))
         table.add_row(
             plain(change["at"].replace("T", " ").removesuffix("Z")[:16]),
             plain(f"{change['actor']} {change['action']}"),
-            plain(what),
+            what,
         )
     return table
