@@ -52,9 +52,17 @@ COMMANDS: list[tuple[str, list[str], float]] = [
     ("digest of all programs (week, Markdown)", ["digest", "--all", "--format", "md"], 1.0),
     (
         "calendar of everything -o FILE.ics",
-        ["calendar", "-o", str(Path(tempfile.gettempdir()) / "docket-bench-calendar.ics")],
+        # --force: each run replaces the file the run before wrote (by rename, never through it)
+        [
+            "calendar",
+            "-o",
+            str(Path(tempfile.gettempdir()) / "docket-bench-calendar.ics"),
+            "--force",
+        ],
         3.0,
     ),
+    # verifies SQLite's integrity, every row, the audit chain and every record against it
+    ("check", ["check"], 30.0),
 ]
 
 

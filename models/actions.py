@@ -266,6 +266,15 @@ def add_action(
         )
 
 
+def action_values(ctx: Context, title: str, **typed: Any) -> dict[str, Any]:
+    """A new item's fields from what was typed (an import's row: owner, due, program,
+    priority, notes, status), each checked; a closed one is closed now."""
+    values = _clean(ctx, {"title": title, "priority": "normal", "status": "open", **typed})
+    if values["status"] in CLOSED_STATUSES:
+        values["closed_at"] = ctx.now()
+    return values
+
+
 def _closing(values: dict[str, Any], item: ActionItem, ctx: Context) -> None:
     """Keep ``closed_at`` true to the status: set when an item closes, cleared when reopened."""
     status = values.get("status")

@@ -102,9 +102,10 @@ def assignment_values(
 
 
 def update_assignment(
-    ctx: Context, assignment_id: int, version: int | None = None, **changes: Any
+    ctx: Context, assignment_id: int, version: int | None = None, note: str = "", **changes: Any
 ) -> Assignment:
-    """Change an assignment: allocation, start, end, role, rate, contract, program."""
+    """Change an assignment: allocation, start, end, role, rate, contract, program (``note``
+    goes with the audit entry)."""
     known = {"allocation", "start", "end", "role", "rate", "contract", "program"}
     unknown = set(changes) - known
     if unknown:
@@ -135,7 +136,7 @@ def update_assignment(
             raise ValidationError(
                 "end", f"expected a day on or after the start ({first}), got {last}"
             )
-        return records.update(ctx, found, found.version, **values)
+        return records.update(ctx, found, found.version, note, **values)
 
 
 def end_assignment(ctx: Context, assignment_id: int, on: str | date | None = None) -> Assignment:
@@ -404,13 +405,23 @@ def month_starts(first: date, months: int) -> list[date]:
     return found
 
 
-def allocation_by_month(first: date, months: int) -> dict[str, Any]:
+def people_assigned(programs: Iterable[int]) -> set[int]:
+    """The ids of everyone with an assignment (at any time) on one of ``programs`` (ids):
+    whom a view scoped to those programs concerns."""
+    query = Assignment.select(Assignment.person).where(Assignment.program.in_(list(programs)))
+    return {a.__data__["person"] for a in query}
+
+
+def allocation_by_month(
+    first: date, months: int, people: Iterable[int] | None = None
+) -> dict[str, Any]:
     """Each person's allocation per month (the average over the month's days, rounded) and
-    peak (the highest day), across all programs; people with none are left out."""
+    peak (the highest day), across all programs; people with none are left out, and with
+    ``people`` (ids), everyone else too."""
     starts = month_starts(first, months)
     last = (starts[-1] + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     rows: list[dict[str, Any]] = []
-    booked = _by_person(starts[0], last)
+    booked = _by_person(starts[0], last, people)
     shown = labels(booked)
     for person_id, mine in booked.items():
         cells = []

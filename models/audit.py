@@ -8,8 +8,9 @@ entries gives the values it should hold; a record whose row differs, that has no
 or that vanished without a ``delete`` was changed outside docket (:func:`unexplained`).
 
 This detects tampering, it does not prevent it: anyone who can write the file can also
-recompute every hash after a forgery. ``docket check`` prints the chain's head (last entry
-and hash) so that an office can note it elsewhere and see the past rewritten.
+recompute every hash after a forgery. So each writer keeps the head its write left, where
+only it can write (:mod:`docket.models.witness`), and ``docket check`` finds the past
+rewritten when a witnessed entry no longer has its hash.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 import peewee
 from peewee import Field, Model
 
+from docket.models import witness
 from docket.models.fields import MoneyField, UTCDateTimeField, to_utc_text
 from docket.models.schema import TABLES, Record, database
 
@@ -139,13 +141,14 @@ def append(entries: Iterable[NewEntry]) -> int:
     under its ``BEGIN IMMEDIATE`` lock the chain's head cannot move before the entries land.
     The entries are hashed as they are written (a bulk load never holds them all twice)."""
     last, previous = head()
-    count = 0
+    count, at = 0, ""
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        nonlocal last, previous, count
+        nonlocal last, previous, count, at
         for e in entries:
             last += 1
             count += 1
+            at = e.at
             previous = entry_hash(
                 previous, last, e.at, e.actor, e.entity, e.entity_id, e.action, e.changes, e.note
             )
@@ -162,6 +165,9 @@ def append(entries: Iterable[NewEntry]) -> int:
             )
 
     database.connection().executemany(_INSERT, rows())
+    if count:
+        # the writer keeps the new head as its witness once the transaction commits
+        witness.appended(last, previous, at)
     return count
 
 

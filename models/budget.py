@@ -14,8 +14,9 @@ red is red, at or below amber is amber; for "lower", at or above.
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
 from peewee import JOIN, fn
@@ -26,7 +27,7 @@ from docket.models.database import write
 from docket.models.dates import parse_date
 from docket.models.errors import ValidationError
 from docket.models.fields import CENT
-from docket.models.inputs import choice, money, text, whole_number
+from docket.models.inputs import choice, money, shown, text, typed_id, whole_number
 from docket.models.lookup import exactly_one
 from docket.models.programs import get_program, program_and_children
 from docket.models.schema import (
@@ -302,14 +303,28 @@ def _cost_amount(ctx: Context, typed: str) -> Decimal:
 # --- metrics ----------------------------------------------------------------------------
 
 
+# a measured value as people write it: 99.95, -3, 12.5% (no exponents, nan or infinities)
+_NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+# what a metric can mean: at most 15 digits before the point and 6 after
+_LARGEST = Decimal(10) ** 15
+_PLACES = 6
+
+
 def number(field: str, typed: str | int | Decimal) -> Decimal:
     """A measured value or threshold as a Decimal (99.95 stays 99.95)."""
+    cleaned = str(typed).strip().rstrip("%").strip()
+    if not isinstance(typed, int | Decimal) and not _NUMBER.fullmatch(cleaned):
+        raise ValidationError(field, f"expected a number such as 99.5 or 12, got {shown(cleaned)}")
     try:
-        value = Decimal(str(typed).strip().rstrip("%").strip())
+        value = Decimal(cleaned)
     except InvalidOperation:
-        raise ValidationError(field, f"expected a number, got {typed!r}") from None
-    if not value.is_finite():
-        raise ValidationError(field, f"expected a number, got {typed!r}")
+        raise ValidationError(field, f"expected a number, got {shown(cleaned)}") from None
+    if not value.is_finite() or abs(value) >= _LARGEST:
+        raise ValidationError(field, f"expected a number below {_LARGEST:,}, got {shown(cleaned)}")
+    if value != value.quantize(Decimal(1).scaleb(-_PLACES), rounding=ROUND_DOWN):
+        raise ValidationError(
+            field, f"expected at most {_PLACES} decimal places, got {shown(cleaned)}"
+        )
     return value
 
 
@@ -409,8 +424,9 @@ def update_metric(
 def find_metric(typed: str | int, program: str | None = None) -> Metric:
     """The one metric ``typed`` names (its id, or its name in ``program`` when given); a name
     that several programs' metrics share is refused with them, never guessed."""
-    if isinstance(typed, int) or str(typed).strip().isdigit():
-        return records.get(Metric, int(typed))
+    number = typed if isinstance(typed, int) else typed_id(typed)
+    if number is not None:
+        return records.get(Metric, number)
     query = (
         Metric.select(Metric, Program)
         .join(Program, JOIN.LEFT_OUTER)

@@ -2,24 +2,26 @@
 
 In the order a fault would bite: SQLite's full integrity check and the foreign keys; every
 row read through the models (a value the commands would trip on, such as a date with a
-flipped byte, is named here first); the audit log's hash chain; and every record against
-its audit trail. The result is kept in ``docket_meta`` (key ``last_check``) so that the app
-can warn while the last check failed.
+flipped byte, is named here first); the audit log's hash chain; the witnesses this account
+(and any export named) holds of the chain (:mod:`docket.models.witness`), which catch a
+chain rewritten whole; and every record against its audit trail. The result is kept in
+``docket_meta`` (key ``last_check``) so that the app can warn while the last check failed.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import peewee
 
-from docket.models import audit
+from docket.models import audit, witness
 from docket.models.database import integrity_problems, write
-from docket.models.schema import Meta, UserAccount
+from docket.models.schema import Meta, UserAccount, database
 
 # problems listed by name; more are counted
 LIMIT = 20
@@ -29,12 +31,14 @@ LAST_CHECK = "last_check"
 @dataclass(frozen=True)
 class CheckReport:
     """What a check found: its problems (the first :data:`LIMIT`, most basic first), how
-    many it found in all, and the audit chain's size and head."""
+    many it found in all, the audit chain's size and head, and notes that are not problems
+    (a witness line that could not be read)."""
 
     problems: tuple[str, ...]
     total: int
     entries: int
     head: tuple[int, str]
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -121,10 +125,12 @@ def _break(b: audit.ChainBreak) -> str:
     )
 
 
-def run_check() -> CheckReport:
-    """Check the bound database; nothing is written (see :func:`record`)."""
+def run_check(witnesses: Sequence[Path] = ()) -> CheckReport:
+    """Check the bound database, with this account's witnesses and the exported ones in
+    ``witnesses``; nothing is written (see :func:`record`)."""
     found, records = _Found(), _Found()
     unreadable: list[audit.Unreadable] = []
+    notes: list[str] = []
     chain: dict[str, Any] = {"entries": 0, "head": (0, audit.GENESIS)}
 
     def integrity() -> None:
@@ -156,11 +162,21 @@ def run_check() -> CheckReport:
                     f"({u.error}); the commands that show it will fail"
                 )
         found.step("reading the audit log", chained)
+
+        def witnessed() -> None:
+            problems, said = witness.check_all(str(database.database), witnesses)
+            for problem in problems:
+                found.add(problem)
+            notes.extend(said)
+
+        found.step("checking the witnesses", witnessed)
         if read_ok:
             for problem in records.listed:
                 found.add(problem)
             found.total += records.total - len(records.listed)
-    return CheckReport(tuple(found.listed), found.total, chain["entries"], chain["head"])
+    return CheckReport(
+        tuple(found.listed), found.total, chain["entries"], chain["head"], tuple(notes)
+    )
 
 
 def record(report: CheckReport, *, at: str, by: str) -> bool:

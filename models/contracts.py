@@ -24,7 +24,7 @@ from docket.models.database import write
 from docket.models.dates import parse_date
 from docket.models.errors import NotFoundError, ValidationError
 from docket.models.fields import CENT
-from docket.models.inputs import money, shown, text
+from docket.models.inputs import MAX_INTEGER, money, shown, text, typed_id
 from docket.models.lookup import exactly_one, name_matches, words
 from docket.models.people import find_person
 from docket.models.programs import get_program, program_and_children
@@ -66,8 +66,9 @@ def typed_day(
 def find_vendor(typed: str | int) -> Vendor:
     """The one vendor ``typed`` names: its id, its name, or the starts of its name's words
     (accents and case aside); several are refused with their ids, never guessed."""
-    if isinstance(typed, int) or str(typed).strip().isdigit():
-        return records.get(Vendor, int(typed))
+    number = typed if isinstance(typed, int) else typed_id(typed)
+    if number is not None:
+        return records.get(Vendor, number)
     wanted = words(str(typed))
     every = list(Vendor.select(Vendor.id, Vendor.name).order_by(fn.lower(Vendor.name)))
     same = [v for v in every if words(v.name) == wanted]
@@ -134,8 +135,9 @@ def find_contract(typed: str | int) -> Contract:
         return records.get(Contract, typed)
     cleaned = str(typed).strip()
     exact = list(Contract.select().where(fn.lower(Contract.number) == cleaned.lower()))
-    if not exact and cleaned.isdigit():
-        exact = list(Contract.select().where(Contract.id == int(cleaned)))
+    number = typed_id(cleaned)
+    if not exact and number is not None and 1 <= number <= MAX_INTEGER:
+        exact = list(Contract.select().where(Contract.id == number))
     found = exact or list(
         Contract.select()
         .where(fn.lower(Contract.number).startswith(cleaned.lower()))
@@ -222,9 +224,11 @@ def expenditure_values(
     on: str | date | None = None,
     invoice: str = "",
     over_ceiling: str = "",
+    leaving_out: int | None = None,
 ) -> dict[str, Any]:
     """A new expenditure's fields, each checked, the contract found (call inside a write
-    transaction: the ceiling check reads what the contract has spent)."""
+    transaction: the ceiling check reads what the contract has spent, but ``leaving_out``,
+    the one these fields would replace)."""
     value = money("amount", amount, decimal_comma=ctx.decimal_comma)
     if value == 0:
         raise ValidationError("amount", "expected an amount other than zero")
@@ -235,7 +239,7 @@ def expenditure_values(
         "date": typed_day(ctx, "date", on, ctx.today()),
         "amount": value,
         "invoice_ref": text("invoice", invoice, required=False, max_length=120),
-        "over_ceiling": within_ceiling(found, value, reason),
+        "over_ceiling": within_ceiling(found, value, reason, leaving_out),
     }
 
 
@@ -644,37 +648,54 @@ def list_vendors() -> list[dict[str, Any]]:
     return rows
 
 
-def list_expenditures(
-    *, contract: str | None = None, program: str | None = None, void: bool = False
-) -> list[dict[str, Any]]:
-    """Expenditures as plain data (the columns ``docket import csv expenditures`` reads, and
-    the id), newest first; void ones only when ``void``."""
-    query = (
+def expenditures_query() -> Any:
+    """Expenditures with their contract, vendor and program loaded in the same query."""
+    return (
         Expenditure.select(Expenditure, Contract, Vendor, Program)
         .join(Contract)
         .join(Vendor)
         .join_from(Contract, Program)
     )
+
+
+def find_expenditures(
+    *, contract: str | None = None, program: str | None = None, void: bool = False
+) -> list[Expenditure]:
+    """Expenditures newest first, void ones only when ``void``."""
+    query = expenditures_query()
     if not void:
         query = query.where(Expenditure.void_reason == "")
     if contract:
         query = query.where(Expenditure.contract == find_contract(contract))
     if program:
         query = query.where(Contract.program.in_(program_and_children(program)))
-    return [
-        {
-            "contract": e.contract.number,
-            "date": e.date.isoformat(),
-            "amount": f"{e.amount:.2f}",
-            "invoice": e.invoice_ref,
-            "vendor": e.contract.vendor.name,
-            "program": e.contract.program.code,
-            "id": e.id,
-            "over_ceiling": e.over_ceiling,
-            "void": e.void_reason,
-        }
-        for e in query.order_by(Expenditure.date.desc(), Expenditure.id.desc())
-    ]
+    return list(query.order_by(Expenditure.date.desc(), Expenditure.id.desc()))
+
+
+def expenditure_facts(e: Expenditure) -> dict[str, Any]:
+    """One expenditure as plain data (the columns ``docket import csv expenditures`` reads,
+    and the id and version)."""
+    return {
+        "contract": e.contract.number,
+        "date": e.date.isoformat(),
+        "amount": f"{e.amount:.2f}",
+        "invoice": e.invoice_ref,
+        "vendor": e.contract.vendor.name,
+        "program": e.contract.program.code,
+        "id": e.id,
+        "over_ceiling": e.over_ceiling,
+        "void": e.void_reason,
+        "version": e.version,
+    }
+
+
+def list_expenditures(
+    *, contract: str | None = None, program: str | None = None, void: bool = False
+) -> list[dict[str, Any]]:
+    """Expenditures as plain data (:func:`expenditure_facts`), newest first; void ones only
+    when ``void``."""
+    found = find_expenditures(contract=contract, program=program, void=void)
+    return [expenditure_facts(e) for e in found]
 
 
 def contract_detail(contract: str | int, today: date) -> dict[str, Any]:

@@ -9,6 +9,7 @@ an older database is upgraded in one transaction after a backup copy, a newer on
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import peewee
 
+from docket.models import witness
 from docket.models.access import database_mode, denied_message, refuse_unsafe_files
 from docket.models.errors import DatabaseError
 from docket.models.fields import from_utc_text, to_utc_text
@@ -182,13 +184,23 @@ def write() -> Iterator[Any]:
 
     Nested calls become savepoints of the outer transaction. A write SQLite cannot make (a
     full disk) is a :class:`DatabaseError` saying so, not the "cannot rollback" that follows
-    when SQLite has already ended the transaction itself.
+    when SQLite has already ended the transaction itself. Once the outermost transaction
+    that wrote audit entries commits, the writer keeps its witness of the chain's new head
+    (:mod:`docket.models.witness`; a failure there never fails the write).
     """
+    outermost = not database.in_transaction()
+    kept: witness.Witness | None = None
     try:
         with database.atomic(lock_type="IMMEDIATE") as transaction:
+            if outermost:
+                witness.begin()
             yield transaction
+            if outermost:
+                kept = witness.seen()
     except peewee.OperationalError as exc:
         raise _explained(exc) from exc
+    if kept is not None:
+        witness.keep(kept)
 
 
 def _explained(exc: peewee.OperationalError) -> Exception:
@@ -445,6 +457,9 @@ def init_database(path: Path, *, actor: str) -> InitResult:
         return InitResult(path, created=False, upgraded_from=version, backup=backup)
     if existed and db.get_tables():
         raise DatabaseError(f"{path} holds tables that are not docket's; refusing to touch it")
+    # a database made anew here: this account's witnesses of one that was here before are moot
+    with contextlib.suppress(FileRefused):
+        witness.forget(path)
     with write():
         db.create_tables(TABLES)
         for statement in EXTRA_SQL:

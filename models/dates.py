@@ -21,6 +21,10 @@ from dateutil.relativedelta import relativedelta
 from docket.models.errors import ValidationError
 
 EXAMPLES = "today, fri, +3d, 2w, 2026-12-01"
+# The years a typed date may name. No office plans before or after them, and a window of a
+# hundred years either side of any of them stays inside what dates can hold (9999-12-31, an
+# HR system's "never ends", would overflow the first time a day is added to it).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 _WEEKDAYS = {
     "mon": 0, "monday": 0,
@@ -69,13 +73,17 @@ def _quoted(text: str) -> str:
 def _real_date(field: str, year: int, month: int, day: int, typed: str) -> date:
     if not 1 <= month <= 12:
         raise ValidationError(field, f"{typed} is not a date: there is no month {month}")
-    if not 1 <= year <= 9999:
-        raise ValidationError(field, f"{typed} is not a date: year {year} is out of range")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError(field, _out_of_range(typed, year))
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         name = calendar.month_name[month]
         raise ValidationError(field, f"{typed} is not a date: {name} {year} has {last} days")
     return date(year, month, day)
+
+
+def _out_of_range(typed: str, year: int) -> str:
+    return f"{typed} is out of range: expected a year from {FIRST_YEAR} to {LAST_YEAR}, got {year}"
 
 
 def _next_on_or_after(field: str, today: date, month: int, day: int, typed: str) -> date:
@@ -102,7 +110,14 @@ def _relative(field: str, today: date, sign: str, amount: int, unit: str, typed:
 
 
 def parse_date(text: str, today: date, *, field: str = "date", day_first: bool = False) -> date:
-    """The date that ``text`` means, relative to ``today``."""
+    """The date that ``text`` means, relative to ``today``, in the years docket takes."""
+    day = _parse_date(text, today, field, day_first)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValidationError(field, _out_of_range(text.strip(), day.year))
+    return day
+
+
+def _parse_date(text: str, today: date, field: str, day_first: bool) -> date:
     typed = (text or "").strip()
     words = re.sub(r"\s+", " ", typed.lower())
     if not words:
@@ -212,7 +227,7 @@ def parse_duration(text: str, *, field: str = "duration") -> timedelta:
     """A meeting length: ``60m``, ``1h``, ``1h30m``, ``90`` (minutes) or ``1:30``."""
     words = (text or "").strip().lower().replace(" ", "")
     minutes: int | None = None
-    if words.isdigit():
+    if words.isdecimal():
         minutes = int(words)
     elif match := re.fullmatch(r"(\d{1,2}):(\d{2})", words):
         minutes = int(match.group(1)) * 60 + int(match.group(2))

@@ -24,7 +24,7 @@ from typing import Any
 
 from peewee import JOIN
 
-from docket.models import records
+from docket.models import inputs, records
 from docket.models.actions import DATED_ORDER, days_overdue, due_soon_clause, is_open_clause
 from docket.models.assignments import overallocations
 from docket.models.comms import audience_people, plan
@@ -99,9 +99,7 @@ def period_of(
             raise ValidationError("since", "give both --since and --until, or a --period")
         first = parse_date(since, today, field="since", day_first=ctx.day_first)
         last = parse_date(until, today, field="until", day_first=ctx.day_first)
-        if last < first:
-            raise ValidationError("until", f"expected a day on or after {first}, got {last}")
-        return first, last
+        return inputs.window("until", first, last)
     word = (period or "week").strip().lower()
     if word == "week":
         first = today - timedelta(days=today.weekday())

@@ -22,7 +22,7 @@ from docket.models.context import Context
 from docket.models.database import write
 from docket.models.dates import parse_date
 from docket.models.errors import NotFoundError, ValidationError
-from docket.models.inputs import choice, money, text, whole_number
+from docket.models.inputs import MAX_DAYS, choice, money, text, whole_number
 from docket.models.people import find_person
 from docket.models.programs import get_program, program_and_children
 from docket.models.schema import (
@@ -122,42 +122,72 @@ def add_risk(
     **details: str,
 ) -> Risk:
     """A new risk, with its first scoring."""
-    unknown = set(details) - set(RISK_TEXT)
-    if unknown:
-        raise ValidationError(sorted(unknown)[0], "is not a field of a risk")
-    values: dict[str, Any] = {
-        "title": text("title", title),
-        "probability": _scale("probability", probability),
-        "impact": _scale("impact", impact),
-        "response_date": _day(ctx, "response date", response_date),
-        **{
-            k: text(k, v, required=False, max_length=4000, multiline=True)
-            for k, v in details.items()
-        },
-    }
     with write():
-        values["program"] = get_program(program)
-        values["owner"] = _person(owner, "owner")
+        values = risk_values(
+            ctx, title, program=program, probability=probability, impact=impact, owner=owner,
+            response_date=response_date, **details,
+        )  # fmt: skip
         risk = records.create(ctx, Risk, **values)
         _assess(ctx, risk)
         return risk
 
 
+def risk_values(
+    ctx: Context,
+    title: str,
+    *,
+    program: str,
+    probability: str | int,
+    impact: str | int,
+    owner: str | None = None,
+    response_date: str | date | None = None,
+    status: str = "open",
+    **details: str,
+) -> dict[str, Any]:
+    """A new risk's fields, each checked, its program and owner found (one that occurred
+    is made by :func:`risk_occurred`, which makes its issue)."""
+    unknown = set(details) - set(RISK_TEXT)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a field of a risk")
+    if (status or "").strip().lower() == "occurred":
+        raise ValidationError("status", "a risk that occurred becomes an issue: use 'occurred'")
+    values: dict[str, Any] = {
+        "title": text("title", title),
+        "probability": _scale("probability", probability),
+        "impact": _scale("impact", impact),
+        "response_date": _day(ctx, "response date", response_date),
+        "status": choice("status", status, RISK_STATUSES),
+        **{
+            k: text(k, v, required=False, max_length=4000, multiline=True)
+            for k, v in details.items()
+        },
+    }
+    values["program"] = get_program(program)
+    values["owner"] = _person(owner, "owner")
+    return values
+
+
 def _assess(ctx: Context, risk: Risk) -> None:
-    records.create(
-        ctx,
-        RiskAssessment,
-        risk=risk,
-        assessed_at=ctx.now().astimezone(UTC),
-        probability=risk.probability,
-        impact=risk.impact,
-        assessed_by=ctx.actor,
-    )
+    records.create(ctx, RiskAssessment, **scoring(ctx, risk, risk.probability, risk.impact))
 
 
-def update_risk(ctx: Context, risk_id: int, version: int | None = None, **changes: Any) -> Risk:
+def scoring(ctx: Context, risk: Risk | int, probability: int, impact: int) -> dict[str, Any]:
+    """The fields of a scoring of a risk (or its id) now, by the acting account."""
+    return {
+        "risk": risk,
+        "assessed_at": ctx.now().astimezone(UTC),
+        "probability": probability,
+        "impact": impact,
+        "assessed_by": ctx.actor,
+    }
+
+
+def update_risk(
+    ctx: Context, risk_id: int, version: int | None = None, note: str = "", **changes: Any
+) -> Risk:
     """Change a risk; a new probability or impact is a new scoring in its history. Setting
-    the status to ``occurred`` is :func:`risk_occurred` (it makes the issue)."""
+    the status to ``occurred`` is :func:`risk_occurred` (it makes the issue). ``note`` goes
+    with the audit entry."""
     known = {"title", "probability", "impact", "owner", "response_date", "status", *RISK_TEXT}
     unknown = set(changes) - known
     if unknown:
@@ -183,7 +213,7 @@ def update_risk(ctx: Context, risk_id: int, version: int | None = None, **change
         rescored = any(
             n in values and values[n] != getattr(risk, n) for n in ("probability", "impact")
         )
-        updated = records.update(ctx, risk, risk.version, **values)
+        updated = records.update(ctx, risk, risk.version, note, **values)
         if rescored:
             _assess(ctx, updated)
         return updated
@@ -487,7 +517,12 @@ def decision_facts(d: Decision) -> dict[str, Any]:
 def list_decisions(
     program: str | None = None, since: date | None = None, until: date | None = None
 ) -> list[Decision]:
-    query = Decision.select(Decision, Program).join(Program)
+    # the decider joined in: one query, not one per decision (a large office has thousands)
+    query = (
+        Decision.select(Decision, Program, Person)
+        .join(Program)
+        .join_from(Decision, Person, JOIN.LEFT_OUTER)
+    )
     if program:
         query = query.where(Decision.program.in_(program_and_children(program)))
     if since:
@@ -517,7 +552,8 @@ def add_change(
         "title": text("title", title),
         "kind": choice("kind", kind, CHANGE_KINDS),
         "reason": text("reason", reason, required=False, max_length=4000, multiline=True),
-        "impact_days": whole_number("impact days", impact_days)
+        # a delay (or, negative, a gain) of at most a hundred years
+        "impact_days": whole_number("impact days", impact_days, minimum=-MAX_DAYS, maximum=MAX_DAYS)
         if impact_days not in (None, "")
         else None,
         "impact_amount": money("impact amount", impact_amount, decimal_comma=ctx.decimal_comma)
@@ -595,7 +631,11 @@ def change_facts(c: ChangeRequest) -> dict[str, Any]:
 
 
 def list_changes(program: str | None = None, status: str | None = None) -> list[ChangeRequest]:
-    query = ChangeRequest.select(ChangeRequest, Program).join(Program)
+    query = (
+        ChangeRequest.select(ChangeRequest, Program, Person)
+        .join(Program)
+        .join_from(ChangeRequest, Person, JOIN.LEFT_OUTER, on=ChangeRequest.approver)
+    )
     if program:
         query = query.where(ChangeRequest.program.in_(program_and_children(program)))
     if status:

@@ -238,8 +238,11 @@ def readable_history(
     entity: str, entity_id: int, *, limit: int | None = None
 ) -> list[dict[str, Any]]:
     """Every change to one record, newest first, as :func:`history_facts` with each field's
-    change in words; the records they name are looked up once per kind, not per change."""
+    change in words; the records they name are looked up once per kind, not per change.
+    A record with no history that does not exist either is a :class:`NotFoundError`."""
     changes = history(entity, entity_id, limit=limit)
+    if not changes:
+        records.get(MODELS[_entity(entity)], entity_id)
     names = names_for(entity, changes)
     return [history_facts(c, field_lines(c, names)) for c in changes]
 

@@ -101,6 +101,13 @@ def record_id(field: str, value: str | int) -> int:
     return whole_number(field, value, minimum=1, maximum=MAX_INTEGER)
 
 
+def typed_id(typed: str) -> int | None:
+    """The number ``typed`` is when it is written as an id is (ASCII digits: ``12``), else
+    None, so a name made of other digits (``²``, ``١٢``) is looked up as a name."""
+    cleaned = typed.strip()
+    return int(cleaned) if cleaned.isascii() and cleaned.isdigit() else None
+
+
 def count(field: str, value: str | int) -> int:
     """How many (a limit, a number of months): at least 1, at most the largest SQLite stores."""
     return whole_number(field, value, minimum=1, maximum=MAX_INTEGER)
@@ -109,6 +116,19 @@ def count(field: str, value: str | int) -> int:
 def days(field: str, value: str | int) -> int:
     """A window in days: from 0 to a hundred years."""
     return whole_number(field, value, minimum=0, maximum=MAX_DAYS)
+
+
+def window(field: str, first: date, last: date) -> tuple[date, date]:
+    """Days from ``first`` to ``last`` (``field`` names the end): not backwards, and at most a
+    hundred years long, so what is read or written for it stays within reason."""
+    if last < first:
+        raise ValidationError(field, f"expected a day on or after {first}, got {last}")
+    if (last - first).days > MAX_DAYS:
+        raise ValidationError(
+            field,
+            f"expected at most {MAX_DAYS} days (a hundred years) after {first}, got {last}",
+        )
+    return first, last
 
 
 def valid_utf8(field: str, value: str) -> str:
@@ -146,9 +166,12 @@ def money(field: str, typed: str | int | Decimal, *, decimal_comma: bool = False
     """
     if isinstance(typed, Decimal | int):
         amount = Decimal(typed)
-        if not amount.is_finite() or amount != amount.quantize(CENT):
+        if not amount.is_finite():
             raise ValidationError(field, f"expected an amount to the cent, got {typed}")
-        return _bounded(field, amount.quantize(CENT))
+        amount = _bounded(field, amount)  # before quantizing, which past 28 digits cannot
+        if amount != amount.quantize(CENT):
+            raise ValidationError(field, f"expected an amount to the cent, got {typed}")
+        return amount.quantize(CENT)
     point, group = (",", ".") if decimal_comma else (".", ",")
     forms = _amount_forms(decimal_comma)
 
@@ -187,12 +210,12 @@ def money(field: str, typed: str | int | Decimal, *, decimal_comma: bool = False
         if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
             raise refuse("a thousands separator out of place")
         whole = "".join(groups)
-    amount = Decimal(f"{sign}{whole}.{cents or '0'}").quantize(CENT)
-    if abs(amount) > MAX_AMOUNT:
+    amount = Decimal(f"{sign}{whole}.{cents or '0'}")
+    if abs(amount) > MAX_AMOUNT:  # checked before quantizing, which past 28 digits cannot
         raise ValidationError(
             field, f"expected at most {MAX_AMOUNT:,} either way, got {shown(typed)}"
         )
-    return amount
+    return amount.quantize(CENT)
 
 
 def _bounded(field: str, amount: Decimal) -> Decimal:
@@ -208,7 +231,7 @@ def file_text(data: bytes, encoding: str | None = None) -> str:
     name = (encoding or "utf-8").strip()
     try:
         canonical = codecs.lookup(name).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL or lone surrogate in the name
         raise ValidationError(
             "encoding", f"{shown(name)} is not an encoding; expected e.g. utf-8, cp1252, latin-1"
         ) from None

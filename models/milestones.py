@@ -145,6 +145,31 @@ def add_milestone(
     predecessors: list[int] | None = None,
 ) -> Milestone:
     """Create a milestone; its forecast starts at the baseline unless given."""
+    with write():
+        values = milestone_values(
+            ctx, program, title, baseline, forecast=forecast, actual=actual, owner=owner,
+            deliverable=deliverable, acceptance_criteria=acceptance_criteria,
+        )  # fmt: skip
+        milestone = records.create(ctx, Milestone, **values)
+        for predecessor in _predecessors(predecessors):
+            records.create(ctx, MilestoneDependency, milestone=milestone, predecessor=predecessor)
+        return milestone
+
+
+def milestone_values(
+    ctx: Context,
+    program: str,
+    title: str,
+    baseline: str | date,
+    *,
+    forecast: str | date | None = None,
+    actual: str | date | None = None,
+    owner: str | None = None,
+    deliverable: str = "",
+    acceptance_criteria: str = "",
+) -> dict[str, Any]:
+    """A new milestone's fields, each checked, its program and owner found; the forecast
+    is the baseline unless given."""
     base = a_date(ctx, "baseline", baseline, required=True)
     values: dict[str, Any] = {
         "title": text("title", title),
@@ -162,13 +187,9 @@ def add_milestone(
             multiline=True,
         ),
     }
-    with write():
-        values["program"] = get_program(program)
-        values["owner"] = find_person(owner, field="owner") if owner else None
-        milestone = records.create(ctx, Milestone, **values)
-        for predecessor in _predecessors(predecessors):
-            records.create(ctx, MilestoneDependency, milestone=milestone, predecessor=predecessor)
-        return milestone
+    values["program"] = get_program(program)
+    values["owner"] = find_person(owner, field="owner") if owner else None
+    return values
 
 
 def done_day(ctx: Context, typed: str | date | None) -> date | None:

@@ -19,7 +19,7 @@ from docket.models.clock import zone
 from docket.models.context import Context
 from docket.models.database import write
 from docket.models.errors import NotFoundError, ValidationError
-from docket.models.inputs import choice, shown, text
+from docket.models.inputs import choice, shown, text, typed_id
 from docket.models.lookup import SHOWN_CANDIDATES, exactly_one, fold, name_matches, words
 from docket.models.records import entity_name
 from docket.models.schema import PERSON_KINDS, Group, GroupMember, Person, Record
@@ -123,11 +123,12 @@ def find_person(who: str | int, *, field: str = "person") -> Person:
     typed = who.strip().lstrip("@")
     if not typed:
         raise ValidationError(field, "expected a person's name, e-mail or account, got nothing")
-    if typed.startswith("#") and typed[1:].isdigit():
-        person = Person.get_or_none(Person.id == int(typed[1:]))
-        if person is None:
-            raise NotFoundError(f"{field}: no person with id {typed[1:]}")
-        return person
+    number = typed_id(typed[1:]) if typed.startswith("#") else None
+    if number is not None:
+        try:
+            return records.get(Person, number)
+        except NotFoundError:
+            raise NotFoundError(f"{field}: no person with id {number}") from None
     addressed = _NAME_AND_ADDRESS.fullmatch(typed)
     if addressed:
         typed = addressed["email"]
@@ -163,8 +164,9 @@ def _qualified(name: str, what: str, directory: list[Entry]) -> list[int]:
     """``Name (#id)`` or ``Name (Organization)``: the people of that name so told apart
     (none: the brackets may be part of a name, which is then matched as typed)."""
     wanted = words(name)
-    if what.startswith("#") and what[1:].isdigit():
-        return [i for i, n, *_ in directory if i == int(what[1:]) and words(n) == wanted]
+    number = typed_id(what[1:]) if what.startswith("#") else None
+    if number is not None:
+        return [i for i, n, *_ in directory if i == number and words(n) == wanted]
     return [
         i
         for i, n, _, _, organization in directory
@@ -306,10 +308,15 @@ def _check_unique(values: dict[str, Any], person_id: int | None = None) -> None:
 
 
 def update_person(
-    ctx: Context, person_id: int, version: int | None, **changes: str | None
+    ctx: Context,
+    person_id: int,
+    version: int | None,
+    note: str | None = None,
+    **changes: str | None,
 ) -> Person:
     """Change a person's details; only the fields given are touched (``version`` None: as
-    the person is now, for the command line, which reads and writes in one go)."""
+    the person is now, for the command line, which reads and writes in one go); ``note``
+    goes with the audit entry."""
     checks: dict[str, Callable[[str | None], str | None]] = {
         "name": lambda v: text("name", v),
         "email": _email,
@@ -326,7 +333,7 @@ def update_person(
     values: dict[str, Any] = {name: checks[name](value) for name, value in changes.items()}
     with write():
         _check_unique(values, person_id)
-        return records.update(ctx, records.get(Person, person_id), version, **values)
+        return records.update(ctx, records.get(Person, person_id), version, note or "", **values)
 
 
 @dataclass(frozen=True)

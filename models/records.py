@@ -17,6 +17,7 @@ from docket.models.audit import plain as _plain
 from docket.models.context import Context
 from docket.models.errors import ConflictError, DocketError, NotFoundError
 from docket.models.fields import to_utc_text
+from docket.models.inputs import MAX_INTEGER
 from docket.models.roles import require_writer
 from docket.models.schema import AuditEntry, Record
 
@@ -53,8 +54,10 @@ def _audit(
 
 
 def get(model: type[R], record_id: int) -> R:
-    """The record with this id, or a :class:`NotFoundError` naming the entity."""
-    record = model.get_or_none(model.id == record_id)
+    """The record with this id, or a :class:`NotFoundError` naming the entity (an id past
+    what SQLite stores names nothing, and is never sent to it)."""
+    fits = 1 <= record_id <= MAX_INTEGER
+    record = model.get_or_none(model.id == record_id) if fits else None
     if record is None:
         raise NotFoundError(f"no {entity_name(model).replace('_', ' ')} with id {record_id}")
     return record

@@ -96,7 +96,7 @@ def _from_rfc(body: str, start: datetime) -> str:
         raise ValidationError(FIELD, f"FREQ must be one of {', '.join(FREQUENCIES)}")
     if "UNTIL" in parts and "COUNT" in parts:
         raise ValidationError(FIELD, "give UNTIL or COUNT, not both")
-    if "COUNT" in parts and not (parts["COUNT"].isdigit() and 1 <= int(parts["COUNT"]) <= 9999):
+    if "COUNT" in parts and not (parts["COUNT"].isdecimal() and 1 <= int(parts["COUNT"]) <= 9999):
         # the same bound as "for N times" in words; a larger count is a series without end
         raise ValidationError(FIELD, f"COUNT must be 1 to 9999, got {parts['COUNT'][:20]}")
     if "UNTIL" in parts:

@@ -17,7 +17,7 @@ from docket.models.comms import PlanRow, due_within, plan_facts
 from docket.models.context import Context
 from docket.models.meetings import Occurrence, meetings_on_days, occurrence_facts
 from docket.models.milestones import UPCOMING_DAYS, milestone_facts, needs_attention_clause
-from docket.models.programs import get_program
+from docket.models.programs import program_and_children
 from docket.models.schema import ActionItem, Assignment, Milestone, Person, Program
 from docket.models.users import person_for_account
 
@@ -72,9 +72,10 @@ def build_today(ctx: Context, *, program: str | None = None, shown: int = SHOWN)
     """Everything Today shows, scoped to one program when ``program`` is given."""
     today = ctx.today()
     me = person_for_account(ctx.actor)
-    scoped = get_program(program) if program else None
-    scope: Any = True if scoped is None else ActionItem.program == scoped.id
-    m_scope: Any = True if scoped is None else Milestone.program == scoped.id
+    # a parent program takes in the programs under it, as every list scoped to it does
+    ids = program_and_children(program) if program else None
+    scope: Any = True if ids is None else ActionItem.program.in_(ids)
+    m_scope: Any = True if ids is None else Milestone.program.in_(ids)
     overdue = overdue_clause(today) & scope
     soon = due_soon_clause(today) & scope
     view = Today(day=today, me=me)
@@ -106,10 +107,10 @@ def build_today(ctx: Context, *, program: str | None = None, shown: int = SHOWN)
     )
     view.meetings = coming[:shown]
     view.counts["meetings"] = len(coming)
-    due = due_within(today, COMMS_DAYS, [scoped.id] if scoped is not None else None)
+    due = due_within(today, COMMS_DAYS, ids)
     view.comms = due[:shown]
     view.counts["comms"] = len(due)
-    alerts = contractor_alerts(today, scoped.id if scoped is not None else None)
+    alerts = contractor_alerts(today, ids)
     view.contractor_alerts = alerts[:shown]
     view.counts["contractor_alerts"] = len(alerts)
     watch = governance_alerts(today, program)
@@ -158,20 +159,16 @@ def governance_alerts(today: date, program: str | None = None) -> list[dict[str,
 ALERT_DAYS = 30
 
 
-def contractor_alerts(today: date, program: int | None = None) -> list[dict[str, Any]]:
+def contractor_alerts(today: date, programs: list[int] | None = None) -> list[dict[str, Any]]:
     """What needs a word about contractors: people above 100 % in the next 30 days,
     assignments ending within 30 days, contracts above 80 % of their ceiling or ending within
-    60 days; each a line of plain facts (``kind``, ``text``, ``days``)."""
-    from docket.models.assignments import ending_within, overallocations
+    60 days; each a line of plain facts (``kind``, ``text``, ``days``). With ``programs``
+    (ids), only what concerns them: their people, assignments and contracts."""
+    from docket.models.assignments import ending_within, overallocations, people_assigned
     from docket.models.contracts import burns
 
     found: list[dict[str, Any]] = []
-    people = None
-    if program is not None:
-        people = {
-            a.__data__["person"]
-            for a in Assignment.select(Assignment.person).where(Assignment.program == program)
-        }
+    people = people_assigned(programs) if programs is not None else None
     for row in overallocations(today, today + timedelta(days=ALERT_DAYS - 1), people):
         found.append(
             {
@@ -182,7 +179,7 @@ def contractor_alerts(today: date, program: int | None = None) -> list[dict[str,
             }
         )
     for a in ending_within(today, ALERT_DAYS):
-        if program is None or a.__data__["program"] == program:
+        if programs is None or a.__data__["program"] in programs:
             left = (a.end - today).days
             found.append(
                 {
@@ -192,7 +189,7 @@ def contractor_alerts(today: date, program: int | None = None) -> list[dict[str,
                     "days": left,
                 }
             )
-    for burn in burns(today, program_ids=[program] if program is not None else None):
+    for burn in burns(today, program_ids=programs):
         if burn.days_left < 0 or not (burn.near_ceiling or burn.ending_soon):
             continue
         why = f"{burn.percent} % of the ceiling spent" if burn.near_ceiling else ""

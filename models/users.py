@@ -60,7 +60,9 @@ class AccountChange:
     linked: Linked | None
 
 
-def _account(name: str) -> str:
+def host_account(name: str) -> str:
+    """``name`` when it is a Unix account on this host (a typo would name nobody who can
+    ever run docket), else a :class:`ValidationError`."""
     typed = (name or "").strip()
     try:
         pwd.getpwnam(typed)
@@ -141,7 +143,7 @@ def add_user(ctx: Context, account: str, role: str, person: str | None = None) -
 
     An account already listed gets the new role: this is also how roles change.
     """
-    values = {"account": _account(account), "role": choice("role", role, ROLES)}
+    values = {"account": host_account(account), "role": choice("role", role, ROLES)}
     with write():
         require_admin(ctx)
         found = _person_for(ctx, person, values["account"], field="person") if person else None
@@ -170,7 +172,7 @@ def edit_user(
     the database does not list yet is listed, with the default role unless one is given.
     """
     typed = (account or "").strip()
-    name = typed if typed == ctx.actor else _account(typed)
+    name = typed if typed == ctx.actor else host_account(typed)
     values: dict[str, Any] = {}
     if role is not None:
         values["role"] = choice("role", role, ROLES)

@@ -4,8 +4,9 @@ A property test draws zones (the 40 most populous IANA zones and the odd ones), 
 and around their clock changes, rules (weekly, monthly by day, no end, UNTIL, COUNT) and
 moved and cancelled occurrences; docket writes the calendar; every TZID is renamed to one
 no reader can know; then Thunderbird's ical.js (through Node), vobject, icalendar with
-recurring-ical-events and an Outlook-style reader must each give docket's own occurrence
-list (starts and ends) for twelve years: past the ten years the VTIMEZONE used to cover.
+recurring-ical-events, khal and an Outlook-style reader must each give docket's own
+occurrence list (starts and ends) for twelve years: past the ten years the VTIMEZONE used to
+cover (khal up to the end of 2037, past which it shows nothing: see KHAL_HORIZON).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from zone_readers import (
+    KHAL_HORIZON,
     Occurrences,
     ical_js,
+    khal_reader,
     node_ready,
     outlook_reader,
     recurring_reader,
@@ -193,7 +196,7 @@ def office(db_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch) -> Cont
     return ctx
 
 
-# each example is one calendar of up to four series read by four readers (Node starts once)
+# each example is one calendar of up to four series read by five readers (Node starts once)
 EXAMPLES = int(os.environ.get("DOCKET_ZONE_EXAMPLES", "30"))
 
 
@@ -222,9 +225,16 @@ def test_every_reader_places_every_occurrence_where_docket_does(
     _compare(expected, ical_js(text, cutoff), "ical.js")
     _compare(expected, vobject_reader(text, cutoff), "vobject")
     _compare(expected, recurring_reader(text, cutoff), "recurring-ical-events")
+    khal = khal_reader(text, min(cutoff, KHAL_HORIZON))
+    _compare(_before(expected, KHAL_HORIZON), khal, "khal")
     zones = {str(one["zone"]) for one in drawn}
     if not zones & OUTLOOK_CANNOT and all(_current_by(z, first) for z in zones):
         _compare(expected, outlook_reader(text, cutoff), "Outlook-style")
+
+
+def _before(expected: Occurrences, horizon: datetime) -> Occurrences:
+    """The occurrences that start before ``horizon``."""
+    return {uid: {o for o in found if o[0] < horizon} for uid, found in expected.items()}
 
 
 def _meetings_of(program: str) -> list[meetings.Meeting]:
@@ -275,6 +285,25 @@ def test_a_weekly_series_without_end_is_right_in_every_reader_for_forty_years(
     expected = {uid: {o for o in found if o[0] < nearer} for uid, found in expected.items()}
     _compare(expected, vobject_reader(text, nearer), "vobject")
     _compare(expected, recurring_reader(text, nearer), "recurring-ical-events")
+    _compare(_before(expected, KHAL_HORIZON), khal_reader(text, KHAL_HORIZON), "khal")
+
+
+def test_khal_shows_a_series_without_end_only_to_the_end_of_2037(office: Context) -> None:
+    """khal's limit, not docket's, and why khal is compared up to KHAL_HORIZON only: it
+    expands a series without end to 31 December 2037 and shows nothing after, while docket
+    (and the other readers) go on. Should khal lift it, this fails and the horizon can go."""
+    add_program(office, "NY", "New York")
+    meetings.add_meeting(
+        office, "Standup", start="2026-09-08 09:00", timezone="America/New_York",
+        duration="45m", repeat="weekly", program="NY", organizer="ana",
+    )  # fmt: skip
+    cutoff = datetime(2040, 1, 1, tzinfo=UTC)
+    text = _anonymous(ical.feed(STAMP, program="NY").decode())
+    (shown,) = khal_reader(text, cutoff).values()
+    (mine,) = _docket("NY", cutoff).values()
+    assert max(shown)[0] == datetime(2037, 12, 29, 14, 0, tzinfo=UTC)
+    assert shown == {o for o in mine if o[0] < KHAL_HORIZON}
+    assert max(mine)[0] > datetime(2039, 12, 20, tzinfo=UTC)
 
 
 # --- docket's own occurrence list at the changes ----------------------------------------
@@ -425,3 +454,4 @@ def test_a_zone_in_its_ramadan_time_is_not_taken_for_utc(office: Context) -> Non
     cutoff = datetime(2030, 1, 1, tzinfo=UTC)
     text = _anonymous(ical.feed(STAMP, program="MA").decode())
     _compare(_docket("MA", cutoff), vobject_reader(text, cutoff), "vobject")
+    _compare(_docket("MA", cutoff), khal_reader(text, cutoff), "khal")

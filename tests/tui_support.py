@@ -8,12 +8,20 @@ from collections.abc import Awaitable, Callable
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
+from textual.worker import WorkerCancelled
 
 
 async def settle(pilot: Pilot[None]) -> None:
     """Wait until every load and save has finished and the screen has caught up."""
     for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
+        # a worker cancelled while waited for (a newer load of the same group, or the change
+        # poll overtaken by the next one behind a slow load) is not a failure: wait again
+        for _ in range(10):
+            try:
+                await pilot.app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:
+                continue
         await pilot.pause()
 
 

@@ -1,8 +1,8 @@
 """Calendar readers the zone tests hold docket's invites to, each as independent of docket as
 it can be: Thunderbird's ical.js (through Node), vobject, icalendar with
-recurring-ical-events, and a reader written here that honours only DTSTART and RRULE in a
-VTIMEZONE and keeps only the STANDARD and DAYLIGHT with the latest DTSTART, as Outlook does
-(MS-OXCICAL 2.1.3.1.1.19).
+recurring-ical-events, khal (its own import and database code), and a reader written here
+that honours only DTSTART and RRULE in a VTIMEZONE and keeps only the STANDARD and DAYLIGHT
+with the latest DTSTART, as Outlook does (MS-OXCICAL 2.1.3.1.1.19).
 
 Each reader returns, per UID, the set of (start, end) instants (UTC, aware) of the
 occurrences that start before a cutoff.
@@ -11,9 +11,11 @@ occurrences that start before a cutoff.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -97,6 +99,76 @@ def recurring_reader(text: str, cutoff: datetime) -> Occurrences:
             continue
         end = event.end.astimezone(UTC)  # DTEND, or DTSTART + DURATION
         found.setdefault(str(event["UID"]), set()).add((begin, end))
+    return found
+
+
+# --- khal --------------------------------------------------------------------------------
+
+# khal's own limit: it expands a series without end (or with COUNT) only to 31 December 2037,
+# and the zones icalendar makes for it from a VTIMEZONE (through pytz) know no change after
+# 2038; the tests compare khal with docket up to here
+KHAL_HORIZON = datetime(2037, 12, 30, tzinfo=UTC)
+
+
+class _Heard(logging.Handler):
+    """What khal tells its user while it reads a file (warnings and errors)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.said: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.said.append(record.getMessage())
+
+
+@contextmanager
+def _as_khal() -> Iterator[_Heard]:
+    """khal reads zones through pytz (importing khal.icalendar switches icalendar to it);
+    icalendar's zone provider is one for the whole process, so the one docket and the other
+    readers use is put back afterwards. Yields what khal logs meanwhile."""
+    from icalendar.timezone import tzp
+
+    before = tzp.name
+    heard = _Heard()
+    log = logging.getLogger("khal")
+    log.addHandler(heard)
+    tzp.use_pytz()
+    try:
+        yield heard
+    finally:
+        tzp.use(before)
+        log.removeHandler(heard)
+
+
+def khal_reader(text: str, cutoff: datetime) -> Occurrences:
+    """What ``khal import`` stores and ``khal list`` shows: the file split per UID (each part
+    with the VTIMEZONEs it uses), each part put into khal's database, which expands the
+    series, drops the EXDATEs and lays each RECURRENCE-ID over the occurrence it replaces.
+    Anything khal would warn its user about is an error here."""
+    import pytz
+    from icalendar import Calendar
+
+    with _as_khal() as heard:
+        from khal.icalendar import split_ics
+        from khal.khalendar.backend import SQLiteDb
+
+        locale: Any = {"default_timezone": pytz.UTC, "local_timezone": pytz.UTC}
+        database = SQLiteDb(["docket"], ":memory:", locale)
+        uids: dict[str, str] = {}
+        with database.at_once():
+            for n, part in enumerate(split_ics(text, default_timezone=pytz.UTC)):
+                uids[f"{n}.ics"] = str(Calendar.from_ical(part).walk("VEVENT")[0]["UID"])
+                database.update(part, f"{n}.ics", calendar="docket")
+        found: Occurrences = {}
+        shown = database.get_localized(datetime(1970, 1, 2, tzinfo=UTC), cutoff)
+        for _item, href, begin, end, *_rest in shown:
+            if begin < cutoff:
+                found.setdefault(uids[href], set()).add(
+                    (begin.astimezone(UTC), end.astimezone(UTC))
+                )
+        database.conn.close()
+    if heard.said:
+        raise ValueError(f"khal warned: {'; '.join(heard.said)}")
     return found
 
 

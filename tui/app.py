@@ -34,6 +34,38 @@ from docket.tui.store import Store
 
 log = logging.getLogger("docket")
 
+# what the app was doing, by the group of the worker that failed, in a user's words
+DOING = {
+    "load": "reading this screen's records",
+    "count": "counting the records under the filter",
+    "more": "reading more of the list",
+    "detail": "opening the record",
+    "history": "reading the record's history",
+    "members": "reading the group's members",
+    "write": "saving the change",
+    "save": "saving the form",
+    "preview": "checking what you typed",
+    "overload": "checking the person's allocation",
+    "organizer": "finding the meeting's organizer",
+    "poll": "looking for changes others made",
+    "preload": "getting the other screens ready",
+    "program": "opening the program",
+}
+
+
+def unforeseen(group: str, error: BaseException) -> ErrorDialog:
+    """The dialog for a failure docket did not foresee: what it was doing and what went
+    wrong, in words (never an exception's class name), and that nothing was half-saved
+    (every write is one transaction)."""
+    doing = DOING.get(group, "doing that")
+    said = " ".join(str(error).split()) or "no further detail"
+    return ErrorDialog(
+        f"Could not finish {doing}",
+        f"docket met a failure it did not foresee while {doing}: {said}.\n\n"
+        "Nothing was half-saved. Please tell your docket maintainers what you were doing "
+        "when this appeared.",
+    )
+
 
 def _programs() -> list[tuple[str, str]]:
     from docket.models.programs import list_programs
@@ -119,10 +151,16 @@ class DocketApp(App[None]):
         ]
 
     def _check_warning(self) -> str:
-        """A warning while the last ``docket check`` found problems (first, so a narrow
-        terminal still shows it): the database may have been changed outside docket."""
+        """A warning while the last ``docket check`` found problems, or when an entry this
+        account witnessed no longer matches (first, so a narrow terminal still shows it):
+        the database may have been changed outside docket."""
         from docket.models.check import last_check
+        from docket.models.witness import own_problems
 
+        rewritten = self.store.call(own_problems)
+        if rewritten:
+            self.notify(rewritten[0], title="docket check", severity="error", timeout=30)
+            return "⚠ history rewritten │ "
         checked = self.store.call(last_check)
         if checked is None or checked.ok:
             return ""
@@ -132,11 +170,15 @@ class DocketApp(App[None]):
     async def _look_for_changes(self) -> None:
         """Reload the screen when someone else has saved (nothing redraws otherwise)."""
         from docket.models.database import data_version
+        from docket.models.witness import take_notice
 
         version = await self.store.run(data_version)
         if self._seen_version is not None and version != self._seen_version:
             self.changed()
         self._seen_version = version
+        notice = take_notice()  # a witness that could not be kept after a save, said once
+        if notice:
+            self.notify(notice, severity="warning", timeout=15)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # a blinking cursor redraws twice a second forever: costly over SSH, and noise
@@ -274,10 +316,4 @@ class DocketApp(App[None]):
             self.push_screen(ErrorDialog("Could not do that", str(error)))
             return
         log.error("unexpected error in %s", event.worker.name, exc_info=error)
-        self.push_screen(
-            ErrorDialog(
-                "Something went wrong",
-                f"{type(error).__name__}: {error}\n\nNothing was half-saved; "
-                "please report this with what you were doing.",
-            )
-        )
+        self.push_screen(unforeseen(event.worker.group, error))

@@ -359,7 +359,22 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     p.set_defaults(handler=commands.backup)
 
     p = sub.add_parser("check", help="check the database's integrity")
+    p.add_argument(
+        "--witness",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also check another member's witnesses (what 'docket witness' printed for them)",
+    )
     p.set_defaults(handler=commands.check)
+
+    p = sub.add_parser("witness", help="print your witnesses of the audit chain, for a check")
+    p.add_argument(
+        "--forget",
+        action="store_true",
+        help="drop your witnesses of this database (after you made it anew or restored it)",
+    )
+    p.set_defaults(handler=commands.witness)
 
     milestones = verbs(sub, "milestone", "milestones: baseline, forecast, actual")
     p = milestones.add_parser("add", help="add a milestone")
@@ -503,7 +518,17 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         err.write(f"docket: unexpected failure ({type(exc).__name__}: {exc}); {REPORT_TO}\n")
         return 1
     finally:
+        _say_witness_notice(err)
         _OUTPUT.pop()
+
+
+def _say_witness_notice(err: TextIO) -> None:
+    """A witness that could not be kept after a write is said once (the write stands)."""
+    from docket.models.witness import take_notice
+
+    notice = take_notice()
+    if notice:
+        err.write(f"docket: {notice}\n")
 
 
 def _open_app(session: Session) -> int:

@@ -42,6 +42,14 @@ def _emit(
     return 0
 
 
+def _emit_csv(session: Session, kind: str, found: Sequence[Any]) -> int:
+    """Print records as the CSV ``docket import csv KIND`` reads back."""
+    from docket.exports.csv_records import KINDS, table
+
+    write_csv(table(kind, found, session.ctx.today()), KINDS[kind].columns, session.out)
+    return 0
+
+
 # --- database -------------------------------------------------------------------------
 
 
@@ -339,7 +347,17 @@ def program_edit(session: Session, args: argparse.Namespace) -> int:
 # --- people and groups ----------------------------------------------------------------
 
 
+def _host_account(typed: str | None) -> None:
+    """An account given on the command line is one this host has, as ``user add`` checks
+    (the directory itself also keeps accounts of other hosts, from imports and the app)."""
+    from docket.models.users import host_account
+
+    if typed and typed.strip():
+        host_account(typed)
+
+
 def person_add(session: Session, args: argparse.Namespace) -> int:
+    _host_account(args.account)
     person = people.add_person(
         session.ctx,
         args.name,
@@ -373,6 +391,7 @@ def person_edit(session: Session, args: argparse.Namespace) -> int:
 
     names = ("name", "email", "organization", "title", "phone", "timezone", "kind", "account")
     changes = edits(args, names)
+    _host_account(args.account)
     person = people.find_person(args.who)
     updated = people.update_person(session.ctx, person.id, None, **changes)
     session.print(f"#{updated.id} {updated.name} updated (version {updated.version})")
@@ -401,6 +420,8 @@ def person_delete(session: Session, args: argparse.Namespace) -> int:
 
 def person_list(session: Session, args: argparse.Namespace) -> int:
     found = people.list_people(args.search, kind=args.kind, limit=args.limit)
+    if args.format == "csv":
+        return _emit_csv(session, "people", found)
     rows = [people.person_facts(p) for p in found]
     return _emit(
         session,
@@ -467,14 +488,10 @@ def action_list(session: Session, args: argparse.Namespace) -> int:
         limit=args.limit,
     )
     today = session.ctx.today()
-    rows = [actions.action_facts(i, today) for i in actions.list_actions(session.ctx, flt)]
+    found = actions.list_actions(session.ctx, flt)
     if args.format == "csv":
-        return _emit(
-            session,
-            "csv",
-            rows,
-            [*ACTION_COLUMNS, "days_overdue", "notes", "created_at", "closed_at"],
-        )
+        return _emit_csv(session, "actions", found)
+    rows = [actions.action_facts(i, today) for i in found]
     return _emit(session, args.format, rows, ACTION_COLUMNS, flexible=7)
 
 
@@ -594,13 +611,17 @@ def backup(session: Session, args: argparse.Namespace) -> int:
 
 
 def check(session: Session, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from docket.models.check import record, run_check
     from docket.models.database import SCHEMA_VERSION
     from docket.models.fields import to_utc_text
 
-    report = run_check()
+    report = run_check([Path(name) for name in args.witness])
     kept = record(report, at=to_utc_text(session.ctx.now()), by=session.ctx.actor)
     path = session.database_path()
+    for note in report.notes:
+        session.err.write(f"docket: note: {clean(note)}\n")
     for problem in report.problems:
         session.err.write(f"docket: {clean(problem)}\n")
     if not kept:
@@ -617,6 +638,29 @@ def check(session: Session, args: argparse.Namespace) -> int:
         f"{path}: ok (schema version {SCHEMA_VERSION}; {report.entries:,} audit entries chained,"
         f" the last {last} with hash {digest[:16]})"
     )
+    return 0
+
+
+def witness(session: Session, args: argparse.Namespace) -> int:
+    """Print this account's witnesses of the chain (JSON, for another member's
+    ``docket check --witness``), or drop them with ``--forget``."""
+    import json
+
+    from docket.models.witness import export, forget, witness_path
+
+    path = session.database_path()
+    if args.forget:
+        gone = forget(path)
+        said = "dropped" if gone else "you held no"
+        session.print(f"{said} witnesses of {path} ({witness_path(path)})")
+        return 0
+    held = export(path, session.ctx.actor)
+    session.print(json.dumps(held, indent=1))
+    if not held["witnesses"]:
+        session.err.write(
+            f"docket: you hold no witnesses of {path} yet (one is kept after each change "
+            "you make)\n"
+        )
     return 0
 
 
@@ -661,9 +705,10 @@ def milestone_list(session: Session, args: argparse.Namespace) -> int:
         limit=args.limit,
     )
     today = session.ctx.today()
-    rows = [
-        milestones.milestone_facts(m, today) for m in milestones.list_milestones(session.ctx, flt)
-    ]
+    found = milestones.list_milestones(session.ctx, flt)
+    if args.format == "csv":
+        return _emit_csv(session, "milestones", found)
+    rows = [milestones.milestone_facts(m, today) for m in found]
     headers = [
         "id",
         "program",

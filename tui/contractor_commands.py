@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from docket.models import assignments, contracts, people
 from docket.models.inputs import a_date, whole_number
 from docket.tui.cli import a_number, a_window, add_format, an_id, edits, verbs
-from docket.tui.commands import _emit
+from docket.tui.commands import _emit, _emit_csv
 
 if TYPE_CHECKING:
     from docket.tui.cli import Session
@@ -261,6 +261,11 @@ def expenditure_add(session: Session, args: argparse.Namespace) -> int:
 
 
 def expenditure_list(session: Session, args: argparse.Namespace) -> int:
+    if args.format == "csv":
+        found = contracts.find_expenditures(
+            contract=args.contract, program=args.program, void=args.void
+        )
+        return _emit_csv(session, "expenditures", found)
     rows = contracts.list_expenditures(contract=args.contract, program=args.program, void=args.void)
     columns = ["contract", "date", "amount", "invoice", "vendor", "program"]
     if args.format == "table":
@@ -339,6 +344,8 @@ def assignment_list(session: Session, args: argparse.Namespace) -> int:
     else:
         flt = assignments.AssignmentFilter(person=args.person, program=args.program)
         found = assignments.list_assignments(flt)
+    if args.format == "csv":
+        return _emit_csv(session, "assignments", found)
     rows = [assignments.assignment_facts(a, today) for a in found]
     if args.format != "json":
         # two people of one name read apart (the JSON keeps the name, as documented)

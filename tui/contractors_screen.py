@@ -46,11 +46,13 @@ def load_view(ctx: Context, view: str, program: str | None) -> dict[str, Any]:
         )
         rows = [assignments.assignment_facts(a, today) for a in found]
         return {"today": today, "rows": rows}
-    if view == "allocation":
-        return {"today": today, **assignments.allocation_by_month(today, MONTHS)}
     from docket.models.programs import program_and_children
 
     ids = program_and_children(program) if program else None
+    if view == "allocation":
+        # scoped: the people who work on the programs, with all their allocation
+        people = assignments.people_assigned(ids) if ids is not None else None
+        return {"today": today, **assignments.allocation_by_month(today, MONTHS, people)}
     burns = contracts.burns(today, program_ids=ids)
     return {"today": today, "rows": [contracts.burn_facts(b) for b in burns if b.days_left >= 0]}
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from docket.models import budget, governance, inputs
 from docket.models.errors import ValidationError
 from docket.tui.cli import a_number, add_format, an_id, edits, verbs
-from docket.tui.commands import _emit
+from docket.tui.commands import _emit, _emit_csv
 
 if TYPE_CHECKING:
     from docket.tui.cli import Session
@@ -231,10 +231,10 @@ def risk_add(session: Session, args: argparse.Namespace) -> int:
 
 
 def risk_list(session: Session, args: argparse.Namespace) -> int:
-    rows = [
-        governance.risk_facts(r)
-        for r in governance.list_risks(args.program, args.status, args.min_score)
-    ]
+    found = governance.list_risks(args.program, args.status, args.min_score)
+    if args.format == "csv":
+        return _emit_csv(session, "risks", found)
+    rows = [governance.risk_facts(r) for r in found]
     columns = ["id", "program", "score", "probability", "impact", "status", "owner", "title"]
     return _rows(session, args.format, rows, columns, 7)
 

@@ -1,5 +1,6 @@
 """``docket import ics FILE`` (meetings from Outlook and Google calendar exports, and
-replies) and ``docket import csv KIND FILE`` (people, assignments, expenditures).
+replies) and ``docket import csv KIND FILE`` (people, assignments, expenditures, action
+items, milestones, risks: added or updated).
 
 The handlers read the file and print the report; the rules live in
 :mod:`docket.exports.ical_import` and :mod:`docket.exports.csv_import`.
@@ -18,10 +19,13 @@ from docket.tui.cli import add_format, verbs
 from docket.tui.output import clean
 
 if TYPE_CHECKING:
+    from docket.exports.csv_import import CsvReport
     from docket.exports.ical_import import ImportReport
     from docket.tui.cli import Session
 
 IMPORT_HELP = "bring records in from calendar and spreadsheet files"
+# what ``import csv`` reads (docket.exports.csv_import.KINDS, without importing it here)
+CSV_KINDS = ("people", "assignments", "expenditures", "actions", "milestones", "risks")
 
 
 def register(sub: Any) -> None:
@@ -45,11 +49,18 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=import_ics)
 
     p = group.add_parser(
-        "csv", help="people, assignments or expenditures from a spreadsheet's CSV (all or none)"
+        "csv",
+        help="add or update people, assignments, expenditures, actions, milestones or risks "
+        "from a spreadsheet's CSV (all or none)",
     )
-    p.add_argument("kind", choices=("people", "assignments", "expenditures"))
+    p.add_argument("kind", choices=CSV_KINDS)
     p.add_argument("file", metavar="FILE.csv")
     p.add_argument("--dry-run", action="store_true", help="check every row; import nothing")
+    p.add_argument(
+        "--reason",
+        default="",
+        help="why, kept with every change (moving a forecast or correcting an amount needs one)",
+    )
     p.add_argument(
         "--encoding",
         metavar="NAME",
@@ -120,12 +131,19 @@ def summary(report: ImportReport) -> list[str]:
     return lines
 
 
+def _what_rows_do(report: CsvReport) -> str:
+    """`` (2 added, 1 updated, 40 unchanged)`` when a file updates or leaves records alone."""
+    if not report.updated and not report.unchanged:
+        return ""
+    return f" ({report.added} added, {report.updated} updated, {report.unchanged} unchanged)"
+
+
 def import_csv(session: Session, args: argparse.Namespace) -> int:
     """Import, print the report; exit 2 when a row was bad (then nothing was imported)."""
     from docket.exports.csv_import import import_csv as read_csv
 
     text = inputs.file_text(read_file(args.file), args.encoding)
-    report = read_csv(session.ctx, args.kind, text, dry_run=args.dry_run)
+    report = read_csv(session.ctx, args.kind, text, dry_run=args.dry_run, reason=args.reason)
     if args.format == "json":
         write_json(report.facts(), session.out)
     else:
@@ -134,9 +152,21 @@ def import_csv(session: Session, args: argparse.Namespace) -> int:
             for bad in report.bad:
                 session.print(f"  line {bad.line}: {clean(bad.field)}: {clean(bad.why)}")
         elif report.dry_run:
-            session.print(f"{report.rows} {args.kind} row(s) are good; nothing imported (dry run)")
+            session.print(
+                f"{report.rows} {args.kind} row(s) are good{_what_rows_do(report)}; "
+                "nothing imported (dry run)"
+            )
+        elif report.imported:
+            session.print(f"imported {report.imported} {args.kind}{_what_rows_do(report)}")
         else:
-            session.print(f"imported {report.imported} {args.kind}")
+            session.print(f"nothing to import: {report.unchanged} {args.kind} unchanged")
         if report.ignored:
             session.print(f"ignored columns: {', '.join(clean(c) for c in report.ignored)}")
-    return 2 if report.bad else 0
+    if report.bad:
+        rows = "row" if len(report.bad) == 1 else "rows"
+        session.err.write(
+            f"docket: {len(report.bad)} bad {rows} in {clean(args.file)}; nothing imported "
+            "(listed in the report)\n"
+        )
+        return 2
+    return 0

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from docket.exports.tables import write_json
 from docket.models import meetings
 from docket.models.errors import ValidationError
-from docket.models.inputs import a_date, whole_number
+from docket.models.inputs import a_date, whole_number, window
 from docket.tui.cli import a_window, add_force, add_format, an_id, verbs
 from docket.tui.commands import _emit
 from docket.tui.output import clean
@@ -453,8 +453,7 @@ def calendar(session: Session, args: argparse.Namespace) -> int:
     if args.start or args.end:
         first = a_date(ctx, "from", args.start) or ctx.today()
         last = a_date(ctx, "to", args.end) or first + timedelta(days=365)
-        if last < first:
-            raise ValidationError("to", "the end is before the start")
+        first, last = window("to", first, last)
         window_start = datetime.combine(first, time(0), ctx.tz).astimezone(UTC)
         window_end = datetime.combine(last + timedelta(days=1), time(0), ctx.tz).astimezone(UTC)
     content = ical.feed(
