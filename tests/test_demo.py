@@ -51,11 +51,13 @@ def _context() -> Context:
 
 
 def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table, in rowid order."""
+    """Every row of every table, in rowid order (but the database's random id)."""
     conn = sqlite3.connect(path)
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+        rows = {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+        rows["docket_meta"] = [r for r in rows["docket_meta"] if r[0] != "database_id"]
+        return rows
     finally:
         conn.close()
 

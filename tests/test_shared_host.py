@@ -463,3 +463,63 @@ def test_the_upgrade_copy_goes_through_no_planted_link(
     assert stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) == 0o660
     assert info.st_gid == _gid(host.group)
     assert _look(victim) == before
+
+
+@needs_root
+def test_a_member_who_rewrites_the_whole_chain_is_named_by_anothers_witness(
+    host: Host, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = _init(host, monkeypatch)
+    db = shared / "docket.db"
+    homes = {}
+    for account in (host.editor, host.second):
+        home = homes[account] = host.folder / f"{account}-data"
+        home.mkdir(mode=0o700)
+        user = pwd.getpwnam(account)
+        os.chown(home, user.pw_uid, user.pw_gid)
+
+    def env(account: str) -> dict[str, str]:
+        return {"XDG_DATA_HOME": str(homes[account])}
+
+    status, _, err = _as(host.editor, host, lambda: _docket("action", "add", "Pay the vendor"))
+    # with no data directory of its own, the write stands and says the witness was not kept
+    assert status == 0 and "your witness of it could not be kept" in err
+    status, _, err = _as(
+        host.editor, host, lambda: _docket("action", "add", "Send the budget"), env(host.editor)
+    )
+    assert (status, err) == (0, "")
+
+    def forge() -> Any:
+        """The second member retitles the editor's item and recomputes the whole chain;
+        the editor's witness file is out of their reach."""
+        from docket.models import audit
+
+        with sqlite3.connect(db) as raw:
+            raw.execute("UPDATE action_item SET title = 'Cancel the budget' WHERE id = 2")
+            raw.execute(
+                "UPDATE audit_entry SET changes = replace(changes, 'Send the', 'Cancel the')"
+                " WHERE entity = 'action_item' AND entity_id = 2"
+            )
+            previous = audit.GENESIS
+            rows = raw.execute(
+                "SELECT id, at, actor, entity, entity_id, action, changes, note"
+                " FROM audit_entry ORDER BY id"
+            ).fetchall()
+            for row in rows:
+                previous = audit.entry_hash(previous, *row)
+                raw.execute("UPDATE audit_entry SET hash = ? WHERE id = ?", (previous, row[0]))
+        raw.close()
+        try:
+            list(homes[host.editor].iterdir())
+        except PermissionError:
+            return "kept out"
+        return "could reach the editor's witnesses"
+
+    assert _as(host.second, host, forge, env(host.second)) == "kept out"
+    # the chain and the records agree: the forger's own check, with no witness, passes
+    status, _, err = _as(host.second, host, lambda: _docket("check"), env(host.second))
+    assert (status, err) == (0, "")
+    status, _, err = _as(host.editor, host, lambda: _docket("check"), env(host.editor))
+    assert status == 1
+    assert err.startswith("docket: history rewritten: entry 3 that you wrote at "), err
+    assert "no longer matches your record of it" in err

@@ -53,7 +53,7 @@ DOING = {
 }
 
 
-def unforeseen(group: str, error: BaseException) -> ErrorDialog:
+def unforeseen(group: str, error: BaseException | None) -> ErrorDialog:
     """The dialog for a failure docket did not foresee: what it was doing and what went
     wrong, in words (never an exception's class name), and that nothing was half-saved
     (every write is one transaction)."""
