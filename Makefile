@@ -33,7 +33,7 @@ $(JS_STAMP): $(JS)/package.json $(JS)/package-lock.json
 	@touch $(JS_STAMP)
 
 test: install $(JS_STAMP)
-	$(BIN)/python -m pytest -n auto -q
+	$(BIN)/python -m pytest -n auto --dist loadgroup -q
 
 # mypy and import-linter see the repository through a `docket` namespace of symlinks,
 # the same layout the package installs as.

@@ -18,7 +18,7 @@ from docket.models.context import Context
 from docket.models.meetings import Occurrence, meetings_on_days, occurrence_facts
 from docket.models.milestones import UPCOMING_DAYS, milestone_facts, needs_attention_clause
 from docket.models.programs import program_and_children
-from docket.models.schema import ActionItem, Assignment, Milestone, Person, Program
+from docket.models.schema import ActionItem, Milestone, Person, Program
 from docket.models.users import person_for_account
 
 SHOWN = 10

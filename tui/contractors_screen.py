@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from rich.console import RenderableType
 from rich.text import Text
 from textual import on
@@ -55,6 +56,26 @@ def load_view(ctx: Context, view: str, program: str | None) -> dict[str, Any]:
         return {"today": today, **assignments.allocation_by_month(today, MONTHS, people)}
     burns = contracts.burns(today, program_ids=ids)
     return {"today": today, "rows": [contracts.burn_facts(b) for b in burns if b.days_left >= 0]}
+
+
+# the heatmap's person column, at least
+PERSON = 30
+
+
+def fit_person(label: str, room: int) -> str:
+    """A person's label (``Name`` or ``Name <e-mail>`` for a namesake) in ``room`` cells,
+    keeping what tells namesakes apart: the e-mail's domain goes first, then the name is
+    shortened, never the part of the e-mail before the ``@``."""
+    if cell_len(label) <= room or " <" not in label:
+        return label
+    name, _, email = label.rpartition(" <")
+    local = email.rstrip(">").partition("@")[0]
+    short = f"{name} <{local}@…>"
+    if cell_len(short) <= room:
+        return short
+    tail = f" <{local}@…>"
+    keep = max(1, room - cell_len(tail) - 1)
+    return f"{name[:keep].rstrip()}…{tail}"
 
 
 def burn_bar(percent: int) -> str:
@@ -213,12 +234,15 @@ class ContractorsScreen(FilteredScreen):
 
     def _allocation(self, table: DataTable[Any], rows: list[dict[str, Any]], width: int) -> None:
         months = self.data.get("months", [])
-        shown = max(1, min(len(months), (width - 22) // 6))
-        wanted = [("person", "Person", max(12, width - shown * 6))]
+        # the person keeps room for a namesake's e-mail: a month fewer on a narrow terminal
+        shown = max(1, min(len(months), (width - PERSON) // 6))
+        room = max(12, width - shown * 6)
+        wanted = [("person", "Person", room)]
         wanted += [(m, m[2:].replace("-", "/"), 6) for m in months[:shown]]
         set_columns(table, wanted)
         for r in rows:
-            cells = [plain(" " + r["person"])] + [heat(c) for c in r["months"][:shown]]
+            label = fit_person(r["person"], room - 2)
+            cells = [plain(" " + label)] + [heat(c) for c in r["months"][:shown]]
             table.add_row(*cells, key=self.key_of(r))
 
     def _contracts(self, table: DataTable[Any], rows: list[dict[str, Any]], width: int) -> None:

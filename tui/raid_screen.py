@@ -138,6 +138,8 @@ class RaidScreen(FilteredScreen):
         super().__init__()
         self.tab = TABS[0]
         self.data: dict[str, Any] = {}
+        # the tab whose rows the table holds
+        self.shown_tab = ""
 
     def body(self) -> ComposeResult:
         yield Static("", id="tabs")
@@ -182,16 +184,30 @@ class RaidScreen(FilteredScreen):
         matrix = self.query_one("#matrix", Static)
         table.display = self.tab != "matrix"
         matrix.display = self.tab == "matrix"
-        self.query_one("#filter", Input).display = self.tab in ENTITIES
+        self.query_one("#filter", Input).display = self.tab != "matrix"
+        if table.display and self.focused is None:
+            # the matrix hid the list and took its focus: give it back, or the cursor
+            # keys do nothing on the tabs after it
+            table.focus()
         if self.tab == "matrix":
             matrix.update(matrix_text(self.data.get("cells", [[0] * 5] * 5)))
             return
+        # the row under the cursor, kept there when the same tab is shown again (a save,
+        # a resize, the filter)
+        current = None
+        if self.shown_tab == self.tab and 0 <= table.cursor_row < table.row_count:
+            current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         table.clear(columns=True)
         width = (table.size.width or self.size.width) - 2
         columns, cells = COLUMNS[self.tab](width)
         set_columns(table, columns, right=NUMBERS)
-        for row in self.rows():
-            table.add_row(*cells(row), key=str(row.get("id") or row.get("program")))
+        rows = self.rows()
+        keys = [str(row.get("id") or row.get("program")) for row in rows]
+        for key, row in zip(keys, rows, strict=True):
+            table.add_row(*cells(row), key=key)
+        if current in keys:
+            table.move_cursor(row=keys.index(current), animate=False)
+        self.shown_tab = self.tab
 
     # --- keys ------------------------------------------------------------------------
 
@@ -201,7 +217,8 @@ class RaidScreen(FilteredScreen):
         self.reload()
 
     def action_focus_filter(self) -> None:
-        if self.tab in ENTITIES:
+        # every tab that is a list filters (metrics and budget too); the matrix does not
+        if self.tab != "matrix":
             super().action_focus_filter()
 
     def filtered(self) -> None:
