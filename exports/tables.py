@@ -60,7 +60,7 @@ def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], out: Te
 
 def json_text(data: Any) -> str:
     """Data as indented JSON (UTF-8 kept, keys in given order) with every character a
-    terminal would obey or reorder by written as a ``\\uXXXX`` escape: the same data, safe
+    terminal would obey or reorder written as a ``\\uXXXX`` escape: the same data, safe
     to print."""
     text = json.dumps(data, indent=2, ensure_ascii=False)
     return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

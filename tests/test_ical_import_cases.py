@@ -20,25 +20,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+# the same office as the other import tests: ERP, and Ana, Bo and Cy with e-mails
+from test_ical_import import _people
+
 from docket.exports import ical
 from docket.exports.ical_import import import_calendar
 from docket.models import meetings
 from docket.models.context import Context
 from docket.models.database import init_database, open_database
 from docket.models.errors import DocketError, NotFoundError, ValidationError
-from docket.models.people import add_person
 from docket.models.programs import add_program
 from docket.models.schema import Meeting, OccurrenceChange, Program, database
 
 FILES = Path(__file__).parent / "fixtures" / "ics"
 NOW = datetime(2026, 11, 23, 15, tzinfo=UTC)
-
-
-def _people(ctx: Context) -> None:
-    add_program(ctx, "ERP", "ERP replacement")
-    add_person(ctx, "Ana Lopez", email="ana@city.example", account="tester")
-    add_person(ctx, "Bo Chen", email="bo@city.example")
-    add_person(ctx, "Cy Diaz", email="cy@city.example")
 
 
 @pytest.fixture

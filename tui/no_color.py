@@ -4,8 +4,8 @@ an alert (``bold red``: "12d late", "120!", "late") stays bold and bright, never
 Textual's own answer to ``NO_COLOR`` turns every colour into the grey of the same
 luminance, which makes red (the alerts) a dark grey: the least visible text on the screen.
 Here a coloured foreground becomes the contrast colour of its background instead, the
-colour's meaning being carried by the word itself and by bold; greys (muted text,
-placeholders) and backgrounds (the cursor, the selection) keep Textual's grey.
+colour's meaning being carried by the word itself and by bold; greys (muted text, the
+hint shown in an empty field) and backgrounds (the cursor, the selection) keep Textual's grey.
 """
 
 from __future__ import annotations
