@@ -48,10 +48,10 @@ print(f"{writes} {longest:.3f}")
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
     os.environ.setdefault("DOCKET_CONFIG", os.devnull)
-    from docket.exports import csv_import
-    from docket.models.context import Context
-    from docket.models.database import init_database, open_database, write
-    from docket.models.identity import current_account
+    from docket.exports.tabular import csv_import
+    from docket.models.accounts.identity import current_account
+    from docket.models.core.context import Context
+    from docket.models.core.database import init_database, open_database, write
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "docket.db"

@@ -25,10 +25,10 @@ TARGET_P95_S = 0.05
 
 
 def _writer(path: str, number: int, ready: Any, results: Any) -> None:
-    from docket.models import actions
-    from docket.models.context import Context
-    from docket.models.database import connect
-    from docket.models.schema import database
+    from docket.models.actions import items as actions
+    from docket.models.core.context import Context
+    from docket.models.core.database import connect
+    from docket.models.core.schema import database
 
     database.initialize(None)
     connect(Path(path))
@@ -53,7 +53,7 @@ def _writer(path: str, number: int, ready: Any, results: Any) -> None:
 def write_latencies(db: Path) -> list[float]:
     """Every write's seconds, from 8 writers at once on ``db``."""
     # imported once here, so the writers (forked) do not spend their first write importing
-    import docket.models.actions  # noqa: F401
+    import docket.models.actions.items  # noqa: F401
 
     fork = multiprocessing.get_context("fork")
     ready = fork.Barrier(WRITERS)

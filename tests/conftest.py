@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from docket.models import clock
-from docket.models.context import Context
-from docket.models.database import init_database
-from docket.models.schema import database
+from docket.models.core import clock
+from docket.models.core.context import Context
+from docket.models.core.database import init_database
+from docket.models.core.schema import database
 
 # Monday 23 November 2026, 09:00 in Chicago
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -69,7 +69,7 @@ class Result:
 @pytest.fixture
 def cli(db_path: Path) -> object:
     """Run ``docket --db <the test database> ARGS...`` in-process; returns status and output."""
-    from docket.tui.cli import run
+    from docket.tui.cli.main import run
 
     def invoke(*args: str, db: Path | None = db_path) -> Result:
         out, err = io.StringIO(), io.StringIO()
@@ -83,7 +83,7 @@ def cli(db_path: Path) -> object:
 @pytest.fixture
 def demo_db(tmp_path: Path, ctx: Context) -> Path:
     """The small demo office (seed 1) at the fixed clock, in a fresh file."""
-    from docket.models.demo import build_demo
+    from docket.models.demo.builder import build_demo
 
     path = tmp_path / "demo.db"
     init_database(path, actor=ACTOR)

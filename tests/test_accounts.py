@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from docket.models.schema import database
+from docket.models.core.schema import database
 
 needs_root = pytest.mark.skipif(
     os.geteuid() != 0, reason="switching to another Unix account needs root"
@@ -30,7 +30,7 @@ needs_root = pytest.mark.skipif(
 def _as_nobody(db: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     """Run ``docket --db DB ARGS`` as the ``nobody`` account in a forked child (root's own
     interpreter may sit where nobody can reach it); returns the status and stderr."""
-    from docket.tui.cli import run
+    from docket.tui.cli.main import run
 
     reader, writer = os.pipe()
     pid = os.fork()

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from docket.models import actions, people, programs
-from docket.models.actions import ActionFilter
-from docket.models.context import Context
-from docket.models.errors import ConflictError, NotFoundError, ValidationError
-from docket.models.schema import ActionItem, AuditEntry
+from docket.models.actions import items as actions
+from docket.models.actions.items import ActionFilter
+from docket.models.core.context import Context
+from docket.models.core.errors import ConflictError, NotFoundError, ValidationError
+from docket.models.core.schema import ActionItem, AuditEntry
+from docket.models.people import directory as people
+from docket.models.portfolio import programs
 
 TODAY = date(2026, 11, 23)
 
@@ -203,7 +205,7 @@ def test_listing_loads_owner_and_program_without_extra_queries(office: Context) 
 def test_open_lists_read_their_index_in_order_instead_of_sorting(
     office: Context, flt: ActionFilter, index: str
 ) -> None:
-    from docket.models.schema import database
+    from docket.models.core.schema import database
 
     query = actions._query(office, flt).limit(50)
     sql, params = query.sql()

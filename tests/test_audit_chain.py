@@ -16,12 +16,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docket.models import actions, audit, people, records
-from docket.models.check import last_check, run_check
-from docket.models.context import Context
-from docket.models.database import init_database, open_database, write
-from docket.models.identity import current_account
-from docket.models.schema import AuditEntry, Person, database
+from docket.models.accounts.identity import current_account
+from docket.models.actions import items as actions
+from docket.models.audit import chain as audit
+from docket.models.audit.check import last_check, run_check
+from docket.models.core import records
+from docket.models.core.context import Context
+from docket.models.core.database import init_database, open_database, write
+from docket.models.core.schema import AuditEntry, Person, database
+from docket.models.people import directory as people
 
 
 @pytest.fixture

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from docket.models import people, programs
-from docket.models.capture import Capture, PersonRef, Problem, parse_capture, save_capture
-from docket.models.context import Context
-from docket.models.errors import ValidationError
-from docket.models.schema import ActionItem, AuditEntry
+from docket.models.actions.capture import Capture, PersonRef, Problem, parse_capture, save_capture
+from docket.models.core.context import Context
+from docket.models.core.errors import ValidationError
+from docket.models.core.schema import ActionItem, AuditEntry
+from docket.models.people import directory as people
+from docket.models.portfolio import programs
 
 # the fixed clock's day is Monday 23 November 2026
 TODAY = date(2026, 11, 23)

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from docket.models.database import SCHEMA_VERSION, init_database
-from docket.models.identity import current_account
-from docket.models.schema import database
+from docket.models.accounts.identity import current_account
+from docket.models.core.database import SCHEMA_VERSION, init_database
+from docket.models.core.schema import database
 
 
 def _dump(path: Path) -> str:
@@ -217,7 +217,7 @@ def test_an_unreadable_database_is_exit_1(monkeypatch: pytest.MonkeyPatch) -> No
     import shutil
     import tempfile
 
-    from docket.tui.cli import run
+    from docket.tui.cli.main import run
 
     # a folder everyone may enter, holding a database only its owner may read
     folder = Path(tempfile.mkdtemp(prefix="docket-perm-"))
@@ -325,7 +325,7 @@ def test_a_real_process_fails_with_one_line_and_no_traceback(db_path: Path, tmp_
 def test_two_modules_can_add_verbs_to_one_command() -> None:
     import argparse
 
-    from docket.tui.cli import Parser, verbs
+    from docket.tui.cli.main import Parser, verbs
 
     parser = Parser(prog="docket")
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
@@ -339,9 +339,10 @@ def test_two_modules_can_add_verbs_to_one_command() -> None:
 
 def test_a_command_imports_only_the_command_modules_it_needs() -> None:
     probe = (
-        "import io, sys; from docket.tui.cli import run; "
+        "import io, sys; from docket.tui.cli.main import run; "
         "run(sys.argv[1:], io.StringIO(), io.StringIO()); "
-        "print(' '.join(sorted(m for m in sys.modules if m.endswith('_commands'))))"
+        "from docket.tui.cli.main import COMMAND_MODULES; "
+        "print(' '.join(sorted(m for m in sys.modules if m in COMMAND_MODULES)))"
     )
 
     def loaded(*argv: str) -> set[str]:
@@ -352,8 +353,8 @@ def test_a_command_imports_only_the_command_modules_it_needs() -> None:
 
     # a built-in command needs no command module; meeting needs only its own
     assert loaded("--db", "x.db", "program", "list") == set()
-    assert loaded("--db", "x.db", "meeting", "list") == {"docket.tui.meeting_commands"}
+    assert loaded("--db", "x.db", "meeting", "list") == {"docket.tui.cli.meetings"}
     # help, and a word that is no command, see every command
-    everything = {"docket.tui.meeting_commands", "docket.tui.import_commands"}
+    everything = {"docket.tui.cli.meetings", "docket.tui.cli.imports"}
     assert everything <= loaded("--help")
     assert everything <= loaded("nonsense")

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from docket.models import comms
-from docket.models.context import Context
-from docket.models.errors import DocketError, ValidationError
-from docket.models.identity import current_account
-from docket.models.people import add_group, add_person
-from docket.models.programs import add_program
-from docket.models.schema import CommsItem, CommsLogEntry
+from docket.models.accounts.identity import current_account
+from docket.models.comms import plan as comms
+from docket.models.core.context import Context
+from docket.models.core.errors import DocketError, ValidationError
+from docket.models.core.schema import CommsItem, CommsLogEntry
+from docket.models.people.directory import add_group, add_person
+from docket.models.portfolio.programs import add_program
 
 # the fixed clock: Mon 23 Nov 2026
 TODAY = date(2026, 11, 23)

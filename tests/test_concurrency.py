@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from docket.models import actions
-from docket.models.context import Context
-from docket.models.database import connect, integrity_problems
-from docket.models.errors import ConflictError
-from docket.models.schema import ActionItem, AuditEntry, database
+from docket.models.actions import items as actions
+from docket.models.core.context import Context
+from docket.models.core.database import connect, integrity_problems
+from docket.models.core.errors import ConflictError
+from docket.models.core.schema import ActionItem, AuditEntry, database
 
 WRITERS = 8
 WRITES = 200

@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from docket.exports.csv_import import import_csv
-from docket.models import assignments, contracts
-from docket.models.context import Context
-from docket.models.errors import ValidationError
-from docket.models.people import add_person
-from docket.models.programs import add_program
-from docket.models.schema import Assignment, Expenditure, Person
+from docket.exports.tabular.csv_import import import_csv
+from docket.models.contractors import assignments, contracts
+from docket.models.core.context import Context
+from docket.models.core.errors import ValidationError
+from docket.models.core.schema import Assignment, Expenditure, Person
+from docket.models.people.directory import add_person
+from docket.models.portfolio.programs import add_program
 
 TODAY = date(2026, 11, 23)  # a Monday
 
@@ -288,7 +288,7 @@ def test_an_expenditure_past_the_ceiling_is_refused_unless_a_reason_is_given(
         office, "C-1", "2000", on="2026-11-03", over_ceiling="change order 4 pending"
     )
     assert made.over_ceiling == "change order 4 pending"
-    from docket.models.schema import AuditEntry
+    from docket.models.core.schema import AuditEntry
 
     note = (
         AuditEntry.select()
@@ -344,7 +344,7 @@ def test_a_corrected_or_void_expenditure_keeps_its_reason_and_a_void_one_counts_
         contracts.void_expenditure(office, made.id, reason="again")
     with pytest.raises(ValidationError, match="is void"):
         contracts.correct_expenditure(office, made.id, amount="1", reason="x")
-    from docket.models.history import history
+    from docket.models.audit.history import history
 
     notes = [c.note for c in history("expenditure", made.id)]
     assert "corrected: invoice corrected" in notes and "voided: duplicate" in notes

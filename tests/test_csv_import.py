@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from docket.exports import csv_import
-from docket.models import audit, people
-from docket.models.context import Context
-from docket.models.schema import AuditEntry, Person, database
+from docket.exports.tabular import csv_import
+from docket.models.audit import chain as audit
+from docket.models.core.context import Context
+from docket.models.core.schema import AuditEntry, Person, database
+from docket.models.people import directory as people
 
 
 def _people_csv(count: int, start: int = 0) -> str:
@@ -81,7 +82,7 @@ def test_every_imported_record_is_audited_in_the_chain_as_an_add_would_be(
 def test_an_email_taken_while_the_file_was_read_imports_nothing(
     db_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from docket.models import bulk
+    from docket.models.core import bulk
 
     prepare = bulk.prepare
 

@@ -17,12 +17,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docket.exports import csv_import
-from docket.exports.tables import from_spreadsheet, spreadsheet_safe, write_csv
-from docket.models.context import Context
-from docket.models.database import init_database, open_database
-from docket.models.demo import build_demo
-from docket.models.schema import database
+from docket.exports.tabular import csv_import
+from docket.exports.tabular.tables import from_spreadsheet, spreadsheet_safe, write_csv
+from docket.models.core.context import Context
+from docket.models.core.database import init_database, open_database
+from docket.models.core.schema import database
+from docket.models.demo.builder import build_demo
 from tests.conftest import ACTOR, NOW, ZONE
 
 # kind: the command whose list --format csv exports it

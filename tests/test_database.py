@@ -8,12 +8,12 @@ from pathlib import Path
 import peewee
 import pytest
 
-from docket.models import database as dbmod
-from docket.models.config import resolve_database
-from docket.models.context import Context
-from docket.models.database import SCHEMA_VERSION, init_database, open_database, schema_version
-from docket.models.errors import DatabaseError
-from docket.models.schema import UserAccount, database
+from docket.models.core import database as dbmod
+from docket.models.core.config import resolve_database
+from docket.models.core.context import Context
+from docket.models.core.database import SCHEMA_VERSION, init_database, open_database, schema_version
+from docket.models.core.errors import DatabaseError
+from docket.models.core.schema import UserAccount, database
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -124,7 +124,7 @@ def test_init_upgrades_a_version_1_database_keeping_data_and_a_backup(tmp_path: 
     result = init_database(old, actor="tester")
     assert result.upgraded_from == 1
     assert schema_version() == SCHEMA_VERSION
-    from docket.models.schema import ActionItem
+    from docket.models.core.schema import ActionItem
 
     assert sorted(a.title for a in ActionItem.select()) == [
         "Book steering room",
@@ -177,9 +177,9 @@ def _schema_of_fixture(tmp_path: Path) -> list[tuple[str, str]]:
 def test_upgrading_to_5_turns_the_decisions_in_minutes_into_decision_records(
     tmp_path: Path, ctx: Context
 ) -> None:
-    from docket.models.meetings import add_meeting
-    from docket.models.programs import add_program
-    from docket.models.schema import Decision
+    from docket.models.core.schema import Decision
+    from docket.models.meetings.series import add_meeting
+    from docket.models.portfolio.programs import add_program
 
     old = tmp_path / "office.db"
     init_database(old, actor="tester")

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docket.models.dates import describe_date, parse_date, parse_datetime, parse_duration
-from docket.models.errors import ValidationError
+from docket.models.core.dates import describe_date, parse_date, parse_datetime, parse_duration
+from docket.models.core.errors import ValidationError
 
 SUNDAY = date(2026, 11, 22)
 MONDAY = date(2026, 11, 23)
@@ -111,7 +111,7 @@ def test_any_text_parses_or_is_a_validation_error(typed: str) -> None:
 
 @pytest.mark.parametrize("name", ["America", "Not/A_Zone", "../etc"])
 def test_a_name_that_is_not_a_zone_is_a_clear_error(name: str) -> None:
-    from docket.models.clock import zone
+    from docket.models.core.clock import zone
 
     with pytest.raises(ValidationError, match="timezone: expected an IANA zone"):
         zone(name)

@@ -16,13 +16,13 @@ import pytest
 from dateutil.rrule import rrulestr
 from peewee import fn
 
-from docket.models import actions, demo, milestones
-from docket.models.context import Context
-from docket.models.database import init_database
-from docket.models.demo import build_demo
-from docket.models.errors import DocketError, ValidationError
-from docket.models.fields import to_utc_text
-from docket.models.schema import (
+from docket.models.accounts.users import person_for_account
+from docket.models.actions import items as actions
+from docket.models.core.context import Context
+from docket.models.core.database import init_database
+from docket.models.core.errors import DocketError, ValidationError
+from docket.models.core.fields import to_utc_text
+from docket.models.core.schema import (
     ActionItem,
     Assignment,
     CommsAudience,
@@ -39,7 +39,9 @@ from docket.models.schema import (
     UserAccount,
     database,
 )
-from docket.models.users import person_for_account
+from docket.models.demo import builder as demo
+from docket.models.demo.builder import build_demo
+from docket.models.milestones import schedule as milestones
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)
@@ -134,9 +136,9 @@ def test_the_office_does_not_depend_on_string_hashing(tmp_path: Path) -> None:
     """Two processes with different hash seeds build the same rows."""
     script = (
         "import sys; from datetime import UTC, datetime; from pathlib import Path;"
-        "from docket.models.context import Context;"
-        "from docket.models.database import init_database;"
-        "from docket.models.demo import build_demo;"
+        "from docket.models.core.context import Context;"
+        "from docket.models.core.database import init_database;"
+        "from docket.models.demo.builder import build_demo;"
         "init_database(Path(sys.argv[1]), actor='tester');"
         "build_demo(Context(actor='tester', clock=lambda: datetime(2026, 11, 23, 15, 0,"
         " tzinfo=UTC)), seed=3)"

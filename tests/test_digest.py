@@ -19,16 +19,16 @@ import pytest
 from smtp_support import Inbox, configure_mail
 from smtp_support import smtp_server as loopback_smtp
 
-from docket.exports import digest as written
-from docket.exports import mail
-from docket.models import comms
-from docket.models.context import Context
-from docket.models.database import connect
-from docket.models.digest import build_digest, item_digest, period_of, period_of_cadence
-from docket.models.errors import ValidationError
-from docket.models.people import members
-from docket.models.programs import add_program, get_program, update_program
-from docket.models.schema import ActionItem, CommsLogEntry, Milestone
+from docket.exports.digests import digest as written
+from docket.exports.mail import smtp as mail
+from docket.models.comms import plan as comms
+from docket.models.comms.digest import build_digest, item_digest, period_of, period_of_cadence
+from docket.models.core.context import Context
+from docket.models.core.database import connect
+from docket.models.core.errors import ValidationError
+from docket.models.core.schema import ActionItem, CommsLogEntry, Milestone
+from docket.models.people.directory import members
+from docket.models.portfolio.programs import add_program, get_program, update_program
 
 GOLDEN = Path(__file__).parent / "golden" / "digest"
 TODAY = date(2026, 11, 23)
@@ -143,7 +143,7 @@ def test_a_program_digest_covers_the_programs_under_it(demo: Context) -> None:
 def test_a_digest_of_everything_reads_in_a_fixed_number_of_queries(demo: Context) -> None:
     from playhouse.test_utils import count_queries
 
-    from docket.models.actions import add_action
+    from docket.models.actions.items import add_action
 
     def queries() -> int:
         with count_queries() as counter:

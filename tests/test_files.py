@@ -22,14 +22,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docket.models import meetings
-from docket.models.context import Context
-from docket.models.database import init_database, open_database
-from docket.models.errors import DatabaseError
-from docket.models.files import FileRefused, OutputExists, write_new
-from docket.models.people import add_person
-from docket.models.programs import add_program
-from docket.models.schema import database
+from docket.models.core.context import Context
+from docket.models.core.database import init_database, open_database
+from docket.models.core.errors import DatabaseError
+from docket.models.core.files import FileRefused, OutputExists, write_new
+from docket.models.core.schema import database
+from docket.models.meetings import series as meetings
+from docket.models.people.directory import add_person
+from docket.models.portfolio.programs import add_program
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

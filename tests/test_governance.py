@@ -12,15 +12,17 @@ from typing import Any
 
 import pytest
 
-from docket.models import budget, contracts, governance
-from docket.models.context import Context
-from docket.models.errors import ValidationError
-from docket.models.history import history
-from docket.models.identity import current_account
-from docket.models.milestones import add_milestone, get_milestone, update_milestone
-from docket.models.people import add_person
-from docket.models.programs import add_program
-from docket.models.schema import Issue, IssueLink, Metric, Risk, RiskAssessment
+from docket.models.accounts.identity import current_account
+from docket.models.audit.history import history
+from docket.models.contractors import contracts
+from docket.models.core.context import Context
+from docket.models.core.errors import ValidationError
+from docket.models.core.schema import Issue, IssueLink, Metric, Risk, RiskAssessment
+from docket.models.governance import budget
+from docket.models.governance import raid as governance
+from docket.models.milestones.schedule import add_milestone, get_milestone, update_milestone
+from docket.models.people.directory import add_person
+from docket.models.portfolio.programs import add_program
 
 TODAY = date(2026, 11, 23)
 
@@ -257,8 +259,8 @@ def portfolio(office: Context) -> Context:
     """CORE over ERP (the office's) and NET, each with budget, spend and a risk."""
     add_program(office, "CORE", "Enterprise systems")
     add_program(office, "NET", "Network refresh", parent="CORE")
-    from docket.models.programs import update_program
-    from docket.models.schema import Program
+    from docket.models.core.schema import Program
+    from docket.models.portfolio.programs import update_program
 
     erp = Program.get(Program.code == "ERP")
     update_program(office, erp.id, erp.version, parent="CORE")
@@ -273,7 +275,7 @@ def portfolio(office: Context) -> Context:
 def test_a_parent_program_takes_in_its_children_in_every_list_and_total(
     portfolio: Context, cli: Any
 ) -> None:
-    from docket.models.programs import program_and_children
+    from docket.models.portfolio.programs import program_and_children
 
     assert len(program_and_children("core")) == 3
     assert program_and_children("NET") == [program_and_children("NET")[0]]
@@ -343,7 +345,7 @@ def test_a_decision_or_approval_for_someone_else_says_who_entered_it(office: Con
 def test_minutes_and_decisions_of_an_occurrence_not_yet_started_are_refused(
     office: Context,
 ) -> None:
-    from docket.models.meetings import add_decision_from_minutes, add_meeting, save_minutes
+    from docket.models.meetings.series import add_decision_from_minutes, add_meeting, save_minutes
 
     later = add_meeting(office, "Steering", start="2026-11-23 10:00", timezone="America/Chicago",
                         program="ERP")  # fmt: skip

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from docket.models import actions, people
-from docket.models.context import Context
-from docket.models.errors import ValidationError
-from docket.models.history import history, history_facts, last_change_by_other
+from docket.models.actions import items as actions
+from docket.models.audit.history import history, history_facts, last_change_by_other
+from docket.models.core.context import Context
+from docket.models.core.errors import ValidationError
+from docket.models.people import directory as people
 
 T0 = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
@@ -111,8 +112,8 @@ def test_last_change_by_other_skips_the_actors_own_changes(office: Context) -> N
 def test_undo_puts_back_what_my_last_change_replaced_as_a_new_audited_change(
     office: Context,
 ) -> None:
-    from docket.models.history import undo_last
-    from docket.models.schema import ActionItem
+    from docket.models.audit.history import undo_last
+    from docket.models.core.schema import ActionItem
 
     item = actions.add_action(_at(office, 1), "Call vendor", due="2026-12-01")
     actions.update_action(_at(office, 2), item.id, 1, title="Call", due="2026-12-04", owner="ana")
@@ -139,9 +140,9 @@ def test_undo_puts_back_what_my_last_change_replaced_as_a_new_audited_change(
 def test_undo_refuses_when_someone_changed_the_record_since_and_names_them(
     office: Context,
 ) -> None:
-    from docket.models.errors import ConflictError
-    from docket.models.history import undo_last
-    from docket.models.schema import ActionItem
+    from docket.models.audit.history import undo_last
+    from docket.models.core.errors import ConflictError
+    from docket.models.core.schema import ActionItem
 
     item = actions.add_action(_at(office, 1), "Call vendor")
     actions.update_action(_at(office, 2), item.id, 1, title="Mine")
@@ -153,8 +154,8 @@ def test_undo_refuses_when_someone_changed_the_record_since_and_names_them(
 
 
 def test_undo_does_not_undo_a_creation(office: Context) -> None:
-    from docket.models.errors import DocketError
-    from docket.models.history import undo_last
+    from docket.models.audit.history import undo_last
+    from docket.models.core.errors import DocketError
 
     item = actions.add_action(office, "Call vendor")
     with pytest.raises(DocketError, match="created it; undo puts back changed fields only"):
@@ -162,9 +163,9 @@ def test_undo_does_not_undo_a_creation(office: Context) -> None:
 
 
 def test_a_viewer_cannot_undo(office: Context) -> None:
-    from docket.models.errors import PermissionDenied
-    from docket.models.history import undo_last
-    from docket.models.schema import UserAccount
+    from docket.models.audit.history import undo_last
+    from docket.models.core.errors import PermissionDenied
+    from docket.models.core.schema import UserAccount
 
     item = actions.add_action(office, "Call vendor")
     actions.update_action(office, item.id, 1, title="Mine")
@@ -174,8 +175,8 @@ def test_a_viewer_cannot_undo(office: Context) -> None:
 
 
 def test_undoing_done_reopens_the_item_and_clears_when_it_closed(office: Context) -> None:
-    from docket.models.history import undo_last
-    from docket.models.schema import ActionItem
+    from docket.models.audit.history import undo_last
+    from docket.models.core.schema import ActionItem
 
     item = actions.add_action(_at(office, 1), "Call vendor")
     actions.set_status(_at(office, 2), [item.id], "done")
@@ -189,7 +190,7 @@ def test_undoing_done_reopens_the_item_and_clears_when_it_closed(office: Context
 
 
 def _said(entity: str, record_id: int) -> list[list[str]]:
-    from docket.models.history import readable_history
+    from docket.models.audit.history import readable_history
 
     return [c["said"] for c in readable_history(entity, record_id)]
 
@@ -206,7 +207,7 @@ def test_a_value_set_changed_and_cleared_reads_in_words(office: Context) -> None
 
 
 def test_a_program_reads_as_its_code_and_a_person_as_their_name(office: Context) -> None:
-    from docket.models import programs
+    from docket.models.portfolio import programs
 
     programs.add_program(office, "ERP", "Enterprise resources")
     item = actions.add_action(office, "Call vendor", program="ERP", owner="ana")
@@ -239,7 +240,7 @@ def test_a_deleted_record_says_what_it_was_and_a_gone_person_by_id(office: Conte
     deleted, _ = _said("action_item", item.id)
     assert "priority: was high" in deleted
     assert "owner: was Bo Chen" in deleted
-    from docket.models.schema import Person
+    from docket.models.core.schema import Person
 
     Person.delete().where(Person.id == people_gone).execute()
     assert f"owner: set to person #{people_gone} (deleted)" in _said("action_item", item.id)[1]
@@ -248,8 +249,8 @@ def test_a_deleted_record_says_what_it_was_and_a_gone_person_by_id(office: Conte
 def test_names_are_looked_up_once_per_kind_not_per_change(office: Context) -> None:
     from playhouse.test_utils import count_queries
 
-    from docket.models import programs
-    from docket.models.history import readable_history
+    from docket.models.audit.history import readable_history
+    from docket.models.portfolio import programs
 
     programs.add_program(office, "ERP", "Enterprise resources")
     programs.add_program(office, "CRM", "Customers")
@@ -267,7 +268,7 @@ def test_names_are_looked_up_once_per_kind_not_per_change(office: Context) -> No
 
 
 def test_undo_says_what_it_undid_in_words(office: Context) -> None:
-    from docket.models.history import describe_change, undo_last
+    from docket.models.audit.history import describe_change, undo_last
 
     item = actions.add_action(_at(office, 1), "Call vendor")
     actions.update_action(_at(office, 2), item.id, 1, due="2026-12-04", owner="ana")

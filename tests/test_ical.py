@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from dateutil.rrule import rrulestr
 
-from docket.exports import ical
-from docket.models import meetings
-from docket.models.context import Context
-from docket.models.people import add_person
-from docket.models.programs import add_program
+from docket.exports.calendar import ical
+from docket.models.core.context import Context
+from docket.models.meetings import series as meetings
+from docket.models.people.directory import add_person
+from docket.models.portfolio.programs import add_program
 
 GOLDEN = Path(__file__).parent / "golden"
 STAMP = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
@@ -194,7 +194,7 @@ def test_series_cancellation(office: Context) -> None:
 
 def test_cancel_is_refused_for_a_meeting_that_is_not_cancelled(office: Context) -> None:
     m = meetings.add_meeting(office, "x", start="2026-12-01 09:00", program="ERP")
-    from docket.models.errors import ValidationError
+    from docket.models.core.errors import ValidationError
 
     with pytest.raises(ValidationError, match="cancel it first"):
         ical.invite(m.id, STAMP, cancel=True)
@@ -218,7 +218,7 @@ def test_this_and_following_split(office: Context) -> None:
 
 
 def test_calendar_feed_publishes_meetings_and_milestones(office: Context) -> None:
-    from docket.models.milestones import add_milestone
+    from docket.models.milestones.schedule import add_milestone
 
     mid = _berlin_series(office)
     add_milestone(office, "ERP", "Go-live", "2027-03-01")
@@ -235,7 +235,7 @@ def test_the_feed_reads_the_database_in_a_fixed_number_of_queries(office: Contex
     """A calendar of everything has thousands of meetings: no query per meeting or attendee."""
     from playhouse.test_utils import count_queries
 
-    from docket.models.milestones import add_milestone
+    from docket.models.milestones.schedule import add_milestone
 
     def queries() -> int:
         with count_queries() as counter:

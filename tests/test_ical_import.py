@@ -15,15 +15,15 @@ from typing import Any
 
 import pytest
 
-from docket.exports import ical
-from docket.exports.ical_import import Skipped, import_calendar
-from docket.models import meetings
-from docket.models.context import Context
-from docket.models.database import init_database
-from docket.models.errors import ValidationError
-from docket.models.people import add_person
-from docket.models.programs import add_program
-from docket.models.schema import Attendee, Meeting, Person, database
+from docket.exports.calendar import ical
+from docket.exports.calendar.ical_import import Skipped, import_calendar
+from docket.models.core.context import Context
+from docket.models.core.database import init_database
+from docket.models.core.errors import ValidationError
+from docket.models.core.schema import Attendee, Meeting, Person, database
+from docket.models.meetings import series as meetings
+from docket.models.people.directory import add_person
+from docket.models.portfolio.programs import add_program
 
 FILES = Path(__file__).parent / "fixtures" / "ics"
 OUTLOOK_UID = (

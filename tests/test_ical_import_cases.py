@@ -23,14 +23,14 @@ from hypothesis import strategies as st
 # the same office as the other import tests: ERP, and Ana, Bo and Cy with e-mails
 from test_ical_import import _people
 
-from docket.exports import ical
-from docket.exports.ical_import import import_calendar
-from docket.models import meetings
-from docket.models.context import Context
-from docket.models.database import init_database, open_database
-from docket.models.errors import DocketError, NotFoundError, ValidationError
-from docket.models.programs import add_program
-from docket.models.schema import Meeting, OccurrenceChange, Program, database
+from docket.exports.calendar import ical
+from docket.exports.calendar.ical_import import import_calendar
+from docket.models.core.context import Context
+from docket.models.core.database import init_database, open_database
+from docket.models.core.errors import DocketError, NotFoundError, ValidationError
+from docket.models.core.schema import Meeting, OccurrenceChange, Program, database
+from docket.models.meetings import series as meetings
+from docket.models.portfolio.programs import add_program
 
 FILES = Path(__file__).parent / "fixtures" / "ics"
 NOW = datetime(2026, 11, 23, 15, tzinfo=UTC)

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from docket.exports import ical
-from docket.exports.ical_text import fold, param, text
-from docket.models import meetings
-from docket.models.context import Context
-from docket.models.people import add_person
-from docket.models.programs import add_program
+from docket.exports.calendar import ical
+from docket.exports.calendar.ical_text import fold, param, text
+from docket.models.core.context import Context
+from docket.models.meetings import series as meetings
+from docket.models.people.directory import add_person
+from docket.models.portfolio.programs import add_program
 
 STAMP = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
 

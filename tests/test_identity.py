@@ -20,20 +20,20 @@ from hypothesis import strategies as st
 from textual.widgets import Input, Static
 from tui_support import settle, shown
 
-from docket.models.context import Context
-from docket.models.database import connect
-from docket.models.people import add_person
-from docket.models.programs import add_program
-from docket.models.schema import Meeting, Person, UserAccount, database
-from docket.models.users import (
+from docket.models.accounts.users import (
     ORGANIZER_NEEDED,
     NameAndEmail,
     link_me,
     name_and_email,
     person_for_account,
 )
+from docket.models.core.context import Context
+from docket.models.core.database import connect
+from docket.models.core.schema import Meeting, Person, UserAccount, database
+from docket.models.people.directory import add_person
+from docket.models.portfolio.programs import add_program
 from docket.tui.app import DocketApp
-from docket.tui.forms import RecordForm
+from docket.tui.forms.base import RecordForm
 
 ME = pwd.getpwuid(os.geteuid()).pw_name
 MakeApp = Callable[[Path], DocketApp]

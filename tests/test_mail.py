@@ -14,16 +14,16 @@ import pytest
 from smtp_support import Inbox, configure_mail
 from smtp_support import smtp_server as loopback_smtp
 
-from docket.exports import mail
-from docket.models import meetings
-from docket.models.config import MailSettings, read_config
-from docket.models.context import Context
-from docket.models.errors import DatabaseError
-from docket.models.invites import delivery_state
-from docket.models.meeting_views import occurrence_detail
-from docket.models.people import add_person
-from docket.models.programs import add_program
-from docket.models.schema import InviteDelivery
+from docket.exports.mail import smtp as mail
+from docket.models.core.config import MailSettings, read_config
+from docket.models.core.context import Context
+from docket.models.core.errors import DatabaseError
+from docket.models.core.schema import InviteDelivery
+from docket.models.meetings import series as meetings
+from docket.models.meetings.invites import delivery_state
+from docket.models.meetings.views import occurrence_detail
+from docket.models.people.directory import add_person
+from docket.models.portfolio.programs import add_program
 
 
 @pytest.fixture
@@ -67,8 +67,8 @@ def test_invite_eml_has_text_html_and_a_matching_calendar_part(
 def test_invite_is_sent_through_a_loopback_smtp_server(
     office: Context, smtp_server: tuple[Inbox, int]
 ) -> None:
-    from docket.exports.ical import invite
-    from docket.models.clock import utcnow
+    from docket.exports.calendar.ical import invite
+    from docket.models.core.clock import utcnow
 
     inbox, port = smtp_server
     made = invite(1, utcnow())
@@ -270,7 +270,7 @@ def test_a_refused_recipient_exits_1_is_named_and_never_counted_as_sent(
     assert "Invites: 1 not up to date (sequence 0)" in show
     assert f"Bo Chen <bo@city.example>: {refused}" in show
     # the app's occurrence detail says the same, and marks the refusal
-    from docket.tui.meeting_forms import OccurrenceDetail
+    from docket.tui.forms.meetings import OccurrenceDetail
 
     detail = occurrence_detail(three, 2, "2026-12-02T16:00:00Z")
     assert [(r["email"], r["refused"]) for r in detail["invites"] if r["refused"]] == [

@@ -21,9 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docket.models import budget, dates, inputs, meetings, recurrence
-from docket.models.errors import ConflictError, DocketError, ValidationError
-from docket.tui.cli import build_parser, run
+from docket.models.core import dates, inputs
+from docket.models.core.errors import ConflictError, DocketError, ValidationError
+from docket.models.governance import budget
+from docket.models.meetings import recurrence
+from docket.models.meetings import series as meetings
+from docket.tui.cli.main import build_parser, run
 
 HUGE = "99999999999999999999999"
 BAD_NUMBERS = (HUGE, "-1", "1e309", "nan", "12abc", "")
@@ -55,7 +58,7 @@ def _numeric_cases() -> list[tuple[str, ...]]:
     for words, parser in _commands(build_parser(None)):
         for action in parser._actions:
             convert = action.type
-            if not callable(convert) or getattr(convert, "__module__", "") != "docket.tui.cli":
+            if not callable(convert) or getattr(convert, "__module__", "") != "docket.tui.cli.main":
                 continue
             if action.option_strings:
                 cases.append((*words, action.option_strings[0], "{}"))
@@ -144,7 +147,7 @@ def test_arguments_that_are_not_utf8_are_refused_before_anything_runs(
 def test_an_unforeseen_failure_is_one_line_and_debug_shows_the_traceback(
     office: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from docket.tui import commands
+    from docket.tui.cli import commands
 
     def broken(*_: Any) -> int:
         raise KeyError("boom")
@@ -440,8 +443,8 @@ def test_an_edit_on_the_command_line_never_meets_a_conflict_its_user_did_not_cau
 def test_the_app_keeps_its_version_check(
     books: Path, cli: Any, monkeypatch: pytest.MonkeyPatch, ctx: Any
 ) -> None:
-    from docket.models import governance
-    from docket.models.database import open_database
+    from docket.models.core.database import open_database
+    from docket.models.governance import raid as governance
 
     open_database(books)
     read = governance.get_risk(1).version
@@ -540,8 +543,8 @@ async def test_the_apps_unforeseen_failure_says_what_failed_in_words(
 ) -> None:
     from tui_support import settle
 
-    from docket.tui import today_screen
-    from docket.tui.dialogs import ErrorDialog
+    from docket.tui.screens import today as today_screen
+    from docket.tui.widgets.dialogs import ErrorDialog
 
     def broken(*_: Any, **__: Any) -> Any:
         raise OverflowError("date value out of range")

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from docket.models import meetings
-from docket.models.context import Context
-from docket.models.errors import NotFoundError, ValidationError
-from docket.models.people import add_group, add_person
-from docket.models.programs import add_program
-from docket.models.schema import Attendee, MeetingSplit, OccurrenceChange
+from docket.models.core.context import Context
+from docket.models.core.errors import NotFoundError, ValidationError
+from docket.models.core.schema import Attendee, MeetingSplit, OccurrenceChange
+from docket.models.meetings import series as meetings
+from docket.models.people.directory import add_group, add_person
+from docket.models.portfolio.programs import add_program
 
 
 @pytest.fixture
@@ -223,7 +223,7 @@ def test_open_actions_are_carried_with_their_age_across_a_split(office: Context)
     mid = _series(office, "2026-11-03 09:00", "America/Chicago", "weekly on tue")
     first = meetings.add_action_from_minutes(office, mid, "2026-11-03", "Send budget", owner="bo")
     done = meetings.add_action_from_minutes(office, mid, "2026-11-10", "Book room")
-    from docket.models.actions import set_status
+    from docket.models.actions.items import set_status
 
     set_status(office, [done.id], "done")
     assert first.source_occurrence == _utc(2026, 11, 3, 15)
@@ -247,7 +247,7 @@ def test_minutes_are_kept_per_occurrence(office: Context) -> None:
 
 
 def test_a_decision_in_the_minutes_is_a_decision_record_of_the_program(office: Context) -> None:
-    from docket.models.governance import list_decisions
+    from docket.models.governance.raid import list_decisions
 
     # 23:30 in Chicago on 10 Nov is already 11 Nov in UTC: the decision is dated locally
     mid = _series(office, "2026-11-03 23:30", "America/Chicago", "weekly on tue")
@@ -266,7 +266,7 @@ def test_a_decision_in_the_minutes_is_a_decision_record_of_the_program(office: C
 def test_minutes_decisions_and_an_action_are_written_together_or_not_at_all(
     office: Context,
 ) -> None:
-    from docket.models.schema import ActionItem, Decision, Minutes
+    from docket.models.core.schema import ActionItem, Decision, Minutes
 
     mid = _series(office, "2026-11-03 09:00", "America/Chicago", "weekly on tue")
     with pytest.raises(ValidationError, match="due"):
@@ -361,7 +361,7 @@ def test_cli_split_and_show(cli_office: Any) -> None:
 
 
 def test_today_lists_my_meetings_today_and_tomorrow(office: Context) -> None:
-    from docket.models.today import build_today, today_facts
+    from docket.models.overview.today import build_today, today_facts
 
     _series(office, "2026-11-16 14:00", "America/New_York", "weekly on mon,tue,wed")
     meetings.add_meeting(

@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 
-from docket.models import milestones, people, programs
-from docket.models.context import Context
-from docket.models.errors import ValidationError
-from docket.models.milestones import MilestoneFilter
-from docket.models.schema import AuditEntry, Milestone
+from docket.models.core.context import Context
+from docket.models.core.errors import ValidationError
+from docket.models.core.schema import AuditEntry, Milestone
+from docket.models.milestones import schedule as milestones
+from docket.models.milestones.schedule import MilestoneFilter
+from docket.models.people import directory as people
+from docket.models.portfolio import programs
 
 TODAY = date(2026, 11, 23)
 

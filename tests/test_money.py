@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docket.models import contracts
-from docket.models.context import Context
-from docket.models.errors import ValidationError
-from docket.models.inputs import MAX_AMOUNT, money
-from docket.models.programs import add_program
-from docket.models.schema import Expenditure
+from docket.models.contractors import contracts
+from docket.models.core.context import Context
+from docket.models.core.errors import ValidationError
+from docket.models.core.inputs import MAX_AMOUNT, money
+from docket.models.core.schema import Expenditure
+from docket.models.portfolio.programs import add_program
 
 CENTS = st.integers(min_value=-int(MAX_AMOUNT * 100), max_value=int(MAX_AMOUNT * 100))
 

@@ -3,7 +3,7 @@ control codes included, and text too long for its column is cut with an ellipsis
 
 from __future__ import annotations
 
-from docket.tui.output import clean, table
+from docket.tui.cli.output import clean, table
 
 
 def test_control_codes_are_shown_not_sent() -> None:

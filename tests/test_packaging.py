@@ -63,7 +63,7 @@ def test_docket_is_a_namespace_and_the_folders_are_not_top_level_packages() -> N
 def test_command_line_commands_do_not_import_textual(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from docket.tui.cli import run\n"
+        "from docket.tui.cli.main import run\n"
         f"run(['--db', {str(tmp_path / 'x.db')!r}, 'init'], sys.stdout, sys.stderr)\n"
         f"run(['--db', {str(tmp_path / 'x.db')!r}, 'action', 'list'], sys.stdout, sys.stderr)\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich', 'icalendar'}))\n"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from docket.models import people
-from docket.models.context import Context
-from docket.models.errors import NotFoundError, ValidationError
+from docket.models.core.context import Context
+from docket.models.core.errors import NotFoundError, ValidationError
+from docket.models.people import directory as people
 
 
 @pytest.fixture

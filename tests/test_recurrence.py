@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from docket.models.errors import ValidationError
-from docket.models.recurrence import (
+from docket.models.core.errors import ValidationError
+from docket.models.meetings.recurrence import (
     describe,
     expand,
     first_start,

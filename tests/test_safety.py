@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from docket.models.schema import database
+from docket.models.core.schema import database
 
 
 def test_history_shows_who_changed_what_newest_first(cli: Any) -> None:

@@ -12,12 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docket.models import actions, assignments, contracts, people, programs
-from docket.models.actions import ActionFilter
-from docket.models.context import Context
-from docket.models.errors import NotFoundError, ValidationError
-from docket.models.lookup import fold, words
-from docket.models.schema import (
+from docket.models.actions import items as actions
+from docket.models.actions.items import ActionFilter
+from docket.models.contractors import assignments, contracts
+from docket.models.core.context import Context
+from docket.models.core.errors import NotFoundError, ValidationError
+from docket.models.core.lookup import fold, words
+from docket.models.core.schema import (
     ActionItem,
     Attendee,
     AuditEntry,
@@ -25,6 +26,8 @@ from docket.models.schema import (
     Person,
     Program,
 )
+from docket.models.people import directory as people
+from docket.models.portfolio import programs
 
 
 @pytest.fixture
@@ -212,8 +215,11 @@ def test_allocation_and_assignments_tell_namesakes_apart(office: Context, cli: A
 
 def _point_everything_at(ctx: Context, who: str) -> None:
     """A record of every kind that names a person, each naming ``who``."""
-    from docket.models import comms, governance, meetings, milestones
-    from docket.models.users import edit_user
+    from docket.models.accounts.users import edit_user
+    from docket.models.comms import plan as comms
+    from docket.models.governance import raid as governance
+    from docket.models.meetings import series as meetings
+    from docket.models.milestones import schedule as milestones
 
     actions.add_action(ctx, "item", owner=who, program="ERP")
     milestones.add_milestone(ctx, "ERP", "Go live", "2026-12-15", owner=who)

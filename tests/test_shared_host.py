@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from docket.models.schema import database
+from docket.models.core.schema import database
 
 needs_root = pytest.mark.skipif(
     os.geteuid() != 0 or shutil.which("useradd") is None,
@@ -93,7 +93,7 @@ def _as(account: str, host: Host, job: Callable[[], Any], env: dict[str, str] | 
 
 def _docket(*args: str) -> tuple[int, str, str]:
     """The docket command in-process, with no --db: the config decides."""
-    from docket.tui.cli import run
+    from docket.tui.cli.main import run
 
     out, err = io.StringIO(), io.StringIO()
     status = run(list(args), out, err)
@@ -144,11 +144,11 @@ def test_an_editor_in_the_group_writes_and_sqlites_files_stay_the_groups(
     db = shared / "docket.db"
 
     def write_and_look() -> Any:
-        from docket.models import actions
-        from docket.models.config import resolve_database
-        from docket.models.context import Context
-        from docket.models.database import open_database
-        from docket.models.identity import current_account
+        from docket.models.accounts.identity import current_account
+        from docket.models.actions import items as actions
+        from docket.models.core.config import resolve_database
+        from docket.models.core.context import Context
+        from docket.models.core.database import open_database
 
         path = resolve_database(None).path  # from the system config alone
         open_database(path)
@@ -279,8 +279,8 @@ def _by_editor(host: Host, job: Callable[[], Any]) -> None:
 def _second(host: Host, *args: str) -> tuple[int, str, str]:
     """The command line as the second member of the group. (What the exports import is
     loaded first: an account may not read the interpreter's own library under /root.)"""
-    import docket.exports.ical
-    import docket.exports.invite_mail  # noqa: F401
+    import docket.exports.calendar.ical
+    import docket.exports.mail.invite_mail  # noqa: F401
 
     result: tuple[int, str, str] = _as(host.second, host, lambda: _docket(*args))
     return result
@@ -492,7 +492,7 @@ def test_a_member_who_rewrites_the_whole_chain_is_named_by_anothers_witness(
     def forge() -> Any:
         """The second member retitles the editor's item and recomputes the whole chain;
         the editor's witness file is out of their reach."""
-        from docket.models import audit
+        from docket.models.audit import chain as audit
 
         with sqlite3.connect(db) as raw:
             raw.execute("UPDATE action_item SET title = 'Cancel the budget' WHERE id = 2")

@@ -17,11 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tui_support import settle
 
-from docket.exports.tables import json_text
-from docket.models.errors import ValidationError
-from docket.models.inputs import text
-from docket.models.safe_text import visible
-from docket.tui.cli import run
+from docket.exports.tabular.tables import json_text
+from docket.models.core.errors import ValidationError
+from docket.models.core.inputs import text
+from docket.models.core.safe_text import visible
+from docket.tui.cli.main import run
 
 # clear the screen (CSI), write the clipboard (OSC 52, ended by BEL), C1 CSI and DCS ... ST,
 # a right-to-left override, DEL and a backspace: each a way to act on a terminal or to

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from docket.models import actions, people, programs
-from docket.models.actions import ActionFilter
-from docket.models.context import Context
-from docket.models.errors import ValidationError
-from docket.models.terms import FILTER_HELP, describe_filter, parse_filter
+from docket.models.actions import items as actions
+from docket.models.actions.items import ActionFilter
+from docket.models.actions.terms import FILTER_HELP, describe_filter, parse_filter
+from docket.models.core.context import Context
+from docket.models.core.errors import ValidationError
+from docket.models.people import directory as people
+from docket.models.portfolio import programs
 
 # the fixed clock's day is Monday 23 November 2026
 TODAY = date(2026, 11, 23)
@@ -173,7 +175,7 @@ def test_status_terms_choose_open_or_closed_items(office: Context) -> None:
 def test_filtered_open_lists_still_read_their_index_in_order(
     office: Context, typed: str, index: str
 ) -> None:
-    from docket.models.schema import database
+    from docket.models.core.schema import database
 
     query = actions._query(office, parse_filter(office, typed)).limit(50)
     sql, params = query.sql()
@@ -208,8 +210,9 @@ def test_the_help_shows_an_example_of_every_kind_of_term() -> None:
 def test_minus_me_lists_everyone_elses_items_as_today_counts_them(
     db_path: Path, ctx: Context
 ) -> None:
-    from docket.models import actions, people
-    from docket.models.today import build_today
+    from docket.models.actions import items as actions
+    from docket.models.overview.today import build_today
+    from docket.models.people import directory as people
 
     me = people.add_person(ctx, "Tess Ter", account=ctx.actor)
     people.add_person(ctx, "Other Person", account="other")

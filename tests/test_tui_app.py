@@ -16,15 +16,15 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList, Static
 from tui_support import pressing, settle, shown, type_text
 
-from docket.models import actions
-from docket.models.actions import ActionFilter
-from docket.models.context import Context
-from docket.models.database import connect
-from docket.models.schema import ActionItem, AuditEntry, UserAccount, database
-from docket.models.today import build_today
-from docket.tui.actions_screen import ActionsScreen
+from docket.models.actions import items as actions
+from docket.models.actions.items import ActionFilter
+from docket.models.core.context import Context
+from docket.models.core.database import connect
+from docket.models.core.schema import ActionItem, AuditEntry, UserAccount, database
+from docket.models.overview.today import build_today
 from docket.tui.app import DocketApp
-from docket.tui.forms import RecordForm
+from docket.tui.forms.base import RecordForm
+from docket.tui.screens.actions import ActionsScreen
 
 MakeApp = Callable[[Path], DocketApp]
 
@@ -74,8 +74,8 @@ async def test_each_screen_reads_the_database_once_when_first_shown(
 ) -> None:
     from collections import Counter
 
-    from docket.tui.base import DocketScreen
-    from docket.tui.screens import MODES
+    from docket.tui.screens.base import DocketScreen
+    from docket.tui.screens.registry import MODES
 
     loads: Counter[str] = Counter()
     reload = DocketScreen.reload
@@ -395,7 +395,7 @@ async def test_another_administrators_change_appears_without_a_restart(
 async def test_a_conflicting_change_is_reported_and_nothing_is_overwritten(
     demo_db: Path, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from docket.tui.dialogs import ErrorDialog
+    from docket.tui.widgets.dialogs import ErrorDialog
 
     monkeypatch.setattr(DocketApp, "POLL_S", 600.0)  # the screen keeps the version it read
 

@@ -21,15 +21,15 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Markdown, OptionList, Static
 from tui_support import pressing, settle, shown, type_text
 
-from docket.exports import digest as written
-from docket.models import comms
-from docket.models.context import Context
-from docket.models.database import connect
-from docket.models.digest import item_digest
-from docket.models.schema import CommsLogEntry
+from docket.exports.digests import digest as written
+from docket.models.comms import plan as comms
+from docket.models.comms.digest import item_digest
+from docket.models.core.context import Context
+from docket.models.core.database import connect
+from docket.models.core.schema import CommsLogEntry
 from docket.tui.app import DocketApp
-from docket.tui.comms_screen import CommsScreen, DigestPreview, ItemDetail
-from docket.tui.forms import RecordForm
+from docket.tui.forms.base import RecordForm
+from docket.tui.screens.comms import CommsScreen, DigestPreview, ItemDetail
 
 MakeApp = Callable[[Path], DocketApp]
 TODAY = date(2026, 11, 23)
@@ -239,7 +239,7 @@ async def test_slash_filters_the_plan_and_esc_leaves_then_clears_it(
 
 
 async def test_a_adds_a_plan_item_with_its_audience(demo_db: Path, make_app: MakeApp) -> None:
-    from docket.models.schema import CommsItem
+    from docket.models.core.schema import CommsItem
 
     async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
         await pilot.press("5")
@@ -282,7 +282,7 @@ async def test_a_adds_a_plan_item_with_its_audience(demo_db: Path, make_app: Mak
 
 
 async def test_e_edits_a_plan_item_and_its_audience(demo_db: Path, make_app: MakeApp) -> None:
-    from docket.tui.forms import EditForm
+    from docket.tui.forms.base import EditForm
 
     async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
         row = await _at_first_overdue(pilot)

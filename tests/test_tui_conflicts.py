@@ -15,14 +15,15 @@ import pytest
 from textual.widgets import Input, Static
 from tui_support import settle, shown
 
-from docket.models import actions, milestones
-from docket.models.context import Context
-from docket.models.database import connect
-from docket.models.schema import ActionItem, Milestone
-from docket.tui.actions_screen import ActionsScreen
+from docket.models.actions import items as actions
+from docket.models.core.context import Context
+from docket.models.core.database import connect
+from docket.models.core.schema import ActionItem, Milestone
+from docket.models.milestones import schedule as milestones
 from docket.tui.app import DocketApp
-from docket.tui.dialogs import ConflictDialog
-from docket.tui.forms import EditForm
+from docket.tui.forms.base import EditForm
+from docket.tui.screens.actions import ActionsScreen
+from docket.tui.widgets.dialogs import ConflictDialog
 
 MakeApp = Callable[[Path], DocketApp]
 THEIR_PRIORITY = "low"
@@ -173,7 +174,7 @@ async def test_a_milestone_form_gets_the_conflict_dialog_too(
 async def test_u_undoes_my_last_change_and_h_shows_it_in_the_history(
     demo_db: Path, make_app: MakeApp, ctx: Context
 ) -> None:
-    from docket.tui.history_panel import HistoryPanel
+    from docket.tui.widgets.history_panel import HistoryPanel
 
     async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
         await pilot.press("2")
@@ -205,7 +206,7 @@ async def test_u_undoes_my_last_change_and_h_shows_it_in_the_history(
 async def test_u_after_someone_else_changed_the_record_says_who(
     demo_db: Path, make_app: MakeApp, ctx: Context
 ) -> None:
-    from docket.tui.dialogs import ErrorDialog
+    from docket.tui.widgets.dialogs import ErrorDialog
 
     async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
         await pilot.press("2")
@@ -274,8 +275,8 @@ def test_the_conflict_dialog_looks_right(
 async def test_h_on_the_milestones_list_shows_that_milestones_history(
     demo_db: Path, make_app: MakeApp
 ) -> None:
-    from docket.tui.history_panel import HistoryPanel
-    from docket.tui.milestones_screen import MilestonesScreen
+    from docket.tui.screens.milestones import MilestonesScreen
+    from docket.tui.widgets.history_panel import HistoryPanel
 
     async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
         await pilot.press("4")
@@ -296,8 +297,8 @@ async def test_h_on_the_milestones_list_shows_that_milestones_history(
 async def test_a_viewer_pressing_u_is_told_read_only_and_nothing_changes(
     demo_db: Path, make_app: MakeApp, ctx: Context
 ) -> None:
-    from docket.models.schema import UserAccount
-    from docket.tui.dialogs import ErrorDialog
+    from docket.models.core.schema import UserAccount
+    from docket.tui.widgets.dialogs import ErrorDialog
 
     async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
         await pilot.press("2")

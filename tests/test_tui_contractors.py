@@ -16,13 +16,13 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 from tui_support import pressing, settle, type_text
 
-from docket.models import assignments, contracts
-from docket.models.database import connect
-from docket.models.schema import Assignment
-from docket.models.today import contractor_alerts
+from docket.models.contractors import assignments, contracts
+from docket.models.core.database import connect
+from docket.models.core.schema import Assignment
+from docket.models.overview.today import contractor_alerts
 from docket.tui.app import DocketApp
-from docket.tui.contractors_screen import ContractorsScreen, burn_bar, heat
-from docket.tui.forms import RecordForm
+from docket.tui.forms.base import RecordForm
+from docket.tui.screens.contractors import ContractorsScreen, burn_bar, heat
 
 MakeApp = Callable[[Path], DocketApp]
 TODAY = date(2026, 11, 23)
@@ -130,8 +130,8 @@ def test_contractors_look_right(
 async def test_two_people_of_one_name_are_told_apart_in_the_heatmap(
     demo_db: Path, make_app: MakeApp, ctx: Any
 ) -> None:
-    from docket.models.people import add_person
-    from docket.models.schema import database
+    from docket.models.core.schema import database
+    from docket.models.people.directory import add_person
 
     connect(demo_db)
     for email in ("ana.lopez@city.example", "ana.lopez@vendor.example"):

@@ -19,12 +19,12 @@ from textual.filter import monochrome_style
 from textual.widgets import DataTable, Static
 from tui_support import settle, shown
 
-from docket.models import actions
-from docket.models.context import Context
-from docket.tui.actions_screen import ActionsScreen
+from docket.models.actions import items as actions
+from docket.models.core.context import Context
 from docket.tui.app import DocketApp
-from docket.tui.history_panel import HistoryPanel
-from docket.tui.no_color import plain_style
+from docket.tui.screens.actions import ActionsScreen
+from docket.tui.widgets.history_panel import HistoryPanel
+from docket.tui.widgets.no_color import plain_style
 
 MakeApp = Callable[[Path], DocketApp]
 LONG = "Walk the migration plan through with finance, the records office and the vendor " * 3

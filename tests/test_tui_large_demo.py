@@ -25,12 +25,12 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, OptionList, Static
 from tui_support import settle, shown, type_text
 
-from docket.models.context import Context
-from docket.models.database import connect, init_database
-from docket.models.schema import database
+from docket.models.core.context import Context
+from docket.models.core.database import connect, init_database
+from docket.models.core.schema import database
 from docket.tui.app import DocketApp
-from docket.tui.base import DocketScreen
-from docket.tui.dialogs import ErrorDialog, ProgramPicker
+from docket.tui.screens.base import DocketScreen
+from docket.tui.widgets.dialogs import ErrorDialog, ProgramPicker
 
 # the tests on the large demo share one build: one xdist worker runs them all
 LARGE = pytest.mark.xdist_group("large_demo")
@@ -45,7 +45,7 @@ PARENT = "CORE"
 @pytest.fixture(scope="session")
 def large_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The large demo (seed 1) at the fixed clock, built once for the session."""
-    from docket.models.demo import build_demo
+    from docket.models.demo.builder import build_demo
 
     path = tmp_path_factory.mktemp("large-demo") / "large.db"
     with pytest.MonkeyPatch.context() as env:
@@ -170,8 +170,8 @@ def status_of(screen: DocketScreen, selector: str = "#status") -> str:
 
 def family_codes(path: Path, code: str) -> set[str]:
     """The codes of a program and of every program under it."""
-    from docket.models.programs import program_and_children
-    from docket.models.schema import Program
+    from docket.models.core.schema import Program
+    from docket.models.portfolio.programs import program_and_children
 
     def read() -> set[str]:
         ids = program_and_children(code)
@@ -199,7 +199,7 @@ def headings(listing: OptionList) -> dict[str, int]:
 
 @LARGE
 async def test_today(large_db: Path, make_app: MakeApp) -> None:
-    from docket.models.today import build_today
+    from docket.models.overview.today import build_today
 
     everything = models(large_db, lambda: build_today(CTX).counts)
     in_parent = models(large_db, lambda: build_today(CTX, program=PARENT).counts)
@@ -228,7 +228,7 @@ async def test_today(large_db: Path, make_app: MakeApp) -> None:
 
 @LARGE
 async def test_actions(large_db: Path, make_app: MakeApp) -> None:
-    from docket.tui.actions_screen import ActionsScreen, count_matching
+    from docket.tui.screens.actions import ActionsScreen, count_matching
 
     ctx = CTX
     async with make_app(large_db).run_test(size=(120, 40)) as pilot:
@@ -271,7 +271,7 @@ async def test_actions(large_db: Path, make_app: MakeApp) -> None:
 
 @LARGE
 async def test_meetings(large_db: Path, make_app: MakeApp) -> None:
-    from docket.tui.meetings_screen import MeetingsScreen, load_agenda, period
+    from docket.tui.screens.meetings import MeetingsScreen, load_agenda, period
 
     first, days = period(NOW.astimezone(ZONE).date(), week=True)
     week = models(large_db, lambda: load_agenda(CTX, first, days, None)["rows"])
@@ -314,7 +314,7 @@ async def test_meetings(large_db: Path, make_app: MakeApp) -> None:
 
 @LARGE
 async def test_milestones_and_timeline(large_db: Path, make_app: MakeApp) -> None:
-    from docket.tui.milestones_screen import MilestonesScreen, load_rows
+    from docket.tui.screens.milestones import MilestonesScreen, load_rows
 
     every = models(large_db, lambda: load_rows(CTX, "", None)["rows"])
     late = models(large_db, lambda: load_rows(CTX, "late", None)["rows"])
@@ -359,8 +359,8 @@ async def test_milestones_and_timeline(large_db: Path, make_app: MakeApp) -> Non
 
 @LARGE
 async def test_comms(large_db: Path, make_app: MakeApp) -> None:
-    from docket.models.typed_filters import keep_plan
-    from docket.tui.comms_screen import CommsScreen, DigestPreview, ItemDetail, load_plan
+    from docket.models.core.typed_filters import keep_plan
+    from docket.tui.screens.comms import CommsScreen, DigestPreview, ItemDetail, load_plan
 
     plan = models(large_db, lambda: load_plan(CTX, None)["rows"])
     in_parent = models(large_db, lambda: load_plan(CTX, PARENT)["rows"])
@@ -405,7 +405,7 @@ async def test_comms(large_db: Path, make_app: MakeApp) -> None:
 
 @LARGE
 async def test_contractors(large_db: Path, make_app: MakeApp) -> None:
-    from docket.tui.contractors_screen import ContractorsScreen, load_view
+    from docket.tui.screens.contractors import ContractorsScreen, load_view
 
     def view(name: str, program: str | None) -> list[dict[str, Any]]:
         data = models(large_db, lambda: load_view(CTX, name, program))
@@ -464,8 +464,8 @@ async def test_contractors(large_db: Path, make_app: MakeApp) -> None:
 
 @LARGE
 async def test_people_and_groups(large_db: Path, make_app: MakeApp) -> None:
-    from docket.models import people
-    from docket.tui.people_screen import PeopleScreen
+    from docket.models.people import directory as people
+    from docket.tui.screens.people import PeopleScreen
 
     total = models(large_db, lambda: people.count_people(""))
     ana = models(large_db, lambda: people.count_people("ana"))
@@ -512,7 +512,7 @@ async def test_people_and_groups(large_db: Path, make_app: MakeApp) -> None:
 
 @LARGE
 async def test_raid_every_tab(large_db: Path, make_app: MakeApp) -> None:
-    from docket.tui.raid_screen import ENTITIES, TABS, RaidScreen, load_tab
+    from docket.tui.screens.raid import ENTITIES, TABS, RaidScreen, load_tab
 
     def rows(tab: str, program: str | None) -> int:
         return len(models(large_db, lambda: load_tab(CTX, tab, program)).get("rows", []))
@@ -573,9 +573,9 @@ async def test_a_narrow_terminal(large_db: Path, make_app: MakeApp) -> None:
     """At 80x24, the screens whose columns change with the width: each list shown, its
     cursor moved to the end, a record opened; the heatmap, contracts, timeline and every
     RAID tab too."""
-    from docket.tui.actions_screen import count_matching
-    from docket.tui.contractors_screen import load_view
-    from docket.tui.raid_screen import TABS, load_tab
+    from docket.tui.screens.actions import count_matching
+    from docket.tui.screens.contractors import load_view
+    from docket.tui.screens.raid import TABS, load_tab
 
     counted: dict[str, int] = {}
     opened: dict[str, str] = {}
@@ -635,7 +635,9 @@ async def test_namesakes_on_every_screen(demo_db: Path, make_app: MakeApp, ctx: 
     owning an action item, in the small demo (whose programs each have a "User
     satisfaction" metric): every screen opens and moves, the heatmap tells the two apart,
     and RAID lists each program's metric."""
-    from docket.models import actions, assignments, people
+    from docket.models.actions import items as actions
+    from docket.models.contractors import assignments
+    from docket.models.people import directory as people
 
     connect(demo_db)
     try:
@@ -690,13 +692,13 @@ async def test_namesakes_on_every_screen(demo_db: Path, make_app: MakeApp, ctx: 
 
 
 def budget_metrics() -> list[dict[str, Any]]:
-    from docket.models.budget import metrics
+    from docket.models.governance.budget import metrics
 
     return metrics()
 
 
 def test_a_namesakes_label_keeps_what_tells_them_apart() -> None:
-    from docket.tui.contractors_screen import fit_person
+    from docket.tui.screens.contractors import fit_person
 
     two = ["Aaliyah Mensah <aaliyah.mensah2@city.example>", "Aaliyah Mensah <a.mensah@x.example>"]
     assert [fit_person(label, 34) for label in two] == [
@@ -712,7 +714,7 @@ def test_decisions_are_listed_in_one_query_however_many(demo_db: Path) -> None:
     """The RAID decisions tab read one query per decision (5 s on the large demo)."""
     import logging
 
-    from docket.models import governance
+    from docket.models.governance import raid as governance
 
     class Count(logging.Handler):
         def __init__(self) -> None:

@@ -19,12 +19,10 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList, Static
 from tui_support import pressing, settle, shown, type_text
 
-from docket.models import meetings
-from docket.models.context import Context
-from docket.models.database import connect
-from docket.models.errors import ValidationError
-from docket.models.meeting_views import preview_series
-from docket.models.schema import (
+from docket.models.core.context import Context
+from docket.models.core.database import connect
+from docket.models.core.errors import ValidationError
+from docket.models.core.schema import (
     ActionItem,
     Attendee,
     Decision,
@@ -32,10 +30,12 @@ from docket.models.schema import (
     Minutes,
     OccurrenceChange,
 )
+from docket.models.meetings import series as meetings
+from docket.models.meetings.views import preview_series
 from docket.tui.app import DocketApp
-from docket.tui.forms import RecordForm
-from docket.tui.meeting_forms import OccurrenceDetail
-from docket.tui.meetings_screen import MeetingsScreen, period
+from docket.tui.forms.base import RecordForm
+from docket.tui.forms.meetings import OccurrenceDetail
+from docket.tui.screens.meetings import MeetingsScreen, period
 
 MakeApp = Callable[[Path], DocketApp]
 CHICAGO = ZoneInfo("America/Chicago")
@@ -382,7 +382,7 @@ async def test_slash_narrows_the_week_and_keeps_narrowing_as_the_days_move(
 ) -> None:
     from textual.widgets import Input
 
-    from docket.models.typed_filters import keep_occurrences
+    from docket.models.core.typed_filters import keep_occurrences
 
     async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
         await pilot.press("3")
@@ -411,7 +411,7 @@ async def test_slash_narrows_the_week_and_keeps_narrowing_as_the_days_move(
 
 
 def test_typed_filters_match_words_by_their_start_without_accents_in_any_order() -> None:
-    from docket.models.typed_filters import row_matches
+    from docket.models.core.typed_filters import row_matches
 
     texts = ["Zoë's ERP steering committee", "ERP", "Room 4B", "cancelled"]
     assert row_matches("", texts)

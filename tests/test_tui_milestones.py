@@ -17,16 +17,16 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 from tui_support import pressing, settle, shown, type_text
 
-from docket.models import milestones
-from docket.models.context import Context
-from docket.models.database import connect
-from docket.models.schema import AuditEntry, Milestone
+from docket.models.core.context import Context
+from docket.models.core.database import connect
+from docket.models.core.schema import AuditEntry, Milestone
+from docket.models.milestones import schedule as milestones
 from docket.tui.app import DocketApp
-from docket.tui.dialogs import PromptDialog
-from docket.tui.forms import RecordForm
-from docket.tui.milestone_forms import MilestoneDetail
-from docket.tui.milestones_screen import MilestonesScreen, columns
-from docket.tui.timeline import Axis, Timeline, bar, column, fit_axis, month_start
+from docket.tui.forms.base import RecordForm
+from docket.tui.forms.milestones import MilestoneDetail
+from docket.tui.screens.milestones import MilestonesScreen, columns
+from docket.tui.widgets.dialogs import PromptDialog
+from docket.tui.widgets.timeline import Axis, Timeline, bar, column, fit_axis, month_start
 
 MakeApp = Callable[[Path], DocketApp]
 TODAY = date(2026, 11, 23)

@@ -17,15 +17,15 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 from tui_support import settle, shown, type_text
 
-from docket.models import people
-from docket.models.database import connect
-from docket.models.schema import Person
-from docket.tui import people_screen
+from docket.models.core.database import connect
+from docket.models.core.schema import Person
+from docket.models.people import directory as people
 from docket.tui.app import DocketApp
-from docket.tui.dialogs import ConfirmDialog
-from docket.tui.forms import RecordForm
-from docket.tui.people_forms import GroupDetail, PersonDetail, edit_person_form
-from docket.tui.people_screen import PeopleScreen
+from docket.tui.forms.base import RecordForm
+from docket.tui.forms.people import GroupDetail, PersonDetail, edit_person_form
+from docket.tui.screens import people as people_screen
+from docket.tui.screens.people import PeopleScreen
+from docket.tui.widgets.dialogs import ConfirmDialog
 
 MakeApp = Callable[[Path], DocketApp]
 

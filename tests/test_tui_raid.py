@@ -15,12 +15,12 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 from tui_support import pressing, settle, shown, type_text
 
-from docket.models import governance
-from docket.models.database import connect
-from docket.models.today import governance_alerts
+from docket.models.core.database import connect
+from docket.models.governance import raid as governance
+from docket.models.overview.today import governance_alerts
 from docket.tui.app import DocketApp
-from docket.tui.forms import RecordForm
-from docket.tui.raid_screen import RaidScreen, sparkline
+from docket.tui.forms.base import RecordForm
+from docket.tui.screens.raid import RaidScreen, sparkline
 
 MakeApp = Callable[[Path], DocketApp]
 TODAY = date(2026, 11, 23)

@@ -14,14 +14,15 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList, Select, Static
 from tui_support import settle, shown, type_text
 
-from docket.models import actions, people
-from docket.models.context import Context
-from docket.models.database import connect
-from docket.models.schema import ActionItem, AuditEntry, Person, Program, database
+from docket.models.actions import items as actions
+from docket.models.core.context import Context
+from docket.models.core.database import connect
+from docket.models.core.schema import ActionItem, AuditEntry, Person, Program, database
+from docket.models.people import directory as people
 from docket.tui.app import DocketApp
-from docket.tui.dialogs import ConfirmDialog, ErrorDialog, ProgramPicker
-from docket.tui.forms import EditForm, RecordForm
-from docket.tui.people_screen import PeopleScreen
+from docket.tui.forms.base import EditForm, RecordForm
+from docket.tui.screens.people import PeopleScreen
+from docket.tui.widgets.dialogs import ConfirmDialog, ErrorDialog, ProgramPicker
 
 MakeApp = Callable[[Path], DocketApp]
 

@@ -17,13 +17,16 @@ from typing import Any
 
 import pytest
 
-from docket.models import actions, audit, records, witness
-from docket.models.check import run_check
-from docket.models.context import Context
-from docket.models.database import init_database, open_database, write
-from docket.models.errors import DocketError
-from docket.models.identity import current_account
-from docket.models.schema import ActionItem, Meta, database
+from docket.models.accounts.identity import current_account
+from docket.models.actions import items as actions
+from docket.models.audit import chain as audit
+from docket.models.audit import witness
+from docket.models.audit.check import run_check
+from docket.models.core import records
+from docket.models.core.context import Context
+from docket.models.core.database import init_database, open_database, write
+from docket.models.core.errors import DocketError
+from docket.models.core.schema import ActionItem, Meta, database
 
 AT = "2026-11-23 15:00 UTC"  # the fixed clock, as messages show it
 

@@ -31,13 +31,13 @@ from zone_readers import (
     vobject_reader,
 )
 
-from docket.exports import ical
-from docket.exports.ical_zones import vtimezone, zone_rules
-from docket.models import meetings
-from docket.models.context import Context
-from docket.models.people import add_person
-from docket.models.programs import add_program
-from docket.models.recurrence import describe, parse_repeat
+from docket.exports.calendar import ical
+from docket.exports.calendar.ical_zones import vtimezone, zone_rules
+from docket.models.core.context import Context
+from docket.models.meetings import series as meetings
+from docket.models.meetings.recurrence import describe, parse_repeat
+from docket.models.people.directory import add_person
+from docket.models.portfolio.programs import add_program
 
 GOLDEN = Path(__file__).parent / "golden"
 STAMP = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
@@ -238,8 +238,8 @@ def _before(expected: Occurrences, horizon: datetime) -> Occurrences:
 
 
 def _meetings_of(program: str) -> list[meetings.Meeting]:
-    from docket.models.programs import get_program
-    from docket.models.schema import Meeting
+    from docket.models.core.schema import Meeting
+    from docket.models.portfolio.programs import get_program
 
     return list(Meeting.select().where(Meeting.program == get_program(program)))
 
@@ -435,7 +435,7 @@ def test_the_series_end_is_shown_in_its_zone_by_the_cli(cli: object, office: Con
 
 def test_the_vtimezone_is_built_once_per_zone_and_span() -> None:
     vtimezone("Europe/Berlin", 2026, None)
-    from docket.exports import ical_zones
+    from docket.exports.calendar import ical_zones
 
     before = ical_zones._vtimezone.cache_info().hits
     vtimezone("Europe/Berlin", 2026, None)

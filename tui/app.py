@@ -19,18 +19,18 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
-from docket.models.clock import utcnow
-from docket.models.config import MailSettings
-from docket.models.context import Context
-from docket.models.errors import DocketError
-from docket.models.identity import current_account
-from docket.tui.base import DocketScreen
-from docket.tui.dialogs import ALL_PROGRAMS, EDIT_PROGRAM, ErrorDialog, ProgramPicker
-from docket.tui.help_screen import HelpScreen
+from docket.models.accounts.identity import current_account
+from docket.models.core.clock import utcnow
+from docket.models.core.config import MailSettings
+from docket.models.core.context import Context
+from docket.models.core.errors import DocketError
+from docket.tui.cli.output import clean, clean_lines
 from docket.tui.keys import APP_KEYS, bindings
-from docket.tui.output import clean, clean_lines
-from docket.tui.palette import KeyCommands
+from docket.tui.screens.base import DocketScreen
+from docket.tui.screens.help import HelpScreen
 from docket.tui.store import Store
+from docket.tui.widgets.dialogs import ALL_PROGRAMS, EDIT_PROGRAM, ErrorDialog, ProgramPicker
+from docket.tui.widgets.palette import KeyCommands
 
 log = logging.getLogger("docket")
 
@@ -68,7 +68,7 @@ def unforeseen(group: str, error: BaseException | None) -> ErrorDialog:
 
 
 def _programs() -> list[tuple[str, str]]:
-    from docket.models.programs import list_programs
+    from docket.models.portfolio.programs import list_programs
 
     return [(p.code, p.name) for p in list_programs()]
 
@@ -104,7 +104,7 @@ class DocketApp(App[None]):
         day_first: bool = False,
         decimal_comma: bool = False,
     ) -> None:
-        from docket.models.clock import zone
+        from docket.models.core.clock import zone
 
         super().__init__()
         self.ctx = Context(
@@ -120,11 +120,11 @@ class DocketApp(App[None]):
         self.animation_level = "none"
 
     def on_mount(self) -> None:
-        from docket.tui.screens import MODES, preload, screen_factory
+        from docket.tui.screens.registry import MODES, preload, screen_factory
 
         for name in MODES:
             self.add_mode(name, screen_factory(name))
-        from docket.models.roles import can_write
+        from docket.models.accounts.roles import can_write
 
         # a viewer is told up front, not only when a save is refused
         writer = self.store.call(can_write, self.ctx.actor)
@@ -141,10 +141,10 @@ class DocketApp(App[None]):
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Under ``NO_COLOR``, docket's own filter in place of Textual's monochrome: alerts
-        stay bold and bright instead of turning dark grey (``docket.tui.no_color``)."""
+        stay bold and bright instead of turning dark grey (``docket.tui.widgets.no_color``)."""
         from textual.filter import Monochrome
 
-        from docket.tui.no_color import PLAIN_COLOURS
+        from docket.tui.widgets.no_color import PLAIN_COLOURS
 
         return [
             PLAIN_COLOURS if isinstance(f, Monochrome) else f for f in super().get_line_filters()
@@ -154,8 +154,8 @@ class DocketApp(App[None]):
         """A warning while the last ``docket check`` found problems, or when an entry this
         account witnessed no longer matches (first, so a narrow terminal still shows it):
         the database may have been changed outside docket."""
-        from docket.models.check import last_check
-        from docket.models.witness import own_problems
+        from docket.models.audit.check import last_check
+        from docket.models.audit.witness import own_problems
 
         rewritten = self.store.call(own_problems)
         if rewritten:
@@ -169,8 +169,8 @@ class DocketApp(App[None]):
     @work(group="poll", exclusive=True, exit_on_error=False)
     async def _look_for_changes(self) -> None:
         """Reload the screen when someone else has saved (nothing redraws otherwise)."""
-        from docket.models.database import data_version
-        from docket.models.witness import take_notice
+        from docket.models.audit.witness import take_notice
+        from docket.models.core.database import data_version
 
         version = await self.store.run(data_version)
         if self._seen_version is not None and version != self._seen_version:
@@ -190,7 +190,7 @@ class DocketApp(App[None]):
 
     def mail_settings(self) -> MailSettings:
         """How to send e-mail (the config's ``[mail]``), read when needed."""
-        from docket.models.config import load_config
+        from docket.models.core.config import load_config
 
         return load_config().mail
 
@@ -223,7 +223,7 @@ class DocketApp(App[None]):
 
     def show_actions(self, typed_filter: str) -> None:
         """The action list, filtered as typed (Today's counts lead here)."""
-        from docket.tui.actions_screen import ActionsScreen
+        from docket.tui.screens.actions import ActionsScreen
 
         self.action_go("actions")
         screen = self.screen
@@ -244,14 +244,14 @@ class DocketApp(App[None]):
         return found
 
     def action_undo(self) -> None:
-        from docket.tui.history_panel import undo
+        from docket.tui.widgets.history_panel import undo
 
         found = self._record("undo")
         if found is not None:
             undo(self, *found)
 
     def action_history(self) -> None:
-        from docket.tui.history_panel import show_history
+        from docket.tui.widgets.history_panel import show_history
 
         found = self._record("show the history of")
         if found is not None:
@@ -279,8 +279,8 @@ class DocketApp(App[None]):
         self.run_worker(job, group="program", exclusive=True, exit_on_error=False)
 
     async def _edit_program(self, code: str) -> None:
-        from docket.models.programs import program_detail
-        from docket.tui.program_forms import edit_program_form
+        from docket.models.portfolio.programs import program_detail
+        from docket.tui.forms.programs import edit_program_form
 
         row = await self.store.run(program_detail, code)
 
@@ -292,7 +292,7 @@ class DocketApp(App[None]):
         self.push_screen(edit_program_form(self, row), saved)
 
     def action_capture(self) -> None:
-        from docket.tui.capture import CaptureDialog
+        from docket.tui.widgets.capture import CaptureDialog
 
         def captured(item_id: int | None) -> None:
             if item_id is not None:

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from docket.models.context import Context
+from docket.models.core.context import Context
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -25,7 +25,7 @@ def _explained(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run ``fn``; SQLite's own failures become a DatabaseError with its message."""
     import peewee
 
-    from docket.models.errors import DatabaseError
+    from docket.models.core.errors import DatabaseError
 
     try:
         return fn(*args, **kwargs)
@@ -63,13 +63,13 @@ class Store:
 
     def open(self) -> None:
         """Open the database on its thread (upgrading an older schema, after a backup)."""
-        from docket.models.database import open_database
+        from docket.models.core.database import open_database
 
         self.call(open_database, self.path)
 
     def close(self) -> None:
         """Close the connection on its own thread, then stop the thread."""
-        from docket.models.schema import database
+        from docket.models.core.schema import database
 
         def close_connection() -> Any:
             return database.obj is not None and database.close()

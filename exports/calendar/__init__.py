@@ -1,0 +1,1 @@
+"""iCalendar: invites and feeds written, calendar files read, time zones described."""

@@ -1,0 +1,1 @@
+"""Status digests rendered as text and HTML, and delivered."""

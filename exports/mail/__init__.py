@@ -1,0 +1,1 @@
+"""E-mail: invites as messages, and sending through SMTP."""

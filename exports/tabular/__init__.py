@@ -1,0 +1,1 @@
+"""Rows as CSV and JSON, and CSV read back in."""

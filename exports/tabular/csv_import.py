@@ -1,0 +1,549 @@
+"""Records in from CSV files, the way offices keep them in spreadsheets: people,
+assignments, expenditures, action items, milestones and risks.
+
+A row that names a record (its ``id``; for people, else an e-mail someone has) updates
+that record; any other row adds one. The columns are those docket's own CSV exports write
+(:mod:`docket.exports.tabular.csv_records`), so an export can be edited and read back: a cell that
+reads as the export writes it changes nothing, so an unchanged export changes nothing and
+exporting again gives the same bytes. Columns docket does not know are ignored (and named
+in the report); those an export writes for reading only (a state, a score) are ignored
+quietly.
+
+The header is checked first (every required column, none twice), then every row is
+checked by the same rules the command line uses, before anything is written and without
+holding the write lock, so others keep working while a large file is read: when any row is
+bad, the report names each bad row (line, field, why) and nothing is imported. Then, in
+one short transaction, new records are inserted (:mod:`docket.models.core.bulk`) and changed
+ones updated through each kind's edit, which checks the version the file was exported at,
+keeps the rules that depend on the record as it is now (a reason for moving a forecast,
+the contract ceiling) and audits every change; a row refused there undoes the whole file
+too. A dry run goes as far, then undoes it all.
+
+Amounts are read in docket's own form (``12500.50``, as its exports write them), whatever
+separator the office's config sets for typing. A cell the export guarded with an
+apostrophe (so a spreadsheet would not run it) is read without that one apostrophe
+(:func:`docket.exports.tabular.tables.from_spreadsheet`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import peewee
+
+from docket.exports.tabular import csv_records
+from docket.exports.tabular.tables import from_spreadsheet
+from docket.models.accounts.roles import require_writer
+from docket.models.actions import items as actions
+from docket.models.contractors import assignments, contracts
+from docket.models.core import bulk
+from docket.models.core.context import Context
+from docket.models.core.database import write
+from docket.models.core.errors import ConflictError, DocketError, ValidationError
+from docket.models.core.inputs import MAX_INTEGER, shown, typed_id
+from docket.models.core.schema import Record, RiskAssessment
+from docket.models.governance import raid as governance
+from docket.models.milestones import schedule as milestones
+from docket.models.people import directory as people
+
+# a row's cells by column, as read (apostrophe guard taken away)
+Row = dict[str, str]
+
+
+def _given(row: Row, *names: str) -> dict[str, str]:
+    """The optional columns a row has (absent ones take the new record's defaults)."""
+    return {n: row[n] for n in names if n in row}
+
+
+def _person(ctx: Context, row: Row, existing: Record | None) -> dict[str, Any]:
+    given = _given(row, "email", "organization", "title", "phone", "timezone", "account")
+    return people.person_values(
+        row["name"],
+        kind=row.get("kind") or "staff",
+        **{k: v or None for k, v in given.items()},
+    )
+
+
+def _assignment(ctx: Context, row: Row, existing: Record | None) -> dict[str, Any]:
+    return assignments.assignment_values(
+        ctx,
+        row["person"],
+        program=row["program"],
+        allocation=row["allocation"],
+        start=row["start"],
+        end=row["end"],
+        role=row.get("role", ""),
+        contract=row.get("contract") or None,
+        rate=row.get("rate") or None,
+    )
+
+
+def _expenditure(ctx: Context, row: Row, existing: Record | None) -> dict[str, Any]:
+    if existing is None and row.get("void"):
+        raise ValidationError("void", "a new expenditure cannot be void: add it, then void it")
+    return contracts.expenditure_values(
+        ctx,
+        row["contract"],
+        row["amount"],
+        on=row.get("date") or None,
+        invoice=row.get("invoice", ""),
+        over_ceiling=row.get("over_ceiling", ""),
+        leaving_out=existing.id if existing is not None else None,
+    )
+
+
+def _action(ctx: Context, row: Row, existing: Record | None) -> dict[str, Any]:
+    given = _given(row, "owner", "due", "program", "priority", "status", "notes")
+    return actions.action_values(ctx, row["title"], **given)
+
+
+def _milestone(ctx: Context, row: Row, existing: Record | None) -> dict[str, Any]:
+    given = _given(row, "forecast", "actual", "owner", "deliverable", "acceptance_criteria")
+    return milestones.milestone_values(ctx, row["program"], row["title"], row["baseline"], **given)
+
+
+def _risk(ctx: Context, row: Row, existing: Record | None) -> dict[str, Any]:
+    given = _given(row, "owner", "response_date", "status", *governance.RISK_TEXT)
+    return governance.risk_values(
+        ctx,
+        row["title"],
+        program=row["program"],
+        probability=row["probability"],
+        impact=row["impact"],
+        **given,
+    )
+
+
+def _change_expenditure(
+    ctx: Context, record: Record, changes: Row, row: Row, reason: str
+) -> Record:
+    """Correct, then void, an expenditure as the file says (each with its reason)."""
+    void = changes.pop("void", None)
+    if "over_ceiling" in changes and "amount" not in changes:
+        raise ValidationError(
+            "over_ceiling",
+            "is why an amount past the ceiling was taken; it changes with the amount",
+        )
+    changes.pop("over_ceiling", None)
+    made: Record = record
+    if changes:
+        made = contracts.correct_expenditure(
+            ctx, record.id, record.version, reason=reason,
+            over_ceiling=row.get("over_ceiling", ""), **changes,
+        )  # fmt: skip
+    if void:
+        made = contracts.void_expenditure(ctx, record.id, made.version, reason=void)
+    return made
+
+
+# how a changed row updates its record, inside the import's transaction:
+# (ctx, record, changed cells by column, the whole row, the import's reason)
+Change = Callable[[Context, Record, Row, Row, str], Record]
+CHANGE: dict[str, Change] = {
+    "people": lambda ctx, r, c, row, why: people.update_person(ctx, r.id, r.version, why, **c),
+    "assignments": lambda ctx, r, c, row, why: assignments.update_assignment(
+        ctx, r.id, r.version, why, **c
+    ),
+    "expenditures": _change_expenditure,
+    "actions": lambda ctx, r, c, row, why: actions.update_action(
+        ctx, r.id, r.version, note=why, **c
+    ),
+    "milestones": lambda ctx, r, c, row, why: milestones.update_milestone(
+        ctx, r.id, r.version, reason=why or None, **c
+    ),
+    "risks": lambda ctx, r, c, row, why: governance.update_risk(ctx, r.id, r.version, why, **c),
+}
+
+
+def _score_new_risks(ctx: Context, ids: range, rows: list[dict[str, Any]]) -> None:
+    """Each new risk's first scoring, as adding a risk makes it."""
+    scorings = (
+        governance.scoring(ctx, i, v["probability"], v["impact"])
+        for i, v in zip(ids, rows, strict=True)
+    )
+    bulk.create_many(ctx, bulk.prepare(ctx, RiskAssessment, scorings))
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record an import reads: what one is called, its columns, how a row
+    becomes its checked fields (``existing``: the record it updates), the columns an
+    update cannot change, and what else adding them makes."""
+
+    noun: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    values: Callable[[Context, Row, Record | None], dict[str, Any]]
+    fixed: tuple[str, ...] = ()
+    after: Callable[[Context, range, list[dict[str, Any]]], None] | None = None
+
+
+KINDS: dict[str, Kind] = {
+    "people": Kind(
+        "person",
+        ("name",),
+        ("email", "organization", "title", "kind", "account", "phone", "timezone"),
+        _person,
+    ),
+    "assignments": Kind(
+        "assignment",
+        ("person", "program", "allocation", "start", "end"),
+        ("role", "contract", "rate"),
+        _assignment,
+        fixed=("person",),
+    ),
+    "expenditures": Kind(
+        "expenditure",
+        ("contract", "amount"),
+        ("date", "invoice", "over_ceiling", "void"),
+        _expenditure,
+        fixed=("contract",),
+    ),
+    "actions": Kind(
+        "action item",
+        ("title",),
+        ("owner", "due", "program", "priority", "status", "notes"),
+        _action,
+    ),
+    "milestones": Kind(
+        "milestone",
+        ("program", "title", "baseline"),
+        ("forecast", "actual", "owner", "deliverable", "acceptance_criteria"),
+        _milestone,
+    ),
+    "risks": Kind(
+        "risk",
+        ("program", "title", "probability", "impact"),
+        tuple(
+            (
+                "category owner status response_date cause effect mitigation contingency trigger"
+            ).split()
+        ),
+        _risk,
+        fixed=("program",),
+        after=_score_new_risks,
+    ),
+}
+# the columns that name the record a row updates, and the version it was exported at
+KEYS = ("id", "version")
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A row that cannot be imported: its line in the file, the field and why."""
+
+    line: int
+    field: str
+    why: str
+
+
+@dataclass
+class CsvReport:
+    """What an import did or would do: ``added``, ``updated`` and ``unchanged`` count rows
+    by what they do (in a dry run, would do); ``imported`` those written."""
+
+    kind: str
+    dry_run: bool
+    imported: int = 0
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    bad: list[BadRow] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+    def facts(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "imported": self.imported,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "bad": [{"line": b.line, "field": b.field, "why": b.why} for b in self.bad],
+            "ignored_columns": self.ignored,
+        }
+
+
+@dataclass
+class _Update:
+    """A row that changes a record: the cells that differ from the record's export."""
+
+    line: int
+    record: Record
+    changes: Row
+    row: Row
+    values: dict[str, Any]
+
+
+class _Undone(Exception):
+    """Leaves the import's transaction undone (a dry run, or a row refused inside it)."""
+
+
+def _cell(value: str | None) -> str:
+    return from_spreadsheet((value or "").strip())
+
+
+def _field_of(error: DocketError) -> tuple[str, str]:
+    """The field an error names and what it says about it."""
+    if isinstance(error, ValidationError):
+        return error.field, error.reason
+    if isinstance(error, ConflictError):
+        return "version", str(error)
+    said = str(error)
+    name, sep, rest = said.partition(": ")
+    return (name, rest) if sep and " " not in name else ("row", said)
+
+
+def _taken_in(good: Sequence[tuple[int, dict[str, Any], int | None]]) -> list[BadRow]:
+    """People whose e-mail or account someone else in the directory, or an earlier row of
+    the file, already has (each row: line, checked fields, the id of the person it
+    updates)."""
+    emails, accounts = people.taken()
+    mine = {ident for _, _, ident in good if ident is not None}
+    # what the people a file updates hold now is theirs to keep or give up
+    holders = {f"(#{i})" for i in mine}
+    emails = {k: v for k, v in emails.items() if not v.endswith(tuple(holders))}
+    accounts = {k: v for k, v in accounts.items() if not v.endswith(tuple(holders))}
+    bad: list[BadRow] = []
+    for line, values, _ in good:
+        email, account = values["email"], values["account"]
+        if email and email.lower() in emails:
+            bad.append(BadRow(line, "email", f"{email} already belongs to {emails[email.lower()]}"))
+        elif account and account in accounts:
+            bad.append(BadRow(line, "account", f"{account} already belongs to {accounts[account]}"))
+        else:
+            holder = f"{values['name']} (line {line})"
+            if email:
+                emails[email.lower()] = holder
+            if account:
+                accounts[account] = holder
+    return bad
+
+
+def _rows(
+    reader: Any, header: list[str], known: set[str], report: CsvReport
+) -> Iterator[tuple[int, Row]]:
+    """The file's non-blank rows as (line, known columns); rows too long go in the report."""
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        report.rows += 1
+        if len(cells) > len(header):
+            report.bad.append(
+                BadRow(reader.line_num, "row", f"{len(cells)} cells for {len(header)} columns")
+            )
+            continue
+        yield (
+            reader.line_num,
+            {h: _cell(c) for h, c in zip(header, cells, strict=False) if h in known},
+        )
+
+
+def _header(reader: Any, kind: str, spec: Kind) -> list[str]:
+    """The header's column names, refused when a required one is missing or one is twice."""
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise ValidationError("file", "the file is empty: expected a header line") from None
+    except csv.Error as exc:
+        raise ValidationError("file", f"line 1: {exc}") from None
+    missing = [c for c in spec.required if c not in header]
+    twice = sorted({h for h in header if header.count(h) > 1 and h})
+    if missing or twice:
+        problem = f"missing {', '.join(missing)}" if missing else f"{', '.join(twice)} given twice"
+        raise ValidationError(
+            "header",
+            f"{problem}; a {kind} file has {', '.join(spec.required + spec.optional)} "
+            "(and id to update a record)",
+        )
+    return header
+
+
+def _targets(
+    kind: str, spec: Kind, rows: list[tuple[int, Row]], ctx: Context, report: CsvReport
+) -> list[tuple[int, Row, tuple[Record, dict[str, Any]] | None]]:
+    """Each row with the record it names and that record's CSV row (None: a new record);
+    a row naming a record that does not exist, or one an earlier row names, is bad."""
+    named: dict[int, int] = {}  # line: the id its row names
+    for line, row in rows:
+        typed = row.get("id", "")
+        number = typed_id(typed) if typed else None
+        if typed and (number is None or not 1 <= number <= MAX_INTEGER):
+            report.bad.append(BadRow(line, "id", f"expected a record's id, got {shown(typed)}"))
+        elif number is not None:
+            named[line] = number
+    if kind == "people":
+        # a person without an id is the one with the row's e-mail, when someone has it
+        emails = {line: row.get("email", "") for line, row in rows if not row.get("id")}
+        addresses = sorted(set(emails.values()))
+        holders: dict[str, Any] = {}
+        for at in range(0, len(addresses), 10_000):  # SQLite's limit on parameters
+            holders |= people.people_by_email(addresses[at : at + 10_000])
+        for line, email in emails.items():
+            if email.lower() in holders:
+                named[line] = int(holders[email.lower()].id)
+    found = csv_records.by_id(kind, named.values(), ctx.today())
+    targets: list[tuple[int, Row, tuple[Record, dict[str, Any]] | None]] = []
+    first_line: dict[int, int] = {}
+    for line, row in rows:
+        ident = named.get(line)
+        if ident is None:
+            if not row.get("id"):  # else a bad id, reported
+                targets.append((line, row, None))
+        elif ident not in found:
+            why = f"no {spec.noun} with id {ident}; leave id empty to add a new one"
+            report.bad.append(BadRow(line, "id", why))
+        elif ident in first_line:
+            why = f"{spec.noun} {ident} is on line {first_line[ident]} too"
+            report.bad.append(BadRow(line, "id", why))
+        else:
+            first_line[ident] = line
+            targets.append((line, row, found[ident]))
+    return targets
+
+
+def _changed(
+    spec: Kind, line: int, row: Row, record: Record, shown_now: dict[str, Any]
+) -> Row | BadRow:
+    """The cells of a row that differ from its record's export (none: it changes
+    nothing), or why the row cannot update it."""
+    changes = {
+        c: v
+        for c, v in row.items()
+        if c not in KEYS and c in shown_now and v != csv_records.cell(shown_now[c])
+    }
+    if not changes:
+        return changes
+    for column in spec.fixed:
+        if column in changes:
+            return BadRow(
+                line,
+                column,
+                f"{spec.noun} {record.id} has {shown(csv_records.cell(shown_now[column]))}; "
+                f"an import does not change a {spec.noun}'s {column} (leave id empty to add "
+                "a new one)",
+            )
+    exported_at = row.get("version", "")
+    if exported_at and exported_at != str(record.version):
+        return BadRow(
+            line,
+            "version",
+            f"{spec.noun} {record.id} was changed since this file was exported (version "
+            f"{exported_at}, now {record.version}); export it again and redo the change",
+        )
+    return changes
+
+
+def import_csv(
+    ctx: Context, kind: str, data: str, *, dry_run: bool = False, reason: str = ""
+) -> CsvReport:
+    """Import one kind of record from CSV text, adding and updating; all rows or none.
+    ``reason`` goes with every change (moving a milestone or correcting an expenditure
+    needs one)."""
+    if kind not in KINDS:
+        raise ValidationError("kind", f"expected one of {', '.join(KINDS)}, got {kind!r}")
+    require_writer(ctx)
+    spec = KINDS[kind]
+    # amounts as docket's exports write them, whatever the office types
+    ctx = replace(ctx, decimal_comma=False)
+    report = CsvReport(kind, dry_run)
+    reader = csv.reader(io.StringIO(data.lstrip("\ufeff")))
+    header = _header(reader, kind, spec)
+    known = {*spec.required, *spec.optional, *KEYS}
+    export_only = set(csv_records.KINDS[kind].columns)
+    report.ignored = [h for h in header if h and h not in known and h not in export_only]
+    # every row checked before anything is written: no lock is held while the file is read
+    try:
+        rows = list(_rows(reader, header, known, report))
+    except csv.Error as exc:
+        raise ValidationError("file", f"line {reader.line_num}: {exc}") from None
+    new: list[tuple[int, dict[str, Any]]] = []
+    updates: list[_Update] = []
+    for line, row, target in _targets(kind, spec, rows, ctx, report):
+        if target is None:
+            try:
+                new.append((line, spec.values(ctx, row, None)))
+            except DocketError as error:
+                report.bad.append(BadRow(line, *_field_of(error)))
+            continue
+        record, shown_now = target
+        changes = _changed(spec, line, row, record, shown_now)
+        if isinstance(changes, BadRow):
+            report.bad.append(changes)
+        elif not changes:
+            report.unchanged += 1
+        else:
+            # the whole row as it would stand, checked as a new one would be
+            whole = {c: csv_records.cell(shown_now[c]) for c in known if c in shown_now} | row
+            try:
+                values = spec.values(ctx, whole, record)
+            except DocketError as error:
+                report.bad.append(BadRow(line, *_field_of(error)))
+                continue
+            updates.append(_Update(line, record, changes, whole, values))
+    if kind == "people":
+        good: list[tuple[int, dict[str, Any], int | None]] = [(line, v, None) for line, v in new]
+        good += [(u.line, u.values, int(u.record.id)) for u in updates]
+        report.bad += _taken_in(good)
+    report.added, report.updated = len(new), len(updates)
+    if not report.bad and (new or updates):
+        _write(ctx, kind, spec, new, updates, reason, report)
+    report.bad.sort(key=lambda b: b.line)
+    if not report.bad and not dry_run:
+        report.imported = report.added + report.updated
+    return report
+
+
+def _write(
+    ctx: Context,
+    kind: str,
+    spec: Kind,
+    new: list[tuple[int, dict[str, Any]]],
+    updates: list[_Update],
+    reason: str,
+    report: CsvReport,
+) -> None:
+    """Add and update in one short transaction; undone when any row is refused in it (or
+    for a dry run). An update that turns out to change nothing is counted unchanged."""
+    model = csv_records.KINDS[kind].model
+    prepared = bulk.prepare(ctx, model, (values for _, values in new))
+    try:
+        with write():
+            ids = bulk.create_many(ctx, prepared) if new else range(0)
+            if spec.after is not None and new:
+                spec.after(ctx, ids, [values for _, values in new])
+            for update in updates:
+                try:
+                    changes = dict(update.changes)
+                    made = CHANGE[kind](ctx, update.record, changes, update.row, reason)
+                except DocketError as error:
+                    name, why = _field_of(error)
+                    if name == "reason" and not reason:
+                        why += " (give it with --reason)"
+                    report.bad.append(BadRow(update.line, name, why))
+                    continue
+                if made.version == update.record.version:
+                    report.updated -= 1
+                    report.unchanged += 1
+            if report.bad or report.dry_run:
+                raise _Undone
+    except _Undone:
+        return
+    except (peewee.IntegrityError, sqlite3.IntegrityError):
+        # someone took an e-mail or account of the file, or deleted a record it names,
+        # since it was checked (the unique indexes and foreign keys say so): nothing written
+        if kind == "people":
+            report.bad = _taken_in([(line, v, None) for line, v in new])
+            if report.bad:
+                return
+        raise ConflictError(
+            "a record the file names was deleted by someone else while it was read; "
+            "nothing was imported: import it again"
+        ) from None

@@ -1,0 +1,1 @@
+"""Who is working: Unix accounts, their roles, and the shared database's file permissions."""

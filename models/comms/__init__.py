@@ -1,0 +1,1 @@
+"""The communications plan and the status digests it sends."""

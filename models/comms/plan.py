@@ -1,0 +1,499 @@
+"""The communications plan: who gets which communication, by which channel, how often, and
+what was sent.
+
+An item's cadence is a repeat rule (RFC 5545 or words, as meetings take them) counted from
+its ``starts`` day, or one date for a one-off. Its next due day is the first day of the
+cadence after the last time it was sent (or from ``starts`` when never sent); a due day
+before today is overdue. Sending is logged with who sent it, a note, the artifact (a
+file's name and SHA-256, so the log shows exactly what went out) and how: ``sent`` (docket's
+SMTP server accepted it for at least one of the audience), ``by hand`` (someone says they
+sent it) or ``exported`` (only written to a file). Only ``sent`` and ``by hand`` count as the
+item having gone out; a file written is not a sending.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, cast
+
+from peewee import JOIN, fn
+
+from docket.models.core import records
+from docket.models.core.context import Context
+from docket.models.core.database import write
+from docket.models.core.dates import parse_date
+from docket.models.core.errors import ValidationError
+from docket.models.core.inputs import choice, text
+from docket.models.core.schema import (
+    CHANNELS,
+    COMMS_LOG_HOW,
+    DIGEST_KINDS,
+    CommsAudience,
+    CommsItem,
+    CommsLogEntry,
+    Group,
+    GroupMember,
+    Person,
+    Program,
+)
+from docket.models.meetings.recurrence import describe, occurrences_from, parse_repeat
+from docket.models.people.directory import find_person
+from docket.models.portfolio.programs import get_program
+
+NAME_MAX = 200
+# how a log entry was made that counts as the item having gone out
+SENT_HOWS = ("sent", "by hand")
+
+
+def _is_date(cadence: str) -> bool:
+    try:
+        date.fromisoformat(cadence)
+    except ValueError:
+        return False
+    return True
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), UTC)
+
+
+def cadence_of(ctx: Context, typed: str, starts: date) -> str:
+    """A cadence as stored: one ISO date for a one-off (any date form typed), else the
+    canonical RRULE of the rule typed."""
+    words = (typed or "").strip()
+    if not words:
+        raise ValidationError("cadence", "expected a rule (weekly on fri, monthly) or a date")
+    try:
+        return parse_repeat(words, _midnight(starts))
+    except ValidationError as rule_error:
+        try:
+            return parse_date(
+                words, ctx.today(), field="cadence", day_first=ctx.day_first
+            ).isoformat()
+        except ValidationError:
+            raise rule_error from None
+
+
+def cadence_words(cadence: str) -> str:
+    """A cadence as a person says it: ``every week on Fri``, ``once, on Fri 04 Dec 2026``."""
+    if _is_date(cadence):
+        return f"once, on {date.fromisoformat(cadence):%a %d %b %Y}"
+    return describe(cadence)
+
+
+def next_due(item: CommsItem, last_sent: datetime | None) -> date | None:
+    """The next day the item is due: the cadence's first day after it was last sent (from
+    its ``starts`` day when never sent); None for an inactive item or a one-off sent."""
+    if not item.active:
+        return None
+    if _is_date(item.cadence):
+        return None if last_sent is not None else date.fromisoformat(item.cadence)
+    after = _midnight(item.starts)
+    if last_sent is not None:
+        after = max(after, _midnight(last_sent.date() + timedelta(days=1)))
+    found = next(iter(occurrences_from(item.cadence, _midnight(item.starts), after)), None)
+    return found.date() if found is not None else None
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One plan item with what is derived from it and its log (``exported``: written to a
+    file after the last sending, and not sent since)."""
+
+    item: CommsItem
+    last_sent: datetime | None
+    due: date | None
+    audience: list[str]
+    exported: datetime | None = None
+
+    def overdue(self, today: date) -> bool:
+        return self.due is not None and self.due < today
+
+
+def _last_logged(ids: Sequence[int]) -> tuple[dict[int, datetime], dict[int, datetime]]:
+    """Per item: the last sending that counts (sent or by hand), and the last file
+    exported after it."""
+    sent: dict[int, datetime] = {}
+    exported: dict[int, datetime] = {}
+    for first in range(0, len(ids), 500):
+        chunk = list(ids[first : first + 500])
+        query: Any = (
+            CommsLogEntry.select(
+                CommsLogEntry.item,
+                CommsLogEntry.how,
+                fn.MAX(CommsLogEntry.sent_at).alias("last"),
+            )
+            .where(CommsLogEntry.item.in_(chunk))
+            .group_by(CommsLogEntry.item, CommsLogEntry.how)
+            .tuples()
+        )
+        for item_id, how, last in query:
+            # MAX of the column comes back converted by the column's own field
+            into = sent if how in SENT_HOWS else exported
+            if item_id not in into or last > into[item_id]:
+                into[item_id] = last
+    for item_id in [i for i, at in exported.items() if i in sent and at <= sent[i]]:
+        del exported[item_id]
+    return sent, exported
+
+
+def _audiences(ids: Sequence[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for first in range(0, len(ids), 500):
+        chunk = list(ids[first : first + 500])
+        query: Any = (
+            CommsAudience.select(CommsAudience.item, Group.name, Person.name)
+            .join(Group, JOIN.LEFT_OUTER, on=(CommsAudience.group == Group.id))
+            .join_from(
+                CommsAudience, Person, JOIN.LEFT_OUTER, on=(CommsAudience.person == Person.id)
+            )
+            .where(CommsAudience.item.in_(chunk))
+            .order_by(CommsAudience.item, CommsAudience.id)
+            .tuples()
+        )
+        for item_id, group, person in query:
+            found.setdefault(item_id, []).append(group or person)
+    return found
+
+
+def plan(programs: Iterable[int] | None = None, *, active_only: bool = False) -> list[PlanRow]:
+    """The plan items (of these program ids, or all) with their last sending, next due day
+    and audience, in a fixed number of queries; overdue and soonest due first."""
+    query = (
+        CommsItem.select(CommsItem, Program, Person)
+        .join(Program)
+        .join_from(CommsItem, Person, JOIN.LEFT_OUTER, on=(CommsItem.owner == Person.id))
+        .order_by(CommsItem.id)
+    )
+    if programs is not None:
+        query = query.where(CommsItem.program.in_(list(programs)))
+    if active_only:
+        query = query.where(CommsItem.active == True)  # noqa: E712 - SQL, not Python
+    items = list(query)
+    ids = [i.id for i in items]
+    (last, exported), audience = _last_logged(ids), _audiences(ids)
+    rows = [
+        PlanRow(
+            i,
+            last.get(i.id),
+            next_due(i, last.get(i.id)),
+            audience.get(i.id, []),
+            exported.get(i.id),
+        )
+        for i in items
+    ]
+    far = date.max
+    rows.sort(key=lambda r: (r.due or far, r.item.program.code, r.item.name))
+    return rows
+
+
+def due_within(today: date, days: int, programs: Iterable[int] | None = None) -> list[PlanRow]:
+    """Items overdue or due within ``days`` days of ``today``."""
+    last = today + timedelta(days=days)
+    return [r for r in plan(programs, active_only=True) if r.due is not None and r.due <= last]
+
+
+def plan_facts(row: PlanRow, today: date) -> dict[str, Any]:
+    """One plan item as plain data: its stable JSON form."""
+    item = row.item
+    owner = item.owner if item.__data__.get("owner") else None
+    return {
+        "id": item.id,
+        "program": item.program.code,
+        "name": item.name,
+        "channel": item.channel,
+        "cadence": item.cadence,
+        "cadence_words": cadence_words(item.cadence),
+        "starts": item.starts.isoformat(),
+        "owner": owner.name if owner else None,
+        "digest": item.digest_kind,
+        "active": bool(item.active),
+        "audience": row.audience,
+        "last_sent": row.last_sent.isoformat() if row.last_sent else None,
+        "exported_not_sent": row.exported.isoformat() if row.exported else None,
+        "due": row.due.isoformat() if row.due else None,
+        "overdue": row.overdue(today),
+        "days_overdue": (today - row.due).days if row.overdue(today) and row.due else 0,
+        "purpose": item.purpose,
+        "version": item.version,
+    }
+
+
+def _audience_rows(ctx: Context, item: CommsItem, audience: Sequence[str]) -> None:
+    """Add each typed audience: a group by its name, else a person."""
+    for typed in audience:
+        group = Group.get_or_none(fn.lower(Group.name) == typed.strip().lower())
+        if group is not None:
+            records.create(ctx, CommsAudience, item=item, group=group)
+        else:
+            records.create(
+                ctx, CommsAudience, item=item, person=find_person(typed, field="audience")
+            )
+
+
+def _values(ctx: Context, changes: dict[str, Any], starts: date) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if "name" in changes:
+        values["name"] = text("name", changes["name"], max_length=NAME_MAX)
+    if "purpose" in changes:
+        values["purpose"] = text("purpose", changes["purpose"], required=False, max_length=2000)
+    if "channel" in changes:
+        values["channel"] = choice("channel", changes["channel"], CHANNELS)
+    if changes.get("digest"):
+        values["digest_kind"] = choice("digest", changes["digest"], DIGEST_KINDS)
+    elif "digest" in changes:
+        values["digest_kind"] = None
+    if "cadence" in changes:
+        values["cadence"] = cadence_of(ctx, changes["cadence"], starts)
+    return values
+
+
+def _starts(ctx: Context, typed: str | date | None, default: date) -> date:
+    if isinstance(typed, date):
+        return typed
+    if not typed:
+        return default
+    return parse_date(typed, ctx.today(), field="starts", day_first=ctx.day_first)
+
+
+def add_item(
+    ctx: Context,
+    name: str,
+    *,
+    program: str,
+    cadence: str,
+    channel: str = "e-mail",
+    audience: Sequence[str] = (),
+    purpose: str = "",
+    owner: str | None = None,
+    digest: str | None = None,
+    starts: str | date | None = None,
+) -> CommsItem:
+    """A new plan item with its audience (groups and people)."""
+    first = _starts(ctx, starts, ctx.today())
+    values = _values(
+        ctx,
+        {
+            "name": name,
+            "purpose": purpose,
+            "channel": channel,
+            "digest": digest,
+            "cadence": cadence,
+        },
+        first,
+    )
+    with write():
+        values["program"] = get_program(program)
+        values["owner"] = find_person(owner, field="owner") if owner else None
+        item = records.create(ctx, CommsItem, starts=first, active=True, **values)
+        _audience_rows(ctx, item, audience)
+        return item
+
+
+def update_item(
+    ctx: Context,
+    item_id: int,
+    version: int | None = None,
+    *,
+    add_audience: Sequence[str] = (),
+    remove_audience: Sequence[str] = (),
+    **changes: Any,
+) -> CommsItem:
+    """Change a plan item: name, purpose, channel, cadence, starts, owner, digest, active,
+    program; add or remove audience."""
+    known = {
+        "name",
+        "purpose",
+        "channel",
+        "cadence",
+        "starts",
+        "owner",
+        "digest",
+        "active",
+        "program",
+    }
+    unknown = set(changes) - known
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a field of a plan item")
+    with write():
+        item = records.get_current(CommsItem, item_id, version)
+        starts = _starts(ctx, changes.get("starts"), item.starts)
+        values = _values(ctx, changes, starts)
+        if "starts" in changes:
+            values["starts"] = starts
+            if "cadence" not in changes and not _is_date(item.cadence):
+                values["cadence"] = cadence_of(ctx, item.cadence, starts)
+        if "owner" in changes:
+            values["owner"] = (
+                find_person(changes["owner"], field="owner") if changes["owner"] else None
+            )
+        if "program" in changes:
+            values["program"] = get_program(changes["program"])
+        if "active" in changes:
+            values["active"] = bool(changes["active"])
+        updated = records.update(ctx, item, item.version, **values) if values else item
+        _audience_rows(ctx, updated, add_audience)
+        for typed in remove_audience:
+            _remove_audience(ctx, updated, typed)
+        return records.get(CommsItem, item_id)
+
+
+def _remove_audience(ctx: Context, item: CommsItem, typed: str) -> None:
+    group = Group.get_or_none(fn.lower(Group.name) == typed.strip().lower())
+    if group is not None:
+        row = CommsAudience.get_or_none(CommsAudience.item == item, CommsAudience.group == group)
+    else:
+        person = find_person(typed, field="audience")
+        row = CommsAudience.get_or_none(CommsAudience.item == item, CommsAudience.person == person)
+    if row is None:
+        raise ValidationError("audience", f"{typed} is not in the audience of item {item.id}")
+    records.delete(ctx, row, row.version)
+
+
+def artifact_of(path: Path) -> str:
+    """How the log names a file that was sent: its name and SHA-256."""
+    try:
+        content = path.expanduser().read_bytes()
+    except OSError as exc:
+        raise ValidationError("artifact", f"cannot read {path}: {exc.strerror}") from None
+    return f"{path.name} sha256:{hashlib.sha256(content).hexdigest()}"
+
+
+def log_sent(
+    ctx: Context,
+    item_id: int,
+    *,
+    how: str = "by hand",
+    note: str = "",
+    artifact: str = "",
+    at: datetime | None = None,
+) -> CommsLogEntry:
+    """Note what became of an item now (by the acting account): ``by hand`` (the person
+    says they sent it), ``sent`` (docket's SMTP server accepted it) or ``exported`` (a
+    file was written; it does not count as sent)."""
+    kind = choice("how", how, COMMS_LOG_HOW)
+    with write():
+        item = records.get(CommsItem, item_id)
+        return records.create(
+            ctx,
+            CommsLogEntry,
+            item=item,
+            sent_at=(at or ctx.now()).astimezone(UTC),
+            sent_by=ctx.actor,
+            note=text("note", note, required=False, max_length=2000),
+            artifact=text("artifact", artifact, required=False, max_length=2000),
+            how=kind,
+        )
+
+
+def log_of(item_id: int, limit: int = 20) -> list[dict[str, Any]]:
+    """An item's log (sent, by hand, exported), the latest first."""
+    records.get(CommsItem, item_id)
+    query = (
+        CommsLogEntry.select()
+        .where(CommsLogEntry.item == item_id)
+        .order_by(CommsLogEntry.sent_at.desc(), CommsLogEntry.id.desc())
+        .limit(limit)
+    )
+    return [
+        {
+            "sent_at": e.sent_at.isoformat(),
+            "sent_by": e.sent_by,
+            "how": e.how,
+            "note": e.note,
+            "artifact": e.artifact,
+        }
+        for e in query
+    ]
+
+
+def matrix(programs: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """Who receives what: one row per audience member (group or person) and item, with the
+    channel and how often, by audience then item."""
+    rows = []
+    for row in plan(programs, active_only=True):
+        for audience in row.audience or ["(no audience)"]:
+            rows.append(
+                {
+                    "audience": audience,
+                    "item": row.item.name,
+                    "program": row.item.program.code,
+                    "channel": row.item.channel,
+                    "how_often": cadence_words(row.item.cadence),
+                }
+            )
+    rows.sort(key=lambda r: (r["audience"].lower(), r["program"], r["item"]))
+    return rows
+
+
+def audience_people(item_id: int) -> list[Person]:
+    """Everyone an item goes to: its people and the members of its groups, once each."""
+    people: dict[int, Person] = {}
+    for entry in CommsAudience.select().where(CommsAudience.item == item_id):
+        if entry.__data__.get("person"):
+            person: Any = entry.person
+            people[person.id] = person
+            continue
+        in_group = (
+            Person.select()
+            .join(GroupMember, on=(GroupMember.person == Person.id))
+            .where(GroupMember.group == entry.__data__["group"])
+        )
+        for person in in_group:
+            people[person.id] = person
+    return sorted(people.values(), key=lambda p: p.name.lower())
+
+
+def item_values(item_id: int) -> dict[str, Any]:
+    """A plan item as its edit form shows it: each field as it can be typed back (the owner
+    and audience people by e-mail where they have one, groups by name), and its version."""
+    item = records.get(CommsItem, item_id)
+
+    def typed(person: Person) -> str:
+        return str(person.email or person.name)
+
+    audience = []
+    for entry in (
+        CommsAudience.select().where(CommsAudience.item == item_id).order_by(CommsAudience.id)
+    ):
+        group: Any = entry.group if entry.__data__.get("group") else None
+        audience.append(str(group.name) if group is not None else typed(cast(Any, entry.person)))
+    owner: Any = item.owner if item.__data__.get("owner") else None
+    return {
+        "id": item.id,
+        "name": item.name,
+        "program": item.program.code,
+        "channel": item.channel,
+        "cadence": item.cadence,
+        "starts": item.starts.isoformat(),
+        "owner": typed(owner) if owner is not None else "",
+        "digest": item.digest_kind or "",
+        "active": bool(item.active),
+        "audience": audience,
+        "purpose": item.purpose,
+        "version": item.version,
+    }
+
+
+def audience_of(typed: str) -> list[str]:
+    """Audience entries as typed in one line: separated by commas or semicolons."""
+    return [part.strip() for part in typed.replace(";", ",").split(",") if part.strip()]
+
+
+def describe_audience(entries: Sequence[str]) -> str:
+    """Who typed audience entries are, as an item would take them (a group by its name,
+    else a person); an entry that names nobody, or several people, is refused."""
+    said = []
+    for typed in entries:
+        group = Group.get_or_none(fn.lower(Group.name) == typed.strip().lower())
+        if group is not None:
+            members = GroupMember.select().where(GroupMember.group == group).count()
+            said.append(f"{group.name} (group of {members})")
+        else:
+            person = find_person(typed, field="audience")
+            said.append(f"{person.name}" + (f" <{person.email}>" if person.email else ""))
+    return ", ".join(said)

@@ -1,0 +1,186 @@
+"""Where docket finds its settings and its database.
+
+The database path comes from, in order: ``--db``, the ``DOCKET_DB`` environment variable,
+the user's config file, the system-wide config file (written by ``docket init --shared``),
+then the platform's user data directory. Config files are TOML; nothing is created when
+this module is imported or a path is resolved.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import platformdirs
+
+from docket.models.core.errors import DatabaseError
+
+APP = "docket"
+SYSTEM_CONFIG = Path("/etc/docket/config.toml")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """How docket sends e-mail (the ``[mail]`` table of the config file).
+
+    The password is never in the config: it comes from the environment variable named by
+    ``password_env`` or from ``password_file``, which only its owner may read.
+    """
+
+    host: str | None = None
+    port: int = 587
+    starttls: bool = True
+    user: str | None = None
+    password_env: str | None = None
+    password_file: str | None = None
+    # the From address of invites and digests (default: the organizer's)
+    sender: str | None = None
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings read from a config file; defaults when there is none."""
+
+    db: str | None = None
+    timezone: str | None = None
+    day_first: bool = False
+    # amounts written 12.500,50 (decimal_separator = ",") rather than 12,500.50
+    decimal_comma: bool = False
+    source: Path | None = None
+    mail: MailSettings = MailSettings()
+
+
+_MAIL_TYPES: dict[str, tuple[type, ...]] = {
+    "host": (str,),
+    "port": (int,),
+    "starttls": (bool,),
+    "user": (str,),
+    "password_env": (str,),
+    "password_file": (str,),
+    "sender": (str,),
+    "timeout": (int, float),
+}
+
+
+def _mail(path: Path, table: object) -> MailSettings:
+    """The ``[mail]`` table, each value checked for its type."""
+    if table is None:
+        return MailSettings()
+    if not isinstance(table, dict):
+        raise DatabaseError(f"config file {path}: [mail] must be a table")
+    if "password" in table:
+        raise DatabaseError(
+            f"config file {path}: never put the SMTP password in the config; "
+            "use password_env or password_file"
+        )
+    for key, value in table.items():
+        expected = _MAIL_TYPES.get(key)
+        if expected is None:
+            raise DatabaseError(
+                f"config file {path}: [mail] has no setting {key!r} "
+                f"(known: {', '.join(_MAIL_TYPES)})"
+            )
+        if not isinstance(value, expected) or (expected == (int,) and isinstance(value, bool)):
+            raise DatabaseError(f"config file {path}: mail {key} has the wrong type: {value!r}")
+    return MailSettings(**table)
+
+
+@dataclass(frozen=True)
+class Location:
+    """A resolved database path and where the choice came from (for messages)."""
+
+    path: Path
+    source: str
+
+
+def user_config_path(env: Mapping[str, str] | None = None) -> Path:
+    """The user's config file: ``DOCKET_CONFIG`` or the platform's config directory."""
+    env = os.environ if env is None else env
+    if env.get("DOCKET_CONFIG"):
+        return Path(env["DOCKET_CONFIG"])
+    return Path(platformdirs.user_config_dir(APP)) / "config.toml"
+
+
+def system_config_path(env: Mapping[str, str] | None = None) -> Path:
+    """The system-wide config file (``DOCKET_SYSTEM_CONFIG`` overrides it for tests)."""
+    env = os.environ if env is None else env
+    return Path(env.get("DOCKET_SYSTEM_CONFIG") or SYSTEM_CONFIG)
+
+
+def default_database_path() -> Path:
+    """The database in the user's data directory, used when nothing else names one."""
+    return Path(platformdirs.user_data_dir(APP)) / "docket.db"
+
+
+def demo_database_path() -> Path:
+    """The demo database in the user's data directory (``make run`` without a database)."""
+    return Path(platformdirs.user_data_dir(APP)) / "demo.db"
+
+
+def read_config(path: Path) -> Config | None:
+    """The settings in one config file, or None when the file does not exist."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        return None
+    except PermissionError as exc:
+        raise DatabaseError(f"cannot read config file {path}: permission denied") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise DatabaseError(f"config file {path} is not valid TOML: {exc}") from exc
+    section = data.get("docket", data)
+    db = section.get("db")
+    timezone = section.get("timezone")
+    order = section.get("date_order", "mdy")
+    if db is not None and not isinstance(db, str):
+        raise DatabaseError(f"config file {path}: db must be a path, got {db!r}")
+    if timezone is not None and not isinstance(timezone, str):
+        raise DatabaseError(f"config file {path}: timezone must be a name such as Europe/Paris")
+    if order not in ("mdy", "dmy"):
+        raise DatabaseError(f"config file {path}: date_order must be 'mdy' or 'dmy'")
+    separator = section.get("decimal_separator", ".")
+    if separator not in (".", ","):
+        raise DatabaseError(f"config file {path}: decimal_separator must be '.' or ','")
+    mail = _mail(path, data.get("mail", section.get("mail")))
+    return Config(
+        db=db,
+        timezone=timezone,
+        day_first=order == "dmy",
+        decimal_comma=separator == ",",
+        source=path,
+        mail=mail,
+    )
+
+
+def load_config(env: Mapping[str, str] | None = None) -> Config:
+    """The user's config, falling back to the system one, then to defaults.
+
+    A user's file that names no database (a time zone only, say) still leaves the
+    database to the system config, which is how ``init --shared`` reaches everyone.
+    """
+    user = read_config(user_config_path(env))
+    system = read_config(system_config_path(env))
+    if user is None:
+        return system or Config()
+    if user.db is None and system is not None and system.db is not None:
+        return replace(user, db=system.db, source=system.source)
+    return user
+
+
+def resolve_database(
+    cli_path: str | None, env: Mapping[str, str] | None = None, config: Config | None = None
+) -> Location:
+    """Which database to open, and why: ``--db``, ``DOCKET_DB``, config, data directory."""
+    env = os.environ if env is None else env
+    if cli_path:
+        return Location(Path(cli_path).expanduser(), "--db")
+    if env.get("DOCKET_DB"):
+        return Location(Path(env["DOCKET_DB"]).expanduser(), "DOCKET_DB")
+    config = load_config(env) if config is None else config
+    if config.db:
+        return Location(Path(config.db).expanduser(), f"config file {config.source}")
+    return Location(default_database_path(), "the user data directory")

@@ -1,0 +1,36 @@
+"""The context every domain operation runs in: who acts, when, and in which zone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+
+from docket.models.core.clock import utcnow
+
+
+@dataclass(frozen=True)
+class Context:
+    """The acting account, the clock and the user's zone, passed to every operation.
+
+    The app and the command line each build one; tests build one with a fixed clock.
+    """
+
+    actor: str
+    tz: tzinfo = UTC
+    clock: Callable[[], datetime] = utcnow
+    day_first: bool = False
+    # the office writes amounts 12.500,50 (the config's decimal_separator = ",")
+    decimal_comma: bool = False
+
+    def now(self) -> datetime:
+        """The current instant, aware UTC."""
+        return self.clock().astimezone(UTC).replace(microsecond=0)
+
+    def local_now(self) -> datetime:
+        """The current wall-clock time in the user's zone, naive."""
+        return self.now().astimezone(self.tz).replace(tzinfo=None)
+
+    def today(self) -> date:
+        """Today's date where the user is."""
+        return self.now().astimezone(self.tz).date()

@@ -1,0 +1,479 @@
+"""Opening, creating and upgrading the database; the one way to start a write.
+
+SQLite runs in WAL mode with foreign keys on and a busy timeout, so several administrators
+can work in one file at once. Every write is one ``BEGIN IMMEDIATE`` transaction
+(:func:`write`): the write lock is taken up front, so two writers queue instead of failing
+half-way with "database is locked". The schema version lives in the ``docket_meta`` table;
+an older database is upgraded in one transaction after a backup copy, a newer one refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import peewee
+
+from docket.models.accounts.access import database_mode, denied_message, refuse_unsafe_files
+from docket.models.audit import witness
+from docket.models.core.errors import DatabaseError
+from docket.models.core.fields import from_utc_text, to_utc_text
+from docket.models.core.files import FileRefused, OutputExists, explain, filesystem_of, write_new
+from docket.models.core.inputs import shown
+from docket.models.core.schema import (
+    EXTRA_SQL,
+    TABLES,
+    TABLES_V4,
+    TABLES_V6,
+    ChangeRequest,
+    CommsLogEntry,
+    Decision,
+    Expenditure,
+    InviteDelivery,
+    Meeting,
+    Meta,
+    OccurrenceChange,
+    UserAccount,
+    database,
+)
+
+SCHEMA_VERSION = 7
+
+BUSY_TIMEOUT_S = 10
+PRAGMAS = (
+    ("journal_mode", "wal"),
+    ("foreign_keys", 1),
+    ("busy_timeout", BUSY_TIMEOUT_S * 1000),
+    ("synchronous", "normal"),
+    ("cache_size", -32000),
+    ("temp_store", "memory"),
+)
+
+
+def _to_2(db: peewee.Database) -> None:
+    """Version 2: indexes for items closed in a period and for an account's own changes."""
+    db.execute_sql('CREATE INDEX "action_item_closed_at" ON "action_item" ("closed_at")')
+    db.execute_sql('CREATE INDEX "auditentry_actor_at" ON "audit_entry" ("actor", "at")')
+
+
+# Steps that bring a database from version N-1 to N, keyed by N. Each runs inside the
+# upgrade's single transaction; the result must equal a database created at version N
+# (tests/test_database.py compares them).
+def _to_3(db: peewee.Database) -> None:
+    """Version 3: partial indexes that keep open action items in list order. They replace the
+    index on (status, due), which the planner would otherwise pick and then sort."""
+    db.execute_sql('DROP INDEX "action_item_status_due"')
+    for statement in EXTRA_SQL:
+        db.execute_sql(statement)
+
+
+def _to_4(db: peewee.Database) -> None:
+    """Version 4: the meetings' send ledger, series splits and agendas; risks, issues,
+    decisions, change requests, budgets and metrics."""
+    db.create_tables(TABLES_V4)
+
+
+def _to_5(db: peewee.Database) -> None:
+    """Version 5: what minutes recorded as decided becomes decision records, one per line,
+    taken at their occurrence (on its day in the meeting's zone) in the meeting's program;
+    the minutes lose their free-text decisions."""
+    written = db.execute_sql(
+        'SELECT m."meeting_id", m."occurrence_start", m."decisions", m."updated_at",'
+        ' g."program_id", g."timezone" FROM "minutes" m JOIN "meeting" g ON g."id" = m."meeting_id"'
+        ' WHERE trim(m."decisions") != \'\' ORDER BY m."id"'
+    ).fetchall()
+    for meeting, start, text, at, program, zone in written:
+        day = from_utc_text(start).astimezone(ZoneInfo(zone)).date().isoformat()
+        for line in text.splitlines():
+            said = line.strip(" -•*\t")
+            if not said:
+                continue
+            # a title has at most 200 characters; a longer line is kept whole as the rationale
+            title, rationale = (said, "") if len(said) <= 200 else (said[:199] + "…", said)
+            db.execute_sql(
+                'INSERT INTO "decision" ("program_id", "title", "rationale", "decided_on",'
+                ' "meeting_id", "occurrence_start", "created_at", "updated_at", "version")'
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                (program, title, rationale, day, meeting, start, at, at),
+            )
+    db.execute_sql('ALTER TABLE "minutes" DROP COLUMN "decisions"')
+
+
+def _to_6(db: peewee.Database) -> None:
+    """Version 6: all-day meetings; an occurrence's own title; what became of each invite
+    copy (exported, sent, refused, with the server's reply); how a communication was logged
+    (sent, by hand, exported); an expenditure's reason for passing its contract's ceiling
+    and its void reason; who entered a decision or decided a change for the person named;
+    contract amendments. Copies written to a file before this version were exported,
+    never sent. (Version 4 creates its tables from today's models, so a column may exist
+    already.)"""
+    for table, column in (
+        (Meeting, Meeting.all_day),
+        (OccurrenceChange, OccurrenceChange.new_title),
+        (InviteDelivery, InviteDelivery.state),
+        (InviteDelivery, InviteDelivery.reply),
+        (CommsLogEntry, CommsLogEntry.how),
+        (Expenditure, Expenditure.over_ceiling),
+        (Expenditure, Expenditure.void_reason),
+        (Decision, Decision.entered_by),
+        (ChangeRequest, ChangeRequest.entered_by),
+    ):
+        name = table._meta.table_name
+        if column.column_name in {c.name for c in db.get_columns(name)}:
+            continue
+        ctx = db.get_sql_context()
+        definition = ctx.sql(column.ddl(ctx)).query()[0]
+        db.execute_sql(f'ALTER TABLE "{name}" ADD COLUMN {definition}')
+    db.execute_sql(
+        'UPDATE "invite_delivery" SET "state" = CASE "channel" WHEN \'smtp\' THEN \'sent\''
+        " ELSE 'exported' END"
+    )
+    # contract amendments (ceiling, dates, rate, with a reason)
+    db.create_tables(TABLES_V6, safe=True)
+
+
+def _to_7(db: peewee.Database) -> None:
+    """Version 7: the audit log becomes a hash chain (models/audit.py). Existing entries are
+    chained in id order; records the log does not explain (demo data, decisions taken from
+    minutes, the first admin) get entries, by the account upgrading, that take them as found."""
+    from docket.models.accounts.identity import current_account
+    from docket.models.audit import chain as audit
+    from docket.models.core.clock import utcnow
+    from docket.models.core.schema import AuditEntry
+
+    name = AuditEntry._meta.table_name
+    if AuditEntry.hash.column_name not in {c.name for c in db.get_columns(name)}:
+        ctx = db.get_sql_context()
+        definition = ctx.sql(AuditEntry.hash.ddl(ctx)).query()[0]
+        db.execute_sql(f'ALTER TABLE "{name}" ADD COLUMN {definition}')
+    audit.rechain()
+    audit.baseline(current_account(), to_utc_text(utcnow()), "as found by the upgrade to 7")
+
+
+MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
+    2: _to_2,
+    3: _to_3,
+    4: _to_4,
+    5: _to_5,
+    6: _to_6,
+    7: _to_7,
+}
+
+
+@dataclass(frozen=True)
+class InitResult:
+    """What ``docket init`` did."""
+
+    path: Path
+    created: bool
+    upgraded_from: int | None = None
+    backup: Path | None = None
+
+
+@contextmanager
+def write() -> Iterator[Any]:
+    """One write transaction, taking SQLite's write lock at once (``BEGIN IMMEDIATE``).
+
+    Nested calls become savepoints of the outer transaction. A write SQLite cannot make (a
+    full disk) is a :class:`DatabaseError` saying so, not the "cannot rollback" that follows
+    when SQLite has already ended the transaction itself. Once the outermost transaction
+    that wrote audit entries commits, the writer keeps its witness of the chain's new head
+    (:mod:`docket.models.audit.witness`; a failure there never fails the write).
+    """
+    outermost = not database.in_transaction()
+    kept: witness.Witness | None = None
+    try:
+        with database.atomic(lock_type="IMMEDIATE") as transaction:
+            if outermost:
+                witness.begin()
+            yield transaction
+            if outermost:
+                kept = witness.seen()
+    except peewee.OperationalError as exc:
+        raise _explained(exc) from exc
+    if kept is not None:
+        witness.keep(kept)
+
+
+def _explained(exc: peewee.OperationalError) -> Exception:
+    """The failure behind a failed write, in words (the error itself when it is not one
+    this explains)."""
+    path = Path(database.database)
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, DatabaseError):
+            return cause
+        text = str(cause)
+        if "database or disk is full" in text:
+            return DatabaseError(
+                f"cannot save to database {path}: the file system {filesystem_of(path)} is "
+                "full; nothing was saved; free some space there and try again"
+            )
+        if "disk I/O error" in text:
+            return DatabaseError(
+                f"cannot save to database {path}: the disk reported an error (file system "
+                f"{filesystem_of(path)}); nothing was saved; run 'docket check'"
+            )
+        cause = cause.__context__
+    if "cannot rollback" in str(exc):
+        return DatabaseError(
+            f"cannot save to database {path}: SQLite ended the write; nothing was saved"
+        )
+    return exc
+
+
+def _check_readable(path: Path) -> None:
+    """A missing or unreadable file is a DatabaseError; one kept from this account by a
+    shared directory's group names that group and directory."""
+    try:
+        _check_exists(path)
+    except PermissionError as exc:
+        raise DatabaseError(denied_message(path)) from exc
+    if not os.access(path, os.R_OK):
+        raise DatabaseError(denied_message(path))
+
+
+def _check_exists(path: Path) -> None:
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a docket database")
+    if not path.exists():
+        parent = path.parent
+        if not parent.exists():
+            raise DatabaseError(f"no database at {path}: directory {parent} does not exist")
+        raise DatabaseError(f"no database at {path}; create one with 'docket init'")
+
+
+def connect(path: Path, *, create: bool = False) -> peewee.SqliteDatabase:
+    """Open the SQLite file at ``path`` and bind the models to it.
+
+    Without ``create``, a missing or unreadable file is a :class:`DatabaseError` (nothing
+    is created by accident, such as by a typo in ``--db``).
+    """
+    refuse_unsafe_files(path)
+    if create:
+        if path.is_dir():
+            raise DatabaseError(f"{path} is a directory, not a docket database")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create directory {path.parent}: {exc.strerror}") from exc
+        _create_file(path)
+    else:
+        _check_readable(path)
+    db = peewee.SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S)
+    database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+        refuse_unsafe_files(path)  # still plain files now SQLite has opened and made them
+    except DatabaseError:
+        db.close()
+        raise
+    except peewee.DatabaseError as exc:
+        db.close()
+        raise DatabaseError(f"cannot open database {path}: {_open_failure(path, exc)}") from exc
+    return db
+
+
+def _open_failure(path: Path, exc: Exception) -> str:
+    """Why SQLite could not open a database: a full file system (SQLite needs room for its
+    -wal and -shm files even to read) said as such, else SQLite's words."""
+    try:
+        room = os.statvfs(path.parent)
+        full = room.f_bavail * room.f_frsize < 64 * 1024
+    except OSError:
+        full = False
+    if full or "disk is full" in str(exc):
+        return (
+            f"the file system {filesystem_of(path)} is full (SQLite needs room beside the "
+            "database for its -wal and -shm files); free some space there"
+        )
+    return str(exc)
+
+
+def _create_file(path: Path) -> None:
+    """Make a new, empty database file exclusively (never through a link someone planted),
+    with the group's mode in a shared directory; SQLite, opening it, makes its -wal and -shm
+    with the same mode. An existing file is left as it is."""
+    mode = database_mode(path.parent)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o644 if mode is None else 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise DatabaseError(explain(exc, path)) from exc
+    try:
+        if mode is not None:
+            os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+
+
+def data_version() -> int:
+    """A number that changes whenever another connection commits to the database.
+
+    The app polls it to show other administrators' changes without a restart; it is cheap
+    (no table is read) and does not change for this connection's own writes.
+    """
+    return int(database.execute_sql("PRAGMA data_version").fetchone()[0])
+
+
+def integrity_problems() -> list[str]:
+    """What SQLite's integrity and foreign-key checks find wrong (empty: all is well)."""
+    problems = [
+        str(row[0])
+        for row in database.execute_sql("PRAGMA integrity_check").fetchall()
+        if row[0] != "ok"
+    ]
+    for table, rowid, parent, _ in database.execute_sql("PRAGMA foreign_key_check").fetchall():
+        problems.append(f"{table} row {rowid} refers to a missing {parent}")
+    return problems
+
+
+def backup_file(target: Path, *, force: bool = False) -> Path:
+    """Copy the open database to a new file ``target`` (see :func:`backup_to`); an existing
+    name is refused unless ``force``, which replaces it whole. Returns the path written."""
+    return backup_to(database.obj, target, force=force)
+
+
+def schema_version() -> int:
+    """The schema version of the bound database; 0 when it holds no docket schema."""
+    if not database.table_exists("docket_meta"):
+        return 0
+    row = Meta.get_or_none(Meta.key == "schema_version")
+    if row is None:
+        return 0
+    value = str(row.value).strip()
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        raise DatabaseError(
+            f"database {database.database} says its schema version is {shown(str(row.value))}, "
+            "not a version docket writes (a whole number from 1); it was damaged or edited by "
+            "hand, so it is left untouched: restore a backup, or run 'docket check'"
+        )
+    return int(value)
+
+
+def _refuse_newer(path: Path, version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"database {path} has schema version {version}, newer than this docket "
+            f"understands ({SCHEMA_VERSION}); upgrade docket to open it"
+        )
+
+
+def open_database(path: Path, *, upgrade: bool = True) -> peewee.SqliteDatabase:
+    """Open an existing docket database, upgrading an older schema when ``upgrade``."""
+    db = connect(path)
+    version = schema_version()
+    if version == 0:
+        db.close()
+        raise DatabaseError(f"{path} is not a docket database; create one with 'docket init'")
+    _refuse_newer(path, version)
+    if version < SCHEMA_VERSION:
+        if not upgrade:
+            db.close()
+            raise DatabaseError(
+                f"database {path} has schema version {version}; run 'docket init' to upgrade it"
+            )
+        upgrade_schema(db, path, version)
+    return db
+
+
+def backup_to(db: peewee.SqliteDatabase, target: Path, *, force: bool = False) -> Path:
+    """Copy the database to a new file ``target``: one consistent snapshot (a single read,
+    safe while others write) written by :func:`~docket.models.core.files.write_new`, so the copy
+    appears whole under its name or not at all, and never through a planted link. A copy in
+    a shared directory gets the group's mode. Returns the path written."""
+    try:
+        content = db.connection().serialize()
+    except (sqlite3.Error, MemoryError) as exc:
+        raise DatabaseError(f"cannot read database {db.database} to copy it: {exc}") from exc
+    target = target.expanduser()
+    return write_new(target, content, force=force, mode=database_mode(target.parent))
+
+
+def _backup_path(path: Path, version: int, now: datetime) -> Path:
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    return path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+
+
+def upgrade_schema(db: peewee.SqliteDatabase, path: Path, version: int) -> Path:
+    """Back the database up, then bring it to ``SCHEMA_VERSION`` in one transaction."""
+    from docket.models.core.clock import utcnow
+
+    backup = _backup_path(path, version, utcnow())
+    try:
+        backup_to(db, backup)
+    except OutputExists as exc:
+        raise DatabaseError(
+            f"cannot upgrade {path}: the name for its backup copy is taken ({exc.path}"
+            f"{exc.what}); move it away and try again (nothing was changed)"
+        ) from exc
+    except FileRefused as exc:
+        raise DatabaseError(
+            f"cannot upgrade {path} without its backup copy: {exc} (nothing was changed)"
+        ) from exc
+    try:
+        with write():
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[step](db)
+            _set_meta("schema_version", str(SCHEMA_VERSION))
+    except (peewee.DatabaseError, DatabaseError) as exc:
+        raise DatabaseError(
+            f"upgrading {path} from schema version {version} failed ({exc}); "
+            f"it is unchanged, and a copy is at {backup}"
+        ) from exc
+    return backup
+
+
+def _set_meta(key: str, value: str) -> None:
+    Meta.insert(key=key, value=value).on_conflict_replace().execute()
+
+
+def init_database(path: Path, *, actor: str) -> InitResult:
+    """Create a docket database at ``path``, or upgrade the one there.
+
+    The first account to initialise a database becomes its admin.
+    """
+    from docket.models.core.clock import utcnow
+
+    existed = path.exists() and path.stat().st_size > 0
+    db = connect(path, create=True)
+    version = schema_version() if existed else 0
+    _refuse_newer(path, version)
+    if version == SCHEMA_VERSION:
+        return InitResult(path, created=False)
+    if version > 0:
+        backup = upgrade_schema(db, path, version)
+        return InitResult(path, created=False, upgraded_from=version, backup=backup)
+    if existed and db.get_tables():
+        raise DatabaseError(f"{path} holds tables that are not docket's; refusing to touch it")
+    # a database made anew here: this account's witnesses of one that was here before are moot
+    with contextlib.suppress(FileRefused):
+        witness.forget(path)
+    with write():
+        db.create_tables(TABLES)
+        for statement in EXTRA_SQL:
+            db.execute_sql(statement)
+        _set_meta("schema_version", str(SCHEMA_VERSION))
+        _set_meta("created_at", to_utc_text(utcnow()))
+        _set_meta("created_by", actor)
+        _first_admin(actor)
+    return InitResult(path, created=True)
+
+
+def _first_admin(actor: str) -> None:
+    """The account that creates a database is its admin: an audited change like any other."""
+    from docket.models.core import records
+    from docket.models.core.context import Context
+
+    records.create(Context(actor=actor), UserAccount, account=actor, role="admin")

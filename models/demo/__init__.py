@@ -1,0 +1,1 @@
+"""The demo program office (small and large) that `make run` and the tests open."""

@@ -1,0 +1,1 @@
+"""Governance: the RAID log (risks, issues, decisions, change requests), budgets and metrics."""

@@ -1,0 +1,1 @@
+"""Meetings: series and their occurrences, attendees, minutes, invites and recurrence."""

@@ -1,0 +1,140 @@
+"""Meetings as the app shows them: one occurrence with everything around it, and the
+preview of a series being typed (its next occurrences and the daylight-saving changes
+they cross).
+
+Both are plain data built from :mod:`docket.models.meetings.series`; the rules stay there.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from docket.models.core.context import Context
+from docket.models.core.errors import ValidationError
+from docket.models.governance.raid import decision_facts
+from docket.models.meetings.invites import delivery_state
+from docket.models.meetings.recurrence import (
+    describe,
+    expand,
+    first_start,
+    offset_changes,
+    parse_repeat,
+)
+from docket.models.meetings.series import (
+    actions_raised,
+    agenda_of,
+    decisions_taken,
+    find_occurrence,
+    get_meeting,
+    get_minutes,
+    meeting_detail,
+    meeting_zone,
+    occurrence_at,
+    occurrence_facts,
+    parse_start,
+    zone_name_of,
+)
+
+# how many occurrences a preview lists
+PREVIEW_COUNT = 6
+# how far ahead a preview looks for daylight-saving changes
+PREVIEW_YEARS = 2
+
+
+def occurrence_detail(ctx: Context, meeting_id: int, occurrence: str | datetime) -> dict[str, Any]:
+    """One occurrence (named by its original start, ISO text or aware) with its meeting,
+    attendees and responses, agenda and carried actions, minutes, the actions raised at it
+    and who holds which version of the invite."""
+    meeting = get_meeting(meeting_id)
+    if isinstance(occurrence, str):
+        original = datetime.fromisoformat(occurrence.replace("Z", "+00:00"))
+    else:
+        original = occurrence
+    original = find_occurrence(ctx, meeting, original)
+    detail = meeting_detail(meeting_id)
+    detail["occurrence"] = occurrence_facts(occurrence_at(meeting, original), ctx.tz)
+    detail["agenda_of_occurrence"] = agenda_of(meeting_id, original)
+    minutes = get_minutes(meeting_id, original)
+    detail["minutes"] = {
+        "notes": minutes.notes if minutes else "",
+        "attendance": minutes.attendance if minutes else "",
+    }
+    detail["decisions"] = [decision_facts(d) for d in decisions_taken(meeting_id, original)]
+    detail["actions_raised"] = [
+        {
+            "id": a.id,
+            "title": a.title,
+            "status": a.status,
+            "due": a.due.isoformat() if a.due else None,
+        }
+        for a in actions_raised(meeting_id, original)
+    ]
+    detail["invites"] = delivery_state(meeting_id)
+    return detail
+
+
+def preview_series(
+    ctx: Context,
+    start: str,
+    timezone: str = "",
+    repeat: str = "",
+    *,
+    count: int = PREVIEW_COUNT,
+) -> dict[str, Any]:
+    """What a meeting being typed would be: its next ``count`` occurrences in its own zone
+    and in the user's, and the occurrences after which either zone's clock has changed
+    (a series keeps its wall clock in its own zone, so elsewhere it moves by an hour).
+
+    Raises ValidationError naming the field that cannot be read (start, timezone, repeat).
+    """
+    tz = meeting_zone(timezone or zone_name_of(ctx))
+    begin = parse_start(ctx, start, tz)
+    rule = parse_repeat(repeat, begin) if repeat.strip() else ""
+    first = first_start(rule, begin) if rule else begin
+    horizon = first + timedelta(days=366 * PREVIEW_YEARS)
+    starts = expand(rule, first, first, horizon) if rule else [first]
+    local: tzinfo = ctx.tz
+    shown = starts[:count]
+    warnings = _dst_warnings(starts, tz, local)
+    return {
+        "timezone": tz.key,
+        "repeat_words": describe(rule, tz),
+        "occurrences": [
+            {
+                "meeting_zone": f"{s:%a %d %b %Y %H:%M}",
+                "local": f"{s.astimezone(local):%a %d %b %H:%M}",
+                "utc": s.astimezone(UTC).isoformat(),
+            }
+            for s in shown
+        ],
+        "more": max(0, len(starts) - len(shown)) if rule else 0,
+        "warnings": warnings,
+    }
+
+
+def _dst_warnings(starts: list[datetime], tz: ZoneInfo, local: tzinfo) -> list[str]:
+    """A line for each daylight-saving change the series crosses, in its zone or the user's."""
+    said: list[str] = []
+    for zone, whose in ((tz, f"in {tz.key}"), (local, "in your zone")):
+        for moment in offset_changes(starts, zone)[:2]:
+            there = moment.astimezone(zone)
+            said.append(
+                f"the clocks change {whose} before {there:%a %d %b %Y}: from then the meeting "
+                f"is at {moment.astimezone(local):%H:%M} your time "
+                f"({moment.astimezone(tz):%H:%M} {tz.key})"
+            )
+        if zone is tz and getattr(local, "key", None) == tz.key:
+            break
+    return said
+
+
+def check_preview(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
+    """The preview for a meeting form's values; a field's error as ``error`` and ``field``."""
+    try:
+        return preview_series(
+            ctx, values.get("start", ""), values.get("timezone", ""), values.get("repeat", "")
+        )
+    except ValidationError as exc:
+        return {"error": str(exc), "field": exc.field}

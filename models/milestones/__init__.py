@@ -1,0 +1,1 @@
+"""Milestones: baseline, forecast, actual, slip and dependencies."""

@@ -1,0 +1,1 @@
+"""Views across areas: what needs attention today."""

@@ -1,0 +1,289 @@
+"""Today: what needs attention now, for the acting person first, then for everyone.
+
+Lists are capped (``LIMIT``) and come with the full counts, so the view stays quick at
+100,000 action items and the counts lead to the complete lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta, tzinfo
+from typing import Any
+
+from peewee import JOIN, fn
+
+from docket.models.accounts.users import person_for_account
+from docket.models.actions.items import DATED_ORDER, action_facts, due_soon_clause, overdue_clause
+from docket.models.comms.plan import PlanRow, due_within, plan_facts
+from docket.models.core.context import Context
+from docket.models.core.schema import ActionItem, Milestone, Person, Program
+from docket.models.meetings.series import Occurrence, meetings_on_days, occurrence_facts
+from docket.models.milestones.schedule import UPCOMING_DAYS, milestone_facts, needs_attention_clause
+from docket.models.portfolio.programs import program_and_children
+
+SHOWN = 10
+# today and tomorrow
+MEETING_DAYS = 2
+# "this week": communications overdue or due in the next 7 days
+COMMS_DAYS = 7
+
+
+@dataclass
+class Today:
+    """The Today view's contents."""
+
+    day: date
+    me: Person | None
+    my_overdue: list[ActionItem] = field(default_factory=list)
+    my_due_soon: list[ActionItem] = field(default_factory=list)
+    overdue: list[ActionItem] = field(default_factory=list)
+    due_soon: list[ActionItem] = field(default_factory=list)
+    milestones_upcoming: list[Milestone] = field(default_factory=list)
+    milestones_attention: list[Milestone] = field(default_factory=list)
+    # occurrences today and tomorrow in the user's zone: the acting person's when docket
+    # knows who they are, else everyone's
+    meetings: list[Occurrence] = field(default_factory=list)
+    # communications of the plan overdue or due within COMMS_DAYS
+    comms: list[PlanRow] = field(default_factory=list)
+    # over-allocations, assignments ending and contracts near their ceiling or end
+    contractor_alerts: list[dict[str, Any]] = field(default_factory=list)
+    # risks due for review, changes awaiting decision, metrics in red
+    governance_alerts: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _actions(where: Any, shown: int) -> list[ActionItem]:
+    query = (
+        ActionItem.select(ActionItem, Program, Person)
+        .join_from(ActionItem, Program, join_type=JOIN.LEFT_OUTER)
+        .join_from(ActionItem, Person, join_type=JOIN.LEFT_OUTER)
+        .where(where)
+        .order_by(*DATED_ORDER)
+        .limit(shown)
+    )
+    return list(query)
+
+
+def _count(where: Any) -> int:
+    return int(ActionItem.select(fn.COUNT(ActionItem.id)).where(where).scalar() or 0)
+
+
+def build_today(ctx: Context, *, program: str | None = None, shown: int = SHOWN) -> Today:
+    """Everything Today shows, scoped to one program when ``program`` is given."""
+    today = ctx.today()
+    me = person_for_account(ctx.actor)
+    # a parent program takes in the programs under it, as every list scoped to it does
+    ids = program_and_children(program) if program else None
+    scope: Any = True if ids is None else ActionItem.program.in_(ids)
+    m_scope: Any = True if ids is None else Milestone.program.in_(ids)
+    overdue = overdue_clause(today) & scope
+    soon = due_soon_clause(today) & scope
+    view = Today(day=today, me=me)
+    if me is not None:
+        mine = ActionItem.owner == me.id
+        view.my_overdue = _actions(overdue & mine, shown)
+        view.my_due_soon = _actions(soon & mine, shown)
+        view.counts["my_overdue"] = _count(overdue & mine)
+        view.counts["my_due_soon"] = _count(soon & mine)
+        others = (ActionItem.owner.is_null()) | (ActionItem.owner != me.id)
+        overdue, soon = overdue & others, soon & others
+    view.overdue = _actions(overdue, shown)
+    view.due_soon = _actions(soon, shown)
+    view.counts["overdue"] = _count(overdue)
+    view.counts["due_soon"] = _count(soon)
+
+    upcoming = (
+        Milestone.actual.is_null()
+        & Milestone.forecast.between(today, today + timedelta(days=UPCOMING_DAYS))
+        & m_scope
+    )
+    attention = needs_attention_clause(today) & m_scope
+    view.milestones_upcoming = _milestones(upcoming, shown)
+    view.milestones_attention = _milestones(attention, shown)
+    view.counts["milestones_upcoming"] = _count_milestones(upcoming)
+    view.counts["milestones_attention"] = _count_milestones(attention)
+    coming = meetings_on_days(
+        ctx, today, MEETING_DAYS, program=program, person=me.id if me is not None else None
+    )
+    view.meetings = coming[:shown]
+    view.counts["meetings"] = len(coming)
+    due = due_within(today, COMMS_DAYS, ids)
+    view.comms = due[:shown]
+    view.counts["comms"] = len(due)
+    alerts = contractor_alerts(today, ids)
+    view.contractor_alerts = alerts[:shown]
+    view.counts["contractor_alerts"] = len(alerts)
+    watch = governance_alerts(today, program)
+    view.governance_alerts = watch[:shown]
+    view.counts["governance_alerts"] = len(watch)
+    return view
+
+
+# a risk's response date this close (or past) is due for review
+REVIEW_DAYS = 7
+
+
+def governance_alerts(today: date, program: str | None = None) -> list[dict[str, Any]]:
+    """Risks whose response date is past or within a week, change requests awaiting a
+    decision, metrics whose latest value is red; each a line of plain facts."""
+    from docket.models.governance.budget import metrics
+    from docket.models.governance.raid import list_changes, list_risks, score
+
+    found: list[dict[str, Any]] = []
+    for risk in list_risks(program):
+        due = risk.response_date
+        if (
+            risk.status in ("open", "mitigating")
+            and due
+            and due <= today + timedelta(days=REVIEW_DAYS)
+        ):
+            when = "overdue" if due < today else f"{due:%a %d %b}"
+            points = score(risk.probability, risk.impact)
+            text = f"{risk.program.code}: {risk.title} (score {points}), review {when}"
+            found.append({"kind": "risk review", "text": text, "days": (due - today).days})
+    for change in list_changes(program, "proposed"):
+        asked = f"{change.requested_on:%a %d %b}"
+        text = f"{change.program.code}: {change.title} ({change.kind}), asked {asked}"
+        found.append({"kind": "change", "text": text, "days": 0})
+    for metric in metrics(program):
+        if metric["status"] == "red":
+            unit = f" {metric['unit']}" if metric["unit"] else ""
+            owner = f"{metric['program']}: " if metric["program"] else ""
+            value = f"{metric['latest']}{unit}, target {metric['target']}{unit}"
+            text = f"{owner}{metric['name']} {value}"
+            found.append({"kind": "metric red", "text": text, "days": 0})
+    return found
+
+
+# how far ahead Today looks for contractor alerts
+ALERT_DAYS = 30
+
+
+def contractor_alerts(today: date, programs: list[int] | None = None) -> list[dict[str, Any]]:
+    """What needs a word about contractors: people above 100 % in the next 30 days,
+    assignments ending within 30 days, contracts above 80 % of their ceiling or ending within
+    60 days; each a line of plain facts (``kind``, ``text``, ``days``). With ``programs``
+    (ids), only what concerns them: their people, assignments and contracts."""
+    from docket.models.contractors.assignments import (
+        ending_within,
+        overallocations,
+        people_assigned,
+    )
+    from docket.models.contractors.contracts import burns
+
+    found: list[dict[str, Any]] = []
+    people = people_assigned(programs) if programs is not None else None
+    for row in overallocations(today, today + timedelta(days=ALERT_DAYS - 1), people):
+        found.append(
+            {
+                "kind": "over 100 %",
+                "text": f"{row['person']}: up to {row['peak']} % on {row['days']} days "
+                f"from {row['from']}",
+                "days": 0,
+            }
+        )
+    for a in ending_within(today, ALERT_DAYS):
+        if programs is None or a.__data__["program"] in programs:
+            left = (a.end - today).days
+            found.append(
+                {
+                    "kind": "ending",
+                    "text": f"{a.person.name} on {a.program.code} ({a.allocation} %) "
+                    f"ends {a.end:%a %d %b}",
+                    "days": left,
+                }
+            )
+    for burn in burns(today, program_ids=programs):
+        if burn.days_left < 0 or not (burn.near_ceiling or burn.ending_soon):
+            continue
+        why = f"{burn.percent} % of the ceiling spent" if burn.near_ceiling else ""
+        if burn.ending_soon:
+            why += ("; " if why else "") + f"ends {burn.contract.end:%a %d %b}"
+        found.append(
+            {
+                "kind": "contract",
+                "text": f"{burn.contract.number} {burn.contract.vendor.name}: {why}",
+                "days": burn.days_left,
+            }
+        )
+    return found
+
+
+def _count_milestones(where: Any) -> int:
+    return int(Milestone.select(fn.COUNT(Milestone.id)).where(where).scalar() or 0)
+
+
+def _milestones(where: Any, shown: int) -> list[Milestone]:
+    return list(
+        Milestone.select(Milestone, Program, Person)
+        .join_from(Milestone, Program)
+        .join_from(Milestone, Person, join_type=JOIN.LEFT_OUTER)
+        .where(where)
+        .order_by(Milestone.forecast, Milestone.id)
+        .limit(shown)
+    )
+
+
+def today_facts(view: Today, ctx_tz: tzinfo | None = None) -> dict[str, Any]:
+    """The Today view as plain data: the stable JSON form of ``docket today`` (meeting
+    times in ``ctx_tz``, the user's zone, when given)."""
+
+    def actions(items: list[ActionItem]) -> list[dict[str, Any]]:
+        return [action_facts(i, view.day) for i in items]
+
+    def milestones(items: list[Milestone]) -> list[dict[str, Any]]:
+        return [milestone_facts(m, view.day) for m in items]
+
+    return {
+        "date": view.day.isoformat(),
+        "me": view.me.name if view.me else None,
+        "counts": dict(sorted(view.counts.items())),
+        "my_overdue": actions(view.my_overdue),
+        "my_due_soon": actions(view.my_due_soon),
+        "overdue": actions(view.overdue),
+        "due_soon": actions(view.due_soon),
+        "milestones_upcoming": milestones(view.milestones_upcoming),
+        "milestones_attention": milestones(view.milestones_attention),
+        "meetings": [occurrence_facts(o, ctx_tz) for o in view.meetings],
+        "comms": [plan_facts(r, view.day) for r in view.comms],
+        "contractor_alerts": view.contractor_alerts,
+        "governance_alerts": view.governance_alerts,
+    }
+
+
+@dataclass(frozen=True)
+class Section:
+    """One list of the Today view: its title, the key of its rows and count in
+    :func:`today_facts`, the kind of row, and the action-list filter for all of it."""
+
+    key: str
+    title: str
+    kind: str
+    full_list: str
+
+
+def sections(facts: dict[str, Any]) -> list[Section]:
+    """The Today view's lists in the order shown; "mine" first when the account is a person."""
+    if facts["me"]:
+        actions = [
+            Section("my_overdue", "My overdue actions", "action", "@me is:overdue"),
+            Section("my_due_soon", "My actions due soon", "action", "@me is:soon"),
+            Section("overdue", "Everyone else's overdue actions", "action", "-@me is:overdue"),
+            Section("due_soon", "Everyone else's actions due soon", "action", "-@me is:soon"),
+        ]
+    else:
+        actions = [
+            Section("overdue", "Overdue actions", "action", "is:overdue"),
+            Section("due_soon", "Actions due soon", "action", "is:soon"),
+        ]
+    return [
+        *actions,
+        Section("milestones_upcoming", "Milestones in the next 14 days", "milestone", ""),
+        Section("milestones_attention", "Milestones slipped or late", "milestone", ""),
+        Section("meetings", "Meetings today and tomorrow", "meeting", ""),
+        Section("comms", "Communications due this week", "comms", ""),
+        Section("contractor_alerts", "Contractor alerts", "alert", ""),
+        Section(
+            "governance_alerts", "Risks to review, changes to decide, metrics in red", "alert", ""
+        ),
+    ]

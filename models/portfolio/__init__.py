@@ -1,0 +1,1 @@
+"""The portfolio: programs, their parents and children, owners and RAG status."""

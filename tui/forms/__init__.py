@@ -1,0 +1,1 @@
+"""The app's record forms and dialogs, one module per area."""

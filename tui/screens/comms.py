@@ -1,0 +1,467 @@
+"""Communications (key 5): the plan, overdue and soonest due first, narrowed by the filter
+box (``/``); adding (``a``) and editing (``e``) a plan item; each item's log (sent, by hand,
+or only exported); marking an item sent by hand; and the digest it sends (built by
+``item_digest``, the same as ``docket digest --for-item``), previewed in the terminal, saved
+or sent from there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label, Markdown, Static
+
+from docket.models.comms import plan as comms
+from docket.models.core.context import Context
+from docket.models.core.typed_filters import keep_plan
+from docket.tui.cli.output import clean_lines
+from docket.tui.forms.base import Field, RecordForm
+from docket.tui.keys import Key
+from docket.tui.screens.base import FilteredScreen
+from docket.tui.widgets.dialogs import ConfirmDialog, RecordDetail, summary_table
+from docket.tui.widgets.rows import ALERT, set_columns
+from docket.tui.widgets.text import plain
+
+if TYPE_CHECKING:
+    from docket.models.comms.digest import ItemDigest
+    from docket.tui.app import DocketApp
+
+
+def load_plan(ctx: Context, program: str | None) -> dict[str, Any]:
+    """The plan items of the scope as plain facts (database thread)."""
+    from docket.models.comms.digest import scope_of
+
+    today = ctx.today()
+    ids = scope_of(ctx, program, today, today).program_ids
+    return {"today": today, "rows": [comms.plan_facts(r, today) for r in comms.plan(ids)]}
+
+
+def columns(width: int) -> list[tuple[str, str, int]]:
+    """(key, heading, width) for a table ``width`` cells wide; the name takes what is left."""
+    wide = width >= 110
+    head = [("due", "Next due", 11 if wide else 9), ("state", "State", 12 if wide else 9)]
+    tail = [("program", "Prog", 8 if wide else 7), ("channel", "Channel", 12)]
+    if wide:
+        tail += [("how_often", "How often", 28), ("owner", "Owner", 18)]
+    name = max(12, width - sum(w for *_, w in head + tail))
+    return [*head[:1], ("name", "Item", name), *head[1:], *tail]
+
+
+def state_of(row: dict[str, Any]) -> str:
+    """The item's state in words: overdue by how long, inactive, or nothing to say."""
+    if not row["active"]:
+        return "inactive"
+    if row["overdue"]:
+        return f"{row['days_overdue']}d late"
+    return "" if row["due"] else "done"
+
+
+def cells(row: dict[str, Any], keys: list[str], *, wide: bool) -> list[Text]:
+    due = date.fromisoformat(row["due"]) if row["due"] else None
+    shown_due = "" if due is None else f"{due:%a %d %b}" if wide else f"{due:%d %b}"
+    state = state_of(row)
+    values = {
+        "due": plain(" " + shown_due),
+        "name": plain(" " + row["name"]),
+        "state": plain(" " + state, style=ALERT if row["overdue"] else "dim"),
+        "program": plain(" " + row["program"], style="cyan"),
+        "channel": plain(" " + row["channel"]),
+        "how_often": plain(" " + row["cadence_words"]),
+        "owner": plain(" " + (row["owner"] or "nobody")),
+    }
+    return [values[key] for key in keys]
+
+
+class CommsScreen(FilteredScreen):
+    """The communications plan of the program scope, narrowed by what is typed."""
+
+    MODE = "comms"
+    AUTO_FOCUS = "#plan"
+    DEFAULT_CSS = """
+    CommsScreen #plan {
+        height: 1fr;
+    }
+    """
+    KEYS: ClassVar[tuple[Key, ...]] = (
+        Key(
+            "slash",
+            "focus_filter",
+            "Filter",
+            "Filter: words of the name, program, channel, owner or audience; late, inactive",
+            display="/",
+        ),
+        Key(
+            "enter",
+            "open",
+            "Open",
+            "Open the item: audience, purpose and what was sent",
+            footer=False,
+        ),
+        Key("a", "add", "Add", "Add a plan item: what, for whom, how often"),
+        Key("e", "edit", "Edit", "Edit the plan item: cadence, owner, audience, purpose"),
+        Key("s", "sent", "Sent", "Log that the item was sent now, by hand (with a note)"),
+        Key(
+            "d",
+            "digest",
+            "Digest",
+            "Preview the item's digest (its period, sections, audience), then save or send it",
+        ),
+        Key("escape", "clear", "Clear", "Leave the filter, then clear it", footer=False),
+    )
+    HELP_EXTRA = (
+        ("late", "filter: the items overdue"),
+        ("erp weekly", "filter: words of the name, program, channel, owner or audience"),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        # every item of the scope as read, and those the filter keeps (the table's rows)
+        self.plan: list[dict[str, Any]] = []
+        self.rows: list[dict[str, Any]] = []
+
+    def body(self) -> ComposeResult:
+        yield Input(
+            self.typed,
+            placeholder="/ to filter: late, inactive, or words of name, program, owner, audience",
+            id="filter",
+            compact=True,
+        )
+        yield Static("", id="status")
+        yield DataTable(id="plan", cursor_type="row", cell_padding=0)
+
+    def on_resize(self) -> None:
+        if self.plan:
+            self.fill(self.current_id())
+
+    def fetch(self) -> Callable[[], Any]:
+        ctx, program = self.docket.ctx, self.docket.program
+
+        def load() -> dict[str, Any]:
+            return load_plan(ctx, program)
+
+        return load
+
+    def show(self, data: Any) -> None:
+        current = self.current_id()
+        self.plan = data["rows"]
+        self.fill(current)
+
+    def filtered(self) -> None:
+        """The plan is read whole: what is typed narrows the rows already read."""
+        self.fill(self.current_id())
+
+    def fill(self, current: int | None) -> None:
+        """The items the filter keeps in the table, the cursor on ``current`` if kept."""
+        self.rows = keep_plan(self.plan, self.typed)
+        table = self.query_one(DataTable)
+        table.clear()
+        width = (table.size.width or self.size.width) - 2
+        set_columns(table, columns(width))
+        keys = [str(c.key.value) for c in table.columns.values()]
+        for row in self.rows:
+            table.add_row(*cells(row, keys, wide=width >= 110), key=str(row["id"]))
+        ids = [r["id"] for r in self.rows]
+        if current in ids:
+            table.move_cursor(row=ids.index(current), animate=False)
+        overdue = sum(1 for r in self.rows if r["overdue"])
+        shown = len(self.rows)
+        counted = (
+            f"{shown} plan items"
+            if shown == len(self.plan)
+            else f"{shown} of {len(self.plan)} plan items"
+        )
+        text = Text(counted, style="bold")
+        if overdue:
+            text.append(f" · {overdue} overdue", style=ALERT)
+        if self.typed.strip():
+            text.append(" · filter: ")
+            text.append_text(plain(self.typed.strip()))
+        self.query_one("#status", Static).update(text)
+
+    def current_row(self) -> dict[str, Any] | None:
+        table = self.query_one(DataTable)
+        if not 0 <= table.cursor_row < min(table.row_count, len(self.rows)):
+            return None
+        return self.rows[table.cursor_row]
+
+    def current_id(self) -> int | None:
+        row = self.current_row()
+        return None if row is None else int(row["id"])
+
+    def current_record(self) -> tuple[str, int] | None:
+        item = self.current_id()
+        return None if item is None else ("comms_item", item)
+
+    def action_open(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            open_item(self.docket, row)
+
+    @on(DataTable.RowSelected)
+    def row_selected(self) -> None:
+        self.action_open()
+
+    def action_add(self) -> None:
+        from docket.tui.forms.comms import add_form
+
+        self.app.push_screen(add_form(self.docket), lambda saved: _saved(self.docket, saved))
+
+    def action_edit(self) -> None:
+        from docket.tui.forms.comms import edit_item
+
+        row = self.current_row()
+        if row is not None:
+            edit_item(self.docket, int(row["id"]))
+
+    def action_sent(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.app.push_screen(
+                sent_form(self.docket, row), lambda done: _saved(self.docket, done)
+            )
+
+    def action_digest(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            preview_digest(self.docket, row)
+
+
+def _saved(app: DocketApp, result: Any) -> None:
+    if result is not None:
+        app.changed()
+
+
+# --- an item, marking it sent ----------------------------------------------------------
+
+
+class ItemDetail(RecordDetail):
+    """One plan item: what, for whom, how often, and its log; ``s`` sent, ``d`` digest."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Close"),
+        Binding("s", "choose('sent')", "Sent"),
+        Binding("d", "choose('digest')", "Digest"),
+    ]
+
+    def __init__(self, row: dict[str, Any], log: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.row = row
+        self.sendings = log
+
+    def title_text(self) -> Text:
+        return plain(f"#{self.row['id']} {self.row['name']}")
+
+    def summary(self) -> Table:
+        r = self.row
+        due = r["due"] or "nothing due"
+        return summary_table(
+            (label, plain(value))
+            for label, value in (
+                ("Next due", f"{due} {state_of(r)}".strip()),
+                ("Exported", _exported(r)),
+                ("How often", r["cadence_words"]),
+                ("Channel", r["channel"]),
+                ("Audience", ", ".join(r["audience"]) or "(nobody yet)"),
+                ("Owner", r["owner"] or "nobody"),
+                ("Digest", r["digest"] or "(none)"),
+                ("Purpose", r["purpose"] or "-"),
+            )
+            if value or label != "Exported"
+        )
+
+    def sections(self) -> Iterable[tuple[str, RenderableType]]:
+        yield "Log", self._log()
+
+    def keys_hint(self) -> str:
+        return "s mark sent by hand · d digest preview"
+
+    def _log(self) -> Text:
+        if not self.sendings:
+            return Text("(never)", style="dim")
+        text = Text()
+        for i, entry in enumerate(self.sendings):
+            text.append("\n" if i else "")
+            when = entry["sent_at"][:16].replace("T", " ")
+            text.append_text(plain(f"{when} UTC {HOW_WORDS[entry['how']]} {entry['sent_by']}"))
+            for extra in (entry["note"], entry["artifact"]):
+                if extra:
+                    text.append_text(plain(f" · {extra}", style="dim"))
+        return text
+
+
+# how a log entry reads: "sent by ana", "marked sent by hand by ana", "exported by ana"
+HOW_WORDS = {
+    "sent": "sent by",
+    "by hand": "marked sent by hand by",
+    "exported": "exported (not sent) by",
+}
+
+
+def _exported(row: dict[str, Any]) -> str:
+    """A file written after the last sending, which has not gone out: say so."""
+    at = row.get("exported_not_sent")
+    return f"{at[:16].replace('T', ' ')} UTC, not sent since" if at else ""
+
+
+def open_item(app: DocketApp, row: dict[str, Any]) -> None:
+    """Show a plan item and its log; its keys mark it sent or preview its digest."""
+
+    async def run() -> None:
+        log = await app.store.run(comms.log_of, int(row["id"]))
+
+        def chosen(what: str | None) -> None:
+            if what == "sent":
+                app.push_screen(sent_form(app, row), lambda done: _saved(app, done))
+            elif what == "digest":
+                preview_digest(app, row)
+
+        app.push_screen(ItemDetail(row, log), chosen)
+
+    app.run_worker(run(), group="detail", exit_on_error=False)
+
+
+def sent_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
+    """Log that an item was sent now by hand, with a note and the file sent (optional)."""
+    ctx = app.ctx
+    fields = [
+        Field("note", "Note", placeholder="sent as planned; questions answered"),
+        Field("artifact", "File", placeholder="the file sent (its SHA-256 is logged); blank: none"),
+    ]
+
+    def save(values: dict[str, str]) -> int:
+        typed = values["artifact"].strip()
+        artifact = comms.artifact_of(Path(typed)) if typed else ""
+        entry = comms.log_sent(
+            ctx, int(row["id"]), how="by hand", note=values["note"], artifact=artifact
+        )
+        return int(entry.id)
+
+    return RecordForm(f"Sent by hand: {row['name']}", fields, save)
+
+
+# --- the digest preview ------------------------------------------------------------------
+
+
+def preview_digest(app: DocketApp, row: dict[str, Any]) -> None:
+    """Build the item's digest (its period, sections and audience) and show it; saving or
+    sending from the preview writes or sends this same digest."""
+    from docket.exports.digests.digest import markdown
+    from docket.models.comms.digest import item_digest
+
+    ctx = app.ctx
+
+    def build() -> tuple[ItemDigest, str]:
+        planned = item_digest(ctx, int(row["id"]))
+        return planned, markdown(planned.digest)
+
+    async def run() -> None:
+        planned, text = await app.store.run(build)
+        app.push_screen(DigestPreview(planned, text, row), lambda done: _saved(app, done))
+
+    app.run_worker(run(), group="detail", exit_on_error=False)
+
+
+class DigestPreview(ModalScreen[Any]):
+    """A plan item's digest as its readers will see it; ``w`` saves it to a file (logged as
+    exported, not as sent), ``s`` sends it to the item's audience (logged as sent when the
+    server accepted it for at least one of them)."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Close"),
+        Binding("w", "save", "Save"),
+        Binding("s", "send", "Send"),
+    ]
+
+    def __init__(self, planned: ItemDigest, text: str, row: dict[str, Any]) -> None:
+        super().__init__(classes="dialog detail")
+        self.planned = planned
+        self.made = planned.digest
+        self.text = text
+        self.row = row
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="box"):
+            yield Label(plain(self.made.title), classes="dialog-title")
+            with VerticalScroll():
+                yield Markdown(clean_lines(self.text))
+            yield Static(
+                Text("w save to a file · s send to the audience · esc close", style="dim"),
+                classes="keys",
+            )
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        app: Any = self.app
+        self.app.push_screen(save_form(app, self.planned), self._done)
+
+    def action_send(self) -> None:
+        app: Any = self.app
+        count = sum(1 for p in self.planned.audience if p.email)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                app.run_worker(self._send(), group="write", exit_on_error=False)
+
+        question = f"Send {self.made.title} to the audience of {self.row['name']} ({count})?"
+        self.app.push_screen(ConfirmDialog(question), answered)
+
+    async def _send(self) -> None:
+        from docket.exports.digests.delivery import send_digest
+
+        app: Any = self.app
+        planned = self.planned
+        sent = await app.store.run(
+            send_digest,
+            app.ctx,
+            planned.digest,
+            planned.item_id,
+            app.mail_settings(),
+            planned.audience,
+        )
+        app.notify(sent.said, markup=False, severity="information" if sent.accepted else "error")
+        if sent.refused:
+            app.notify("\n".join(sent.refusals()), severity="error", markup=False)
+        self.dismiss(sent.said)
+
+    def _done(self, result: Any) -> None:
+        if result is not None:
+            self.dismiss(result)
+
+
+def save_form(app: DocketApp, planned: ItemDigest) -> RecordForm:
+    """Save the digest: the format follows the file's extension (.md, .txt, .html, .json,
+    .eml). A file saved is logged as exported: it does not count as the item sent."""
+    from docket.exports.digests.delivery import save_digest
+
+    ctx, made = app.ctx, planned.digest
+    program = (made.scope.program or "all").lower()
+    stem = f"~/{program}-{made.kind}-{made.scope.until.isoformat()}"
+    fields = [Field("file", "File", f"{stem}.html", placeholder=".md, .txt, .html, .json or .eml")]
+
+    def save(values: dict[str, str]) -> str:
+        path = Path(values["file"].strip())
+        said: str = save_digest(
+            ctx,
+            made,
+            path,
+            planned.item_id,
+            people=planned.audience,
+            settings=app.mail_settings(),
+        )
+        app.notify(said, markup=False)
+        return said
+
+    return RecordForm("Save the digest", fields, save)
