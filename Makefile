@@ -14,13 +14,20 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# quiet for test and lint; `make run` shows pip's progress, as a first install takes a minute
+PIP_QUIET ?= --quiet
+
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt
-	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
+	@echo "docket: installing docket and its test and lint tools into $(VENV)"
+	$(BIN)/python -m pip install $(PIP_QUIET) -e '.[test,lint]'
 	@touch $(STAMP)
 
 install: $(STAMP)
 
+run: PIP_QUIET :=
 run: install
+	@echo "docket: opening the app (with no database of your own, on the demo database," \
+		"which the first run builds)"
 	$(BIN)/docket --demo
 
 # the calendar readers the zone tests run through Node (Thunderbird's ical.js), pinned by
@@ -32,8 +39,14 @@ $(JS_STAMP): $(JS)/package.json $(JS)/package-lock.json
 	cd $(JS) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $(JS_STAMP)
 
+# every test, the long ones (marked slow) included, on every core; the large demo's tests
+# share one build in one worker (--dist loadgroup). TEST_ARGS adds pytest options, e.g.
+# make test TEST_ARGS='-m "not slow"' (leave out the long runs), TEST_ARGS=--lf (only what
+# failed last time).
+TEST_ARGS ?=
+
 test: install $(JS_STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadgroup -q
+	$(BIN)/python -m pytest -n auto --dist loadgroup -q $(TEST_ARGS)
 
 # mypy and import-linter see the repository through a `docket` namespace of symlinks,
 # the same layout the package installs as.

@@ -2,11 +2,16 @@
 
 Every test runs with its own data and config directories, so nothing reads or writes the
 developer's real docket files, and with a fixed "now" so dates in results never drift.
+Hypothesis runs derandomized with no deadline, so a property test never passes or fails by
+chance or by the machine's speed (``--hypothesis-profile=explore`` searches at random).
 """
 
 from __future__ import annotations
 
+import gc
 import io
+import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,16 +19,48 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, settings
 
+from docket.models.audit.witness import witness_path
 from docket.models.core import clock
 from docket.models.core.context import Context
-from docket.models.core.database import init_database
+from docket.models.core.database import connect, init_database
 from docket.models.core.schema import database
 
 # Monday 23 November 2026, 09:00 in Chicago
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 ZONE = ZoneInfo("America/Chicago")
 ACTOR = "tester"
+
+# what a property test may and may not depend on: the same examples on every run, however
+# long each takes; "explore" looks for new examples at random, for a developer hunting bugs
+# ("explore" first, on Hypothesis' own defaults; registering the profile in use, "default"
+# unless --hypothesis-profile says otherwise, loads it anew)
+settings.register_profile("explore", deadline=None, max_examples=1000)
+settings.register_profile(
+    "default",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Collect the session's garbage now, and set what is left aside for good.
+
+    pytest collects garbage five times once the session has finished, to report what
+    finalizers raised. Under xdist a worker has by then told the controller it has
+    finished, and execnet gives it five seconds before sending it a SIGINT: on a heap the
+    size of a worker's (the large demo's apps), the collections can take longer, and the
+    SIGINT lands in Hypothesis' gc callback as a stray KeyboardInterrupt traceback. Done
+    here, before the worker reports, the collections run untimed; ``gc.freeze`` then leaves
+    pytest's later ones only the little made since.
+    """
+    for _ in range(3):
+        gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +74,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     config.write_text('timezone = "America/Chicago"\n')
     monkeypatch.setenv("DOCKET_CONFIG", str(config))
     monkeypatch.setenv("DOCKET_SYSTEM_CONFIG", str(home / "no-system-config.toml"))
-    monkeypatch.setenv("DOCKET_NOW", NOW.isoformat())
+    monkeypatch.setenv("DOCKET_NOW", NOW.isoformat())  # for processes the tests start
+    clock.set_clock(NOW)  # this process's clock, as the command line fixes it from DOCKET_NOW
     monkeypatch.delenv("DOCKET_DB", raising=False)
     yield
     clock.set_clock(None)
@@ -80,14 +118,48 @@ def cli(db_path: Path) -> object:
     return invoke
 
 
-@pytest.fixture
-def demo_db(tmp_path: Path, ctx: Context) -> Path:
-    """The small demo office (seed 1) at the fixed clock, in a fresh file."""
+@pytest.fixture(scope="session")
+def small_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The small demo office (seed 1) at the fixed clock, built once per test process in
+    its own directories: its file, and the file of the witnesses its builder kept."""
     from docket.models.demo.builder import build_demo
 
+    where = tmp_path_factory.mktemp("small-demo")
+    path = where / "demo.db"
+    config = where / "docket.toml"
+    config.write_text('timezone = "America/Chicago"\n')
+    # session-scoped, so set up before the autouse fixture: the same settings, by hand
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("XDG_DATA_HOME", str(where / "data"))
+        env.setenv("XDG_CONFIG_HOME", str(where / "config"))
+        env.setenv("DOCKET_CONFIG", str(config))
+        env.setenv("DOCKET_SYSTEM_CONFIG", str(where / "no-system-config.toml"))
+        env.setenv("DOCKET_NOW", NOW.isoformat())
+        env.delenv("DOCKET_DB", raising=False)
+        clock.set_clock(NOW)
+        try:
+            init_database(path, actor=ACTOR)
+            build_demo(Context(actor=ACTOR, tz=ZONE, clock=lambda: NOW), size="small", seed=1)
+        finally:
+            database.close()
+        witnesses = witness_path(path)
+    return path, witnesses
+
+
+@pytest.fixture
+def demo_db(small_demo: tuple[Path, Path], tmp_path: Path) -> Path:
+    """The small demo office (seed 1) at the fixed clock, in a fresh file: a copy of the
+    one built for the session (copying is some forty times faster than building), with
+    this account's witnesses of it, as if built here."""
+    built, witnesses = small_demo
     path = tmp_path / "demo.db"
-    init_database(path, actor=ACTOR)
-    build_demo(ctx, size="small", seed=1)
+    shutil.copyfile(built, path)
+    if witnesses.exists():
+        mine = witness_path(path)  # in this test's own data directory
+        mine.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        shutil.copyfile(witnesses, mine)
+        os.chmod(mine, 0o600)
+    connect(path)  # the models bound to it, and closed, as building it here leaves them
     database.close()
     return path
 

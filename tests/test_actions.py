@@ -13,7 +13,7 @@ from docket.models.actions.items import ActionFilter
 from docket.models.core.context import Context
 from docket.models.core.errors import ConflictError, NotFoundError, ValidationError
 from docket.models.core.schema import ActionItem, AuditEntry
-from docket.models.people import directory as people
+from docket.models.people.persons import add_person
 from docket.models.portfolio import programs
 
 TODAY = date(2026, 11, 23)
@@ -23,8 +23,8 @@ TODAY = date(2026, 11, 23)
 def office(db_path: Path, ctx: Context) -> Context:
     programs.add_program(ctx, "ERP", "ERP replacement")
     programs.add_program(ctx, "CRM", "311 CRM")
-    people.add_person(ctx, "Ana Lopez", email="ana.lopez@city.example", account="ana")
-    people.add_person(ctx, "Bo Chen", email="bo.chen@city.example")
+    add_person(ctx, "Ana Lopez", email="ana.lopez@city.example", account="ana")
+    add_person(ctx, "Bo Chen", email="bo.chen@city.example")
     return ctx
 
 
@@ -82,7 +82,7 @@ def test_bad_input_names_the_field_and_writes_nothing(
 
 
 def test_an_ambiguous_owner_lists_the_candidates(office: Context) -> None:
-    people.add_person(office, "Ana Ruiz")
+    add_person(office, "Ana Ruiz")
     with pytest.raises(
         ValidationError,
         match=r"owner: 'Ana' matches 2 people: Ana Lopez <ana.lopez@city.example> \(#1\), "

@@ -24,7 +24,8 @@ from docket.models.core import records
 from docket.models.core.context import Context
 from docket.models.core.database import init_database, open_database, write
 from docket.models.core.schema import AuditEntry, Person, database
-from docket.models.people import directory as people
+from docket.models.people.groups import add_group
+from docket.models.people.persons import add_person
 
 
 @pytest.fixture
@@ -149,8 +150,8 @@ def test_records_added_or_deleted_outside_docket_are_named(cli: Any, db_path: Pa
 
 def test_a_deletion_audits_what_goes_with_it(db_path: Path) -> None:
     ctx = Context(actor=current_account())
-    ana = people.add_person(ctx, "Ana Lopez", email="ana@city.example")
-    people.add_group(ctx, "Sponsors", members=["Ana Lopez"])
+    ana = add_person(ctx, "Ana Lopez", email="ana@city.example")
+    add_group(ctx, "Sponsors", members=["Ana Lopez"])
     item = actions.add_action(ctx, "Call vendor", owner="Ana Lopez")
     with write():  # what the database would cascade or clear is done, and audited, first
         records.delete(ctx, records.get(Person, ana.id), ana.version)

@@ -12,7 +12,7 @@ from docket.models.actions.capture import Capture, PersonRef, Problem, parse_cap
 from docket.models.core.context import Context
 from docket.models.core.errors import ValidationError
 from docket.models.core.schema import ActionItem, AuditEntry
-from docket.models.people import directory as people
+from docket.models.people.persons import add_person
 from docket.models.portfolio import programs
 
 # the fixed clock's day is Monday 23 November 2026
@@ -24,9 +24,9 @@ FRI = date(2026, 11, 27)
 def office(db_path: Path, ctx: Context) -> Context:
     programs.add_program(ctx, "ERP", "ERP replacement")
     programs.add_program(ctx, "CRM", "311 CRM")
-    people.add_person(ctx, "Ana Lopez", email="ana.lopez@city.example", account="ana")
-    people.add_person(ctx, "Ana Ruiz")
-    people.add_person(ctx, "Bo Chen")
+    add_person(ctx, "Ana Lopez", email="ana.lopez@city.example", account="ana")
+    add_person(ctx, "Ana Ruiz")
+    add_person(ctx, "Bo Chen")
     return ctx
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -297,7 +298,99 @@ def test_milestone_commands_show_slip_and_status(office: Any) -> None:
 
 def test_help_goes_to_stdout_with_status_0(cli: Any) -> None:
     result = cli("--help")
-    assert result.status == 0 and "usage: docket" in result.out
+    assert result.status == 0 and "Usage: docket" in result.out
+    assert (result.err, cli("-h").out) == ("", result.out)
+
+
+def test_version(cli: Any) -> None:
+    from importlib.metadata import version
+
+    result = cli("--version")
+    assert (result.status, result.out) == (0, f"docket, version {version('docket')}\n")
+
+
+def test_required_options_are_marked_in_help(cli: Any) -> None:
+    shown = cli("user", "add", "--help").out
+    role = next(line for line in shown.splitlines() if "--role" in line)
+    assert "required" in role
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["acton", "list"],
+            "docket: argument COMMAND: invalid choice: 'acton'; did you mean 'action'? "
+            "(see 'docket --help')",
+        ),
+        (
+            ["action", "lst"],
+            "docket: action: argument VERB: invalid choice: 'lst'; did you mean 'list'? "
+            "(see 'docket action --help')",
+        ),
+        (
+            ["action", "list", "--overdu"],
+            "docket: action list: no such option: --overdu; did you mean --overdue? "
+            "(see 'docket action list --help')",
+        ),
+        (
+            ["action", "add"],
+            "docket: action add: missing argument 'TITLE' (see 'docket action add --help')",
+        ),
+        (
+            ["user", "add", "ana"],
+            "docket: user add: missing option '--role'. Choose from: admin, editor, viewer "
+            "(see 'docket user add --help')",
+        ),
+        (
+            ["action"],
+            "docket: action: missing VERB: one of add, list, done, cancel, edit, show "
+            "(see 'docket action --help')",
+        ),
+        (
+            ["action", "show", "1", "2"],
+            "docket: action show: got unexpected extra argument (2) "
+            "(see 'docket action show --help')",
+        ),
+        (
+            ["program", "add", "CRM", "CRM", "--rag", "blue"],
+            "docket: program add: invalid value for '--rag': 'blue' is not one of 'green', "
+            "'amber', 'red' (see 'docket program add --help')",
+        ),
+        (["--bogus"], "docket: no such option: --bogus (see 'docket --help')"),
+        (
+            ["action", "list", "--format"],
+            "docket: action list: option '--format' requires an argument "
+            "(see 'docket action list --help')",
+        ),
+        # a negative number is an argument (a credit: expenditure add C-1 -500), an
+        # unknown option still an error
+        (["action", "show", "-5"], "docket: id: expected at least 1, got -5"),
+        (
+            ["action", "show", "-5", "--zzz"],
+            "docket: action show: no such option: --zzz (see 'docket action show --help')",
+        ),
+    ],
+)
+def test_a_usage_error_is_one_line_with_exit_2_and_a_suggestion(
+    cli: Any, args: list[str], message: str
+) -> None:
+    result = cli(*args)
+    assert (result.status, result.out, result.err) == (2, "", message + "\n")
+
+
+def test_shell_completion_prints_a_script() -> None:
+    docket = Path(sys.executable).parent / "docket"
+    for shell in ("bash", "zsh", "fish"):
+        done = subprocess.run(
+            [str(docket)],
+            env={**os.environ, "_DOCKET_COMPLETE": f"{shell}_source"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert (done.returncode, done.stderr) == (0, ""), shell
+        assert "_DOCKET_COMPLETE" in done.stdout, shell
 
 
 def test_a_real_process_fails_with_one_line_and_no_traceback(db_path: Path, tmp_path: Path) -> None:
@@ -322,27 +415,12 @@ def test_a_real_process_fails_with_one_line_and_no_traceback(db_path: Path, tmp_
     assert result.stderr.startswith("docket: due: ") and result.stderr.count("\n") == 1
 
 
-def test_two_modules_can_add_verbs_to_one_command() -> None:
-    import argparse
-
-    from docket.tui.cli.main import Parser, verbs
-
-    parser = Parser(prog="docket")
-    sub = parser.add_subparsers(dest="command", parser_class=Parser)
-    verbs(sub, "import", "bring records in from files").add_parser("csv")
-    verbs(sub, "import", "ignored: the first help wins").add_parser("ics")
-    args = parser.parse_args(["import", "ics"])
-    assert (args.command, args.verb) == ("import", "ics")
-    assert parser.parse_args(["import", "csv"]).verb == "csv"
-    assert isinstance(sub.choices["import"], argparse.ArgumentParser)
-
-
 def test_a_command_imports_only_the_command_modules_it_needs() -> None:
     probe = (
-        "import io, sys; from docket.tui.cli.main import run; "
+        "import io, sys; from docket.tui.cli.main import COMMANDS, run; "
         "run(sys.argv[1:], io.StringIO(), io.StringIO()); "
-        "from docket.tui.cli.main import COMMAND_MODULES; "
-        "print(' '.join(sorted(m for m in sys.modules if m in COMMAND_MODULES)))"
+        "modules = {target.split(':')[0] for target in COMMANDS.values()}; "
+        "print(' '.join(sorted(m for m in sys.modules if m in modules)))"
     )
 
     def loaded(*argv: str) -> set[str]:
@@ -351,10 +429,10 @@ def test_a_command_imports_only_the_command_modules_it_needs() -> None:
         )
         return set(done.stdout.split())
 
-    # a built-in command needs no command module; meeting needs only its own
-    assert loaded("--db", "x.db", "program", "list") == set()
+    from docket.tui.cli.main import COMMANDS
+
+    # each command imports its own module only
+    assert loaded("--db", "x.db", "program", "list") == {"docket.tui.cli.programs"}
     assert loaded("--db", "x.db", "meeting", "list") == {"docket.tui.cli.meetings"}
-    # help, and a word that is no command, see every command
-    everything = {"docket.tui.cli.meetings", "docket.tui.cli.imports"}
-    assert everything <= loaded("--help")
-    assert everything <= loaded("nonsense")
+    # help sees every command
+    assert loaded("--help") == {target.split(":")[0] for target in COMMANDS.values()}

@@ -12,11 +12,15 @@ from typing import Any
 import pytest
 
 from docket.models.accounts.identity import current_account
+from docket.models.comms import audience
 from docket.models.comms import plan as comms
+from docket.models.comms.audience import audience_people
+from docket.models.comms.log import log_of, log_sent
 from docket.models.core.context import Context
 from docket.models.core.errors import DocketError, ValidationError
 from docket.models.core.schema import CommsItem, CommsLogEntry
-from docket.models.people.directory import add_group, add_person
+from docket.models.people.groups import add_group
+from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 
 # the fixed clock: Mon 23 Nov 2026
@@ -46,7 +50,7 @@ def _weekly(ctx: Context, **kw: Any) -> CommsItem:
 
 
 def _sent(ctx: Context, item: CommsItem, *at: int) -> None:
-    comms.log_sent(ctx, item.id, at=datetime(*at, 15, tzinfo=UTC))
+    log_sent(ctx, item.id, at=datetime(*at, 15, tzinfo=UTC))
 
 
 def test_a_cadence_in_words_is_stored_as_a_rule_and_a_date_as_a_date(office: Context) -> None:
@@ -108,7 +112,7 @@ def test_due_within_keeps_overdue_and_those_due_soon(office: Context) -> None:
 
 def test_the_matrix_lists_who_receives_what(office: Context) -> None:
     _weekly(office, channel="e-mail")
-    assert comms.matrix() == [
+    assert audience.matrix() == [
         {
             "audience": "Ana Lopez",
             "item": "Weekly status",
@@ -124,7 +128,7 @@ def test_the_matrix_lists_who_receives_what(office: Context) -> None:
             "how_often": "every week on Fri",
         },
     ]
-    assert [p.name for p in comms.audience_people(comms.plan()[0].item.id)] == [
+    assert [p.name for p in audience_people(comms.plan()[0].item.id)] == [
         "Ana Lopez",
         "Bo Chen",
         "Cy Diaz",
@@ -198,7 +202,7 @@ def test_the_command_line_refuses_bad_input_in_one_line(cli: Any, office: Contex
 
 def test_only_a_sending_moves_the_due_day_a_file_written_does_not(office: Context) -> None:
     item = _weekly(office)
-    comms.log_sent(office, item.id, how="exported", at=datetime(2026, 11, 20, 15, tzinfo=UTC))
+    log_sent(office, item.id, how="exported", at=datetime(2026, 11, 20, 15, tzinfo=UTC))
     row = comms.plan()[0]
     assert (row.last_sent, row.due, row.exported) == (
         None,
@@ -207,18 +211,18 @@ def test_only_a_sending_moves_the_due_day_a_file_written_does_not(office: Contex
     )
     assert comms.plan_facts(row, TODAY)["exported_not_sent"] == "2026-11-20T15:00:00+00:00"
     for how in ("sent", "by hand"):
-        comms.log_sent(office, item.id, how=how, at=datetime(2026, 11, 20, 16, tzinfo=UTC))
+        log_sent(office, item.id, how=how, at=datetime(2026, 11, 20, 16, tzinfo=UTC))
         row = comms.plan()[0]
         assert (row.due, row.exported) == (date(2026, 11, 27), None)
-    assert [e["how"] for e in comms.log_of(item.id)] == ["by hand", "sent", "exported"]
+    assert [e["how"] for e in log_of(item.id)] == ["by hand", "sent", "exported"]
     with pytest.raises(ValidationError) as caught:
-        comms.log_sent(office, item.id, how="posted")
+        log_sent(office, item.id, how="posted")
     assert caught.value.field == "how"
 
 
 def test_the_log_command_says_how_each_entry_was_made(cli: Any, office: Context) -> None:
     item = _weekly(office)
-    comms.log_sent(office, item.id, how="exported", note="digest written")
+    log_sent(office, item.id, how="exported", note="digest written")
     listed = cli("comms", "list").out
     assert "exported, not sent" in listed
     assert cli("comms", "sent", str(item.id), "--note", "posted it").status == 0

@@ -4,6 +4,11 @@ Real processes (forked, each with its own connection) write to one file, as seve
 administrators' terminals do on a shared host. Every write is either applied or refused
 as a conflict; SQLite's "database is locked" never reaches anyone; the integrity check
 passes; what was reported committed is there after a SIGKILL.
+
+Nothing here depends on the machine's speed: a writer waits for the write lock as long as
+it takes (a loaded machine only makes the run longer), and the killed writer is killed once
+it has reported its commits, wherever it then is in the next one. Both runs are marked
+``slow``: ``make test`` runs them, ``pytest -m "not slow"`` leaves them out.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ import multiprocessing
 import os
 import random
 import signal
-import time
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from docket.models.actions import items as actions
 from docket.models.core.context import Context
@@ -26,18 +32,49 @@ from docket.models.core.schema import ActionItem, AuditEntry, database
 WRITERS = 8
 WRITES = 200
 POOL = 12  # items every writer edits, so that writers really collide
+# how long a writer here waits for the write lock: docket's ten seconds are ample for people
+# at terminals, but eight processes hammering one file on a loaded machine can starve one
+# for longer; waiting (not failing at once) is what is tested, not how long
+LOCK_WAIT_MS = 10 * 60 * 1000
+ROUNDS = 50  # writers killed, one after another
+
+pytestmark = pytest.mark.slow
 
 
-def _writer(path: str, number: int, results: Any) -> None:
-    """200 mixed writes as account ``w<number>``: add, rename, re-prioritise, close and
-    reopen; each outcome is sent back (applied, unchanged or a conflict), and so is any other
-    error."""
+def _connect_patiently(path: str) -> None:
+    """Bind the models to the file in this (forked) process, waiting for the lock at will."""
     database.initialize(None)
     connect(Path(path))
+    database.execute_sql(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+
+
+def _update(
+    ctx: Context, kind: str, target: int, version: int, change: dict[str, Any]
+) -> tuple[str, Any]:
+    """One change to a pooled item read at ``version``: its outcome."""
+    try:
+        saved = actions.update_action(ctx, target, version, **change)
+    except ConflictError:
+        return ("conflict", [kind, target])
+    # a value equal to the stored one writes nothing (and audits nothing)
+    done = "applied" if saved.version == version + 1 else "unchanged"
+    return (done, [kind, target, change])
+
+
+def _writer(path: str, number: int, results: Any, clash: Any) -> None:
+    """A clash, then 200 mixed writes as account ``w<number>``: add, rename, re-prioritise,
+    close and reopen; each outcome is sent back (applied, unchanged or a conflict), and so is
+    any other error. The clash: every writer reads the first item, waits for the others at
+    the barrier ``clash``, then renames it, so that the writers collide however the machine
+    schedules them (one rename applies, the others are conflicts)."""
+    _connect_patiently(path)
     ctx = Context(actor=f"w{number}")
     rng = random.Random(number)
     outcomes: list[tuple[str, Any]] = []
     try:
+        version = ActionItem.get_by_id(1).version
+        clash.wait()
+        outcomes.append(_update(ctx, "title", 1, version, {"title": f"w{number}-clash"}))
         for i in range(WRITES):
             kind = rng.choice(("add", "title", "title", "priority", "status"))
             token = f"w{number}-{i}"
@@ -54,14 +91,7 @@ def _writer(path: str, number: int, results: Any) -> None:
                 "priority": {"priority": rng.choice(("low", "normal", "high", "urgent"))},
                 "status": {"status": rng.choice(("open", "in progress", "blocked"))},
             }[kind]
-            try:
-                saved = actions.update_action(ctx, target, version, **change)
-            except ConflictError:
-                outcomes.append(("conflict", [kind, target]))
-            else:
-                # a value equal to the stored one writes nothing (and audits nothing)
-                done = "applied" if saved.version == version + 1 else "unchanged"
-                outcomes.append((done, [kind, target, change]))
+            outcomes.append(_update(ctx, kind, target, version, change))
     except Exception as exc:  # noqa: BLE001 - any other failure is what the test looks for
         outcomes.append(("error", repr(exc)))
     results.put((number, json.dumps(outcomes)))
@@ -76,19 +106,23 @@ def test_eight_writers_at_once_lose_nothing_and_never_see_a_lock(
     database.close()
     fork = multiprocessing.get_context("fork")
     results = fork.Queue()
+    clash = fork.Barrier(WRITERS)
     workers = [
-        fork.Process(target=_writer, args=(str(db_path), n, results)) for n in range(WRITERS)
+        fork.Process(target=_writer, args=(str(db_path), n, results, clash)) for n in range(WRITERS)
     ]
     for w in workers:
         w.start()
-    outcomes = dict(results.get(timeout=120) for _ in workers)
+    # the timeout only keeps a hung writer from hanging the run; it decides nothing
+    outcomes = dict(results.get(timeout=LOCK_WAIT_MS / 1000) for _ in workers)
     for w in workers:
-        w.join(timeout=30)
+        w.join()
     connect(db_path)
     every = {n: json.loads(text) for n, text in outcomes.items()}
     errors = [o for rows in every.values() for o in rows if o[0] == "error"]
     assert errors == []  # no "database is locked": applied, unchanged or a conflict
-    assert all(len(rows) == WRITES for rows in every.values())
+    assert all(len(rows) == 1 + WRITES for rows in every.values())
+    clashed = [rows[0][0] for rows in every.values()]
+    assert sorted(clashed) == ["applied"] + ["conflict"] * (WRITERS - 1)
     assert integrity_problems() == []
     for n, rows in every.items():
         applied = [o for o in rows if o[0] == "applied"]
@@ -117,14 +151,15 @@ def test_eight_writers_at_once_lose_nothing_and_never_see_a_lock(
             f"shared item {ident - 1}",
         )
         assert item.title == newest_title
+    # the writers collided at the clash at least (the test tested something), and most
+    # likely in their mixed writes too
     conflicts = sum(o[0] == "conflict" for rows in every.values() for o in rows)
-    assert conflicts > 0  # the writers did collide; the test tested something
+    assert conflicts >= WRITERS - 1
 
 
 def _crashing_writer(path: str, report: int, seed: int) -> None:
     """Add items for ever, writing each one's title to ``report`` once it is committed."""
-    database.initialize(None)
-    connect(Path(path))
+    _connect_patiently(path)
     ctx = Context(actor="crasher")
     i = 0
     while True:
@@ -138,7 +173,8 @@ def test_a_writer_killed_at_random_points_loses_nothing_it_reported(db_path: Pat
     database.close()
     rng = random.Random(7)
     reported: list[str] = []
-    for round_ in range(50):
+    wanted_in_all = 0
+    for round_ in range(ROUNDS):
         reader, writer = os.pipe()
         pid = os.fork()
         if pid == 0:
@@ -148,17 +184,16 @@ def test_a_writer_killed_at_random_points_loses_nothing_it_reported(db_path: Pat
             finally:
                 os._exit(0)
         os.close(writer)
-        # let the writer commit a few items (however slow the machine), then kill it at a
-        # random moment of its next ones
+        # wait for the writer to report a few commits (however slow the machine), then kill
+        # it at once: wherever it is in its next one, which is what varies, not the test
         with os.fdopen(reader, "rb", buffering=0) as pipe:
             seen = b""
             wanted = rng.randint(1, 3)
+            wanted_in_all += wanted
             while seen.count(b"\n") < wanted:
                 chunk = pipe.read(4096)
-                if not chunk:
-                    break
+                assert chunk, f"round {round_}: the writer stopped before its {wanted} commits"
                 seen += chunk
-            time.sleep(rng.uniform(0.0, 0.01))
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             seen += pipe.read()
@@ -169,4 +204,4 @@ def test_a_writer_killed_at_random_points_loses_nothing_it_reported(db_path: Pat
     present = {a.title for a in ActionItem.select(ActionItem.title)}
     missing = [t for t in reported if t not in present]
     assert missing == []
-    assert len(reported) > 50  # the writers did write between kills
+    assert len(reported) >= wanted_in_all  # every writer wrote what it was waited for

@@ -16,10 +16,24 @@ import pytest
 
 from docket.exports.tabular.csv_import import import_csv
 from docket.models.contractors import assignments, contracts
+from docket.models.contractors.allocation import (
+    allocation_by_month,
+    overallocations,
+    overload_preview,
+)
+from docket.models.contractors.amendments import amend_contract
+from docket.models.contractors.burn import burns, contract_detail, detail_lines, weekdays
+from docket.models.contractors.expenditures import (
+    add_expenditure,
+    correct_expenditure,
+    expenditure_note,
+    list_expenditures,
+    void_expenditure,
+)
 from docket.models.core.context import Context
 from docket.models.core.errors import ValidationError
 from docket.models.core.schema import Assignment, Expenditure, Person
-from docket.models.people.directory import add_person
+from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 
 TODAY = date(2026, 11, 23)  # a Monday
@@ -50,7 +64,7 @@ def _assign(
 
 
 def _over(first: str = "2026-12-01", last: str = "2026-12-31") -> list[dict[str, Any]]:
-    return assignments.overallocations(date.fromisoformat(first), date.fromisoformat(last))
+    return overallocations(date.fromisoformat(first), date.fromisoformat(last))
 
 
 def test_overlapping_assignments_over_100_are_found_with_days_and_causes(office: Context) -> None:
@@ -90,7 +104,7 @@ def test_ending_the_day_another_starts_is_one_day_over(office: Context) -> None:
 
 def test_allocation_by_month_averages_the_days(office: Context) -> None:
     _assign(office, 100, "2026-12-01", "2026-12-15")  # 15 of 31 days
-    table = assignments.allocation_by_month(date(2026, 11, 5), 3)
+    table = allocation_by_month(date(2026, 11, 5), 3)
     assert table["months"] == ["2026-11", "2026-12", "2027-01"]
     ana = table["people"][0]
     assert ana["person"] == "Ana Lopez"
@@ -99,7 +113,7 @@ def test_allocation_by_month_averages_the_days(office: Context) -> None:
 
 
 def test_a_contract_with_no_expenditures_has_spent_nothing(office: Context) -> None:
-    burn = contracts.burns(TODAY)[0]
+    burn = burns(TODAY)[0]
     assert (burn.spent, burn.remaining, burn.percent, burn.monthly_rate) == (
         Decimal("0.00"),
         Decimal("100000.00"),
@@ -111,9 +125,9 @@ def test_a_contract_with_no_expenditures_has_spent_nothing(office: Context) -> N
 
 def test_money_adds_up_to_the_cent_without_drift(office: Context) -> None:
     for _ in range(10):
-        contracts.add_expenditure(office, "C-1", "0.10", on="2026-11-20")
-    contracts.add_expenditure(office, "C-1", "$79,999.00", on="2026-10-01")
-    burn = contracts.burns(TODAY)[0]
+        add_expenditure(office, "C-1", "0.10", on="2026-11-20")
+    add_expenditure(office, "C-1", "$79,999.00", on="2026-10-01")
+    burn = burns(TODAY)[0]
     assert burn.spent == Decimal("80000.00")  # 0.1 x 10 is 1.00 exactly
     assert burn.remaining == Decimal("20000.00")
     assert (burn.percent, burn.near_ceiling) == (80, True)
@@ -125,9 +139,9 @@ def test_money_adds_up_to_the_cent_without_drift(office: Context) -> None:
 def test_committed_cost_is_rate_hours_and_allocation_on_weekdays(office: Context) -> None:
     # Mon 23 Nov to Fri 4 Dec 2026: ten weekdays, half time, 100 an hour, 8 hours a day
     _assign(office, 50, "2026-11-01", "2026-12-04", contract="C-1", rate="100")
-    burn = contracts.burns(TODAY)[0]
+    burn = burns(TODAY)[0]
     assert burn.committed == Decimal("4000.00")
-    assert contracts.weekdays(date(2026, 11, 23), date(2026, 11, 29)) == 5
+    assert weekdays(date(2026, 11, 23), date(2026, 11, 29)) == 5
 
 
 def test_an_assignment_outside_its_contract_is_flagged(office: Context) -> None:
@@ -275,16 +289,16 @@ def test_the_import_command_reports_bad_rows_and_exits_2(
 def test_an_expenditure_past_the_ceiling_is_refused_unless_a_reason_is_given(
     office: Context,
 ) -> None:
-    contracts.add_expenditure(office, "C-1", "99000", on="2026-10-01")
+    add_expenditure(office, "C-1", "99000", on="2026-10-01")
     with pytest.raises(ValidationError) as caught:
-        contracts.add_expenditure(office, "C-1", "2000", on="2026-11-01")
+        add_expenditure(office, "C-1", "2000", on="2026-11-01")
     assert caught.value.field == "amount"
     assert "101.0 % of its ceiling of 100,000.00 USD" in str(caught.value)
     assert Expenditure.select().count() == 1
     # exactly to the ceiling, and a credit note, need no reason
-    contracts.add_expenditure(office, "C-1", "1000", on="2026-11-01")
-    contracts.add_expenditure(office, "C-1", "-500", on="2026-11-02")
-    made = contracts.add_expenditure(
+    add_expenditure(office, "C-1", "1000", on="2026-11-01")
+    add_expenditure(office, "C-1", "-500", on="2026-11-02")
+    made = add_expenditure(
         office, "C-1", "2000", on="2026-11-03", over_ceiling="change order 4 pending"
     )
     assert made.over_ceiling == "change order 4 pending"
@@ -298,13 +312,13 @@ def test_an_expenditure_past_the_ceiling_is_refused_unless_a_reason_is_given(
         .note
     )
     assert note == "over the ceiling: change order 4 pending"
-    shown = contracts.detail_lines(contracts.contract_detail("C-1", TODAY))
+    shown = detail_lines(contract_detail("C-1", TODAY))
     assert any("past the ceiling: change order 4 pending" in line for line in shown)
 
 
 def test_an_amendment_changes_the_terms_and_is_listed_with_its_reason(office: Context) -> None:
     a = _assign(office, 50, "2026-11-01", "2027-03-31", contract="C-1", rate="100")
-    made = contracts.amend_contract(
+    made = amend_contract(
         office, "C-1", ceiling="120000", end="2027-12-31", rate="110", reason="change order 4"
     )
     assert json.loads(made.changes) == {
@@ -312,38 +326,38 @@ def test_an_amendment_changes_the_terms_and_is_listed_with_its_reason(office: Co
         "end": ["2027-06-30", "2027-12-31"],
         "rate": ["100.00", "110.00"],
     }
-    found = contracts.contract_detail("C-1", TODAY)
+    found = contract_detail("C-1", TODAY)
     assert (found["ceiling"], found["end"]) == ("120000.00", "2027-12-31")
     assert Assignment.get_by_id(a).rate == Decimal("110.00")
     assert [(x["reason"], x["by"]) for x in found["amendments"]] == [("change order 4", "tester")]
-    contracts.add_expenditure(office, "C-1", "50000", on="2026-10-01")
+    add_expenditure(office, "C-1", "50000", on="2026-10-01")
     with pytest.raises(ValidationError, match="at least what contract C-1 has spent"):
-        contracts.amend_contract(office, "C-1", ceiling="40000", reason="cut")
+        amend_contract(office, "C-1", ceiling="40000", reason="cut")
     with pytest.raises(ValidationError) as caught:
-        contracts.amend_contract(office, "C-1", reason="nothing")
+        amend_contract(office, "C-1", reason="nothing")
     assert caught.value.field == "terms"
     with pytest.raises(ValidationError) as caught:
-        contracts.amend_contract(office, "C-1", end="2020-01-01", reason="typo")
+        amend_contract(office, "C-1", end="2020-01-01", reason="typo")
     assert caught.value.field == "end"
 
 
 def test_a_corrected_or_void_expenditure_keeps_its_reason_and_a_void_one_counts_nowhere(
     office: Context,
 ) -> None:
-    made = contracts.add_expenditure(office, "C-1", "10000", on="2026-11-01")
-    contracts.correct_expenditure(office, made.id, amount="9000", reason="invoice corrected")
-    (burn,) = contracts.burns(TODAY)
+    made = add_expenditure(office, "C-1", "10000", on="2026-11-01")
+    correct_expenditure(office, made.id, amount="9000", reason="invoice corrected")
+    (burn,) = burns(TODAY)
     assert burn.spent == Decimal("9000.00")
-    contracts.void_expenditure(office, made.id, reason="duplicate")
-    (burn,) = contracts.burns(TODAY)
+    void_expenditure(office, made.id, reason="duplicate")
+    (burn,) = burns(TODAY)
     assert burn.spent == Decimal(0)
-    assert contracts.list_expenditures() == []
-    listed = contracts.list_expenditures(void=True)
-    assert contracts.expenditure_note(listed[0]) == "void: duplicate"
+    assert list_expenditures() == []
+    listed = list_expenditures(void=True)
+    assert expenditure_note(listed[0]) == "void: duplicate"
     with pytest.raises(ValidationError, match="is void already"):
-        contracts.void_expenditure(office, made.id, reason="again")
+        void_expenditure(office, made.id, reason="again")
     with pytest.raises(ValidationError, match="is void"):
-        contracts.correct_expenditure(office, made.id, amount="1", reason="x")
+        correct_expenditure(office, made.id, amount="1", reason="x")
     from docket.models.audit.history import history
 
     notes = [c.note for c in history("expenditure", made.id)]
@@ -383,11 +397,11 @@ def test_an_assignment_over_100_is_saved_with_a_warning_naming_the_days_and_peak
     assert Assignment.select().count() == 2
     quiet = cli("assignment", "edit", "2", "--allocation", "40")
     assert (quiet.status, quiet.err) == (0, "")
-    preview = assignments.overload_preview(
+    preview = overload_preview(
         office, person="bo", allocation="100", start="2026-12-01", end="2026-12-02"
     )
     assert preview == ""
-    preview = assignments.overload_preview(
+    preview = overload_preview(
         office, person=None, allocation="70", start="2026-12-01", end="2026-12-05", leaving_out=2
     )
     assert preview == (

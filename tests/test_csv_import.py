@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from docket.exports.tabular import csv_import
+from docket.exports.tabular import csv_import, csv_kinds
 from docket.models.audit import chain as audit
 from docket.models.core.context import Context
 from docket.models.core.schema import AuditEntry, Person, database
-from docket.models.people import directory as people
+from docket.models.people.persons import add_person, person_values
 
 
 def _people_csv(count: int, start: int = 0) -> str:
@@ -31,7 +31,7 @@ def test_rows_are_checked_before_the_write_lock_is_taken(
 ) -> None:
     statements: list[str] = []
     database.connection().set_trace_callback(statements.append)
-    checked = people.person_values
+    checked = person_values
     others_wrote: list[int] = []
 
     def check_while_another_writes(name: str, **fields: Any) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def test_rows_are_checked_before_the_write_lock_is_taken(
             others_wrote.append(len(statements))
         return checked(name, **fields)
 
-    monkeypatch.setattr(people, "person_values", check_while_another_writes)
+    monkeypatch.setattr(csv_kinds, "person_values", check_while_another_writes)
     report = csv_import.import_csv(ctx, "people", _people_csv(50))
     database.connection().set_trace_callback(None)
     assert (report.imported, report.bad) == (50, [])
@@ -61,7 +61,7 @@ def test_rows_are_checked_before_the_write_lock_is_taken(
 def test_every_imported_record_is_audited_in_the_chain_as_an_add_would_be(
     db_path: Path, ctx: Context
 ) -> None:
-    people.add_person(
+    add_person(
         ctx, "Typed In", email="typed@city.example", organization="City IT", kind="contractor"
     )
     before = audit.chain_breaks()[1]
@@ -87,7 +87,7 @@ def test_an_email_taken_while_the_file_was_read_imports_nothing(
     prepare = bulk.prepare
 
     def someone_adds_first(*args: Any) -> Any:
-        people.add_person(ctx, "Quick Colleague", email="P3@city.example")
+        add_person(ctx, "Quick Colleague", email="P3@city.example")
         return prepare(*args)
 
     monkeypatch.setattr(bulk, "prepare", someone_adds_first)

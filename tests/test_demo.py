@@ -18,6 +18,7 @@ from peewee import fn
 
 from docket.models.accounts.users import person_for_account
 from docket.models.actions import items as actions
+from docket.models.audit.history import history
 from docket.models.core.context import Context
 from docket.models.core.database import init_database
 from docket.models.core.errors import DocketError, ValidationError
@@ -39,8 +40,7 @@ from docket.models.core.schema import (
     UserAccount,
     database,
 )
-from docket.models.demo import builder as demo
-from docket.models.demo.builder import build_demo
+from docket.models.demo import build_demo, data_office, data_schedule, data_work, storage
 from docket.models.milestones import schedule as milestones
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -136,6 +136,7 @@ def test_the_office_does_not_depend_on_string_hashing(tmp_path: Path) -> None:
     """Two processes with different hash seeds build the same rows."""
     script = (
         "import sys; from datetime import UTC, datetime; from pathlib import Path;"
+        "from docket.models.core import clock; clock.from_environment();"
         "from docket.models.core.context import Context;"
         "from docket.models.core.database import init_database;"
         "from docket.models.demo.builder import build_demo;"
@@ -288,6 +289,39 @@ def test_comms_items_have_cadences_and_an_audience(office: Path) -> None:
     assert any(r.person_id for r in rows)
 
 
+def test_every_demo_record_has_its_history(office: Path) -> None:
+    """Each record is created in the audit log, at its creation time, by the acting account,
+    so ``docket history`` and anything read from the log work on the demo."""
+    person, meeting, item = Person.get_by_id(1), Meeting.get_by_id(1), ActionItem.get_by_id(1)
+    for entity, record, named in (
+        ("person", person, person.name),
+        ("meeting", meeting, meeting.title),
+        ("action_item", item, item.title),
+    ):
+        [created] = history(entity, record.id)
+        assert (created.action, created.actor, created.note) == ("create", ACTOR, "demo data")
+        assert created.at == record.created_at
+        assert named in [new for _, _, new in created.fields]
+
+
+def test_the_demo_tables_agree_with_each_other() -> None:
+    """The data the builders draw from: parents, vendors' programs and audiences exist."""
+    codes = [spec.code for spec in data_office.PROGRAMS]
+    assert len(set(codes)) == len(codes)
+    portfolios = {spec.code for spec in data_office.PROGRAMS if spec.parent is None}
+    assert [spec.parent for spec in data_office.PROGRAMS[:2]] == [None, None]
+    assert all(spec.parent in portfolios for spec in data_office.PROGRAMS[2:])
+    assert all(set(vendor.serves) <= set(codes) for vendor in data_office.VENDORS)
+    assert data_schedule.SERIES_KINDS[0].kind == "steering committee"
+    assert {k.audience for k in data_schedule.SERIES_KINDS} <= set(data_schedule.AGENDAS)
+    assert {k.audience for k in data_schedule.SINGLE_KINDS} <= set(data_schedule.AGENDAS)
+    assert {k.digest for k in data_schedule.COMMS_KINDS} <= set(data_schedule.COMMS_PURPOSES)
+    assert any(k.cadence is None for k in data_schedule.COMMS_KINDS[:4])
+    for metric in data_work.METRICS:
+        thresholds = [Decimal(metric.target), Decimal(metric.amber), Decimal(metric.red)]
+        assert thresholds == sorted(thresholds, reverse=metric.direction == "higher")
+
+
 def test_the_acting_account_has_a_person_with_open_work(office: Path) -> None:
     me = person_for_account(ACTOR)
     assert me is not None
@@ -305,7 +339,7 @@ def test_rebuilding_indexes_for_a_bulk_load_changes_nothing(
 ) -> None:
     """The large size drops and rebuilds indexes around big inserts; same schema, same rows."""
     _build(tmp_path / "plain.db", 5)
-    monkeypatch.setattr(demo, "REBUILD_INDEXES_FROM", 100)
+    monkeypatch.setattr(storage, "REBUILD_INDEXES_FROM", 100)
     _build(tmp_path / "rebuilt.db", 5)
     assert _dump(tmp_path / "plain.db") == _dump(tmp_path / "rebuilt.db")
 
@@ -333,4 +367,4 @@ def test_rebuilding_indexes_for_a_bulk_load_changes_nothing(
     ],
 )
 def test_the_fast_instant_text_is_the_stored_form(instant: datetime) -> None:
-    assert demo._utc_text(instant) == to_utc_text(instant)
+    assert storage.utc_text(instant) == to_utc_text(instant)

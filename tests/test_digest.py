@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import email
 import json
-import os
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -16,18 +15,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from golden_support import matches_golden
 from smtp_support import Inbox, configure_mail
 from smtp_support import smtp_server as loopback_smtp
 
 from docket.exports.digests import digest as written
 from docket.exports.mail import smtp as mail
 from docket.models.comms import plan as comms
-from docket.models.comms.digest import build_digest, item_digest, period_of, period_of_cadence
+from docket.models.comms.audience import audience_people
+from docket.models.comms.digest import build_digest, item_digest, period_of_cadence
+from docket.models.comms.digest_scope import period_of
+from docket.models.comms.log import log_of
 from docket.models.core.context import Context
 from docket.models.core.database import connect
 from docket.models.core.errors import ValidationError
 from docket.models.core.schema import ActionItem, CommsLogEntry, Milestone
-from docket.models.people.directory import members
+from docket.models.people.groups import members
 from docket.models.portfolio.programs import add_program, get_program, update_program
 
 GOLDEN = Path(__file__).parent / "golden" / "digest"
@@ -36,11 +39,7 @@ WEEK = (date(2026, 11, 23), date(2026, 11, 29))
 
 
 def _golden(name: str, content: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("DOCKET_UPDATE_GOLDEN") or not path.exists():
-        GOLDEN.mkdir(parents=True, exist_ok=True)
-        path.write_text(content)
-    assert content == path.read_text(), f"{name} differs from the golden file"
+    matches_golden(GOLDEN / name, content)
 
 
 @pytest.fixture
@@ -212,7 +211,7 @@ def test_a_plan_items_digest_is_sent_by_smtp_and_logged(
     connect(demo_db)
     item = next(r for r in comms.plan() if r.item.name == "ERP: Weekly status e-mail")
     before = CommsLogEntry.select().where(CommsLogEntry.item == item.item.id).count()
-    people = comms.audience_people(item.item.id)
+    people = audience_people(item.item.id)
     result = cli("digest", "--for-item", str(item.item.id), "--send", db=demo_db)
     assert result.status == 0, result.err
     count = len([p for p in people if p.email])
@@ -276,7 +275,7 @@ def test_a_plan_items_digest_has_its_period_sections_audience_and_format(demo: C
     assert [s.key for s in made.sections] == ["milestones"]
     assert made.title == "ERP milestones, 01 Nov – 30 Nov 2026"
     assert planned.fmt == "md"
-    assert planned.audience == comms.audience_people(report.item.id)
+    assert planned.audience == audience_people(report.item.id)
     assert planned.audience
     burn = _item("ERP: Contract burn report")
     assert [s.key for s in item_digest(demo, burn.item.id).digest.sections] == [
@@ -324,7 +323,7 @@ def test_a_digest_written_to_a_file_is_logged_exported_not_sent(
     after = _item("ERP: Milestone report")
     assert (after.last_sent, after.due) == (report.last_sent, report.due)
     assert after.exported is not None
-    entries = comms.log_of(report.item.id)
+    entries = log_of(report.item.id)
     assert [e["how"] for e in entries[:2]] == ["exported", "exported"]
     assert entries[0]["artifact"].startswith("milestones.md sha256:")
 
@@ -336,7 +335,7 @@ def test_a_digest_refused_for_one_of_the_audience_names_it_and_logs_the_rest(
     configure_mail(port)
     connect(demo_db)
     item = _item("ERP: Weekly status e-mail")
-    emails = sorted(p.email.lower() for p in comms.audience_people(item.item.id) if p.email)
+    emails = sorted(p.email.lower() for p in audience_people(item.item.id) if p.email)
     assert len(emails) >= 2
     inbox.refuse = {emails[0]}
     result = cli("digest", "--for-item", str(item.item.id), "--send", db=demo_db)
@@ -352,10 +351,10 @@ def test_a_digest_refused_for_one_of_the_audience_names_it_and_logs_the_rest(
     )
     assert sorted(a.lower() for a in inbox.messages[0][1]) == emails[1:]
     connect(demo_db)
-    latest = comms.log_of(item.item.id)[0]
+    latest = log_of(item.item.id)[0]
     assert latest["how"] == "sent"
     assert f"refused: {emails[0]} (550 5.1.1" in latest["note"]
-    before = len(comms.log_of(item.item.id, limit=1000))
+    before = len(log_of(item.item.id, limit=1000))
     inbox.refuse = set(emails)
     nobody = cli("digest", "--for-item", str(item.item.id), "--send", db=demo_db)
     assert nobody.status == 1 and nobody.out == ""
@@ -365,4 +364,4 @@ def test_a_digest_refused_for_one_of_the_audience_names_it_and_logs_the_rest(
     )
     assert len(lines) == 1 + count and "{" not in nobody.err
     connect(demo_db)
-    assert len(comms.log_of(item.item.id, limit=1000)) == before
+    assert len(log_of(item.item.id, limit=1000)) == before

@@ -28,7 +28,7 @@ from docket.models.core.errors import DatabaseError
 from docket.models.core.files import FileRefused, OutputExists, write_new
 from docket.models.core.schema import database
 from docket.models.meetings import series as meetings
-from docket.models.people.directory import add_person
+from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 
 FIXTURES = Path(__file__).parent / "fixtures"

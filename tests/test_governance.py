@@ -15,13 +15,34 @@ import pytest
 from docket.models.accounts.identity import current_account
 from docket.models.audit.history import history
 from docket.models.contractors import contracts
+from docket.models.contractors.expenditures import add_expenditure
 from docket.models.core.context import Context
 from docket.models.core.errors import ValidationError
-from docket.models.core.schema import Issue, IssueLink, Metric, Risk, RiskAssessment
+from docket.models.core.schema import (
+    Decision,
+    Issue,
+    IssueLink,
+    Measurement,
+    Metric,
+    Risk,
+    RiskAssessment,
+)
 from docket.models.governance import budget
-from docket.models.governance import raid as governance
+from docket.models.governance.changes import add_change, decide_change, list_changes
+from docket.models.governance.decisions import add_decision, decision_facts, update_decision
+from docket.models.governance.entries import on_behalf
+from docket.models.governance.metrics import add_metric, metrics, record_measurement, update_metric
+from docket.models.governance.risks import (
+    add_risk,
+    list_risks,
+    risk_matrix,
+    risk_occurred,
+    score,
+    score_history,
+    update_risk,
+)
 from docket.models.milestones.schedule import add_milestone, get_milestone, update_milestone
-from docket.models.people.directory import add_person
+from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 
 TODAY = date(2026, 11, 23)
@@ -35,7 +56,7 @@ def office(db_path: Path, ctx: Context) -> Context:
 
 
 def _risk(ctx: Context, p: int = 3, i: int = 4) -> Risk:
-    return governance.add_risk(
+    return add_risk(
         ctx, "Data migration slips", program="ERP", probability=p, impact=i, owner="ana",
         effect="Go-live moves",
     )  # fmt: skip
@@ -43,10 +64,10 @@ def _risk(ctx: Context, p: int = 3, i: int = 4) -> Risk:
 
 def test_a_score_is_probability_times_impact_and_every_scoring_is_kept(office: Context) -> None:
     risk = _risk(office)
-    assert governance.score(risk.probability, risk.impact) == 12
-    governance.update_risk(office, risk.id, probability=5)
-    governance.update_risk(office, risk.id, mitigation="Rehearse twice")  # not a rescoring
-    assert [h["score"] for h in governance.score_history(risk.id)] == [12, 20]
+    assert score(risk.probability, risk.impact) == 12
+    update_risk(office, risk.id, probability=5)
+    update_risk(office, risk.id, mitigation="Rehearse twice")  # not a rescoring
+    assert [h["score"] for h in score_history(risk.id)] == [12, 20]
     assert RiskAssessment.select().count() == 2
 
 
@@ -60,12 +81,12 @@ def test_probability_and_impact_are_one_to_five(office: Context, value: Any) -> 
 
 def test_a_risk_that_occurs_becomes_an_issue_linked_back(office: Context) -> None:
     risk = _risk(office)
-    issue = governance.risk_occurred(office, risk.id, due="2026-12-01")
+    issue = risk_occurred(office, risk.id, due="2026-12-01")
     assert (issue.title, issue.severity, issue.__data__["risk"]) == (risk.title, "high", risk.id)
     assert Risk.get_by_id(risk.id).status == "occurred"
     assert IssueLink.get().__data__["risk"] == risk.id
     with pytest.raises(ValidationError, match="occurred already"):
-        governance.risk_occurred(office, risk.id)
+        risk_occurred(office, risk.id)
     assert Issue.select().count() == 1
 
 
@@ -73,8 +94,8 @@ def test_the_matrix_counts_open_risks_by_impact_and_probability(office: Context)
     _risk(office, 3, 4)
     _risk(office, 3, 4)
     closed = _risk(office, 5, 5)
-    governance.update_risk(office, closed.id, status="closed")
-    cells = governance.risk_matrix()
+    update_risk(office, closed.id, status="closed")
+    cells = risk_matrix()
     assert cells[5 - 4][3 - 1] == 2 and sum(map(sum, cells)) == 2
 
 
@@ -87,7 +108,7 @@ def test_re_baselining_needs_an_approved_change_request_which_the_history_cites(
             office, milestone.id, milestone.version, reason="late", baseline="2027-04-01"
         )
     assert caught.value.field == "baseline"
-    change = governance.add_change(
+    change = add_change(
         office,
         "Move go-live",
         program="ERP",
@@ -99,7 +120,7 @@ def test_re_baselining_needs_an_approved_change_request_which_the_history_cites(
         update_milestone(
             office, milestone.id, milestone.version, reason="late", baseline="2027-04-01"
         )
-    governance.decide_change(office, change.id, "approved", approver="ana")
+    decide_change(office, change.id, "approved", approver="ana")
     moved = update_milestone(
         office, milestone.id, milestone.version, reason="vendor late", baseline="2027-04-01"
     )
@@ -107,21 +128,19 @@ def test_re_baselining_needs_an_approved_change_request_which_the_history_cites(
     assert history("milestone", milestone.id)[0].note == (
         f"re-baselined under change request #{change.id}: vendor late"
     )
-    assert governance.list_changes()[0].status == "implemented"
+    assert list_changes()[0].status == "implemented"
     # the forecast still moves with a reason alone
     again = get_milestone(milestone.id)
     update_milestone(office, milestone.id, again.version, reason="slip", forecast="2027-04-15")
 
 
 def test_a_change_request_moves_forward_only(office: Context) -> None:
-    change = governance.add_change(
-        office, "Add a module", program="ERP", kind="scope", impact_amount="25,000"
-    )
+    change = add_change(office, "Add a module", program="ERP", kind="scope", impact_amount="25,000")
     assert change.impact_amount == Decimal("25000.00")
-    rejected = governance.decide_change(office, change.id, "rejected", approver="ana")
+    rejected = decide_change(office, change.id, "rejected", approver="ana")
     assert (rejected.decided_on, rejected.approver.name) == (TODAY, "Ana Lopez")
     with pytest.raises(ValidationError, match="it can become nothing"):
-        governance.decide_change(office, change.id, "approved")
+        decide_change(office, change.id, "approved")
 
 
 @pytest.mark.parametrize(
@@ -139,18 +158,14 @@ def test_metric_status_at_its_thresholds_in_both_directions(
     office: Context, direction: str, thresholds: tuple[str, str, str], value: str, status: str
 ) -> None:
     target, amber, red = thresholds
-    budget.add_metric(
-        office, "M", program="ERP", direction=direction, target=target, amber=amber, red=red
-    )
-    budget.record_measurement(office, "M", value)
-    assert budget.metrics()[0]["status"] == status
+    add_metric(office, "M", program="ERP", direction=direction, target=target, amber=amber, red=red)
+    record_measurement(office, "M", value)
+    assert metrics()[0]["status"] == status
 
 
 def test_thresholds_in_the_wrong_order_are_refused(office: Context) -> None:
     with pytest.raises(ValidationError, match="red < amber < target"):
-        budget.add_metric(
-            office, "M", program=None, direction="higher", target="90", amber="95", red="80"
-        )
+        add_metric(office, "M", program=None, direction="higher", target="90", amber="95", red="80")
     assert Metric.select().count() == 0
 
 
@@ -171,8 +186,8 @@ def test_budget_adds_expenditures_and_costs_and_projects_the_year(office: Contex
         end="2027-06-30",
         ceiling="500000",
     )
-    contracts.add_expenditure(office, "C-1", "120000.10", on="2026-08-01")
-    contracts.add_expenditure(office, "C-1", "999", on="2026-06-30")  # last fiscal year
+    add_expenditure(office, "C-1", "120000.10", on="2026-08-01")
+    add_expenditure(office, "C-1", "999", on="2026-06-30")  # last fiscal year
     budget.add_cost(office, program="ERP", amount="0.20", on="2026-09-01", description="licence")
     row = budget.budget("ERP", 2027, TODAY)[0]
     # 1 Jul 2026 to 23 Nov 2026 is 145 of 365 days: 120,000.30 projects to 302,070.07
@@ -234,7 +249,7 @@ def test_a_metric_name_two_programs_share_is_refused_with_both_never_guessed(
 ) -> None:
     add_program(office, "CRM", "CRM rollout")
     for code in ("ERP", "CRM"):
-        budget.add_metric(
+        add_metric(
             office, "User satisfaction", program=code, direction="higher",
             target="4.5", amber="4", red="3.5",
         )  # fmt: skip
@@ -244,11 +259,27 @@ def test_a_metric_name_two_programs_share_is_refused_with_both_never_guessed(
         "docket: metric: 'user satisfaction' matches 2 metrics: #2 in CRM, #1 in ERP; "
         "give --program or the metric's id\n"
     )
-    assert budget.Measurement.select().count() == 0
+    assert Measurement.select().count() == 0
     done = cli("metric", "record", "User satisfaction", "4.3", "--program", "ERP")
     assert done.out == "User satisfaction (ERP): 4.3 (green)\n"
-    (reading,) = budget.Measurement.select()
+    (reading,) = Measurement.select()
     assert reading.metric.program.code == "ERP"
+
+
+def test_a_second_metric_of_the_same_name_in_a_program_is_refused_in_words(
+    office: Context, cli: Any
+) -> None:
+    args = ("--direction", "higher", "--target", "4.5", "--amber", "4", "--red", "3.5")
+    assert cli("metric", "add", "Uptime", "--program", "ERP", *args).status == 0
+    again = cli("metric", "add", "uptime", "--program", "ERP", *args)
+    assert (again.status, again.out) == (2, "")
+    assert again.err == "docket: name: a metric named 'Uptime' already exists in ERP (#1)\n"
+    assert cli("metric", "add", "Uptime", *args).status == 0  # portfolio-wide is another
+    renamed = cli("metric", "edit", "2", "--name", "UPTIME")  # the portfolio-wide one: fine
+    assert renamed.status == 0, renamed.err
+    assert cli("metric", "add", "Latency", "--program", "ERP", *args).status == 0
+    clash = cli("metric", "edit", "3", "--name", "Uptime")
+    assert clash.status == 2 and "already exists in ERP (#1)" in clash.err
 
 
 # --- parents roll up; edit everything; approvals by the approver -----------------------
@@ -268,7 +299,7 @@ def portfolio(office: Context) -> Context:
         budget.add_budget_line(office, program=code, year=2027, kind=kind, name=code, amount=amount)
     budget.add_cost(office, program="NET", amount="200", on="2026-10-01", description="Training")
     for code in ("ERP", "NET"):
-        governance.add_risk(office, f"{code} risk", program=code, probability=2, impact=2)
+        add_risk(office, f"{code} risk", program=code, probability=2, impact=2)
     return office
 
 
@@ -283,7 +314,7 @@ def test_a_parent_program_takes_in_its_children_in_every_list_and_total(
     assert [r["program"] for r in rows] == ["CORE", "ERP", "NET"]
     total = budget.budget_total(rows)
     assert (total["program"], total["budget"], total["actual"]) == ("total", "1500.00", "200.00")
-    assert {r.title for r in governance.list_risks("CORE")} == {"ERP risk", "NET risk"}
+    assert {r.title for r in list_risks("CORE")} == {"ERP risk", "NET risk"}
     listed = cli("budget", "list", "--program", "CORE").out.splitlines()
     assert listed[-1].split()[:4] == ["total", "2027", "1500.00", "200.00"]
     assert len(json.loads(cli("risk", "list", "--program", "CORE", "--format", "json").out)) == 2
@@ -302,14 +333,14 @@ def test_costs_budget_lines_and_metrics_are_edited(portfolio: Context, cli: Any)
         budget.budget_line_facts(budget.list_budget_lines("ERP")[0])["estimate_at_completion"]
         == "1100.00"
     )
-    budget.add_metric(
+    add_metric(
         portfolio, "Uptime", program="ERP", direction="higher", target="99.9", amber="99.5",
         red="99",
     )  # fmt: skip
-    changed = budget.update_metric(portfolio, "Uptime", amber="99.7", red="99.2")
+    changed = update_metric(portfolio, "Uptime", amber="99.7", red="99.2")
     assert (changed.amber, changed.red) == ("99.7", "99.2")
     with pytest.raises(ValidationError, match=r"got red 99\.2, amber 99\.95, target 99\.9"):
-        budget.update_metric(portfolio, "Uptime", amber="99.95")
+        update_metric(portfolio, "Uptime", amber="99.95")
     flipped = cli(
         "metric", "edit", "Uptime", "--program", "ERP", "--direction", "lower",
         "--target", "1", "--amber", "2", "--red", "3",
@@ -319,23 +350,21 @@ def test_costs_budget_lines_and_metrics_are_edited(portfolio: Context, cli: Any)
 
 def test_a_decision_or_approval_for_someone_else_says_who_entered_it(office: Context) -> None:
     add_person(office, "Bo Chen", email="bo@city.example")
-    own = governance.add_decision(office, "Keep scope", program="ERP", decided_by="ana")
-    theirs = governance.add_decision(office, "Cut scope", program="ERP", decided_by="bo")
+    own = add_decision(office, "Keep scope", program="ERP", decided_by="ana")
+    theirs = add_decision(office, "Cut scope", program="ERP", decided_by="bo")
     assert (own.entered_by, theirs.entered_by) == ("", "tester")
-    facts = governance.decision_facts(theirs)
-    assert governance.on_behalf(facts["decided_by"], facts["entered_by"]) == (
-        "Bo Chen (entered by tester)"
-    )
-    edited = governance.update_decision(office, theirs.id, decided_by="ana", title="Cut less")
+    facts = decision_facts(theirs)
+    assert on_behalf(facts["decided_by"], facts["entered_by"]) == ("Bo Chen (entered by tester)")
+    edited = update_decision(office, theirs.id, decided_by="ana", title="Cut less")
     assert (edited.entered_by, edited.title) == ("", "Cut less")
     with pytest.raises(ValidationError, match="is in the future"):
-        governance.add_decision(office, "Later", program="ERP", decided_on="2026-12-01")
+        add_decision(office, "Later", program="ERP", decided_on="2026-12-01")
     with pytest.raises(ValidationError, match="is in the future"):
-        governance.update_decision(office, own.id, decided_on="tomorrow")
-    first = governance.add_change(office, "More forms", program="ERP", kind="scope")
-    second = governance.add_change(office, "Fewer forms", program="ERP", kind="scope")
-    mine = governance.decide_change(office, first.id, "approved")
-    for_bo = governance.decide_change(office, second.id, "rejected", approver="bo")
+        update_decision(office, own.id, decided_on="tomorrow")
+    first = add_change(office, "More forms", program="ERP", kind="scope")
+    second = add_change(office, "Fewer forms", program="ERP", kind="scope")
+    mine = decide_change(office, first.id, "approved")
+    for_bo = decide_change(office, second.id, "rejected", approver="bo")
     assert (mine.approver.name, mine.entered_by) == ("Ana Lopez", "")
     assert (for_bo.approver.name, for_bo.entered_by) == ("Bo Chen", "tester")
     fields = [f for c in history("change_request", second.id) for f in c.fields]
@@ -345,7 +374,8 @@ def test_a_decision_or_approval_for_someone_else_says_who_entered_it(office: Con
 def test_minutes_and_decisions_of_an_occurrence_not_yet_started_are_refused(
     office: Context,
 ) -> None:
-    from docket.models.meetings.series import add_decision_from_minutes, add_meeting, save_minutes
+    from docket.models.meetings.minutes import add_decision_from_minutes, save_minutes
+    from docket.models.meetings.series import add_meeting
 
     later = add_meeting(office, "Steering", start="2026-11-23 10:00", timezone="America/Chicago",
                         program="ERP")  # fmt: skip
@@ -371,4 +401,4 @@ def test_a_decision_affects_only_records_that_exist(office: Context, cli: Any) -
     ):
         refused = cli("decision", "add", "Go", "--program", "ERP", "--affects", typed)
         assert refused.status == 2 and refused.err.startswith(message.rstrip("\n")), refused.err
-    assert governance.Decision.select().count() == 0
+    assert Decision.select().count() == 0

@@ -13,7 +13,7 @@ from docket.models.actions import items as actions
 from docket.models.audit.history import history, history_facts, last_change_by_other
 from docket.models.core.context import Context
 from docket.models.core.errors import ValidationError
-from docket.models.people import directory as people
+from docket.models.people.persons import add_person
 
 T0 = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
@@ -25,7 +25,7 @@ def _at(ctx: Context, minutes: int, actor: str | None = None) -> Context:
 
 @pytest.fixture
 def office(db_path: Path, ctx: Context) -> Context:
-    people.add_person(ctx, "Ana Lopez", account="ana")
+    add_person(ctx, "Ana Lopez", account="ana")
     return ctx
 
 
@@ -217,7 +217,7 @@ def test_a_program_reads_as_its_code_and_a_person_as_their_name(office: Context)
 
 
 def test_people_of_the_same_name_are_told_apart_by_their_e_mail(office: Context) -> None:
-    people.add_person(office, "Ana Lopez", email="ana.l@parks.example")
+    add_person(office, "Ana Lopez", email="ana.l@parks.example")
     item = actions.add_action(office, "Call vendor", owner="ana")  # the account: the first Ana
     actions.update_action(office, item.id, 1, owner="ana.l@parks.example")
     assert _said("action_item", item.id)[0] == [
@@ -233,7 +233,7 @@ def test_a_long_value_is_said_whole(office: Context) -> None:
 
 
 def test_a_deleted_record_says_what_it_was_and_a_gone_person_by_id(office: Context) -> None:
-    bo = people.add_person(office, "Bo Chen")
+    bo = add_person(office, "Bo Chen")
     item = actions.add_action(office, "Mistake", priority="high", owner=bo.email or bo.name)
     people_gone = bo.id
     actions.delete_action(office, item.id, item.version)
@@ -254,7 +254,7 @@ def test_names_are_looked_up_once_per_kind_not_per_change(office: Context) -> No
 
     programs.add_program(office, "ERP", "Enterprise resources")
     programs.add_program(office, "CRM", "Customers")
-    others = [people.add_person(office, f"Person {n}") for n in range(6)]
+    others = [add_person(office, f"Person {n}") for n in range(6)]
     item = actions.add_action(office, "Call vendor")
     for n, person in enumerate(others):
         actions.update_action(

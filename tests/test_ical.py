@@ -4,7 +4,6 @@ and must place every occurrence at the UTC instant docket itself shows."""
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,11 +11,14 @@ from typing import Any
 
 import pytest
 from dateutil.rrule import rrulestr
+from golden_support import matches_golden
 
-from docket.exports.calendar import ical
+from docket.exports.calendar import ical_feed, ical_invite
 from docket.models.core.context import Context
 from docket.models.meetings import series as meetings
-from docket.models.people.directory import add_person
+from docket.models.meetings.changes import cancel_occurrence, move_occurrence
+from docket.models.meetings.occurrences import OccurrenceFilter, find_occurrence, list_occurrences
+from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -40,11 +42,7 @@ def office(db_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch) -> Cont
 
 
 def _golden(name: str, content: bytes) -> None:
-    path = GOLDEN / name
-    if os.environ.get("DOCKET_UPDATE_GOLDEN") or not path.exists():
-        GOLDEN.mkdir(exist_ok=True)
-        path.write_bytes(content)
-    assert content == path.read_bytes(), f"{name} differs from the golden file"
+    matches_golden(GOLDEN / name, content)
 
 
 def _anonymous(content: bytes, zone: str) -> str:
@@ -110,8 +108,8 @@ def _vobject_starts(text: str) -> set[datetime]:
 def _docket_starts(*meeting_ids: int) -> set[datetime]:
     found = set()
     for mid in meeting_ids:
-        flt = meetings.OccurrenceFilter(meeting_id=mid, include_cancelled=False)
-        found |= {o.start.astimezone(UTC) for o in meetings.list_occurrences(*FAR, flt)}
+        flt = OccurrenceFilter(meeting_id=mid, include_cancelled=False)
+        found |= {o.start.astimezone(UTC) for o in list_occurrences(*FAR, flt)}
     return found
 
 
@@ -129,7 +127,7 @@ def test_single_meeting_invite(office: Context) -> None:
         duration="45m", attendees=["bo", "cy:optional"], program="ERP", location="Room 4",
         agenda="1. Forecast\n2. Risks", link="https://meet.example/j/1",
     )  # fmt: skip
-    made = ical.invite(m.id, STAMP)
+    made = ical_invite.invite(m.id, STAMP)
     assert made.method == "REQUEST"
     assert [p.name for p in made.recipients] == ["Ana Lopez", "Bo Chen", "Cy Diaz, CFO"]
     _golden("single.ics", made.ics)
@@ -146,14 +144,14 @@ def _berlin_series(ctx: Context) -> int:
         repeat="weekly on tue for 6 times", attendees=["bo"], program="ERP",
     )  # fmt: skip
     # 25 October: Berlin leaves summer time between the 20th and the 27th
-    meetings.move_occurrence(ctx, m.id, "2026-10-20", "2026-10-28 11:00")
-    meetings.cancel_occurrence(ctx, m.id, "2026-11-03")
+    move_occurrence(ctx, m.id, "2026-10-20", "2026-10-28 11:00")
+    cancel_occurrence(ctx, m.id, "2026-11-03")
     return int(m.id)
 
 
 def test_series_across_daylight_saving_with_a_move_and_a_cancellation(office: Context) -> None:
     mid = _berlin_series(office)
-    made = ical.invite(mid, STAMP)
+    made = ical_invite.invite(mid, STAMP)
     _golden("series-dst.ics", made.ics)
     flat = made.ics.replace(b"\r\n ", b"")
     assert b"RRULE:FREQ=WEEKLY;COUNT=6;BYDAY=TU\r\n" in flat
@@ -167,8 +165,8 @@ def test_series_across_daylight_saving_with_a_move_and_a_cancellation(office: Co
 
 def test_one_occurrence_cancel_names_its_recurrence_id(office: Context) -> None:
     mid = _berlin_series(office)
-    original = meetings.find_occurrence(office, meetings.get_meeting(mid), "2026-11-03")
-    made = ical.invite(mid, STAMP, occurrence=original)
+    original = find_occurrence(office, meetings.get_meeting(mid), "2026-11-03")
+    made = ical_invite.invite(mid, STAMP, occurrence=original)
     assert made.method == "CANCEL"
     flat = made.ics.replace(b"\r\n ", b"")
     assert b"METHOD:CANCEL\r\n" in flat
@@ -182,7 +180,7 @@ def test_series_cancellation(office: Context) -> None:
         repeat="weekly on tue until 2026-12-15", attendees=["bo", "cy"], program="ERP",
     )  # fmt: skip
     meetings.cancel_meeting(office, m.id)
-    made = ical.invite(m.id, STAMP, cancel=True)
+    made = ical_invite.invite(m.id, STAMP, cancel=True)
     assert made.method == "CANCEL"
     _golden("series-cancel.ics", made.ics)
     flat = made.ics.replace(b"\r\n ", b"")
@@ -197,7 +195,7 @@ def test_cancel_is_refused_for_a_meeting_that_is_not_cancelled(office: Context) 
     from docket.models.core.errors import ValidationError
 
     with pytest.raises(ValidationError, match="cancel it first"):
-        ical.invite(m.id, STAMP, cancel=True)
+        ical_invite.invite(m.id, STAMP, cancel=True)
 
 
 def test_this_and_following_split(office: Context) -> None:
@@ -206,8 +204,8 @@ def test_this_and_following_split(office: Context) -> None:
         repeat="weekly on wed for 8 times", attendees=["bo"], program="ERP",
     )  # fmt: skip
     new = meetings.split_series(office, m.id, "2026-11-11", start="2026-11-11 16:00")
-    old_invite = ical.invite(m.id, STAMP)
-    new_invite = ical.invite(new.id, STAMP)
+    old_invite = ical_invite.invite(m.id, STAMP)
+    new_invite = ical_invite.invite(new.id, STAMP)
     _golden("split-old.ics", old_invite.ics)
     _golden("split-new.ics", new_invite.ics)
     assert b"UNTIL=20261104T200000Z" in old_invite.ics
@@ -222,7 +220,7 @@ def test_calendar_feed_publishes_meetings_and_milestones(office: Context) -> Non
 
     mid = _berlin_series(office)
     add_milestone(office, "ERP", "Go-live", "2027-03-01")
-    content = ical.feed(STAMP, program="ERP")
+    content = ical_feed.feed(STAMP, program="ERP")
     flat = content.replace(b"\r\n ", b"")
     assert b"METHOD:PUBLISH\r\n" in flat
     assert b"DTSTART;VALUE=DATE:20270301\r\n" in flat
@@ -239,7 +237,7 @@ def test_the_feed_reads_the_database_in_a_fixed_number_of_queries(office: Contex
 
     def queries() -> int:
         with count_queries() as counter:
-            ical.feed(STAMP)
+            ical_feed.feed(STAMP)
         return int(counter.count)
 
     _berlin_series(office)

@@ -15,14 +15,17 @@ from typing import Any
 
 import pytest
 
-from docket.exports.calendar import ical
-from docket.exports.calendar.ical_import import Skipped, import_calendar
+from docket.exports.calendar import ical_invite
+from docket.exports.calendar.ical_import import import_calendar
+from docket.exports.calendar.ical_report import Skipped
 from docket.models.core.context import Context
 from docket.models.core.database import init_database
 from docket.models.core.errors import ValidationError
 from docket.models.core.schema import Attendee, Meeting, Person, database
 from docket.models.meetings import series as meetings
-from docket.models.people.directory import add_person
+from docket.models.meetings.changes import cancel_occurrence, move_occurrence, relocate_occurrence
+from docket.models.meetings.occurrences import OccurrenceFilter, list_occurrences
+from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 
 FILES = Path(__file__).parent / "fixtures" / "ics"
@@ -52,8 +55,8 @@ def _utc(*args: int) -> datetime:
 
 def _occurrences(uid: str) -> list[tuple[datetime, int, str, bool]]:
     meeting = Meeting.get(Meeting.uid == uid)
-    flt = meetings.OccurrenceFilter(meeting_id=meeting.id, include_cancelled=True)
-    found = meetings.list_occurrences(_utc(2026, 1, 1), _utc(2028, 1, 1), flt)
+    flt = OccurrenceFilter(meeting_id=meeting.id, include_cancelled=True)
+    found = list_occurrences(_utc(2026, 1, 1), _utc(2028, 1, 1), flt)
     return [(o.start.astimezone(UTC), o.duration_minutes, o.location, o.cancelled) for o in found]
 
 
@@ -329,10 +332,10 @@ def test_docket_reads_back_its_own_invite(
         program="ERP",
         location="Room 1",
     ).id
-    meetings.move_occurrence(ctx, mid, "2027-03-09", "2027-03-10 11:00")
-    meetings.relocate_occurrence(ctx, mid, "2027-03-16", location="Room 9")
-    meetings.cancel_occurrence(ctx, mid, "2027-03-23")
-    exported = ical.invite(mid, datetime(2026, 11, 23, 15, tzinfo=UTC)).ics
+    move_occurrence(ctx, mid, "2027-03-09", "2027-03-10 11:00")
+    relocate_occurrence(ctx, mid, "2027-03-16", location="Room 9")
+    cancel_occurrence(ctx, mid, "2027-03-23")
+    exported = ical_invite.invite(mid, datetime(2026, 11, 23, 15, tzinfo=UTC)).ics
     before = _occurrences("round-trip@docket.test")
     database.close()
 

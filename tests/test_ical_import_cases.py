@@ -23,13 +23,21 @@ from hypothesis import strategies as st
 # the same office as the other import tests: ERP, and Ana, Bo and Cy with e-mails
 from test_ical_import import _people
 
-from docket.exports.calendar import ical
+from docket.exports.calendar import ical_feed
 from docket.exports.calendar.ical_import import import_calendar
 from docket.models.core.context import Context
 from docket.models.core.database import init_database, open_database
 from docket.models.core.errors import DocketError, NotFoundError, ValidationError
 from docket.models.core.schema import Meeting, OccurrenceChange, Program, database
 from docket.models.meetings import series as meetings
+from docket.models.meetings.attendees import set_response
+from docket.models.meetings.changes import (
+    cancel_occurrence,
+    move_occurrence,
+    relocate_occurrence,
+    retitle_occurrence,
+)
+from docket.models.meetings.occurrences import meeting_occurrences
 from docket.models.portfolio.programs import add_program
 
 FILES = Path(__file__).parent / "fixtures" / "ics"
@@ -203,7 +211,7 @@ def test_all_day_events_are_all_day_meetings_and_go_back_out_as_dates(office: Co
     )
     assert closed.sequence == 2
     review = Meeting.get(Meeting.uid == "review-day")
-    found = meetings.meeting_occurrences(review, NOW, datetime(2027, 6, 1, tzinfo=UTC))
+    found = meeting_occurrences(review, NOW, datetime(2027, 6, 1, tzinfo=UTC))
     assert [(f"{o.start:%m-%d %H:%M}", o.title, o.status, o.all_day) for o in found] == [
         ("01-04 00:00", "Review day", "confirmed", True),
         ("01-11 00:00", "Review day", "cancelled", True),
@@ -214,7 +222,7 @@ def test_all_day_events_are_all_day_meetings_and_go_back_out_as_dates(office: Co
     # a multi-day event is refused with the reason, the rest imported
     assert [(s.line, s.what) for s in report.skipped] == [(32, "'Offsite' (UID offsite)")]
     assert "docket's meetings last one day at most" in report.skipped[0].why
-    feed = ical.feed(NOW).decode()
+    feed = ical_feed.feed(NOW).decode()
     assert "DTSTART;VALUE=DATE:20261224\r\nDTEND;VALUE=DATE:20261225\r\n" in feed
     assert "RRULE:FREQ=WEEKLY;UNTIL=20270125;BYDAY=MO\r\nEXDATE;VALUE=DATE:20270111\r\n" in feed
     assert "RECURRENCE-ID;VALUE=DATE:20270118\r\n" in feed
@@ -261,12 +269,12 @@ def _rich_office(ctx: Context) -> None:
         link="https://meet.example/s",
         agenda="1. Budget\n2. Risks, issues; next steps",
     ).id
-    meetings.move_occurrence(ctx, steering, "2027-03-09", "2027-03-10 11:00")
-    meetings.relocate_occurrence(
+    move_occurrence(ctx, steering, "2027-03-09", "2027-03-10 11:00")
+    relocate_occurrence(
         ctx, steering, "2027-03-16", location="Room 9", link="https://meet.example/other"
     )
-    meetings.cancel_occurrence(ctx, steering, "2027-03-23")
-    meetings.retitle_occurrence(ctx, steering, "2027-03-30", "Steering: budget special")
+    cancel_occurrence(ctx, steering, "2027-03-23")
+    retitle_occurrence(ctx, steering, "2027-03-30", "Steering: budget special")
     meetings.add_meeting(
         ctx,
         "Vendor call",
@@ -280,14 +288,14 @@ def _rich_office(ctx: Context) -> None:
     review = meetings.add_meeting(
         ctx, "Review day", start="2027-01-04", all_day=True, repeat="weekly on mon for 4 times"
     ).id
-    meetings.cancel_occurrence(ctx, review, "2027-01-11")
+    cancel_occurrence(ctx, review, "2027-01-11")
     meetings.add_meeting(
         ctx, "UTC sync", start="2026-12-07 14:00", timezone="UTC", repeat="daily for 3 times"
     )
     standup = meetings.add_meeting(
         ctx, "Standup", start="2026-12-01 09:15", repeat="weekdays", attendees=["bo", "cy"]
     ).id
-    meetings.set_response(ctx, standup, "bo", "declined")
+    set_response(ctx, standup, "bo", "declined")
 
 
 def test_docket_export_imported_and_exported_again_is_the_same_file(
@@ -298,7 +306,7 @@ def test_docket_export_imported_and_exported_again_is_the_same_file(
     init_database(tmp_path / "a.db", actor="tester")
     _people(ctx)
     _rich_office(ctx)
-    first = ical.feed(NOW)
+    first = ical_feed.feed(NOW)
     before = {m.uid: (m.agenda, m.link, m.location, m.sequence, m.status) for m in Meeting.select()}
     database.close()
 
@@ -312,7 +320,7 @@ def test_docket_export_imported_and_exported_again_is_the_same_file(
     assert [c.new_title for c in OccurrenceChange.select() if c.new_title] == [
         "Steering: budget special"
     ]
-    second = ical.feed(datetime(2026, 11, 30, 8, tzinfo=UTC))
+    second = ical_feed.feed(datetime(2026, 11, 30, 8, tzinfo=UTC))
     assert _without_stamps(second) == _without_stamps(first)
     assert second != first  # only the stamps differ
     # and a third import of the same file adds nothing
@@ -324,8 +332,8 @@ def test_the_demo_calendar_survives_export_and_import(demo_db: Path, ctx: Contex
     """Each program's calendar of the demo office, imported into a copy of it without
     meetings, exports again as the same file but DTSTAMP."""
     open_database(demo_db)
-    whole = ical.feed(NOW)
-    feeds = {p.code: ical.feed(NOW, program=p.code) for p in Program.select()}
+    whole = ical_feed.feed(NOW)
+    feeds = {p.code: ical_feed.feed(NOW, program=p.code) for p in Program.select()}
     # a cancelled meeting is not in the calendar
     count = Meeting.select().where(Meeting.status != "cancelled").count()
     database.close()
@@ -337,4 +345,5 @@ def test_the_demo_calendar_survives_export_and_import(demo_db: Path, ctx: Contex
         report = import_calendar(ctx, feed, program=code)
         assert report.skipped == [], code
     assert Meeting.select().count() == count
-    assert _without_stamps(ical.feed(datetime(2027, 1, 1, tzinfo=UTC))) == _without_stamps(whole)
+    later = ical_feed.feed(datetime(2027, 1, 1, tzinfo=UTC))
+    assert _without_stamps(later) == _without_stamps(whole)

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from docket.exports.calendar import ical
+from docket.exports.calendar import ical_feed, ical_invite
 from docket.exports.calendar.ical_text import fold, param, text
 from docket.models.core.context import Context
 from docket.models.meetings import series as meetings
-from docket.models.people.directory import add_person
+from docket.models.meetings.changes import move_occurrence
+from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 
 STAMP = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
@@ -69,12 +70,12 @@ def hostile(db_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch) -> int
         agenda="1. Budget: 1,2 M€\n2. Risks; issues\n3. " + "long text " * 30,
         repeat="FREQ=WEEKLY;BYDAY=TU;COUNT=4",
     )  # fmt: skip
-    meetings.move_occurrence(ctx, m.id, "2026-11-10", "2026-11-11 10:00")
+    move_occurrence(ctx, m.id, "2026-11-10", "2026-11-11 10:00")
     return m.id
 
 
 def test_icalendar_reads_back_and_rewrites_docket_text_byte_for_byte(hostile: int) -> None:
-    made = ical.invite(hostile, STAMP)
+    made = ical_invite.invite(hostile, STAMP)
     parsed = Calendar.from_ical(made.ics)
     assert parsed.to_ical() == made.ics
     master, moved = parsed.walk("VEVENT")
@@ -89,7 +90,7 @@ def test_icalendar_reads_back_and_rewrites_docket_text_byte_for_byte(hostile: in
 
 
 def test_the_calendar_of_the_demo_is_what_icalendar_would_write(demo_db: Path) -> None:
-    content = ical.feed(STAMP)
+    content = ical_feed.feed(STAMP)
     assert content.count(b"BEGIN:VEVENT") > 50
     assert Calendar.from_ical(content).to_ical() == content
 
@@ -98,6 +99,6 @@ def test_a_meeting_in_utc_is_written_in_utc_without_a_zone(db_path: Path, ctx: C
     add_person(ctx, "Ana Lopez", email="ana@city.example", account="tester")
     add_program(ctx, "OPS", "Operations")
     m = meetings.add_meeting(ctx, "Ops call", start="2026-11-03 09:30", timezone="UTC")
-    made = ical.invite(m.id, STAMP)
+    made = ical_invite.invite(m.id, STAMP)
     assert b"DTSTART:20261103T093000Z\r\n" in made.ics
     assert b"VTIMEZONE" not in made.ics

@@ -30,7 +30,7 @@ from docket.models.accounts.users import (
 from docket.models.core.context import Context
 from docket.models.core.database import connect
 from docket.models.core.schema import Meeting, Person, UserAccount, database
-from docket.models.people.directory import add_person
+from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 from docket.tui.app import DocketApp
 from docket.tui.forms.base import RecordForm

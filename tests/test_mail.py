@@ -22,7 +22,7 @@ from docket.models.core.schema import InviteDelivery
 from docket.models.meetings import series as meetings
 from docket.models.meetings.invites import delivery_state
 from docket.models.meetings.views import occurrence_detail
-from docket.models.people.directory import add_person
+from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 
 
@@ -67,7 +67,7 @@ def test_invite_eml_has_text_html_and_a_matching_calendar_part(
 def test_invite_is_sent_through_a_loopback_smtp_server(
     office: Context, smtp_server: tuple[Inbox, int]
 ) -> None:
-    from docket.exports.calendar.ical import invite
+    from docket.exports.calendar.ical_invite import invite
     from docket.models.core.clock import utcnow
 
     inbox, port = smtp_server
@@ -270,7 +270,7 @@ def test_a_refused_recipient_exits_1_is_named_and_never_counted_as_sent(
     assert "Invites: 1 not up to date (sequence 0)" in show
     assert f"Bo Chen <bo@city.example>: {refused}" in show
     # the app's occurrence detail says the same, and marks the refusal
-    from docket.tui.forms.meetings import OccurrenceDetail
+    from docket.tui.forms.occurrence_detail import OccurrenceDetail
 
     detail = occurrence_detail(three, 2, "2026-12-02T16:00:00Z")
     assert [(r["email"], r["refused"]) for r in detail["invites"] if r["refused"]] == [

@@ -7,7 +7,6 @@ window of days or a bounded number is given values no database can hold or mean 
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import click
 import peewee
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,10 +23,11 @@ from hypothesis import strategies as st
 
 from docket.models.core import dates, inputs
 from docket.models.core.errors import ConflictError, DocketError, ValidationError
-from docket.models.governance import budget
+from docket.models.governance.metrics import number
 from docket.models.meetings import recurrence
-from docket.models.meetings import series as meetings
-from docket.tui.cli.main import build_parser, run
+from docket.models.meetings.times import parse_start
+from docket.tui.cli.main import cli, run
+from docket.tui.cli.params import WholeNumber
 
 HUGE = "99999999999999999999999"
 BAD_NUMBERS = (HUGE, "-1", "1e309", "nan", "12abc", "")
@@ -42,26 +43,28 @@ def _dump(path: Path) -> str:
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
-def _commands(parser: argparse.ArgumentParser, words: tuple[str, ...] = ()) -> Iterator[Any]:
-    """Every (words, parser) leaf of the command line."""
-    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    if not subs:
-        yield words, parser
+def _commands(
+    command: click.Command, ctx: click.Context, words: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], click.Command]]:
+    """Every (words, command) leaf of the command line."""
+    if not isinstance(command, click.Group):
+        yield words, command
         return
-    for name, child in subs[0].choices.items():
-        yield from _commands(child, (*words, name))
+    for name in command.list_commands(ctx):
+        child = command.get_command(ctx, name)
+        assert child is not None, name
+        yield from _commands(child, ctx, (*words, name))
 
 
 def _numeric_cases() -> list[tuple[str, ...]]:
     """argv for each numeric argument of each command, with a placeholder for the value."""
     cases: list[tuple[str, ...]] = []
-    for words, parser in _commands(build_parser(None)):
-        for action in parser._actions:
-            convert = action.type
-            if not callable(convert) or getattr(convert, "__module__", "") != "docket.tui.cli.main":
+    for words, command in _commands(cli, click.Context(cli)):
+        for param in command.params:
+            if not isinstance(param.type, WholeNumber):
                 continue
-            if action.option_strings:
-                cases.append((*words, action.option_strings[0], "{}"))
+            if isinstance(param, click.Option):
+                cases.append((*words, param.opts[0], "{}"))
             else:
                 cases.append((*words, "{}"))
     return cases
@@ -147,12 +150,12 @@ def test_arguments_that_are_not_utf8_are_refused_before_anything_runs(
 def test_an_unforeseen_failure_is_one_line_and_debug_shows_the_traceback(
     office: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from docket.tui.cli import commands
+    from docket.tui.cli import today
 
-    def broken(*_: Any) -> int:
+    def broken(*_: Any, **__: Any) -> int:
         raise KeyError("boom")
 
-    monkeypatch.setattr(commands, "today", broken)
+    monkeypatch.setattr(today, "show_today", broken)
     out, err = _Sink(), _Sink()
     assert run(["--db", str(office), "today"], out, err) == 1  # type: ignore[arg-type]
     assert err.text.startswith("docket: unexpected failure (KeyError: 'boom'); run it again")
@@ -444,13 +447,13 @@ def test_the_app_keeps_its_version_check(
     books: Path, cli: Any, monkeypatch: pytest.MonkeyPatch, ctx: Any
 ) -> None:
     from docket.models.core.database import open_database
-    from docket.models.governance import raid as governance
+    from docket.models.governance.risks import get_risk, update_risk
 
     open_database(books)
-    read = governance.get_risk(1).version
+    read = get_risk(1).version
     _changed_before_each_write(monkeypatch, books, "risk")
     with pytest.raises(ConflictError):
-        governance.update_risk(ctx, 1, read, title="Mine")
+        update_risk(ctx, 1, read, title="Mine")
 
 
 # --- every parser of typed input raises the domain's error or none ----------------------
@@ -467,7 +470,7 @@ PARSERS: dict[str, Callable[[Any, str], object]] = {
     ),
     "parse_duration": lambda ctx, t: dates.parse_duration(t),
     "parse_repeat": lambda ctx, t: recurrence.parse_repeat(t, START),
-    "parse_start": lambda ctx, t: meetings.parse_start(ctx, t, START.tzinfo),  # type: ignore[arg-type]
+    "parse_start": lambda ctx, t: parse_start(ctx, t, START.tzinfo),  # type: ignore[arg-type]
     "whole_number": lambda ctx, t: inputs.whole_number("n", t),
     "record_id": lambda ctx, t: inputs.record_id("id", t),
     "count": lambda ctx, t: inputs.count("limit", t),
@@ -482,7 +485,7 @@ PARSERS: dict[str, Callable[[Any, str], object]] = {
     "money with a decimal comma": lambda ctx, t: inputs.money("amount", t, decimal_comma=True),
     "file_text": lambda ctx, t: inputs.file_text(t.encode("utf-8", "surrogateescape")),
     "file_text's encoding": lambda ctx, t: inputs.file_text(b"name\n", t),
-    "metric number": lambda ctx, t: budget.number("value", t),
+    "metric number": lambda ctx, t: number("value", t),
 }
 TYPED = st.one_of(
     st.text(),

@@ -14,7 +14,26 @@ from docket.models.core.context import Context
 from docket.models.core.errors import NotFoundError, ValidationError
 from docket.models.core.schema import Attendee, MeetingSplit, OccurrenceChange
 from docket.models.meetings import series as meetings
-from docket.models.people.directory import add_group, add_person
+from docket.models.meetings.attendees import attendees_of, set_response
+from docket.models.meetings.changes import (
+    cancel_occurrence,
+    move_occurrence,
+    relocate_occurrence,
+    restore_occurrence,
+)
+from docket.models.meetings.minutes import (
+    add_action_from_minutes,
+    add_decision_from_minutes,
+    agenda_of,
+    decisions_taken,
+    get_minutes,
+    record_minutes,
+    save_minutes,
+    set_agenda,
+)
+from docket.models.meetings.occurrences import OccurrenceFilter, list_occurrences
+from docket.models.people.groups import add_group
+from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 
 
@@ -43,8 +62,8 @@ def _series(ctx: Context, start: str, tz: str, repeat: str, **kw: Any) -> int:
 
 
 def _starts(meeting_id: int, first: datetime, last: datetime, live: bool = False) -> list[datetime]:
-    flt = meetings.OccurrenceFilter(meeting_id=meeting_id, include_cancelled=not live)
-    return [o.start.astimezone(UTC) for o in meetings.list_occurrences(first, last, flt)]
+    flt = OccurrenceFilter(meeting_id=meeting_id, include_cancelled=not live)
+    return [o.start.astimezone(UTC) for o in list_occurrences(first, last, flt)]
 
 
 def test_new_york_series_keeps_nine_oclock_when_daylight_saving_ends(office: Context) -> None:
@@ -84,21 +103,21 @@ def test_series_starts_on_its_first_occurrence(office: Context) -> None:
 
 def test_move_across_a_daylight_saving_change_keeps_the_original_key(office: Context) -> None:
     mid = _series(office, "2026-10-27 09:00", "America/New_York", "weekly on tue for 3 times")
-    moved = meetings.move_occurrence(office, mid, "2026-10-27", "2026-11-02 09:00")
+    moved = move_occurrence(office, mid, "2026-10-27", "2026-11-02 09:00")
     assert moved.original_start == _utc(2026, 10, 27, 13)
     assert moved.start.astimezone(UTC) == _utc(2026, 11, 2, 14)
     assert moved.moved
     assert _starts(mid, _utc(2026, 10, 1), _utc(2027, 1, 1))[0] == _utc(2026, 11, 2, 14)
     assert meetings.get_meeting(mid).sequence == 1
     # found again by the day it was moved to
-    again = meetings.move_occurrence(office, mid, "2026-11-02", "10:00")
+    again = move_occurrence(office, mid, "2026-11-02", "10:00")
     assert again.original_start == _utc(2026, 10, 27, 13)
     assert again.start.astimezone(UTC) == _utc(2026, 11, 2, 15)
 
 
 def test_occurrence_moved_into_a_window_from_outside_is_listed(office: Context) -> None:
     mid = _series(office, "2026-12-01 09:00", "America/Chicago", "weekly on tue for 3 times")
-    meetings.move_occurrence(office, mid, "2026-12-15", "2027-01-05 09:00")
+    move_occurrence(office, mid, "2026-12-15", "2027-01-05 09:00")
     assert _starts(mid, _utc(2027, 1, 1), _utc(2027, 2, 1)) == [_utc(2027, 1, 5, 15)]
     assert _utc(2026, 12, 15, 15) not in _starts(mid, _utc(2026, 12, 1), _utc(2027, 1, 1))
 
@@ -106,7 +125,7 @@ def test_occurrence_moved_into_a_window_from_outside_is_listed(office: Context) 
 def test_an_occurrence_made_longer_reaches_into_the_next_day(office: Context) -> None:
     # a day's agenda looks back only as far as the longest occurrence that could reach it
     mid = _series(office, "2026-12-01 22:00", "UTC", "daily for 5 times")
-    meetings.move_occurrence(office, mid, "2026-12-02", "22:00", duration="180m")
+    move_occurrence(office, mid, "2026-12-02", "22:00", duration="180m")
     assert _starts(mid, _utc(2026, 12, 3), _utc(2026, 12, 4)) == [
         _utc(2026, 12, 2, 22),
         _utc(2026, 12, 3, 22),
@@ -116,32 +135,32 @@ def test_an_occurrence_made_longer_reaches_into_the_next_day(office: Context) ->
 
 def test_cancel_and_restore_one_occurrence(office: Context) -> None:
     mid = _series(office, "2026-12-01 09:00", "America/Chicago", "weekly on tue for 3 times")
-    cancelled = meetings.cancel_occurrence(office, mid, "2026-12-08")
+    cancelled = cancel_occurrence(office, mid, "2026-12-08")
     assert cancelled.cancelled
     with pytest.raises(ValidationError, match="already cancelled"):
-        meetings.cancel_occurrence(office, mid, "2026-12-08")
-    flt = meetings.OccurrenceFilter(meeting_id=mid, include_cancelled=False)
-    assert len(meetings.list_occurrences(_utc(2026, 11, 1), _utc(2027, 1, 1), flt)) == 2
-    restored = meetings.restore_occurrence(office, mid, "2026-12-08")
+        cancel_occurrence(office, mid, "2026-12-08")
+    flt = OccurrenceFilter(meeting_id=mid, include_cancelled=False)
+    assert len(list_occurrences(_utc(2026, 11, 1), _utc(2027, 1, 1), flt)) == 2
+    restored = restore_occurrence(office, mid, "2026-12-08")
     assert not restored.cancelled
     assert OccurrenceChange.select().count() == 0
     assert meetings.get_meeting(mid).sequence == 2
     with pytest.raises(ValidationError, match="not cancelled"):
-        meetings.restore_occurrence(office, mid, "2026-12-08")
+        restore_occurrence(office, mid, "2026-12-08")
 
 
 def test_restoring_a_moved_occurrence_keeps_the_move(office: Context) -> None:
     mid = _series(office, "2026-12-01 09:00", "America/Chicago", "weekly on tue for 3 times")
-    meetings.move_occurrence(office, mid, "2026-12-08", "11:00")
-    meetings.cancel_occurrence(office, mid, "2026-12-08")
-    back = meetings.restore_occurrence(office, mid, "2026-12-08")
+    move_occurrence(office, mid, "2026-12-08", "11:00")
+    cancel_occurrence(office, mid, "2026-12-08")
+    back = restore_occurrence(office, mid, "2026-12-08")
     assert (back.cancelled, back.moved, back.start.hour) == (False, True, 11)
 
 
 def test_no_occurrence_on_that_day_is_a_clear_error(office: Context) -> None:
     mid = _series(office, "2026-12-01 09:00", "America/Chicago", "weekly on tue")
     with pytest.raises(NotFoundError, match="no occurrence on Wed 02 Dec 2026"):
-        meetings.cancel_occurrence(office, mid, "2026-12-02")
+        cancel_occurrence(office, mid, "2026-12-02")
 
 
 def test_sequence_rises_for_significant_changes_only(office: Context) -> None:
@@ -159,9 +178,9 @@ def test_sequence_rises_for_significant_changes_only(office: Context) -> None:
     assert (m.sequence, m.rrule) == (3, "FREQ=WEEKLY;BYDAY=TU,TH")
     m = meetings.update_meeting(office, mid, m.version, add_attendees=["cy:optional"])
     assert m.sequence == 3
-    m = meetings.relocate_occurrence(office, mid, "2026-12-03", link="https://y")
+    m = relocate_occurrence(office, mid, "2026-12-03", link="https://y")
     assert meetings.get_meeting(mid).sequence == 3
-    meetings.relocate_occurrence(office, mid, "2026-12-03", location="Room 1")
+    relocate_occurrence(office, mid, "2026-12-03", location="Room 1")
     assert meetings.get_meeting(mid).sequence == 4
     assert meetings.cancel_meeting(office, mid).sequence == 5
     assert meetings.restore_meeting(office, mid).sequence == 6
@@ -172,22 +191,22 @@ def test_attendees_from_people_and_groups_with_roles(office: Context) -> None:
         office, "2026-12-01 09:00", "America/Chicago", "weekly", groups=["Steering"],
         attendees=["cy:optional"],
     )  # fmt: skip
-    people = {a.person.name: (a.role, a.response) for a in meetings.attendees_of(mid)}
+    people = {a.person.name: (a.role, a.response) for a in attendees_of(mid)}
     assert people == {
         "Ana Lopez": ("chair", "accepted"),
         "Bo Chen": ("required", "needs action"),
         "Cy Diaz": ("required", "needs action"),
     }
-    meetings.set_response(office, mid, "bo", "declined")
+    set_response(office, mid, "bo", "declined")
     assert Attendee.get(Attendee.person == 2).response == "declined"
     m = meetings.get_meeting(mid)
     meetings.update_meeting(office, mid, m.version, remove_attendees=["cy"])
-    assert [a.person.name for a in meetings.attendees_of(mid)] == ["Ana Lopez", "Bo Chen"]
+    assert [a.person.name for a in attendees_of(mid)] == ["Ana Lopez", "Bo Chen"]
 
 
 def test_this_and_following_ends_the_old_series_and_starts_a_new_uid(office: Context) -> None:
     mid = _series(office, "2026-12-01 09:00", "America/Chicago", "weekly on tue for 6 times")
-    meetings.cancel_occurrence(office, mid, "2026-12-22")
+    cancel_occurrence(office, mid, "2026-12-22")
     new = meetings.split_series(office, mid, "2026-12-15", start="2026-12-15 10:00")
     old = meetings.get_meeting(mid)
     assert old.rrule == "FREQ=WEEKLY;BYDAY=TU;UNTIL=20261208T150000Z"
@@ -204,13 +223,13 @@ def test_this_and_following_ends_the_old_series_and_starts_a_new_uid(office: Con
         _utc(2027, 1, 5, 16),
     ]
     # the cancelled 22 December followed the new start to 10:00
-    cancelled = meetings.list_occurrences(
-        _utc(2026, 12, 20), _utc(2026, 12, 24), meetings.OccurrenceFilter(meeting_id=new.id)
+    cancelled = list_occurrences(
+        _utc(2026, 12, 20), _utc(2026, 12, 24), OccurrenceFilter(meeting_id=new.id)
     )
     assert [(o.original_start, o.cancelled) for o in cancelled] == [(_utc(2026, 12, 22, 16), True)]
     assert len(_starts(mid, _utc(2026, 12, 1), _utc(2027, 2, 1))) == 2
     assert MeetingSplit.get().previous.id == mid
-    assert [a.person.name for a in meetings.attendees_of(new.id)] == ["Ana Lopez"]
+    assert [a.person.name for a in attendees_of(new.id)] == ["Ana Lopez"]
 
 
 def test_first_occurrence_cannot_be_split(office: Context) -> None:
@@ -221,46 +240,46 @@ def test_first_occurrence_cannot_be_split(office: Context) -> None:
 
 def test_open_actions_are_carried_with_their_age_across_a_split(office: Context) -> None:
     mid = _series(office, "2026-11-03 09:00", "America/Chicago", "weekly on tue")
-    first = meetings.add_action_from_minutes(office, mid, "2026-11-03", "Send budget", owner="bo")
-    done = meetings.add_action_from_minutes(office, mid, "2026-11-10", "Book room")
+    first = add_action_from_minutes(office, mid, "2026-11-03", "Send budget", owner="bo")
+    done = add_action_from_minutes(office, mid, "2026-11-10", "Book room")
     from docket.models.actions.items import set_status
 
     set_status(office, [done.id], "done")
     assert first.source_occurrence == _utc(2026, 11, 3, 15)
     assert first.program.code == "ERP"
     new = meetings.split_series(office, mid, "2026-12-01", location="Room 2")
-    agenda = meetings.agenda_of(new.id, _utc(2026, 12, 1, 15))
+    agenda = agenda_of(new.id, _utc(2026, 12, 1, 15))
     assert [(a["title"], a["age_days"]) for a in agenda["carried_actions"]] == [("Send budget", 28)]
-    meetings.set_agenda(office, new.id, "2026-12-01", "1. Budget")
-    assert meetings.agenda_of(new.id, _utc(2026, 12, 1, 15))["text"] == "1. Budget"
-    assert meetings.agenda_of(new.id, _utc(2026, 12, 8, 15))["text"] == ""
+    set_agenda(office, new.id, "2026-12-01", "1. Budget")
+    assert agenda_of(new.id, _utc(2026, 12, 1, 15))["text"] == "1. Budget"
+    assert agenda_of(new.id, _utc(2026, 12, 8, 15))["text"] == ""
 
 
 def test_minutes_are_kept_per_occurrence(office: Context) -> None:
     mid = _series(office, "2026-11-03 09:00", "America/Chicago", "weekly on tue")
-    meetings.save_minutes(office, mid, "2026-11-10", notes="Budget agreed")
-    meetings.save_minutes(office, mid, "2026-11-10", attendance="Ana, Bo")
-    minutes = meetings.get_minutes(mid, _utc(2026, 11, 10, 15))
+    save_minutes(office, mid, "2026-11-10", notes="Budget agreed")
+    save_minutes(office, mid, "2026-11-10", attendance="Ana, Bo")
+    minutes = get_minutes(mid, _utc(2026, 11, 10, 15))
     assert minutes is not None
     assert (minutes.notes, minutes.attendance) == ("Budget agreed", "Ana, Bo")
-    assert meetings.get_minutes(mid, _utc(2026, 11, 17, 15)) is None
+    assert get_minutes(mid, _utc(2026, 11, 17, 15)) is None
 
 
 def test_a_decision_in_the_minutes_is_a_decision_record_of_the_program(office: Context) -> None:
-    from docket.models.governance.raid import list_decisions
+    from docket.models.governance.decisions import list_decisions
 
     # 23:30 in Chicago on 10 Nov is already 11 Nov in UTC: the decision is dated locally
     mid = _series(office, "2026-11-03 23:30", "America/Chicago", "weekly on tue")
-    meetings.move_occurrence(office, mid, "2026-11-10", "2026-11-12 23:30")
-    made = meetings.add_decision_from_minutes(
+    move_occurrence(office, mid, "2026-11-10", "2026-11-12 23:30")
+    made = add_decision_from_minutes(
         office, mid, "2026-11-10", "Go with the phased rollout", decided_by="bo"
     )
     assert [d.id for d in list_decisions("ERP")] == [made.id]
     assert (made.decided_on.isoformat(), made.decided_by.name) == ("2026-11-12", "Bo Chen")
     assert made.occurrence_start == _utc(2026, 11, 11, 5, 30)
-    taken = meetings.decisions_taken(mid, _utc(2026, 11, 11, 5, 30))
+    taken = decisions_taken(mid, _utc(2026, 11, 11, 5, 30))
     assert [d.title for d in taken] == ["Go with the phased rollout"]
-    assert meetings.decisions_taken(mid, _utc(2026, 11, 18, 5, 30)) == []
+    assert decisions_taken(mid, _utc(2026, 11, 18, 5, 30)) == []
 
 
 def test_minutes_decisions_and_an_action_are_written_together_or_not_at_all(
@@ -270,7 +289,7 @@ def test_minutes_decisions_and_an_action_are_written_together_or_not_at_all(
 
     mid = _series(office, "2026-11-03 09:00", "America/Chicago", "weekly on tue")
     with pytest.raises(ValidationError, match="due"):
-        meetings.record_minutes(
+        record_minutes(
             office,
             mid,
             "2026-11-10",
@@ -281,7 +300,7 @@ def test_minutes_decisions_and_an_action_are_written_together_or_not_at_all(
         )
     assert (Minutes.select().count(), Decision.select().count()) == (0, 0)
     assert ActionItem.select().count() == 0
-    done = meetings.record_minutes(
+    done = record_minutes(
         office, mid, "2026-11-10", notes="Agreed", decisions=["A", "B"], action="Send it"
     )
     assert (done.minutes, len(done.decisions), len(done.actions)) == (True, 2, 1)
@@ -289,7 +308,7 @@ def test_minutes_decisions_and_an_action_are_written_together_or_not_at_all(
 
 def test_a_new_start_carries_occurrence_changes_or_drops_them(office: Context) -> None:
     mid = _series(office, "2026-12-01 09:00", "America/Chicago", "weekly on tue")
-    meetings.cancel_occurrence(office, mid, "2026-12-08")
+    cancel_occurrence(office, mid, "2026-12-08")
     m = meetings.get_meeting(mid)
     m = meetings.update_meeting(office, mid, m.version, start="2026-12-01 10:00")
     assert OccurrenceChange.get().original_start == _utc(2026, 12, 8, 16)
@@ -300,7 +319,7 @@ def test_a_new_start_carries_occurrence_changes_or_drops_them(office: Context) -
 def test_window_prunes_series_that_ended(office: Context) -> None:
     _series(office, "2026-01-06 09:00", "America/Chicago", "weekly on tue for 3 times")
     live = _series(office, "2026-11-03 09:00", "America/Chicago", "weekly on tue")
-    found = meetings.list_occurrences(_utc(2026, 11, 23), _utc(2026, 12, 23))
+    found = list_occurrences(_utc(2026, 11, 23), _utc(2026, 12, 23))
     assert {o.meeting_id for o in found} == {live}
     assert len(found) == 5
 

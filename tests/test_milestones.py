@@ -14,7 +14,7 @@ from docket.models.core.errors import ValidationError
 from docket.models.core.schema import AuditEntry, Milestone
 from docket.models.milestones import schedule as milestones
 from docket.models.milestones.schedule import MilestoneFilter
-from docket.models.people import directory as people
+from docket.models.people.persons import add_person
 from docket.models.portfolio import programs
 
 TODAY = date(2026, 11, 23)
@@ -89,7 +89,7 @@ def test_lists_filter_by_status_and_window(erp: Context) -> None:
 
 
 def test_a_typed_filter_picks_a_status_and_matches_title_or_owner(erp: Context) -> None:
-    people.add_person(erp, "Ana Lopez", email="ana@example.org")
+    add_person(erp, "Ana Lopez", email="ana@example.org")
     milestones.add_milestone(erp, "ERP", "Vendor selected", "2026-11-01", owner="ana")
     milestones.add_milestone(erp, "ERP", "Vendor contract", "2026-12-20")
     milestones.add_milestone(erp, "ERP", "Go-live", "2027-01-10", owner="ana")
@@ -107,7 +107,7 @@ def test_a_typed_filter_picks_a_status_and_matches_title_or_owner(erp: Context) 
 
 
 def test_a_milestones_detail_holds_what_the_list_leaves_out(erp: Context) -> None:
-    people.add_person(erp, "Ana Lopez", email="ana@example.org")
+    add_person(erp, "Ana Lopez", email="ana@example.org")
     design = milestones.add_milestone(
         erp, "ERP", "Design complete", "2026-10-01", actual="2026-10-03"
     )

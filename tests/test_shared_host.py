@@ -279,7 +279,7 @@ def _by_editor(host: Host, job: Callable[[], Any]) -> None:
 def _second(host: Host, *args: str) -> tuple[int, str, str]:
     """The command line as the second member of the group. (What the exports import is
     loaded first: an account may not read the interpreter's own library under /root.)"""
-    import docket.exports.calendar.ical
+    import docket.exports.calendar.ical_feed
     import docket.exports.mail.invite_mail  # noqa: F401
 
     result: tuple[int, str, str] = _as(host.second, host, lambda: _docket(*args))

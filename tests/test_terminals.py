@@ -46,6 +46,18 @@ def _read(fd: int, seconds: float, until: bytes | None = None) -> bytes:
     return seen
 
 
+def _rest(fd: int, quiet: float = 0.5, longest: float = 10.0) -> bytes:
+    """What the terminal receives until it has received nothing for ``quiet`` seconds (or
+    for ``longest``, should it never stop): the rest of a frame and the updates that follow
+    it, however late a loaded machine sends them (a read can stop inside an escape
+    sequence)."""
+    seen = b""
+    deadline = time.monotonic() + longest
+    while time.monotonic() < deadline and (more := _read(fd, quiet)):
+        seen += more
+    return seen
+
+
 @pytest.mark.parametrize(
     ("term", "no_color", "idle"),
     [
@@ -69,10 +81,10 @@ def test_today_is_drawn_at_80x24_and_nothing_redraws_when_nothing_changed(
         fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         os.execve(sys.executable, [sys.executable, "-m", "docket.tui", "--db", str(demo_db)], env)
     try:
-        first = _read(fd, 20.0, until=DRAWN)
+        # the wait only keeps an app that never draws from hanging the run
+        first = _read(fd, 120.0, until=DRAWN)
         assert DRAWN in first, re.sub(rb"\x1b\[[0-9;?<>=$]*[a-zA-Z]", b"", first)[-600:]
-        # the rest of the first frame: a read can stop inside an escape sequence
-        first += _read(fd, 0.5)
+        first += _rest(fd)
         if idle:
             quiet = _read(fd, IDLE_S)
             assert quiet == b"", f"{len(quiet)} bytes sent while nothing changed: {quiet[:200]!r}"

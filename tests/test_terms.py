@@ -12,7 +12,7 @@ from docket.models.actions.items import ActionFilter
 from docket.models.actions.terms import FILTER_HELP, describe_filter, parse_filter
 from docket.models.core.context import Context
 from docket.models.core.errors import ValidationError
-from docket.models.people import directory as people
+from docket.models.people.persons import add_person
 from docket.models.portfolio import programs
 
 # the fixed clock's day is Monday 23 November 2026
@@ -23,9 +23,9 @@ TODAY = date(2026, 11, 23)
 def office(db_path: Path, ctx: Context) -> Context:
     programs.add_program(ctx, "ERP", "ERP replacement")
     programs.add_program(ctx, "CRM", "311 CRM")
-    people.add_person(ctx, "Ana Lopez", email="ana.lopez@city.example", account="ana")
-    people.add_person(ctx, "Bo Chen", email="bo.chen@city.example", account="tester")
-    people.add_person(ctx, "Juana Diaz", email="jdiaz@city.example")
+    add_person(ctx, "Ana Lopez", email="ana.lopez@city.example", account="ana")
+    add_person(ctx, "Bo Chen", email="bo.chen@city.example", account="tester")
+    add_person(ctx, "Juana Diaz", email="jdiaz@city.example")
     return ctx
 
 
@@ -212,10 +212,9 @@ def test_minus_me_lists_everyone_elses_items_as_today_counts_them(
 ) -> None:
     from docket.models.actions import items as actions
     from docket.models.overview.today import build_today
-    from docket.models.people import directory as people
 
-    me = people.add_person(ctx, "Tess Ter", account=ctx.actor)
-    people.add_person(ctx, "Other Person", account="other")
+    me = add_person(ctx, "Tess Ter", account=ctx.actor)
+    add_person(ctx, "Other Person", account="other")
     actions.add_action(ctx, "Mine", owner=f"#{me.id}", due="2026-11-01")
     actions.add_action(ctx, "Theirs", owner="other", due="2026-11-01")
     actions.add_action(ctx, "Nobody's", due="2026-11-01")

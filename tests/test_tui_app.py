@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Static
-from tui_support import pressing, settle, shown, type_text
+from tui_support import pressing, settle, shown, type_text, until
 
 from docket.models.actions import items as actions
 from docket.models.actions.items import ActionFilter
@@ -381,11 +381,15 @@ async def test_another_administrators_change_appears_without_a_restart(
         screen = pilot.app.screen
         assert isinstance(screen, ActionsScreen)
         before = screen.total
-        await pilot.pause(0.5)  # the app has seen the database as it is
+        # the app has seen the database as it is: its poll has read the version once
+        app = pilot.app
+        assert isinstance(app, DocketApp)
+        await until(pilot, lambda: app._seen_version is not None, "the app's first poll")
         # another administrator: another process writing to the same file
         command = [sys.executable, "-m", "docket.tui", "--db", str(demo_db), "action", "add"]
         subprocess.run([*command, "Added from another terminal", "--due", "2026-11-01"], check=True)
-        await pilot.pause(0.6)
+        # no key pressed: the poll sees the change and the list reloads
+        await until(pilot, lambda: screen.total == before + 1, "the list showing the new item")
         await settle(pilot)
         titles = [row["title"] for row in table_rows(pilot.app)]
     assert "Added from another terminal" in titles

@@ -23,6 +23,7 @@ from tui_support import pressing, settle, shown, type_text
 
 from docket.exports.digests import digest as written
 from docket.models.comms import plan as comms
+from docket.models.comms.audience import audience_people
 from docket.models.comms.digest import item_digest
 from docket.models.core.context import Context
 from docket.models.core.database import connect
@@ -166,7 +167,7 @@ async def test_the_digest_sent_from_the_preview_is_the_preview(
         body = arrived.get_body((kind,)).get_content().replace("\r\n", "\n")
         assert body == made(preview.made)
     connect(demo_db)
-    emails = sorted(p.email for p in comms.audience_people(row["id"]) if p.email)
+    emails = sorted(p.email for p in audience_people(row["id"]) if p.email)
     assert sorted(recipients) == emails
     latest = (
         CommsLogEntry.select()

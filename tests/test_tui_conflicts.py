@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input, Static
-from tui_support import settle, shown
+from tui_support import settle, shown, until
 
 from docket.models.actions import items as actions
 from docket.models.core.context import Context
@@ -31,12 +31,8 @@ THEIR_PRIORITY = "low"
 
 async def until_shown(pilot: Any, kind: type) -> None:
     """Wait for a dialog that a save is waiting on (settle would wait for the save)."""
-    for _ in range(100):
-        if isinstance(pilot.app.screen, kind):
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"{kind.__name__} never appeared; the screen is {pilot.app.screen}")
+    await until(pilot, lambda: isinstance(pilot.app.screen, kind), f"{kind.__name__} shown")
+    await pilot.pause()
 
 
 def _their_edit(app: DocketApp, ctx: Context, action_id: int, **changes: Any) -> None:
@@ -171,6 +167,40 @@ async def test_a_milestone_form_gets_the_conflict_dialog_too(
     assert saved.owner_id is None
 
 
+async def test_a_person_form_gets_the_conflict_dialog_too(
+    demo_db: Path, make_app: MakeApp, ctx: Context
+) -> None:
+    from docket.models.core.schema import Person
+    from docket.models.people.persons import update_person
+
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        await pilot.press("7")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, EditForm)
+        person_id = int(form.form_title.rsplit("#", 1)[1].rstrip(")"))
+        form.query_one("#field-title", Input).value = "Mine"
+        bo = Context(actor="bo", tz=ctx.tz, clock=ctx.clock)
+
+        def theirs() -> None:
+            person = Person.get_by_id(person_id)
+            update_person(bo, person_id, person.version, phone="555-0100")
+
+        pilot.app.store.call(theirs)
+        await pilot.press("ctrl+s")
+        await until_shown(pilot, ConflictDialog)
+        table = shown(pilot.app.screen.query_one("#conflict-table", Static))
+        assert "555-0100" in table and "Mine" in table
+        await pilot.press("a")
+        await settle(pilot)
+    connect(demo_db)
+    saved = Person.get_by_id(person_id)
+    # my title on their version: their phone kept
+    assert (saved.title, saved.phone) == ("Mine", "555-0100")
+
+
 async def test_u_undoes_my_last_change_and_h_shows_it_in_the_history(
     demo_db: Path, make_app: MakeApp, ctx: Context
 ) -> None:
@@ -243,9 +273,15 @@ async def test_two_apps_on_one_database_see_each_others_changes_and_conflict(
             await pilot.press("2")
             await settle(pilot)
         first = int(one.app.screen.rows[0]["id"])
-        # bo renames an item; ana's list shows it without a key pressed
+        # bo renames an item once ana's app has seen the database as it was; ana's list
+        # shows it without a key pressed
+        await until(one, lambda: ana._seen_version is not None, "ana's first poll")
         await _rename(two, "Bo's title")
-        await one.pause(0.5)
+        await until(
+            one,
+            lambda: [row["title"] for row in one.app.screen.rows[:1]] == ["Bo's title"],
+            "bo's title on ana's list",
+        )
         await settle(one)
         assert one.app.screen.rows[0]["title"] == "Bo's title"
         # ana starts an edit; bo saves the same item first; ana's save is a conflict

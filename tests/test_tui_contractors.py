@@ -16,13 +16,17 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 from tui_support import pressing, settle, type_text
 
+from docket.exports.tabular.lists.contractors import burn_bar
 from docket.models.contractors import assignments, contracts
+from docket.models.contractors.allocation import allocation_by_month
+from docket.models.contractors.burn import burns, contract_detail
 from docket.models.core.database import connect
 from docket.models.core.schema import Assignment
 from docket.models.overview.today import contractor_alerts
 from docket.tui.app import DocketApp
 from docket.tui.forms.base import RecordForm
-from docket.tui.screens.contractors import ContractorsScreen, burn_bar, heat
+from docket.tui.screens.contractors import ContractorsScreen
+from docket.tui.widgets.heatmap import heat
 
 MakeApp = Callable[[Path], DocketApp]
 TODAY = date(2026, 11, 23)
@@ -62,9 +66,9 @@ async def test_each_view_shows_what_the_database_holds(demo_db: Path, make_app: 
     connect(demo_db)
     current = assignments.list_assignments(assignments.AssignmentFilter(first=TODAY))
     assert listed == len(current) > 0
-    table = assignments.allocation_by_month(TODAY, 12)
+    table = allocation_by_month(TODAY, 12)
     assert [p["person"] for p in people] == [p["person"] for p in table["people"]]
-    active = [b for b in contracts.burns(TODAY) if b.days_left >= 0]
+    active = [b for b in burns(TODAY) if b.days_left >= 0]
     assert [r["number"] for r in shown_contracts] == [b.contract.number for b in active]
 
 
@@ -131,7 +135,7 @@ async def test_two_people_of_one_name_are_told_apart_in_the_heatmap(
     demo_db: Path, make_app: MakeApp, ctx: Any
 ) -> None:
     from docket.models.core.schema import database
-    from docket.models.people.directory import add_person
+    from docket.models.people.persons import add_person
 
     connect(demo_db)
     for email in ("ana.lopez@city.example", "ana.lopez@vendor.example"):
@@ -139,7 +143,7 @@ async def test_two_people_of_one_name_are_told_apart_in_the_heatmap(
         assignments.add_assignment(
             ctx, f"{email}", program="ERP", allocation=60, start=TODAY, end="2027-03-31"
         )
-    table = assignments.allocation_by_month(TODAY, 3)
+    table = allocation_by_month(TODAY, 3)
     twins = [p["person"] for p in table["people"] if p["person"].startswith("Ana Lopez Twin")]
     assert twins == [
         "Ana Lopez Twin <ana.lopez@city.example>",
@@ -217,5 +221,5 @@ async def test_a_contract_is_added_opened_and_spent_on_past_its_ceiling_with_a_r
         await settle(pilot)
         assert not pilot.app.screen.is_modal
     connect(demo_db)
-    found = contracts.contract_detail("C-2026-9999", TODAY)
+    found = contract_detail("C-2026-9999", TODAY)
     assert [e["over_ceiling"] for e in found["expenditures"]] == ["Phase 2 approved"]

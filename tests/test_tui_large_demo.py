@@ -7,7 +7,7 @@ each have a metric of one name.
 
 The large demo takes about 20 s of CPU to build, so it is built once per test session and
 the tests on it run in one xdist worker (``LARGE``, with ``--dist loadgroup``), each on a
-copy.
+copy; they are marked ``slow``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, OptionList, Static
 from tui_support import settle, shown, type_text
 
+from docket.models.core import clock
 from docket.models.core.context import Context
 from docket.models.core.database import connect, init_database
 from docket.models.core.schema import database
@@ -32,8 +33,12 @@ from docket.tui.app import DocketApp
 from docket.tui.screens.base import DocketScreen
 from docket.tui.widgets.dialogs import ErrorDialog, ProgramPicker
 
-# the tests on the large demo share one build: one xdist worker runs them all
-LARGE = pytest.mark.xdist_group("large_demo")
+
+def LARGE(test: Callable[..., Any]) -> Callable[..., Any]:
+    """A test on the large demo: they share one build, so one xdist worker runs them all;
+    and they are long, so marked ``slow`` (``-m "not slow"`` leaves them out)."""
+    return pytest.mark.slow(pytest.mark.xdist_group("large_demo")(test))
+
 
 MakeApp = Callable[[Path], DocketApp]
 # a word no record of the demo holds
@@ -50,6 +55,7 @@ def large_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("large-demo") / "large.db"
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DOCKET_NOW", NOW.isoformat())
+        clock.set_clock(NOW)  # before the autouse fixture fixes it: this is session-scoped
         env.setenv("DOCKET_CONFIG", str(path.with_suffix(".toml")))
         init_database(path, actor=ACTOR)
         try:
@@ -465,11 +471,12 @@ async def test_contractors(large_db: Path, make_app: MakeApp) -> None:
 @LARGE
 async def test_people_and_groups(large_db: Path, make_app: MakeApp) -> None:
     from docket.models.people import directory as people
+    from docket.models.people.groups import list_groups
     from docket.tui.screens.people import PeopleScreen
 
     total = models(large_db, lambda: people.count_people(""))
     ana = models(large_db, lambda: people.count_people("ana"))
-    groups = models(large_db, lambda: len(people.list_groups()))
+    groups = models(large_db, lambda: len(list_groups()))
     async with make_app(large_db).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = await go(pilot, "7")
@@ -637,13 +644,11 @@ async def test_namesakes_on_every_screen(demo_db: Path, make_app: MakeApp, ctx: 
     and RAID lists each program's metric."""
     from docket.models.actions import items as actions
     from docket.models.contractors import assignments
-    from docket.models.people import directory as people
+    from docket.models.people.persons import add_person
 
     connect(demo_db)
     try:
-        twin = people.add_person(
-            ctx, "Ben Rossi", email="brossi@vendor.example", organization="Acme"
-        )
+        twin = add_person(ctx, "Ben Rossi", email="brossi@vendor.example", organization="Acme")
         actions.add_action(ctx, "Namesake's item", owner="brossi@vendor.example", program="ERP")
         assignments.add_assignment(
             ctx, "brossi@vendor.example", program="ERP", allocation="60",
@@ -692,13 +697,13 @@ async def test_namesakes_on_every_screen(demo_db: Path, make_app: MakeApp, ctx: 
 
 
 def budget_metrics() -> list[dict[str, Any]]:
-    from docket.models.governance.budget import metrics
+    from docket.models.governance.metrics import metrics
 
     return metrics()
 
 
 def test_a_namesakes_label_keeps_what_tells_them_apart() -> None:
-    from docket.tui.screens.contractors import fit_person
+    from docket.tui.widgets.heatmap import fit_person
 
     two = ["Aaliyah Mensah <aaliyah.mensah2@city.example>", "Aaliyah Mensah <a.mensah@x.example>"]
     assert [fit_person(label, 34) for label in two] == [
@@ -714,7 +719,8 @@ def test_decisions_are_listed_in_one_query_however_many(demo_db: Path) -> None:
     """The RAID decisions tab read one query per decision (5 s on the large demo)."""
     import logging
 
-    from docket.models.governance import raid as governance
+    from docket.models.governance.changes import change_facts, list_changes
+    from docket.models.governance.decisions import decision_facts, list_decisions
 
     class Count(logging.Handler):
         def __init__(self) -> None:
@@ -731,8 +737,8 @@ def test_decisions_are_listed_in_one_query_however_many(demo_db: Path) -> None:
     log.addHandler(counter)
     log.setLevel(logging.DEBUG)
     try:
-        facts = [governance.decision_facts(d) for d in governance.list_decisions()]
-        changes = [governance.change_facts(c) for c in governance.list_changes()]
+        facts = [decision_facts(d) for d in list_decisions()]
+        changes = [change_facts(c) for c in list_changes()]
     finally:
         log.removeHandler(counter)
         log.setLevel(level)

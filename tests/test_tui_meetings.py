@@ -30,11 +30,11 @@ from docket.models.core.schema import (
     Minutes,
     OccurrenceChange,
 )
-from docket.models.meetings import series as meetings
+from docket.models.meetings.occurrences import list_occurrences, meetings_on_days
 from docket.models.meetings.views import preview_series
 from docket.tui.app import DocketApp
 from docket.tui.forms.base import RecordForm
-from docket.tui.forms.meetings import OccurrenceDetail
+from docket.tui.forms.occurrence_detail import OccurrenceDetail
 from docket.tui.screens.meetings import MeetingsScreen, period
 
 MakeApp = Callable[[Path], DocketApp]
@@ -49,7 +49,7 @@ def _window(first: date, days: int) -> tuple[datetime, datetime]:
 
 def _count(path: Path, first: date, days: int) -> int:
     connect(path)
-    return len(meetings.list_occurrences(*_window(first, days)))
+    return len(list_occurrences(*_window(first, days)))
 
 
 def screen_of(app: DocketApp) -> MeetingsScreen:
@@ -297,7 +297,7 @@ async def test_today_lists_meetings_today_and_tomorrow(
         await settle(pilot)
         assert isinstance(pilot.app.screen, OccurrenceDetail)
     connect(demo_db)
-    expected = len(meetings.meetings_on_days(ctx, TODAY, 2, person=None))
+    expected = len(meetings_on_days(ctx, TODAY, 2, person=None))
     assert heading.startswith(f"Meetings today and tomorrow ({expected:,})")
     assert len(meeting_rows) == min(expected, 10)
 

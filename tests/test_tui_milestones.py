@@ -24,7 +24,7 @@ from docket.models.milestones import schedule as milestones
 from docket.tui.app import DocketApp
 from docket.tui.forms.base import RecordForm
 from docket.tui.forms.milestones import MilestoneDetail
-from docket.tui.screens.milestones import MilestonesScreen, columns
+from docket.tui.screens.milestones import COLUMNS, MilestonesScreen
 from docket.tui.widgets.dialogs import PromptDialog
 from docket.tui.widgets.timeline import Axis, Timeline, bar, column, fit_axis, month_start
 
@@ -132,8 +132,8 @@ async def test_the_filter_takes_a_status_word_and_words_of_the_title(
 
 
 def test_the_table_keeps_room_for_the_title_at_80_columns() -> None:
-    narrow = columns(78)
-    assert [key for key, *_ in narrow] == [
+    narrow = COLUMNS.fit(78)
+    assert [c.key for c in narrow] == [
         "program",
         "title",
         "owner",
@@ -142,9 +142,9 @@ def test_the_table_keeps_room_for_the_title_at_80_columns() -> None:
         "slip",
         "status",
     ]
-    assert sum(w for *_, w in narrow) == 78
-    assert dict((k, w) for k, _, w in narrow)["title"] >= 18
-    assert "actual" in [key for key, *_ in columns(118)]
+    assert sum(c.width for c in narrow) == 78
+    assert {c.key: c.width for c in narrow}["title"] >= 18
+    assert "actual" in [c.key for c in COLUMNS.fit(118)]
 
 
 # --- moving a date needs a reason ----------------------------------------------------

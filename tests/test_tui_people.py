@@ -15,17 +15,18 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
-from tui_support import settle, shown, type_text
+from tui_support import settle, shown, type_text, until
 
 from docket.models.core.database import connect
 from docket.models.core.schema import Person
 from docket.models.people import directory as people
+from docket.models.people.groups import get_group, groups_of, list_groups, members
 from docket.tui.app import DocketApp
 from docket.tui.forms.base import RecordForm
 from docket.tui.forms.people import GroupDetail, PersonDetail, edit_person_form
 from docket.tui.screens import people as people_screen
 from docket.tui.screens.people import PeopleScreen
-from docket.tui.widgets.dialogs import ConfirmDialog
+from docket.tui.widgets.dialogs import ConfirmDialog, ConflictDialog
 
 MakeApp = Callable[[Path], DocketApp]
 
@@ -227,6 +228,9 @@ async def test_editing_a_person_saves_the_change_and_a_stale_edit_is_refused(
         stale = pilot.app.screen
         stale.query_one("#field-title", Input).value = "Overwritten?"
         await pilot.press("ctrl+s")
+        # the conflict dialog (theirs and yours); Escape goes back to the form, unsaved
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConflictDialog), "the dialog")
+        await pilot.press("escape")
         await settle(pilot)
         foot = shown(stale.query_one("#form-error", Static))
         still_open = pilot.app.screen is stale
@@ -248,7 +252,7 @@ async def test_a_person_opens_with_their_details_and_groups(
         text = " ".join(shown(s) for s in detail.query(Static))
     reopen(demo_db)
     assert person["email"] in text
-    for group in people.groups_of(person["id"]):
+    for group in groups_of(person["id"]):
         assert group.name in text
 
 
@@ -264,10 +268,10 @@ async def test_groups_show_their_members_and_follow_the_cursor(
         second_members = [row["name"] for row in rows(pilot.app, "members")]
         status = shown(screen.query_one("#groups-status", Static))
     reopen(demo_db)
-    listed = people.list_groups()
+    listed = list_groups()
     assert [(g["name"], g["members"]) for g in groups] == [(g.name, str(n)) for g, n in listed]
-    assert first_members == [p.name for p in people.members(listed[0][0].name)]
-    assert second_members == [p.name for p in people.members(listed[1][0].name)]
+    assert first_members == [p.name for p in members(listed[0][0].name)]
+    assert second_members == [p.name for p in members(listed[1][0].name)]
     assert f"{listed[1][0].name}: {len(second_members)} members" in status
 
 
@@ -294,7 +298,7 @@ async def test_a_member_is_added_through_a_person_look_up(demo_db: Path, make_ap
     assert outsider["name"] in shown_members
     assert count == str(group["members"] + 1)
     reopen(demo_db)
-    assert outsider["id"] in [p.id for p in people.members(group["name"])]
+    assert outsider["id"] in [p.id for p in members(group["name"])]
 
 
 async def test_a_member_is_removed_after_asking(demo_db: Path, make_app: MakeApp) -> None:
@@ -311,7 +315,7 @@ async def test_a_member_is_removed_after_asking(demo_db: Path, make_app: MakeApp
     assert group is not None
     assert member["name"] not in shown_members
     reopen(demo_db)
-    assert member["id"] not in [p.id for p in people.members(group["name"])]
+    assert member["id"] not in [p.id for p in members(group["name"])]
 
 
 async def test_a_group_is_added_and_opens_with_its_members(
@@ -329,7 +333,7 @@ async def test_a_group_is_added_and_opens_with_its_members(
     assert selected is not None and selected["name"] == "Budget review board"
     assert opened
     reopen(demo_db)
-    assert people.get_group("budget review board").name == "Budget review board"
+    assert get_group("budget review board").name == "Budget review board"
 
 
 async def test_keys_for_groups_only_show_in_the_groups_view(

@@ -15,12 +15,16 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 from tui_support import pressing, settle, shown, type_text
 
+from docket.exports.tabular.lists.governance import sparkline
 from docket.models.core.database import connect
-from docket.models.governance import raid as governance
+from docket.models.governance.changes import change_facts, list_changes
+from docket.models.governance.decisions import decision_facts, get_decision, list_decisions
+from docket.models.governance.issues import get_issue, list_issues
+from docket.models.governance.risks import list_risks, risk_matrix, score
 from docket.models.overview.today import governance_alerts
 from docket.tui.app import DocketApp
 from docket.tui.forms.base import RecordForm
-from docket.tui.screens.raid import RaidScreen, sparkline
+from docket.tui.screens.raid import RaidScreen
 
 MakeApp = Callable[[Path], DocketApp]
 TODAY = date(2026, 11, 23)
@@ -52,11 +56,11 @@ async def test_the_tabs_show_what_the_database_holds(demo_db: Path, make_app: Ma
         await settle(pilot)
         metrics = screen_of(pilot.app).rows()
     connect(demo_db)
-    assert seen["risks"] == [r.id for r in governance.list_risks()]
-    assert seen["issues"] == [i.id for i in governance.list_issues()]
-    assert seen["decisions"] == [d.id for d in governance.list_decisions()]
-    assert seen["changes"] == [c.id for c in governance.list_changes()]
-    cells = governance.risk_matrix()
+    assert seen["risks"] == [r.id for r in list_risks()]
+    assert seen["issues"] == [i.id for i in list_issues()]
+    assert seen["decisions"] == [d.id for d in list_decisions()]
+    assert seen["changes"] == [c.id for c in list_changes()]
+    cells = risk_matrix()
     impact_4 = next(line for line in matrix.splitlines() if "impact 4" in line)
     assert impact_4.split()[2:] == [str(n or "·") for n in cells[1]]
     assert len(metrics) == 16 and all(len(m["history"]) == 12 for m in metrics)
@@ -84,7 +88,7 @@ async def test_today_lists_risks_changes_and_metrics_to_look_at(
         )
     connect(demo_db)
     alerts = governance_alerts(TODAY)
-    proposed = len(governance.list_changes(status="proposed"))
+    proposed = len(list_changes(status="proposed"))
     assert heading.startswith(f"Risks to review, changes to decide, metrics in red ({len(alerts)})")
     assert sum(1 for a in alerts if a["kind"] == "change") == proposed > 0
 
@@ -133,20 +137,20 @@ async def test_a_risk_is_added_and_an_issue_edited_from_the_lists(
         await settle(pilot)
         assert isinstance(pilot.app.screen, RaidScreen)
     connect(demo_db)
-    risk = next(r for r in governance.list_risks("ERP") if r.title.startswith("Vendor goes"))
-    assert (governance.score(risk.probability, risk.impact), str(risk.response_date)) == (
+    risk = next(r for r in list_risks("ERP") if r.title.startswith("Vendor goes"))
+    assert (score(risk.probability, risk.impact), str(risk.response_date)) == (
         10,
         "2026-11-27",
     )
-    assert governance.get_issue(first["id"]).status == "resolved"
+    assert get_issue(first["id"]).status == "resolved"
 
 
 async def test_a_change_request_is_decided_and_a_final_one_says_so(
     demo_db: Path, make_app: MakeApp
 ) -> None:
     connect(demo_db)
-    proposed = next(c.id for c in governance.list_changes(status="proposed"))
-    final = next(c.id for c in governance.list_changes(status="rejected"))
+    proposed = next(c.id for c in list_changes(status="proposed"))
+    final = next(c.id for c in list_changes(status="rejected"))
     async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
         await pilot.press("8", "t", "t", "t")
         await settle(pilot)
@@ -176,7 +180,7 @@ async def test_a_change_request_is_decided_and_a_final_one_says_so(
         await settle(pilot)
         assert isinstance(pilot.app.screen, RaidScreen)
     connect(demo_db)
-    change = governance.change_facts(next(c for c in governance.list_changes() if c.id == proposed))
+    change = change_facts(next(c for c in list_changes() if c.id == proposed))
     assert (change["status"], change["approver"], change["decided_on"]) == (
         "approved",
         "Chen Thompson",
@@ -205,8 +209,8 @@ async def test_likelihood_and_impact_take_typed_digits(demo_db: Path, make_app: 
         await settle(pilot)
         assert isinstance(pilot.app.screen, RaidScreen)
     connect(demo_db)
-    risk = next(r for r in governance.list_risks("ERP") if r.title == "Key supplier leaves")
-    assert governance.score(risk.probability, risk.impact) == 20
+    risk = next(r for r in list_risks("ERP") if r.title == "Key supplier leaves")
+    assert score(risk.probability, risk.impact) == 20
 
 
 async def test_a_decision_is_edited_and_one_for_someone_else_shows_who_entered_it(
@@ -229,5 +233,5 @@ async def test_a_decision_is_edited_and_one_for_someone_else_shows_who_entered_i
         cells = [str(c) for c in table.get_row_at(0)]
     assert any("Ben Rossi (entered by tester)" in c for c in cells), cells
     connect(demo_db)
-    made = governance.decision_facts(governance.get_decision(first["id"]))
+    made = decision_facts(get_decision(first["id"]))
     assert (made["decided_by"], made["entered_by"]) == ("Ben Rossi", "tester")

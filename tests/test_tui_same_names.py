@@ -12,13 +12,14 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Select, Static
-from tui_support import settle, shown, type_text
+from tui_support import settle, shown, type_text, until
 
 from docket.models.actions import items as actions
 from docket.models.core.context import Context
 from docket.models.core.database import connect
 from docket.models.core.schema import ActionItem, AuditEntry, Person, Program, database
 from docket.models.people import directory as people
+from docket.models.people.persons import add_person
 from docket.tui.app import DocketApp
 from docket.tui.forms.base import EditForm, RecordForm
 from docket.tui.screens.people import PeopleScreen
@@ -29,12 +30,8 @@ MakeApp = Callable[[Path], DocketApp]
 
 async def until_shown(pilot: Pilot[None], kind: type) -> None:
     """Wait for a dialog that a save is waiting on (settle would wait for the save)."""
-    for _ in range(200):
-        if isinstance(pilot.app.screen, kind):
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"{kind.__name__} never appeared; the screen is {pilot.app.screen}")
+    await until(pilot, lambda: isinstance(pilot.app.screen, kind), f"{kind.__name__} shown")
+    await pilot.pause()
 
 
 def question_of(pilot: Pilot[None]) -> str:
@@ -44,7 +41,7 @@ def question_of(pilot: Pilot[None]) -> str:
 def with_duplicate(path: Path, ctx: Context) -> None:
     """A second Ben Rossi (a vendor's), owning one action item, in the demo file."""
     connect(path)
-    people.add_person(ctx, "Ben Rossi", email="brossi@vendor.example", organization="Acme")
+    add_person(ctx, "Ben Rossi", email="brossi@vendor.example", organization="Acme")
     actions.add_action(ctx, "Duplicate's item", owner="brossi@vendor.example")
     database.close()
 
@@ -128,7 +125,7 @@ async def test_delete_removes_someone_nobody_names_and_refuses_otherwise(
     demo_db: Path, make_app: MakeApp, ctx: Context
 ) -> None:
     connect(demo_db)
-    people.add_person(ctx, "Nobody Atall", email="nobody@city.example")
+    add_person(ctx, "Nobody Atall", email="nobody@city.example")
     database.close()
     async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
         await go_to_person(pilot, "ben.rossi@city.example")

@@ -18,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from golden_support import matches_golden
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from zone_readers import (
@@ -31,12 +32,20 @@ from zone_readers import (
     vobject_reader,
 )
 
-from docket.exports.calendar import ical
+from docket.exports.calendar import ical_feed, ical_invite
 from docket.exports.calendar.ical_zones import vtimezone, zone_rules
+from docket.models.core import schema
 from docket.models.core.context import Context
 from docket.models.meetings import series as meetings
+from docket.models.meetings.changes import cancel_occurrence, move_occurrence
+from docket.models.meetings.facts import meeting_facts, occurrence_facts
+from docket.models.meetings.occurrences import (
+    OccurrenceFilter,
+    list_occurrences,
+    meeting_occurrences,
+)
 from docket.models.meetings.recurrence import describe, parse_repeat
-from docket.models.people.directory import add_person
+from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -79,11 +88,11 @@ def _anonymous(text: str) -> str:
 
 def _docket(program: str, cutoff: datetime) -> Occurrences:
     """docket's own list: each meeting's occurrences (not cancelled) starting before cutoff."""
-    flt = meetings.OccurrenceFilter(program=program, include_cancelled=False)
+    flt = OccurrenceFilter(program=program, include_cancelled=False)
     found: Occurrences = {}
     uids: dict[int, str] = {}
     window = (datetime(2025, 1, 1, tzinfo=UTC), cutoff)
-    for o in meetings.list_occurrences(*window, flt):
+    for o in list_occurrences(*window, flt):
         if o.start.astimezone(UTC) >= cutoff:
             continue
         if o.meeting_id not in uids:
@@ -166,7 +175,7 @@ def _add(ctx: Context, program: str, drawn: dict[str, object]) -> None:
         duration=int(str(drawn["minutes"])), repeat=str(drawn["rule"]), program=program,
         organizer="ana", attendees=["bo"],
     )  # fmt: skip
-    firsts = meetings.meeting_occurrences(
+    firsts = meeting_occurrences(
         made, made.start_utc, made.start_utc + timedelta(days=400), limit=9
     )
     moved, cancelled = drawn["moved"], drawn["cancelled"]
@@ -174,10 +183,10 @@ def _add(ctx: Context, program: str, drawn: dict[str, object]) -> None:
     for n in moved:
         if n < len(firsts) and made.rrule:
             to = firsts[n].start + timedelta(hours=int(str(drawn["hours"])))
-            meetings.move_occurrence(ctx, made.id, firsts[n].original_start, to)
+            move_occurrence(ctx, made.id, firsts[n].original_start, to)
     for n in cancelled:
         if n < len(firsts) and n not in moved and made.rrule and len(firsts) > 1:
-            meetings.cancel_occurrence(ctx, made.id, firsts[n].original_start)
+            cancel_occurrence(ctx, made.id, firsts[n].original_start)
 
 
 def _compare(expected: Occurrences, found: Occurrences, reader: str) -> None:
@@ -220,7 +229,7 @@ def test_every_reader_places_every_occurrence_where_docket_does(
         _add(office, program, one)
     first = min(meetings.get_meeting(m.id).start_utc for m in _meetings_of(program))
     cutoff = first + timedelta(days=366 * YEARS)
-    text = _anonymous(ical.feed(STAMP, program=program).decode())
+    text = _anonymous(ical_feed.feed(STAMP, program=program).decode())
     expected = _docket(program, cutoff)
     _compare(expected, ical_js(text, cutoff), "ical.js")
     _compare(expected, vobject_reader(text, cutoff), "vobject")
@@ -237,7 +246,7 @@ def _before(expected: Occurrences, horizon: datetime) -> Occurrences:
     return {uid: {o for o in found if o[0] < horizon} for uid, found in expected.items()}
 
 
-def _meetings_of(program: str) -> list[meetings.Meeting]:
+def _meetings_of(program: str) -> list[schema.Meeting]:
     from docket.models.core.schema import Meeting
     from docket.models.portfolio.programs import get_program
 
@@ -275,7 +284,7 @@ def test_a_weekly_series_without_end_is_right_in_every_reader_for_forty_years(
         duration="45m", repeat="weekly", program="NY", organizer="ana",
     )  # fmt: skip
     cutoff = datetime(2066, 1, 1, tzinfo=UTC)
-    text = _anonymous(ical.feed(STAMP, program="NY").decode())
+    text = _anonymous(ical_feed.feed(STAMP, program="NY").decode())
     expected = _docket("NY", cutoff)
     assert len(next(iter(expected.values()))) > 2000
     _compare(expected, ical_js(text, cutoff), "ical.js")
@@ -298,7 +307,7 @@ def test_khal_shows_a_series_without_end_only_to_the_end_of_2037(office: Context
         duration="45m", repeat="weekly", program="NY", organizer="ana",
     )  # fmt: skip
     cutoff = datetime(2040, 1, 1, tzinfo=UTC)
-    text = _anonymous(ical.feed(STAMP, program="NY").decode())
+    text = _anonymous(ical_feed.feed(STAMP, program="NY").decode())
     (shown,) = khal_reader(text, cutoff).values()
     (mine,) = _docket("NY", cutoff).values()
     assert max(shown)[0] == datetime(2037, 12, 29, 14, 0, tzinfo=UTC)
@@ -309,7 +318,7 @@ def test_khal_shows_a_series_without_end_only_to_the_end_of_2037(office: Context
 # --- docket's own occurrence list at the changes ----------------------------------------
 
 
-def _one(office: Context, start: str, repeat: str | None = None) -> meetings.Meeting:
+def _one(office: Context, start: str, repeat: str | None = None) -> schema.Meeting:
     add_program(office, "DST", "Clock changes")
     return meetings.add_meeting(
         office, "Late call", start=start, timezone="America/New_York", duration="45m",
@@ -323,14 +332,14 @@ def test_an_occurrence_in_the_spring_gap_is_read_with_the_offset_before_it(
     """RFC 5545 3.3.5: 02:30 on 14 March 2027 does not exist in New York; it is 02:30 EST,
     so 03:30 EDT (07:30Z), and 45 minutes later it ends (08:15Z), never before it starts."""
     made = _one(office, "2027-03-07 02:30", "weekly for 3 times")
-    found = meetings.meeting_occurrences(made, *_window())
+    found = meeting_occurrences(made, *_window())
     gap = found[1]
     assert gap.start.astimezone(UTC) == datetime(2027, 3, 14, 7, 30, tzinfo=UTC)
     assert gap.end.astimezone(UTC) == datetime(2027, 3, 14, 8, 15, tzinfo=UTC)
     assert f"{gap.start:%H:%M %Z}" == "03:30 EDT"
-    facts = meetings.occurrence_facts(gap)
+    facts = occurrence_facts(gap)
     assert (facts["start"], facts["end"]) == ("2027-03-14T07:30:00Z", "2027-03-14T08:15:00Z")
-    _golden("gap.ics", ical.invite(made.id, STAMP).ics)
+    _golden("gap.ics", ical_invite.invite(made.id, STAMP).ics)
 
 
 def test_an_occurrence_in_the_autumn_overlap_is_the_first_and_keeps_its_length(
@@ -339,23 +348,23 @@ def test_an_occurrence_in_the_autumn_overlap_is_the_first_and_keeps_its_length(
     """01:30 on 1 November 2026 happens twice in New York; it is the first (EDT, 05:30Z),
     and a 45-minute meeting then lasts 45 minutes (ends 06:15Z, 01:15 EST), not 105."""
     made = _one(office, "2026-10-25 01:30", "weekly for 3 times")
-    found = meetings.meeting_occurrences(made, *_window())
+    found = meeting_occurrences(made, *_window())
     overlap = found[1]
     assert overlap.start.astimezone(UTC) == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
     assert overlap.end.astimezone(UTC) == datetime(2026, 11, 1, 6, 15, tzinfo=UTC)
     assert f"{overlap.end:%H:%M %Z}" == "01:15 EST"
-    _golden("overlap.ics", ical.invite(made.id, STAMP).ics)
+    _golden("overlap.ics", ical_invite.invite(made.id, STAMP).ics)
 
 
 def test_the_agenda_window_finds_an_occurrence_by_its_real_instants(office: Context) -> None:
     """A window from 07:00Z to 07:45Z on the spring day holds the gap occurrence (07:30Z);
     one ending at 07:29Z does not."""
     made = _one(office, "2027-03-07 02:30", "weekly for 3 times")
-    hit = meetings.meeting_occurrences(
+    hit = meeting_occurrences(
         made, datetime(2027, 3, 14, 7, 0, tzinfo=UTC), datetime(2027, 3, 14, 7, 45, tzinfo=UTC)
     )
     assert [o.start.astimezone(UTC).hour for o in hit] == [7]
-    miss = meetings.meeting_occurrences(
+    miss = meeting_occurrences(
         made, datetime(2027, 3, 14, 6, 0, tzinfo=UTC), datetime(2027, 3, 14, 7, 29, tzinfo=UTC)
     )
     assert miss == []
@@ -366,10 +375,7 @@ def _window() -> tuple[datetime, datetime]:
 
 
 def _golden(name: str, content: bytes) -> None:
-    path = GOLDEN / name
-    if os.environ.get("DOCKET_UPDATE_GOLDEN") or not path.exists():
-        path.write_bytes(content)
-    assert content == path.read_bytes(), f"{name} differs from the golden file"
+    matches_golden(GOLDEN / name, content)
 
 
 # --- the VTIMEZONE itself ----------------------------------------------------------------
@@ -429,7 +435,7 @@ def test_the_series_end_is_shown_in_its_zone_by_the_cli(cli: object, office: Con
     result = cli("meeting", "show", str(made.id))  # type: ignore[operator]
     assert "until Fri 30 Apr 2027" in result.out
     assert "01 May" not in result.out
-    facts = meetings.meeting_facts(made)
+    facts = meeting_facts(made)
     assert facts["repeat_words"] == "every week, until Fri 30 Apr 2027"
 
 
@@ -452,6 +458,6 @@ def test_a_zone_in_its_ramadan_time_is_not_taken_for_utc(office: Context) -> Non
         organizer="ana",
     )  # fmt: skip
     cutoff = datetime(2030, 1, 1, tzinfo=UTC)
-    text = _anonymous(ical.feed(STAMP, program="MA").decode())
+    text = _anonymous(ical_feed.feed(STAMP, program="MA").decode())
     _compare(_docket("MA", cutoff), vobject_reader(text, cutoff), "vobject")
     _compare(_docket("MA", cutoff), khal_reader(text, cutoff), "khal")

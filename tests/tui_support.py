@@ -1,14 +1,26 @@
-"""Helpers for driving the app in tests."""
+"""Helpers for driving the app in tests.
+
+Textual's Pilot waits after every key it presses (twice) and every pause until the process
+has used almost no CPU for one slice of 20 ms: most of a Pilot test's time was those slices,
+not the app. Here the slice is 2 ms, with the same measure of idle (a twentieth of it), so
+a test waits for the same thing in smaller steps; :func:`settle` still waits for every
+worker to finish, which is what the tests' checks rely on.
+"""
 
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Awaitable, Callable
 
+import textual._wait
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 from textual.worker import WorkerCancelled
+
+textual._wait.SLEEP_GRANULARITY = 1 / 500
+textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -23,6 +35,22 @@ async def settle(pilot: Pilot[None]) -> None:
             except WorkerCancelled:
                 continue
         await pilot.pause()
+
+
+async def until(
+    pilot: Pilot[None], done: Callable[[], bool], what: str, seconds: float = 60.0
+) -> None:
+    """Pause until ``done()`` holds, for what the app does in its own time (a timer's poll,
+    a dialog a save waits on, which :func:`settle` cannot wait for). However slow the
+    machine, the test waits; ``seconds`` only keeps something that never happens from
+    hanging the run."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"{what}: not after {seconds:.0f} s; the screen is {pilot.app.screen}"
+            )
+        await pilot.pause(0.02)
 
 
 async def type_text(pilot: Pilot[None], text: str) -> None:

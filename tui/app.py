@@ -1,14 +1,15 @@
 """The docket app: screens switched by number, a program scope, and the database thread.
 
 ``DocketApp`` receives everything it depends on (the database file, the clock, the
-acting account, the zone), so the command line and the tests build it the same way.
+acting account, the zone), so the command line and the tests build it the same way. Given
+no clock, it reads ``DOCKET_NOW`` once, as it starts (``clock.from_environment``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from datetime import datetime, tzinfo
+from collections.abc import Sequence
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -20,7 +21,7 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from docket.models.accounts.identity import current_account
-from docket.models.core.clock import utcnow
+from docket.models.core.clock import Clock, from_environment
 from docket.models.core.config import MailSettings
 from docket.models.core.context import Context
 from docket.models.core.errors import DocketError
@@ -98,7 +99,7 @@ class DocketApp(App[None]):
         self,
         db: Path,
         *,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock | None = None,
         user: str | None = None,
         tz: tzinfo | None = None,
         day_first: bool = False,
@@ -110,7 +111,7 @@ class DocketApp(App[None]):
         self.ctx = Context(
             actor=user or current_account(),
             tz=tz or zone(None),
-            clock=clock,
+            clock=clock if clock is not None else from_environment(),
             day_first=day_first,
             decimal_comma=decimal_comma,
         )

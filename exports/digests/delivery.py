@@ -17,8 +17,9 @@ from pathlib import Path
 from docket.exports.digests import digest as written
 from docket.exports.mail import smtp as mail
 from docket.exports.mail.invite_mail import write_file
+from docket.models.comms.audience import audience_people
 from docket.models.comms.digest import Digest
-from docket.models.comms.plan import audience_people, log_sent
+from docket.models.comms.log import log_sent
 from docket.models.core.config import MailSettings
 from docket.models.core.context import Context
 from docket.models.core.errors import ValidationError

@@ -14,7 +14,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from docket.exports.calendar import ical
+from docket.exports.calendar import ical_invite
 from docket.exports.mail import smtp as mail
 from docket.models.core.config import MailSettings
 from docket.models.core.context import Context
@@ -22,8 +22,10 @@ from docket.models.core.errors import ValidationError
 from docket.models.core.files import write_new
 from docket.models.core.schema import Person
 from docket.models.meetings.invites import record_deliveries, removed_holders
+from docket.models.meetings.occurrences import occurrence_at
 from docket.models.meetings.recurrence import describe
-from docket.models.meetings.series import get_meeting, occurrence_at, series_start
+from docket.models.meetings.series import get_meeting
+from docket.models.meetings.times import series_start
 
 
 @dataclass
@@ -46,7 +48,7 @@ class Delivery:
         ]
 
 
-def invite_message(made: ical.Invite, settings: MailSettings, now: datetime) -> EmailMessage:
+def invite_message(made: ical_invite.Invite, settings: MailSettings, now: datetime) -> EmailMessage:
     """The e-mail for an invite: a short text of what, when and where, and the calendar."""
     meeting = made.meeting
     organizer = meeting.organizer if meeting.__data__.get("organizer") else None
@@ -111,13 +113,13 @@ def deliver_invite(
     ``force``."""
     if not (ics or eml or send):
         raise ValidationError("invite", "where to? give a .ics file, an .eml file or send it")
-    made = ical.invite(meeting_id, ctx.now(), occurrence=occurrence, cancel=cancel)
+    made = ical_invite.invite(meeting_id, ctx.now(), occurrence=occurrence, cancel=cancel)
     result = Delivery(made.method, get_meeting(meeting_id).sequence, skipped=made.skipped)
     messages = [made]
     if occurrence is None and made.method == "REQUEST":
         gone = removed_holders(meeting_id)
         if gone:
-            messages.append(ical.invite(meeting_id, ctx.now(), cancel=True, recipients=gone))
+            messages.append(ical_invite.invite(meeting_id, ctx.now(), cancel=True, recipients=gone))
     if ics is not None:
         target = write_file(ics, made.ics, force=force)
         result.done.append(f"wrote {target} (METHOD:{made.method}, sequence {result.sequence})")
@@ -143,7 +145,7 @@ def deliver_invite(
     return result
 
 
-def _sent_words(made: ical.Invite, sent: mail.Sent) -> str:
+def _sent_words(made: ical_invite.Invite, sent: mail.Sent) -> str:
     """``sent REQUEST to 3``, ``sent REQUEST to 2 of 3 (1 refused)``, or that nobody got it."""
     count = len(made.recipients)
     if not sent.refused:
@@ -156,7 +158,7 @@ def _sent_words(made: ical.Invite, sent: mail.Sent) -> str:
 def _note(
     ctx: Context,
     meeting_id: int,
-    made: ical.Invite,
+    made: ical_invite.Invite,
     channel: str,
     refused: dict[str, str] | None = None,
 ) -> None:

@@ -2,7 +2,8 @@
 assignments, expenditures, action items, milestones and risks.
 
 A row that names a record (its ``id``; for people, else an e-mail someone has) updates
-that record; any other row adds one. The columns are those docket's own CSV exports write
+that record; any other row adds one. Each kind's columns and rules are in
+:mod:`docket.exports.tabular.csv_kinds`. The columns are those docket's own CSV exports write
 (:mod:`docket.exports.tabular.csv_records`), so an export can be edited and read back: a cell that
 reads as the export writes it changes nothing, so an unchanged export changes nothing and
 exporting again gives the same bytes. Columns docket does not know are ignored (and named
@@ -30,207 +31,24 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import peewee
 
 from docket.exports.tabular import csv_records
+from docket.exports.tabular.csv_kinds import CHANGE, KEYS, KINDS, Kind, Row
 from docket.exports.tabular.tables import from_spreadsheet
 from docket.models.accounts.roles import require_writer
-from docket.models.actions import items as actions
-from docket.models.contractors import assignments, contracts
 from docket.models.core import bulk
 from docket.models.core.context import Context
 from docket.models.core.database import write
 from docket.models.core.errors import ConflictError, DocketError, ValidationError
 from docket.models.core.inputs import MAX_INTEGER, shown, typed_id
-from docket.models.core.schema import Record, RiskAssessment
-from docket.models.governance import raid as governance
-from docket.models.milestones import schedule as milestones
+from docket.models.core.schema import Record
 from docket.models.people import directory as people
-
-# a row's cells by column, as read (apostrophe guard taken away)
-Row = dict[str, str]
-
-
-def _given(row: Row, *names: str) -> dict[str, str]:
-    """The optional columns a row has (absent ones take the new record's defaults)."""
-    return {n: row[n] for n in names if n in row}
-
-
-def _person(ctx: Context, row: Row, existing: Record | None) -> dict[str, Any]:
-    given = _given(row, "email", "organization", "title", "phone", "timezone", "account")
-    return people.person_values(
-        row["name"],
-        kind=row.get("kind") or "staff",
-        **{k: v or None for k, v in given.items()},
-    )
-
-
-def _assignment(ctx: Context, row: Row, existing: Record | None) -> dict[str, Any]:
-    return assignments.assignment_values(
-        ctx,
-        row["person"],
-        program=row["program"],
-        allocation=row["allocation"],
-        start=row["start"],
-        end=row["end"],
-        role=row.get("role", ""),
-        contract=row.get("contract") or None,
-        rate=row.get("rate") or None,
-    )
-
-
-def _expenditure(ctx: Context, row: Row, existing: Record | None) -> dict[str, Any]:
-    if existing is None and row.get("void"):
-        raise ValidationError("void", "a new expenditure cannot be void: add it, then void it")
-    return contracts.expenditure_values(
-        ctx,
-        row["contract"],
-        row["amount"],
-        on=row.get("date") or None,
-        invoice=row.get("invoice", ""),
-        over_ceiling=row.get("over_ceiling", ""),
-        leaving_out=existing.id if existing is not None else None,
-    )
-
-
-def _action(ctx: Context, row: Row, existing: Record | None) -> dict[str, Any]:
-    given = _given(row, "owner", "due", "program", "priority", "status", "notes")
-    return actions.action_values(ctx, row["title"], **given)
-
-
-def _milestone(ctx: Context, row: Row, existing: Record | None) -> dict[str, Any]:
-    given = _given(row, "forecast", "actual", "owner", "deliverable", "acceptance_criteria")
-    return milestones.milestone_values(ctx, row["program"], row["title"], row["baseline"], **given)
-
-
-def _risk(ctx: Context, row: Row, existing: Record | None) -> dict[str, Any]:
-    given = _given(row, "owner", "response_date", "status", *governance.RISK_TEXT)
-    return governance.risk_values(
-        ctx,
-        row["title"],
-        program=row["program"],
-        probability=row["probability"],
-        impact=row["impact"],
-        **given,
-    )
-
-
-def _change_expenditure(
-    ctx: Context, record: Record, changes: Row, row: Row, reason: str
-) -> Record:
-    """Correct, then void, an expenditure as the file says (each with its reason)."""
-    void = changes.pop("void", None)
-    if "over_ceiling" in changes and "amount" not in changes:
-        raise ValidationError(
-            "over_ceiling",
-            "is why an amount past the ceiling was taken; it changes with the amount",
-        )
-    changes.pop("over_ceiling", None)
-    made: Record = record
-    if changes:
-        made = contracts.correct_expenditure(
-            ctx, record.id, record.version, reason=reason,
-            over_ceiling=row.get("over_ceiling", ""), **changes,
-        )  # fmt: skip
-    if void:
-        made = contracts.void_expenditure(ctx, record.id, made.version, reason=void)
-    return made
-
-
-# how a changed row updates its record, inside the import's transaction:
-# (ctx, record, changed cells by column, the whole row, the import's reason)
-Change = Callable[[Context, Record, Row, Row, str], Record]
-CHANGE: dict[str, Change] = {
-    "people": lambda ctx, r, c, row, why: people.update_person(ctx, r.id, r.version, why, **c),
-    "assignments": lambda ctx, r, c, row, why: assignments.update_assignment(
-        ctx, r.id, r.version, why, **c
-    ),
-    "expenditures": _change_expenditure,
-    "actions": lambda ctx, r, c, row, why: actions.update_action(
-        ctx, r.id, r.version, note=why, **c
-    ),
-    "milestones": lambda ctx, r, c, row, why: milestones.update_milestone(
-        ctx, r.id, r.version, reason=why or None, **c
-    ),
-    "risks": lambda ctx, r, c, row, why: governance.update_risk(ctx, r.id, r.version, why, **c),
-}
-
-
-def _score_new_risks(ctx: Context, ids: range, rows: list[dict[str, Any]]) -> None:
-    """Each new risk's first scoring, as adding a risk makes it."""
-    scorings = (
-        governance.scoring(ctx, i, v["probability"], v["impact"])
-        for i, v in zip(ids, rows, strict=True)
-    )
-    bulk.create_many(ctx, bulk.prepare(ctx, RiskAssessment, scorings))
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of record an import reads: what one is called, its columns, how a row
-    becomes its checked fields (``existing``: the record it updates), the columns an
-    update cannot change, and what else adding them makes."""
-
-    noun: str
-    required: tuple[str, ...]
-    optional: tuple[str, ...]
-    values: Callable[[Context, Row, Record | None], dict[str, Any]]
-    fixed: tuple[str, ...] = ()
-    after: Callable[[Context, range, list[dict[str, Any]]], None] | None = None
-
-
-KINDS: dict[str, Kind] = {
-    "people": Kind(
-        "person",
-        ("name",),
-        ("email", "organization", "title", "kind", "account", "phone", "timezone"),
-        _person,
-    ),
-    "assignments": Kind(
-        "assignment",
-        ("person", "program", "allocation", "start", "end"),
-        ("role", "contract", "rate"),
-        _assignment,
-        fixed=("person",),
-    ),
-    "expenditures": Kind(
-        "expenditure",
-        ("contract", "amount"),
-        ("date", "invoice", "over_ceiling", "void"),
-        _expenditure,
-        fixed=("contract",),
-    ),
-    "actions": Kind(
-        "action item",
-        ("title",),
-        ("owner", "due", "program", "priority", "status", "notes"),
-        _action,
-    ),
-    "milestones": Kind(
-        "milestone",
-        ("program", "title", "baseline"),
-        ("forecast", "actual", "owner", "deliverable", "acceptance_criteria"),
-        _milestone,
-    ),
-    "risks": Kind(
-        "risk",
-        ("program", "title", "probability", "impact"),
-        tuple(
-            (
-                "category owner status response_date cause effect mitigation contingency trigger"
-            ).split()
-        ),
-        _risk,
-        fixed=("program",),
-        after=_score_new_risks,
-    ),
-}
-# the columns that name the record a row updates, and the version it was exported at
-KEYS = ("id", "version")
+from docket.models.people.persons import taken
 
 
 @dataclass(frozen=True)
@@ -305,7 +123,7 @@ def _taken_in(good: Sequence[tuple[int, dict[str, Any], int | None]]) -> list[Ba
     """People whose e-mail or account someone else in the directory, or an earlier row of
     the file, already has (each row: line, checked fields, the id of the person it
     updates)."""
-    emails, accounts = people.taken()
+    emails, accounts = taken()
     mine = {ident for _, _, ident in good if ident is not None}
     # what the people a file updates hold now is theirs to keep or give up
     holders = {f"(#{i})" for i in mine}

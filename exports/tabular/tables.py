@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
+from docket.exports.tabular.columns import Column, keys
 from docket.models.core.safe_text import UNSAFE
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -50,12 +51,16 @@ def from_spreadsheet(cell: str) -> str:
     return cell
 
 
-def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], out: TextIO) -> None:
-    """Write rows as CSV with a header, text cells made spreadsheet-safe."""
+def write_csv(
+    rows: Iterable[Mapping[str, Any]], columns: Sequence[Column | str], out: TextIO
+) -> None:
+    """Write rows as CSV with a header of the columns' keys (:class:`Column` declarations
+    or plain keys), each cell the row's value as it is, text made spreadsheet-safe."""
+    names = keys(columns)
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
+    writer.writerow(names)
     for row in rows:
-        writer.writerow([spreadsheet_safe(row.get(column)) for column in columns])
+        writer.writerow([spreadsheet_safe(row.get(name)) for name in names])
 
 
 def json_text(data: Any) -> str:
@@ -66,6 +71,10 @@ def json_text(data: Any) -> str:
     return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def write_json(data: Any, out: TextIO) -> None:
-    """Write data as :func:`json_text` with a final newline."""
+def write_json(data: Any, out: TextIO, columns: Sequence[Column | str] | None = None) -> None:
+    """Write data as :func:`json_text` with a final newline; given ``columns``, data is
+    rows and each keeps only the columns' keys, in their order."""
+    if columns is not None:
+        names = keys(columns)
+        data = [{name: row.get(name) for name in names} for row in data]
     out.write(json_text(data) + "\n")

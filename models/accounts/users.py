@@ -11,7 +11,7 @@ from __future__ import annotations
 import pwd
 from dataclasses import dataclass
 from email.utils import getaddresses
-from typing import Any
+from typing import Any, TypedDict
 
 from peewee import JOIN, fn
 
@@ -22,9 +22,10 @@ from docket.models.core.database import write
 from docket.models.core.errors import ValidationError
 from docket.models.core.inputs import choice, shown, text
 from docket.models.core.schema import ROLES, Meeting, Person, UserAccount
-from docket.models.people.directory import _email, add_person, find_person, update_person
+from docket.models.people.directory import find_person
+from docket.models.people.persons import add_person, checked_email, update_person
 
-# what an invite needs of a meeting's organizer (exports/ical.py refuses one without)
+# what an invite needs of a meeting's organizer (exports/calendar/ical_events.py refuses it)
 ORGANIZER_NEEDED = "invites will need an organizer with an e-mail"
 
 
@@ -89,7 +90,7 @@ def name_and_email(typed: str, *, field: str = "person") -> NameAndEmail | None:
         raise ValidationError(field, expected)
     name, address = found[0]
     try:
-        email = _email(address)
+        email = checked_email(address)
     except ValidationError as exc:
         raise ValidationError(field, expected) from exc
     if email is None:
@@ -244,7 +245,15 @@ def link_later(account: str) -> str:
     return f"docket user edit {account} --person 'Name <email>'"
 
 
-def list_users() -> list[dict[str, object]]:
+class UserFacts(TypedDict):
+    """One listed account with its role and person (``docket user list --format json``)."""
+
+    account: str
+    role: str
+    person: str | None
+
+
+def list_users() -> list[UserFacts]:
     """Every listed account with its role and person, by account."""
     query = (
         UserAccount.select(UserAccount, Person)

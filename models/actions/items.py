@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from peewee import JOIN, SQL, Expression, fn
 
@@ -339,7 +339,27 @@ def delete_action(ctx: Context, action_id: int, version: int) -> None:
         records.delete(ctx, records.get(ActionItem, action_id), version)
 
 
-def action_facts(item: ActionItem, today: date) -> dict[str, Any]:
+class ActionFacts(TypedDict):
+    """One action item as plain data (``docket action list --format json``)."""
+
+    id: int
+    title: str
+    program: str | None
+    owner: str | None
+    owner_email: str | None
+    due: str | None
+    priority: str
+    status: str
+    # overdue, due soon, or ""
+    state: str
+    days_overdue: int
+    notes: str
+    created_at: str
+    closed_at: str | None
+    version: int
+
+
+def action_facts(item: ActionItem, today: date) -> ActionFacts:
     """The facts of one item as plain data: the stable JSON form of an action item."""
     owner = item.owner if item.__data__.get("owner") else None
     program = item.program if item.__data__.get("program") else None

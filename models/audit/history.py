@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 import peewee
 
@@ -94,7 +94,23 @@ def last_change_by_other(entity: str, entity_id: int, actor: str) -> Change | No
     return None if entry is None else _change(entry)
 
 
-def history_facts(change: Change, said: Sequence[str] | None = None) -> dict[str, Any]:
+class HistoryFacts(TypedDict):
+    """One audited change as plain data (``docket history --format json``)."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    note: str
+    # [field, old, new] rows in field order; old and new are any JSON value
+    fields: list[list[Any]]
+    # the audit log's own form: {field: [old, new]}
+    changes: dict[str, list[Any]]
+    # one line a field, as a person reads it
+    said: list[str]
+
+
+def history_facts(change: Change, said: Sequence[str] | None = None) -> HistoryFacts:
     """One change as plain data: its stable JSON form. ``said`` is each field's change in
     words (:func:`readable_history` gives it, names resolved); without it, the raw values."""
     return {
@@ -236,7 +252,7 @@ def field_lines(change: Change, names: Names) -> list[str]:
 
 def readable_history(
     entity: str, entity_id: int, *, limit: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[HistoryFacts]:
     """Every change to one record, newest first, as :func:`history_facts` with each field's
     change in words; the records they name are looked up once per kind, not per change.
     A record with no history that does not exist either is a :class:`NotFoundError`."""

@@ -27,7 +27,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import peewee
 import platformdirs
@@ -272,7 +272,26 @@ def own(db: str | Path) -> Held:
     return held
 
 
-def export(db: str | Path, account: str) -> dict[str, Any]:
+class WitnessFacts(TypedDict):
+    """One witness as ``docket witness`` prints it."""
+
+    database_id: str
+    entry: int
+    hash: str
+    at: str
+
+
+class WitnessExport(TypedDict):
+    """An account's witnesses as ``docket witness`` prints them (``check --witness`` reads it)."""
+
+    format: str
+    version: int
+    account: str
+    database: str
+    witnesses: list[WitnessFacts]
+
+
+def export(db: str | Path, account: str) -> WitnessExport:
     """This account's witnesses for the database at ``db``, as ``docket witness`` prints
     them for another member's ``docket check --witness``."""
     held = own(db)

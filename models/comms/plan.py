@@ -13,12 +13,10 @@ item having gone out; a file written is not a sending.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from peewee import JOIN, fn
 
@@ -30,13 +28,11 @@ from docket.models.core.errors import ValidationError
 from docket.models.core.inputs import choice, text
 from docket.models.core.schema import (
     CHANNELS,
-    COMMS_LOG_HOW,
     DIGEST_KINDS,
     CommsAudience,
     CommsItem,
     CommsLogEntry,
     Group,
-    GroupMember,
     Person,
     Program,
 )
@@ -45,6 +41,7 @@ from docket.models.people.directory import find_person
 from docket.models.portfolio.programs import get_program
 
 NAME_MAX = 200
+
 # how a log entry was made that counts as the item having gone out
 SENT_HOWS = ("sent", "by hand")
 
@@ -197,7 +194,30 @@ def due_within(today: date, days: int, programs: Iterable[int] | None = None) ->
     return [r for r in plan(programs, active_only=True) if r.due is not None and r.due <= last]
 
 
-def plan_facts(row: PlanRow, today: date) -> dict[str, Any]:
+class PlanFacts(TypedDict):
+    """One plan item as plain data (``docket comms list --format json``)."""
+
+    id: int
+    program: str
+    name: str
+    channel: str
+    cadence: str
+    cadence_words: str
+    starts: str
+    owner: str | None
+    digest: str | None
+    active: bool
+    audience: list[str]
+    last_sent: str | None
+    exported_not_sent: str | None
+    due: str | None
+    overdue: bool
+    days_overdue: int
+    purpose: str
+    version: int
+
+
+def plan_facts(row: PlanRow, today: date) -> PlanFacts:
     """One plan item as plain data: its stable JSON form."""
     item = row.item
     owner = item.owner if item.__data__.get("owner") else None
@@ -354,101 +374,24 @@ def _remove_audience(ctx: Context, item: CommsItem, typed: str) -> None:
     records.delete(ctx, row, row.version)
 
 
-def artifact_of(path: Path) -> str:
-    """How the log names a file that was sent: its name and SHA-256."""
-    try:
-        content = path.expanduser().read_bytes()
-    except OSError as exc:
-        raise ValidationError("artifact", f"cannot read {path}: {exc.strerror}") from None
-    return f"{path.name} sha256:{hashlib.sha256(content).hexdigest()}"
+class ItemValues(TypedDict):
+    """A plan item as its edit form shows it, each field as it can be typed back."""
+
+    id: int
+    name: str
+    program: str
+    channel: str
+    cadence: str
+    starts: str
+    owner: str
+    digest: str
+    active: bool
+    audience: list[str]
+    purpose: str
+    version: int
 
 
-def log_sent(
-    ctx: Context,
-    item_id: int,
-    *,
-    how: str = "by hand",
-    note: str = "",
-    artifact: str = "",
-    at: datetime | None = None,
-) -> CommsLogEntry:
-    """Note what became of an item now (by the acting account): ``by hand`` (the person
-    says they sent it), ``sent`` (docket's SMTP server accepted it) or ``exported`` (a
-    file was written; it does not count as sent)."""
-    kind = choice("how", how, COMMS_LOG_HOW)
-    with write():
-        item = records.get(CommsItem, item_id)
-        return records.create(
-            ctx,
-            CommsLogEntry,
-            item=item,
-            sent_at=(at or ctx.now()).astimezone(UTC),
-            sent_by=ctx.actor,
-            note=text("note", note, required=False, max_length=2000),
-            artifact=text("artifact", artifact, required=False, max_length=2000),
-            how=kind,
-        )
-
-
-def log_of(item_id: int, limit: int = 20) -> list[dict[str, Any]]:
-    """An item's log (sent, by hand, exported), the latest first."""
-    records.get(CommsItem, item_id)
-    query = (
-        CommsLogEntry.select()
-        .where(CommsLogEntry.item == item_id)
-        .order_by(CommsLogEntry.sent_at.desc(), CommsLogEntry.id.desc())
-        .limit(limit)
-    )
-    return [
-        {
-            "sent_at": e.sent_at.isoformat(),
-            "sent_by": e.sent_by,
-            "how": e.how,
-            "note": e.note,
-            "artifact": e.artifact,
-        }
-        for e in query
-    ]
-
-
-def matrix(programs: Iterable[int] | None = None) -> list[dict[str, Any]]:
-    """Who receives what: one row per audience member (group or person) and item, with the
-    channel and how often, by audience then item."""
-    rows = []
-    for row in plan(programs, active_only=True):
-        for audience in row.audience or ["(no audience)"]:
-            rows.append(
-                {
-                    "audience": audience,
-                    "item": row.item.name,
-                    "program": row.item.program.code,
-                    "channel": row.item.channel,
-                    "how_often": cadence_words(row.item.cadence),
-                }
-            )
-    rows.sort(key=lambda r: (r["audience"].lower(), r["program"], r["item"]))
-    return rows
-
-
-def audience_people(item_id: int) -> list[Person]:
-    """Everyone an item goes to: its people and the members of its groups, once each."""
-    people: dict[int, Person] = {}
-    for entry in CommsAudience.select().where(CommsAudience.item == item_id):
-        if entry.__data__.get("person"):
-            person: Any = entry.person
-            people[person.id] = person
-            continue
-        in_group = (
-            Person.select()
-            .join(GroupMember, on=(GroupMember.person == Person.id))
-            .where(GroupMember.group == entry.__data__["group"])
-        )
-        for person in in_group:
-            people[person.id] = person
-    return sorted(people.values(), key=lambda p: p.name.lower())
-
-
-def item_values(item_id: int) -> dict[str, Any]:
+def item_values(item_id: int) -> ItemValues:
     """A plan item as its edit form shows it: each field as it can be typed back (the owner
     and audience people by e-mail where they have one, groups by name), and its version."""
     item = records.get(CommsItem, item_id)
@@ -477,23 +420,3 @@ def item_values(item_id: int) -> dict[str, Any]:
         "purpose": item.purpose,
         "version": item.version,
     }
-
-
-def audience_of(typed: str) -> list[str]:
-    """Audience entries as typed in one line: separated by commas or semicolons."""
-    return [part.strip() for part in typed.replace(";", ",").split(",") if part.strip()]
-
-
-def describe_audience(entries: Sequence[str]) -> str:
-    """Who typed audience entries are, as an item would take them (a group by its name,
-    else a person); an entry that names nobody, or several people, is refused."""
-    said = []
-    for typed in entries:
-        group = Group.get_or_none(fn.lower(Group.name) == typed.strip().lower())
-        if group is not None:
-            members = GroupMember.select().where(GroupMember.group == group).count()
-            said.append(f"{group.name} (group of {members})")
-        else:
-            person = find_person(typed, field="audience")
-            said.append(f"{person.name}" + (f" <{person.email}>" if person.email else ""))
-    return ", ".join(said)

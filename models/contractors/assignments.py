@@ -1,23 +1,15 @@
-"""Contractor assignments and the allocation they add up to.
-
-An assignment puts a person on a program (optionally under a contract) with a role, an
-allocation (percent of their time), start and end days (both included) and a rate. Derived
-here, in one place: each person's allocation on each day and per month across all programs;
-over-allocation (above 100 % on some day, with the days and the assignments causing it);
-assignments ending soon; assignments outside their contract's dates.
-
-Allocation changes only where an assignment starts or ends, so a person's days are walked
-as the spans between those edges, never day by day: a year for a thousand people is a few
-thousand spans from one query.
+"""Contractor assignments: a person on a program (optionally under a contract) with a role,
+an allocation (percent of their time), start and end days (both included) and a rate; the
+ones ending soon and those outside their contract's dates. The allocation they add up to
+is :mod:`docket.models.contractors.allocation`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import pairwise
-from typing import Any, NamedTuple
+from typing import Any, TypedDict
 
 from peewee import JOIN
 
@@ -25,17 +17,19 @@ from docket.models.contractors.contracts import find_contract, typed_day
 from docket.models.core import records
 from docket.models.core.context import Context
 from docket.models.core.database import write
-from docket.models.core.errors import DocketError, ValidationError
+from docket.models.core.errors import ValidationError
 from docket.models.core.inputs import money, text, whole_number
 from docket.models.core.schema import Assignment, Contract, Person, Program
-from docket.models.people.directory import find_person, labels
+from docket.models.people.directory import find_person
 from docket.models.portfolio.programs import get_program, program_and_children
 
 FULL = 100
+
 ENDING_DAYS = 30
 
 
-def _allocation(typed: str | int) -> int:
+def checked_allocation(typed: str | int) -> int:
+    """A typed allocation (``50``, ``50 %``) as a whole percent, 1 to 100."""
     value = str(typed).strip().rstrip("%").strip()
     return whole_number("allocation", value, minimum=1, maximum=100)
 
@@ -85,7 +79,7 @@ def assignment_values(
     if last < first:
         raise ValidationError("end", f"expected a day on or after the start ({first}), got {last}")
     values: dict[str, Any] = {
-        "allocation": _allocation(allocation),
+        "allocation": checked_allocation(allocation),
         "start": first,
         "end": last,
         "role": text("role", role, required=False, max_length=120),
@@ -114,7 +108,7 @@ def update_assignment(
         found = records.get_current(Assignment, assignment_id, version)
         values: dict[str, Any] = {}
         if "allocation" in changes:
-            values["allocation"] = _allocation(changes["allocation"])
+            values["allocation"] = checked_allocation(changes["allocation"])
         if "start" in changes:
             values["start"] = typed_day(ctx, "start", changes["start"])
         if "end" in changes:
@@ -149,9 +143,6 @@ def end_assignment(ctx: Context, assignment_id: int, on: str | date | None = Non
                 "end", f"expected a day on or after the start ({found.start}), got {day}"
             )
         return records.update(ctx, found, found.version, end=day)
-
-
-# --- reading --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -193,7 +184,25 @@ def outside_contract(a: Assignment) -> bool:
     return bool(a.start < contract.start or a.end > contract.end)
 
 
-def assignment_facts(a: Assignment, today: date) -> dict[str, Any]:
+class AssignmentFacts(TypedDict):
+    """One assignment as plain data (``docket assignment list --format json``)."""
+
+    id: int
+    person: str
+    program: str
+    contract: str | None
+    role: str
+    allocation: int
+    start: str
+    end: str
+    # the hourly rate as text, to the cent
+    rate: str | None
+    ends_in_days: int | None
+    outside_contract: bool
+    version: int
+
+
+def assignment_facts(a: Assignment, today: date) -> AssignmentFacts:
     """One assignment as plain data: its stable JSON form."""
     contract = a.contract if a.__data__.get("contract") else None
     return {
@@ -212,230 +221,11 @@ def assignment_facts(a: Assignment, today: date) -> dict[str, Any]:
     }
 
 
-# --- allocation -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Span:
-    """Days [first, last] over which one person's allocation is constant."""
-
-    first: date
-    last: date
-    total: int
-    assignments: tuple[int, ...]
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-
-class Booking(NamedTuple):
-    """What allocation needs of an assignment: read as plain rows, since a year of
-    allocation for a whole portfolio reads thousands."""
-
-    id: int
-    person: str
-    start: date
-    end: date
-    allocation: int
-
-
-def spans(mine: Sequence[Booking], first: date, last: date) -> list[Span]:
-    """One person's allocation over [first, last] as spans of constant total."""
-    edges = {first, last + timedelta(days=1)}
-    for a in mine:
-        edges.add(max(first, a.start))
-        edges.add(min(last, a.end) + timedelta(days=1))
-    cuts = sorted(d for d in edges if first <= d <= last + timedelta(days=1))
-    found = []
-    for here, there in pairwise(cuts):
-        active = [a for a in mine if a.start <= here <= a.end]
-        if active:
-            total = sum(a.allocation for a in active)
-            found.append(Span(here, there - timedelta(days=1), total, tuple(a.id for a in active)))
-    return found
-
-
-def _by_person(
-    first: date,
-    last: date,
-    people: Iterable[int] | None = None,
-    leaving_out: int | None = None,
-) -> dict[int, list[Booking]]:
-    query: Any = (  # rows as tuples: person id, then a Booking's fields
-        Assignment.select(
-            Assignment.person,
-            Assignment.id,
-            Person.name,
-            Assignment.start,
-            Assignment.end,
-            Assignment.allocation,
-        )
-        .join(Person)
-        .where(Assignment.start <= last, Assignment.end >= first)
-        .order_by(Assignment.start, Assignment.id)
-        .tuples()
-    )
-    if people is not None:
-        query = query.where(Assignment.person.in_(list(people)))
-    if leaving_out is not None:
-        query = query.where(Assignment.id != leaving_out)
-    found: dict[int, list[Booking]] = {}
-    for person_id, *booking in query:
-        found.setdefault(person_id, []).append(Booking(*booking))
-    return found
-
-
-def overallocations(
-    first: date,
-    last: date,
-    people: Iterable[int] | None = None,
-    *,
-    proposed: tuple[int, Booking] | None = None,
-    leaving_out: int | None = None,
-) -> list[dict[str, Any]]:
-    """People above 100 % on some day of [first, last]: the peak, the days over, the first
-    and last such day, the runs of days over (``spans``: pairs of ISO days) and the
-    assignments that cause it; the highest peak first. ``proposed`` (a person's id and a
-    booking not saved yet, id 0) and ``leaving_out`` (an assignment being changed) answer
-    "what if" before a save."""
-    found: list[dict[str, Any]] = []
-    booked = _by_person(first, last, people, leaving_out)
-    if proposed is not None:
-        person_id, booking = proposed
-        booked.setdefault(person_id, []).append(booking)
-    shown = labels(booked)
-    for person_id, mine in booked.items():
-        over = [s for s in spans(mine, first, last) if s.total > FULL]
-        if not over:
-            continue
-        causing = sorted({i for s in over for i in s.assignments})
-        found.append(
-            {
-                "person_id": person_id,
-                "person": shown[person_id],
-                "peak": max(s.total for s in over),
-                "days": sum(s.days for s in over),
-                "from": over[0].first.isoformat(),
-                "to": over[-1].last.isoformat(),
-                "spans": _runs(over),
-                "assignments": [i for i in causing if i],
-            }
-        )
-    found.sort(key=lambda r: (-r["peak"], r["person"]))
-    return found
-
-
-def _runs(over: list[Span]) -> list[tuple[str, str]]:
-    """Spans that touch merged into runs of consecutive days, as ISO pairs."""
-    runs: list[list[date]] = []
-    for span in over:
-        if runs and runs[-1][1] + timedelta(days=1) == span.first:
-            runs[-1][1] = span.last
-        else:
-            runs.append([span.first, span.last])
-    return [(a.isoformat(), b.isoformat()) for a, b in runs]
-
-
-def overload(
-    person: Person | int,
-    first: date,
-    last: date,
-    *,
-    allocation: int | None = None,
-    leaving_out: int | None = None,
-) -> dict[str, Any] | None:
-    """The person's over-allocation over [first, last] (as :func:`overallocations` gives
-    it), counting an assignment of ``allocation`` over those days that is not saved yet
-    (when given) and leaving out the one being changed; None when they stay within 100 %."""
-    person_id = person if isinstance(person, int) else person.id
-    proposed = None
-    if allocation is not None:
-        proposed = (person_id, Booking(0, "", first, last, allocation))
-    rows = overallocations(first, last, [person_id], proposed=proposed, leaving_out=leaving_out)
-    return rows[0] if rows else None
-
-
-def overload_text(row: dict[str, Any], *, would: bool = False) -> str:
-    """One line naming who, the days over 100 % and the peak, for the command line and
-    (``would``: before saving) the assignment form."""
-    runs = [a if a == b else f"{a} to {b}" for a, b in row["spans"]]
-    shown = ", ".join(runs[:4]) + (f" and {len(runs) - 4} more" if len(runs) > 4 else "")
-    days = "1 day" if row["days"] == 1 else f"{row['days']} days"
-    verb = "would be" if would else "is"
-    return f"{row['person']} {verb} over 100 % on {days} ({shown}); peak {row['peak']} %"
-
-
-def overload_preview(
-    ctx: Context,
-    *,
-    person: str | None,
-    allocation: str,
-    start: str,
-    end: str,
-    leaving_out: int | None = None,
-) -> str:
-    """What saving an assignment as typed would do to its person (``person``, or the one of
-    the assignment ``leaving_out`` being edited): :func:`overload_text`, or "" when they
-    stay within 100 % or the fields do not yet say enough to tell."""
-    try:
-        first, last = typed_day(ctx, "start", start), typed_day(ctx, "end", end)
-        share = _allocation(allocation)
-        if person:
-            who = find_person(person, field="person").id
-        elif leaving_out is not None:
-            who = records.get(Assignment, leaving_out).__data__["person"]
-        else:
-            return ""
-    except DocketError:
-        return ""
-    if last < first:
-        return ""
-    row = overload(who, first, last, allocation=share, leaving_out=leaving_out)
-    return overload_text(row, would=True) if row else ""
-
-
-def month_starts(first: date, months: int) -> list[date]:
-    """The first days of ``months`` months from ``first``'s month."""
-    day = first.replace(day=1)
-    found = []
-    for _ in range(months):
-        found.append(day)
-        day = (day + timedelta(days=32)).replace(day=1)
-    return found
-
-
 def people_assigned(programs: Iterable[int]) -> set[int]:
     """The ids of everyone with an assignment (at any time) on one of ``programs`` (ids):
     whom a view scoped to those programs concerns."""
     query = Assignment.select(Assignment.person).where(Assignment.program.in_(list(programs)))
     return {a.__data__["person"] for a in query}
-
-
-def allocation_by_month(
-    first: date, months: int, people: Iterable[int] | None = None
-) -> dict[str, Any]:
-    """Each person's allocation per month (the average over the month's days, rounded) and
-    peak (the highest day), across all programs; people with none are left out, and with
-    ``people`` (ids), everyone else too."""
-    starts = month_starts(first, months)
-    last = (starts[-1] + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    rows: list[dict[str, Any]] = []
-    booked = _by_person(starts[0], last, people)
-    shown = labels(booked)
-    for person_id, mine in booked.items():
-        cells = []
-        for month in starts:
-            month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-            parts = spans(mine, month, month_end)
-            days = (month_end - month).days + 1
-            average = sum(s.total * s.days for s in parts) / days
-            cells.append(
-                {"average": round(average), "peak": max((s.total for s in parts), default=0)}
-            )
-        rows.append({"person_id": person_id, "person": shown[person_id], "months": cells})
-    rows.sort(key=lambda r: r["person"].lower())
-    return {"months": [m.strftime("%Y-%m") for m in starts], "people": rows}
 
 
 def ending_within(today: date, days: int = ENDING_DAYS) -> list[Assignment]:

@@ -1,16 +1,23 @@
 """The one clock: what "now" is, for code that cannot take it as a parameter.
 
-Tests and the command line can fix it (``set_clock`` or ``DOCKET_NOW=2026-11-23T09:00:00Z``),
-so every date-dependent result is reproducible.
+Domain operations take "now" from their ``Context`` (``ctx.now()``); only what has no context
+(a column's default, the stamp of an upgrade's backup) asks ``utcnow`` directly. The clock is
+the real one unless fixed: tests fix it with ``set_clock``, and a program fixes it from
+``DOCKET_NOW=2026-11-23T09:00:00Z`` by calling ``from_environment`` once, at its start (the
+command line's ``run``, the app's start), so every date-dependent result is reproducible and
+nothing below the edges reads the environment.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from docket.models.core.errors import ValidationError
+
+Clock = Callable[[], datetime]
 
 _fixed: datetime | None = None
 
@@ -23,10 +30,8 @@ def set_clock(fixed: datetime | None) -> None:
     _fixed = fixed
 
 
-def _from_env() -> datetime | None:
-    text = os.environ.get("DOCKET_NOW")
-    if not text:
-        return None
+def parse_fixed(text: str) -> datetime:
+    """``DOCKET_NOW``'s value as an aware instant (a naive one is taken as UTC)."""
     try:
         value = datetime.fromisoformat(text)
     except ValueError as exc:
@@ -34,9 +39,21 @@ def _from_env() -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
+def from_environment(environ: Mapping[str, str] | None = None) -> Clock:
+    """Read ``DOCKET_NOW`` once, at a program's start: when it is set, fix the clock to it.
+
+    Unset (or empty), the clock stays as it was: the real one, or the one a test fixed.
+    Returns the clock to hand to a ``Context``. A malformed value is a ``ValidationError``.
+    """
+    text = (os.environ if environ is None else environ).get("DOCKET_NOW")
+    if text:
+        set_clock(parse_fixed(text))
+    return utcnow
+
+
 def utcnow() -> datetime:
     """The current instant, aware, in UTC, to the second."""
-    value = _fixed or _from_env() or datetime.now(UTC)
+    value = _fixed or datetime.now(UTC)
     return value.astimezone(UTC).replace(microsecond=0)
 
 

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 
-from docket.models.core.clock import utcnow
+from docket.models.core.clock import Clock, utcnow
 
 
 @dataclass(frozen=True)
 class Context:
     """The acting account, the clock and the user's zone, passed to every operation.
 
-    The app and the command line each build one; tests build one with a fixed clock.
+    The app and the command line each build one, with the clock they fixed from the
+    environment at their start (``clock.from_environment``); tests build one with a fixed
+    clock. Operations ask the context for "now", never the environment.
     """
 
     actor: str
     tz: tzinfo = UTC
-    clock: Callable[[], datetime] = utcnow
+    clock: Clock = utcnow
     day_first: bool = False
     # the office writes amounts 12.500,50 (the config's decimal_separator = ",")
     decimal_comma: bool = False

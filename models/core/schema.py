@@ -1,4 +1,4 @@
-"""The tables: one Peewee model per entity of DESIGN section 2.
+"""The tables: one Peewee model per entity docket holds (a program, a person, a meeting...).
 
 Every record has ``id``, ``created_at``, ``updated_at`` and ``version`` (optimistic
 concurrency: a write names the version it read). Date-times are UTC; plain dates are

@@ -9,10 +9,13 @@ a word of the row, in any order; the state words a row shows ("late", "cancelled
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from docket.models.core.lookup import words
+
+# a row of plain facts (``plan_facts``, ``occurrence_facts``), as given and kept
+Row = TypeVar("Row", bound=Mapping[str, Any])
 
 
 def row_matches(typed: str, texts: Iterable[str | None]) -> bool:
@@ -24,7 +27,7 @@ def row_matches(typed: str, texts: Iterable[str | None]) -> bool:
     return all(any(w.startswith(word) for w in have) for word in wanted)
 
 
-def plan_texts(row: dict[str, Any]) -> list[str | None]:
+def plan_texts(row: Mapping[str, Any]) -> list[str | None]:
     """What a comms plan item (``plan_facts``) can be found by: its name, program, channel,
     owner, audience, how often, and its state (``overdue``/``late``, ``inactive``)."""
     states = []
@@ -44,7 +47,7 @@ def plan_texts(row: dict[str, Any]) -> list[str | None]:
     ]
 
 
-def occurrence_texts(row: dict[str, Any]) -> list[str | None]:
+def occurrence_texts(row: Mapping[str, Any]) -> list[str | None]:
     """What a meeting occurrence (``occurrence_facts``) can be found by: its title, program,
     place, and its state (``cancelled``, ``tentative``, ``moved``, ``series``)."""
     states = [row["status"]]
@@ -57,11 +60,11 @@ def occurrence_texts(row: dict[str, Any]) -> list[str | None]:
     return [row["title"], row["program"], row["location"], *states]
 
 
-def keep_plan(rows: list[dict[str, Any]], typed: str) -> list[dict[str, Any]]:
+def keep_plan(rows: Sequence[Row], typed: str) -> list[Row]:
     """The comms plan items a typed filter keeps, in their order."""
     return [r for r in rows if row_matches(typed, plan_texts(r))]
 
 
-def keep_occurrences(rows: list[dict[str, Any]], typed: str) -> list[dict[str, Any]]:
+def keep_occurrences(rows: Sequence[Row], typed: str) -> list[Row]:
     """The meeting occurrences a typed filter keeps, in their order."""
     return [r for r in rows if row_matches(typed, occurrence_texts(r))]

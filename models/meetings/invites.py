@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
 from peewee import fn
 
@@ -117,7 +117,20 @@ def _removed_state(copies: list[InviteDelivery]) -> str | None:
     return "removed"
 
 
-def delivery_state(meeting_id: int) -> list[dict[str, Any]]:
+class DeliveryFacts(TypedDict):
+    """What one address holds of a meeting's invite (``docket invite status``)."""
+
+    name: str
+    email: str
+    sequence: int | None
+    method: str | None
+    sent_at: str | None
+    state: str
+    refused: bool
+    reply: str
+
+
+def delivery_state(meeting_id: int) -> list[DeliveryFacts]:
     """Per address: what it holds and whether that is current, by name.
 
     ``state`` is ``up to date`` (the server accepted the current SEQUENCE), ``out of date``,
@@ -129,7 +142,7 @@ def delivery_state(meeting_id: int) -> list[dict[str, Any]]:
     """
     meeting = records.get(Meeting, meeting_id)
     copies = _copies(meeting_id)
-    rows: list[dict[str, Any]] = []
+    rows: list[DeliveryFacts] = []
     attendees = (
         Attendee.select(Attendee, Person)
         .join(Person)
@@ -157,7 +170,7 @@ def delivery_state(meeting_id: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _row(name: str, email: str, copies: list[InviteDelivery], state: str) -> dict[str, Any]:
+def _row(name: str, email: str, copies: list[InviteDelivery], state: str) -> DeliveryFacts:
     held = _last(copies, "sent")
     refused = "refused" in state
     return {

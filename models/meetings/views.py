@@ -2,19 +2,34 @@
 preview of a series being typed (its next occurrences and the daylight-saving changes
 they cross).
 
-Both are plain data built from :mod:`docket.models.meetings.series`; the rules stay there.
+Both are plain data built from the other modules of :mod:`docket.models.meetings`; the
+rules stay there.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any
+from typing import TypedDict, final
 from zoneinfo import ZoneInfo
 
 from docket.models.core.context import Context
 from docket.models.core.errors import ValidationError
-from docket.models.governance.raid import decision_facts
-from docket.models.meetings.invites import delivery_state
+from docket.models.governance.decisions import DecisionFacts, decision_facts
+from docket.models.meetings.facts import (
+    MeetingDetailFacts,
+    OccurrenceFacts,
+    meeting_detail,
+    occurrence_facts,
+)
+from docket.models.meetings.invites import DeliveryFacts, delivery_state
+from docket.models.meetings.minutes import (
+    AgendaFacts,
+    actions_raised,
+    agenda_of,
+    decisions_taken,
+    get_minutes,
+)
+from docket.models.meetings.occurrences import find_occurrence, occurrence_at
 from docket.models.meetings.recurrence import (
     describe,
     expand,
@@ -22,20 +37,8 @@ from docket.models.meetings.recurrence import (
     offset_changes,
     parse_repeat,
 )
-from docket.models.meetings.series import (
-    actions_raised,
-    agenda_of,
-    decisions_taken,
-    find_occurrence,
-    get_meeting,
-    get_minutes,
-    meeting_detail,
-    meeting_zone,
-    occurrence_at,
-    occurrence_facts,
-    parse_start,
-    zone_name_of,
-)
+from docket.models.meetings.series import get_meeting
+from docket.models.meetings.times import meeting_zone, parse_start, zone_name_of
 
 # how many occurrences a preview lists
 PREVIEW_COUNT = 6
@@ -43,7 +46,36 @@ PREVIEW_COUNT = 6
 PREVIEW_YEARS = 2
 
 
-def occurrence_detail(ctx: Context, meeting_id: int, occurrence: str | datetime) -> dict[str, Any]:
+class MinutesText(TypedDict):
+    """An occurrence's minutes as written (empty when none are)."""
+
+    notes: str
+    attendance: str
+
+
+class RaisedFacts(TypedDict):
+    """An action item raised at an occurrence."""
+
+    id: int
+    title: str
+    status: str
+    due: str | None
+
+
+class OccurrenceDetailFacts(MeetingDetailFacts):
+    """One occurrence with its meeting and everything around it (the app's detail)."""
+
+    occurrence: OccurrenceFacts
+    agenda_of_occurrence: AgendaFacts
+    minutes: MinutesText
+    decisions: list[DecisionFacts]
+    actions_raised: list[RaisedFacts]
+    invites: list[DeliveryFacts]
+
+
+def occurrence_detail(
+    ctx: Context, meeting_id: int, occurrence: str | datetime
+) -> OccurrenceDetailFacts:
     """One occurrence (named by its original start, ISO text or aware) with its meeting,
     attendees and responses, agenda and carried actions, minutes, the actions raised at it
     and who holds which version of the invite."""
@@ -53,26 +85,54 @@ def occurrence_detail(ctx: Context, meeting_id: int, occurrence: str | datetime)
     else:
         original = occurrence
     original = find_occurrence(ctx, meeting, original)
-    detail = meeting_detail(meeting_id)
-    detail["occurrence"] = occurrence_facts(occurrence_at(meeting, original), ctx.tz)
-    detail["agenda_of_occurrence"] = agenda_of(meeting_id, original)
     minutes = get_minutes(meeting_id, original)
-    detail["minutes"] = {
-        "notes": minutes.notes if minutes else "",
-        "attendance": minutes.attendance if minutes else "",
+    return {
+        **meeting_detail(meeting_id),
+        "occurrence": occurrence_facts(occurrence_at(meeting, original), ctx.tz),
+        "agenda_of_occurrence": agenda_of(meeting_id, original),
+        "minutes": {
+            "notes": minutes.notes if minutes else "",
+            "attendance": minutes.attendance if minutes else "",
+        },
+        "decisions": [decision_facts(d) for d in decisions_taken(meeting_id, original)],
+        "actions_raised": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "status": a.status,
+                "due": a.due.isoformat() if a.due else None,
+            }
+            for a in actions_raised(meeting_id, original)
+        ],
+        "invites": delivery_state(meeting_id),
     }
-    detail["decisions"] = [decision_facts(d) for d in decisions_taken(meeting_id, original)]
-    detail["actions_raised"] = [
-        {
-            "id": a.id,
-            "title": a.title,
-            "status": a.status,
-            "due": a.due.isoformat() if a.due else None,
-        }
-        for a in actions_raised(meeting_id, original)
-    ]
-    detail["invites"] = delivery_state(meeting_id)
-    return detail
+
+
+class PreviewRow(TypedDict):
+    """One occurrence of a series being typed, in its zone, the user's and UTC."""
+
+    meeting_zone: str
+    local: str
+    utc: str
+
+
+@final
+class SeriesPreview(TypedDict):
+    """A series being typed: its next occurrences and the clock changes they cross."""
+
+    timezone: str
+    repeat_words: str
+    occurrences: list[PreviewRow]
+    more: int
+    warnings: list[str]
+
+
+@final
+class PreviewProblem(TypedDict):
+    """Why a series being typed cannot be previewed: the message and the field."""
+
+    error: str
+    field: str
 
 
 def preview_series(
@@ -82,7 +142,7 @@ def preview_series(
     repeat: str = "",
     *,
     count: int = PREVIEW_COUNT,
-) -> dict[str, Any]:
+) -> SeriesPreview:
     """What a meeting being typed would be: its next ``count`` occurrences in its own zone
     and in the user's, and the occurrences after which either zone's clock has changed
     (a series keeps its wall clock in its own zone, so elsewhere it moves by an hour).
@@ -130,7 +190,7 @@ def _dst_warnings(starts: list[datetime], tz: ZoneInfo, local: tzinfo) -> list[s
     return said
 
 
-def check_preview(ctx: Context, values: dict[str, str]) -> dict[str, Any]:
+def check_preview(ctx: Context, values: dict[str, str]) -> SeriesPreview | PreviewProblem:
     """The preview for a meeting form's values; a field's error as ``error`` and ``field``."""
     try:
         return preview_series(

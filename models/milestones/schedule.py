@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from peewee import JOIN, Expression, fn
 
@@ -23,6 +23,7 @@ from docket.models.core.dates import format_date
 from docket.models.core.errors import ValidationError
 from docket.models.core.inputs import a_date, choice, text
 from docket.models.core.schema import Milestone, MilestoneDependency, Person, Program
+from docket.models.governance.changes import approved_rebaseline
 from docket.models.people.directory import find_person
 from docket.models.portfolio.programs import get_program, program_and_children
 
@@ -253,8 +254,6 @@ def update_milestone(
 def _rebaseline(ctx: Context, milestone: Milestone, note: str) -> str:
     """Moving a baseline needs an approved change request for the milestone, which the
     change then cites and which becomes implemented."""
-    from docket.models.governance.raid import approved_rebaseline
-
     change = approved_rebaseline(milestone.id)
     if change is None:
         raise ValidationError(
@@ -281,7 +280,22 @@ def delete_milestone(ctx: Context, milestone_id: int, version: int) -> None:
         records.delete(ctx, records.get(Milestone, milestone_id), version)
 
 
-def milestone_facts(milestone: Milestone, today: date) -> dict[str, Any]:
+class MilestoneFacts(TypedDict):
+    """One milestone as plain data (``docket milestone list --format json``)."""
+
+    id: int
+    program: str
+    title: str
+    owner: str | None
+    baseline: str
+    forecast: str
+    actual: str | None
+    slip_days: int
+    status: str
+    version: int
+
+
+def milestone_facts(milestone: Milestone, today: date) -> MilestoneFacts:
     """The facts of one milestone as plain data: its stable JSON form."""
     owner = milestone.owner if milestone.__data__.get("owner") else None
     return {
@@ -298,7 +312,27 @@ def milestone_facts(milestone: Milestone, today: date) -> dict[str, Any]:
     }
 
 
-def milestone_detail(ctx: Context, milestone_id: int) -> dict[str, Any]:
+class PredecessorFacts(TypedDict):
+    """A milestone that must be done first, with the day it is forecast (or was done)."""
+
+    id: int
+    program: str
+    title: str
+    date: str
+    status: str
+
+
+class MilestoneDetailFacts(MilestoneFacts):
+    """Everything a person reads about one milestone."""
+
+    program_name: str
+    owner_email: str | None
+    deliverable: str
+    acceptance_criteria: str
+    predecessors: list[PredecessorFacts]
+
+
+def milestone_detail(ctx: Context, milestone_id: int) -> MilestoneDetailFacts:
     """Everything a person reads about one milestone, as plain data: its facts plus the
     program's name, the owner's e-mail, deliverable, acceptance criteria and predecessors
     (with the date each is forecast, or was done)."""

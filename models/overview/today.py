@@ -8,17 +8,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta, tzinfo
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from peewee import JOIN, fn
 
 from docket.models.accounts.users import person_for_account
-from docket.models.actions.items import DATED_ORDER, action_facts, due_soon_clause, overdue_clause
-from docket.models.comms.plan import PlanRow, due_within, plan_facts
+from docket.models.actions.items import (
+    DATED_ORDER,
+    ActionFacts,
+    action_facts,
+    due_soon_clause,
+    overdue_clause,
+)
+from docket.models.comms.plan import PlanFacts, PlanRow, due_within, plan_facts
+from docket.models.contractors.allocation import overallocations
+from docket.models.contractors.assignments import ending_within, people_assigned
+from docket.models.contractors.burn import burns
 from docket.models.core.context import Context
 from docket.models.core.schema import ActionItem, Milestone, Person, Program
-from docket.models.meetings.series import Occurrence, meetings_on_days, occurrence_facts
-from docket.models.milestones.schedule import UPCOMING_DAYS, milestone_facts, needs_attention_clause
+from docket.models.governance.changes import list_changes
+from docket.models.governance.metrics import metrics
+from docket.models.governance.risks import list_risks, score
+from docket.models.meetings.facts import OccurrenceFacts, occurrence_facts
+from docket.models.meetings.occurrences import Occurrence, meetings_on_days
+from docket.models.milestones.schedule import (
+    UPCOMING_DAYS,
+    MilestoneFacts,
+    milestone_facts,
+    needs_attention_clause,
+)
 from docket.models.portfolio.programs import program_and_children
 
 SHOWN = 10
@@ -26,6 +44,14 @@ SHOWN = 10
 MEETING_DAYS = 2
 # "this week": communications overdue or due in the next 7 days
 COMMS_DAYS = 7
+
+
+class Alert(TypedDict):
+    """A line of the Today view's alerts: its kind, its words, and in how many days."""
+
+    kind: str
+    text: str
+    days: int
 
 
 @dataclass
@@ -46,9 +72,9 @@ class Today:
     # communications of the plan overdue or due within COMMS_DAYS
     comms: list[PlanRow] = field(default_factory=list)
     # over-allocations, assignments ending and contracts near their ceiling or end
-    contractor_alerts: list[dict[str, Any]] = field(default_factory=list)
+    contractor_alerts: list[Alert] = field(default_factory=list)
     # risks due for review, changes awaiting decision, metrics in red
-    governance_alerts: list[dict[str, Any]] = field(default_factory=list)
+    governance_alerts: list[Alert] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -123,13 +149,10 @@ def build_today(ctx: Context, *, program: str | None = None, shown: int = SHOWN)
 REVIEW_DAYS = 7
 
 
-def governance_alerts(today: date, program: str | None = None) -> list[dict[str, Any]]:
+def governance_alerts(today: date, program: str | None = None) -> list[Alert]:
     """Risks whose response date is past or within a week, change requests awaiting a
     decision, metrics whose latest value is red; each a line of plain facts."""
-    from docket.models.governance.budget import metrics
-    from docket.models.governance.raid import list_changes, list_risks, score
-
-    found: list[dict[str, Any]] = []
+    found: list[Alert] = []
     for risk in list_risks(program):
         due = risk.response_date
         if (
@@ -159,19 +182,12 @@ def governance_alerts(today: date, program: str | None = None) -> list[dict[str,
 ALERT_DAYS = 30
 
 
-def contractor_alerts(today: date, programs: list[int] | None = None) -> list[dict[str, Any]]:
+def contractor_alerts(today: date, programs: list[int] | None = None) -> list[Alert]:
     """What needs a word about contractors: people above 100 % in the next 30 days,
     assignments ending within 30 days, contracts above 80 % of their ceiling or ending within
     60 days; each a line of plain facts (``kind``, ``text``, ``days``). With ``programs``
     (ids), only what concerns them: their people, assignments and contracts."""
-    from docket.models.contractors.assignments import (
-        ending_within,
-        overallocations,
-        people_assigned,
-    )
-    from docket.models.contractors.contracts import burns
-
-    found: list[dict[str, Any]] = []
+    found: list[Alert] = []
     people = people_assigned(programs) if programs is not None else None
     for row in overallocations(today, today + timedelta(days=ALERT_DAYS - 1), people):
         found.append(
@@ -224,14 +240,32 @@ def _milestones(where: Any, shown: int) -> list[Milestone]:
     )
 
 
-def today_facts(view: Today, ctx_tz: tzinfo | None = None) -> dict[str, Any]:
+class TodayFacts(TypedDict):
+    """The Today view as plain data (``docket today --format json``)."""
+
+    date: str
+    me: str | None
+    counts: dict[str, int]
+    my_overdue: list[ActionFacts]
+    my_due_soon: list[ActionFacts]
+    overdue: list[ActionFacts]
+    due_soon: list[ActionFacts]
+    milestones_upcoming: list[MilestoneFacts]
+    milestones_attention: list[MilestoneFacts]
+    meetings: list[OccurrenceFacts]
+    comms: list[PlanFacts]
+    contractor_alerts: list[Alert]
+    governance_alerts: list[Alert]
+
+
+def today_facts(view: Today, ctx_tz: tzinfo | None = None) -> TodayFacts:
     """The Today view as plain data: the stable JSON form of ``docket today`` (meeting
     times in ``ctx_tz``, the user's zone, when given)."""
 
-    def actions(items: list[ActionItem]) -> list[dict[str, Any]]:
+    def actions(items: list[ActionItem]) -> list[ActionFacts]:
         return [action_facts(i, view.day) for i in items]
 
-    def milestones(items: list[Milestone]) -> list[dict[str, Any]]:
+    def milestones(items: list[Milestone]) -> list[MilestoneFacts]:
         return [milestone_facts(m, view.day) for m in items]
 
     return {
@@ -251,18 +285,33 @@ def today_facts(view: Today, ctx_tz: tzinfo | None = None) -> dict[str, Any]:
     }
 
 
+# the lists of :class:`TodayFacts`, each a section of the view
+TodayList = Literal[
+    "my_overdue",
+    "my_due_soon",
+    "overdue",
+    "due_soon",
+    "milestones_upcoming",
+    "milestones_attention",
+    "meetings",
+    "comms",
+    "contractor_alerts",
+    "governance_alerts",
+]
+
+
 @dataclass(frozen=True)
 class Section:
     """One list of the Today view: its title, the key of its rows and count in
     :func:`today_facts`, the kind of row, and the action-list filter for all of it."""
 
-    key: str
+    key: TodayList
     title: str
     kind: str
     full_list: str
 
 
-def sections(facts: dict[str, Any]) -> list[Section]:
+def sections(facts: TodayFacts) -> list[Section]:
     """The Today view's lists in the order shown; "mine" first when the account is a person."""
     if facts["me"]:
         actions = [

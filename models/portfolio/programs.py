@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypedDict
 
 from docket.models.core import records
 from docket.models.core.context import Context
@@ -151,7 +151,19 @@ def delete_program(ctx: Context, program_id: int, version: int) -> None:
         records.delete(ctx, records.get(Program, program_id), version)
 
 
-def program_facts(program: Program) -> dict[str, object]:
+class ProgramFacts(TypedDict):
+    """One program as plain data (``docket program list --format json``)."""
+
+    code: str
+    name: str
+    parent: str | None
+    owner: str | None
+    rag: str
+    rag_note: str
+    objective: str
+
+
+def program_facts(program: Program) -> ProgramFacts:
     """The facts of one program as plain data: its stable JSON form."""
     parent = program.parent if program.__data__.get("parent") else None
     owner = program.owner if program.__data__.get("owner") else None
@@ -189,7 +201,15 @@ def program_and_children(code: str) -> list[int]:
     return ids
 
 
-def program_detail(code: str) -> dict[str, Any]:
+class ProgramDetailFacts(ProgramFacts):
+    """One program as a form shows it: its facts, id, version and owner as typed back."""
+
+    id: int
+    version: int
+    owner_label: str | None
+
+
+def program_detail(code: str) -> ProgramDetailFacts:
     """One program as a form shows it: its facts, id and version, and its owner as typed
     back into a form (the name, or ``Name <e-mail>`` where another person has that name)."""
     program = get_program(code)

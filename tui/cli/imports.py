@@ -2,72 +2,36 @@
 replies) and ``docket import csv KIND FILE`` (people, assignments, expenditures, action
 items, milestones, risks: added or updated).
 
-The handlers read the file and print the report; the rules live in
+The commands read the file and print the report; the rules live in
 :mod:`docket.exports.calendar.ical_import` and :mod:`docket.exports.tabular.csv_import`.
 """
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+import click
 
 from docket.exports.tabular.tables import write_json
 from docket.models.core import inputs
 from docket.models.core.errors import ValidationError
-from docket.tui.cli.main import add_format, verbs
+from docket.tui.cli.groups import verbs
 from docket.tui.cli.output import clean
+from docket.tui.cli.params import format_option
+from docket.tui.cli.session import Session, pass_session
 
 if TYPE_CHECKING:
-    from docket.exports.calendar.ical_import import ImportReport
+    from docket.exports.calendar.ical_report import ImportReport
     from docket.exports.tabular.csv_import import CsvReport
-    from docket.tui.cli.main import Session
 
-IMPORT_HELP = "bring records in from calendar and spreadsheet files"
-# what ``import csv`` reads (docket.exports.tabular.csv_import.KINDS, without importing it here)
+# what ``import csv`` reads (docket.exports.tabular.csv_kinds.KINDS, without importing it here)
 CSV_KINDS = ("people", "assignments", "expenditures", "actions", "milestones", "risks")
 
 
-def register(sub: Any) -> None:
-    """Add ``docket import ics``."""
-    group = verbs(sub, "import", IMPORT_HELP)
-    p = group.add_parser(
-        "ics",
-        help="meetings from a calendar export (.ics), or responses from a METHOD:REPLY file",
-    )
-    p.add_argument("file", metavar="FILE.ics")
-    p.add_argument("--program", metavar="CODE", help="the program the meetings belong to")
-    p.add_argument(
-        "--dry-run", action="store_true", help="report what would happen; change nothing"
-    )
-    p.add_argument(
-        "--encoding",
-        metavar="NAME",
-        help="the file's text encoding when it is not UTF-8 (e.g. cp1252)",
-    )
-    add_format(p, "text", "json")
-    p.set_defaults(handler=import_ics)
-
-    p = group.add_parser(
-        "csv",
-        help="add or update people, assignments, expenditures, actions, milestones or risks "
-        "from a spreadsheet's CSV (all or none)",
-    )
-    p.add_argument("kind", choices=CSV_KINDS)
-    p.add_argument("file", metavar="FILE.csv")
-    p.add_argument("--dry-run", action="store_true", help="check every row; import nothing")
-    p.add_argument(
-        "--reason",
-        default="",
-        help="why, kept with every change (moving a forecast or correcting an amount needs one)",
-    )
-    p.add_argument(
-        "--encoding",
-        metavar="NAME",
-        help="the file's text encoding when it is not UTF-8 (e.g. cp1252 from Excel on Windows)",
-    )
-    add_format(p, "text", "json")
-    p.set_defaults(handler=import_csv)
+@verbs("import")
+def import_() -> None:
+    """Bring records in from calendar and spreadsheet files."""
 
 
 def read_file(typed: str) -> bytes:
@@ -83,16 +47,33 @@ def read_file(typed: str) -> bytes:
         raise ValidationError("file", f"cannot read {path}: {exc.strerror}") from None
 
 
-def import_ics(session: Session, args: argparse.Namespace) -> int:
-    """Import, print the report; exit 1 when some event was skipped (the rest is in), with
-    one line on stderr saying so; a file that is not a calendar exits 2 (nothing imported)."""
+@import_.command("ics")
+@click.argument("file", metavar="FILE.ics")
+@click.option("--program", metavar="CODE", help="the program the meetings belong to")
+@click.option("--dry-run", is_flag=True, help="report what would happen; change nothing")
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="the file's text encoding when it is not UTF-8 (e.g. cp1252)",
+)
+@format_option("text", "json")
+@pass_session
+def import_ics(
+    session: Session,
+    file: str,
+    program: str | None,
+    dry_run: bool,
+    encoding: str | None,
+    fmt: str,
+) -> int:
+    """Meetings from a calendar export (.ics), or responses from a METHOD:REPLY file."""
+    # exit 1 when some event was skipped (the rest is in), with one line on stderr saying
+    # so; a file that is not a calendar exits 2 (nothing imported)
     from docket.exports.calendar.ical_import import import_calendar
 
-    data = read_file(args.file)
-    report = import_calendar(
-        session.ctx, data, program=args.program, dry_run=args.dry_run, encoding=args.encoding
-    )
-    if args.format == "json":
+    data = read_file(file)
+    report = import_calendar(session.ctx, data, program=program, dry_run=dry_run, encoding=encoding)
+    if fmt == "json":
         write_json(report.facts(), session.out)
     else:
         for line in summary(report):
@@ -100,7 +81,7 @@ def import_ics(session: Session, args: argparse.Namespace) -> int:
     if report.skipped:
         what = "event" if len(report.skipped) == 1 else "events"
         session.err.write(
-            f"docket: {len(report.skipped)} {what} of {clean(args.file)} not imported "
+            f"docket: {len(report.skipped)} {what} of {clean(file)} not imported "
             "(listed in the report)\n"
         )
         return 1
@@ -138,13 +119,39 @@ def _what_rows_do(report: CsvReport) -> str:
     return f" ({report.added} added, {report.updated} updated, {report.unchanged} unchanged)"
 
 
-def import_csv(session: Session, args: argparse.Namespace) -> int:
-    """Import, print the report; exit 2 when a row was bad (then nothing was imported)."""
+@import_.command("csv")
+@click.argument("kind", metavar="KIND", type=click.Choice(CSV_KINDS))
+@click.argument("file", metavar="FILE.csv")
+@click.option("--dry-run", is_flag=True, help="check every row; import nothing")
+@click.option(
+    "--reason",
+    default="",
+    help="why, kept with every change (moving a forecast or correcting an amount needs one)",
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="the file's text encoding when it is not UTF-8 (e.g. cp1252 from Excel on Windows)",
+)
+@format_option("text", "json")
+@pass_session
+def import_csv(
+    session: Session,
+    kind: str,
+    file: str,
+    dry_run: bool,
+    reason: str,
+    encoding: str | None,
+    fmt: str,
+) -> int:
+    """Add or update people, assignments, expenditures, actions, milestones or risks
+    from a spreadsheet's CSV (all or none)."""
+    # exit 2 when a row was bad (then nothing was imported)
     from docket.exports.tabular.csv_import import import_csv as read_csv
 
-    text = inputs.file_text(read_file(args.file), args.encoding)
-    report = read_csv(session.ctx, args.kind, text, dry_run=args.dry_run, reason=args.reason)
-    if args.format == "json":
+    text = inputs.file_text(read_file(file), encoding)
+    report = read_csv(session.ctx, kind, text, dry_run=dry_run, reason=reason)
+    if fmt == "json":
         write_json(report.facts(), session.out)
     else:
         if report.bad:
@@ -153,19 +160,19 @@ def import_csv(session: Session, args: argparse.Namespace) -> int:
                 session.print(f"  line {bad.line}: {clean(bad.field)}: {clean(bad.why)}")
         elif report.dry_run:
             session.print(
-                f"{report.rows} {args.kind} row(s) are good{_what_rows_do(report)}; "
+                f"{report.rows} {kind} row(s) are good{_what_rows_do(report)}; "
                 "nothing imported (dry run)"
             )
         elif report.imported:
-            session.print(f"imported {report.imported} {args.kind}{_what_rows_do(report)}")
+            session.print(f"imported {report.imported} {kind}{_what_rows_do(report)}")
         else:
-            session.print(f"nothing to import: {report.unchanged} {args.kind} unchanged")
+            session.print(f"nothing to import: {report.unchanged} {kind} unchanged")
         if report.ignored:
             session.print(f"ignored columns: {', '.join(clean(c) for c in report.ignored)}")
     if report.bad:
         rows = "row" if len(report.bad) == 1 else "rows"
         session.err.write(
-            f"docket: {len(report.bad)} bad {rows} in {clean(args.file)}; nothing imported "
+            f"docket: {len(report.bad)} bad {rows} in {clean(file)}; nothing imported "
             "(listed in the report)\n"
         )
         return 2

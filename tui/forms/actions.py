@@ -6,22 +6,23 @@ on the database thread; every rule (what a due date may be, who an owner is) is 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.binding import Binding
 
 from docket.models.actions import items as actions
-from docket.models.audit.history import readable_history
+from docket.models.actions.items import ActionFacts
+from docket.models.audit.history import HistoryFacts, readable_history
 from docket.models.core.context import Context
 from docket.models.core.dates import describe_date, parse_date
 from docket.models.core.schema import ACTION_STATUSES, PRIORITIES
 from docket.models.people.directory import find_person
 from docket.models.portfolio.programs import get_program
 from docket.tui.forms.base import EditForm, Field, RecordForm, Revision
+from docket.tui.keys import ACTION_DETAIL_KEYS
 from docket.tui.widgets.dialogs import RecordDetail, summary_table
 from docket.tui.widgets.rows import history_table
 from docket.tui.widgets.text import lines, plain
@@ -56,7 +57,7 @@ def program_lookup(typed: str) -> str:
     return f"{program.code}: {program.name}"
 
 
-def action_fields(ctx: Context, row: dict[str, Any] | None, program: str | None) -> list[Field]:
+def action_fields(ctx: Context, row: Mapping[str, Any] | None, program: str | None) -> list[Field]:
     """The fields of an action item form, filled from ``row`` when editing."""
     row = row or {}
     fields = [
@@ -109,7 +110,7 @@ def add_form(app: DocketApp) -> RecordForm:
     return RecordForm("New action item", action_fields(ctx, None, app.program), save)
 
 
-def edit_form(app: DocketApp, row: dict[str, Any]) -> EditForm:
+def edit_form(app: DocketApp, row: ActionFacts) -> EditForm:
     """The form that edits an action item read at ``row['version']``; a save refused as
     stale shows theirs and yours (the conflict dialog)."""
     ctx = app.ctx
@@ -138,7 +139,7 @@ def edit_form(app: DocketApp, row: dict[str, Any]) -> EditForm:
     )
 
 
-def load_action(ctx: Context, action_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def load_action(ctx: Context, action_id: int) -> tuple[ActionFacts, list[HistoryFacts]]:
     """An item's facts and its history (database thread)."""
     item = actions.get_action(action_id)
     facts = actions.action_facts(item, ctx.today())
@@ -148,14 +149,9 @@ def load_action(ctx: Context, action_id: int) -> tuple[dict[str, Any], list[dict
 class ActionDetail(RecordDetail):
     """One action item with its notes and history; dismisses with the key's action."""
 
-    BINDINGS = [
-        Binding("escape,q", "close", "Close"),
-        Binding("e", "choose('edit')", "Edit"),
-        Binding("d", "choose('done')", "Done"),
-        Binding("x", "choose('cancel')", "Cancel item"),
-    ]
+    KEYS = ACTION_DETAIL_KEYS
 
-    def __init__(self, facts: dict[str, Any], changes: list[dict[str, Any]]) -> None:
+    def __init__(self, facts: ActionFacts, changes: list[HistoryFacts]) -> None:
         super().__init__()
         self.facts = facts
         self.changes = changes
@@ -180,6 +176,3 @@ class ActionDetail(RecordDetail):
         notes = self.facts["notes"]
         yield "Notes", lines(notes) if notes else Text("(none)", style="dim")
         yield "History", history_table(self.changes)
-
-    def keys_hint(self) -> str:
-        return "e edit · d done · x cancel item"

@@ -7,10 +7,14 @@ runs ``save`` on the database thread; a ``ValidationError`` is shown by the fiel
 names, any other failure (a conflict, a read-only database) at the foot of the form, and
 the form stays open with everything as typed.
 
+A form may ask before it saves (``ask``: a question, say that the name is someone else's
+already); No leaves it open with everything as typed.
+
 An :class:`EditForm` edits a record read at a version and sends only the fields changed.
 When someone else saved the record in between, the save is refused as a conflict and the
 form shows theirs and yours side by side (:class:`~docket.tui.widgets.dialogs.ConflictDialog`):
-reload takes theirs, apply re-saves your changed fields on top of their version.
+reload takes theirs, apply re-saves your changed fields on top of their version. Every form
+that edits a stored record is an ``EditForm``, so no edit overwrites someone else's unseen.
 """
 
 from __future__ import annotations
@@ -23,19 +27,21 @@ from typing import Any, cast
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from docket.models.core.errors import ConflictError, DocketError, ValidationError
+from docket.tui.keys import FORM_KEYS, bindings, key_named
 from docket.tui.screens.base import ReportsFailures
 from docket.tui.store import store_of
-from docket.tui.widgets.dialogs import ConflictDialog
+from docket.tui.widgets.dialogs import ConfirmDialog, ConflictDialog
 
 # a quick check or a look-up: the typed text to what it was understood as (or "" for
 # nothing to say); raises DocketError when the text is not acceptable
 Check = Callable[[str], str]
+# what to ask before saving these values (database thread), or None to save at once
+Ask = Callable[[dict[str, str]], str | None]
 
 
 @dataclass(frozen=True)
@@ -84,20 +90,25 @@ def _matches(error: ValidationError, field: Field) -> bool:
 
 
 class RecordForm(ReportsFailures, ModalScreen[Any]):
-    """A modal form; dismisses with what ``save`` returned, or None when cancelled."""
+    """A modal form; dismisses with what ``save`` returned, or None when cancelled. With
+    ``ask``, a question answered No leaves the form open and saves nothing."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save", priority=True),
-    ]
+    KEYS = FORM_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(
-        self, title: str, fields: list[Field], save: Callable[[dict[str, str]], Any]
+        self,
+        title: str,
+        fields: list[Field],
+        save: Callable[[dict[str, str]], Any],
+        *,
+        ask: Ask | None = None,
     ) -> None:
         super().__init__(classes="dialog form")
         self.form_title = title
         self.fields = fields
         self.save = save
+        self.ask = ask
         # a save in flight: a second Enter must not save twice
         self.saving = False
 
@@ -112,8 +123,9 @@ class RecordForm(ReportsFailures, ModalScreen[Any]):
                     yield Static("", id=f"hint-{field.name}", classes="hint")
             yield Static("", id="form-error", classes="form-error")
             with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+                save, cancel = (key_named(self.KEYS, a).button for a in ("save", "cancel"))
+                yield Button(save, variant="primary", id="save", compact=True)
+                yield Button(cancel, id="cancel", compact=True)
 
     def _widget(self, field: Field) -> Input | Select[str] | TextArea:
         if field.kind == "choice":
@@ -216,11 +228,25 @@ class RecordForm(ReportsFailures, ModalScreen[Any]):
     @work(group="save", exit_on_error=False)
     async def _save(self, values: dict[str, str]) -> None:
         try:
-            await self._try_save(values)
+            if await self._go_ahead(values):
+                await self._try_save(values)
         finally:
             self.saving = False
             if self.is_attached:
                 self.query_one("#save", Button).disabled = False
+
+    async def _go_ahead(self, values: dict[str, str]) -> bool:
+        """Ask ``ask``'s question, if it has one for these values; False when answered No."""
+        if self.ask is None:
+            return True
+        try:
+            question = await store_of(self.app).run(self.ask, values)
+        except DocketError:
+            question = None  # the save itself says what is wrong, by the field
+        if question is not None and not await self.app.push_screen_wait(ConfirmDialog(question)):
+            self.query_one("#form-error", Static).update(Text("Not saved; nothing changed."))
+            return False
+        return True
 
     async def _try_save(self, values: dict[str, str]) -> None:
         error = self.query_one("#form-error", Static)
@@ -283,8 +309,10 @@ class EditForm(RecordForm):
         version: int,
         save: Callable[[dict[str, str], int], Any],
         reread: Callable[[], Revision],
+        *,
+        ask: Ask | None = None,
     ) -> None:
-        super().__init__(title, fields, self._save_changes)
+        super().__init__(title, fields, self._save_changes, ask=ask)
         self.save_changes = save
         self.reread = reread
         self.base = {field.name: field.value for field in fields}

@@ -8,10 +8,13 @@ one line, groups and people separated by commas; an edit adds and removes the di
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from docket.models.comms import plan as comms
+from docket.models.comms.audience import audience_of, describe_audience
+from docket.models.comms.plan import ItemValues
 from docket.models.core.context import Context
 from docket.models.core.dates import parse_date
 from docket.models.core.lookup import fold
@@ -38,12 +41,12 @@ def cadence_check(ctx: Context, starts: date | None = None) -> Any:
 
 def audience_lookup(typed: str) -> str:
     """A form look-up that says who each typed group or person is."""
-    return comms.describe_audience(comms.audience_of(typed))
+    return describe_audience(audience_of(typed))
 
 
-def item_fields(ctx: Context, item: dict[str, Any] | None, program: str | None) -> list[Field]:
-    """The fields of a plan item form, filled from ``item`` (``item_values``) when editing."""
-    item = item or {}
+def item_fields(ctx: Context, given: ItemValues | None, program: str | None) -> list[Field]:
+    """The fields of a plan item form, filled from ``given`` (``item_values``) when editing."""
+    item: Mapping[str, Any] = given or {}
     starts = date.fromisoformat(item["starts"]) if item.get("starts") else None
     fields = [
         Field("name", "Name", item.get("name", ""), placeholder="ERP: weekly status e-mail"),
@@ -116,7 +119,7 @@ def add_form(app: DocketApp) -> RecordForm:
             program=values["program"],
             cadence=values["cadence"],
             channel=values["channel"] or "e-mail",
-            audience=comms.audience_of(values["audience"]),
+            audience=audience_of(values["audience"]),
             purpose=values["purpose"],
             owner=values["owner"].strip() or None,
             digest=None if digest in ("", NO_DIGEST) else digest,
@@ -130,12 +133,12 @@ def add_form(app: DocketApp) -> RecordForm:
 def audience_changes(before: str, after: str) -> tuple[list[str], list[str]]:
     """The audience entries added and removed between two typed lines (without case or
     accents, so retyping a name differently changes nothing)."""
-    old, new = comms.audience_of(before), comms.audience_of(after)
+    old, new = audience_of(before), audience_of(after)
     old_keys, new_keys = {fold(e) for e in old}, {fold(e) for e in new}
     return [e for e in new if fold(e) not in old_keys], [e for e in old if fold(e) not in new_keys]
 
 
-def edit_form(app: DocketApp, item: dict[str, Any]) -> EditForm:
+def edit_form(app: DocketApp, item: ItemValues) -> EditForm:
     """The form that edits a plan item read at ``item['version']``; only the fields changed
     are saved, and a save refused as stale shows theirs and yours."""
     ctx = app.ctx

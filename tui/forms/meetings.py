@@ -1,23 +1,19 @@
-"""The meeting screen's dialogs: one occurrence in detail (attendees, agenda with carried
-actions, minutes, actions raised, who holds which invite), the forms that write minutes,
-raise an action, set an agenda, move an occurrence, create and edit a meeting with a preview
-of its next occurrences, and exporting or sending the invite.
+"""The meeting screen's forms: write minutes, raise an action, record a decision, set an
+agenda, move an occurrence, cancel or restore it, create and edit a meeting with a preview of
+its next occurrences, and export or send the invite.
 
-Every form calls the domain operations of ``docket.models.meetings.series`` (and
+Every form calls the domain operations of :mod:`docket.models.meetings` (and
 ``docket.exports.mail.invite_mail``) on the database thread; the rules live there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
-from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from docket.models.accounts.users import (
@@ -28,251 +24,44 @@ from docket.models.accounts.users import (
 )
 from docket.models.core.context import Context
 from docket.models.meetings import series as meetings
-from docket.models.meetings.views import check_preview, occurrence_detail
+from docket.models.meetings.changes import cancel_occurrence, move_occurrence, restore_occurrence
+from docket.models.meetings.facts import MeetingDetailFacts, OccurrenceFacts, meeting_detail
+from docket.models.meetings.minutes import (
+    add_action_from_minutes,
+    add_decision_from_minutes,
+    save_minutes,
+    set_agenda,
+)
+from docket.models.meetings.views import (
+    OccurrenceDetailFacts,
+    PreviewProblem,
+    SeriesPreview,
+    check_preview,
+)
 from docket.models.people.directory import find_person
 from docket.tui.forms.actions import date_check, person_lookup, program_lookup
 from docket.tui.forms.base import EditForm, Field, RecordForm, Revision
 from docket.tui.store import store_of
-from docket.tui.widgets.dialogs import ConfirmDialog, RecordDetail, summary_table
-from docket.tui.widgets.rows import ALERT, STATE_STYLES, occurrence_state
-from docket.tui.widgets.text import lines, plain
+from docket.tui.widgets.dialogs import ConfirmDialog
 
 if TYPE_CHECKING:
     from docket.models.core.schema import Person
     from docket.tui.app import DocketApp
 
-RESPONSE_STYLES = {"accepted": "green", "declined": "red", "tentative": "yellow"}
 
-
-def _original(detail: dict[str, Any]) -> datetime:
+def original_of(detail: OccurrenceDetailFacts) -> datetime:
     return datetime.fromisoformat(detail["occurrence"]["occurrence"].replace("Z", "+00:00"))
 
 
-def _when(occurrence: dict[str, Any]) -> str:
+def when_of(occurrence: OccurrenceFacts) -> str:
     start = datetime.fromisoformat(occurrence["local_start"])
     return f"{start:%a %d %b %Y %H:%M}, {occurrence['duration_minutes']} min"
 
 
-class OccurrenceDetail(RecordDetail):
-    """One occurrence of a meeting and everything around it; dismisses with the action of
-    the key pressed (``minutes``, ``action``, ...) or None."""
-
-    BINDINGS = [
-        Binding("escape,q", "close", "Close"),
-        Binding("m", "choose('minutes')", "Minutes"),
-        Binding("a", "choose('action')", "Action"),
-        Binding("d", "choose('decision')", "Decision"),
-        Binding("g", "choose('agenda')", "Agenda"),
-        Binding("e", "choose('edit')", "Edit"),
-        Binding("v", "choose('move')", "Move"),
-        Binding("x", "choose('cancel')", "Cancel"),
-        Binding("r", "choose('restore')", "Restore"),
-        Binding("i", "choose('export')", "Export"),
-        Binding("s", "choose('send')", "Send"),
-    ]
-
-    def __init__(self, detail: dict[str, Any]) -> None:
-        super().__init__()
-        self.detail = detail
-
-    def title_text(self) -> Text:
-        return plain(f"#{self.detail['id']} {self.detail['title']}")
-
-    def sections(self) -> Iterable[tuple[str, RenderableType]]:
-        yield "Attendees", self._attendees()
-        yield "Agenda", self._agenda()
-        yield "Minutes", self._minutes()
-        yield "Decided here", self._decisions()
-        yield "Actions raised here", self._actions()
-        if self.detail["invites"]:
-            yield "Invites", self._invites()
-
-    def keys_hint(self) -> str:
-        state = occurrence_state(self.detail["occurrence"])
-        cancel_or_restore = "r restore" if "cancelled" in state else "x cancel"
-        return (
-            "m minutes · a action · d decision · g agenda · e edit · v move · "
-            f"{cancel_or_restore} · i export · s send"
-        )
-
-    def summary(self) -> Table:
-        d, occurrence = self.detail, self.detail["occurrence"]
-        when = _when(occurrence)
-        if occurrence["timezone"] != occurrence.get("viewer_zone"):
-            own = datetime.fromisoformat(occurrence["meeting_start"])
-            when += f" (your time; {own:%H:%M} {occurrence['timezone']})"
-        rows = [("When", plain(when))]
-        state = occurrence_state(occurrence)
-        if state:
-            rows.append(("State", plain(state, style=STATE_STYLES.get(occurrence["status"], ""))))
-        for label, value in (
-            ("Repeats", d["repeat_words"] if d["repeat"] else "does not repeat"),
-            ("Program", d["program"]),
-            ("Where", occurrence["location"] or "(no room)"),
-            ("Join", occurrence["link"]),
-            ("Organizer", d["organizer"] or "nobody"),
-        ):
-            if value:
-                rows.append((label, plain(value)))
-        return summary_table(rows)
-
-    def _attendees(self) -> Text:
-        return _listing(
-            self.detail["attendees"],
-            "(nobody invited)",
-            lambda a: (f"{a['name']} ({a['role']}) ", a["response"]),
-            RESPONSE_STYLES,
-            "dim",
-        )
-
-    def _agenda(self) -> Text:
-        agenda = self.detail["agenda_of_occurrence"]
-        text = lines(agenda["text"]) if agenda["text"].strip() else Text("(none)", style="dim")
-        carried = agenda["carried_actions"]
-        if carried:
-            text.append("\nOpen actions from earlier meetings:\n", style="bold")
-            text.append_text(
-                _listing(
-                    carried,
-                    "",
-                    lambda c: (
-                        f"#{c['id']} {c['title']} · {c['owner'] or 'nobody'} · ",
-                        f"{c['age_days']} days old",
-                    ),
-                    {},
-                    "yellow",
-                )
-            )
-        return text
-
-    def _minutes(self) -> Text:
-        minutes = self.detail["minutes"]
-        if not any(minutes.values()):
-            return Text("(not written; m to write them)", style="dim")
-        text = Text()
-        for key, label in (("notes", "Notes"), ("attendance", "Present")):
-            if minutes[key].strip():
-                text.append(f"{label}: ", style="bold")
-                text.append_text(lines(minutes[key]))
-                text.append("\n")
-        text.rstrip()
-        return text
-
-    def _decisions(self) -> Text:
-        return _listing(
-            self.detail["decisions"],
-            "(none; d to record one)",
-            lambda d: (
-                f"#{d['id']} {d['title']}",
-                f" · {d['decided_by']}" if d["decided_by"] else "",
-            ),
-            {},
-            "dim",
-        )
-
-    def _actions(self) -> Text:
-        return _listing(
-            self.detail["actions_raised"],
-            "(none; a to raise one)",
-            lambda a: (
-                f"#{a['id']} {a['title']} · ",
-                a["status"] + (f", due {a['due']}" if a["due"] else ""),
-            ),
-            {},
-        )
-
-    def _invites(self) -> Text:
-        rows = self.detail["invites"]
-        # refused in bold red (an alert, bold under NO_COLOR too): that address received
-        # nothing; everything else not current in yellow
-        styles = {"up to date": "green", **{r["state"]: ALERT for r in rows if r["refused"]}}
-        return _listing(
-            rows,
-            "",
-            lambda row: (f"{row['name']} <{row['email']}> ", row["state"]),
-            styles,
-            "yellow",
-        )
-
-
-def _listing(
-    rows: list[dict[str, Any]],
-    empty: str,
-    line: Callable[[dict[str, Any]], tuple[str, str]],
-    styles: dict[str, str],
-    otherwise: str = "",
-) -> Text:
-    """Rows one per line: literal text, then a state word in its colour (``styles``, else
-    ``otherwise``); ``empty`` (dim) when there are none."""
-    if not rows:
-        return Text(empty, style="dim")
-    text = Text()
-    for i, row in enumerate(rows):
-        words, state = line(row)
-        text.append("\n" if i else "")
-        text.append_text(plain(words))
-        text.append_text(plain(state, style=styles.get(state, otherwise)))
-    return text
-
-
-# --- opening an occurrence and acting on it -------------------------------------------
-
-
-def load_occurrence(ctx: Context, meeting_id: int, original: datetime) -> dict[str, Any]:
-    """An occurrence's detail, with the viewer's zone (database thread)."""
-    detail = occurrence_detail(ctx, meeting_id, original)
-    detail["occurrence"]["viewer_zone"] = getattr(ctx.tz, "key", None)
-    return detail
-
-
-def open_occurrence(app: DocketApp, meeting_id: int, original: datetime) -> None:
-    """Show one occurrence; its keys write minutes, raise actions, move or cancel it, edit
-    the meeting, or export and send the invite. After each, the detail shows again."""
-    app.run_worker(_open(app, meeting_id, original), group="detail", exit_on_error=False)
-
-
-async def _open(app: DocketApp, meeting_id: int, original: datetime) -> None:
-    detail = await app.store.run(load_occurrence, app.ctx, meeting_id, original)
-
-    def chosen(what: str | None) -> None:
-        if what is not None:
-            act(app, detail, what)
-
-    app.push_screen(OccurrenceDetail(detail), chosen)
-
-
-def act(app: DocketApp, detail: dict[str, Any], what: str, *, reopen: bool = True) -> None:
-    """Do what a key of the detail (or of the meeting list) asks for this occurrence; from
-    the detail, the detail shows again afterwards."""
-    meeting_id, original = int(detail["id"]), _original(detail)
-
-    def again(result: Any) -> None:
-        if result is not None:
-            app.changed()
-        if reopen:
-            open_occurrence(app, meeting_id, original)
-
-    if what in ("cancel", "restore"):
-        ask_cancel_or_restore(app, detail, what, again)
-    elif what == "send":
-        ask_send(app, detail, again)
-    else:
-        forms = {
-            "minutes": minutes_form,
-            "action": action_form,
-            "decision": decision_form,
-            "agenda": agenda_form,
-            "move": move_form,
-            "export": export_form,
-            "edit": edit_form,
-        }
-        app.push_screen(forms[what](app, detail), again)
-
-
-def minutes_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
+def minutes_form(app: DocketApp, detail: OccurrenceDetailFacts) -> RecordForm:
     """Write the minutes of the occurrence: notes and who was there (what it decided is
     recorded one decision at a time, with ``d``)."""
-    ctx, meeting_id, original = app.ctx, int(detail["id"]), _original(detail)
+    ctx, meeting_id, original = app.ctx, int(detail["id"]), original_of(detail)
     minutes = detail["minutes"]
     fields = [
         Field("notes", "Notes", minutes["notes"], "multiline"),
@@ -280,17 +69,17 @@ def minutes_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
     ]
 
     def save(values: dict[str, str]) -> int:
-        written = meetings.save_minutes(ctx, meeting_id, original, **values)
+        written = save_minutes(ctx, meeting_id, original, **values)
         return int(written.id)
 
-    title = f"Minutes: {detail['title']}, {_when(detail['occurrence'])}"
+    title = f"Minutes: {detail['title']}, {when_of(detail['occurrence'])}"
     return RecordForm(title, fields, save)
 
 
-def action_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
+def action_form(app: DocketApp, detail: OccurrenceDetailFacts) -> RecordForm:
     """Raise an action item at the occurrence (it points back to it and is carried into
     the next agendas of the series while open)."""
-    ctx, meeting_id, original = app.ctx, int(detail["id"]), _original(detail)
+    ctx, meeting_id, original = app.ctx, int(detail["id"]), original_of(detail)
     fields = [
         Field("title", "Action", placeholder="what needs doing"),
         Field(
@@ -300,7 +89,7 @@ def action_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
     ]
 
     def save(values: dict[str, str]) -> int:
-        item = meetings.add_action_from_minutes(
+        item = add_action_from_minutes(
             ctx,
             meeting_id,
             original,
@@ -313,10 +102,10 @@ def action_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
     return RecordForm(f"New action from {detail['title']}", fields, save)
 
 
-def decision_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
+def decision_form(app: DocketApp, detail: OccurrenceDetailFacts) -> RecordForm:
     """Record a decision taken at the occurrence: it joins the program's decision log (the
     RAID screen) and the digests, pointing back to the meeting."""
-    ctx, meeting_id, original = app.ctx, int(detail["id"]), _original(detail)
+    ctx, meeting_id, original = app.ctx, int(detail["id"]), original_of(detail)
     fields = [
         Field("title", "Decision", placeholder="what was decided"),
         Field("rationale", "Why", kind="multiline"),
@@ -332,7 +121,7 @@ def decision_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
     ]
 
     def save(values: dict[str, str]) -> int:
-        made = meetings.add_decision_from_minutes(
+        made = add_decision_from_minutes(
             ctx,
             meeting_id,
             original,
@@ -342,24 +131,26 @@ def decision_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
         )
         return int(made.id)
 
-    return RecordForm(f"Decision at {detail['title']}, {_when(detail['occurrence'])}", fields, save)
+    return RecordForm(
+        f"Decision at {detail['title']}, {when_of(detail['occurrence'])}", fields, save
+    )
 
 
-def agenda_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
+def agenda_form(app: DocketApp, detail: OccurrenceDetailFacts) -> RecordForm:
     """This occurrence's own agenda (the series' agenda until one is written)."""
-    ctx, meeting_id, original = app.ctx, int(detail["id"]), _original(detail)
+    ctx, meeting_id, original = app.ctx, int(detail["id"]), original_of(detail)
     text = detail["agenda_of_occurrence"]["text"]
     fields = [Field("agenda", "Agenda", text, "multiline")]
 
     def save(values: dict[str, str]) -> int:
-        return int(meetings.set_agenda(ctx, meeting_id, original, values["agenda"]).id)
+        return int(set_agenda(ctx, meeting_id, original, values["agenda"]).id)
 
-    return RecordForm(f"Agenda: {detail['title']}, {_when(detail['occurrence'])}", fields, save)
+    return RecordForm(f"Agenda: {detail['title']}, {when_of(detail['occurrence'])}", fields, save)
 
 
-def move_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
+def move_form(app: DocketApp, detail: OccurrenceDetailFacts) -> RecordForm:
     """Move the occurrence (a single meeting moves whole); the invite's SEQUENCE rises."""
-    ctx, meeting_id, original = app.ctx, int(detail["id"]), _original(detail)
+    ctx, meeting_id, original = app.ctx, int(detail["id"]), original_of(detail)
     zone = detail["occurrence"]["timezone"]
     fields = [
         Field("to", "To", placeholder=f"15:00, or 2026-12-09 15:00 ({zone})"),
@@ -367,15 +158,15 @@ def move_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
     ]
 
     def save(values: dict[str, str]) -> int:
-        moved = meetings.move_occurrence(
+        moved = move_occurrence(
             ctx, meeting_id, original, values["to"], duration=values["duration"] or None
         )
         return int(moved.meeting_id)
 
-    return RecordForm(f"Move: {detail['title']}, {_when(detail['occurrence'])}", fields, save)
+    return RecordForm(f"Move: {detail['title']}, {when_of(detail['occurrence'])}", fields, save)
 
 
-def export_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
+def export_form(app: DocketApp, detail: OccurrenceDetailFacts) -> RecordForm:
     """Write the invite as a calendar file (.ics) or an e-mail file (.eml) to send."""
     from docket.exports.mail.invite_mail import deliver_invite
 
@@ -406,12 +197,12 @@ def export_form(app: DocketApp, detail: dict[str, Any]) -> RecordForm:
     return _Reporting(app, "Export the invite", fields, save)
 
 
-def _one_occurrence(detail: dict[str, Any]) -> datetime | None:
+def _one_occurrence(detail: OccurrenceDetailFacts) -> datetime | None:
     """The occurrence an invite is about: this one when it differs from the series (moved
     or cancelled), else the whole meeting."""
     occurrence = detail["occurrence"]
     if detail["repeat"] and (occurrence["moved"] or occurrence["status"] == "cancelled"):
-        return _original(detail)
+        return original_of(detail)
     return None
 
 
@@ -428,7 +219,7 @@ class _Reporting(RecordForm):
         return super().dismiss(result)
 
 
-def ask_send(app: DocketApp, detail: dict[str, Any], then: Any) -> None:
+def ask_send(app: DocketApp, detail: OccurrenceDetailFacts, then: Any) -> None:
     """Ask, then send the invite by SMTP to every attendee with an e-mail address."""
     from docket.exports.mail.invite_mail import deliver_invite
 
@@ -457,20 +248,22 @@ def ask_send(app: DocketApp, detail: dict[str, Any], then: Any) -> None:
     app.push_screen(ConfirmDialog(question), answered)
 
 
-def ask_cancel_or_restore(app: DocketApp, detail: dict[str, Any], what: str, then: Any) -> None:
+def ask_cancel_or_restore(
+    app: DocketApp, detail: OccurrenceDetailFacts, what: str, then: Any
+) -> None:
     """Ask, then cancel (or restore) this occurrence, or the meeting when it is single."""
-    ctx, meeting_id, original = app.ctx, int(detail["id"]), _original(detail)
+    ctx, meeting_id, original = app.ctx, int(detail["id"]), original_of(detail)
     series = bool(detail["repeat"])
-    when = _when(detail["occurrence"])
+    when = when_of(detail["occurrence"])
 
     def change() -> int:
         if what == "cancel":
             if series:
-                meetings.cancel_occurrence(ctx, meeting_id, original)
+                cancel_occurrence(ctx, meeting_id, original)
             else:
                 meetings.cancel_meeting(ctx, meeting_id)
         elif series:
-            meetings.restore_occurrence(ctx, meeting_id, original)
+            restore_occurrence(ctx, meeting_id, original)
         else:
             meetings.restore_meeting(ctx, meeting_id)
         return meeting_id
@@ -488,13 +281,12 @@ def ask_cancel_or_restore(app: DocketApp, detail: dict[str, Any], what: str, the
     app.push_screen(ConfirmDialog(f"{verb} {which} {detail['title']} ({when})?"), answered)
 
 
-# --- creating and editing a meeting ---------------------------------------------------
-
-
-def meeting_fields(ctx: Context, detail: dict[str, Any] | None, program: str | None) -> list[Field]:
+def meeting_fields(
+    ctx: Context, detail: MeetingDetailFacts | None, program: str | None
+) -> list[Field]:
     """The fields of a meeting form, filled from a meeting's detail when editing; creating
     adds the attendees and groups to invite."""
-    d = detail or {}
+    d: Mapping[str, Any] = detail or {}
     zone = d.get("timezone") or getattr(ctx.tz, "key", "") or "UTC"
     fields = [
         Field("program", "Program", d.get("program") or program or "", lookup=program_lookup),
@@ -580,7 +372,7 @@ class _Previewing:
         preview.update(preview_text(found))
 
 
-def preview_text(found: dict[str, Any]) -> Text:
+def preview_text(found: SeriesPreview | PreviewProblem) -> Text:
     """The preview of a meeting being typed, as the form shows it."""
     if "error" in found:
         return Text(f"Preview: {found['error']}", style="dim")
@@ -673,7 +465,7 @@ _EDITED = {
 }
 
 
-def edit_form(app: DocketApp, detail: dict[str, Any]) -> MeetingEditForm:
+def edit_form(app: DocketApp, detail: OccurrenceDetailFacts) -> MeetingEditForm:
     """The form that edits the meeting (every occurrence); only changed fields are sent."""
     ctx, meeting_id = app.ctx, int(detail["id"])
 
@@ -682,7 +474,7 @@ def edit_form(app: DocketApp, detail: dict[str, Any]) -> MeetingEditForm:
         return int(meetings.update_meeting(ctx, meeting_id, version, **values).id)
 
     def reread() -> Revision:
-        now = meetings.meeting_detail(meeting_id)
+        now = meeting_detail(meeting_id)
         return Revision(
             {f.name: f.value for f in meeting_fields(ctx, now, None)}, int(now["version"])
         )

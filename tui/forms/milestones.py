@@ -7,22 +7,23 @@ on the database thread; every rule (what a date may be, when a reason is needed)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.binding import Binding
 
-from docket.models.audit.history import readable_history
+from docket.models.audit.history import HistoryFacts, readable_history
 from docket.models.core.context import Context
 from docket.models.core.dates import describe_date
 from docket.models.core.inputs import a_date
 from docket.models.milestones import schedule as milestones
+from docket.models.milestones.schedule import MilestoneDetailFacts
 from docket.tui.forms.actions import date_check, person_lookup, program_lookup
 from docket.tui.forms.base import EditForm, Field, RecordForm, Revision
+from docket.tui.keys import MILESTONE_DETAIL_KEYS
 from docket.tui.widgets.dialogs import PromptDialog, RecordDetail, summary_table
 from docket.tui.widgets.rows import STATE_STYLES, history_table, slip_label
 from docket.tui.widgets.text import lines, plain
@@ -42,7 +43,9 @@ def done_check(ctx: Context) -> Any:
     return check
 
 
-def milestone_fields(ctx: Context, row: dict[str, Any] | None, program: str | None) -> list[Field]:
+def milestone_fields(
+    ctx: Context, row: Mapping[str, Any] | None, program: str | None
+) -> list[Field]:
     """The fields of a milestone form, filled from ``row`` (a milestone's detail) when
     editing; editing adds the actual date and the reason for a moved date."""
     row = row or {}
@@ -115,7 +118,7 @@ def add_form(app: DocketApp) -> RecordForm:
     return RecordForm("New milestone", milestone_fields(ctx, None, app.program), save)
 
 
-def edit_form(app: DocketApp, detail: dict[str, Any]) -> EditForm:
+def edit_form(app: DocketApp, detail: MilestoneDetailFacts) -> EditForm:
     """The form that edits a milestone read at ``detail['version']``; only the fields
     changed are sent, so an untouched owner or date is never looked up again. A save
     refused as stale shows theirs and yours (the conflict dialog)."""
@@ -139,7 +142,7 @@ def edit_form(app: DocketApp, detail: dict[str, Any]) -> EditForm:
     return EditForm(f"Edit milestone #{detail['id']}", fields, detail["version"], save, reread)
 
 
-def complete_prompt(app: DocketApp, detail: dict[str, Any]) -> PromptDialog:
+def complete_prompt(app: DocketApp, detail: MilestoneDetailFacts) -> PromptDialog:
     """Ask the day a milestone was done (today unless changed); dismisses with the date."""
     ctx = app.ctx
     today = ctx.today()
@@ -160,7 +163,7 @@ def complete_prompt(app: DocketApp, detail: dict[str, Any]) -> PromptDialog:
     )
 
 
-async def complete(app: DocketApp, detail: dict[str, Any], day: date) -> None:
+async def complete(app: DocketApp, detail: MilestoneDetailFacts, day: date) -> None:
     """Mark a milestone done on ``day`` (database thread), then tell the screens."""
     await app.store.run(
         milestones.complete_milestone, app.ctx, detail["id"], detail["version"], day
@@ -169,7 +172,9 @@ async def complete(app: DocketApp, detail: dict[str, Any], day: date) -> None:
     app.notify(f"#{detail['id']} done on {day:%a %d %b %Y}", markup=False)
 
 
-def load_milestone(ctx: Context, milestone_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def load_milestone(
+    ctx: Context, milestone_id: int
+) -> tuple[MilestoneDetailFacts, list[HistoryFacts]]:
     """A milestone's detail and its history (database thread)."""
     detail = milestones.milestone_detail(ctx, milestone_id)
     return detail, readable_history("milestone", milestone_id)
@@ -179,13 +184,9 @@ class MilestoneDetail(RecordDetail):
     """One milestone with its deliverable, predecessors and history; dismisses with the
     key's action (``edit`` or ``done``) or None."""
 
-    BINDINGS = [
-        Binding("escape,q", "close", "Close"),
-        Binding("e", "choose('edit')", "Edit"),
-        Binding("d", "choose('done')", "Done"),
-    ]
+    KEYS = MILESTONE_DETAIL_KEYS
 
-    def __init__(self, detail: dict[str, Any], changes: list[dict[str, Any]]) -> None:
+    def __init__(self, detail: MilestoneDetailFacts, changes: list[HistoryFacts]) -> None:
         super().__init__()
         self.detail = detail
         self.changes = changes
@@ -209,11 +210,11 @@ class MilestoneDetail(RecordDetail):
 
     def sections(self) -> Iterable[tuple[str, RenderableType]]:
         f = self.detail
-        for heading, key in (
-            ("Deliverable", "deliverable"),
-            ("Acceptance criteria", "acceptance_criteria"),
+        for heading, said in (
+            ("Deliverable", f["deliverable"]),
+            ("Acceptance criteria", f["acceptance_criteria"]),
         ):
-            yield heading, lines(f[key]) if f[key] else Text("(none)", style="dim")
+            yield heading, lines(said) if said else Text("(none)", style="dim")
         yield "Predecessors", self._predecessors()
         yield (
             "History",
@@ -223,9 +224,6 @@ class MilestoneDetail(RecordDetail):
                 else Text("(no changes recorded)", style="dim")
             ),
         )
-
-    def keys_hint(self) -> str:
-        return "e edit · d done"
 
     def _predecessors(self) -> Text:
         found = self.detail["predecessors"]

@@ -7,25 +7,25 @@ the database thread; every rule (a valid e-mail, a unique account, a known zone)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.binding import Binding
-from textual.widgets import Static
 
 from docket.models.core.clock import zone
 from docket.models.core.context import Context
-from docket.models.core.errors import DocketError, ValidationError
+from docket.models.core.errors import ValidationError
 from docket.models.core.lookup import words
 from docket.models.core.schema import PERSON_KINDS, Person
 from docket.models.people import directory as people
+from docket.models.people.groups import add_group, add_members, groups_of
+from docket.models.people.persons import add_person, merge_people, references, update_person
 from docket.tui.forms.actions import person_lookup
-from docket.tui.forms.base import Field, RecordForm
-from docket.tui.store import store_of
-from docket.tui.widgets.dialogs import ConfirmDialog, RecordDetail, summary_table
+from docket.tui.forms.base import EditForm, Field, RecordForm, Revision
+from docket.tui.keys import GROUP_DETAIL_KEYS, PERSON_DETAIL_KEYS
+from docket.tui.widgets.dialogs import RecordDetail, summary_table
 from docket.tui.widgets.text import lines, plain
 
 if TYPE_CHECKING:
@@ -92,37 +92,13 @@ def person_fields(ctx: Context, row: dict[str, Any] | None) -> list[Field]:
     ]
 
 
+# a person's fields that may be left blank (not known)
+OPTIONAL = ("email", "organization", "title", "phone", "timezone", "account")
+
+
 def _typed(values: dict[str, str]) -> dict[str, str | None]:
-    """A person's fields as typed; blank ones become None (not known)."""
-    return {
-        name: (values[name].strip() or None)
-        for name in ("email", "organization", "title", "phone", "timezone", "account")
-    }
-
-
-class AskingForm(RecordForm):
-    """A form that may ask before it saves: ``ask(values)``, on the database thread, gives
-    a question (or None: save at once); No leaves the form open with everything as typed."""
-
-    def __init__(
-        self,
-        title: str,
-        fields: list[Field],
-        save: Callable[[dict[str, str]], Any],
-        ask: Callable[[dict[str, str]], str | None],
-    ) -> None:
-        super().__init__(title, fields, save)
-        self.ask = ask
-
-    async def _try_save(self, values: dict[str, str]) -> None:
-        try:
-            question = await store_of(self.app).run(self.ask, values)
-        except DocketError:
-            question = None  # the save itself says what is wrong, by the field
-        if question is not None and not await self.app.push_screen_wait(ConfirmDialog(question)):
-            self.query_one("#form-error", Static).update(Text("Not saved; nothing changed."))
-            return
-        await super()._try_save(values)
+    """A person's optional fields as typed; blank ones become None (not known)."""
+    return {name: (values[name].strip() or None) for name in OPTIONAL}
 
 
 def namesakes_question(name: str, besides: int | None = None) -> str | None:
@@ -148,15 +124,13 @@ def add_person_form(app: DocketApp) -> RecordForm:
     ctx = app.ctx
 
     def save(values: dict[str, str]) -> int:
-        person = people.add_person(
-            ctx, values["name"], kind=values["kind"] or "staff", **_typed(values)
-        )
+        person = add_person(ctx, values["name"], kind=values["kind"] or "staff", **_typed(values))
         return int(person.id)
 
     def ask(values: dict[str, str]) -> str | None:
         return namesakes_question(values["name"])
 
-    return AskingForm("New person", person_fields(ctx, None), save, ask)
+    return RecordForm("New person", person_fields(ctx, None), save, ask=ask)
 
 
 def merge_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
@@ -165,14 +139,14 @@ def merge_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
     ctx, gone = app.ctx, f"#{row['id']}"
 
     def save(values: dict[str, str]) -> str:
-        merged = people.merge_people(ctx, values["keep"], gone)
+        merged = merge_people(ctx, values["keep"], gone)
         moved = ", ".join(f"{r.what} ×{r.count}" for r in merged.moved) or "nothing to move"
         return f"Merged {merged.removed} into {people.describe(merged.kept)}: {moved}"
 
     def ask(values: dict[str, str]) -> str | None:
         keep = people.find_person(values["keep"], field="keep")
         lost = people.find_person(gone)
-        used = people.references(lost.id)
+        used = references(lost.id)
         listed = ", ".join(f"{r.what} ×{r.count}" for r in used) or "nothing"
         return (
             f"Merge {people.describe(lost)} into {people.describe(keep)}?\n\n"
@@ -187,7 +161,7 @@ def merge_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
         lookup=person_lookup("keep"),
     )
     label = people_label(row)
-    return AskingForm(f"Merge {label} (#{row['id']}) into…", [field], save, ask)
+    return RecordForm(f"Merge {label} (#{row['id']}) into…", [field], save, ask=ask)
 
 
 def people_label(row: dict[str, Any]) -> str:
@@ -195,21 +169,24 @@ def people_label(row: dict[str, Any]) -> str:
     return f"{row['name']} <{row['email']}>" if row.get("email") else str(row["name"])
 
 
-def edit_person_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
+def edit_person_form(app: DocketApp, row: dict[str, Any]) -> EditForm:
     """The form that edits a person read at ``row['version']``, asking first when a new
-    name is someone else's already; dismisses with their id."""
+    name is someone else's already; a save refused as stale shows theirs and yours (the
+    conflict dialog). Dismisses with their id."""
     ctx = app.ctx
 
-    def save(values: dict[str, str]) -> int:
-        person = people.update_person(
-            ctx,
-            row["id"],
-            row["version"],
-            name=values["name"],
-            kind=values["kind"],
-            **_typed(values),
-        )
+    def save(changes: dict[str, str], version: int) -> int:
+        # only what was changed; blank optional fields become None (not known)
+        values: dict[str, str | None] = {
+            name: (value.strip() or None) if name in OPTIONAL else value
+            for name, value in changes.items()
+        }
+        person = update_person(ctx, row["id"], version, **values)
         return int(person.id)
+
+    def reread() -> Revision:
+        now = person_row(people.find_person(int(row["id"])))
+        return Revision({f.name: f.value for f in person_fields(ctx, now)}, int(now["version"]))
 
     def ask(values: dict[str, str]) -> str | None:
         if words(values["name"]) == words(str(row["name"])):
@@ -217,7 +194,7 @@ def edit_person_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
         return namesakes_question(values["name"], besides=int(row["id"]))
 
     title = f"Edit {row['name']} (#{row['id']})"
-    return AskingForm(title, person_fields(ctx, row), save, ask)
+    return EditForm(title, person_fields(ctx, row), row["version"], save, reread, ask=ask)
 
 
 def add_group_form(app: DocketApp) -> RecordForm:
@@ -225,7 +202,7 @@ def add_group_form(app: DocketApp) -> RecordForm:
     ctx = app.ctx
 
     def save(values: dict[str, str]) -> int:
-        group = people.add_group(ctx, values["name"], description=values["description"])
+        group = add_group(ctx, values["name"], description=values["description"])
         return int(group.id)
 
     fields = [
@@ -241,7 +218,7 @@ def add_member_form(app: DocketApp, group: dict[str, Any]) -> RecordForm:
     ctx, name = app.ctx, group["name"]
 
     def save(values: dict[str, str]) -> int:
-        return len(people.add_members(ctx, name, [values["member"]]))
+        return len(add_members(ctx, name, [values["member"]]))
 
     field = Field(
         "member",
@@ -255,7 +232,7 @@ def add_member_form(app: DocketApp, group: dict[str, Any]) -> RecordForm:
 def load_person(person_id: int) -> tuple[dict[str, Any], list[str]]:
     """A person's facts and the names of their groups (database thread)."""
     person = people.find_person(person_id)
-    return person_row(person), [g.name for g in people.groups_of(person_id)]
+    return person_row(person), [g.name for g in groups_of(person_id)]
 
 
 class PersonDetail(RecordDetail):
@@ -270,10 +247,7 @@ class PersonDetail(RecordDetail):
         margin-top: 1;
     }
     """
-    BINDINGS = [
-        Binding("escape,q,enter", "close", "Close"),
-        Binding("e", "choose('edit')", "Edit"),
-    ]
+    KEYS = PERSON_DETAIL_KEYS
 
     def __init__(self, facts: dict[str, Any], groups: list[str]) -> None:
         super().__init__(classes="dialog person-detail")
@@ -295,9 +269,6 @@ class PersonDetail(RecordDetail):
             (lines("\n".join(self.groups)) if self.groups else Text("(in no group)", style="dim")),
         )
 
-    def keys_hint(self) -> str:
-        return "e edit"
-
 
 def members_table(rows: list[dict[str, Any]]) -> Table:
     """A group's members: name, e-mail and organization."""
@@ -315,10 +286,7 @@ def members_table(rows: list[dict[str, Any]]) -> Table:
 class GroupDetail(RecordDetail):
     """One group: what it is for and who is in it; ``m`` adds a member."""
 
-    BINDINGS = [
-        Binding("escape,q,enter", "close", "Close"),
-        Binding("m", "choose('member')", "Add member"),
-    ]
+    KEYS = GROUP_DETAIL_KEYS
 
     SUMMARY_CLASSES = "dialog-body"
 
@@ -339,6 +307,3 @@ class GroupDetail(RecordDetail):
             f"Members ({len(self.members)})",
             (members_table(self.members) if self.members else Text("(nobody yet)", style="dim")),
         )
-
-    def keys_hint(self) -> str:
-        return "m add member"

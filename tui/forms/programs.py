@@ -5,10 +5,11 @@ as the weekly routine changes them. Reached with ``e`` on the program picker (``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docket.models.core.schema import RAG
 from docket.models.portfolio import programs
+from docket.models.portfolio.programs import ProgramDetailFacts
 from docket.tui.forms.actions import person_lookup, program_lookup
 from docket.tui.forms.base import EditForm, Field, Revision
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from docket.tui.app import DocketApp
 
 
-def program_fields(row: dict[str, Any]) -> list[Field]:
+def program_fields(row: ProgramDetailFacts) -> list[Field]:
     """The fields of the program form, filled from ``row`` (a program's detail)."""
     return [
         Field("rag", "RAG", str(row["rag"]), "choice", RAG),
@@ -40,7 +41,7 @@ def program_fields(row: dict[str, Any]) -> list[Field]:
     ]
 
 
-def edit_program_form(app: DocketApp, row: dict[str, Any]) -> EditForm:
+def edit_program_form(app: DocketApp, row: ProgramDetailFacts) -> EditForm:
     """The form that edits a program read at ``row['version']``; only the fields changed
     are sent, and a save refused as stale shows theirs and yours. Dismisses with the code."""
     ctx, code = app.ctx, str(row["code"])

@@ -1,19 +1,26 @@
 """The RAID screen's forms: add a risk, an issue, a decision or a change request; edit a
 risk, an issue or a decision; decide a change request.
 
-Each form calls the domain operations of ``docket.models.governance.raid`` on the database
+Each form calls the domain operations of ``docket.models.governance`` on the database
 thread; the rules (scores, change requests that move forward only) live there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from docket.models.core.context import Context
 from docket.models.core.schema import CHANGE_KINDS, ISSUE_SEVERITIES, ISSUE_STATUSES, RISK_STATUSES
-from docket.models.governance import raid as governance
-from docket.models.governance.raid import NEXT_STATUS
+from docket.models.governance.changes import NEXT_STATUS, add_change, decide_change
+from docket.models.governance.decisions import (
+    add_decision,
+    decision_facts,
+    get_decision,
+    update_decision,
+)
+from docket.models.governance.issues import add_issue, get_issue, issue_facts, update_issue
+from docket.models.governance.risks import add_risk, get_risk, risk_facts, update_risk
 from docket.tui.forms.actions import date_check, person_lookup, program_lookup
 from docket.tui.forms.base import EditForm, Field, RecordForm, Revision
 
@@ -22,12 +29,12 @@ if TYPE_CHECKING:
 
 SCALE = ("1", "2", "3", "4", "5")
 # a function giving a form's fields: (context, row being edited or {}, program in scope)
-FieldMaker = Callable[[Context, dict[str, Any], str | None], list[Field]]
+FieldMaker = Callable[[Context, Mapping[str, Any], str | None], list[Field]]
 # free text: blank means blank, not "no value"
 TEXTS = ("title", "cause", "effect", "mitigation", "contingency", "description")
 
 
-def _program(row: dict[str, Any], program: str | None) -> list[Field]:
+def _program(row: Mapping[str, Any], program: str | None) -> list[Field]:
     if row:
         return []
     return [
@@ -51,7 +58,7 @@ def _person(name: str, label: str, value: str | None) -> Field:
     )
 
 
-def risk_fields(ctx: Context, row: dict[str, Any], program: str | None) -> list[Field]:
+def risk_fields(ctx: Context, row: Mapping[str, Any], program: str | None) -> list[Field]:
     """A risk's fields, filled from ``row`` when editing."""
     fields = [
         Field("title", "Title", row.get("title", ""), placeholder="what might happen"),
@@ -82,7 +89,7 @@ def risk_fields(ctx: Context, row: dict[str, Any], program: str | None) -> list[
     return fields
 
 
-def issue_fields(ctx: Context, row: dict[str, Any], program: str | None) -> list[Field]:
+def issue_fields(ctx: Context, row: Mapping[str, Any], program: str | None) -> list[Field]:
     """An issue's fields, filled from ``row`` when editing."""
     fields = [
         Field("title", "Title", row.get("title", ""), placeholder="what went wrong"),
@@ -103,7 +110,7 @@ def issue_fields(ctx: Context, row: dict[str, Any], program: str | None) -> list
     return fields
 
 
-def decision_fields(ctx: Context, row: dict[str, Any], program: str | None) -> list[Field]:
+def decision_fields(ctx: Context, row: Mapping[str, Any], program: str | None) -> list[Field]:
     """A decision's fields, filled from ``row`` when editing (naming someone other than you
     as the one who decided records that you entered it)."""
     return [
@@ -121,7 +128,7 @@ def decision_fields(ctx: Context, row: dict[str, Any], program: str | None) -> l
     ]
 
 
-def change_fields(ctx: Context, row: dict[str, Any], program: str | None) -> list[Field]:
+def change_fields(ctx: Context, row: Mapping[str, Any], program: str | None) -> list[Field]:
     return [
         Field("title", "Change", placeholder="what would change"),
         *_program(row, program),
@@ -142,10 +149,10 @@ def add_form(app: DocketApp, tab: str) -> RecordForm:
     """The form that adds a record to one of the lists; dismisses with its id."""
     ctx, program = app.ctx, app.program
     makers: dict[str, tuple[str, Callable[..., Any], FieldMaker]] = {
-        "risks": ("New risk", governance.add_risk, risk_fields),
-        "issues": ("New issue", governance.add_issue, issue_fields),
-        "decisions": ("New decision", governance.add_decision, decision_fields),
-        "changes": ("New change request", governance.add_change, change_fields),
+        "risks": ("New risk", add_risk, risk_fields),
+        "issues": ("New issue", add_issue, issue_fields),
+        "decisions": ("New decision", add_decision, decision_fields),
+        "changes": ("New change request", add_change, change_fields),
     }
     title, make, fields = makers[tab]
 
@@ -157,26 +164,26 @@ def add_form(app: DocketApp, tab: str) -> RecordForm:
     return RecordForm(title, fields(ctx, {}, program), save)
 
 
-def edit_form(app: DocketApp, tab: str, row: dict[str, Any]) -> EditForm | RecordForm:
+def edit_form(app: DocketApp, tab: str, row: Mapping[str, Any]) -> EditForm | RecordForm:
     """Edit a risk or an issue as the list read it (a stale save shows the conflict
     dialog); a change request is decided instead: approved, rejected or implemented."""
     ctx, record_id = app.ctx, int(row["id"])
     if tab == "changes":
         return decide_form(app, row)
-    kinds: dict[str, tuple[Callable[[], dict[str, Any]], Callable[..., Any], FieldMaker]] = {
+    kinds: dict[str, tuple[Callable[[], Mapping[str, Any]], Callable[..., Any], FieldMaker]] = {
         "risks": (
-            lambda: governance.risk_facts(governance.get_risk(record_id)),
-            governance.update_risk,
+            lambda: risk_facts(get_risk(record_id)),
+            update_risk,
             risk_fields,
         ),
         "issues": (
-            lambda: governance.issue_facts(governance.get_issue(record_id)),
-            governance.update_issue,
+            lambda: issue_facts(get_issue(record_id)),
+            update_issue,
             issue_fields,
         ),
         "decisions": (
-            lambda: governance.decision_facts(governance.get_decision(record_id)),
-            governance.update_decision,
+            lambda: decision_facts(get_decision(record_id)),
+            update_decision,
             decision_fields,
         ),
     }
@@ -196,7 +203,7 @@ def edit_form(app: DocketApp, tab: str, row: dict[str, Any]) -> EditForm | Recor
     )
 
 
-def decide_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
+def decide_form(app: DocketApp, row: Mapping[str, Any]) -> RecordForm:
     """Move a change request on (never back): approve or reject it, naming who decided,
     or mark an approved one implemented."""
     ctx, change_id = app.ctx, int(row["id"])
@@ -207,7 +214,7 @@ def decide_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
     ]
 
     def save(values: dict[str, str]) -> int:
-        decided = governance.decide_change(
+        decided = decide_change(
             ctx, change_id, values["status"], approver=values["approver"] or None
         )
         return int(decided.id)

@@ -6,18 +6,19 @@ cursor nears the end) and the total count, never all 100,000 items.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static
 
+from docket.exports.tabular.columns import Column, View
+from docket.exports.tabular.lists.actions import ACTIONS
 from docket.models.actions import items as actions
-from docket.models.actions.items import SORTS, ActionFilter
+from docket.models.actions.items import SORTS, ActionFacts, ActionFilter
 from docket.models.actions.terms import FILTER_HELP, describe_filter, parse_filter
 from docket.models.core.context import Context
 from docket.models.core.errors import ValidationError
@@ -33,7 +34,7 @@ from docket.tui.forms.base import Field, RecordForm
 from docket.tui.keys import Key
 from docket.tui.screens.base import FilteredScreen
 from docket.tui.widgets.dialogs import ConfirmDialog
-from docket.tui.widgets.rows import STATE_STYLES, due_label, set_columns
+from docket.tui.widgets.rows import row_cells, set_columns
 from docket.tui.widgets.text import plain
 
 if TYPE_CHECKING:
@@ -44,11 +45,18 @@ PAGE = 100
 AHEAD = 20
 
 
+class Target(TypedDict):
+    """An item a status or bulk change applies to, at the version it was read."""
+
+    id: int
+    version: int
+
+
 @dataclass
 class Page:
     """Rows of the list from ``offset``, the total that match, or why the filter failed."""
 
-    rows: list[dict[str, Any]]
+    rows: list[ActionFacts]
     # None until counted (a short first page is its own count)
     total: int | None
     offset: int
@@ -72,55 +80,20 @@ def load_page(
     )
 
 
-def columns(width: int) -> list[tuple[str, str, int]]:
-    """(key, heading, width) of the list's columns for a table ``width`` cells wide; at
-    80 columns priority and status share one column of flags."""
-    wide = width >= 110
-    fixed: list[tuple[str, str, int]] = [("mark", "  #", 6), ("due", "Due", 10)]
-    tail: list[tuple[str, str, int]] = [
-        ("program", "Prog", 7),
-        ("owner", "Owner", 19 if wide else 13),
-    ]
-    tail += (
-        [("priority", "Priority", 9), ("status", "Status", 12)]
-        if wide
-        else [("flags", "Flags", 13)]
-    )
-    title = max(12, width - sum(w for *_, w in fixed + tail))
-    return [*fixed, ("title", "Title", title), *tail]
+# the list's columns: below 110 cells priority and status share one column of flags
+COLUMNS = ACTIONS.table()
 
 
-def _mark(row: dict[str, Any], selected: bool) -> Text:
+def _mark(row: Mapping[str, Any], selected: bool) -> Text:
     text = Text(" ●" if selected else "  ", style="bold")
     text.append(str(row["id"]).rjust(4), style="dim")
     return text
 
 
-_SHORT = {"urgent": "urg", "in progress": "in prog"}
-
-
-def _flags(row: dict[str, Any]) -> str:
-    """Priority and status in one narrow column: only what is not the default."""
-    words = [row["priority"]] if row["priority"] != "normal" else []
-    words += [row["status"]] if row["status"] != "open" else []
-    if len(words) > 1:
-        words = [_SHORT.get(w, w) for w in words]
-    return "/".join(words)
-
-
-def cells(row: dict[str, Any], today: date, keys: list[str], selected: bool) -> list[Text]:
-    """The cells of one action item for the columns ``keys``; words carry the meaning,
-    colours only help."""
-    values = {
-        "due": plain(" " + due_label(row, today), style=STATE_STYLES.get(row["state"], "")),
-        "title": plain(" " + row["title"]),
-        "program": plain(" " + (row["program"] or ""), style="cyan"),
-        "owner": plain(" " + (row["owner"] or "nobody")),
-        "priority": plain(" " + row["priority"], style=STATE_STYLES.get(row["priority"], "")),
-        "status": plain(" " + row["status"], style=STATE_STYLES.get(row["status"], "")),
-        "flags": plain(" " + _flags(row), style=STATE_STYLES.get(row["priority"], "")),
-    }
-    return [_mark(row, selected) if key == "mark" else values[key] for key in keys]
+def cells(row: ActionFacts, columns: Sequence[Column], view: View, selected: bool) -> list[Text]:
+    """The cells of one action item for the (fitted) columns, its mark drawn when it is
+    selected; words carry the meaning, colours only help."""
+    return row_cells(columns, row, view, {"mark": lambda r: _mark(r, selected)})
 
 
 def count_matching(ctx: Context, typed: str, program: str | None) -> int:
@@ -197,7 +170,7 @@ class ActionsScreen(FilteredScreen):
     def __init__(self) -> None:
         super().__init__()
         self.sort = "due"
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[ActionFacts] = []
         self.total = 0
         # marked items and the version each was read at; they stay marked (and are acted
         # on) even when a reload leaves them off the loaded rows
@@ -206,6 +179,9 @@ class ActionsScreen(FilteredScreen):
         self.described = ""
         self.counted = False
         self._count_token = 0
+        # the table's width and the columns shown, fitted to it
+        self.table_width = 0
+        self.shown: tuple[Column, ...] = ()
 
     def body(self) -> ComposeResult:
         yield Input(
@@ -231,7 +207,8 @@ class ActionsScreen(FilteredScreen):
         table = self.query_one(DataTable)
         # room for the vertical scrollbar, which appears once the rows outgrow the screen
         width = (table.size.width or self.size.width) - 2
-        set_columns(table, columns(width))
+        self.table_width, self.shown = width, COLUMNS.fit(width)
+        set_columns(table, self.shown)
 
     # --- loading ---------------------------------------------------------------------
 
@@ -293,7 +270,7 @@ class ActionsScreen(FilteredScreen):
             text.append(plain(self.described))
         return text
 
-    def fill(self, keep: dict[str, Any] | None) -> None:
+    def fill(self, keep: ActionFacts | None) -> None:
         """Show ``self.rows``, the cursor on the item ``keep`` when it is still listed."""
         table = self.query_one(DataTable)
         table.clear()
@@ -305,12 +282,12 @@ class ActionsScreen(FilteredScreen):
                 table.move_cursor(row=ids.index(keep["id"]), animate=False)
         self.query_one("#status", Static).update(self.status_line())
 
-    def _append(self, rows: list[dict[str, Any]]) -> None:
+    def _append(self, rows: list[ActionFacts]) -> None:
         table = self.query_one(DataTable)
-        today: date = self.docket.ctx.today()
-        keys = [str(c.key.value) for c in table.columns.values()]
+        view = COLUMNS.view(self.table_width, self.docket.ctx.today())
         for row in rows:
-            table.add_row(*cells(row, today, keys, row["id"] in self.selected), key=str(row["id"]))
+            selected = row["id"] in self.selected
+            table.add_row(*cells(row, self.shown, view, selected), key=str(row["id"]))
 
     @on(DataTable.RowHighlighted)
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -364,7 +341,7 @@ class ActionsScreen(FilteredScreen):
 
     # --- acting on items -------------------------------------------------------------
 
-    def current_row(self) -> dict[str, Any] | None:
+    def current_row(self) -> ActionFacts | None:
         table = self.query_one(DataTable)
         if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
             return None
@@ -374,7 +351,7 @@ class ActionsScreen(FilteredScreen):
         row = self.current_row()
         return None if row is None else ("action_item", int(row["id"]))
 
-    def targets(self) -> list[dict[str, Any]]:
+    def targets(self) -> list[Target]:
         """The selected items, or the one under the cursor."""
         if self.selected:
             return [{"id": i, "version": v} for i, v in self.selected.items()]
@@ -461,11 +438,11 @@ class ActionsScreen(FilteredScreen):
         what = f"{len(ids)} selected items" if len(ids) > 1 else f"#{ids[0]}"
         self.app.push_screen(RecordForm(f"{title} for {what}", [field], save), saved)
 
-    def apply(self, rows: list[dict[str, Any]], status: str) -> None:
+    def apply(self, rows: list[Target], status: str) -> None:
         """Give several items a status in one transaction, then reload."""
         self.run_worker(self._apply(rows, status), group="write", exit_on_error=False)
 
-    async def _apply(self, rows: list[dict[str, Any]], status: str) -> None:
+    async def _apply(self, rows: list[Target], status: str) -> None:
         ids = [r["id"] for r in rows]
         versions = {r["id"]: r["version"] for r in rows}
         await self.docket.store.run(actions.set_status, self.docket.ctx, ids, status, versions)

@@ -10,27 +10,29 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Markdown, Static
 
+from docket.exports.tabular.lists.comms import PLAN, plan_state
 from docket.models.comms import plan as comms
+from docket.models.comms.log import LogFacts, artifact_of, log_of, log_sent
+from docket.models.comms.plan import PlanFacts
 from docket.models.core.context import Context
 from docket.models.core.typed_filters import keep_plan
 from docket.tui.cli.output import clean_lines
 from docket.tui.forms.base import Field, RecordForm
-from docket.tui.keys import Key
+from docket.tui.keys import DIGEST_PREVIEW_KEYS, PLAN_ITEM_DETAIL_KEYS, Key, bindings, hint_line
 from docket.tui.screens.base import FilteredScreen
 from docket.tui.widgets.dialogs import ConfirmDialog, RecordDetail, summary_table
-from docket.tui.widgets.rows import ALERT, set_columns
+from docket.tui.widgets.rows import ALERT, row_cells, set_columns
 from docket.tui.widgets.text import plain
 
 if TYPE_CHECKING:
@@ -38,49 +40,24 @@ if TYPE_CHECKING:
     from docket.tui.app import DocketApp
 
 
-def load_plan(ctx: Context, program: str | None) -> dict[str, Any]:
+class Loaded(TypedDict):
+    """What the plan loads: its items as plain facts, and today."""
+
+    today: date
+    rows: list[PlanFacts]
+
+
+def load_plan(ctx: Context, program: str | None) -> Loaded:
     """The plan items of the scope as plain facts (database thread)."""
-    from docket.models.comms.digest import scope_of
+    from docket.models.comms.digest_scope import scope_of
 
     today = ctx.today()
     ids = scope_of(ctx, program, today, today).program_ids
     return {"today": today, "rows": [comms.plan_facts(r, today) for r in comms.plan(ids)]}
 
 
-def columns(width: int) -> list[tuple[str, str, int]]:
-    """(key, heading, width) for a table ``width`` cells wide; the name takes what is left."""
-    wide = width >= 110
-    head = [("due", "Next due", 11 if wide else 9), ("state", "State", 12 if wide else 9)]
-    tail = [("program", "Prog", 8 if wide else 7), ("channel", "Channel", 12)]
-    if wide:
-        tail += [("how_often", "How often", 28), ("owner", "Owner", 18)]
-    name = max(12, width - sum(w for *_, w in head + tail))
-    return [*head[:1], ("name", "Item", name), *head[1:], *tail]
-
-
-def state_of(row: dict[str, Any]) -> str:
-    """The item's state in words: overdue by how long, inactive, or nothing to say."""
-    if not row["active"]:
-        return "inactive"
-    if row["overdue"]:
-        return f"{row['days_overdue']}d late"
-    return "" if row["due"] else "done"
-
-
-def cells(row: dict[str, Any], keys: list[str], *, wide: bool) -> list[Text]:
-    due = date.fromisoformat(row["due"]) if row["due"] else None
-    shown_due = "" if due is None else f"{due:%a %d %b}" if wide else f"{due:%d %b}"
-    state = state_of(row)
-    values = {
-        "due": plain(" " + shown_due),
-        "name": plain(" " + row["name"]),
-        "state": plain(" " + state, style=ALERT if row["overdue"] else "dim"),
-        "program": plain(" " + row["program"], style="cyan"),
-        "channel": plain(" " + row["channel"]),
-        "how_often": plain(" " + row["cadence_words"]),
-        "owner": plain(" " + (row["owner"] or "nobody")),
-    }
-    return [values[key] for key in keys]
+# the plan's columns: the name takes what the others leave
+COLUMNS = PLAN.table()
 
 
 class CommsScreen(FilteredScreen):
@@ -127,8 +104,8 @@ class CommsScreen(FilteredScreen):
     def __init__(self) -> None:
         super().__init__()
         # every item of the scope as read, and those the filter keeps (the table's rows)
-        self.plan: list[dict[str, Any]] = []
-        self.rows: list[dict[str, Any]] = []
+        self.plan: list[PlanFacts] = []
+        self.rows: list[PlanFacts] = []
 
     def body(self) -> ComposeResult:
         yield Input(
@@ -147,7 +124,7 @@ class CommsScreen(FilteredScreen):
     def fetch(self) -> Callable[[], Any]:
         ctx, program = self.docket.ctx, self.docket.program
 
-        def load() -> dict[str, Any]:
+        def load() -> Loaded:
             return load_plan(ctx, program)
 
         return load
@@ -167,10 +144,10 @@ class CommsScreen(FilteredScreen):
         table = self.query_one(DataTable)
         table.clear()
         width = (table.size.width or self.size.width) - 2
-        set_columns(table, columns(width))
-        keys = [str(c.key.value) for c in table.columns.values()]
+        columns, view = COLUMNS.fit(width), COLUMNS.view(width)
+        set_columns(table, columns)
         for row in self.rows:
-            table.add_row(*cells(row, keys, wide=width >= 110), key=str(row["id"]))
+            table.add_row(*row_cells(columns, row, view), key=str(row["id"]))
         ids = [r["id"] for r in self.rows]
         if current in ids:
             table.move_cursor(row=ids.index(current), animate=False)
@@ -189,7 +166,7 @@ class CommsScreen(FilteredScreen):
             text.append_text(plain(self.typed.strip()))
         self.query_one("#status", Static).update(text)
 
-    def current_row(self) -> dict[str, Any] | None:
+    def current_row(self) -> PlanFacts | None:
         table = self.query_one(DataTable)
         if not 0 <= table.cursor_row < min(table.row_count, len(self.rows)):
             return None
@@ -248,13 +225,9 @@ def _saved(app: DocketApp, result: Any) -> None:
 class ItemDetail(RecordDetail):
     """One plan item: what, for whom, how often, and its log; ``s`` sent, ``d`` digest."""
 
-    BINDINGS = [
-        Binding("escape,q", "close", "Close"),
-        Binding("s", "choose('sent')", "Sent"),
-        Binding("d", "choose('digest')", "Digest"),
-    ]
+    KEYS = PLAN_ITEM_DETAIL_KEYS
 
-    def __init__(self, row: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    def __init__(self, row: PlanFacts, log: list[LogFacts]) -> None:
         super().__init__()
         self.row = row
         self.sendings = log
@@ -268,7 +241,7 @@ class ItemDetail(RecordDetail):
         return summary_table(
             (label, plain(value))
             for label, value in (
-                ("Next due", f"{due} {state_of(r)}".strip()),
+                ("Next due", f"{due} {plan_state(r)}".strip()),
                 ("Exported", _exported(r)),
                 ("How often", r["cadence_words"]),
                 ("Channel", r["channel"]),
@@ -282,9 +255,6 @@ class ItemDetail(RecordDetail):
 
     def sections(self) -> Iterable[tuple[str, RenderableType]]:
         yield "Log", self._log()
-
-    def keys_hint(self) -> str:
-        return "s mark sent by hand · d digest preview"
 
     def _log(self) -> Text:
         if not self.sendings:
@@ -308,17 +278,17 @@ HOW_WORDS = {
 }
 
 
-def _exported(row: dict[str, Any]) -> str:
+def _exported(row: PlanFacts) -> str:
     """A file written after the last sending, which has not gone out: say so."""
     at = row.get("exported_not_sent")
     return f"{at[:16].replace('T', ' ')} UTC, not sent since" if at else ""
 
 
-def open_item(app: DocketApp, row: dict[str, Any]) -> None:
+def open_item(app: DocketApp, row: PlanFacts) -> None:
     """Show a plan item and its log; its keys mark it sent or preview its digest."""
 
     async def run() -> None:
-        log = await app.store.run(comms.log_of, int(row["id"]))
+        log = await app.store.run(log_of, int(row["id"]))
 
         def chosen(what: str | None) -> None:
             if what == "sent":
@@ -331,7 +301,7 @@ def open_item(app: DocketApp, row: dict[str, Any]) -> None:
     app.run_worker(run(), group="detail", exit_on_error=False)
 
 
-def sent_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
+def sent_form(app: DocketApp, row: PlanFacts) -> RecordForm:
     """Log that an item was sent now by hand, with a note and the file sent (optional)."""
     ctx = app.ctx
     fields = [
@@ -341,10 +311,8 @@ def sent_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
 
     def save(values: dict[str, str]) -> int:
         typed = values["artifact"].strip()
-        artifact = comms.artifact_of(Path(typed)) if typed else ""
-        entry = comms.log_sent(
-            ctx, int(row["id"]), how="by hand", note=values["note"], artifact=artifact
-        )
+        artifact = artifact_of(Path(typed)) if typed else ""
+        entry = log_sent(ctx, int(row["id"]), how="by hand", note=values["note"], artifact=artifact)
         return int(entry.id)
 
     return RecordForm(f"Sent by hand: {row['name']}", fields, save)
@@ -353,7 +321,7 @@ def sent_form(app: DocketApp, row: dict[str, Any]) -> RecordForm:
 # --- the digest preview ------------------------------------------------------------------
 
 
-def preview_digest(app: DocketApp, row: dict[str, Any]) -> None:
+def preview_digest(app: DocketApp, row: PlanFacts) -> None:
     """Build the item's digest (its period, sections and audience) and show it; saving or
     sending from the preview writes or sends this same digest."""
     from docket.exports.digests.digest import markdown
@@ -377,13 +345,10 @@ class DigestPreview(ModalScreen[Any]):
     exported, not as sent), ``s`` sends it to the item's audience (logged as sent when the
     server accepted it for at least one of them)."""
 
-    BINDINGS = [
-        Binding("escape,q", "close", "Close"),
-        Binding("w", "save", "Save"),
-        Binding("s", "send", "Send"),
-    ]
+    KEYS = DIGEST_PREVIEW_KEYS
+    BINDINGS = bindings(KEYS)
 
-    def __init__(self, planned: ItemDigest, text: str, row: dict[str, Any]) -> None:
+    def __init__(self, planned: ItemDigest, text: str, row: PlanFacts) -> None:
         super().__init__(classes="dialog detail")
         self.planned = planned
         self.made = planned.digest
@@ -395,10 +360,7 @@ class DigestPreview(ModalScreen[Any]):
             yield Label(plain(self.made.title), classes="dialog-title")
             with VerticalScroll():
                 yield Markdown(clean_lines(self.text))
-            yield Static(
-                Text("w save to a file · s send to the audience · esc close", style="dim"),
-                classes="keys",
-            )
+            yield Static(Text(hint_line(self.KEYS), style="dim"), classes="keys")
 
     def action_close(self) -> None:
         self.dismiss(None)

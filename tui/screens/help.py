@@ -5,12 +5,11 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from docket.tui.keys import APP_KEYS, Key
+from docket.tui.keys import APP_KEYS, HELP_SCREEN_KEYS, Key, bindings
 
 
 def _keys_table(title: str, rows: list[tuple[str, str]]) -> Table:
@@ -25,7 +24,8 @@ def _keys_table(title: str, rows: list[tuple[str, str]]) -> Table:
 class HelpScreen(ModalScreen[None]):
     """The keys that work here; Escape, q or ? closes it."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    KEYS = HELP_SCREEN_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(
         self, title: str, keys: tuple[Key, ...], extra: tuple[tuple[str, str], ...]

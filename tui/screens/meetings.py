@@ -10,7 +10,7 @@ minutes, actions raised, and the invite (export, send).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, ClassVar
 
@@ -19,13 +19,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static
 
+from docket.exports.tabular.columns import Column, View
+from docket.exports.tabular.lists.meetings import OCCURRENCES
 from docket.models.core.context import Context
 from docket.models.core.typed_filters import keep_occurrences
-from docket.models.meetings import series as meetings
-from docket.tui.forms.meetings import act, add_form, load_occurrence, open_occurrence
+from docket.models.meetings.facts import occurrence_facts
+from docket.models.meetings.occurrences import OccurrenceFilter, list_occurrences
+from docket.tui.forms.meetings import add_form
+from docket.tui.forms.occurrence_detail import act, load_occurrence, open_occurrence
 from docket.tui.keys import Key
 from docket.tui.screens.base import FilteredScreen
-from docket.tui.widgets.rows import STATE_STYLES, occurrence_state, set_columns
+from docket.tui.widgets.rows import row_cells, set_columns
 from docket.tui.widgets.text import plain
 
 
@@ -41,51 +45,29 @@ def load_agenda(ctx: Context, first: date, days: int, program: str | None) -> di
     """The occurrences of ``days`` days from ``first`` in the user's zone (database thread)."""
     start = datetime.combine(first, time(0), ctx.tz).astimezone(UTC)
     end = datetime.combine(first + timedelta(days=days), time(0), ctx.tz).astimezone(UTC)
-    found = meetings.list_occurrences(start, end, meetings.OccurrenceFilter(program=program))
+    found = list_occurrences(start, end, OccurrenceFilter(program=program))
     return {
         "today": ctx.today(),
-        "rows": [meetings.occurrence_facts(o, ctx.tz) for o in found],
+        "rows": [occurrence_facts(o, ctx.tz) for o in found],
     }
 
 
-def columns(width: int) -> list[tuple[str, str, int]]:
-    """(key, heading, width) for a table ``width`` cells wide; the title takes what is left."""
-    wide = width >= 110
-    head = [("day", "Day", 12 if wide else 8), ("time", "Time", 13)]
-    tail = [
-        ("program", "Prog", 8 if wide else 7),
-        ("where", "Where", 22 if wide else 12),
-        ("state", "State", 18 if wide else 10),
-    ]
-    title = max(12, width - sum(w for *_, w in head + tail))
-    return [*head, ("title", "Title", title), *tail]
+# the agenda's columns: the title takes what the others leave
+COLUMNS = OCCURRENCES.table()
 
 
 def cells(
-    row: dict[str, Any], keys: list[str], first_of_day: bool, today: date, *, wide: bool
+    row: dict[str, Any], columns: Sequence[Column], view: View, first_of_day: bool
 ) -> list[Text]:
     """One occurrence's cells; its day only on the first of that day. Its state is words
     (cancelled, moved, tentative), the colour only helps."""
-    start = datetime.fromisoformat(row["local_start"])
-    end = datetime.fromisoformat(row["local_end"])
-    day = ""
-    if first_of_day:
-        day = (
-            "today" if start.date() == today else f"{start:%a %d %b}" if wide else f"{start:%a %d}"
-        )
-    state = occurrence_state(row)
-    if row["series"] and not state:
-        state = "series"
-    cancelled = row["status"] == "cancelled"
-    values = {
-        "day": plain(" " + day, style="bold"),
-        "time": plain(" all day" if row.get("all_day") else f" {start:%H:%M}–{end:%H:%M}"),
-        "title": plain(" " + row["title"], style="strike" if cancelled else ""),
-        "program": plain(" " + row["program"], style="cyan"),
-        "where": plain(" " + (row["location"] or "")),
-        "state": plain(" " + state, style=STATE_STYLES.get(row["status"], "dim")),
-    }
-    return [values[key] for key in keys]
+    drawn = {} if first_of_day else {"day": _no_day}
+    return row_cells(columns, row, view, drawn)
+
+
+def _no_day(row: Mapping[str, Any]) -> Text:
+    """The day column of an occurrence after the first of its day: blank."""
+    return plain(" ", style="bold")
 
 
 class MeetingsScreen(FilteredScreen):
@@ -195,15 +177,14 @@ class MeetingsScreen(FilteredScreen):
         table = self.query_one(DataTable)
         table.clear()
         width = (table.size.width or self.size.width) - 2
-        set_columns(table, columns(width))
-        wide = width >= 110
-        keys = [str(c.key.value) for c in table.columns.values()]
-        today = self.today or self.docket.ctx.today()
+        shown = COLUMNS.fit(width)
+        set_columns(table, shown)
+        view = COLUMNS.view(width, self.today or self.docket.ctx.today())
         previous_day = None
         for row in self.rows:
             day = row["local_start"][:10]
             first = day != previous_day
-            table.add_row(*cells(row, keys, first, today, wide=wide), key=self.key_of(row))
+            table.add_row(*cells(row, shown, view, first), key=self.key_of(row))
             previous_day = day
         found = [self.key_of(r) for r in self.rows]
         if current in found:

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from docket.exports.tabular.columns import Column, View
+from docket.exports.tabular.lists.milestones import MILESTONES
 from docket.models.core.context import Context
 from docket.models.milestones import schedule as milestones
+from docket.models.milestones.schedule import MilestoneDetailFacts, MilestoneFacts
 from docket.tui.forms.milestones import (
     MilestoneDetail,
     add_form,
@@ -27,7 +30,7 @@ from docket.tui.forms.milestones import (
 )
 from docket.tui.keys import Key
 from docket.tui.screens.base import FilteredScreen
-from docket.tui.widgets.rows import STATE_STYLES, set_columns, slip_label
+from docket.tui.widgets.rows import STATE_STYLES, row_cells, set_columns
 from docket.tui.widgets.text import plain
 from docket.tui.widgets.timeline import Timeline
 
@@ -38,7 +41,14 @@ if TYPE_CHECKING:
 TIMELINE_ACTIONS = ("scroll_months", "this_month")
 
 
-def load_rows(ctx: Context, typed: str, program: str | None) -> dict[str, Any]:
+class Loaded(TypedDict):
+    """What the list loads: the milestones the filter keeps, and today."""
+
+    today: date
+    rows: list[MilestoneFacts]
+
+
+def load_rows(ctx: Context, typed: str, program: str | None) -> Loaded:
     """The milestones the filter keeps, as plain facts, and today (database thread)."""
     today = ctx.today()
     found = milestones.list_milestones(ctx, milestones.typed_filter(typed, program))
@@ -48,57 +58,16 @@ def load_rows(ctx: Context, typed: str, program: str | None) -> dict[str, Any]:
     }
 
 
-def open_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def open_first(rows: list[MilestoneFacts]) -> list[MilestoneFacts]:
     """Milestones not done by forecast (as listed), then those done, the latest first: what
     needs watching is at the top, and the done ones read back through time."""
-    done = sorted((r for r in rows if r["actual"]), key=lambda r: r["actual"], reverse=True)
+    done = sorted((r for r in rows if r["actual"]), key=lambda r: r["actual"] or "", reverse=True)
     return [r for r in rows if not r["actual"]] + done
 
 
-def columns(width: int) -> list[tuple[str, str, int]]:
-    """(key, heading, width) of the table's columns for a table ``width`` cells wide; below
-    110 the actual date shares the forecast column (marked ✓) so the title keeps room."""
-    wide = width >= 110
-    head: list[tuple[str, str, int]] = [("program", "Prog", 8 if wide else 7)]
-    tail: list[tuple[str, str, int]] = [("owner", "Owner", 19 if wide else 13)]
-    if wide:
-        tail += [("baseline", "Baseline", 12), ("forecast", "Forecast", 12), ("actual", "Done", 12)]
-    else:
-        tail += [("baseline", "Baseline", 10), ("forecast", "Forecast/✓", 11)]
-    tail += [("slip", "Slip", 7), ("status", "Status", 10 if wide else 9)]
-    title = max(12, width - sum(w for *_, w in head + tail))
-    return [*head, ("title", "Title", title), *tail]
-
-
-def _day(iso: str | None, *, wide: bool) -> str:
-    if not iso:
-        return ""
-    return date.fromisoformat(iso).strftime("%d %b %Y" if wide else "%d %b %y")
-
-
-def cells(row: dict[str, Any], keys: list[str]) -> list[Text]:
-    """The cells of one milestone for the columns ``keys``; the status is a word, its
-    colour only helps."""
-    wide = "actual" in keys
-    style = STATE_STYLES.get(row["status"], "")
-    if wide:
-        forecast = _day(row["forecast"], wide=True)
-    elif row["actual"]:
-        # no room for a Done column: the day it was done, ticked
-        forecast = "✓" + _day(row["actual"], wide=False)
-    else:
-        forecast = " " + _day(row["forecast"], wide=False)
-    values = {
-        "program": plain(" " + row["program"], style="cyan"),
-        "title": plain(" " + row["title"]),
-        "owner": plain(" " + (row["owner"] or "nobody")),
-        "baseline": plain(" " + _day(row["baseline"], wide=wide)),
-        "forecast": plain(" " + forecast),
-        "actual": plain(" " + _day(row["actual"], wide=True)),
-        "slip": plain(" " + slip_label(row["slip_days"]).rjust(5)),
-        "status": plain(" " + row["status"], style=style),
-    }
-    return [values[key] for key in keys]
+# the table's columns: below 110 cells the actual date shares the forecast column
+# (ticked) so the title keeps room
+COLUMNS = MILESTONES.table()
 
 
 def open_milestone(app: DocketApp, milestone_id: int) -> None:
@@ -118,7 +87,7 @@ async def _open_milestone(app: DocketApp, milestone_id: int) -> None:
     app.push_screen(MilestoneDetail(detail, changes), chosen)
 
 
-def ask_done(app: DocketApp, detail: dict[str, Any]) -> None:
+def ask_done(app: DocketApp, detail: MilestoneDetailFacts) -> None:
     """Ask the day a milestone was done (today, as offered), then mark it."""
 
     def answered(day: date | None) -> None:
@@ -181,9 +150,12 @@ class MilestonesScreen(FilteredScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[MilestoneFacts] = []
         self.today: date | None = None
         self.timeline_shown = False
+        # the columns shown (fitted to the table's width) and how their rows read
+        self.shown: tuple[Column, ...] = ()
+        self.view = View()
 
     def body(self) -> ComposeResult:
         yield Input(
@@ -212,7 +184,7 @@ class MilestonesScreen(FilteredScreen):
     def fetch(self) -> Callable[[], Any]:
         ctx, typed, program = self.docket.ctx, self.typed, self.docket.program
 
-        def load() -> dict[str, Any]:
+        def load() -> Loaded:
             return load_rows(ctx, typed, program)
 
         return load
@@ -228,16 +200,16 @@ class MilestonesScreen(FilteredScreen):
         """Columns for the table's width: the title takes what the others leave."""
         table = self.query_one(DataTable)
         width = (table.size.width or self.size.width) - 2
-        set_columns(table, columns(width))
+        self.shown, self.view = COLUMNS.fit(width), COLUMNS.view(width)
+        set_columns(table, self.shown)
 
     def fill(self, current: int | None) -> None:
         """Put the rows in the table, the cursor on milestone ``current`` if still there."""
         table = self.query_one(DataTable)
         table.clear()
         self._layout()
-        keys = [str(c.key.value) for c in table.columns.values()]
         for row in self.rows:
-            table.add_row(*cells(row, keys), key=str(row["id"]))
+            table.add_row(*row_cells(self.shown, row, self.view), key=str(row["id"]))
         ids = [r["id"] for r in self.rows]
         if current in ids:
             table.move_cursor(row=ids.index(current), animate=False)
@@ -342,7 +314,7 @@ class MilestonesScreen(FilteredScreen):
     def action_complete(self) -> None:
         self._with_detail(lambda detail: ask_done(self.docket, detail))
 
-    def _with_detail(self, then: Callable[[dict[str, Any]], object]) -> None:
+    def _with_detail(self, then: Callable[[MilestoneDetailFacts], object]) -> None:
         """Read the milestone under the cursor afresh (for its version), then act on it."""
         milestone_id = self.current_id()
         if milestone_id is None:

@@ -8,7 +8,7 @@ never all 2,000 of a large office.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -18,7 +18,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
+from docket.exports.tabular.columns import Column, View
+from docket.exports.tabular.lists import people as lists
 from docket.models.people import directory as people
+from docket.models.people.groups import list_groups, remove_members
+from docket.models.people.groups import members as group_members
+from docket.models.people.persons import delete_person
 from docket.tui.forms.people import (
     GroupDetail,
     PersonDetail,
@@ -34,7 +39,7 @@ from docket.tui.forms.people import (
 from docket.tui.keys import Key
 from docket.tui.screens.base import FilteredScreen
 from docket.tui.widgets.dialogs import ConfirmDialog
-from docket.tui.widgets.rows import set_columns
+from docket.tui.widgets.rows import at_cursor, fill_table, row_cells
 from docket.tui.widgets.text import plain
 
 PAGE = 200
@@ -68,7 +73,7 @@ def load_members(group: Row | None) -> list[Row]:
     """The members of a group, by name (database thread)."""
     if group is None:
         return []
-    return [person_row(p) for p in people.members(group["name"])]
+    return [person_row(p) for p in group_members(group["name"])]
 
 
 def load_directory(search: str, group_id: int | None) -> Directory:
@@ -83,7 +88,7 @@ def load_directory(search: str, group_id: int | None) -> Directory:
             "members": count,
             "version": g.version,
         }
-        for g, count in people.list_groups()
+        for g, count in list_groups()
     ]
     group = next((g for g in page.groups if g["id"] == group_id), None)
     group = group or (page.groups[0] if page.groups else None)
@@ -92,66 +97,25 @@ def load_directory(search: str, group_id: int | None) -> Directory:
     return page
 
 
-def people_columns(width: int) -> list[tuple[str, str, int]]:
-    """(key, heading, width) of the directory's columns for a table ``width`` cells wide;
-    the name takes what the others leave."""
-    if width >= 110:
-        rest = [
-            ("email", "E-mail", 30),
-            ("organization", "Organization", 20),
-            ("title", "Title", 22),
-            ("kind", "Kind", 12),
-            ("account", "Account", 10),
-        ]
-    else:
-        rest = [
-            ("email", "E-mail", 23),
-            ("organization", "Organization", 14),
-            ("kind", "Kind", 12),
-            ("account", "Account", 9),
-        ]
-    name = max(12, width - sum(w for *_, w in rest))
-    return [("name", "Name", name), *rest]
+# the directory's columns (the name takes what the others leave), the groups' and a
+# group's members'
+PEOPLE = lists.PEOPLE.table()
+GROUPS = lists.GROUPS.table()
+MEMBERS = lists.MEMBERS.table()
 
 
-def member_columns(width: int) -> list[tuple[str, str, int]]:
-    """The columns of a group's member list, ``width`` cells wide."""
-    rest = [("email", "E-mail", 28 if width >= 70 else 23)]
-    if width >= 70:
-        rest.append(("organization", "Organization", 16))
-    name = max(12, width - sum(w for *_, w in rest))
-    return [("name", "Name", name), *rest]
+def cells(row: Row, columns: Sequence[Column]) -> list[Text]:
+    """The cells of a row for these (fitted) columns; user text literal, counts to the right."""
+    return row_cells(columns, row, View(), DRAWN)
 
 
-def group_columns(width: int) -> list[tuple[str, str, int]]:
-    """The columns of the group list, ``width`` cells wide."""
-    return [("name", "Group", max(12, width - 8)), ("members", "Members", 8)]
+def _count(row: Mapping[str, Any]) -> Text:
+    """A group's count of members, flush right."""
+    return Text(f"{row['members']} ", justify="right")
 
 
-def cells(row: Row, keys: list[str]) -> list[Text]:
-    """The cells of a row for the columns ``keys``; user text literal, counts to the right."""
-    return [
-        Text(f"{row[key]} ", justify="right") if key == "members" else plain(" " + (row[key] or ""))
-        for key in keys
-    ]
-
-
-def fill(table: DataTable[Any], rows: list[Row], keep: int | None) -> None:
-    """Show rows in a table, keeping the cursor on the row with id ``keep`` if still there."""
-    table.clear()
-    keys = [str(c.key.value) for c in table.columns.values()]
-    for row in rows:
-        table.add_row(*cells(row, keys), key=str(row["id"]))
-    ids = [r["id"] for r in rows]
-    if keep in ids:
-        table.move_cursor(row=ids.index(keep), animate=False)
-
-
-def at_cursor(table: DataTable[Any], rows: list[Row]) -> Row | None:
-    """The row under a table's cursor."""
-    if not rows or not 0 <= table.cursor_row < len(rows):
-        return None
-    return rows[table.cursor_row]
+# the cells the screen draws itself: a group's count of members
+DRAWN = {"members": _count}
 
 
 class PeopleScreen(FilteredScreen):
@@ -234,6 +198,8 @@ class PeopleScreen(FilteredScreen):
         self.group_id: int | None = None
         self.members: list[Row] = []
         self.loading_more = False
+        # the directory's columns, fitted to its width
+        self.shown: tuple[Column, ...] = ()
 
     def body(self) -> ComposeResult:
         with ContentSwitcher(initial="people-view", id="views"):
@@ -295,8 +261,8 @@ class PeopleScreen(FilteredScreen):
     def fill_people(self) -> None:
         table = self.table("people")
         current = at_cursor(table, self.rows)
-        set_columns(table, people_columns(self._width()))
-        fill(table, self.rows, current["id"] if current else None)
+        self.shown = PEOPLE.fit(self._width())
+        fill_table(table, self.shown, self.rows, DRAWN, current["id"] if current else None)
         self.query_one("#people-status", Static).update(self.people_status())
 
     def people_status(self) -> Text:
@@ -316,15 +282,14 @@ class PeopleScreen(FilteredScreen):
         groups = self.table("groups")
         groups.styles.width = self._groups_width()
         # less its border and scrollbar
-        set_columns(groups, group_columns(self._groups_width() - 3), right={"members"})
-        fill(groups, self.groups, self.group_id)
+        fill_table(groups, GROUPS.fit(self._groups_width() - 3), self.groups, DRAWN, self.group_id)
         self.fill_members()
 
     def fill_members(self) -> None:
         members = self.table("members")
         current = at_cursor(members, self.members)
-        set_columns(members, member_columns(self._width() - self._groups_width()))
-        fill(members, self.members, current["id"] if current else None)
+        columns = MEMBERS.fit(self._width() - self._groups_width())
+        fill_table(members, columns, self.members, DRAWN, current["id"] if current else None)
         self.query_one("#groups-status", Static).update(self.groups_status())
 
     def current_group(self) -> Row | None:
@@ -358,9 +323,8 @@ class PeopleScreen(FilteredScreen):
             return
         self.rows.extend(page.rows)
         table = self.table("people")
-        keys = [str(c.key.value) for c in table.columns.values()]
         for row in page.rows:
-            table.add_row(*cells(row, keys), key=str(row["id"]))
+            table.add_row(*cells(row, self.shown), key=str(row["id"]))
         self.query_one("#people-status", Static).update(self.people_status())
 
     @on(DataTable.RowHighlighted, "#groups")
@@ -481,7 +445,7 @@ class PeopleScreen(FilteredScreen):
 
     async def _delete(self, person: Row) -> None:
         ctx = self.docket.ctx
-        await self.docket.store.run(people.delete_person, ctx, int(person["id"]), person["version"])
+        await self.docket.store.run(delete_person, ctx, int(person["id"]), person["version"])
         self.docket.changed()
         self.notify(f"{people_label(person)} deleted", markup=False)
 
@@ -523,6 +487,6 @@ class PeopleScreen(FilteredScreen):
 
     async def _remove(self, group: Row, member: Row) -> None:
         ctx = self.docket.ctx
-        await self.docket.store.run(people.remove_members, ctx, group["name"], [f"#{member['id']}"])
+        await self.docket.store.run(remove_members, ctx, group["name"], [f"#{member['id']}"])
         self.docket.changed()
         self.notify(f"{member['name']} left {group['name']}", markup=False)

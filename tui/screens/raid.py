@@ -10,22 +10,25 @@ issue (or decides the change request); ``h`` shows a record's history.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static
 
+from docket.exports.tabular.columns import Table
+from docket.exports.tabular.lists import governance as lists
 from docket.models.core.context import Context
 from docket.models.governance import budget
-from docket.models.governance import raid as governance
-from docket.models.governance.raid import NEXT_STATUS
+from docket.models.governance.changes import NEXT_STATUS, change_facts, list_changes
+from docket.models.governance.decisions import decision_facts, list_decisions
+from docket.models.governance.issues import issue_facts, list_issues
+from docket.models.governance.metrics import metrics
+from docket.models.governance.risks import list_risks, risk_facts, risk_matrix
 from docket.tui.forms import raid as raid_forms
 from docket.tui.keys import Key
 from docket.tui.screens.base import FilteredScreen
-from docket.tui.widgets.rows import set_columns
-from docket.tui.widgets.text import cell, flush_right
+from docket.tui.widgets.rows import row_cells, set_columns
 
 TABS = ("risks", "issues", "decisions", "changes", "matrix", "metrics", "budget")
 TITLES = {
@@ -44,47 +47,24 @@ ENTITIES = {
     "decisions": "decision",
     "changes": "change_request",
 }
-STATUS_STYLES = {
-    "red": "bold red",
-    "amber": "yellow",
-    "green": "green",
-    "critical": "bold red",
-    "high": "bold",
-}
-# columns of numbers, headed and drawn flush right
-NUMBERS = frozenset({"id", "score", "days", "amount", "budget", "actual", "estimate", "variance"})
-SPARKS = "▁▂▃▄▅▆▇█"
-# a tab's columns (key, heading, width) and the function that makes a row's cells
-Layout = tuple[list[tuple[str, str, int]], Callable[[dict[str, Any]], list[Text]]]
 
 
 def load_tab(ctx: Context, tab: str, program: str | None) -> dict[str, Any]:
     """The rows of one tab (database thread)."""
     if tab == "risks":
-        return {"rows": [governance.risk_facts(r) for r in governance.list_risks(program)]}
+        return {"rows": [risk_facts(r) for r in list_risks(program)]}
     if tab == "issues":
-        return {"rows": [governance.issue_facts(i) for i in governance.list_issues(program)]}
+        return {"rows": [issue_facts(i) for i in list_issues(program)]}
     if tab == "decisions":
-        return {"rows": [governance.decision_facts(d) for d in governance.list_decisions(program)]}
+        return {"rows": [decision_facts(d) for d in list_decisions(program)]}
     if tab == "changes":
-        return {"rows": [governance.change_facts(c) for c in governance.list_changes(program)]}
+        return {"rows": [change_facts(c) for c in list_changes(program)]}
     if tab == "matrix":
-        return {"cells": governance.risk_matrix(program)}
+        return {"cells": risk_matrix(program)}
     if tab == "metrics":
-        return {"rows": budget.metrics(program)}
+        return {"rows": metrics(program)}
     year = budget.fiscal_year_of(ctx.today())
     return {"rows": budget.budget(program, year, ctx.today()), "year": year}
-
-
-def sparkline(values: list[str]) -> str:
-    """A metric's history as eight levels of a bar, lowest to highest of its own range."""
-    numbers = [Decimal(v) for v in values]
-    if not numbers:
-        return ""
-    low, high = min(numbers), max(numbers)
-    if high == low:
-        return SPARKS[3] * len(numbers)
-    return "".join(SPARKS[int((n - low) / (high - low) * (len(SPARKS) - 1))] for n in numbers)
 
 
 def matrix_text(cells: list[list[int]]) -> Text:
@@ -200,12 +180,14 @@ class RaidScreen(FilteredScreen):
             current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         table.clear(columns=True)
         width = (table.size.width or self.size.width) - 2
-        columns, cells = COLUMNS[self.tab](width)
-        set_columns(table, columns, right=NUMBERS)
+        layout = LISTS[self.tab]
+        columns = layout.fit(width)
+        view = layout.view(width)
+        set_columns(table, columns)
         rows = self.rows()
         keys = [str(row.get("id") or row.get("program")) for row in rows]
         for key, row in zip(keys, rows, strict=True):
-            table.add_row(*cells(row), key=key)
+            table.add_row(*row_cells(columns, row, view), key=key)
         if current in keys:
             table.move_cursor(row=keys.index(current), animate=False)
         self.shown_tab = self.tab
@@ -261,182 +243,12 @@ class RaidScreen(FilteredScreen):
         return None if row is None else (ENTITIES[self.tab], int(row["id"]))
 
 
-def _name_width(width: int) -> int:
-    """A person's name column: narrower on a narrow terminal, so titles keep room."""
-    return 18 if width >= 100 else 14
-
-
-def _fixed(
-    width: int, first: tuple[str, str], fixed: list[tuple[str, str, int]]
-) -> list[tuple[str, str, int]]:
-    rest = max(16, width - sum(w for *_, w in fixed))
-    return [(first[0], first[1], rest), *fixed]
-
-
-def _risk_columns(
-    width: int,
-) -> Layout:
-    fixed = [
-        ("program", "Prog", 8),
-        ("score", "Score", 6),
-        ("pi", "P x I", 7),
-        ("status", "Status", 11),
-        ("owner", "Owner", _name_width(width)),
-    ]
-    columns = [("id", "#", 5), *_fixed(width - 5, ("title", "Risk"), fixed)]
-
-    def cells(r: dict[str, Any]) -> list[Text]:
-        high = r["score"] >= 15
-        return [
-            flush_right(str(r["id"]), 5),
-            cell(r["title"]),
-            cell(r["program"], style="cyan"),
-            flush_right(str(r["score"]), 6, style="bold red" if high else ""),
-            cell(f"{r['probability']} x {r['impact']}"),
-            cell(r["status"]),
-            cell(r["owner"] or "nobody"),
-        ]
-
-    return columns, cells
-
-
-def _issue_columns(
-    width: int,
-) -> Layout:
-    fixed = [
-        ("program", "Prog", 8),
-        ("severity", "Severity", 9),
-        ("status", "Status", 12),
-        ("due", "Due", 11),
-        ("owner", "Owner", _name_width(width)),
-    ]
-    columns = [("id", "#", 5), *_fixed(width - 5, ("title", "Issue"), fixed)]
-
-    def cells(r: dict[str, Any]) -> list[Text]:
-        return [
-            flush_right(str(r["id"]), 5),
-            cell(r["title"]),
-            cell(r["program"], style="cyan"),
-            cell(r["severity"], style=STATUS_STYLES.get(r["severity"], "")),
-            cell(r["status"]),
-            cell(r["due"] or ""),
-            cell(r["owner"] or "nobody"),
-        ]
-
-    return columns, cells
-
-
-def _decision_columns(
-    width: int,
-) -> Layout:
-    fixed = [
-        ("program", "Prog", 8),
-        ("on", "Decided", 11),
-        ("meeting", "Meeting", 8),
-        ("by", "By", _name_width(width)),
-    ]
-    columns = [("id", "#", 5), *_fixed(width - 5, ("title", "Decision"), fixed)]
-
-    def cells(r: dict[str, Any]) -> list[Text]:
-        return [
-            flush_right(str(r["id"]), 5),
-            cell(r["title"]),
-            cell(r["program"], style="cyan"),
-            cell(r["decided_on"]),
-            cell(f"#{r['meeting']}" if r["meeting"] else ""),
-            cell(governance.on_behalf(r["decided_by"], r["entered_by"]) or ""),
-        ]
-
-    return columns, cells
-
-
-def _change_columns(
-    width: int,
-) -> Layout:
-    fixed = [
-        ("program", "Prog", 8),
-        ("kind", "Kind", 10),
-        ("status", "Status", 12),
-        ("days", "Days", 6),
-        ("amount", "Amount", 12),
-        ("by", "Decided by", _name_width(width)),
-    ]
-    columns = [("id", "#", 5), *_fixed(width - 5, ("title", "Change request"), fixed)]
-
-    def cells(r: dict[str, Any]) -> list[Text]:
-        waiting = r["status"] == "proposed"
-        return [
-            flush_right(str(r["id"]), 5),
-            cell(r["title"]),
-            cell(r["program"], style="cyan"),
-            cell(r["kind"]),
-            cell(r["status"], style="yellow" if waiting else ""),
-            flush_right(str(r["impact_days"] or ""), 6),
-            flush_right(f"{Decimal(r['impact_amount']):,}" if r["impact_amount"] else "", 12),
-            cell(governance.on_behalf(r["approver"], r["entered_by"]) or ""),
-        ]
-
-    return columns, cells
-
-
-def _metric_columns(
-    width: int,
-) -> Layout:
-    fixed = [
-        ("program", "Prog", 8),
-        ("latest", "Latest", 9),
-        ("target", "Target", 9),
-        ("status", "Status", 9),
-        ("spark", "Last 12", 14),
-    ]
-    columns = _fixed(width, ("name", "Metric"), fixed)
-
-    def cells(r: dict[str, Any]) -> list[Text]:
-        unit = f" {r['unit']}" if r["unit"] in ("%",) else ""
-        return [
-            cell(r["name"]),
-            cell(r["program"] or "all", style="cyan"),
-            cell(f"{r['latest'] or '-'}{unit}"),
-            cell(f"{r['target']}{unit}"),
-            cell(r["status"], style=STATUS_STYLES.get(r["status"], "dim")),
-            cell(sparkline(r["history"][-12:])),
-        ]
-
-    return columns, cells
-
-
-def _budget_columns(
-    width: int,
-) -> Layout:
-    money = [
-        ("budget", "Budget", 15),
-        ("actual", "Actual", 15),
-        ("estimate", "Estimate", 15),
-        ("variance", "Variance", 20),
-    ]
-    columns = [("program", "Program", max(10, width - 65)), *money]
-
-    def cells(r: dict[str, Any]) -> list[Text]:
-        over = r["over"]
-        variance = f"{Decimal(r['variance']):,}" + (" over" if over else "")
-        return [
-            cell(f"{r['program']} FY{r['year']}"),
-            flush_right(f"{Decimal(r['budget']):,}", 15),
-            flush_right(f"{Decimal(r['actual']):,}", 15),
-            flush_right(f"{Decimal(r['estimate_at_completion']):,}", 15),
-            flush_right(variance, 20, style="bold red" if over else ""),
-        ]
-
-    return columns, cells
-
-
-COLUMNS: dict[
-    str, Callable[[int], tuple[list[tuple[str, str, int]], Callable[[dict[str, Any]], list[Text]]]]
-] = {
-    "risks": _risk_columns,
-    "issues": _issue_columns,
-    "decisions": _decision_columns,
-    "changes": _change_columns,
-    "metrics": _metric_columns,
-    "budget": _budget_columns,
+# each list tab's columns
+LISTS: dict[str, Table] = {
+    "risks": lists.RISKS.table(),
+    "issues": lists.ISSUES.table(),
+    "decisions": lists.DECISIONS.table(),
+    "changes": lists.CHANGES.table(),
+    "metrics": lists.METRICS.table(),
+    "budget": lists.BUDGET.table(),
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, ClassVar
 
@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from docket.models.overview.today import Section, build_today, sections, today_facts
+from docket.models.overview.today import Section, TodayFacts, build_today, sections, today_facts
 from docket.tui.keys import Key
 from docket.tui.screens.base import DocketScreen
 from docket.tui.widgets.rows import (
@@ -38,7 +38,7 @@ class TodayScreen(DocketScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.facts: dict[str, Any] | None = None
+        self.facts: TodayFacts | None = None
 
     def body(self) -> ComposeResult:
         yield OptionList(id="today")
@@ -46,7 +46,7 @@ class TodayScreen(DocketScreen):
     def fetch(self) -> Callable[[], Any]:
         ctx, program = self.docket.ctx, self.docket.program
 
-        def load() -> dict[str, Any]:
+        def load() -> TodayFacts:
             return today_facts(build_today(ctx, program=program))
 
         return load
@@ -71,7 +71,7 @@ class TodayScreen(DocketScreen):
         options: list[Option | None] = []
         for section in sections(facts):
             options.append(self._header(section, facts))
-            rows = facts[section.key]
+            rows: Sequence[Mapping[str, Any]] = facts[section.key]
             if not rows:
                 options.append(Option(Text("   nothing", style="dim"), disabled=True))
             for row in rows:
@@ -97,7 +97,7 @@ class TodayScreen(DocketScreen):
         if highlighted in ids:
             listing.highlighted = ids.index(highlighted)
 
-    def _header(self, section: Section, facts: dict[str, Any]) -> Option:
+    def _header(self, section: Section, facts: TodayFacts) -> Option:
         total = facts["counts"].get(section.key, 0)
         shown = len(facts[section.key])
         text = Text(f"{section.title} ", style="bold")
@@ -147,7 +147,7 @@ class TodayScreen(DocketScreen):
 
             open_item(self.docket, next(r for r in self.facts["comms"] if r["id"] == int(ident)))
         elif kind == "meeting":
-            from docket.tui.forms.meetings import open_occurrence
+            from docket.tui.forms.occurrence_detail import open_occurrence
 
             open_occurrence(self.docket, *occurrence_of_key(ident))
         elif ident == "action" and self.facts is not None:

@@ -12,7 +12,6 @@ from dataclasses import replace
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -20,6 +19,7 @@ from textual.widgets import Input, Label, Static
 from docket.models.actions.capture import Capture, parse_capture, save_capture
 from docket.models.core.context import Context
 from docket.models.core.errors import DocketError
+from docket.tui.keys import CAPTURE_KEYS, bindings
 from docket.tui.screens.base import ReportsFailures
 from docket.tui.store import store_of
 
@@ -44,7 +44,8 @@ def _save(ctx: Context, line: str, scope: str | None) -> int:
 class CaptureDialog(ReportsFailures, ModalScreen[int | None]):
     """One line in, an action item out; dismisses with its id, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    KEYS = CAPTURE_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, ctx: Context, scope: str | None = None) -> None:
         super().__init__(classes="dialog capture")

@@ -12,20 +12,31 @@ from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from docket.models.core.errors import DocketError
+from docket.tui.keys import (
+    CONFIRM_KEYS,
+    CONFLICT_KEYS,
+    ERROR_KEYS,
+    PROGRAM_PICKER_KEYS,
+    PROMPT_KEYS,
+    Key,
+    bindings,
+    hint_line,
+    key_named,
+)
 from docket.tui.widgets.text import plain
 
 
 class ErrorDialog(ModalScreen[None]):
     """A failure, with the message that says what to do; any key closes it."""
 
-    BINDINGS = [Binding("escape,enter,space", "dismiss", "Close")]
+    KEYS = ERROR_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__(classes="dialog error")
@@ -46,10 +57,8 @@ class ErrorDialog(ModalScreen[None]):
 class ConfirmDialog(ModalScreen[bool]):
     """A yes/no question; y or Enter answers yes, n or Escape no."""
 
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
-    ]
+    KEYS = CONFIRM_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, question: str) -> None:
         super().__init__(classes="dialog")
@@ -59,8 +68,9 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(classes="box"):
             yield Static(Text(self.question), classes="dialog-body")
             with Horizontal(classes="buttons"):
-                yield Button("Yes (y)", variant="primary", id="yes", compact=True)
-                yield Button("No (n)", id="no", compact=True)
+                yes = key_named(self.KEYS, "answer(True)").button
+                yield Button(yes, variant="primary", id="yes", compact=True)
+                yield Button(key_named(self.KEYS, "answer(False)").button, id="no", compact=True)
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -74,7 +84,8 @@ class PromptDialog(ModalScreen[Any]):
     """One value typed and checked: ``check`` turns the text into the result or raises a
     DocketError, whose message is shown under the input; what was typed stays."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    KEYS = PROMPT_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(
         self,
@@ -138,10 +149,8 @@ class ProgramPicker(ModalScreen[str | None]):
     for all, ``EDIT_PROGRAM`` + a code when ``e`` asked to edit it, or None when
     cancelled. With ``editing``, only the programs are listed and Enter edits too."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("e", "edit", "Edit program"),
-    ]
+    KEYS = PROGRAM_PICKER_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(
         self, programs: list[tuple[str, str]], current: str | None, *, editing: bool = False
@@ -158,7 +167,11 @@ class ProgramPicker(ModalScreen[str | None]):
         with Vertical(classes="box"):
             yield Label(title, classes="dialog-title")
             yield OptionList(*options, id="programs")
-            hint = "enter edits · esc cancels" if self.editing else "enter scopes · e edits it"
+            # Enter is the list's own key: it chooses the highlighted program
+            if self.editing:
+                hint = "enter edits · " + hint_line(self.KEYS, leave_out={"e"})
+            else:
+                hint = "enter scopes · " + hint_line(self.KEYS, leave_out={"esc"})
             yield Static(Text(hint, style="dim"), classes="hint")
 
     def on_mount(self) -> None:
@@ -198,11 +211,8 @@ class ConflictDialog(ModalScreen[str | None]):
     Dismisses with ``"reload"``, ``"apply"`` or None.
     """
 
-    BINDINGS = [
-        Binding("r", "answer('reload')", "Reload"),
-        Binding("a", "answer('apply')", "Apply mine"),
-        Binding("escape", "answer(None)", "Back"),
-    ]
+    KEYS = CONFLICT_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(
         self,
@@ -243,15 +253,19 @@ class ConflictDialog(ModalScreen[str | None]):
             yield Static(
                 Text(
                     "bold: changed since the form opened · ! both changed it\n"
-                    "r reload (take theirs, drop yours) · a apply yours on top · esc back",
+                    + hint_line(self.KEYS),
                     style="dim",
                 ),
                 classes="keys",
             )
+            reload, apply, back = (
+                key_named(self.KEYS, f"answer({answer})").button
+                for answer in ("'reload'", "'apply'", "None")
+            )
             with Horizontal(classes="buttons"):
-                yield Button("Reload (r)", id="reload", compact=True)
-                yield Button("Apply mine (a)", variant="primary", id="apply", compact=True)
-                yield Button("Back (esc)", id="back", compact=True)
+                yield Button(reload, id="reload", compact=True)
+                yield Button(apply, variant="primary", id="apply", compact=True)
+                yield Button(back, id="back", compact=True)
 
     def action_answer(self, what: str | None) -> None:
         self.dismiss(what)
@@ -275,10 +289,19 @@ def summary_table(rows: Iterable[tuple[str, Text]]) -> Table:
 class RecordDetail(ModalScreen[str | None]):
     """One record in full: its title, a summary, sections under bold headings, and a line
     naming its keys. A key dismisses it with the name of what to do (``edit``, ``done``...);
-    escape with None, and the screen that opened it does the rest."""
+    escape with None, and the screen that opened it does the rest.
 
+    A subclass declares its keys as ``KEYS`` (a table in ``docket.tui.keys``); its bindings
+    and the line of keys at its foot are built from that table."""
+
+    KEYS: ClassVar[tuple[Key, ...]] = ()
     # the summary's CSS classes ("dialog-body" leaves a line under it)
     SUMMARY_CLASSES: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # before Textual's own hook, which merges the class's BINDINGS
+        cls.BINDINGS = bindings(cls.KEYS)
+        super().__init_subclass__(**kwargs)
 
     def __init__(self, *, classes: str = "dialog detail") -> None:
         super().__init__(classes=classes)
@@ -296,8 +319,8 @@ class RecordDetail(ModalScreen[str | None]):
         return ()
 
     def keys_hint(self) -> str:
-        """The record's own keys, as the bottom line shows them (``e edit · d done``)."""
-        raise NotImplementedError
+        """The record's keys, as the bottom line shows them (``e edit · d done · esc close``)."""
+        return hint_line(self.KEYS)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="box"):
@@ -309,7 +332,7 @@ class RecordDetail(ModalScreen[str | None]):
                 for heading, body in self.sections():
                     yield Label(Text(heading, style="bold"), classes="heading")
                     yield Static(body)
-            yield Static(Text(f"{self.keys_hint()} · esc close", style="dim"), classes="keys")
+            yield Static(Text(self.keys_hint(), style="dim"), classes="keys")
 
     def action_close(self) -> None:
         self.dismiss(None)

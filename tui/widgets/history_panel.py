@@ -7,16 +7,16 @@ panel reuses the details' history table, and undo is ``docket.models.audit.histo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from docket.models.audit.history import describe_change, readable_history, undo_last
+from docket.models.audit.history import HistoryFacts, describe_change, readable_history, undo_last
+from docket.tui.keys import HISTORY_KEYS, bindings, hint_line
 from docket.tui.widgets.rows import history_table
 from docket.tui.widgets.text import plain
 
@@ -27,12 +27,10 @@ if TYPE_CHECKING:
 class HistoryPanel(ModalScreen[str | None]):
     """Every recorded change to one record, newest first; ``u`` undoes your last one."""
 
-    BINDINGS = [
-        Binding("escape,q,h", "close", "Close"),
-        Binding("u", "undo", "Undo"),
-    ]
+    KEYS = HISTORY_KEYS
+    BINDINGS = bindings(KEYS)
 
-    def __init__(self, title: str, changes: list[dict[str, Any]]) -> None:
+    def __init__(self, title: str, changes: list[HistoryFacts]) -> None:
         super().__init__(classes="dialog detail")
         self.title_text = title
         self.changes = changes
@@ -42,7 +40,7 @@ class HistoryPanel(ModalScreen[str | None]):
             yield Label(plain(f"History of {self.title_text}"), classes="dialog-title")
             with VerticalScroll():
                 yield Static(history_table(self.changes), id="history")
-            yield Static(Text("u undo your last change · esc close", style="dim"), classes="keys")
+            yield Static(Text(hint_line(self.KEYS), style="dim"), classes="keys")
 
     def action_close(self) -> None:
         self.dismiss(None)

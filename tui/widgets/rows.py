@@ -3,36 +3,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import DataTable
 
+# the words and styles every list shares (declared with the lists' columns), for the lines
+from docket.exports.tabular.columns import ALERT as ALERT
+from docket.exports.tabular.columns import STATE_STYLES as STATE_STYLES
+from docket.exports.tabular.columns import WARNING as WARNING
+from docket.exports.tabular.columns import Column, Row, View
+from docket.exports.tabular.columns import due_label as due_label
+from docket.exports.tabular.columns import occurrence_state as occurrence_state
+from docket.exports.tabular.columns import slip_label as slip_label
+from docket.models.audit.history import HistoryFacts
 from docket.tui.cli.output import clean
-from docket.tui.widgets.text import lines, plain
+from docket.tui.widgets.text import flush_right, lines, plain
 
-# an alert (late, overdue, over 100 %, refused): bold, so that it stands out under
-# NO_COLOR too, where docket.tui.widgets.no_color draws it in the brightest shade, never dim
-ALERT = "bold red"
-# worth a look, not yet an alert
-WARNING = "yellow"
-
-# colour for a state word; the word itself carries the meaning
-STATE_STYLES = {
-    "overdue": ALERT,
-    "due soon": WARNING,
-    "late": ALERT,
-    "at risk": WARNING,
-    "on track": "green",
-    "done": "dim",
-    "cancelled": "dim strike",
-    "urgent": ALERT,
-    "high": "bold",
-    "low": "dim",
-}
+# a row of any list
+R = TypeVar("R", bound=Row)
 
 
 def fit(value: object, width: int) -> str:
@@ -43,24 +35,7 @@ def fit(value: object, width: int) -> str:
     return text.ljust(width)
 
 
-def due_label(row: dict[str, Any], today: date) -> str:
-    """When an action item is due, as a person says it: ``12d late``, ``today``, ``Fri 27``."""
-    if row["days_overdue"]:
-        return f"{row['days_overdue']}d late"
-    if not row["due"]:
-        return "no date"
-    due = date.fromisoformat(row["due"])
-    days = (due - today).days
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if 0 < days < 7:
-        return f"{due:%a %d}"
-    return f"{due:%d %b %y}" if due.year != today.year else f"{due:%d %b}"
-
-
-def action_line(row: dict[str, Any], today: date, width: int) -> Text:
+def action_line(row: Mapping[str, Any], today: date, width: int) -> Text:
     """An action item: due, title, program, owner, priority."""
     owner_w = 16 if width >= 100 else 12
     title_w = max(10, width - 10 - 1 - 7 - owner_w - 1 - 7 - 2)
@@ -76,12 +51,7 @@ def action_line(row: dict[str, Any], today: date, width: int) -> Text:
     return text
 
 
-def slip_label(days: int) -> str:
-    """Slip in days with its sign: ``+12d``, ``-3d``, ``±0d``."""
-    return f"{days:+d}d" if days else "±0d"
-
-
-def milestone_line(row: dict[str, Any], width: int) -> Text:
+def milestone_line(row: Mapping[str, Any], width: int) -> Text:
     """A milestone: forecast, title, program, slip and status."""
     title_w = max(10, width - 2 - 11 - 1 - 7 - 6 - 9)
     forecast = date.fromisoformat(row["forecast"])
@@ -95,15 +65,7 @@ def milestone_line(row: dict[str, Any], width: int) -> Text:
     return text
 
 
-def occurrence_state(row: dict[str, Any]) -> str:
-    """What is special about a meeting occurrence, in words: cancelled, moved, tentative."""
-    words = [row["status"]] if row["status"] != "confirmed" else []
-    if row["moved"]:
-        words.append("moved")
-    return ", ".join(words)
-
-
-def occurrence_key(row: dict[str, Any]) -> str:
+def occurrence_key(row: Mapping[str, Any]) -> str:
     """An occurrence named in a widget id (no colons): its meeting and original start."""
     original = datetime.fromisoformat(row["occurrence"].replace("Z", "+00:00"))
     return f"{row['meeting']}@{int(original.timestamp())}"
@@ -115,7 +77,7 @@ def occurrence_of_key(key: str) -> tuple[int, datetime]:
     return int(meeting), datetime.fromtimestamp(int(stamp), UTC)
 
 
-def meeting_line(row: dict[str, Any], today: date, width: int) -> Text:
+def meeting_line(row: Mapping[str, Any], today: date, width: int) -> Text:
     """A meeting occurrence in the user's zone: day, time, title, program, room, state."""
     start = datetime.fromisoformat(row["local_start"])
     end = datetime.fromisoformat(row["local_end"])
@@ -134,7 +96,7 @@ def meeting_line(row: dict[str, Any], today: date, width: int) -> Text:
     return text
 
 
-def comms_line(row: dict[str, Any], today: date, width: int) -> Text:
+def comms_line(row: Mapping[str, Any], today: date, width: int) -> Text:
     """A plan item due: when (or how overdue), its name, program, channel and owner."""
     when = (
         f"{row['days_overdue']}d late"
@@ -153,7 +115,7 @@ def comms_line(row: dict[str, Any], today: date, width: int) -> Text:
     return text
 
 
-def alert_line(row: dict[str, Any], width: int) -> Text:
+def alert_line(row: Mapping[str, Any], width: int) -> Text:
     """A contractor alert: its kind in words, then what it is about."""
     text = Text("  ")
     urgent = row["kind"] in ("over 100 %", "metric red")
@@ -163,25 +125,69 @@ def alert_line(row: dict[str, Any], width: int) -> Text:
     return text
 
 
-def set_columns(
-    table: DataTable[Any], wanted: list[tuple[str, str, int]], right: Collection[str] = ()
-) -> None:
-    """Give a table these (key, heading, width) columns, unless it has them already (then
-    its rows stay); the ``right`` columns are headed flush right, for numbers."""
+def set_columns(table: DataTable[Any], columns: Sequence[Column]) -> None:
+    """Give a table these columns (fitted: each with its width), unless it has them already
+    (then its rows stay); a number's heading is flush right, as the numbers under it."""
     if [(str(c.key.value), c.width) for c in table.columns.values()] == [
-        (key, w) for key, _, w in wanted
+        (c.key, c.width) for c in columns
     ]:
         return
     table.clear(columns=True)
-    for key, label, w in wanted:
-        if key in right:
-            heading = Text(f"{label} ", style="bold", justify="right")
+    for column in columns:
+        if column.right_heading:
+            heading = Text(f"{column.heading} ", style="bold", justify="right")
         else:
-            heading = Text(" " + label, style="bold")
-        table.add_column(heading, key=key, width=w)
+            heading = Text(" " + column.heading, style="bold")
+        table.add_column(heading, key=column.key, width=column.width)
 
 
-def history_table(changes: list[dict[str, Any]]) -> Table:
+def row_cells(
+    columns: Sequence[Column],
+    row: Row,
+    view: View,
+    drawn: Mapping[str, Callable[[Row], Text]] | None = None,
+) -> list[Text]:
+    """The cells of a row for these (fitted) columns: the text after one space under a
+    heading that starts with one, numbers flush right, user text literal; ``drawn`` gives
+    the cells a screen draws itself, by key."""
+    own = drawn or {}
+    found: list[Text] = []
+    for column in columns:
+        if column.key in own:
+            found.append(own[column.key](row))
+        elif column.right:
+            found.append(flush_right(column.shown(row, view), column.width, column.style_of(row)))
+        else:
+            found.append(plain(" " + column.shown(row, view), style=column.style_of(row)))
+    return found
+
+
+def fill_table(
+    table: DataTable[Any],
+    columns: Sequence[Column],
+    rows: Sequence[Row],
+    drawn: Mapping[str, Callable[[Row], Text]],
+    keep: int | None,
+) -> None:
+    """Show rows (each with an ``id``) under these columns (``drawn``: as :func:`row_cells`),
+    keeping the cursor on the row whose id is ``keep`` if it is still there."""
+    set_columns(table, columns)
+    table.clear()
+    for row in rows:
+        table.add_row(*row_cells(columns, row, View(), drawn), key=str(row["id"]))
+    ids = [r["id"] for r in rows]
+    if keep in ids:
+        table.move_cursor(row=ids.index(keep), animate=False)
+
+
+def at_cursor(table: DataTable[Any], rows: Sequence[R]) -> R | None:
+    """The row under a table's cursor."""
+    if not rows or not 0 <= table.cursor_row < len(rows):
+        return None
+    return rows[table.cursor_row]
+
+
+def history_table(changes: Sequence[HistoryFacts]) -> Table:
     """Who changed what and when (``readable_history`` rows, newest first), with the
     reason: one line a field, each value in full (long ones wrap, never cut)."""
     table = Table(box=None, show_header=False, expand=True, padding=(0, 1))

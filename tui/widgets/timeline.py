@@ -13,7 +13,6 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
-from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,6 +20,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from docket.models.milestones.schedule import MilestoneFacts
 from docket.tui.widgets.rows import STATE_STYLES, fit, slip_label
 
 # cells per month: room for "Nov '26" and a space
@@ -101,13 +101,13 @@ def fit_axis(width: int) -> Layout:
     return Layout(width - status - 1 - months * MONTH_WIDTH, months, status)
 
 
-def _dates(row: dict[str, Any]) -> tuple[date, date]:
+def _dates(row: MilestoneFacts) -> tuple[date, date]:
     """The baseline and where the milestone ends: done on its actual date, else forecast."""
     end = row["actual"] or row["forecast"]
     return date.fromisoformat(row["baseline"]), date.fromisoformat(end)
 
 
-def bar(row: dict[str, Any], axis: Axis, today: date) -> Text:
+def bar(row: MilestoneFacts, axis: Axis, today: date) -> Text:
     """One milestone on the axis: baseline, forecast (or done), the slip between, today."""
     width = axis.width
     cells = [" "] * width
@@ -180,7 +180,7 @@ def legend() -> Text:
 
 
 def timeline_lines(
-    rows: list[dict[str, Any]], axis: Axis, layout: Layout, today: date, *, wide: bool
+    rows: list[MilestoneFacts], axis: Axis, layout: Layout, today: date, *, wide: bool
 ) -> list[tuple[str | None, Text]]:
     """The timeline's lines: a heading per program, then its milestones that touch the
     axis, each as (milestone id, line); headings have no id."""
@@ -224,7 +224,7 @@ class Timeline(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[MilestoneFacts] = []
         self.today: date | None = None
         self.first: date | None = None
 
@@ -233,7 +233,7 @@ class Timeline(Vertical):
         yield OptionList(id="timeline-rows", compact=True)
         yield Static(legend(), id="timeline-legend")
 
-    def show(self, rows: list[dict[str, Any]], today: date) -> None:
+    def show(self, rows: list[MilestoneFacts], today: date) -> None:
         """Show these milestones (plain facts); the months stay where they were."""
         self.rows = rows
         self.today = today

@@ -1,0 +1,323 @@
+"""The VEVENTs of docket's calendars: a meeting's series with its changed occurrences.
+
+What every client relies on: one UID per series, never changed; the meeting's SEQUENCE;
+DTSTAMP on every VEVENT; ORGANIZER and ATTENDEE as ``mailto:`` with CN, ROLE, PARTSTAT and
+RSVP; local DTSTART/DTEND with TZID, and one VTIMEZONE per zone (exports/calendar/ical_zones.py)
+that every client reads the same way for the whole span of the calendar, a series without
+end included; a moved or relocated occurrence is a VEVENT with the series UID and
+RECURRENCE-ID equal to its original start; a cancelled occurrence is an EXDATE of the series
+(REQUEST, PUBLISH) or a VEVENT of its own (CANCEL). Invites
+(:mod:`docket.exports.calendar.ical_invite`) and feeds (:mod:`docket.exports.calendar.ical_feed`)
+are written from these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from icalendar import vRecur
+
+from docket.exports.calendar.ical_text import UTC_ZONES, ContentLines, param, utc_stamp
+from docket.exports.calendar.ical_text import day as date_value
+from docket.exports.calendar.ical_times import (
+    naming_time,
+    steady_occurrence,
+    unsteady_starts,
+    until_day,
+)
+from docket.exports.calendar.ical_zones import vtimezone
+from docket.models.core.errors import ValidationError
+from docket.models.core.schema import (
+    Attendee,
+    Meeting,
+    OccurrenceChange,
+)
+from docket.models.meetings.occurrences import (
+    Occurrence,
+    changed_occurrence,
+)
+from docket.models.meetings.recurrence import end_of
+from docket.models.meetings.times import series_start
+
+PRODID = "-//docket//docket meetings//EN"
+
+
+ROLES = {"chair": "CHAIR", "required": "REQ-PARTICIPANT", "optional": "OPT-PARTICIPANT"}
+
+
+PARTSTATS = {
+    "needs action": "NEEDS-ACTION",
+    "accepted": "ACCEPTED",
+    "declined": "DECLINED",
+    "tentative": "TENTATIVE",
+}
+
+
+class Zones:
+    """The zones a calendar uses and the years each must cover (None: without end)."""
+
+    def __init__(self) -> None:
+        self.years: dict[str, tuple[int, int | None]] = {}
+
+    def use(self, name: str, first: datetime, last: datetime | None) -> None:
+        y0, y1 = first.year, last.year if last is not None else None
+        known = self.years.get(name)
+        if known is not None:
+            y0 = min(y0, known[0])
+            y1 = None if y1 is None or known[1] is None else max(y1, known[1])
+        self.years[name] = (y0, y1)
+
+    def write(self, out: ContentLines) -> None:
+        for name in sorted(self.years):
+            if name not in UTC_ZONES:
+                out.block(vtimezone(name, *self.years[name]))
+
+
+def begin_calendar(method: str, name: str | None = None) -> ContentLines:
+    """A VCALENDAR opened with its header (``name``: the X-WR-CALNAME a feed shows)."""
+    out = ContentLines()
+    out.begin("VCALENDAR")
+    out.add("VERSION", "2.0")
+    out.text("PRODID", PRODID)
+    out.add("CALSCALE", "GREGORIAN")
+    out.add("METHOD", method)
+    if name is not None:
+        out.text("X-WR-CALNAME", name)
+    return out
+
+
+@dataclass(frozen=True)
+class Guest:
+    """An attendee as an ATTENDEE line needs it: light, since a feed has tens of thousands."""
+
+    person_id: int
+    name: str
+    email: str
+    role: str
+    response: str
+
+
+def guests_of(attendees: Iterable[Attendee]) -> list[Guest]:
+    """Attendee records as the light guests an event's roster is written from."""
+    return [
+        Guest(a.person.id, a.person.name, a.person.email or "", a.role, a.response)
+        for a in attendees
+    ]
+
+
+@lru_cache(maxsize=16384)
+def _address_params(name: str, *params: tuple[str, str]) -> str:
+    """``;CN=...`` and the given parameters, in name order; one string per distinct line, so
+    thousands of events share their attendees' parameters."""
+    pairs = sorted([("CN", param(name, quote_also=" '")), *params])
+    return "".join(f";{key}={value}" for key, value in pairs)
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A meeting's ORGANIZER and ATTENDEE lines as (parameters, value), written into each of
+    its events."""
+
+    organizer: tuple[str, str] | None
+    attendees: list[tuple[str, str]]
+
+
+def roster_of(meeting: Meeting, guests: list[Guest], method: str) -> Roster:
+    """Who an event names (attendees without an e-mail address are left out); an invite
+    needs an organizer who can receive the replies."""
+    organizer = meeting.organizer if meeting.__data__.get("organizer") else None
+    chair = None
+    if organizer is not None and organizer.email:
+        chair = (_address_params(organizer.name), f"mailto:{organizer.email}")
+    elif method != "PUBLISH":
+        name = organizer.name if organizer is not None else "nobody"
+        raise ValidationError(
+            "organizer",
+            f"an invite needs an organizer with an e-mail address; meeting {meeting.id} has {name}",
+        )
+    lines = []
+    for guest in guests:
+        if not guest.email:
+            continue
+        params = [("ROLE", ROLES[guest.role])]
+        if method == "PUBLISH":
+            params.append(("PARTSTAT", PARTSTATS[guest.response]))
+        elif organizer is not None and guest.person_id == organizer.id:
+            params.append(("PARTSTAT", "ACCEPTED"))
+        else:
+            params += [("PARTSTAT", "NEEDS-ACTION"), ("RSVP", "TRUE")]
+        lines.append((_address_params(guest.name, *params), f"mailto:{guest.email}"))
+    return Roster(chair, lines)
+
+
+def _description(meeting: Meeting, agenda: str | None = None, link: str | None = None) -> str:
+    parts = [p for p in ((agenda if agenda is not None else meeting.agenda).strip(),) if p]
+    url = link if link is not None else meeting.link
+    if url:
+        parts.append(f"Join: {url}")
+    return "\n\n".join(parts)
+
+
+def _status(meeting_status: str) -> str:
+    return {"confirmed": "CONFIRMED", "tentative": "TENTATIVE"}.get(meeting_status, "CANCELLED")
+
+
+@lru_cache(maxsize=1024)
+def _rrule_text(rule: str) -> str:
+    """An RRULE body with its parts in the usual order (FREQ, UNTIL, COUNT, INTERVAL, BY...)."""
+    return bytes(vRecur.from_ical(rule).to_ical()).decode("ascii")
+
+
+@dataclass(frozen=True)
+class Event:
+    """What one VEVENT of a meeting says beyond the meeting's own title, UID and SEQUENCE."""
+
+    start: datetime
+    minutes: int
+    status: str
+    location: str = ""
+    link: str = ""
+    description: str = ""
+    recurrence_id: datetime | None = None
+    rrule: str = ""
+    exdates: tuple[datetime, ...] = ()
+    # an occurrence's own title ("": the meeting's)
+    title: str = ""
+
+
+def write_event(
+    out: ContentLines, meeting: Meeting, stamp: str, roster: Roster, event: Event
+) -> None:
+    """One VEVENT; its properties in the order calendar files usually have them (SUMMARY,
+    times, DTSTAMP, UID, RECURRENCE-ID, SEQUENCE, recurrence, then by name)."""
+    zone = meeting.timezone
+    out.begin("VEVENT")
+    out.text("SUMMARY", event.title or meeting.title)
+    if meeting.all_day:
+        _write_days(out, zone, event)
+    else:
+        _write_times(out, meeting, event)
+    out.add("DTSTAMP", stamp)
+    out.text("UID", meeting.uid)
+    if event.recurrence_id is not None and meeting.all_day:
+        out.day("RECURRENCE-ID", event.recurrence_id.astimezone(ZoneInfo(zone)).date())
+    elif event.recurrence_id is not None:
+        out.moments("RECURRENCE-ID", zone, naming_time(meeting, event.recurrence_id))
+    out.add("SEQUENCE", str(meeting.sequence))
+    if event.rrule:
+        rule = _rrule_text(event.rrule)
+        out.add("RRULE", until_day(rule, zone) if meeting.all_day else rule)
+    if event.exdates and meeting.all_day:
+        days = (date_value(e.astimezone(ZoneInfo(zone)).date()) for e in event.exdates)
+        out.add("EXDATE", ",".join(days), ";VALUE=DATE")
+    elif event.exdates:
+        out.moments("EXDATE", zone, *(naming_time(meeting, e) for e in event.exdates))
+    for params, address in roster.attendees:
+        out.add("ATTENDEE", address, params)
+    if event.description:
+        out.text("DESCRIPTION", event.description)
+    if event.location or event.link:
+        out.text("LOCATION", event.location or event.link)
+    if roster.organizer is not None:
+        out.add("ORGANIZER", roster.organizer[1], roster.organizer[0])
+    out.text("STATUS", event.status)
+    if event.link:
+        out.add("URL", event.link)
+    out.end("VEVENT")
+
+
+def _write_times(out: ContentLines, meeting: Meeting, event: Event) -> None:
+    """DTSTART and DTEND (or DURATION) of a timed event, so every reader places it at the
+    instants docket does. Local times with TZID, except where readers differ: a local time
+    that happens twice (the hour repeated when daylight saving ends: ical.js takes the
+    second, RFC 5545 and docket the first) or a meeting the clocks change during (vobject and
+    recurring-ical-events add its length to the wall clock): such an occurrence is written
+    in UTC. A series keeps its local DTSTART, which anchors its rule; when its first
+    occurrence is such a one, its length is a DURATION (exact, RFC 5545 3.8.2.5) and that
+    occurrence is also written on its own
+    (:func:`docket.exports.calendar.ical_times.unsteady_starts`)."""
+    zone, start = meeting.timezone, event.start
+    end = end_of(start, event.minutes)
+    steady = zone in UTC_ZONES or steady_occurrence(start, start, event.minutes)
+    if event.rrule:
+        out.moments("DTSTART", zone, start)
+        if steady:
+            out.moments("DTEND", zone, end)
+        else:
+            hours, minutes = divmod(event.minutes, 60)
+            length = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+            out.add("DURATION", f"PT{length}")
+    elif steady:
+        out.moments("DTSTART", zone, start)
+        out.moments("DTEND", zone, end)
+    else:
+        out.add("DTSTART", utc_stamp(start))
+        out.add("DTEND", utc_stamp(end))
+
+
+def _write_days(out: ContentLines, zone: str, event: Event) -> None:
+    """An all-day event's DTSTART and DTEND as dates (VALUE=DATE): its day in the meeting's
+    zone, and the day after its last."""
+    first = event.start.astimezone(ZoneInfo(zone)).date()
+    out.day("DTSTART", first)
+    out.day("DTEND", first + timedelta(days=max(1, -(-event.minutes // 1440))))
+
+
+def series_events(meeting: Meeting, changes: list[OccurrenceChange]) -> list[Event]:
+    """The master VEVENT (with RRULE and EXDATEs) and one VEVENT per changed occurrence."""
+    changes = changes if meeting.rrule else []
+    master = Event(
+        start=series_start(meeting),
+        minutes=meeting.duration_minutes,
+        status=_status(meeting.status),
+        location=meeting.location,
+        link=meeting.link,
+        description=_description(meeting),
+        rrule=meeting.rrule,
+        exdates=tuple(c.original_start for c in changes if c.cancelled),
+    )
+    overrides = [
+        occurrence_event(meeting, changed_occurrence(meeting, change.original_start, change))
+        for change in changes
+        if not change.cancelled
+    ]
+    if not meeting.all_day:
+        changed = {c.original_start for c in changes}
+        overrides += [
+            occurrence_event(meeting, changed_occurrence(meeting, start, None))
+            for start in unsteady_starts(meeting)
+            if start not in changed
+        ]
+        overrides.sort(key=lambda e: e.recurrence_id or e.start)
+    return [master, *overrides]
+
+
+def occurrence_event(meeting: Meeting, occurrence: Occurrence, *, cancelled: bool = False) -> Event:
+    """The VEVENT of one occurrence of a series (RECURRENCE-ID: its original start)."""
+    return Event(
+        start=occurrence.start,
+        minutes=occurrence.duration_minutes,
+        status="CANCELLED" if cancelled else _status(meeting.status),
+        location=occurrence.location,
+        link=occurrence.link,
+        description=_description(meeting, link=occurrence.link),
+        recurrence_id=occurrence.original_start,
+        title=occurrence.title if occurrence.title != meeting.title else "",
+    )
+
+
+def zone_span(
+    meeting: Meeting, changes: list[OccurrenceChange]
+) -> tuple[datetime, datetime | None]:
+    """The first and last moments a meeting's events need its zone for (None: no end)."""
+    first = series_start(meeting)
+    last = meeting.until_utc if meeting.rrule else meeting.start_utc
+    moved = [c.new_start for c in changes if c.new_start is not None]
+    if not meeting.rrule or meeting.until_utc is not None:
+        ends = [e for e in (last, *moved) if e is not None]
+        return min([first, *moved]), max(ends)
+    return min([first, *moved]), None

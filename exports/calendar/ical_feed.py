@@ -1,0 +1,165 @@
+"""Calendar feeds out of docket (METHOD:PUBLISH): meetings, series whole with their changes,
+and milestones as all-day events, for a program or all, in a window or not.
+
+The text is written line by line (exports/calendar/ical_text.py); icalendar builds only the
+VTIMEZONE of each zone and puts an RRULE's parts in order. Commands import this module when
+they need it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from peewee import JOIN
+
+from docket.exports.calendar.ical_events import (
+    Guest,
+    Zones,
+    begin_calendar,
+    roster_of,
+    series_events,
+    write_event,
+    zone_span,
+)
+from docket.exports.calendar.ical_text import ContentLines, utc_stamp
+from docket.models.core.schema import (
+    Attendee,
+    Meeting,
+    Milestone,
+    Person,
+    Program,
+)
+from docket.models.meetings.occurrences import changes_by_meeting
+
+
+def feed(
+    stamp: datetime,
+    *,
+    program: str | None = None,
+    window_start: datetime | None = None,
+    window_end: datetime | None = None,
+) -> bytes:
+    """A METHOD:PUBLISH calendar of meetings (series whole, with their changes) and
+    milestones (all-day, on their forecast or actual date), for a program or all.
+
+    With a window, only meetings with an occurrence in it and milestones dated in it.
+    """
+    from docket.models.meetings.occurrences import OccurrenceFilter, list_occurrences
+    from docket.models.portfolio.programs import get_program
+
+    organizer = Person.alias()
+    # the columns the events need, not whole records: thousands of meetings
+    query = (
+        Meeting.select(
+            Meeting.id,
+            Meeting.uid,
+            Meeting.sequence,
+            Meeting.title,
+            Meeting.agenda,
+            Meeting.timezone,
+            Meeting.start_utc,
+            Meeting.until_utc,
+            Meeting.duration_minutes,
+            Meeting.rrule,
+            Meeting.location,
+            Meeting.link,
+            Meeting.status,
+            Meeting.all_day,
+            Meeting.organizer,
+            Program.code,
+            organizer.id,
+            organizer.name,
+            organizer.email,
+        )
+        .join(Program)
+        .join_from(Meeting, organizer, JOIN.LEFT_OUTER, on=(Meeting.organizer == organizer.id))
+        .where(Meeting.status != "cancelled")
+    )
+    scoped = get_program(program) if program else None
+    if scoped is not None:
+        query = query.where(Meeting.program == scoped)
+    if window_start is not None and window_end is not None:
+        flt = OccurrenceFilter(program=program, include_cancelled=False)
+        ids = {o.meeting_id for o in list_occurrences(window_start, window_end, flt)}
+        query = query.where(Meeting.id.in_(sorted(ids)))
+    query = query.order_by(Meeting.start_utc, Meeting.id)
+    meetings = list(query)
+    by_meeting: dict[int, list[Guest]] = {}
+    # plain rows, not records: a calendar of everything has tens of thousands of attendees
+    people: Any = (  # rows as tuples: meeting, person id, name, e-mail, role, response
+        Attendee.select(
+            Attendee.meeting,
+            Person.id,
+            Person.name,
+            Person.email,
+            Attendee.role,
+            Attendee.response,
+        )
+        .join(Person)
+        .where(Attendee.meeting.in_([m.id for m in meetings]))
+        .order_by(Attendee.meeting, Attendee.id)
+        .tuples()
+    )
+    for meeting_id, person_id, name, email, role, response in people:
+        guest = Guest(person_id, name, email or "", role, response)
+        by_meeting.setdefault(meeting_id, []).append(guest)
+    changes = changes_by_meeting([m.id for m in meetings])
+    zones = Zones()
+    for meeting in meetings:
+        if not meeting.all_day:  # dates need no zone
+            zones.use(meeting.timezone, *zone_span(meeting, changes.get(meeting.id, [])))
+    out = begin_calendar("PUBLISH", f"docket {program}" if program else "docket")
+    zones.write(out)
+    stamp_text = utc_stamp(stamp)
+    for meeting in meetings:
+        roster = roster_of(meeting, by_meeting.get(meeting.id, []), "PUBLISH")
+        for event in series_events(meeting, changes.get(meeting.id, [])):
+            write_event(out, meeting, stamp_text, roster, event)
+    _write_milestones(out, stamp_text, scoped, window_start, window_end)
+    out.end("VCALENDAR")
+    return out.to_bytes()
+
+
+def _write_milestones(
+    out: ContentLines,
+    stamp: str,
+    program: Program | None,
+    window_start: datetime | None,
+    window_end: datetime | None,
+) -> None:
+    """Milestones as all-day events on their actual date, or their forecast until done."""
+    query: Any = (  # rows as tuples: id, title, forecast, actual, version, program code
+        Milestone.select(
+            Milestone.id,
+            Milestone.title,
+            Milestone.forecast,
+            Milestone.actual,
+            Milestone.version,
+            Program.code,
+        )
+        .join(Program)
+        .order_by(Milestone.id)
+        .tuples()
+    )
+    if program is not None:
+        query = query.where(Milestone.program == program)
+    for milestone_id, title, forecast, actual, version, code in query:
+        day: date = actual or forecast
+        outside = (
+            window_start is not None
+            and window_end is not None
+            and not window_start.date() <= day <= window_end.date()
+        )
+        if outside:
+            continue
+        done = " (done)" if actual else ""
+        out.begin("VEVENT")
+        out.text("SUMMARY", f"{code} milestone: {title}{done}")
+        out.day("DTSTART", day)
+        out.day("DTEND", day + timedelta(days=1))
+        out.add("DTSTAMP", stamp)
+        out.text("UID", f"milestone-{milestone_id}-{code}@docket")
+        out.add("SEQUENCE", str(version - 1))
+        out.add("TRANSP", "TRANSPARENT")
+        out.end("VEVENT")

@@ -1,0 +1,283 @@
+"""Meetings in from a calendar file: each series with its moved, relocated, retitled and
+cancelled occurrences, or not at all (a savepoint per series).
+
+The imported meeting keeps the file's UID and SEQUENCE (the highest of the series' events),
+so docket's later invites update the events already in attendees' calendars instead of
+duplicating them. docket's own milestones are left out: they are not meetings.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import peewee
+from icalendar import Component
+
+from docket.exports.calendar.ical_fields import (
+    RESPONSES,
+    ROLES,
+    Timing,
+    address_of,
+    agenda_of,
+    all_values,
+    event_label,
+    highest_sequence,
+    moment_of,
+    place_of,
+    timing_of,
+)
+from docket.exports.calendar.ical_read import UNREADABLE, Skip, Source, check_readable
+from docket.exports.calendar.ical_report import ImportReport, skipped_event
+from docket.exports.calendar.ical_tzid import FileZones
+from docket.models.core.context import Context
+from docket.models.core.database import write
+from docket.models.core.errors import DocketError, NotFoundError, ValidationError
+from docket.models.core.schema import Person
+from docket.models.meetings.attendees import set_response
+from docket.models.meetings.changes import (
+    cancel_occurrence,
+    move_occurrence,
+    relocate_occurrence,
+    retitle_occurrence,
+)
+from docket.models.meetings.occurrences import find_occurrence
+from docket.models.meetings.series import (
+    AGENDA_MAX,
+    add_meeting,
+    get_meeting,
+    keep_sequence,
+    meeting_by_uid,
+)
+from docket.models.people.directory import people_by_email
+
+# calendar user types that are not people (rooms and equipment in Outlook exports)
+NOT_PEOPLE = {"ROOM", "RESOURCE"}
+
+
+# what docket's own export writes (exports/calendar/ical_feed.py): its milestones are not meetings
+DOCKET_PRODID = "-//docket//docket meetings//EN"
+
+
+DOCKET_MILESTONE_UID = re.compile(r"milestone-\d+-[^@]+@docket")
+
+
+def import_meetings(
+    ctx: Context, source: Source, program: str | None, report: ImportReport
+) -> None:
+    """Import each series of the file, in a savepoint of its own; what cannot be imported
+    goes in the report with its line and why."""
+    calendar = source.calendar
+    zones = FileZones(calendar, ctx)
+    own = str(calendar.get("PRODID", "")).strip() == DOCKET_PRODID
+    masters: dict[str, Component] = {}
+    overrides: dict[str, list[Component]] = {}
+    milestones = 0
+    for event in calendar.walk("VEVENT"):
+        uid = str(event.get("UID", "")).strip()
+        if not uid:
+            report.skipped.append(skipped_event(event, "no UID", source))
+        elif own and DOCKET_MILESTONE_UID.fullmatch(uid):
+            milestones += 1
+        elif event.get("RECURRENCE-ID") is not None:
+            overrides.setdefault(uid, []).append(event)
+        elif uid in masters:
+            report.skipped.append(skipped_event(event, "a second event with the same UID", source))
+        else:
+            masters[uid] = event
+    others = [str(c.name) for c in calendar.subcomponents if c.name not in ("VEVENT", "VTIMEZONE")]
+    if others:
+        report.notes.append(f"left out {len(others)} {', '.join(sorted(set(others)))} (not events)")
+    if milestones:
+        report.notes.append(f"left out {milestones} milestone(s) of docket's calendar")
+    for uid, master in masters.items():
+        at_fault = master
+        try:
+            with write():  # a savepoint: the series with all its changes, or nothing
+                _series(ctx, master, overrides.pop(uid, []), zones, program, report, source)
+        except Skip as why:
+            at_fault = why.event or master
+            reason = str(why)
+        except DocketError as error:
+            reason = str(error)
+        except (*UNREADABLE, peewee.IntegrityError) as error:
+            reason = f"cannot be read: {error}"
+        else:
+            continue
+        if at_fault is not master:
+            series_at = source.line(master)
+            where = f" (line {series_at})" if series_at else ""
+            reason += f"; its series{where} is left out with it"
+        report.skipped.append(skipped_event(at_fault, reason, source))
+    for events in overrides.values():
+        report.skipped.append(
+            skipped_event(
+                events[0], "changed occurrences of a series that is not in the file", source
+            )
+        )
+    report.notes.extend(zones.notes)
+    report.skipped.sort(key=lambda s: s.line or 0)
+
+
+def _people(event: Component, report: ImportReport) -> tuple[list[tuple[Person, str, str]], Any]:
+    """The attendees docket knows (person, role, response) and the organizer's address."""
+    attendees = [
+        a for a in all_values(event, "ATTENDEE") if a.params.get("CUTYPE") not in NOT_PEOPLE
+    ]
+    organizer = event.get("ORGANIZER")
+    known = people_by_email([address_of(a) for a in attendees] + [address_of(organizer or "")])
+    found: list[tuple[Person, str, str]] = []
+    unknown: list[str] = []
+    for attendee in attendees:
+        person = known.get(address_of(attendee))
+        if person is None:
+            unknown.append(address_of(attendee))
+            continue
+        role = ROLES.get(str(attendee.params.get("ROLE", "")).upper(), "required")
+        response = RESPONSES.get(str(attendee.params.get("PARTSTAT", "")).upper(), "needs action")
+        found.append((person, role, response))
+    if unknown:
+        report.notes.append(
+            f"{event_label(event)}: left out, not in the directory: {', '.join(sorted(unknown))}"
+        )
+    chair = known.get(address_of(organizer)) if organizer is not None else None
+    if organizer is not None and chair is None:
+        report.notes.append(
+            f"{event_label(event)}: organizer {address_of(organizer)} is not in the directory; "
+            "you are the organizer"
+        )
+    return found, chair
+
+
+def _series(
+    ctx: Context,
+    master: Component,
+    changed: list[Component],
+    zones: FileZones,
+    program: str | None,
+    report: ImportReport,
+    source: Source,
+) -> None:
+    uid = str(master["UID"]).strip()
+    check_readable(master, source)
+    for event in changed:
+        check_readable(event, source)
+    existing = meeting_by_uid(uid)
+    if existing is not None:
+        raise Skip(f"already in docket as meeting {existing.id}")
+    status = str(master.get("STATUS", "")).strip().upper()
+    if status == "CANCELLED":
+        raise Skip("cancelled in the calendar")
+    if master.get("DTSTART") is None:
+        raise Skip("no start (DTSTART)")
+    if master.get("RDATE") is not None:
+        raise Skip("extra dates (RDATE) are not supported; docket repeats by RRULE only")
+    rules = all_values(master, "RRULE")
+    if len(rules) > 1:
+        raise Skip("more than one RRULE")
+    timing = timing_of(master, zones)
+    attendees, chair = _people(master, report)
+    location, link = place_of(master)
+    agenda = agenda_of(master, link)
+    if len(agenda) > AGENDA_MAX:
+        agenda = agenda[:AGENDA_MAX]
+        report.notes.append(f"{event_label(master)}: description cut to {AGENDA_MAX} characters")
+    meeting = add_meeting(
+        ctx,
+        str(master.get("SUMMARY", "")).strip(),
+        start=timing.start,
+        duration=timing.minutes,
+        timezone=timing.tz.key,
+        repeat=rules[0].to_ical().decode() if rules else None,
+        attendees=[f"#{person.id}:{role}" for person, role, _ in attendees],
+        program=program,
+        location=location,
+        link=link,
+        organizer=f"#{chair.id}" if chair is not None else None,
+        agenda=agenda,
+        status="tentative" if status == "TENTATIVE" else "confirmed",
+        uid=uid,
+        all_day=timing.all_day,
+    )
+    for person, _, response in attendees:
+        if response != "needs action" and (chair is None or person.id != chair.id):
+            set_response(ctx, meeting.id, person.id, response)
+    if meeting.rrule:
+        report.changes += _exdates(ctx, meeting.id, master, timing, report)
+        for event in changed:
+            try:
+                report.changes += _override(ctx, meeting.id, master, event, timing, zones)
+            except Skip as why:
+                raise Skip(str(why), event) from None
+            except DocketError as error:
+                raise Skip(str(error), event) from None
+    elif changed:
+        raise Skip("changed occurrences of a meeting that does not repeat", changed[0])
+    keep_sequence(ctx, meeting.id, highest_sequence([master, *changed]))
+    report.meetings.append(meeting.id)
+
+
+def _exdates(
+    ctx: Context, meeting_id: int, master: Component, timing: Timing, report: ImportReport
+) -> int:
+    cancelled = 0
+    for exdate in all_values(master, "EXDATE"):
+        for value in exdate.dts:
+            moment = moment_of(value, timing.tz, "an excluded date (EXDATE)")
+            try:
+                cancel_occurrence(ctx, meeting_id, moment)
+            except NotFoundError:
+                report.notes.append(
+                    f"{event_label(master)}: the excluded {moment:%Y-%m-%d %H:%M} "
+                    "is not an occurrence"
+                )
+                continue
+            except ValidationError:  # the same date excluded twice
+                continue
+            cancelled += 1
+    return cancelled
+
+
+def _override(
+    ctx: Context,
+    meeting_id: int,
+    master: Component,
+    event: Component,
+    series: Timing,
+    zones: FileZones,
+) -> int:
+    """Apply one changed occurrence (RECURRENCE-ID); how many changes that made."""
+    original_at = moment_of(event["RECURRENCE-ID"], series.tz, "its RECURRENCE-ID")
+    try:
+        original = find_occurrence(ctx, get_meeting(meeting_id), original_at)
+    except NotFoundError:
+        raise Skip(
+            f"its change of {original_at:%Y-%m-%d %H:%M} names no occurrence of the series"
+        ) from None
+    if str(event.get("STATUS", "")).upper() == "CANCELLED":
+        cancel_occurrence(ctx, meeting_id, original)
+        return 1
+    made = 0
+    meeting = get_meeting(meeting_id)
+    start, minutes = original.astimezone(series.tz), meeting.duration_minutes
+    if event.get("DTSTART") is not None:
+        timing = timing_of(event, zones, all_day_series=series.all_day)
+        start, minutes = timing.start.astimezone(series.tz), timing.minutes
+    if start != original or minutes != meeting.duration_minutes:
+        move_occurrence(ctx, meeting_id, original, start, duration=minutes)
+        made += 1
+    location, link = place_of(event)
+    if location != meeting.location or link != meeting.link:
+        relocate_occurrence(
+            ctx,
+            meeting_id,
+            original,
+            location=location if location != meeting.location else None,
+            link=link if link != meeting.link else None,
+        )
+        made += 1
+    title = str(event.get("SUMMARY", "")).strip()
+    if title and title != meeting.title:
+        retitle_occurrence(ctx, meeting_id, original, title)
+        made += 1
+    return made

@@ -1,0 +1,95 @@
+"""What a status digest covers, and the parts it is made of.
+
+A digest covers programs (or all) for a period (this week, month or quarter, or the days
+given); it is a list of :class:`Section`, each built by a function of the :class:`Scope`
+(:mod:`docket.models.comms.digest_sections`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from docket.models.core import inputs
+from docket.models.core.context import Context
+from docket.models.core.dates import parse_date
+from docket.models.core.errors import ValidationError
+from docket.models.portfolio.programs import get_program, program_and_children
+
+PERIODS = ("week", "month", "quarter")
+
+# rows listed per list; the full count is always given
+SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a digest covers: programs (ids; None is all), the period [since, until] (days,
+    inclusive), the next period of the same length, and today."""
+
+    program: str | None
+    program_ids: list[int] | None
+    since: date
+    until: date
+    today: date
+    tz: Any
+
+    @property
+    def next_until(self) -> date:
+        return self.until + (self.until - self.since) + timedelta(days=1)
+
+    def instant(self, day: date) -> datetime:
+        """Midnight at the start of ``day`` in the reader's zone, in UTC."""
+        return datetime.combine(day, time(0), self.tz).astimezone(UTC)
+
+
+@dataclass
+class Section:
+    """One part of a digest: its key, title, facts and the line it says when empty."""
+
+    key: str
+    title: str
+    facts: dict[str, Any]
+    empty: str
+    # whether there is anything to say
+    said: bool = True
+
+
+SectionBuilder = Callable[[Scope], Section]
+
+
+def period_of(
+    ctx: Context, period: str | None, since: str | None, until: str | None
+) -> tuple[date, date]:
+    """The days a digest covers: this week (Monday to Sunday), month or quarter, or the
+    days given."""
+    today = ctx.today()
+    if since or until:
+        if not (since and until):
+            raise ValidationError("since", "give both --since and --until, or a --period")
+        first = parse_date(since, today, field="since", day_first=ctx.day_first)
+        last = parse_date(until, today, field="until", day_first=ctx.day_first)
+        return inputs.window("until", first, last)
+    word = (period or "week").strip().lower()
+    if word == "week":
+        first = today - timedelta(days=today.weekday())
+        return first, first + timedelta(days=6)
+    if word == "month":
+        first = today.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return first, following - timedelta(days=1)
+    if word == "quarter":
+        first = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+        following = (first + timedelta(days=95)).replace(day=1)
+        return first, following - timedelta(days=1)
+    raise ValidationError("period", f"expected one of {', '.join(PERIODS)}, got {period!r}")
+
+
+def scope_of(ctx: Context, program: str | None, since: date, until: date) -> Scope:
+    """The scope for a program (with the programs under it) or for all."""
+    if not program:
+        return Scope(None, None, since, until, ctx.today(), ctx.tz)
+    ids = program_and_children(program)
+    return Scope(get_program(program).code, ids, since, until, ctx.today(), ctx.tz)

@@ -1,0 +1,454 @@
+"""The sections of a status digest, each built from a :class:`Scope` and registered in
+:data:`SECTIONS`, so a new kind of record adds its section in one place.
+
+A section with nothing to report says so in one line (``empty``); it is never dropped. Each
+section reads the database in a fixed number of queries, whatever the number of programs or
+rows (lists are capped at :data:`SHOWN` with their full counts), so a digest of everything
+stays quick.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, Generic, TypedDict, TypeVar
+
+from peewee import JOIN
+
+from docket.models.actions.items import DATED_ORDER, days_overdue, due_soon_clause, is_open_clause
+from docket.models.comms.digest_scope import SHOWN, Scope, Section, SectionBuilder
+from docket.models.comms.plan import plan
+from docket.models.contractors.allocation import overallocations
+from docket.models.contractors.burn import BurnFacts, burn_facts, burns
+from docket.models.core.schema import (
+    ActionItem,
+    Assignment,
+    AuditEntry,
+    ChangeRequest,
+    Decision,
+    Issue,
+    Metric,
+    Milestone,
+    Person,
+    Program,
+    Risk,
+)
+from docket.models.governance.budget import budget, fiscal_year_of
+from docket.models.governance.changes import change_facts
+from docket.models.governance.decisions import decision_facts
+from docket.models.governance.issues import issue_facts
+from docket.models.governance.metrics import metrics
+from docket.models.governance.risks import risk_facts
+from docket.models.meetings.occurrences import OccurrenceFilter, list_occurrences
+from docket.models.milestones.schedule import slip_days
+
+
+def _in(column: Any, scope: Scope) -> Any:
+    return True if scope.program_ids is None else column.in_(scope.program_ids)
+
+
+def _owner(row: Any) -> str | None:
+    owner = row.owner if row.__data__.get("owner") else None
+    return str(owner.name) if owner is not None else None
+
+
+def status_section(scope: Scope) -> Section:
+    """Each program's overall RAG and its note."""
+    query = Program.select().where(_in(Program.id, scope)).order_by(Program.code)
+    programs = [{"code": p.code, "name": p.name, "rag": p.rag, "note": p.rag_note} for p in query]
+    counts = {rag: sum(1 for p in programs if p["rag"] == rag) for rag in ("red", "amber", "green")}
+    return Section(
+        "status",
+        "Overall status",
+        {"programs": programs, "counts": counts},
+        "No programs in scope.",
+        bool(programs),
+    )
+
+
+def milestones_section(scope: Scope) -> Section:
+    """Milestones completed in the period, due in the next one, slipped (with the reason of
+    the last forecast change) and late."""
+    query = (
+        Milestone.select(Milestone, Program, Person)
+        .join(Program)
+        .join_from(Milestone, Person, JOIN.LEFT_OUTER)
+        .where(
+            _in(Milestone.program, scope),
+            Milestone.actual.between(scope.since, scope.until)
+            | (
+                Milestone.actual.is_null()
+                & (
+                    (Milestone.forecast <= scope.next_until)
+                    | (Milestone.forecast > Milestone.baseline)
+                )
+            ),
+        )
+        .order_by(Milestone.forecast, Milestone.id)
+    )
+    done: list[dict[str, Any]] = []
+    due: list[dict[str, Any]] = []
+    slipped: list[dict[str, Any]] = []
+    late: list[dict[str, Any]] = []
+    for m in query:
+        row: dict[str, Any] = {
+            "id": m.id,
+            "program": m.program.code,
+            "title": m.title,
+            "owner": _owner(m),
+            "baseline": m.baseline.isoformat(),
+            "forecast": m.forecast.isoformat(),
+            "slip_days": slip_days(m),
+        }
+        if m.actual is not None:
+            done.append({**row, "actual": m.actual.isoformat()})
+        elif m.forecast < scope.today:
+            late.append({**row, "days_late": (scope.today - m.forecast).days})
+        else:
+            if (
+                scope.until < m.forecast <= scope.next_until
+                or scope.today <= m.forecast <= scope.until
+            ):
+                due.append(row)
+            if m.forecast > m.baseline:
+                slipped.append(row)
+    reasons = _forecast_reasons([r["id"] for r in slipped[:SHOWN] + late[:SHOWN]])
+    for row in slipped + late:
+        row["reason"] = reasons.get(row["id"])
+    slipped.sort(key=lambda r: (-r["slip_days"], r["forecast"]))
+    late.sort(key=lambda r: (-r["days_late"], r["program"]))
+    facts = {
+        "completed": _capped(done),
+        "due": _capped(due),
+        "slipped": _capped(slipped),
+        "late": _capped(late),
+    }
+    said = any(facts[k]["count"] for k in facts)
+    return Section(
+        "milestones", "Milestones", facts, "No milestones done, due, slipped or late.", said
+    )
+
+
+def _forecast_reasons(ids: list[int]) -> dict[int, str]:
+    """The note of the latest audited forecast change of each milestone (one query)."""
+    if not ids:
+        return {}
+    query: Any = (
+        AuditEntry.select(AuditEntry.entity_id, AuditEntry.note, AuditEntry.changes)
+        .where(
+            AuditEntry.entity == "milestone",
+            AuditEntry.entity_id.in_(ids),
+            AuditEntry.changes.contains('"forecast"'),
+        )
+        .order_by(AuditEntry.at)
+        .tuples()
+    )
+    return {entity_id: note for entity_id, note, _ in query if note}
+
+
+Row = TypeVar("Row")
+
+
+class Capped(TypedDict, Generic[Row]):
+    """A list in a digest: its first :data:`SHOWN` rows and how many there are in all."""
+
+    count: int
+    items: list[Row]
+
+
+def _capped(rows: list[Row]) -> Capped[Row]:
+    return {"count": len(rows), "items": rows[:SHOWN]}
+
+
+def actions_section(scope: Scope) -> Section:
+    """Action items opened and closed in the period; overdue (owner, days) and due soon."""
+    since, after = scope.instant(scope.since), scope.instant(scope.until + timedelta(days=1))
+    in_scope = _in(ActionItem.program, scope)
+    opened = (
+        ActionItem.select().where(in_scope, ActionItem.created_at.between(since, after)).count()
+    )
+    closed = ActionItem.select().where(in_scope, ActionItem.closed_at.between(since, after)).count()
+    overdue_where = in_scope & is_open_clause() & (ActionItem.due < scope.today)
+    soon_where = in_scope & due_soon_clause(scope.today, (scope.next_until - scope.today).days)
+
+    def listed(where: Any) -> dict[str, Any]:
+        count = ActionItem.select().where(where).count()
+        rows: Any = (
+            ActionItem.select(ActionItem, Program, Person)
+            .join_from(ActionItem, Program, JOIN.LEFT_OUTER)
+            .join_from(ActionItem, Person, JOIN.LEFT_OUTER)
+            .where(where)
+            .order_by(*DATED_ORDER)
+            .limit(SHOWN)
+        )
+        items = [
+            {
+                "id": a.id,
+                "program": a.program.code if a.__data__.get("program") else None,
+                "title": a.title,
+                "owner": _owner(a),
+                "due": a.due.isoformat() if a.due else None,
+                "days_overdue": days_overdue(a, scope.today),
+            }
+            for a in rows
+        ]
+        return {"count": count, "items": items}
+
+    facts: dict[str, Any] = {
+        "opened": opened,
+        "closed": closed,
+        "overdue": listed(overdue_where),
+        "due_soon": listed(soon_where),
+    }
+    said = bool(opened or closed or facts["overdue"]["count"] or facts["due_soon"]["count"])
+    return Section("actions", "Action items", facts, "No action items opened, closed or due.", said)
+
+
+def meetings_section(scope: Scope) -> Section:
+    """Meetings held in the period (with their decisions) and coming in the next one."""
+    held_window = (scope.instant(scope.since), scope.instant(scope.until + timedelta(days=1)))
+    coming_start = max(held_window[1], scope.instant(scope.today))
+    coming_window = (coming_start, scope.instant(scope.next_until + timedelta(days=1)))
+    flt = OccurrenceFilter(program=None, include_cancelled=False)
+    wanted = None if scope.program_ids is None else set(scope.program_ids)
+    program_of = {p.code: p.id for p in Program.select(Program.id, Program.code)}
+
+    def occurrences(window: tuple[datetime, datetime], past: bool) -> list[Any]:
+        found = list_occurrences(window[0], window[1], flt)
+        now = datetime.combine(scope.today, time(0), scope.tz).astimezone(UTC) + timedelta(days=1)
+        return [
+            o
+            for o in found
+            if (wanted is None or program_of.get(o.program) in wanted)
+            and (not past or o.start < now)
+        ]
+
+    held = occurrences(held_window, past=True)
+    decided = _decisions([o.meeting_id for o in held], *held_window)
+    held_rows = [
+        {
+            "meeting": o.meeting_id,
+            "program": o.program,
+            "title": o.title,
+            "start": o.start.astimezone(scope.tz).isoformat(timespec="minutes"),
+            "decisions": decided.get((o.meeting_id, o.original_start), []),
+        }
+        for o in held
+    ]
+    # the meetings that decided something first: they are what a reader needs
+    held_rows.sort(key=lambda r: (not r["decisions"], r["start"]))
+    coming = [
+        {
+            "meeting": o.meeting_id,
+            "program": o.program,
+            "title": o.title,
+            "start": o.start.astimezone(scope.tz).isoformat(timespec="minutes"),
+            "location": o.location,
+        }
+        for o in occurrences(coming_window, past=False)
+    ]
+    facts = {
+        "held": _capped(held_rows),
+        "decisions": sum(len(r["decisions"]) for r in held_rows),
+        "coming": _capped(coming),
+    }
+    said = bool(held_rows or coming)
+    return Section("meetings", "Meetings", facts, "No meetings held or coming.", said)
+
+
+def _decisions(
+    meeting_ids: list[int], start: datetime, end: datetime
+) -> dict[tuple[int, datetime], list[str]]:
+    """The titles of the decisions each occurrence took (a fixed number of queries)."""
+    found: dict[tuple[int, datetime], list[str]] = {}
+    ids = sorted(set(meeting_ids))
+    for first in range(0, len(ids), 500):
+        chunk = ids[first : first + 500]
+        records: Any = Decision.select(
+            Decision.meeting, Decision.occurrence_start, Decision.title
+        ).where(Decision.meeting.in_(chunk), Decision.occurrence_start.between(start, end))
+        for d in records.order_by(Decision.id).tuples():
+            found.setdefault((d[0], d[1]), []).append(d[2])
+    return found
+
+
+def communications_section(scope: Scope) -> Section:
+    """Communications overdue or due by the end of the next period."""
+    rows = []
+    for row in plan(scope.program_ids, active_only=True):
+        if row.due is None or row.due > scope.next_until:
+            continue
+        rows.append(
+            {
+                "id": row.item.id,
+                "program": row.item.program.code,
+                "name": row.item.name,
+                "channel": row.item.channel,
+                "due": row.due.isoformat(),
+                "overdue_days": max(0, (scope.today - row.due).days),
+                "owner": _owner(row.item),
+            }
+        )
+    facts = {"due": _capped(rows), "overdue": sum(1 for r in rows if r["overdue_days"])}
+    return Section(
+        "communications", "Communications due", facts, "No communications due.", bool(rows)
+    )
+
+
+def contractors_section(scope: Scope) -> Section:
+    """Assignments starting or ending in this period or the next, and people allocated
+    above 100 % on some day of it (with the days)."""
+    first, last = scope.since, scope.next_until
+    query = (
+        Assignment.select(Assignment, Person, Program)
+        .join(Person)
+        .join_from(Assignment, Program)
+        .where(_in(Assignment.program, scope), Assignment.start <= last, Assignment.end >= first)
+        .order_by(Assignment.start, Assignment.id)
+    )
+    mine = list(query)
+
+    def row(a: Assignment, day: date) -> dict[str, Any]:
+        return {
+            "person": a.person.name,
+            "program": a.program.code,
+            "role": a.role,
+            "allocation": a.allocation,
+            "day": day.isoformat(),
+        }
+
+    starting = [row(a, a.start) for a in mine if first <= a.start <= last]
+    ending = [row(a, a.end) for a in sorted(mine, key=lambda a: a.end) if first <= a.end <= last]
+    # over 100 % counts every program a person works on, not only those in scope
+    over = overallocations(first, last, {a.__data__["person"] for a in mine})
+    facts = {
+        "starting": _capped(starting),
+        "ending": _capped(ending),
+        "overallocated": _capped(over),
+    }
+    said = bool(starting or ending or over)
+    return Section(
+        "contractors",
+        "Contractor assignments",
+        facts,
+        "No assignments starting or ending, and nobody over 100 %.",
+        said,
+    )
+
+
+def contracts_section(scope: Scope) -> Section:
+    """Contracts above 80 % of their ceiling, or ending within 60 days."""
+    near: list[BurnFacts] = []
+    ending: list[BurnFacts] = []
+    for burn in burns(scope.today, program_ids=scope.program_ids):
+        if burn.days_left < 0:
+            continue
+        row = burn_facts(burn)
+        row["spent"] = f"{burn.spent:,.2f}"
+        row["ceiling"] = f"{Decimal(burn.contract.ceiling):,.2f}"
+        if burn.near_ceiling:
+            near.append(row)
+        if burn.ending_soon:
+            ending.append(row)
+    near.sort(key=lambda r: -r["percent"])
+    facts = {"near_ceiling": _capped(near), "ending": _capped(ending)}
+    said = bool(near or ending)
+    return Section(
+        "contracts", "Contracts", facts, "No contract near its ceiling or its end.", said
+    )
+
+
+def risks_section(scope: Scope) -> Section:
+    """The highest open risks by score, and the open issues, most severe first."""
+    risks = [
+        risk_facts(r)
+        for r in Risk.select(Risk, Program)
+        .join(Program)
+        .where(_in(Risk.program, scope), Risk.status.in_(("open", "mitigating")))
+        .order_by((Risk.probability * Risk.impact).desc(), Risk.id)
+    ]
+    severity = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+    issues = sorted(
+        (
+            issue_facts(i)
+            for i in Issue.select(Issue, Program)
+            .join(Program)
+            .where(_in(Issue.program, scope), Issue.status.in_(("open", "in progress")))
+        ),
+        key=lambda i: (severity[i["severity"]], i["due"] or "9999", i["id"]),
+    )
+    facts = {"risks": _capped(risks), "issues": _capped(issues)}
+    return Section(
+        "risks", "Risks and issues", facts, "No open risks or issues.", bool(risks or issues)
+    )
+
+
+def changes_section(scope: Scope) -> Section:
+    """Decisions taken in the period, and change requests raised or decided in it."""
+    decided = [
+        decision_facts(d)
+        for d in Decision.select(Decision, Program)
+        .join(Program)
+        .where(_in(Decision.program, scope), Decision.decided_on.between(scope.since, scope.until))
+        .order_by(Decision.decided_on, Decision.id)
+    ]
+    in_period = (
+        ChangeRequest.requested_on.between(scope.since, scope.until)
+        | (ChangeRequest.decided_on.between(scope.since, scope.until))
+        | (ChangeRequest.status == "proposed")
+    )
+    changes = [
+        change_facts(c)
+        for c in ChangeRequest.select(ChangeRequest, Program)
+        .join(Program)
+        .where(_in(ChangeRequest.program, scope), in_period)
+        .order_by(ChangeRequest.requested_on, ChangeRequest.id)
+    ]
+    facts = {"decisions": _capped(decided), "changes": _capped(changes)}
+    said = bool(decided or changes)
+    return Section(
+        "changes", "Decisions and changes", facts, "No decisions or change requests.", said
+    )
+
+
+def budget_section(scope: Scope) -> Section:
+    """This fiscal year's budget against the estimate at completion, and metrics off target."""
+    year = fiscal_year_of(scope.today)
+    codes = None
+    if scope.program_ids is not None:
+        codes = {
+            p.code for p in Program.select(Program.code).where(Program.id.in_(scope.program_ids))
+        }
+    rows = [r for r in budget(None, year, scope.today) if codes is None or r["program"] in codes]
+    found = [m for m in metrics() if m["status"] in ("amber", "red")]
+    if scope.program_ids is not None:
+        mine = {m.id for m in Metric.select(Metric.id).where(Metric.program.in_(scope.program_ids))}
+        found = [m for m in found if m["id"] in mine]
+    facts = {"year": year, "budget": rows, "metrics": _capped(found)}
+    return Section(
+        "budget", "Budget and metrics", facts, "No budget or metrics recorded.", bool(rows or found)
+    )
+
+
+# The sections in the order a digest shows them; a new kind of record appends its own.
+SECTIONS: list[SectionBuilder] = [
+    status_section,
+    milestones_section,
+    actions_section,
+    meetings_section,
+    communications_section,
+    contractors_section,
+    contracts_section,
+    risks_section,
+    changes_section,
+    budget_section,
+]
+
+# The sections of each kind of digest a plan item names; "status" (and no kind) is the
+# whole digest, every section of SECTIONS.
+SECTIONS_OF_KIND: dict[str, list[SectionBuilder]] = {
+    "status": SECTIONS,
+    "milestones": [milestones_section],
+    "actions": [actions_section],
+    "contracts": [contractors_section, contracts_section],
+}

@@ -1,0 +1,264 @@
+"""Program metrics: a name, unit, target, direction (higher or lower is better), amber and red
+thresholds and a cadence; measurements over time.
+
+The status of the latest measurement is green, amber or red against the thresholds, in the
+metric's direction: for "higher", a value at or below red is red, at or below amber is
+amber; for "lower", at or above.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from typing import Any, TypedDict
+
+from peewee import JOIN, fn
+
+from docket.models.core import records
+from docket.models.core.context import Context
+from docket.models.core.database import write
+from docket.models.core.dates import parse_date
+from docket.models.core.errors import ValidationError
+from docket.models.core.inputs import choice, shown, text, typed_id
+from docket.models.core.lookup import exactly_one
+from docket.models.core.schema import METRIC_DIRECTIONS, Measurement, Metric, Program
+from docket.models.portfolio.programs import get_program, program_and_children
+
+# a measured value as people write it: 99.95, -3, 12.5% (no exponents, nan or infinities)
+_NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+
+# what a metric can mean: at most 15 digits before the point and 6 after
+_LARGEST = Decimal(10) ** 15
+
+_PLACES = 6
+
+
+def number(field: str, typed: str | int | Decimal) -> Decimal:
+    """A measured value or threshold as a Decimal (99.95 stays 99.95)."""
+    cleaned = str(typed).strip().rstrip("%").strip()
+    if not isinstance(typed, int | Decimal) and not _NUMBER.fullmatch(cleaned):
+        raise ValidationError(field, f"expected a number such as 99.5 or 12, got {shown(cleaned)}")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValidationError(field, f"expected a number, got {shown(cleaned)}") from None
+    if not value.is_finite() or abs(value) >= _LARGEST:
+        raise ValidationError(field, f"expected a number below {_LARGEST:,}, got {shown(cleaned)}")
+    if value != value.quantize(Decimal(1).scaleb(-_PLACES), rounding=ROUND_DOWN):
+        raise ValidationError(
+            field, f"expected at most {_PLACES} decimal places, got {shown(cleaned)}"
+        )
+    return value
+
+
+def status_of(metric: Metric, value: Decimal) -> str:
+    """green, amber or red for a value, in the metric's direction."""
+    amber, red = Decimal(metric.amber), Decimal(metric.red)
+    if metric.direction == "higher":
+        return "red" if value <= red else "amber" if value <= amber else "green"
+    return "red" if value >= red else "amber" if value >= amber else "green"
+
+
+def add_metric(
+    ctx: Context,
+    name: str,
+    *,
+    program: str | None,
+    direction: str,
+    target: str,
+    amber: str,
+    red: str,
+    unit: str = "",
+    cadence: str = "",
+) -> Metric:
+    """A metric; its thresholds must sit on the right side of each other for its direction."""
+    way = choice("direction", direction, METRIC_DIRECTIONS)
+    goal, warn, bad = number("target", target), number("amber", amber), number("red", red)
+    _check_thresholds(way, goal, warn, bad)
+    cleaned = text("name", name)
+    with write():
+        owner = get_program(program) if program else None
+        _refuse_a_second(cleaned, owner)
+        return records.create(
+            ctx,
+            Metric,
+            program=owner,
+            name=cleaned,
+            unit=text("unit", unit, required=False),
+            direction=way,
+            target=str(goal),
+            amber=str(warn),
+            red=str(bad),
+            cadence=text("cadence", cadence, required=False),
+        )
+
+
+def _refuse_a_second(name: str, program: Program | None, *, keep: int | None = None) -> None:
+    """A program measures each thing once: a second metric of the same name in the same
+    program (or among the portfolio-wide ones) is refused, not left to the database."""
+    same = Metric.select().where(
+        fn.lower(Metric.name) == name.lower(),
+        Metric.program.is_null() if program is None else Metric.program == program,
+    )
+    if keep is not None:
+        same = same.where(Metric.id != keep)
+    existing = same.first()
+    if existing is not None:
+        where = f"in {program.code}" if program is not None else "portfolio-wide"
+        raise ValidationError(
+            "name", f"a metric named {shown(existing.name)} already exists {where} (#{existing.id})"
+        )
+
+
+def _check_thresholds(way: str, goal: Decimal, warn: Decimal, bad: Decimal) -> None:
+    """Red, amber and target must sit in order for the metric's direction."""
+    ordered = bad < warn < goal if way == "higher" else goal < warn < bad
+    if not ordered:
+        sign = "<" if way == "higher" else ">"
+        raise ValidationError(
+            "amber",
+            f"expected red {sign} amber {sign} target when {way} is better, "
+            f"got red {bad}, amber {warn}, target {goal}",
+        )
+
+
+METRIC_FIELDS = ("name", "unit", "direction", "target", "amber", "red", "cadence")
+
+
+def update_metric(
+    ctx: Context,
+    metric: str | int,
+    version: int | None = None,
+    *,
+    program: str | None = None,
+    **changes: Any,
+) -> Metric:
+    """Change the one metric ``metric`` names (in ``program``, when given): name, unit,
+    direction, target, amber, red, cadence; the thresholds it ends with must be in order for
+    the direction it ends with."""
+    unknown = set(changes) - set(METRIC_FIELDS)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a field of a metric")
+    values: dict[str, Any] = {}
+    if "name" in changes:
+        values["name"] = text("name", changes["name"])
+    for name in ("unit", "cadence"):
+        if name in changes:
+            values[name] = text(name, changes[name], required=False)
+    if "direction" in changes:
+        values["direction"] = choice("direction", changes["direction"], METRIC_DIRECTIONS)
+    for name in ("target", "amber", "red"):
+        if name in changes:
+            values[name] = str(number(name, changes[name]))
+    with write():
+        found = find_metric(metric, program)
+        if version is not None:
+            found = records.get_current(Metric, found.id, version)
+        merged = {n: values.get(n, getattr(found, n)) for n in ("target", "amber", "red")}
+        if "name" in values:
+            _refuse_a_second(values["name"], found.program, keep=found.id)
+        _check_thresholds(
+            values.get("direction", found.direction),
+            Decimal(merged["target"]),
+            Decimal(merged["amber"]),
+            Decimal(merged["red"]),
+        )
+        return records.update(ctx, found, found.version, **values)
+
+
+def find_metric(typed: str | int, program: str | None = None) -> Metric:
+    """The one metric ``typed`` names (its id, or its name in ``program`` when given); a name
+    that several programs' metrics share is refused with them, never guessed."""
+    number = typed if isinstance(typed, int) else typed_id(typed)
+    if number is not None:
+        return records.get(Metric, number)
+    query = (
+        Metric.select(Metric, Program)
+        .join(Program, JOIN.LEFT_OUTER)
+        .where(fn.lower(Metric.name) == str(typed).strip().lower())
+    )
+    if program:
+        query = query.where(Metric.program == get_program(program))
+    return exactly_one(
+        "metric",
+        str(typed),
+        list(query.order_by(Program.code, Metric.id)),
+        noun="metric",
+        describe=lambda m: f"#{m.id} in {m.program.code if m.program else 'no program'}",
+        narrow="give --program or the metric's id",
+    )
+
+
+def record_measurement(
+    ctx: Context,
+    metric: str | int,
+    value: str,
+    *,
+    on: str | None = None,
+    note: str = "",
+    program: str | None = None,
+) -> Measurement:
+    """Record a reading of the one metric ``metric`` names (in ``program``, when given)."""
+    day = parse_date(on, ctx.today(), field="date", day_first=ctx.day_first) if on else ctx.today()
+    reading = number("value", value)
+    with write():
+        return records.create(
+            ctx, Measurement, metric=find_metric(metric, program), taken_on=day, value=str(reading),
+            note=text("note", note, required=False),
+        )  # fmt: skip
+
+
+class MetricFacts(TypedDict):
+    """One metric with its latest value, its status and its history (oldest first)."""
+
+    id: int
+    program: str | None
+    name: str
+    unit: str
+    direction: str
+    # numbers as text, so 99.95 stays 99.95
+    target: str
+    amber: str
+    red: str
+    latest: str | None
+    taken_on: str | None
+    # green, amber, red, or no data
+    status: str
+    history: list[str]
+
+
+def metrics(program: str | None = None) -> list[MetricFacts]:
+    """Metrics with their latest value, its status and their history (oldest first)."""
+    query = Metric.select(Metric, Program).join(Program, JOIN.LEFT_OUTER)
+    if program:
+        query = query.where(Metric.program.in_(program_and_children(program)))
+    found = list(query.order_by(Metric.name, Program.code))
+    history: dict[int, list[Measurement]] = {}
+    ids = [m.id for m in found]
+    for reading in (
+        Measurement.select()
+        .where(Measurement.metric.in_(ids))
+        .order_by(Measurement.taken_on, Measurement.id)
+    ):
+        history.setdefault(reading.__data__["metric"], []).append(reading)
+    rows: list[MetricFacts] = []
+    for m in found:
+        readings = history.get(m.id, [])
+        latest = readings[-1] if readings else None
+        rows.append(
+            {
+                "id": m.id,
+                "program": m.program.code if m.program is not None else None,
+                "name": m.name,
+                "unit": m.unit,
+                "direction": m.direction,
+                "target": m.target,
+                "amber": m.amber,
+                "red": m.red,
+                "latest": latest.value if latest else None,
+                "taken_on": latest.taken_on.isoformat() if latest else None,
+                "status": status_of(m, Decimal(latest.value)) if latest else "no data",
+                "history": [r.value for r in readings],
+            }
+        )
+    return rows

@@ -1,0 +1,84 @@
+"""``docket program ...``: the programs of the portfolio.
+
+Each command calls one operation of :mod:`docket.models.portfolio.programs`; no rule lives here.
+"""
+
+from __future__ import annotations
+
+import click
+
+from docket.exports.tabular.lists.people import PROGRAMS
+from docket.models.portfolio import programs
+from docket.tui.cli.emit import emit
+from docket.tui.cli.groups import verbs
+from docket.tui.cli.params import edits, format_option
+from docket.tui.cli.session import Session, pass_session
+
+RAGS = ("green", "amber", "red")
+
+
+@verbs()
+def program() -> None:
+    """Programs of the portfolio."""
+
+
+@program.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--parent", metavar="CODE")
+@click.option("--owner", metavar="WHO")
+@click.option("--rag", type=click.Choice(RAGS), default="green", show_default=True)
+@click.option("--note", default="", help="RAG note")
+@click.option("--objective", default="")
+@pass_session
+def add(
+    session: Session,
+    code: str,
+    name: str,
+    parent: str | None,
+    owner: str | None,
+    rag: str,
+    note: str,
+    objective: str,
+) -> None:
+    """Add a program (CODE is short, such as ERP)."""
+    added = programs.add_program(
+        session.ctx,
+        code,
+        name,
+        parent=parent,
+        owner=owner,
+        rag=rag,
+        rag_note=note,
+        objective=objective,
+    )
+    session.print(str(added.code))
+
+
+@program.command("list")
+@format_option("table", "json", "csv")
+@pass_session
+def list_programs(session: Session, fmt: str) -> None:
+    """List programs."""
+    rows = [programs.program_facts(p) for p in programs.list_programs()]
+    emit(session, fmt, rows, PROGRAMS.cli)
+
+
+@program.command("edit")
+@click.argument("code")
+@click.option("--name")
+@click.option("--owner", metavar="WHO", help="'' for nobody")
+@click.option("--rag", type=click.Choice(RAGS))
+@click.option("--note", help="RAG note")
+@click.option("--objective")
+@click.option("--parent", metavar="CODE", help="'' for none")
+@pass_session
+def edit(session: Session, code: str, **fields: str | None) -> None:
+    """Change a program: name, owner, RAG and note, ..."""
+    changes = edits(fields, ("name", "owner", "rag", "note", "objective", "parent"))
+    if "note" in changes:
+        changes["rag_note"] = changes.pop("note")
+    with_code = programs.get_program(code)
+    # read and written in one transaction (version None): no conflict the user did not cause
+    updated = programs.update_program(session.ctx, with_code.id, None, **changes)
+    session.print(f"{updated.code} updated (version {updated.version})")

@@ -1,0 +1,112 @@
+"""What a command runs with: the output streams, the config, a context, an open database.
+
+A command asks for it with ``@pass_session`` (which opens the database first) or
+``@pass_session_without_database`` (``init`` and ``demo`` make the database themselves).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+import click
+import peewee
+
+from docket.models.accounts.identity import current_account
+from docket.models.core.clock import Clock, utcnow, zone
+from docket.models.core.config import Config, demo_database_path, load_config, resolve_database
+from docket.models.core.context import Context
+
+R = TypeVar("R")
+
+
+class Session:
+    """The global options and what a command needs from them; the config is read the first
+    time a command asks, after its arguments were parsed."""
+
+    def __init__(self, out: TextIO, err: TextIO, *, clock: Clock = utcnow) -> None:
+        self.out = out
+        self.err = err
+        self.clock = clock
+        self.database_option: str | None = None  # --db
+        self.demo = False  # --demo
+        self.db: peewee.SqliteDatabase | None = None
+
+    @cached_property
+    def config(self) -> Config:
+        return load_config()
+
+    @cached_property
+    def ctx(self) -> Context:
+        return Context(
+            actor=current_account(),
+            tz=zone(self.config.timezone),
+            clock=self.clock,
+            day_first=self.config.day_first,
+            decimal_comma=self.config.decimal_comma,
+        )
+
+    def database_path(self) -> Path:
+        """The database this command works on."""
+        if self.demo:
+            return self._demo_or_own()
+        return resolve_database(self.database_option, config=self.config).path
+
+    def open(self) -> None:
+        """Open the database (upgrading an older schema after a backup copy)."""
+        from docket.models.core.database import open_database
+
+        self.db = open_database(self.database_path())
+
+    def print(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+
+    def _demo_or_own(self) -> Path:
+        """The user's own database when they have one; else the demo one, built the first time."""
+        own = resolve_database(None, config=self.config)
+        if own.source != "the user data directory" or own.path.exists():
+            return own.path
+        path = demo_database_path()
+        if not path.exists():
+            from docket.models.core.database import init_database
+            from docket.models.demo.builder import build_demo
+
+            # said before the build, so it is read before the app takes the screen
+            self.err.write(f"docket: making a demo database at {path} (first run only)\n")
+            self.err.flush()
+            init_database(path, actor=self.ctx.actor)
+            build_demo(self.ctx, size="small", seed=1)
+        return path
+
+
+def current_session() -> Session:
+    """The session of the command line that is running."""
+    session = click.get_current_context().find_object(Session)
+    if session is None:  # only when a command is run outside docket.tui.cli.main.run
+        raise RuntimeError("no docket session: run commands through docket.tui.cli.main.run")
+    return session
+
+
+def pass_session(command: Callable[..., R]) -> Callable[..., R]:
+    """Give the command the session as its first argument, its database open."""
+
+    @functools.wraps(command)
+    def with_session(*args: Any, **kwargs: Any) -> R:
+        session = current_session()
+        session.open()
+        return command(session, *args, **kwargs)
+
+    return with_session
+
+
+def pass_session_without_database(command: Callable[..., R]) -> Callable[..., R]:
+    """Give the command the session as its first argument, opening no database."""
+
+    @functools.wraps(command)
+    def with_session(*args: Any, **kwargs: Any) -> R:
+        return command(current_session(), *args, **kwargs)
+
+    return with_session
