@@ -30,7 +30,8 @@ from peewee import Field, Model
 
 from docket.models.audit import witness
 from docket.models.core.fields import MoneyField, UTCDateTimeField, to_utc_text
-from docket.models.core.schema import TABLES, Record, database
+from docket.models.core.schema import Record, database
+from docket.models.core.tables import TABLES
 
 # the chain's start: the "previous hash" of the first entry
 GENESIS = ""

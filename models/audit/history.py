@@ -28,7 +28,8 @@ from docket.models.core.errors import ConflictError, DocketError, ValidationErro
 from docket.models.core.fields import UTCDateTimeField, to_utc_text
 from docket.models.core.inputs import shown
 from docket.models.core.records import entity_name
-from docket.models.core.schema import TABLES, AuditEntry, Person, Record
+from docket.models.core.schema import AuditEntry, Person, Record
+from docket.models.core.tables import TABLES
 
 MODELS: dict[str, type[Record]] = {
     entity_name(model): model for model in TABLES if issubclass(model, Record)

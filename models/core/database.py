@@ -30,7 +30,6 @@ from docket.models.core.files import FileRefused, OutputExists, explain, filesys
 from docket.models.core.inputs import shown
 from docket.models.core.schema import (
     EXTRA_SQL,
-    TABLES,
     TABLES_V4,
     TABLES_V6,
     ChangeRequest,
@@ -44,8 +43,10 @@ from docket.models.core.schema import (
     UserAccount,
     database,
 )
+from docket.models.core.schema_selection import TABLES_V8
+from docket.models.core.tables import TABLES as ALL_TABLES
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 BUSY_TIMEOUT_S = 10
 PRAGMAS = (
@@ -158,6 +159,13 @@ def _to_7(db: peewee.Database) -> None:
     audit.baseline(current_account(), to_utc_text(utcnow()), "as found by the upgrade to 7")
 
 
+def _to_8(db: peewee.Database) -> None:
+    """Version 8: choosing what to fund and whom to hire: proposals with their business
+    case, criteria and reviewers' scores; solicitations, bids, committees and their scores;
+    contracts' service levels and scorecards (models/core/schema_selection.py)."""
+    db.create_tables(TABLES_V8)
+
+
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _to_2,
     3: _to_3,
@@ -165,6 +173,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     5: _to_5,
     6: _to_6,
     7: _to_7,
+    8: _to_8,
 }
 
 
@@ -461,7 +470,7 @@ def init_database(path: Path, *, actor: str) -> InitResult:
     with contextlib.suppress(FileRefused):
         witness.forget(path)
     with write():
-        db.create_tables(TABLES)
+        db.create_tables(ALL_TABLES)
         for statement in EXTRA_SQL:
             db.execute_sql(statement)
         _set_meta("schema_version", str(SCHEMA_VERSION))

@@ -20,7 +20,8 @@ from docket.models.core import records
 from docket.models.core.context import Context
 from docket.models.core.database import write
 from docket.models.core.errors import DocketError, ValidationError
-from docket.models.core.schema import TABLES, Record, UserAccount, database
+from docket.models.core.schema import Record, UserAccount, database
+from docket.models.core.tables import TABLES
 from docket.models.demo.actions import actions
 from docket.models.demo.comms import comms
 from docket.models.demo.contractors import assignments, contracts_and_spend, vendors

@@ -19,7 +19,8 @@ from peewee import BooleanField, DateField, Field, Model
 
 from docket.models.audit.chain import UNAUDITED, NewEntry, append, creation_texts
 from docket.models.core.fields import MoneyField, UTCDateTimeField
-from docket.models.core.schema import TABLES, AuditEntry, Record, UserAccount, database
+from docket.models.core.schema import AuditEntry, Record, UserAccount, database
+from docket.models.core.tables import TABLES
 
 # the columns every record ends with: created_at, updated_at and version
 STAMP = ("created_at", "updated_at", "version")

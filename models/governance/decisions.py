@@ -15,7 +15,6 @@ from docket.models.core.errors import NotFoundError, ValidationError
 from docket.models.core.inputs import choice, text
 from docket.models.core.schema import (
     LINKABLE,
-    TABLES,
     Decision,
     DecisionLink,
     Meeting,
@@ -23,6 +22,7 @@ from docket.models.core.schema import (
     Program,
     Record,
 )
+from docket.models.core.tables import TABLES
 from docket.models.governance.entries import entered_for, entry_day, person_named
 from docket.models.portfolio.programs import get_program, program_and_children
 
