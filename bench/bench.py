@@ -106,6 +106,9 @@ def main() -> int:
     import write_bench
 
     write_bench.report(db)
+    import selection_bench
+
+    selection_bench.report(workdir, RUNS)
     return 0
 
 

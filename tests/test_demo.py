@@ -9,9 +9,11 @@ import sys
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy
 import pytest
 from dateutil.rrule import rrulestr
 from peewee import fn
@@ -26,6 +28,7 @@ from docket.models.core.fields import to_utc_text
 from docket.models.core.schema import (
     ActionItem,
     Assignment,
+    AuditEntry,
     CommsAudience,
     CommsItem,
     Contract,
@@ -40,8 +43,35 @@ from docket.models.core.schema import (
     UserAccount,
     database,
 )
-from docket.models.demo import build_demo, data_office, data_schedule, data_work, storage
+from docket.models.core.schema_selection import (
+    PROPOSAL_STATUSES,
+    TABLES_V8,
+    Bid,
+    BidConformance,
+    BidScore,
+    ConformanceItem,
+    Criterion,
+    CriterionComparison,
+    Proposal,
+    ProposalDependency,
+    ProposalNeed,
+    ProposalScore,
+    ProposalYear,
+    Scorecard,
+    ServiceLevel,
+    Solicitation,
+)
+from docket.models.demo import (
+    build_demo,
+    builder,
+    data_office,
+    data_schedule,
+    data_work,
+    storage,
+)
+from docket.models.demo.choosing import CHOOSING_ORDER
 from docket.models.milestones import schedule as milestones
+from docket.models.sourcing.sealing import revealed_commitment
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)
@@ -368,3 +398,210 @@ def test_rebuilding_indexes_for_a_bulk_load_changes_nothing(
 )
 def test_the_fast_instant_text_is_the_stored_form(instant: datetime) -> None:
     assert storage.utc_text(instant) == to_utc_text(instant)
+
+
+# --- choosing: intake, sourcing and vendor performance (issue 20) -------------------------
+
+
+def test_choosing_is_added_after_the_office_and_changes_none_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every table of the office built without choosing is a prefix of the same table built
+    with it: no record, value or audit entry (hashes included) of the office moves."""
+    _build(tmp_path / "with.db", 1)
+    monkeypatch.setattr(builder, "choosing", lambda *_: dict.fromkeys(CHOOSING_ORDER, 0))
+    _build(tmp_path / "without.db", 1)
+    full, plain = _dump(tmp_path / "with.db"), _dump(tmp_path / "without.db")
+    added = {name for name in full if full[name] != plain[name]}
+    assert added == {m._meta.table_name for m in TABLES_V8} | {
+        "decision",
+        "budget_line",
+        "audit_entry",
+    }
+    assert all(full[name][: len(plain[name])] == plain[name] for name in full)
+    assert all(plain[m._meta.table_name] == [] for m in TABLES_V8)
+
+
+def test_the_criteria_are_weighted_and_their_comparisons_consistent(office: Path) -> None:
+    criteria = list(Criterion.select().order_by(Criterion.id))
+    assert 6 <= len(criteria) <= 8
+    assert sum(Decimal(c.weight) for c in criteria) == 1
+    n = len(criteria)
+    matrix = numpy.ones((n, n))
+    for c in CriterionComparison.select():
+        i, j = c.first_id - 1, c.second_id - 1
+        matrix[i, j], matrix[j, i] = float(Fraction(c.ratio)), float(1 / Fraction(c.ratio))
+    assert CriterionComparison.select().count() == n * (n - 1) // 2
+    eigenvalues, vectors = numpy.linalg.eig(matrix)
+    k = int(numpy.argmax(eigenvalues.real))
+    random_index = {6: 1.24, 7: 1.32, 8: 1.41}[n]
+    assert (eigenvalues.real[k] - n) / (n - 1) / random_index < 0.10
+    # the comparisons give about the direct weights, in the same order
+    derived = numpy.abs(vectors[:, k].real) / numpy.abs(vectors[:, k].real).sum()
+    assert list(numpy.argsort(-derived, kind="stable")) == sorted(
+        range(n), key=lambda i: -Decimal(criteria[i].weight)
+    )
+
+
+def test_the_intake_holds_proposals_in_every_status_with_a_business_case(office: Path) -> None:
+    proposals = list(Proposal.select())
+    assert len(proposals) == 25
+    assert {p.status for p in proposals} == set(PROPOSAL_STATUSES)
+    assert len({p.title for p in proposals}) == len(proposals)
+    decided = [p for p in proposals if p.status in ("approved", "deferred", "rejected")]
+    assert all(p.reason and p.decision_id for p in decided)
+    assert all(p.sponsor_id and p.program.parent_id for p in proposals)
+    mandatory = [p for p in proposals if p.mandatory]
+    assert 1 <= len(mandatory) <= 2 and {p.status for p in mandatory} <= {"approved", "in review"}
+    npv = {}
+    for p in proposals:
+        years = list(p.years.order_by(ProposalYear.fiscal_year))
+        assert 3 <= len(years) <= 5
+        assert [y.fiscal_year for y in years] == list(
+            range(years[0].fiscal_year, years[-1].fiscal_year + 1)
+        )
+        npv[p.id] = sum(
+            (y.hard_savings + y.cost_avoidance - y.capital - y.operating) / Decimal("1.03") ** t
+            for t, y in enumerate(years)
+        )
+    assert any(v < 0 for v in npv.values()) and sum(v > 0 for v in npv.values()) > 12
+    needs = list(ProposalNeed.select())
+    assert {n.month.day for n in needs} == {1} and len({n.role for n in needs}) == 6
+    assert all(Decimal(n.people) > 0 for n in needs)
+    dependencies = list(ProposalDependency.select())
+    assert dependencies and all(d.needs_id < d.proposal_id for d in dependencies)  # no cycle
+
+
+def test_reviewers_score_every_criterion_once_in_review_and_some_when_submitted(
+    office: Path,
+) -> None:
+    criteria = Criterion.select().count()
+    for p in Proposal.select():
+        scores = list(p.scores)
+        reviewers = {s.reviewer for s in scores}
+        if p.status == "draft":
+            assert scores == []
+        elif p.status == "submitted":
+            assert len(reviewers) <= 2
+        else:
+            assert 3 <= len(reviewers) <= 5
+            assert len(scores) == criteria * len(reviewers)
+    accounts = {s.reviewer for s in ProposalScore.select()}
+    assert ACTOR in accounts and 3 <= len(accounts) <= 5
+    assert any(p.status == "submitted" and p.scores.count() for p in Proposal.select())
+
+
+def test_the_awarded_solicitation_made_its_contract_from_the_winning_bid(office: Path) -> None:
+    awarded = Solicitation.get(Solicitation.status == "awarded")
+    contract = awarded.contract
+    assert awarded.decision.program_id == awarded.program_id == contract.program_id
+    bids = {b.vendor_id: b for b in awarded.bids}
+    assert len(bids) == 4 and bids[contract.vendor_id].price == contract.ceiling
+    failing = {r.bid_id for r in BidConformance.select().join(ConformanceItem)
+               .where(ConformanceItem.mandatory, ~BidConformance.passed)}  # fmt: skip
+    mine = {b.id for b in bids.values()}
+    assert len(failing & mine) == 1
+    members = list(awarded.committee)
+    assert 3 <= len(members) <= 4
+    assert all(len(m.commitment) == 64 and int(m.commitment, 16) >= 0 for m in members)
+    assert any(m.conflict for m in members)
+    criteria = list(awarded.criteria)
+    price = next(c for c in criteria if c.price)
+    lowest = min(b.price for b in bids.values() if b.id not in failing)
+    totals = {}
+    for bid in bids.values():
+        scores = list(bid.scores)
+        if bid.id in failing:
+            assert scores == []
+            continue
+        assert {s.member for s in scores} == {m.account for m in members}
+        assert len(scores) == len(members) * (len(criteria) - 1)
+        assert all(s.comment for s in scores) and price.id not in {s.criterion_id for s in scores}
+        totals[bid.vendor_id] = Decimal(price.weight) * lowest / bid.price * 10 + sum(
+            Decimal(c.weight)
+            * sum(s.score for s in scores if s.criterion_id == c.id)
+            / len(members)
+            for c in criteria
+            if not c.price
+        )
+    assert max(totals, key=lambda v: totals[v]) == contract.vendor_id
+
+
+def test_the_solicitation_in_evaluation_is_sealed_and_half_committed(office: Path) -> None:
+    evaluating = Solicitation.get(Solicitation.status == "evaluating")
+    assert evaluating.decision is None and evaluating.contract is None
+    assert evaluating.bids_due < TODAY < evaluating.award_by
+    assert 3 <= evaluating.bids.count() <= 4
+    assert BidScore.select().join(Bid).where(Bid.solicitation == evaluating).count() == 0
+    members = {m.account: m.commitment for m in evaluating.committee}
+    assert len(members) == 4 and members[ACTOR] == ""
+    assert sum(bool(c) for c in members.values()) == 2
+
+
+def test_the_awarded_commitments_recompute_from_the_revealed_scores_and_the_log(
+    office: Path,
+) -> None:
+    """As after a reveal: each revealed score's audit entry names the commitment and salt,
+    and the member's scores with that salt give the commitment."""
+    awarded = Solicitation.get(Solicitation.status == "awarded")
+    for member in awarded.committee:
+        scores = list(
+            BidScore.select()
+            .join(Bid)
+            .where(Bid.solicitation == awarded, BidScore.member == member.account)
+        )
+        [note] = {
+            AuditEntry.get(AuditEntry.entity == "bid_score", AuditEntry.entity_id == s.id).note
+            for s in scores
+        }
+        assert note.startswith(f"revealed; commitment {member.commitment} salt ")
+        sealed = {(s.bid_id, s.criterion_id): (s.score, s.comment) for s in scores}
+        salt = note.rsplit(" ", 1)[1]
+        assert revealed_commitment(awarded.code, member.account, sealed, salt) == member.commitment
+
+
+def test_scorecards_cover_two_years_and_one_vendor_falls_below_target(office: Path) -> None:
+    scored = {s.contract_id for s in ServiceLevel.select()}
+    assert len(scored) == 3 and {c.contract_id for c in Scorecard.select()} == scored
+    means = {}
+    for cid in scored:
+        cards = list(
+            Scorecard.select().where(Scorecard.contract == cid).order_by(Scorecard.period_start)
+        )
+        assert 2 <= len(cards) <= 8 and all(c.period_end >= c.period_start for c in cards)
+        levels = ServiceLevel.select().where(ServiceLevel.contract == cid).count()
+        assert all(c.levels_total == levels and c.levels_met <= levels for c in cards)
+        means[cid] = [
+            (c.quality + c.timeliness + c.cost_control + c.responsiveness) / 4 for c in cards
+        ]
+    falling = [m for m in means.values() if m[-1] < 3 <= m[0]]
+    assert len(falling) == 1 and falling[0] == sorted(falling[0], reverse=True)
+
+
+@pytest.mark.slow
+def test_the_large_intake_has_four_hundred_proposals_and_twelve_roles(tmp_path: Path) -> None:
+    init_database(tmp_path / "large.db", actor=ACTOR)
+    counts = build_demo(_context(), size="large", seed=1)
+    assert counts["proposals"] == Proposal.select().count() == 400
+    assert ProposalNeed.select(fn.COUNT(ProposalNeed.role.distinct())).scalar() == 12
+    assert len({y.fiscal_year for y in ProposalYear.select()}) == 5
+    assert Proposal.select().where(Proposal.mandatory).count() == 8
+    assert Solicitation.select().count() == 2 and counts["scorecards"] > 0
+
+
+def test_the_intake_has_an_envelope_for_each_year_its_proposals_cost_money_in(
+    office: Path,
+) -> None:
+    from docket.models.core.schema import BudgetLine
+    from docket.models.core.schema_selection import ProposalYear
+
+    years = {y.fiscal_year for y in ProposalYear.select()}
+    envelopes = BudgetLine.select().where(BudgetLine.name == "Intake envelope")
+    assert {line.fiscal_year for line in envelopes} == years
+    for line in envelopes:
+        asked = sum(
+            (y.capital + y.operating for y in ProposalYear.select().where(
+                ProposalYear.fiscal_year == line.fiscal_year)),
+            start=Decimal(0),
+        )  # fmt: skip
+        assert abs(line.amount - asked * Decimal("0.4")) <= 5_000  # 40 %, to the ten thousand

@@ -240,7 +240,7 @@ def test_the_command_writes_each_format_and_refuses_an_email_without_audience(
     assert wrote.status == 0 and target.read_text().startswith("<!DOCTYPE html>")
     as_json = json.loads(cli("digest", "--format", "json", db=demo_db).out)
     keys = "status milestones actions meetings communications contractors contracts"
-    keys += " risks changes budget"
+    keys += " risks changes budget proposals solicitations scorecards"
     assert [s["key"] for s in as_json["sections"]] == keys.split()
     refused = cli("digest", "--format", "eml", db=demo_db)
     assert refused.status == 2 and refused.err.startswith("docket: audience:")
@@ -286,7 +286,7 @@ def test_a_plan_items_digest_has_its_period_sections_audience_and_format(demo: C
     assert [s.key for s in actions.digest.sections] == ["actions"]
     assert actions.fmt == "eml"
     keys = "status milestones actions meetings communications contractors contracts"
-    keys += " risks changes budget"
+    keys += " risks changes budget proposals scorecards"  # ERP has no solicitation open
     weekly = item_digest(demo, _item("ERP: Weekly status e-mail").item.id)
     assert [s.key for s in weekly.digest.sections] == keys.split()
     assert (weekly.digest.scope.since, weekly.digest.scope.until) == WEEK

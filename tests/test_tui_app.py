@@ -66,6 +66,7 @@ async def test_today_shows_my_lists_first_then_everyones_milestones_and_meetings
         "Communications due this week",
         "Contractor alerts",
         "Risks to review, changes to decide, metrics in red",
+        "Scores you owe",
     ]
 
 
@@ -88,7 +89,7 @@ async def test_each_screen_reads_the_database_once_when_first_shown(
     async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert loads == {"today": 1}
-        await pressing(["2", "3", "4", "5", "6", "7", "8", "1"])(pilot)
+        await pressing(["2", "3", "4", "5", "6", "7", "8", "9", "1"])(pilot)
     assert loads == dict.fromkeys(MODES, 1)
 
 

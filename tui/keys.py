@@ -120,6 +120,13 @@ APP_KEYS: tuple[Key, ...] = (
         "Go to risks, issues, decisions, changes, metrics and budget",
         footer=False,
     ),
+    Key(
+        "9",
+        "app.go('portfolio')",
+        "Portfolio",
+        "Go to the portfolio: proposals, ranking, selection and the efficient frontier",
+        footer=False,
+    ),
     # the top bar shows the scope with its key
     Key(
         "p", "app.pick_program", "Scope", "Scope every screen to one program, or all", footer=False
@@ -301,5 +308,25 @@ CONTRACT_DETAIL_KEYS: tuple[Key, ...] = (
         hint="record an expenditure",
     ),
     Key("v", "choose('amend')", "Amend", "Amend this contract", hint="amend"),
+    _close(),
+)
+
+PROPOSAL_DETAIL_KEYS: tuple[Key, ...] = (
+    Key("e", "choose('edit')", "Edit", "Edit this proposal", hint="edit"),
+    Key(
+        "y",
+        "choose('year')",
+        "Year",
+        "Set a fiscal year of the business case: costs and benefits",
+        hint="case year",
+    ),
+    Key("s", "choose('score')", "Score", "Score this proposal on each criterion", hint="score"),
+    Key(
+        "d",
+        "choose('decide')",
+        "Decide",
+        "Decide this proposal: submit, review, approve, defer or reject, with a reason",
+        hint="decide",
+    ),
     _close(),
 )

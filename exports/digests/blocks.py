@@ -325,6 +325,45 @@ def _budget(section: Section) -> list[Block]:
     return [*blocks, *_listed("Metrics off target", f["metrics"], metric)]
 
 
+def _proposals(section: Section) -> list[Block]:
+    def line(r: dict[str, Any]) -> Line:
+        where = f" ({r['program']})" if r["program"] else ""
+        sponsor = f", sponsor {r['sponsor']}" if r["sponsor"] else ""
+        waiting = _n(r["days_waiting"], "day")
+        return [_t(f"{r['code']}: {r['title']}{where}: {r['status']} since {_day(r['since'])}, "
+                   f"{waiting} waiting{sponsor}")]  # fmt: skip
+
+    return _listed("Awaiting decision, longest waiting first", section.facts["awaiting"], line)
+
+
+def _solicitations(section: Section) -> list[Block]:
+    said = (("questions_due", "questions due"), ("bids_due", "bids due"), ("award_by", "award by"))
+
+    def line(r: dict[str, Any]) -> Line:
+        dates = ", ".join(f"{words} {_day(r[key])}" for key, words in said if r[key])
+        coming = (
+            f"; next: {r['next_what'].removesuffix(' by')} in {_n(r['days_to_next'], 'day')}"
+            if r["next"] is not None
+            else "; no date ahead"
+        )
+        return [
+            _t(f"{r['code']}: {r['title']} ({r['program']}, {r['kind']}, {r['status']}): "),
+            _t((dates or "no dates set") + coming),
+        ]
+
+    return _listed("Open, next date first", section.facts["open"], line)
+
+
+def _scorecards(section: Section) -> list[Block]:
+    def line(r: dict[str, Any]) -> Line:
+        return [
+            _t(f"{r['contract']}: {r['vendor']}, {_day(r['start'])} to {_day(r['end'])}: "),
+            _t(r["why"]),
+        ]
+
+    return _listed("Below target", section.facts["below_target"], line)
+
+
 def _generic(section: Section) -> list[Block]:
     """A section without a writer of its own: each list with its count and items."""
     blocks: list[Block] = []
@@ -349,6 +388,9 @@ WRITERS: dict[str, Callable[[Section], list[Block]]] = {
     "risks": _risks,
     "changes": _changes,
     "budget": _budget,
+    "proposals": _proposals,
+    "solicitations": _solicitations,
+    "scorecards": _scorecards,
 }
 
 

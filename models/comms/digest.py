@@ -94,7 +94,9 @@ def build_digest(
         raise ValidationError("digest", f"expected one of {', '.join(SECTIONS_OF_KIND)}")
     first, last = period_of(ctx, period, since, until)
     scope = scope_of(ctx, program, first, last)
-    return Digest(scope, ctx.now(), [build(scope) for build in builders], chosen)
+    sections = [build(scope) for build in builders]
+    shown = [s for s in sections if s.said or not s.optional]
+    return Digest(scope, ctx.now(), shown, chosen)
 
 
 def period_of_cadence(cadence: str) -> str:

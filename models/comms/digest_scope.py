@@ -55,6 +55,9 @@ class Section:
     empty: str
     # whether there is anything to say
     said: bool = True
+    # left out of the digest when there is nothing to say (a section of an area the office
+    # may not use, such as proposals): the digest of an office without it stays as it was
+    optional: bool = False
 
 
 SectionBuilder = Callable[[Scope], Section]

@@ -1,7 +1,8 @@
 """The sections of a status digest, each built from a :class:`Scope` and registered in
 :data:`SECTIONS`, so a new kind of record adds its section in one place.
 
-A section with nothing to report says so in one line (``empty``); it is never dropped. Each
+A section with nothing to report says so in one line (``empty``); it is never dropped,
+except the optional ones of :mod:`docket.models.comms.digest_selection`. Each
 section reads the database in a fixed number of queries, whatever the number of programs or
 rows (lists are capped at :data:`SHOWN` with their full counts), so a digest of everything
 stays quick.
@@ -17,6 +18,11 @@ from peewee import JOIN
 
 from docket.models.actions.items import DATED_ORDER, days_overdue, due_soon_clause, is_open_clause
 from docket.models.comms.digest_scope import SHOWN, Scope, Section, SectionBuilder
+from docket.models.comms.digest_selection import (
+    proposals_section,
+    scorecards_section,
+    solicitations_section,
+)
 from docket.models.comms.plan import plan
 from docket.models.contractors.allocation import overallocations
 from docket.models.contractors.burn import BurnFacts, burn_facts, burns
@@ -442,6 +448,10 @@ SECTIONS: list[SectionBuilder] = [
     risks_section,
     changes_section,
     budget_section,
+    # choosing what to fund and whom to hire: shown only when there is something to say
+    proposals_section,
+    solicitations_section,
+    scorecards_section,
 ]
 
 # The sections of each kind of digest a plan item names; "status" (and no kind) is the

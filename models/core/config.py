@@ -12,6 +12,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import platformdirs
@@ -52,6 +53,12 @@ class Config:
     decimal_comma: bool = False
     source: Path | None = None
     mail: MailSettings = MailSettings()
+    # a vendor's scorecard is below target under this overall score (1 to 5) ...
+    scorecard_below: float = 3.0
+    # ... or with fewer than this % of its service levels met
+    service_levels_below: float = 90.0
+    # the office's discount rate for net present value, a fraction (0.03 is 3 %)
+    discount_rate: Decimal = Decimal("0.03")
 
 
 _MAIL_TYPES: dict[str, tuple[type, ...]] = {
@@ -87,6 +94,31 @@ def _mail(path: Path, table: object) -> MailSettings:
         if not isinstance(value, expected) or (expected == (int,) and isinstance(value, bool)):
             raise DatabaseError(f"config file {path}: mail {key} has the wrong type: {value!r}")
     return MailSettings(**table)
+
+
+def _discount_rate(path: Path, value: object) -> Decimal:
+    """``discount_rate``: a fraction (``0.03``) or a percentage as text (``"3 %"``), from 0
+    to 100 %."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise DatabaseError(f"config file {path}: discount_rate must be a number such as 0.03")
+    typed = str(value).strip()
+    percent = typed.endswith("%")
+    try:
+        rate = Decimal(typed.rstrip("%").strip())
+    except InvalidOperation:
+        rate = Decimal("NaN")
+    if percent:
+        rate = rate / 100
+    if not rate.is_finite() or not 0 <= rate <= 1:
+        raise DatabaseError(
+            f"config file {path}: discount_rate must be from 0 to 1 (0.03) or 0 % to 100 %, "
+            f"got {value!r}"
+        )
+    return rate
+
+
+# the thresholds under which a vendor's scorecard is below target
+_FLOORS = ("scorecard_below", "service_levels_below")
 
 
 @dataclass(frozen=True)
@@ -146,6 +178,11 @@ def read_config(path: Path) -> Config | None:
     if separator not in (".", ","):
         raise DatabaseError(f"config file {path}: decimal_separator must be '.' or ','")
     mail = _mail(path, data.get("mail", section.get("mail")))
+    rate = section.get("discount_rate")
+    floors = {k: section.get(k, 3.0 if k == "scorecard_below" else 90.0) for k in _FLOORS}
+    for key, value in floors.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise DatabaseError(f"config file {path}: {key} must be a number, got {value!r}")
     return Config(
         db=db,
         timezone=timezone,
@@ -153,6 +190,9 @@ def read_config(path: Path) -> Config | None:
         decimal_comma=separator == ",",
         source=path,
         mail=mail,
+        discount_rate=Decimal("0.03") if rate is None else _discount_rate(path, rate),
+        scorecard_below=float(floors["scorecard_below"]),
+        service_levels_below=float(floors["service_levels_below"]),
     )
 
 

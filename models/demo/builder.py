@@ -9,7 +9,9 @@ The office's tables are data (:mod:`~docket.models.demo.data_office`,
 :mod:`~docket.models.demo.data_schedule`, :mod:`~docket.models.demo.data_work`); one module
 builds each area from them (people, programs, contractors, milestones, meetings, comms,
 actions, governance), all drawing from one random source in the fixed order below, so the
-same seed on the same clock gives byte-identical data. Everything is written in one
+same seed on the same clock gives byte-identical data. What the office chooses (proposals,
+solicitations, scorecards: :mod:`~docket.models.demo.choosing`) comes last, from a random
+source of its own, so it changed nothing of the rest. Everything is written in one
 transaction by prepared bulk inserts, and every record gets its audited ``create`` entry
 (:mod:`~docket.models.demo.storage`), so history and ``docket check`` work on the demo.
 """
@@ -23,6 +25,7 @@ from docket.models.core.errors import DocketError, ValidationError
 from docket.models.core.schema import Record, UserAccount, database
 from docket.models.core.tables import TABLES
 from docket.models.demo.actions import actions
+from docket.models.demo.choosing import CHOOSING_ORDER, choosing
 from docket.models.demo.comms import comms
 from docket.models.demo.contractors import assignments, contracts_and_spend, vendors
 from docket.models.demo.governance import governance
@@ -68,12 +71,14 @@ ORDER = (
     "costs",
     "metrics",
     "measurements",
+    *CHOOSING_ORDER,
 )
 
 
-def _build(office: Office) -> dict[str, int]:
+def _build(office: Office, size: str, seed: int) -> dict[str, int]:
     """Every table, parents first (the order of the random draws: do not reorder), then the
-    audit entries and the acting account's link to person 1; counts by table."""
+    audit entries and the acting account's link to person 1, then choosing (its own random
+    source, its own audit entries after those); counts by table."""
     counts = {"people": people(office), "programs": programs(office)}
     counts["vendors"] = vendors(office)
     counts["groups"], counts["group members"] = groups(office)
@@ -86,6 +91,7 @@ def _build(office: Office) -> dict[str, int]:
     counts.update(governance(office))
     audit_created(office.ctx.actor)
     _link_account(office.ctx)
+    counts.update(choosing(office, size, seed))
     return {name: counts[name] for name in ORDER}
 
 
@@ -120,4 +126,4 @@ def build_demo(ctx: Context, *, size: str = "small", seed: int = 1) -> dict[str,
     with write():
         if _holds_data():
             raise DocketError(f"demo needs an empty database; {_where()} already holds data")
-        return _build(Office(ctx, scale, seed))
+        return _build(Office(ctx, scale, seed), size, seed)

@@ -9,7 +9,7 @@ every other entry (``docket check`` finds nothing unexplained, ``docket history`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -72,12 +72,20 @@ def insert(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[A
     return len(stored)
 
 
-def _created_entries(actor: str) -> Iterator[NewEntry]:
-    """The ``create`` entry of every record but the accounts ``docket init`` made, table by
-    table in schema order, each table's records in id order."""
-    for model in TABLES:
+def _created_entries(
+    actor: str,
+    tables: Sequence[type[Model]] = TABLES,
+    after: Mapping[type[Model], int] | None = None,
+    notes: Mapping[type[Model], Mapping[int, str]] | None = None,
+) -> Iterator[NewEntry]:
+    """The ``create`` entry of every record of ``tables`` but the accounts ``docket init``
+    made (only those past ``after``'s id for a table it names), table by table in schema
+    order, each table's records in id order; noted "demo data" unless ``notes`` says more."""
+    for model in tables:
         if not issubclass(model, Record) or model is UserAccount:
             continue
+        since = (after or {}).get(model, 0)
+        noted = (notes or {}).get(model, {})
         fields = sorted(
             (f for f in model._meta.sorted_fields if f.name not in UNAUDITED), key=lambda f: f.name
         )
@@ -85,7 +93,9 @@ def _created_entries(actor: str) -> Iterator[NewEntry]:
             f'"{c}"' for c in ("id", "created_at", *(f.column_name for f in fields))
         )
         table = model._meta.table_name
-        rows = database.execute_sql(f'SELECT {columns} FROM "{table}" ORDER BY "id"').fetchall()
+        rows = database.execute_sql(
+            f'SELECT {columns} FROM "{table}" WHERE "id" > ? ORDER BY "id"', (since,)
+        ).fetchall()
         plain = [
             (i + 2, f.python_value)
             for i, f in enumerate(fields)
@@ -100,7 +110,8 @@ def _created_entries(actor: str) -> Iterator[NewEntry]:
                         row[i] = str(value) if isinstance(value, Decimal) else value
         texts = creation_texts([f.name for f in fields], (row[2:] for row in rows))
         for row, changes in zip(rows, texts, strict=True):
-            yield NewEntry(row[1], actor, table, row[0], "create", changes, "demo data")
+            note = noted.get(row[0], "demo data")
+            yield NewEntry(row[1], actor, table, row[0], "create", changes, note)
 
 
 @contextmanager
@@ -127,3 +138,16 @@ def audit_created(actor: str) -> int:
     them at the large size, so from plain SQL rows, converting only money and flags)."""
     with indexes_rebuilt_after(AuditEntry):
         return append(_created_entries(actor))
+
+
+def audit_added(
+    actor: str,
+    tables: Sequence[type[Model]],
+    after: Mapping[type[Model], int],
+    notes: Mapping[type[Model], Mapping[int, str]],
+) -> int:
+    """The ``create`` entries of records added after :func:`audit_created` ran (every
+    record of ``tables``, or those past ``after``'s id for a table it names), appended to
+    the chain without touching the entries already in it; ``notes`` by table and id for
+    entries that say more than "demo data"."""
+    return append(_created_entries(actor, tables, after, notes))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta, tzinfo
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 from peewee import JOIN, fn
 
@@ -37,6 +37,8 @@ from docket.models.milestones.schedule import (
     milestone_facts,
     needs_attention_clause,
 )
+from docket.models.overview.alerts import Alert
+from docket.models.overview.owed import bids_due, scores_owed
 from docket.models.portfolio.programs import program_and_children
 
 SHOWN = 10
@@ -44,14 +46,6 @@ SHOWN = 10
 MEETING_DAYS = 2
 # "this week": communications overdue or due in the next 7 days
 COMMS_DAYS = 7
-
-
-class Alert(TypedDict):
-    """A line of the Today view's alerts: its kind, its words, and in how many days."""
-
-    kind: str
-    text: str
-    days: int
 
 
 @dataclass
@@ -75,6 +69,9 @@ class Today:
     contractor_alerts: list[Alert] = field(default_factory=list)
     # risks due for review, changes awaiting decision, metrics in red
     governance_alerts: list[Alert] = field(default_factory=list)
+    # proposals and solicitations the acting account owes scores on; bids due this week
+    scores_owed: list[Alert] = field(default_factory=list)
+    bids_due: list[Alert] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -142,6 +139,15 @@ def build_today(ctx: Context, *, program: str | None = None, shown: int = SHOWN)
     watch = governance_alerts(today, program)
     view.governance_alerts = watch[:shown]
     view.counts["governance_alerts"] = len(watch)
+    # counted only when there is something: Today stays as it was for an office that
+    # scores no proposals and runs no solicitations
+    for key, found in (
+        ("scores_owed", scores_owed(ctx.actor, today, ids)),
+        ("bids_due", bids_due(today, ids)),
+    ):
+        if found:
+            setattr(view, key, found[:shown])
+            view.counts[key] = len(found)
     return view
 
 
@@ -256,6 +262,9 @@ class TodayFacts(TypedDict):
     comms: list[PlanFacts]
     contractor_alerts: list[Alert]
     governance_alerts: list[Alert]
+    # present only when there is something (so the JSON of an office without any is as it was)
+    scores_owed: NotRequired[list[Alert]]
+    bids_due: NotRequired[list[Alert]]
 
 
 def today_facts(view: Today, ctx_tz: tzinfo | None = None) -> TodayFacts:
@@ -268,7 +277,7 @@ def today_facts(view: Today, ctx_tz: tzinfo | None = None) -> TodayFacts:
     def milestones(items: list[Milestone]) -> list[MilestoneFacts]:
         return [milestone_facts(m, view.day) for m in items]
 
-    return {
+    facts: TodayFacts = {
         "date": view.day.isoformat(),
         "me": view.me.name if view.me else None,
         "counts": dict(sorted(view.counts.items())),
@@ -283,6 +292,11 @@ def today_facts(view: Today, ctx_tz: tzinfo | None = None) -> TodayFacts:
         "contractor_alerts": view.contractor_alerts,
         "governance_alerts": view.governance_alerts,
     }
+    if view.scores_owed:
+        facts["scores_owed"] = view.scores_owed
+    if view.bids_due:
+        facts["bids_due"] = view.bids_due
+    return facts
 
 
 # the lists of :class:`TodayFacts`, each a section of the view
@@ -297,6 +311,8 @@ TodayList = Literal[
     "comms",
     "contractor_alerts",
     "governance_alerts",
+    "scores_owed",
+    "bids_due",
 ]
 
 
@@ -325,6 +341,7 @@ def sections(facts: TodayFacts) -> list[Section]:
             Section("overdue", "Overdue actions", "action", "is:overdue"),
             Section("due_soon", "Actions due soon", "action", "is:soon"),
         ]
+    owed, due = facts.get("scores_owed"), facts.get("bids_due")
     return [
         *actions,
         Section("milestones_upcoming", "Milestones in the next 14 days", "milestone", ""),
@@ -335,4 +352,7 @@ def sections(facts: TodayFacts) -> list[Section]:
         Section(
             "governance_alerts", "Risks to review, changes to decide, metrics in red", "alert", ""
         ),
+        # shown only when there is something (an office that does not use them sees no change)
+        *([Section("scores_owed", "Scores you owe", "alert", "")] if owed else []),
+        *([Section("bids_due", "Bids due this week", "alert", "")] if due else []),
     ]

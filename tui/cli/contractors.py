@@ -29,6 +29,7 @@ from docket.models.core.inputs import whole_number
 from docket.tui.cli.emit import emit, emit_csv
 from docket.tui.cli.groups import verbs
 from docket.tui.cli.params import a_number, a_window, an_id, edits, format_option
+from docket.tui.cli.scorecards import level, scorecard, show_vendor
 from docket.tui.cli.session import Session, pass_session
 
 
@@ -69,6 +70,11 @@ def edit_vendor(session: Session, which: str, **fields: str | None) -> None:
     # read and written in one transaction (no version): no conflict the user did not cause
     updated = contracts.update_vendor(session.ctx, which, **changes)
     session.print(f"vendor {updated.id} {updated.name} updated (version {updated.version})")
+
+
+# a vendor's record and scorecards, a contract's service levels: docket.tui.cli.scorecards
+vendor.add_command(show_vendor)
+vendor.add_command(scorecard)
 
 
 @verbs()
@@ -183,6 +189,9 @@ def amend(
     )
     changed = amendment_text(json.loads(made.changes))
     session.print(f"{made.contract.number} amended: {changed}")
+
+
+contract.add_command(level)
 
 
 @verbs()

@@ -51,6 +51,9 @@ COMMANDS: dict[str, str] = {
     "vendor": "docket.tui.cli.contractors:vendor",
     "contract": "docket.tui.cli.contractors:contract",
     "expenditure": "docket.tui.cli.contractors:expenditure",
+    "solicitation": "docket.tui.cli.solicitations:solicitation",
+    "bid": "docket.tui.cli.solicitations:bid",
+    "award": "docket.tui.cli.solicitations:award_command",
     "assignment": "docket.tui.cli.assignments:assignment",
     "allocation": "docket.tui.cli.assignments:allocation",
     "risk": "docket.tui.cli.governance:risk",
@@ -60,6 +63,10 @@ COMMANDS: dict[str, str] = {
     "budget": "docket.tui.cli.budgets:budget",
     "cost": "docket.tui.cli.budgets:cost",
     "metric": "docket.tui.cli.budgets:metric",
+    "proposal": "docket.tui.cli.proposals:proposal",
+    "criteria": "docket.tui.cli.criteria:criteria",
+    "score": "docket.tui.cli.scores:score",
+    "portfolio": "docket.tui.cli.portfolio:portfolio",
 }
 
 

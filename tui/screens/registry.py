@@ -1,7 +1,7 @@
 """The app's screens by mode name; the keys that switch to them are in ``keys.APP_KEYS``.
 
 Each screen's module is imported when the screen is first shown (or by ``preload`` once
-Today is on the screen): the app draws Today without loading the other seven screens and
+Today is on the screen): the app draws Today without loading the other eight screens and
 what they need (forms, Markdown, the meetings and contractor models).
 """
 
@@ -22,6 +22,7 @@ MODES: dict[str, tuple[str, str]] = {
     "milestones": ("docket.tui.screens.milestones", "MilestonesScreen"),
     "people": ("docket.tui.screens.people", "PeopleScreen"),
     "raid": ("docket.tui.screens.raid", "RaidScreen"),
+    "portfolio": ("docket.tui.screens.portfolio", "PortfolioScreen"),
 }
 
 

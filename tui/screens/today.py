@@ -39,6 +39,8 @@ class TodayScreen(DocketScreen):
     def __init__(self) -> None:
         super().__init__()
         self.facts: TodayFacts | None = None
+        # each alert's kind by its option (an alert leads to the screen of its kind)
+        self.alert_kinds: dict[str, str] = {}
 
     def body(self) -> ComposeResult:
         yield OptionList(id="today")
@@ -69,6 +71,7 @@ class TodayScreen(DocketScreen):
         width = max(40, (listing.scrollable_content_region.width or self.size.width) - 3)
         highlighted = listing.highlighted_option.id if listing.highlighted_option else None
         options: list[Option | None] = []
+        self.alert_kinds = {}
         for section in sections(facts):
             options.append(self._header(section, facts))
             rows: Sequence[Mapping[str, Any]] = facts[section.key]
@@ -80,7 +83,9 @@ class TodayScreen(DocketScreen):
                     options.append(Option(line, id=f"action:{row['id']}:{section.key}"))
                 elif section.kind == "alert":
                     line = alert_line(row, width)
-                    options.append(Option(line, id=f"alert:{len(options)}:{section.key}"))
+                    option_id = f"alert:{len(options)}:{section.key}"
+                    self.alert_kinds[option_id] = str(row["kind"])
+                    options.append(Option(line, id=option_id))
                 elif section.kind == "comms":
                     line = comms_line(row, today, width)
                     options.append(Option(line, id=f"comms:{row['id']}:{section.key}"))
@@ -141,7 +146,7 @@ class TodayScreen(DocketScreen):
 
             open_milestone(self.docket, int(ident))
         elif kind == "alert":
-            self.docket.action_go("raid" if key == "governance_alerts" else "contractors")
+            self.docket.action_go(alert_screen(key, self.alert_kinds.get(option_id, "")))
         elif kind == "comms" and self.facts is not None:
             from docket.tui.screens.comms import open_item
 
@@ -154,7 +159,16 @@ class TodayScreen(DocketScreen):
             section = next(s for s in sections(self.facts) if s.key == key)
             self.docket.show_actions(section.full_list)
         else:
-            screens = {"meeting": "meetings", "comms": "comms", "alert": "contractors"}
-            if key == "governance_alerts":
-                screens["alert"] = "raid"
+            screens = {"meeting": "meetings", "comms": "comms", "alert": alert_screen(key)}
             self.docket.action_go(screens.get(ident, "milestones"))
+
+
+def alert_screen(key: str, kind: str = "") -> str:
+    """The screen an alert of Today's list ``key`` leads to: governance to RAID, scores owed
+    on a proposal to the Portfolio, the rest (contractors, solicitations, bids) to
+    Contractors."""
+    if key == "governance_alerts":
+        return "raid"
+    if key == "scores_owed" and kind == "proposal":
+        return "portfolio"
+    return "contractors"

@@ -21,6 +21,10 @@ AREAS = (
     "comms",
     "governance",
     "contractors",
+    "sourcing",
+    "portfolio",
+    "selection",
+    "performance",
     "today",
 )
 

@@ -1,0 +1,164 @@
+"""The digest's sections on choosing what to fund and whom to hire: proposals awaiting a
+decision, open solicitations with their next dates, and vendors' scorecards below target.
+
+They read the tables of :mod:`docket.models.core.schema_selection` directly, in a fixed
+number of queries. Unlike the status digest's own sections, each is *optional*: left out of
+the digest when it has nothing to say, so an office that does not use proposals or
+solicitations gets the digest it always had.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from peewee import JOIN
+
+from docket.models.comms.digest_scope import SHOWN, Scope, Section
+from docket.models.contractors.performance import plain, scorecards_below_target, targets
+from docket.models.core.schema import AuditEntry, Person, Program
+from docket.models.core.schema_selection import Proposal, Solicitation
+
+# a proposal awaits a decision in these statuses
+AWAITING = ("submitted", "in review")
+# a solicitation's dates matter while it is in these
+OPEN_SOLICITATION = ("draft", "issued", "evaluating")
+# the dates of a solicitation, in the order they come
+SOLICITATION_DATES = (
+    ("questions_due", "questions due"),
+    ("bids_due", "bids due"),
+    ("award_by", "award by"),
+)
+
+
+def _capped(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"count": len(rows), "items": rows[:SHOWN]}
+
+
+def _status_since(ids: list[int]) -> dict[int, datetime]:
+    """When each proposal last changed status, from the audit log (one query)."""
+    if not ids:
+        return {}
+    query: Any = (
+        AuditEntry.select(AuditEntry.entity_id, AuditEntry.at)
+        .where(
+            AuditEntry.entity == "proposal",
+            AuditEntry.entity_id.in_(ids),
+            AuditEntry.changes.contains('"status"'),
+        )
+        .order_by(AuditEntry.at)
+        .tuples()
+    )
+    return dict(query)
+
+
+def proposals_section(scope: Scope) -> Section:
+    """Proposals submitted or in review, the longest waiting first, with their sponsor."""
+    where: Any = Proposal.status.in_(AWAITING)
+    if scope.program_ids is not None:
+        where &= Proposal.program.in_(scope.program_ids)
+    query = (
+        Proposal.select(Proposal, Program, Person)
+        .join(Program, JOIN.LEFT_OUTER, on=(Proposal.program == Program.id))
+        .join_from(Proposal, Person, JOIN.LEFT_OUTER, on=(Proposal.sponsor == Person.id))
+        .where(where)
+        .order_by(Proposal.id)
+    )
+    found: list[Any] = list(query)
+    since = _status_since([p.id for p in found])
+    rows: list[dict[str, Any]] = []
+    for p in found:
+        waiting = since.get(p.id, p.created_at)
+        local = waiting.astimezone(scope.tz).date() if waiting.tzinfo else waiting.date()
+        rows.append(
+            {
+                "id": p.id,
+                "code": p.code,
+                "title": p.title,
+                "status": p.status,
+                "program": p.program.code if p.__data__.get("program") else None,
+                "sponsor": p.sponsor.name if p.__data__.get("sponsor") else None,
+                "since": local.isoformat(),
+                "days_waiting": max(0, (scope.today - local).days),
+            }
+        )
+    rows.sort(key=lambda r: (r["since"], r["code"]))
+    return Section(
+        "proposals",
+        "Proposals awaiting decision",
+        {"awaiting": _capped(rows)},
+        "No proposals awaiting a decision.",
+        bool(rows),
+        optional=True,
+    )
+
+
+def solicitations_section(scope: Scope) -> Section:
+    """Solicitations not yet awarded or cancelled, with their dates and the next one to
+    come, the soonest first."""
+    where: Any = Solicitation.status.in_(OPEN_SOLICITATION)
+    if scope.program_ids is not None:
+        where &= Solicitation.program.in_(scope.program_ids)
+    query = (
+        Solicitation.select(Solicitation, Program)
+        .join(Program)
+        .where(where)
+        .order_by(Solicitation.code)
+    )
+    rows: list[dict[str, Any]] = []
+    for s in query:
+        dates = {key: _iso(getattr(s, key)) for key, _ in SOLICITATION_DATES}
+        coming = [
+            (getattr(s, key), words)
+            for key, words in SOLICITATION_DATES
+            if getattr(s, key) is not None and getattr(s, key) >= scope.today
+        ]
+        next_day, next_what = coming[0] if coming else (None, None)
+        rows.append(
+            {
+                "id": s.id,
+                "code": s.code,
+                "program": s.program.code,
+                "title": s.title,
+                "kind": s.kind,
+                "status": s.status,
+                **dates,
+                "next": _iso(next_day),
+                "next_what": next_what,
+                "days_to_next": None if next_day is None else (next_day - scope.today).days,
+            }
+        )
+    rows.sort(key=lambda r: (r["next"] is None, r["next"] or "", r["code"]))
+    return Section(
+        "solicitations",
+        "Solicitations and their dates",
+        {"open": _capped(rows)},
+        "No solicitations open.",
+        bool(rows),
+        optional=True,
+    )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def scorecards_section(scope: Scope) -> Section:
+    """Each running contract's latest scorecard when it is below target (its overall score
+    or its service levels met under the office's thresholds), lowest first."""
+    limits = targets()
+    rows = [
+        dict(r) for r in scorecards_below_target(scope.program_ids, limits, running_on=scope.since)
+    ]
+    facts = {
+        "below_target": _capped(rows),
+        "targets": {"overall": plain(limits.score), "service_levels": plain(limits.levels)},
+    }
+    return Section(
+        "scorecards",
+        "Vendor scorecards below target",
+        facts,
+        "No vendor scorecard below target.",
+        bool(rows),
+        optional=True,
+    )

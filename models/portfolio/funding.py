@@ -1,0 +1,129 @@
+"""Deciding on a proposal, and turning an approved one into a program.
+
+A decision (approved, deferred, rejected) is taken on a proposal in review, with a reason,
+and recorded as a RAID decision in the proposal's program that cites the analysis it used:
+what the decider names (a selection's summary line, say), else the ranking by value at that
+moment. An approved proposal becomes a program under the proposal's program, owned by its
+sponsor, with a budget line per fiscal year and kind (capital, operating) drafted from the
+business case.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from docket.models.core import records
+from docket.models.core.context import Context
+from docket.models.core.database import write
+from docket.models.core.errors import ValidationError
+from docket.models.core.fields import to_utc_text
+from docket.models.core.inputs import choice, text
+from docket.models.core.schema import BudgetLine, Program
+from docket.models.core.schema_selection import Proposal
+from docket.models.governance.decisions import add_decision
+from docket.models.portfolio.programs import add_program
+from docket.models.portfolio.proposals import DECISIONS, case_flows, check_move, get_proposal
+from docket.models.portfolio.value import active_weights, proposal_values
+
+# the proposals a ranking cited by a decision is taken among
+RANKED = ("submitted", "in review", "approved")
+# the ranking's leaders named in the decision
+LEADERS = 5
+
+
+def ranking_now(ctx: Context, code: str) -> str:
+    """The ranking by value now, as one line a decision cites: where ``code`` stands, the
+    weights, and the leaders."""
+    values = proposal_values(RANKED)
+    weights = ", ".join(
+        f"{name} {w.quantize(Decimal('0.001'))}" for name, w in active_weights().items()
+    )
+    place = next((i for i, v in enumerate(values, 1) if v["code"] == code), None)
+    leaders = "; ".join(f"{i}. {v['code']} {v['value']}" for i, v in enumerate(values[:LEADERS], 1))
+    if place is None:
+        where = f"{code} is not ranked"
+    else:
+        mine = values[place - 1]
+        where = (
+            f"{code} ranks {place} of {len(values)}, value {mine['value']}, spread {mine['spread']}"
+        )
+    return (
+        f"ranking by value at {to_utc_text(ctx.now())} UTC ({where}; weights: "
+        f"{weights or 'no criteria'}; leaders: {leaders or 'none'})"
+    )
+
+
+def decide(
+    ctx: Context, code: str, outcome: str, reason: str, analysis: str | None = None
+) -> Proposal:
+    """Approve, defer or reject a proposal in review, with a reason; the decision is
+    recorded in its program citing ``analysis`` (else the ranking now) and linked to it."""
+    wanted = choice("decision", outcome, DECISIONS)
+    why = text("reason", reason, max_length=2000, multiline=True)
+    cited = text("analysis", analysis, required=False, max_length=2000, multiline=True)
+    with write():
+        proposal = get_proposal(code)
+        check_move(proposal, wanted)
+        home = proposal.__data__.get("program")
+        if not home:
+            raise ValidationError(
+                "program",
+                f"proposal {proposal.code} has no program to record its decision in; "
+                f"give it one with: docket proposal edit {proposal.code} --program CODE",
+            )
+        used = cited or ranking_now(ctx, proposal.code)
+        decision = add_decision(
+            ctx,
+            f"Proposal {proposal.code} {wanted}: {proposal.title}"[:200],
+            program=records.get(Program, home).code,
+            rationale=f"{why}\n\nAnalysis used: {used}",
+        )
+        return records.update(
+            ctx, proposal, proposal.version, note=why, status=wanted, reason=why,
+            decision=decision,
+        )  # fmt: skip
+
+
+def to_program(
+    ctx: Context, code: str, new_code: str, name: str | None = None
+) -> tuple[Program, int]:
+    """An approved proposal becomes a program (under the proposal's program, owned by its
+    sponsor, its objectives the program's), with a budget line per fiscal year and kind
+    for each cost of the business case above zero. Returns the program and how many budget
+    lines it got."""
+    with write():
+        proposal = get_proposal(code)
+        if proposal.status != "approved":
+            raise ValidationError(
+                "status",
+                f"proposal {proposal.code} is {proposal.status}; only an approved proposal "
+                "becomes a program",
+            )
+        data = proposal.__data__
+        if data.get("became"):
+            became = records.get(Program, data["became"]).code
+            raise ValidationError(
+                "code", f"proposal {proposal.code} became program {became} already"
+            )
+        program = add_program(
+            ctx,
+            new_code,
+            name or proposal.title,
+            parent=records.get(Program, data["program"]).code if data.get("program") else None,
+            owner=f"#{data['sponsor']}" if data.get("sponsor") else None,
+            objective=proposal.objectives[:2000],
+        )
+        lines = 0
+        for year in case_flows(proposal.id):
+            for kind, amount in (("capital", year["capital"]), ("operating", year["operating"])):
+                if amount > 0:
+                    lines += 1
+                    records.create(
+                        ctx, BudgetLine, program=program, fiscal_year=year["fiscal_year"],
+                        kind=kind, name=f"{kind.capitalize()} (proposal {proposal.code})",
+                        amount=amount,
+                    )  # fmt: skip
+        records.update(
+            ctx, proposal, proposal.version, note=f"became {program.code}", became=program
+        )
+        return program, lines

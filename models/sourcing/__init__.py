@@ -1,0 +1,1 @@
+"""Vendor selection: solicitations, bids, the committee's sealed scores, evaluation and award."""

@@ -1,0 +1,352 @@
+"""Proposals from intake to a decision: fields and refusals, the way through the statuses,
+the business case by fiscal year, people needed by role and month, dependencies (loops
+refused), decisions recorded as RAID decisions citing their analysis, and an approved
+proposal turned into a program with its budget lines; and the commands."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from docket.models.core.context import Context
+from docket.models.core.errors import NotFoundError, ValidationError
+from docket.models.core.schema import BudgetLine, Decision, Program
+from docket.models.core.schema_selection import Proposal, ProposalNeed, ProposalYear
+from docket.models.people.persons import add_person
+from docket.models.portfolio import funding, needs, proposals
+from docket.models.portfolio.criteria import add_criterion
+from docket.models.portfolio.programs import add_program
+from docket.models.portfolio.scoring import score_proposal
+
+
+@pytest.fixture
+def office(db_path: Path, ctx: Context) -> Context:
+    add_program(ctx, "ERP", "ERP replacement")
+    add_person(ctx, "Ana Lopez", email="ana@city.example")
+    return ctx
+
+
+def _in_review(ctx: Context, code: str = "P-1", **fields: Any) -> Proposal:
+    proposals.add_proposal(ctx, code, "Permits portal", program="ERP", **fields)
+    proposals.move(ctx, code, "submitted")
+    return proposals.move(ctx, code, "in review", "on the agenda")
+
+
+def test_a_proposal_is_added_in_draft_with_its_sponsor(office: Context) -> None:
+    made = proposals.add_proposal(
+        office, "p-2027-01", "Permits portal", sponsor="ana", program="ERP", mandatory=True,
+        problem="Paper forms", objectives="Online permits", risks="Vendor lock-in",
+    )  # fmt: skip
+    assert (made.code, made.status, made.mandatory) == ("P-2027-01", "draft", True)
+    facts = proposals.proposal_facts(Proposal.get_by_id(made.id), Decimal("0.03"))
+    assert (facts["sponsor"], facts["program"]) == ("Ana Lopez", "ERP")
+
+
+@pytest.mark.parametrize(
+    ("code", "fields", "field"),
+    [
+        ("P 1", {}, "code"),
+        ("P-1", {"mandatory": "perhaps"}, "mandatory"),
+        ("P-1", {"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_fields_are_refused_by_name(
+    office: Context, code: str, fields: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        proposals.add_proposal(office, code, "Portal", **fields)
+    assert refused.value.field == field
+
+
+def test_a_code_is_used_once_and_an_unknown_one_is_not_found(office: Context) -> None:
+    proposals.add_proposal(office, "P-1", "Portal")
+    with pytest.raises(ValidationError, match="already exists"):
+        proposals.add_proposal(office, "p-1", "Again")
+    with pytest.raises(NotFoundError, match="known: P-1"):
+        proposals.get_proposal("P-9")
+
+
+def test_a_sponsor_matching_several_people_is_refused_with_them(office: Context) -> None:
+    add_person(office, "Ana Park", email="park@city.example")
+    with pytest.raises(ValidationError) as refused:
+        proposals.add_proposal(office, "P-1", "Portal", sponsor="ana")
+    assert refused.value.field == "sponsor"
+    assert "Ana Lopez" in str(refused.value) and "Ana Park" in str(refused.value)
+
+
+def test_the_way_through_the_statuses(office: Context) -> None:
+    proposals.add_proposal(office, "P-1", "Portal", program="ERP")
+    with pytest.raises(ValidationError, match="draft; it can go to submitted, not in review"):
+        proposals.move(office, "P-1", "in review")
+    proposals.move(office, "P-1", "submitted", "ready")
+    assert proposals.move(office, "P-1", "draft", "needs costs").status == "draft"
+    proposals.move(office, "P-1", "submitted")
+    proposals.move(office, "P-1", "in review")
+    with pytest.raises(ValidationError, match="decision: use decide"):
+        proposals.move(office, "P-1", "approved")
+    funding.decide(office, "P-1", "deferred", "No budget this year")
+    # a deferred proposal comes back next cycle
+    assert proposals.move(office, "P-1", "submitted").status == "submitted"
+
+
+def test_a_decision_needs_a_reason_and_a_review(office: Context) -> None:
+    proposals.add_proposal(office, "P-1", "Portal", program="ERP")
+    with pytest.raises(ValidationError) as refused:
+        funding.decide(office, "P-1", "approved", "Good")
+    assert refused.value.field == "status"
+    _in_review(office, "P-2")
+    with pytest.raises(ValidationError) as refused:
+        funding.decide(office, "P-2", "approved", "  ")
+    assert refused.value.field == "reason"
+    with pytest.raises(ValidationError) as refused:
+        funding.decide(office, "P-2", "maybe", "Good")
+    assert refused.value.field == "decision"
+
+
+def test_a_decision_is_recorded_in_the_program_citing_the_ranking(office: Context) -> None:
+    add_criterion(office, "Impact", weight="1")
+    _in_review(office, "P-1")
+    _in_review(office, "P-2")
+    score_proposal(office, "P-1", "impact", 8)
+    score_proposal(office, "P-2", "impact", 6)
+    decided = funding.decide(office, "P-2", "rejected", "Duplicates P-1")
+    decision = Decision.get_by_id(decided.__data__["decision"])
+    assert decision.program.code == "ERP"
+    assert decision.title == "Proposal P-2 rejected: Permits portal"
+    assert decision.rationale.startswith("Duplicates P-1\n\nAnalysis used: ranking by value at ")
+    assert "P-2 ranks 2 of 2, value 6.0000, spread 0.00" in decision.rationale
+    assert "leaders: 1. P-1 8.0000; 2. P-2 6.0000" in decision.rationale
+    assert (decided.status, decided.reason) == ("rejected", "Duplicates P-1")
+
+
+def test_a_decision_cites_the_analysis_it_is_given(office: Context) -> None:
+    _in_review(office)
+    line = "selection FY2027 budget 2,000,000: 12 of 25 chosen, value 81.2"
+    decided = funding.decide(office, "P-1", "approved", "In the selection", analysis=line)
+    rationale = Decision.get_by_id(decided.__data__["decision"]).rationale
+    assert rationale == f"In the selection\n\nAnalysis used: {line}"
+
+
+def test_a_decision_without_a_program_is_refused(office: Context) -> None:
+    proposals.add_proposal(office, "P-1", "Portal")
+    proposals.move(office, "P-1", "submitted")
+    proposals.move(office, "P-1", "in review")
+    with pytest.raises(ValidationError) as refused:
+        funding.decide(office, "P-1", "approved", "Good")
+    assert refused.value.field == "program"
+    assert Decision.select().count() == 0
+
+
+def test_a_decided_proposal_and_its_case_are_not_edited(office: Context) -> None:
+    _in_review(office)
+    funding.decide(office, "P-1", "approved", "Good")
+    with pytest.raises(ValidationError, match="decided proposal is not edited"):
+        proposals.update_proposal(office, "P-1", title="Other")
+    with pytest.raises(ValidationError, match="the one decided on"):
+        proposals.set_year(office, "P-1", 2027, capital="5")
+
+
+def test_the_case_by_fiscal_year_keeps_what_is_left_out(office: Context) -> None:
+    proposals.add_proposal(office, "P-1", "Portal")
+    proposals.set_year(office, "P-1", "2027", capital="1,000", operating="200")
+    row = proposals.set_year(office, "P-1", 2027, savings="50")
+    assert (row.capital, row.operating, row.hard_savings) == (
+        Decimal("1000.00"), Decimal("200.00"), Decimal("50.00"),
+    )  # fmt: skip
+    assert ProposalYear.select().count() == 1
+    for amounts, field in (({"capital": "-1"}, "capital"), ({"savings": "lots"}, "savings")):
+        with pytest.raises(ValidationError) as refused:
+            proposals.set_year(office, "P-1", 2027, **amounts)
+        assert refused.value.field == field
+    with pytest.raises(ValidationError) as refused:
+        proposals.set_year(office, "P-1", 1999, capital="1")
+    assert refused.value.field == "fiscal year"
+    proposals.remove_year(office, "P-1", 2027)
+    assert ProposalYear.select().count() == 0
+
+
+def test_people_needed_by_role_and_month(office: Context) -> None:
+    proposals.add_proposal(office, "P-1", "Portal")
+    assert needs.set_need(office, "P-1", "Analyst", "2026-11..2027-02", "1.5") == ("Analyst", 4)
+    assert [(n["month"], n["people"]) for n in needs.proposal_needs(1)] == [
+        ("2026-11", "1.5"), ("2026-12", "1.5"), ("2027-01", "1.5"), ("2027-02", "1.5"),
+    ]  # fmt: skip
+    needs.set_need(office, "P-1", "ANALYST", "2027-01", "2")  # spelled as first spelled
+    needs.set_need(office, "P-1", "analyst", "2026-11..2026-12", "0")  # taken away
+    got = [(n["role"], n["month"], n["people"]) for n in needs.proposal_needs(1)]
+    assert got == [("Analyst", "2027-01", "2"), ("Analyst", "2027-02", "1.5")]
+    assert ProposalNeed.get(ProposalNeed.people == "2").month == date(2027, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("month", "people", "field"),
+    [
+        ("2027-13", "1", "month"),
+        ("March", "1", "month"),
+        ("2027-05..2027-03", "1", "month"),
+        ("2027-01..2037-02", "1", "month"),
+        ("2027-03", "-1", "people"),
+        ("2027-03", "1.555", "people"),
+        ("2027-03", "many", "people"),
+    ],
+)
+def test_bad_needs_are_refused_by_name(
+    office: Context, month: str, people: str, field: str
+) -> None:
+    proposals.add_proposal(office, "P-1", "Portal")
+    with pytest.raises(ValidationError) as refused:
+        needs.set_need(office, "P-1", "analyst", month, people)
+    assert refused.value.field == field
+
+
+def test_dependencies_refuse_loops(office: Context) -> None:
+    for code in ("A1", "B1", "C1"):
+        proposals.add_proposal(office, code, f"Proposal {code}")
+    needs.add_dependency(office, "B1", "A1")
+    needs.add_dependency(office, "C1", "B1")
+    with pytest.raises(ValidationError, match="a loop: A1 -> C1 -> B1 -> A1"):
+        needs.add_dependency(office, "A1", "C1")
+    with pytest.raises(ValidationError, match="itself"):
+        needs.add_dependency(office, "A1", "a1")
+    with pytest.raises(ValidationError, match="already"):
+        needs.add_dependency(office, "B1", "A1")
+    needs.remove_dependency(office, "C1", "B1")
+    needs.add_dependency(office, "A1", "C1")  # no loop now
+    detail = needs.proposal_detail("A1", Decimal("0.03"))
+    assert (detail["depends_on"], detail["needed_by"]) == (["C1"], ["B1"])
+
+
+def test_an_approved_proposal_becomes_a_program_with_budget_lines(office: Context) -> None:
+    proposals.add_proposal(
+        office, "P-1", "Permits portal", program="ERP", sponsor="ana", objectives="Online"
+    )
+    proposals.set_year(office, "P-1", 2027, capital="1000", operating="100")
+    proposals.set_year(office, "P-1", 2028, operating="300", savings="900")
+    proposals.move(office, "P-1", "submitted")
+    with pytest.raises(ValidationError, match="only an approved proposal"):
+        funding.to_program(office, "P-1", "PERMIT")
+    proposals.move(office, "P-1", "in review")
+    funding.decide(office, "P-1", "approved", "Good")
+    program, lines = funding.to_program(office, "P-1", "PERMIT")
+    assert lines == 3
+    parent, owner = program.parent, program.owner
+    assert parent is not None and owner is not None
+    assert (program.name, parent.code, owner.name, program.objective) == (
+        "Permits portal", "ERP", "Ana Lopez", "Online",
+    )  # fmt: skip
+    drafted = {
+        (b.fiscal_year, b.kind, b.name, b.amount)
+        for b in BudgetLine.select().where(BudgetLine.program == program)
+    }
+    assert drafted == {
+        (2027, "capital", "Capital (proposal P-1)", Decimal("1000.00")),
+        (2027, "operating", "Operating (proposal P-1)", Decimal("100.00")),
+        (2028, "operating", "Operating (proposal P-1)", Decimal("300.00")),
+    }
+    became = Proposal.get().became
+    assert became is not None and became.code == "PERMIT"
+    with pytest.raises(ValidationError, match="became program PERMIT already"):
+        funding.to_program(office, "P-1", "PERMIT2")
+    assert Program.select().count() == 2
+
+
+# --- the commands ----------------------------------------------------------------------
+
+
+def _cli_office(cli: Any) -> None:
+    assert cli("program", "add", "ERP", "ERP replacement").status == 0
+    assert cli("proposal", "add", "P-1", "Permits portal", "--program", "ERP").status == 0
+    for args in (
+        ("2027", "--capital", "1000"), ("2028", "--savings", "600"), ("2029", "--savings", "600"),
+    ):  # fmt: skip
+        assert cli("proposal", "year", "P-1", *args).status == 0
+
+
+def test_show_prints_the_formula_and_the_table(cli: Any) -> None:
+    """At the default 3 %: -1000; 600 / 1.03 = 582.52; 600 / 1.0609 = 565.56; NPV 148.08."""
+    _cli_office(cli)
+    shown = cli("proposal", "show", "P-1")
+    assert shown.status == 0, shown.err
+    lines = shown.out.splitlines()
+    assert "r = 0.03" in lines
+    assert "  t = fiscal year - first fiscal year;  factor = 1 / (1 + r)^t" in lines
+    assert any(line.split() == ["FY2028", "1", "0.00", "600.00", "600.00", "0.970874",
+                                "582.52", "-400.00", "-417.48"] for line in lines)  # fmt: skip
+    assert "NPV: 148.08" in lines
+    assert "payback: 2.67 years" in lines
+    assert "ROI: 20.0 %" in lines
+    assert "discount rate: 3 %" in lines
+
+
+def test_show_as_json_and_the_config_rate(cli: Any, tmp_path: Path) -> None:
+    _cli_office(cli)
+    data = json.loads(cli("proposal", "show", "P-1", "--format", "json").out)
+    assert data["case"]["npv"] == "148.08"
+    assert data["case"]["years"][1]["factor"] == "0.970874"
+    config = Path(tmp_path / "home" / "docket.toml")
+    config.write_text('timezone = "America/Chicago"\ndiscount_rate = 0.10\n')
+    data = json.loads(cli("proposal", "show", "P-1", "--format", "json").out)
+    assert (data["case"]["rate"], data["case"]["npv"]) == ("0.1", "41.32")
+
+
+def test_list_the_way_through_and_a_decision_from_the_command_line(cli: Any) -> None:
+    _cli_office(cli)
+    listed = json.loads(cli("proposal", "list", "--format", "json").out)
+    assert [(p["code"], p["costs"], p["npv"]) for p in listed] == [("P-1", "1000.00", "148.08")]
+    assert cli("proposal", "submit", "P-1").out == "proposal P-1: submitted\n"
+    assert cli("proposal", "review", "P-1").status == 0
+    decided = cli("proposal", "decide", "P-1", "approved", "--reason", "Best value")
+    assert decided.out == "proposal P-1: approved (decision 1)\n"
+    made = cli("proposal", "to-program", "P-1", "PERMIT")
+    assert made.out == "program PERMIT made from proposal P-1 with 1 budget line(s)\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (("proposal", "add", "P 1", "Portal"), "code"),
+        (("proposal", "year", "P-1", "2027", "--capital", "-5"), "capital"),
+        (("proposal", "need", "P-1", "analyst", "2027-3x", "1"), "month"),
+        (("proposal", "decide", "P-1", "approved", "--reason", "ok"), "status"),
+        (("proposal", "depends", "P-1", "--on", "P-1"), "on"),
+        (("proposal", "edit", "P-1", "--mandatory", "perhaps"), "mandatory"),
+        (("proposal", "edit", "P-1"), "edit"),
+    ],
+)
+def test_refusals_name_the_field_with_exit_2(cli: Any, args: tuple[str, ...], field: str) -> None:
+    _cli_office(cli)
+    refused = cli(*args)
+    assert refused.status == 2
+    assert refused.err.startswith(f"docket: {field}: ")
+
+
+def test_needs_and_dependencies_from_the_command_line(cli: Any) -> None:
+    _cli_office(cli)
+    assert cli("proposal", "add", "P-2", "Warehouse").status == 0
+    made = cli("proposal", "need", "P-1", "analyst", "2027-03..2027-05", "1.5")
+    assert made.out == "proposal P-1: analyst 1.5 in 3 month(s)\n"
+    assert cli("proposal", "depends", "P-2", "--on", "P-1").out == "proposal P-2 depends on P-1\n"
+    loop = cli("proposal", "depends", "P-1", "--on", "P-2")
+    assert (loop.status, loop.err) == (2, "docket: on: that would make a loop: P-1 -> P-2 -> P-1\n")
+    shown = cli("proposal", "show", "P-1").out
+    assert "needed by: P-2" in shown
+    assert "analyst  2027-03..2027-05  1.5" in shown
+
+
+def test_needs_read_as_runs_of_months() -> None:
+    """Consecutive months with the same people are one run, across a year's end."""
+    rows: list[needs.NeedFacts] = [
+        {"role": "analyst", "month": m, "people": p}
+        for m, p in (("2026-11", "1"), ("2026-12", "1"), ("2027-01", "1"), ("2027-02", "2"),
+                     ("2027-04", "2"))
+    ]  # fmt: skip
+    rows.append({"role": "tester", "month": "2027-05", "people": "2"})
+    assert [(r["role"], r["months"], r["people"]) for r in needs.need_runs(rows)] == [
+        ("analyst", "2026-11..2027-01", "1"), ("analyst", "2027-02", "2"),
+        ("analyst", "2027-04", "2"), ("tester", "2027-05", "2"),
+    ]  # fmt: skip
