@@ -1,7 +1,8 @@
 """Proposals from intake to a decision: fields and refusals, the way through the statuses,
 the business case by fiscal year, people needed by role and month, dependencies (loops
 refused), decisions recorded as RAID decisions citing their analysis, and an approved
-proposal turned into a program with its budget lines; and the commands."""
+proposal turned into a program with its budget lines and a milestone per fiscal year (and no
+assignments); and the commands."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 
 from docket.models.core.context import Context
 from docket.models.core.errors import NotFoundError, ValidationError
-from docket.models.core.schema import BudgetLine, Decision, Program
+from docket.models.core.schema import Assignment, BudgetLine, Decision, Milestone, Program
 from docket.models.core.schema_selection import Proposal, ProposalNeed, ProposalYear
 from docket.models.people.persons import add_person
 from docket.models.portfolio import funding, needs, proposals
@@ -255,6 +256,59 @@ def test_an_approved_proposal_becomes_a_program_with_budget_lines(office: Contex
     assert Program.select().count() == 2
 
 
+def test_a_program_from_a_proposal_gets_a_milestone_per_fiscal_year_and_no_assignment(
+    office: Context,
+) -> None:
+    """FY2027 began 1 July 2026, before today (23 November 2026): its milestone is today;
+    FY2029 is the first year with hard benefits; FY2028 was left out of the case."""
+    proposals.add_proposal(office, "P-1", "Permits portal", program="ERP", sponsor="ana")
+    proposals.set_year(office, "P-1", 2027, capital="1000")
+    proposals.set_year(office, "P-1", 2029, operating="100", avoidance="50")
+    proposals.set_year(office, "P-1", 2030, savings="900")
+    needs.set_need(office, "P-1", "analyst", "2027-03", "2")
+    proposals.move(office, "P-1", "submitted")
+    proposals.move(office, "P-1", "in review")
+    funding.decide(office, "P-1", "approved", "Good")
+    drafted = funding.draft_program(office, "P-1", "PERMIT")
+    assert drafted.budget_lines == 2
+    made = [
+        (m.title, m.baseline, m.forecast, m.owner.name if m.owner else None)
+        for m in Milestone.select()
+        .where(Milestone.program == drafted.program)
+        .order_by(Milestone.baseline)
+    ]
+    assert made == [
+        ("Permits portal: FY2027 begins", date(2026, 11, 23), date(2026, 11, 23), "Ana Lopez"),
+        ("Permits portal: FY2029 benefits start", date(2028, 7, 1), date(2028, 7, 1),
+         "Ana Lopez"),
+        ("Permits portal: FY2030 begins", date(2029, 7, 1), date(2029, 7, 1), "Ana Lopez"),
+    ]  # fmt: skip
+    fy2029 = drafted.milestones[1]
+    assert fy2029.deliverable == (
+        "FY2029 as planned in proposal P-1's business case: capital 0.00, operating 100.00; "
+        "hard savings 0.00, cost avoidance 50.00"
+    )
+    assert fy2029.acceptance_criteria == (
+        "Spending within the FY2029 budget lines drafted from proposal P-1; the year's "
+        "savings and cost avoidance measured against the case"
+    )
+    assert drafted.milestones[0].acceptance_criteria.endswith("from proposal P-1")
+    # the people needed are roles, not people: no assignment is drafted
+    assert Assignment.select().count() == 0
+    assert "roles, not people" in funding.NO_ASSIGNMENTS
+
+
+def test_a_long_title_is_cut_to_fit_the_milestones(office: Context) -> None:
+    proposals.add_proposal(office, "P-1", "x" * 200, program="ERP")
+    proposals.set_year(office, "P-1", 2028, savings="1")
+    proposals.move(office, "P-1", "submitted")
+    proposals.move(office, "P-1", "in review")
+    funding.decide(office, "P-1", "approved", "Good")
+    (milestone,) = funding.draft_program(office, "P-1", "PERMIT").milestones
+    assert len(milestone.title) == 200
+    assert milestone.title.endswith("x: FY2028 benefits start")
+
+
 # --- the commands ----------------------------------------------------------------------
 
 
@@ -303,7 +357,14 @@ def test_list_the_way_through_and_a_decision_from_the_command_line(cli: Any) -> 
     decided = cli("proposal", "decide", "P-1", "approved", "--reason", "Best value")
     assert decided.out == "proposal P-1: approved (decision 1)\n"
     made = cli("proposal", "to-program", "P-1", "PERMIT")
-    assert made.out == "program PERMIT made from proposal P-1 with 1 budget line(s)\n"
+    assert made.out.splitlines() == [
+        "program PERMIT made from proposal P-1 with 1 budget line(s) and 3 milestone(s)",
+        "  milestone #1 2026-11-23  Permits portal: FY2027 begins",
+        "  milestone #2 2027-07-01  Permits portal: FY2028 benefits start",
+        "  milestone #3 2028-07-01  Permits portal: FY2029 begins",
+        "no assignments drafted: the business case names roles, not people; assign people "
+        "with 'docket assignment add'",
+    ]
 
 
 @pytest.mark.parametrize(

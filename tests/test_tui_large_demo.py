@@ -447,9 +447,10 @@ async def test_contractors(large_db: Path, make_app: MakeApp) -> None:
         await to_the_end(pilot, table)
         contract = await open_and_close(pilot, screen)
         await scope(pilot, PARENT)
-        for name in ("contracts", "assignments", "allocation"):
+        for name in ("contracts", "sourcing", "assignments", "allocation"):
             assert screen.view == name
-            scoped[name] = (table.row_count, {str(r.get("program")) for r in screen.rows()})
+            if name != "sourcing":  # solicitations: their own test (test_tui_sourcing.py)
+                scoped[name] = (table.row_count, {str(r.get("program")) for r in screen.rows()})
             await press(pilot, "down", "t")
     for name, count in counts.items():
         assert count == len(view(name, None)) > 0, name
@@ -611,7 +612,9 @@ async def test_a_narrow_terminal(large_db: Path, make_app: MakeApp) -> None:
                 heat_labels = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
             await to_the_end(pilot, table)
             await press(pilot, "t")
-        await press(pilot, "t", "t")
+        assert contractors.view == "sourcing"  # type: ignore[attr-defined]
+        opened["solicitation"] = await open_and_close(pilot, contractors)
+        await press(pilot, "t", "t", "t")
         opened["contract"] = await open_and_close(pilot, contractors)
         raid = await go(pilot, "8")
         table = raid.query_one(DataTable)

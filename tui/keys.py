@@ -107,7 +107,7 @@ APP_KEYS: tuple[Key, ...] = (
         "6",
         "app.go('contractors')",
         "Contractors",
-        "Go to the contractors: assignments, allocation heatmap, contracts",
+        "Go to the contractors: assignments, allocation heatmap, contracts, sourcing",
         footer=False,
     ),
     Key(
@@ -329,4 +329,37 @@ PROPOSAL_DETAIL_KEYS: tuple[Key, ...] = (
         hint="decide",
     ),
     _close(),
+)
+
+SOLICITATION_DETAIL_KEYS: tuple[Key, ...] = (
+    Key(
+        "s",
+        "score",
+        "Score",
+        "Score the conforming bids as you (sealed until every member has revealed)",
+        hint="score",
+    ),
+    Key(
+        "c",
+        "commit",
+        "Commit",
+        "Commit your sealed scores: final, they cannot change after",
+        hint="commit",
+    ),
+    Key(
+        "r",
+        "reveal",
+        "Reveal",
+        "Reveal your scores, once every member has committed",
+        hint="reveal",
+    ),
+    Key(
+        "a",
+        "award",
+        "Award",
+        "Award the solicitation: a decision citing the ranking, and the contract",
+        hint="award",
+    ),
+    Key("h", "history", "History", "Show every change to this solicitation", hint="history"),
+    _close(what="this solicitation"),
 )

@@ -336,6 +336,25 @@ def _proposals(section: Section) -> list[Block]:
     return _listed("Awaiting decision, longest waiting first", section.facts["awaiting"], line)
 
 
+def _selection(section: Section) -> list[Block]:
+    def decided(r: dict[str, Any]) -> Line:
+        where = f" ({r['program']})" if r["program"] else ""
+        why = f": {r['reason']}" if r["reason"] else ""
+        return [_t(f"{r['code']}: {r['title']}{where}: "), _b(r["status"]),
+                _t(f" on {_day(r['on'])}{why}")]  # fmt: skip
+
+    def became(r: dict[str, Any]) -> Line:
+        where = f" ({r['program']})" if r["program"] else ""
+        return [_t(f"{r['code']}: {r['title']}{where} became program {r['became']} "
+                   f"on {_day(r['on'])}")]  # fmt: skip
+
+    facts = section.facts
+    return [
+        *_listed("Decided", facts["decided"], decided),
+        *_listed("Turned into programs", facts["became"], became),
+    ]
+
+
 def _solicitations(section: Section) -> list[Block]:
     said = (("questions_due", "questions due"), ("bids_due", "bids due"), ("award_by", "award by"))
 
@@ -389,6 +408,7 @@ WRITERS: dict[str, Callable[[Section], list[Block]]] = {
     "changes": _changes,
     "budget": _budget,
     "proposals": _proposals,
+    "selection": _selection,
     "solicitations": _solicitations,
     "scorecards": _scorecards,
 }

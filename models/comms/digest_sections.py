@@ -21,6 +21,7 @@ from docket.models.comms.digest_scope import SHOWN, Scope, Section, SectionBuild
 from docket.models.comms.digest_selection import (
     proposals_section,
     scorecards_section,
+    selection_section,
     solicitations_section,
 )
 from docket.models.comms.plan import plan
@@ -450,6 +451,7 @@ SECTIONS: list[SectionBuilder] = [
     budget_section,
     # choosing what to fund and whom to hire: shown only when there is something to say
     proposals_section,
+    selection_section,
     solicitations_section,
     scorecards_section,
 ]

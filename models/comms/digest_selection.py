@@ -1,5 +1,6 @@
 """The digest's sections on choosing what to fund and whom to hire: proposals awaiting a
-decision, open solicitations with their next dates, and vendors' scorecards below target.
+decision, selection changes (proposals decided or turned into programs in the period),
+open solicitations with their next dates, and vendors' scorecards below target.
 
 They read the tables of :mod:`docket.models.core.schema_selection` directly, in a fixed
 number of queries. Unlike the status digest's own sections, each is *optional*: left out of
@@ -9,7 +10,8 @@ solicitations gets the digest it always had.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import json
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from peewee import JOIN
@@ -21,6 +23,8 @@ from docket.models.core.schema_selection import Proposal, Solicitation
 
 # a proposal awaits a decision in these statuses
 AWAITING = ("submitted", "in review")
+# a proposal's status moving to one of these is a decision (a selection change)
+DECIDED = ("approved", "deferred", "rejected")
 # a solicitation's dates matter while it is in these
 OPEN_SOLICITATION = ("draft", "issued", "evaluating")
 # the dates of a solicitation, in the order they come
@@ -89,6 +93,67 @@ def proposals_section(scope: Scope) -> Section:
         {"awaiting": _capped(rows)},
         "No proposals awaiting a decision.",
         bool(rows),
+        optional=True,
+    )
+
+
+def _selection_moves(scope: Scope) -> list[dict[str, Any]]:
+    """The audit entries of the period that moved a proposal's status or made it a program,
+    with the proposal, its program and the program it became (one query)."""
+    home, became = Program.alias("home"), Program.alias("became")
+    where: Any = (
+        (AuditEntry.entity == "proposal")
+        & (AuditEntry.action == "update")
+        & (AuditEntry.at >= scope.instant(scope.since))
+        & (AuditEntry.at < scope.instant(scope.until + timedelta(days=1)))
+        & (AuditEntry.changes.contains('"status"') | AuditEntry.changes.contains('"became"'))
+    )
+    if scope.program_ids is not None:
+        where &= Proposal.program.in_(scope.program_ids)
+    query: Any = (
+        AuditEntry.select(
+            AuditEntry.id.alias("entry"), AuditEntry.at, AuditEntry.actor, AuditEntry.changes,
+            AuditEntry.note, Proposal.code, Proposal.title, home.code.alias("program"),
+            became.code.alias("became"),
+        )
+        .join(Proposal, on=(AuditEntry.entity_id == Proposal.id))
+        .join_from(Proposal, home, JOIN.LEFT_OUTER, on=(Proposal.program == home.id))
+        .join_from(Proposal, became, JOIN.LEFT_OUTER, on=(Proposal.became == became.id))
+        .where(where)
+        .order_by(AuditEntry.at, AuditEntry.id)
+        .dicts()
+    )  # fmt: skip
+    return list(query)
+
+
+def selection_section(scope: Scope) -> Section:
+    """Selection changes in the period, from the audit log: proposals decided (approved,
+    deferred, rejected) with the decision's reason, and approved proposals turned into
+    programs; in the order they happened."""
+    decided: list[dict[str, Any]] = []
+    funded: list[dict[str, Any]] = []
+    for move in _selection_moves(scope):
+        changes = json.loads(move["changes"])
+        at: datetime = move["at"]
+        base = {
+            "code": move["code"],
+            "title": move["title"],
+            "program": move["program"],
+            "on": (at.astimezone(scope.tz) if at.tzinfo else at).date().isoformat(),
+            "by": move["actor"],
+        }
+        status = changes.get("status")
+        if status is not None and status[1] in DECIDED:
+            reason = changes["reason"][1] if "reason" in changes else move["note"]
+            decided.append({**base, "status": status[1], "was": status[0], "reason": reason})
+        if changes.get("became") is not None and changes["became"][1] is not None:
+            funded.append({**base, "became": move["became"]})
+    return Section(
+        "selection",
+        "Selection changes",
+        {"decided": _capped(decided), "became": _capped(funded)},
+        "No proposals decided or turned into programs.",
+        bool(decided or funded),
         optional=True,
     )
 

@@ -221,6 +221,18 @@ class Bid(Record):
         indexes = ((("solicitation", "vendor"), True),)
 
 
+class BidPriceLine(Record):
+    """A part of a bid's price: a fiscal year (``FY2027``) or a line (``Licences``). A bid
+    priced by lines keeps their sum as its price, so ranking and award use one number."""
+
+    bid = ForeignKeyField(Bid, backref="price_lines", on_delete="CASCADE")
+    label = CharField(constraints=[Check("length(trim(label)) > 0")])
+    amount = MoneyField(constraints=[Check("amount >= 0")])
+
+    class Meta:
+        indexes = ((("bid", "label"), True),)
+
+
 class BidConformance(Record):
     """Whether one bid meets one conformance item, with a note."""
 
@@ -299,4 +311,5 @@ TABLES_V8: tuple[type[Model], ...] = (
     BidScore,
     ServiceLevel,
     Scorecard,
+    BidPriceLine,
 )

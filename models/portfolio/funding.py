@@ -5,11 +5,25 @@ and recorded as a RAID decision in the proposal's program that cites the analysi
 what the decider names (a selection's summary line, say), else the ranking by value at that
 moment. An approved proposal becomes a program under the proposal's program, owned by its
 sponsor, with a budget line per fiscal year and kind (capital, operating) drafted from the
-business case.
+business case, and a milestone per fiscal year of the case:
+
+- **One milestone per fiscal year entered in the case** (a year left out between two others
+  has nothing planned, so no milestone). Its baseline (and forecast) is the first day of
+  that fiscal year (``governance.budget.fiscal_bounds``: FY2027 begins 1 July 2026), or
+  today when that day has passed, so nothing is late the day it is drafted.
+- **Its title** says what the year brings: ``<title>: FY2029 benefits start`` for the first
+  year with hard benefits (savings or cost avoidance), ``<title>: FY2027 begins`` for the
+  others. Its deliverable holds the year's figures from the case, its acceptance criteria
+  the spending within that year's drafted budget lines (and the benefits measured); its
+  owner is the sponsor.
+- **No assignments.** The case names the people it needs by role and month (``analyst``,
+  two in March), not by person: an assignment names a person under a contract, so drafting
+  one would be a guess. The program is made without, and says so.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from docket.models.core import records
@@ -18,9 +32,12 @@ from docket.models.core.database import write
 from docket.models.core.errors import ValidationError
 from docket.models.core.fields import to_utc_text
 from docket.models.core.inputs import choice, text
-from docket.models.core.schema import BudgetLine, Program
+from docket.models.core.schema import BudgetLine, Milestone, Program
 from docket.models.core.schema_selection import Proposal
+from docket.models.governance.budget import fiscal_bounds
 from docket.models.governance.decisions import add_decision
+from docket.models.milestones.schedule import add_milestone
+from docket.models.portfolio.business_case import YearFlows
 from docket.models.portfolio.programs import add_program
 from docket.models.portfolio.proposals import DECISIONS, case_flows, check_move, get_proposal
 from docket.models.portfolio.value import active_weights, proposal_values
@@ -84,13 +101,67 @@ def decide(
         )  # fmt: skip
 
 
+# why an approved proposal's program gets no assignments (said by the command line)
+NO_ASSIGNMENTS = (
+    "no assignments drafted: the business case names roles, not people; assign people with "
+    "'docket assignment add'"
+)
+# a milestone's title is at most this long (the proposal's title is cut to fit)
+TITLE_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Drafted:
+    """What turning a proposal into a program made."""
+
+    program: Program
+    budget_lines: int
+    milestones: list[Milestone]
+
+
 def to_program(
     ctx: Context, code: str, new_code: str, name: str | None = None
 ) -> tuple[Program, int]:
+    """An approved proposal becomes a program (see :func:`draft_program`). Returns the
+    program and how many budget lines it got."""
+    drafted = draft_program(ctx, code, new_code, name)
+    return drafted.program, drafted.budget_lines
+
+
+def _milestone_of_year(
+    ctx: Context, proposal: Proposal, program: Program, year: YearFlows, benefits_start: bool
+) -> Milestone:
+    """The milestone of one fiscal year of the case (see the module's docstring)."""
+    fy = year["fiscal_year"]
+    what = "benefits start" if benefits_start else "begins"
+    suffix = f": FY{fy} {what}"
+    title = proposal.title[: TITLE_LENGTH - len(suffix)] + suffix
+    figures = (
+        f"capital {year['capital']:,}, operating {year['operating']:,}; hard savings "
+        f"{year['savings']:,}, cost avoidance {year['avoidance']:,}"
+    )
+    accepted = f"Spending within the FY{fy} budget lines drafted from proposal {proposal.code}"
+    if year["savings"] > 0 or year["avoidance"] > 0:
+        accepted += "; the year's savings and cost avoidance measured against the case"
+    sponsor = proposal.__data__.get("sponsor")
+    return add_milestone(
+        ctx, program.code, title, max(fiscal_bounds(fy)[0], ctx.today()),
+        owner=f"#{sponsor}" if sponsor else None,
+        deliverable=f"FY{fy} as planned in proposal {proposal.code}'s business case: {figures}",
+        acceptance_criteria=accepted,
+    )  # fmt: skip
+
+
+def first_benefit_year(years: list[YearFlows]) -> int | None:
+    """The first fiscal year of a case with hard benefits (savings or cost avoidance)."""
+    return next((y["fiscal_year"] for y in years if y["savings"] > 0 or y["avoidance"] > 0), None)
+
+
+def draft_program(ctx: Context, code: str, new_code: str, name: str | None = None) -> Drafted:
     """An approved proposal becomes a program (under the proposal's program, owned by its
     sponsor, its objectives the program's), with a budget line per fiscal year and kind
-    for each cost of the business case above zero. Returns the program and how many budget
-    lines it got."""
+    for each cost of the business case above zero and a milestone per fiscal year of the
+    case; no assignments (:data:`NO_ASSIGNMENTS`)."""
     with write():
         proposal = get_proposal(code)
         if proposal.status != "approved":
@@ -114,7 +185,8 @@ def to_program(
             objective=proposal.objectives[:2000],
         )
         lines = 0
-        for year in case_flows(proposal.id):
+        years = case_flows(proposal.id)
+        for year in years:
             for kind, amount in (("capital", year["capital"]), ("operating", year["operating"])):
                 if amount > 0:
                     lines += 1
@@ -123,7 +195,12 @@ def to_program(
                         kind=kind, name=f"{kind.capitalize()} (proposal {proposal.code})",
                         amount=amount,
                     )  # fmt: skip
+        benefits = first_benefit_year(years)
+        milestones = [
+            _milestone_of_year(ctx, proposal, program, y, y["fiscal_year"] == benefits)
+            for y in years
+        ]
         records.update(
             ctx, proposal, proposal.version, note=f"became {program.code}", became=program
         )
-        return program, lines
+        return Drafted(program, lines, milestones)

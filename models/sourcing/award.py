@@ -3,7 +3,8 @@ bid, and the solicitation marked awarded, all in one transaction.
 
 Only a revealed evaluation can be awarded, and only to a conforming bid. A reason is always
 given; awarding a bid that is not ranked first must say so (``not_top``), and the decision
-then names the bid ranked first.
+then names the bid ranked first. The decision ends with the winner's past performance (its
+scorecards on earlier contracts, in one line), so the record the award relied on is kept.
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ from docket.models.core.inputs import text
 from docket.models.governance.decisions import add_decision
 from docket.models.sourcing.bids import find_bid, nonconformance
 from docket.models.sourcing.evaluation import evaluate, summary
-from docket.models.sourcing.solicitations import find_solicitation, require_status
+from docket.models.sourcing.solicitations import (
+    find_solicitation,
+    past_performance,
+    require_status,
+)
 
 # what a decision's rationale holds at most
 RATIONALE = 4000
@@ -87,9 +92,13 @@ def award(
                 f"{', '.join(first)} first. {why}"
             )
         cited = f"{said}\n\n{summary(evaluation)}"
-        if len(cited) > RATIONALE:
+        # the winner's record (its scorecards on past contracts) is always kept whole
+        record = past_performance(bid.vendor)["record"]
+        tail = f"\n\nPast performance of {bid.vendor.name}: {record}"
+        if len(cited) + len(tail) > RATIONALE:
             cut = f"… (the whole evaluation: 'docket bid rank {found.code}')"
-            cited = cited[: RATIONALE - len(cut)] + cut
+            cited = cited[: RATIONALE - len(cut) - len(tail)] + cut
+        cited += tail
         decision = add_decision(
             ctx, f"Award {found.code} to {bid.vendor.name}", program=found.program.code,
             rationale=cited,

@@ -7,6 +7,11 @@ before the issue date or in the future is refused. Documents are paths to files 
 exist when the bid is entered (a typo is caught then, not at evaluation), kept absolute so
 every member finds the same file, one per line. A bid failing a mandatory item is
 non-conforming: it is shown with why, and never ranked nor scored.
+
+A price is given whole (``price``) or by lines (``price_lines``: ``LABEL=AMOUNT``, a
+fiscal year such as ``FY2027`` or a line such as ``Licences``, each label once). A bid priced
+by lines keeps their sum as its price, so the ranking, the price formula and the award use
+one number; the lines are shown beside it. Giving a bid a whole price again drops its lines.
 """
 
 from __future__ import annotations
@@ -24,12 +29,71 @@ from docket.models.core.context import Context
 from docket.models.core.database import write
 from docket.models.core.errors import NotFoundError, ValidationError
 from docket.models.core.inputs import money, text
-from docket.models.core.schema_selection import Bid, BidConformance, Solicitation
+from docket.models.core.schema_selection import Bid, BidConformance, BidPriceLine, Solicitation
 from docket.models.governance.entries import entry_day
 from docket.models.sourcing.criteria import find_item, items_of
-from docket.models.sourcing.solicitations import find_solicitation, require_status
+from docket.models.sourcing.solicitations import (
+    PastPerformance,
+    find_solicitation,
+    past_performance,
+    require_status,
+)
 
 LATE = "late: "
+# the field price lines are refused under (the command line's option)
+PRICE_LINE = "price-line"
+
+
+def price_lines(ctx: Context, typed: Sequence[str]) -> list[tuple[str, Decimal]]:
+    """Typed price lines (``FY2027=120000``, ``Licences=45,000``) as labels and amounts:
+    each amount zero or more, each label once (case aside)."""
+    lines: list[tuple[str, Decimal]] = []
+    seen: set[str] = set()
+    for entry in typed:
+        label, equals, amount_typed = str(entry).rpartition("=")
+        if not equals:
+            raise ValidationError(
+                PRICE_LINE, f"expected LABEL=AMOUNT such as FY2027=120000, got {entry!r}"
+            )
+        label = text(PRICE_LINE, label, max_length=100)
+        amount = money(f"{PRICE_LINE} {label}", amount_typed, decimal_comma=ctx.decimal_comma)
+        if amount < 0:
+            raise ValidationError(f"{PRICE_LINE} {label}", "expected an amount of zero or more")
+        if label.lower() in seen:
+            raise ValidationError(PRICE_LINE, f"{label} is given twice; give each line once")
+        seen.add(label.lower())
+        lines.append((label, amount))
+    return lines
+
+
+def _whole_price(
+    ctx: Context, price: str | Decimal | None, lines: Sequence[str]
+) -> tuple[Decimal, list[tuple[str, Decimal]]]:
+    """The bid's price and its lines: either a whole price or lines (their sum)."""
+    if price is not None and lines:
+        raise ValidationError("price", "give the price whole (--price) or by lines, not both")
+    if lines:
+        parsed = price_lines(ctx, lines)
+        return sum((amount for _, amount in parsed), Decimal("0.00")), parsed
+    if price is None:
+        raise ValidationError("price", "expected a price (--price) or its lines (--price-line)")
+    amount = money("price", price, decimal_comma=ctx.decimal_comma)
+    if amount < 0:
+        raise ValidationError("price", "expected an amount of zero or more")
+    return amount, []
+
+
+def lines_of(bid: Bid | int) -> list[BidPriceLine]:
+    """A bid's price lines, in the order they were given (none: priced whole)."""
+    return list(BidPriceLine.select().where(BidPriceLine.bid == bid).order_by(BidPriceLine.id))
+
+
+def _replace_lines(ctx: Context, bid: Bid, lines: list[tuple[str, Decimal]]) -> None:
+    """Make the bid's price lines these (each removal and addition audited)."""
+    for old in lines_of(bid):
+        records.delete(ctx, old, old.version, note="price lines replaced")
+    for label, amount in lines:
+        records.create(ctx, BidPriceLine, bid=bid, label=label, amount=amount)
 
 
 def documents(paths: Sequence[str]) -> str:
@@ -78,16 +142,16 @@ def add_bid(
     solicitation: str | int,
     vendor: str,
     *,
-    price: str | Decimal,
+    price: str | Decimal | None = None,
     received: str | date | None = None,
     documents_given: Sequence[str] = (),
     late: str = "",
     note: str = "",
+    price_lines_given: Sequence[str] = (),
 ) -> Bid:
-    """A vendor's bid (one per vendor), while the solicitation is issued."""
-    amount = money("price", price, decimal_comma=ctx.decimal_comma)
-    if amount < 0:
-        raise ValidationError("price", "expected an amount of zero or more")
+    """A vendor's bid (one per vendor), while the solicitation is issued; its price whole
+    or by lines (``price_lines_given``: ``LABEL=AMOUNT``, the price their sum)."""
+    amount, lines = _whole_price(ctx, price, price_lines_given)
     why_late = text("late", late, required=False, max_length=1000)
     remark = text("note", note, required=False, max_length=2000, multiline=True)
     kept = documents(documents_given)
@@ -108,23 +172,26 @@ def add_bid(
             )
         if is_late:
             remark = "\n".join(part for part in (LATE + why_late, remark) if part)
-        return records.create(
+        made = records.create(
             ctx, Bid, audit_note=LATE + why_late if is_late else "", solicitation=found,
             vendor=who, price=amount, received_on=day, documents=kept, note=remark,
         )  # fmt: skip
+        _replace_lines(ctx, made, lines)
+        return made
 
 
 def update_bid(ctx: Context, solicitation: str | int, vendor: str, **changes: Any) -> Bid:
-    """Change a bid's price, documents (all of them, as given) or note, while the
-    solicitation is issued."""
-    unknown = set(changes) - {"price", "documents", "note"}
+    """Change a bid's price (whole, or ``price_lines``: all of them, as given), documents
+    (all of them, as given) or note, while the solicitation is issued. A whole price drops
+    the bid's lines; lines replace them and the price becomes their sum."""
+    unknown = set(changes) - {"price", "price_lines", "documents", "note"}
     if unknown:
         raise ValidationError(sorted(unknown)[0], "is not a field of a bid you can change")
     values: dict[str, Any] = {}
-    if "price" in changes:
-        values["price"] = money("price", changes["price"], decimal_comma=ctx.decimal_comma)
-        if values["price"] < 0:
-            raise ValidationError("price", "expected an amount of zero or more")
+    lines: list[tuple[str, Decimal]] | None = None
+    if "price" in changes or "price_lines" in changes:
+        given = changes.get("price_lines") or ()
+        values["price"], lines = _whole_price(ctx, changes.get("price"), given)
     if "documents" in changes:
         values["documents"] = documents(changes["documents"])
     if "note" in changes:
@@ -135,6 +202,8 @@ def update_bid(ctx: Context, solicitation: str | int, vendor: str, **changes: An
         found = find_solicitation(solicitation)
         require_status(found, "issued", "change bids")
         bid = find_bid(found, vendor)
+        if lines is not None:
+            _replace_lines(ctx, bid, lines)
         return records.update(ctx, bid, bid.version, **values)
 
 
@@ -200,6 +269,23 @@ class ConformanceFacts(TypedDict):
     note: str
 
 
+class PriceLineFacts(TypedDict):
+    """A part of a bid's price: its label (``FY2027``, ``Licences``) and amount."""
+
+    label: str
+    amount: str
+
+
+def price_line_facts(bid: Bid | int) -> list[PriceLineFacts]:
+    """A bid's price lines as plain data."""
+    return [{"label": line.label, "amount": str(line.amount)} for line in lines_of(bid)]
+
+
+def price_lines_text(lines: Sequence[PriceLineFacts]) -> str:
+    """Price lines in one line: ``FY2027 1,000.00 + FY2028 2,000.00`` (empty: none)."""
+    return " + ".join(f"{line['label']} {Decimal(line['amount']):,}" for line in lines)
+
+
 class BidFacts(TypedDict):
     """One bid as plain data (``docket bid list --format json``)."""
 
@@ -215,6 +301,8 @@ class BidFacts(TypedDict):
     why_not: list[str]
     conformance: list[ConformanceFacts]
     version: int
+    # the price by fiscal year or line, in the order given (empty: priced whole)
+    price_lines: list[PriceLineFacts]
 
 
 def bid_facts(bid: Bid) -> BidFacts:
@@ -249,4 +337,30 @@ def bid_facts(bid: Bid) -> BidFacts:
         "why_not": why,
         "conformance": checklist,
         "version": bid.version,
+        "price_lines": price_line_facts(bid),
     }
+
+
+class BidderFacts(TypedDict):
+    """A bid as its solicitation shows it: the vendor, the price with its lines, and the
+    vendor's past performance (``docket solicitation show``)."""
+
+    vendor: str
+    price: str
+    price_lines: list[PriceLineFacts]
+    conforming: bool
+    past_performance: PastPerformance
+
+
+def bidder_facts(found: Solicitation) -> list[BidderFacts]:
+    """Each bid of a solicitation with its price lines and the vendor's record, by vendor."""
+    return [
+        {
+            "vendor": bid.vendor.name,
+            "price": str(bid.price),
+            "price_lines": price_line_facts(bid),
+            "conforming": not nonconformance(bid),
+            "past_performance": past_performance(bid.vendor),
+        }
+        for bid in bids_of(found)
+    ]

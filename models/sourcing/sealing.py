@@ -194,6 +194,19 @@ def expected(found: Solicitation) -> set[tuple[int, int]]:
     return {(b.id, c) for b in conforming_bids(found) for c in criteria}
 
 
+def may_score(ctx: Context, solicitation: str | int) -> Solicitation:
+    """The solicitation, when the acting member may score it now: it is being
+    evaluated, they sit on its committee and have not committed; else refused in words."""
+    found = find_solicitation(solicitation)
+    require_status(found, "evaluating", "score bids")
+    member = acting_member(ctx, found)
+    if member.commitment:
+        raise ValidationError(
+            "score", "you have committed your scores; they are sealed as they are"
+        )
+    return found
+
+
 def give_score(
     ctx: Context, solicitation: str | int, vendor: str, criterion: str, score: str | int,
     comment: str = "",
@@ -202,13 +215,7 @@ def give_score(
     (again: the new score replaces theirs). Nothing goes to the shared database."""
     value = whole_number("score", score, minimum=SCORE_LOW, maximum=SCORE_HIGH)
     remark = text("comment", comment, required=False, max_length=2000)
-    found = find_solicitation(solicitation)
-    require_status(found, "evaluating", "score bids")
-    member = acting_member(ctx, found)
-    if member.commitment:
-        raise ValidationError(
-            "score", "you have committed your scores; they are sealed as they are"
-        )
+    found = may_score(ctx, solicitation)
     bid = find_bid(found, vendor)
     why = nonconformance(bid)
     if why:

@@ -5,7 +5,9 @@ before). The status moves one way: draft -> issued -> evaluating -> awarded, or 
 from any but awarded. What may change depends on it: the criteria, weights and checklist
 only while a draft (they are published with the solicitation), the committee until the
 evaluation starts, bids and their conformance while issued; the committee scores while
-evaluating; ``award`` alone makes it awarded.
+evaluating; ``award`` alone makes it awarded. Each bidder's past performance (its
+scorecards on earlier contracts) is part of the solicitation's record
+(:func:`past_performance`).
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from typing import Any, TypedDict
 
 from peewee import fn
 
+from docket.models.contractors.performance import record_summary, vendor_record
 from docket.models.core import records
 from docket.models.core.context import Context
 from docket.models.core.database import write
 from docket.models.core.errors import NotFoundError, ValidationError
 from docket.models.core.inputs import MAX_INTEGER, choice, shown, text, typed_id
+from docket.models.core.schema import Vendor
 from docket.models.core.schema_selection import (
     SOLICITATION_KINDS,
     SOLICITATION_STATUSES,
@@ -303,13 +307,42 @@ def criteria_of(found: Solicitation) -> list[SolicitationCriterion]:
     )
 
 
+class PastPerformance(TypedDict):
+    """A bidder's record of performance as the solicitation shows it: the one line of
+    :func:`~docket.models.contractors.performance.record_summary` and its figures."""
+
+    vendor: str
+    record: str
+    scorecards: int
+    latest_overall: str | None
+    mean_overall: str | None
+    below_target: int
+
+
+def past_performance(vendor: Vendor | str | int) -> PastPerformance:
+    """A vendor's past performance (its scorecards on every contract), in one line and its
+    figures: what the committee reads beside the vendor's bid."""
+    record = vendor_record(vendor)
+    latest = record["latest"]
+    return {
+        "vendor": record["vendor"],
+        "record": record_summary(record),
+        "scorecards": len(record["scorecards"]),
+        "latest_overall": latest["overall"] if latest else None,
+        "mean_overall": record["mean_overall"],
+        "below_target": record["below_target"],
+    }
+
+
 __all__ = [
     "DATES",
+    "PastPerformance",
     "add_solicitation",
     "criteria_of",
     "dates_in_order",
     "find_solicitation",
     "list_solicitations",
+    "past_performance",
     "require_status",
     "set_status",
     "solicitation_facts",

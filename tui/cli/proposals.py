@@ -222,8 +222,13 @@ def depends(session: Session, code: str, on: str, remove: bool) -> None:
 @click.option("--name", help="default: the proposal's title")
 @pass_session
 def to_program(session: Session, code: str, new_code: str, name: str | None) -> None:
-    """Turn an approved proposal into a program, its budget lines from the case."""
-    made, lines = funding.to_program(session.ctx, code, new_code, name)
+    """Turn an approved proposal into a program, its budget lines and a milestone per fiscal
+    year from the case (no assignments: the case names roles, not people)."""
+    drafted = funding.draft_program(session.ctx, code, new_code, name)
     session.print(
-        f"program {made.code} made from proposal {code.upper()} with {lines} budget line(s)"
+        f"program {drafted.program.code} made from proposal {code.upper()} with "
+        f"{drafted.budget_lines} budget line(s) and {len(drafted.milestones)} milestone(s)"
     )
+    for m in drafted.milestones:
+        session.print(f"  milestone #{m.id} {m.baseline.isoformat()}  {m.title}")
+    session.print(funding.NO_ASSIGNMENTS)

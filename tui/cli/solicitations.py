@@ -92,14 +92,19 @@ def list_solicitations(session: Session, program: str | None, status: str | None
 @format_option("text", "json")
 @pass_session
 def show_solicitation(session: Session, code: str, fmt: str) -> None:
-    """A solicitation: dates, criteria, checklist, committee and bids."""
+    """A solicitation: dates, criteria, checklist, committee, and bids with each bidder's
+    past performance."""
     found = sol.find_solicitation(code)
     facts = sol.solicitation_facts(found)
     weights = criteria.criterion_facts(found)
     items = criteria.item_facts(found)
     members = committee.member_facts(found)
+    bidders = bid_ops.bidder_facts(found)
     if fmt == "json":
-        whole = {**facts, "criteria": weights, "items": items, "committee": members}
+        whole = {
+            **facts, "criteria": weights, "items": items, "committee": members,
+            "bidders": bidders,
+        }  # fmt: skip
         write_json(whole, session.out)
         return
     session.print(f"{facts['code']}  {facts['kind']}  {facts['title']}  [{facts['status']}]")
@@ -123,6 +128,10 @@ def show_solicitation(session: Session, code: str, fmt: str) -> None:
         conflict = f"; conflict declared: {m['conflict']}" if m["conflict"] else ""
         session.print(f"  {m['person']} ({m['account']}), {state}{conflict}")
     session.print(f"bids: {facts['bids']}")
+    for b in bidders:
+        lines = f" ({bid_ops.price_lines_text(b['price_lines'])})" if b["price_lines"] else ""
+        session.print(f"  {b['vendor']}  {Decimal(b['price']):,}{lines}")
+        session.print(f"    past performance: {b['past_performance']['record']}")
     if facts["decision"]:
         session.print(f"awarded: decision {facts['decision']}, contract {facts['contract']}")
 
@@ -202,20 +211,25 @@ def bid() -> None:
 @bid.command("add")
 @click.argument("code")
 @click.argument("vendor")
-@click.option("--price", required=True, metavar="AMOUNT")
+@click.option("--price", metavar="AMOUNT", help="the whole price (or --price-line)")
+@click.option(
+    "--price-line", "price_lines", multiple=True, metavar="LABEL=AMOUNT",
+    help="a part of the price, by fiscal year or line (FY2027=120000); repeat; the price is "
+    "their sum",
+)  # fmt: skip
 @click.option("--received", metavar="WHEN", help="default today")
 @click.option("--document", "documents", multiple=True, metavar="PATH", help="an existing file")
 @click.option("--late", default="", metavar="REASON", help="take a bid after bids were due")
 @click.option("--note", default="")
 @pass_session
 def add_bid(
-    session: Session, code: str, vendor: str, price: str, received: str | None,
-    documents: tuple[str, ...], late: str, note: str,
+    session: Session, code: str, vendor: str, price: str | None, price_lines: tuple[str, ...],
+    received: str | None, documents: tuple[str, ...], late: str, note: str,
 ) -> None:  # fmt: skip
-    """Enter a vendor's bid (prints its id)."""
+    """Enter a vendor's bid, its price whole or by lines (prints its id)."""
     made = bid_ops.add_bid(
         session.ctx, code, vendor, price=price, received=received, documents_given=documents,
-        late=late, note=note,
+        late=late, note=note, price_lines_given=price_lines,
     )  # fmt: skip
     session.print(str(made.id))
 
@@ -223,19 +237,26 @@ def add_bid(
 @bid.command("edit")
 @click.argument("code")
 @click.argument("vendor")
-@click.option("--price", metavar="AMOUNT")
+@click.option("--price", metavar="AMOUNT", help="a whole price (drops the bid's lines)")
+@click.option(
+    "--price-line", "price_lines", multiple=True, metavar="LABEL=AMOUNT",
+    help="replaces all the bid's lines; the price is their sum",
+)  # fmt: skip
 @click.option("--document", "documents", multiple=True, metavar="PATH", help="replaces them all")
 @click.option("--note")
 @pass_session
 def edit_bid(
-    session: Session, code: str, vendor: str, price: str | None, documents: tuple[str, ...],
-    note: str | None,
+    session: Session, code: str, vendor: str, price: str | None, price_lines: tuple[str, ...],
+    documents: tuple[str, ...], note: str | None,
 ) -> None:  # fmt: skip
-    """Change a bid's price, documents or note."""
+    """Change a bid's price (whole or by lines), documents or note."""
     changes = edits(
-        {"price": price, "documents": documents or None, "note": note},
-        ("price", "documents", "note"),
-    )
+        {
+            "price": price, "price_lines": price_lines or None, "documents": documents or None,
+            "note": note,
+        },
+        ("price", "price_lines", "documents", "note"),
+    )  # fmt: skip
     changed = bid_ops.update_bid(session.ctx, code, vendor, **changes)
     session.print(f"bid {changed.id} changed (version {changed.version})")
 
@@ -247,7 +268,12 @@ def edit_bid(
 def list_bids(session: Session, code: str, fmt: str) -> None:
     """A solicitation's bids, with whether each conforms and why not."""
     found = sol.find_solicitation(code)
-    emit(session, fmt, [bid_ops.bid_facts(b) for b in bid_ops.bids_of(found)], BIDS.cli)
+    facts = [bid_ops.bid_facts(b) for b in bid_ops.bids_of(found)]
+    emit(session, fmt, facts, BIDS.cli)
+    if fmt == "table":
+        for b in facts:
+            if b["price_lines"]:
+                session.print(f"{b['vendor']}: {bid_ops.price_lines_text(b['price_lines'])}")
 
 
 @bid.command("check")

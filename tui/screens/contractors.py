@@ -1,9 +1,12 @@
-"""Contractors (key 6): assignments, the allocation heatmap and contracts with their burn.
+"""Contractors (key 6): assignments, the allocation heatmap, contracts with their burn, and
+sourcing (solicitations, their bids, scoring and award).
 
-``t`` cycles the three views. Assignments: ``/`` filters by person, program or role; ``a``
+``t`` cycles the four views. Assignments: ``/`` filters by person, program or role; ``a``
 adds, ``e`` edits, ``x`` ends one. The heatmap shows each person's allocation per month
 as numbers (over 100 marked ``!``), coloured only to help; contracts show a burn bar with
 the percent spent, the day the money runs out at the current rate and the committed cost.
+Sourcing lists the solicitations (``/`` filters them, Enter opens one); what is its own is in
+:mod:`docket.tui.screens.sourcing_view`.
 """
 
 from __future__ import annotations
@@ -30,12 +33,20 @@ from docket.tui.forms.contractors import (
     open_contract,
     spend_form,
 )
+from docket.tui.forms.sourcing import open_solicitation
 from docket.tui.keys import Key
+from docket.tui.screens import sourcing_view
 from docket.tui.screens.base import FilteredScreen
 from docket.tui.widgets.heatmap import fill_heatmap
 from docket.tui.widgets.rows import row_cells, set_columns
 
-VIEWS = ("assignments", "allocation", "contracts")
+VIEWS = ("assignments", "allocation", "contracts", sourcing_view.VIEW)
+# the views with a filter box
+FILTERED = ("assignments", sourcing_view.VIEW)
+PLACEHOLDERS = {
+    "assignments": "/ to filter: person, program or role",
+    sourcing_view.VIEW: "/ to filter: code, program, status or title words",
+}
 MONTHS = 12
 # the columns of the assignments and of the contracts with their burn
 ASSIGNMENTS = lists.ASSIGNMENTS.table()
@@ -51,6 +62,8 @@ def load_view(ctx: Context, view: str, program: str | None) -> dict[str, Any]:
         )
         rows = [assignments.assignment_facts(a, today) for a in found]
         return {"today": today, "rows": rows}
+    if view == sourcing_view.VIEW:
+        return sourcing_view.load_sourcing(program)
     from docket.models.portfolio.programs import program_and_children
 
     ids = program_and_children(program) if program else None
@@ -73,12 +86,14 @@ class ContractorsScreen(FilteredScreen):
     }
     """
     KEYS: ClassVar[tuple[Key, ...]] = (
-        Key("t", "next_view", "View", "Cycle: assignments, allocation heatmap, contracts"),
+        Key(
+            "t", "next_view", "View", "Cycle: assignments, allocation heatmap, contracts, sourcing"
+        ),
         Key(
             "slash",
             "focus_filter",
             "Filter",
-            "Filter assignments: person, program or role",
+            "Filter assignments (person, program or role) or solicitations (words)",
             display="/",
         ),
         Key("a", "add", "Add", "Add an assignment (on contracts: a contract)"),
@@ -88,7 +103,8 @@ class ContractorsScreen(FilteredScreen):
             "enter",
             "open",
             "Open",
-            "Open the contract: burn, amendments, expenditures",
+            "Open the contract (burn, amendments, expenditures) or the solicitation "
+            "(bids, committee, scoring, ranking, award)",
             footer=False,
         ),
         Key("s", "spend", "Spend", "Record an expenditure on the contract"),
@@ -104,11 +120,13 @@ class ContractorsScreen(FilteredScreen):
         super().__init__()
         self.view = VIEWS[0]
         self.data: dict[str, Any] = {}
+        # what was typed in each filtered view's box (each view keeps its own filter)
+        self.typed_in: dict[str, str] = {}
 
     def body(self) -> ComposeResult:
         yield Input(
             self.typed,
-            placeholder="/ to filter: person, program or role",
+            placeholder=PLACEHOLDERS[self.view],
             id="filter",
             compact=True,
         )
@@ -133,8 +151,10 @@ class ContractorsScreen(FilteredScreen):
             self.fill(self.current_key())
 
     def rows(self) -> list[dict[str, Any]]:
-        """The rows shown: the view's, filtered by what is typed (assignments)."""
+        """The rows shown: the view's, filtered by what is typed (assignments, sourcing)."""
         rows: list[dict[str, Any]] = self.data.get("rows", self.data.get("people", []))
+        if self.view == sourcing_view.VIEW:
+            return sourcing_view.matching(rows, self.typed)
         words = self.typed.lower().split()
         if self.view == "assignments" and words:
             rows = [
@@ -151,7 +171,9 @@ class ContractorsScreen(FilteredScreen):
         if self.view == "allocation":
             fill_heatmap(table, rows, self.data.get("months", []), width, self.key_of)
         else:
-            layout = ASSIGNMENTS if self.view == "assignments" else CONTRACTS
+            layout = {"assignments": ASSIGNMENTS, sourcing_view.VIEW: sourcing_view.TABLE}.get(
+                self.view, CONTRACTS
+            )
             shown, view = layout.fit(width), layout.view(width)
             set_columns(table, shown)
             for r in rows:
@@ -159,7 +181,7 @@ class ContractorsScreen(FilteredScreen):
         keys = [self.key_of(r) for r in rows]
         if current in keys:
             table.move_cursor(row=keys.index(current), animate=False)
-        self.query_one("#filter", Input).display = self.view == "assignments"
+        self.query_one("#filter", Input).display = self.view in FILTERED
         self.query_one("#status", Static).update(self.status_line(rows))
 
     def key_of(self, row: dict[str, Any]) -> str:
@@ -167,6 +189,8 @@ class ContractorsScreen(FilteredScreen):
         return str(row.get("id") or f"person-{row['person_id']}")
 
     def status_line(self, rows: list[dict[str, Any]]) -> Text:
+        if self.view == sourcing_view.VIEW:
+            return sourcing_view.status_line(rows)
         label = {
             "assignments": "Assignments",
             "allocation": "Allocation by month",
@@ -188,17 +212,27 @@ class ContractorsScreen(FilteredScreen):
     # --- keys ------------------------------------------------------------------------
 
     def action_next_view(self) -> None:
+        self.typed_in[self.view] = self.typed
         self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
         self.data = {}
+        if self.view in FILTERED:
+            box = self.query_one("#filter", Input)
+            box.placeholder = PLACEHOLDERS[self.view]
+            self.typed = self.typed_in.get(self.view, "")
+            box.value = self.typed
         self.refresh_bindings()
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "end", "focus_filter"):
+        if action in ("edit", "end"):
             return self.view == "assignments"
+        if action == "focus_filter":
+            return self.view in FILTERED
         if action == "add":
             return self.view in ("assignments", "contracts")
-        if action in ("open", "spend", "amend"):
+        if action == "open":
+            return self.view in ("contracts", sourcing_view.VIEW)
+        if action in ("spend", "amend"):
             return self.view == "contracts"
         return True
 
@@ -221,8 +255,17 @@ class ContractorsScreen(FilteredScreen):
         return next((r for r in self.rows() if self.key_of(r) == key), None)
 
     def current_record(self) -> tuple[str, int] | None:
+        solicitation = self.current_solicitation()
+        if solicitation is not None:
+            return ("solicitation", int(solicitation["id"]))
         row = self.current_assignment()
         return None if row is None else ("assignment", int(row["id"]))
+
+    def current_solicitation(self) -> dict[str, Any] | None:
+        if self.view != sourcing_view.VIEW:
+            return None
+        key = self.current_key()
+        return next((r for r in self.rows() if self.key_of(r) == key), None)
 
     def action_add(self) -> None:
         if self.view == "contracts":
@@ -237,6 +280,9 @@ class ContractorsScreen(FilteredScreen):
         return next((r for r in self.rows() if self.key_of(r) == key), None)
 
     def action_open(self) -> None:
+        solicitation = self.current_solicitation()
+        if solicitation is not None:
+            open_solicitation(self.docket, solicitation["code"], self._saved)
         row = self.current_contract()
         if row is not None:
             open_contract(self.docket, row["number"], self._saved)

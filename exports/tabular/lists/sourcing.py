@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from docket.exports.tabular.columns import Column, Listing, Row, View, as_is
+from docket.exports.tabular.columns import Column, Listing, Row, Table, View, as_is
 
 
 def _amount(key: str) -> Column:
@@ -21,7 +21,21 @@ def _conforming(row: Row, _: View) -> str:
 SOLICITATIONS = Listing(
     as_is(
         "code program kind status issued_on bids_due award_by bids members title", flexible="title"
-    )
+    ),
+    # the app's (the Contractors screen's sourcing view): the title goes first when narrow
+    Table(
+        (
+            Column("code", "Code", 13),
+            Column("program", "Prog", 8, narrow=7, style="cyan"),
+            Column("kind", "Kind", 5),
+            Column("status", "Status", 11),
+            Column("bids_due", "Bids due", 11),
+            Column("award_by", "Award by", 11),
+            Column("bids", "Bids", 5, right=True),
+            Column("members", "Members", 8, right=True),
+            Column("title", "Title", flexible=True, least=6),
+        )
+    ),
 )
 
 BIDS = Listing(
