@@ -43,8 +43,11 @@ def test_a_three_year_case_at_ten_percent() -> None:
     )
     rows = case["years"]
     assert [r["t"] for r in rows] == [0, 1, 2]
-    assert [r["factor"] for r in rows] == [D("1.000000"), D("0.909091"), D("0.826446")]
+    assert [r["factor"] for r in rows] == [D("1"), D("0.9090909091"), D("0.8264462810")]
     assert [r["pv"] for r in rows] == [D("-1000.00"), D("545.45"), D("495.87")]
+    assert [(r["pv_costs"], r["pv_benefits"]) for r in rows] == [
+        (D("1000.00"), D("0.00")), (D("0.00"), D("545.45")), (D("0.00"), D("495.87")),
+    ]  # fmt: skip
     assert [r["cumulative"] for r in rows] == [D("-1000.00"), D("-400.00"), D("200.00")]
     assert [r["cumulative_pv"] for r in rows] == [D("-1000.00"), D("-454.55"), D("41.32")]
     assert case["npv"] == D("41.32")
@@ -171,3 +174,22 @@ def test_a_wrong_discount_rate_is_refused(tmp_path: Path, typed: str) -> None:
     path.write_text(f"discount_rate = {typed}\n")
     with pytest.raises(DatabaseError, match="discount_rate"):
         read_config(path)
+
+
+def test_each_pv_is_the_net_times_the_shown_factor() -> None:
+    """By hand, r = 0.03: the factor of t=1 is 1/1.03 = 0.9708737864 (10 places); net
+    79,000 x 0.9708737864 = 76,699.0291... -> 76,699.03, which the table shows (the 6-place
+    0.970874 would give 76,699.05). Costs 21,000 x 0.9708737864 = 20,388.3495... ->
+    20,388.35; benefits 100,000 x 0.9708737864 = 97,087.37864 -> 97,087.38; those per-year
+    PVs add up to PV costs and PV benefits."""
+    case = cost_benefit(
+        [year(2027, capital="5000"), year(2028, "1000", "20000", "60000", "40000")], D("0.03")
+    )
+    row = case["years"][1]
+    assert row["factor"] == D("0.9708737864")
+    assert (row["net"], row["pv"]) == (D("79000.00"), D("76699.03"))
+    assert row["net"] * row["factor"] == D("76699.029125600000")
+    assert (row["pv_costs"], row["pv_benefits"]) == (D("20388.35"), D("97087.38"))
+    assert case["pv_costs"] == D("5000.00") + D("20388.35")
+    assert case["pv_benefits"] == D("97087.38")
+    assert case["npv"] == D("-5000.00") + D("76699.03")

@@ -179,17 +179,23 @@ def test_the_commands(cli: Any) -> None:
     for name in ("Strategic alignment", "Risk reduction", "Citizen impact"):
         assert cli("criteria", "add", name).status == 0
     assert cli("criteria", "compare", "strategic", "risk", "3").out == (
+        "recorded: Strategic alignment is 3 times as important as Risk reduction\n"
         "compared; 1 of 3 pairs compared\n"
     )
     cli("criteria", "compare", "strategic", "citizen", "5")
     cli("criteria", "compare", "risk", "citizen", "2")
     shown = cli("criteria", "weights").out.splitlines()
     assert "lambda_max 3.0037  CI 0.0018  RI 0.58  CR 0.0032" in shown
-    assert shown[-1] == "consistent: CR 0.0032 is at most 0.10"
+    assert shown[-2:] == [
+        "consistent: CR 0.0032 is at most 0.10",
+        "in use: the 'in use' column (not the derived ones: run "
+        "`docket criteria apply-comparisons`)",
+    ]
     data = json.loads(cli("criteria", "weights", "--format", "json").out)
     assert data["weights"]["Strategic alignment"] == "0.6483"
     applied = cli("criteria", "apply-comparisons")
     assert applied.out.startswith("weights applied: Citizen impact 0.1220")
+    assert cli("criteria", "weights").out.splitlines()[-1] == "in use: the derived weights"
     assert (
         cli("criteria", "weight", "citizen", "0.3").out == "criterion Citizen impact: weight 0.3\n"
     )
@@ -215,3 +221,40 @@ def test_command_refusals_name_the_field(cli: Any, args: tuple[str, ...], field:
     cli("criteria", "add", "Risk reduction")
     refused = cli(*args)
     assert (refused.status, refused.err.split(":")[:2]) == (2, ["docket", f" {field}"])
+
+
+def test_inconsistent_comparisons_name_the_ones_to_revise(three_criteria: Context) -> None:
+    """By hand for a circle S 9x R, R 9x C, C 9x S: the matrix is symmetric in its three
+    criteria, so the weights are 1/3 each and imply 1 for every pair; each comparison is
+    off by a factor of 9 (ln 9 either way round), so all three are named, in name order
+    (Citizen / Risk entered 1/9, Citizen / Strategic 9, Risk / Strategic 1/9)."""
+    ctx = three_criteria
+    criteria.compare(ctx, "strategic", "risk", "9")
+    criteria.compare(ctx, "risk", "citizen", "9")
+    criteria.compare(ctx, "citizen", "strategic", "9")
+    revise = criteria.comparison_weights()["to_revise"]
+    assert [(r["first"], r["second"], r["entered"]) for r in revise] == [
+        ("Citizen impact", "Risk reduction", "1/9"),
+        ("Citizen impact", "Strategic alignment", "9"),
+        ("Risk reduction", "Strategic alignment", "1/9"),
+    ]
+    assert {(r["implied"], r["off"]) for r in revise} == {(D("1.00"), D("9.00"))}
+
+
+def test_a_comparison_is_echoed_and_an_inconsistent_one_warned(cli: Any) -> None:
+    for name in ("Strategic alignment", "Risk reduction", "Citizen impact"):
+        assert cli("criteria", "add", name).status == 0
+    assert cli("criteria", "compare", "risk", "strategic", "1/9").out.startswith(
+        "recorded: Strategic alignment is 9 times as important as Risk reduction\n"
+    )
+    cli("criteria", "compare", "risk", "citizen", "9")
+    said = cli("criteria", "compare", "citizen", "strategic", "9").out.splitlines()
+    assert said[:3] == [
+        "recorded: Citizen impact is 9 times as important as Strategic alignment",
+        "compared; 3 of 3 pairs compared",
+        f"warning: CR is now {criteria.comparison_weights()['cr']}, over 0.10",
+    ]
+    assert said[3] == "most inconsistent, to revise first:"
+    assert said[4] == (
+        "  Citizen impact / Risk reduction: entered 1/9, the weights imply 1.00 (off x9.00)"
+    )

@@ -12,6 +12,7 @@ import pytest
 from playhouse.test_utils import count_queries
 
 from docket.exports.digests import digest as written
+from docket.exports.digests.blocks import _period
 from docket.models.comms.digest import Digest, build_digest
 from docket.models.comms.digest_scope import scope_of
 from docket.models.comms.digest_selection import selection_section
@@ -99,3 +100,16 @@ def test_the_section_reads_in_one_query(office: Context) -> None:
         section = selection_section(scope)
     assert counter.count == 1
     assert section.said and section.optional
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "said"),
+    [
+        ("2026-07-01", "2026-09-30", "Wed 01 Jul to Wed 30 Sep 2026"),
+        ("2025-10-01", "2026-03-31", "Wed 01 Oct 2025 to Tue 31 Mar 2026"),
+    ],
+)
+def test_a_scorecards_period_is_written_with_its_year(start: str, end: str, said: str) -> None:
+    """As the digest writes its own period: the year always at the end, at the start too
+    when that is another year (a quarter reads the same in any digest)."""
+    assert _period(start, end) == said

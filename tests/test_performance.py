@@ -222,7 +222,9 @@ def test_a_vendors_record_spans_its_contracts_oldest_first(office: Context) -> N
 
 
 def test_the_commands(office: Context, cli: Any) -> None:
-    assert cli("contract", "level", "add", "C-2", "Uptime", "--target", "99 %").out == "3\n"
+    assert cli("contract", "level", "add", "C-2", "Uptime", "--target", "99 %").out == (
+        "service level #3 on C-2: Uptime (target 99 %)\n"
+    )
     assert "Uptime" in cli("contract", "level", "list", "C-2").out
     edited = cli("contract", "level", "edit", "C-2", "uptime", "--target", "99.9 %")
     assert edited.status == 0, edited.err
@@ -239,8 +241,12 @@ def test_the_commands(office: Context, cli: Any) -> None:
     )  # fmt: skip
     assert "below target: overall 2.75 under 3; service levels 1 of 2 (50 %)" in low.out
     table = cli("vendor", "scorecard", "list", "acme").out.splitlines()
-    assert table[0].split()[:6] == ["id", "contract", "start", "end", "quality", "timeliness"]
+    assert table[0].split()[:6] == ["id", "contract", "start", "end", "qual", "time"]
     assert table[2].split()[4:9] == ["3↓", "2↓", "3↓", "3↓", "2.75↓"]
+    assert (
+        table[-1]
+        == "#2 below target: overall 2.75 under 3; service levels 1 of 2 (50 %) under 90 %"
+    )
     rows = json.loads(cli("vendor", "scorecard", "list", "C-1", "--format", "json").out)
     assert [r["overall"] for r in rows] == ["3.75", "2.75"]
     shown = cli("vendor", "scorecard", "show", "acme").out
@@ -257,6 +263,32 @@ def test_the_commands(office: Context, cli: Any) -> None:
     )  # fmt: skip
     assert overlap.status == 2 and "periods may not overlap" in overlap.err
     assert cli("vendor", "scorecard", "show", "birch").out == "no scorecards\n"
+
+
+def test_at_80_columns_no_score_or_reason_is_cut(
+    office: Context, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")  # the terminal's width, which tables fit
+    for start, end, met in (("2026-01-01", "2026-03-31", 2), ("2026-04-01", "2026-06-30", 1)):
+        _card(office, start, end, 3, 2, 3, 2, levels_met=met)
+    out = cli("vendor", "scorecard", "list", "acme").out
+    assert "…" not in out and max(len(line) for line in out.splitlines()) <= 80
+    why = "overall 2.50 under 3; service levels 1 of 2 (50 %) under 90 %"
+    assert f"#2 below target: {why}" in out.splitlines()
+
+
+def test_levels_met_over_the_total_names_both(office: Context, cli: Any) -> None:
+    refused = cli(
+        "vendor", "scorecard", "add", "C-1", "--from", "2026-01-01", "--to", "2026-03-31",
+        "--quality", "4", "--timeliness", "3", "--cost-control", "4", "--responsiveness", "4",
+        "--levels-met", "2", "--levels-total", "0",
+    )  # fmt: skip
+    assert refused.status == 2
+    assert "levels-met: 2 is more than levels-total (0)" in refused.err
+    with pytest.raises(
+        ValidationError, match=r"3 is more than contract C-1's service levels \(2\)"
+    ):
+        _card(office, "2026-01-01", "2026-03-31", 3, 3, 3, 3, levels_met=3)
 
 
 # --- the digest's sections -----------------------------------------------------------------
@@ -349,11 +381,19 @@ def test_today_lists_the_scores_i_owe_and_the_bids_due_this_week(office: Context
     _committee(office)
     facts = today_facts(build_today(office))
     assert facts.get("scores_owed") == [
-        {"kind": "proposal", "text": "P-9 Scan archive: you scored 1 of 2 criteria", "days": 0},
+        {
+            "kind": "proposal",
+            "text": "P-9 Scan archive: you scored 1 of 2 criteria",
+            "days": 0,
+            "code": "P-9",
+            "record_kind": "proposal",
+        },
         {
             "kind": "solicitation",
             "text": "RFP-9 Help desk (ERP): your scores are not committed; award by Fri 04 Dec",
             "days": 11,
+            "code": "RFP-9",
+            "record_kind": "solicitation",
         },
     ]
     assert facts.get("bids_due") == [
@@ -361,6 +401,8 @@ def test_today_lists_the_scores_i_owe_and_the_bids_due_this_week(office: Context
             "kind": "bids due",
             "text": "RFQ-2 Laptops (ERP): bids due Fri 27 Nov, 1 bid in",
             "days": 4,
+            "code": "RFQ-2",
+            "record_kind": "solicitation",
         }
     ]
     assert facts["counts"]["scores_owed"] == 2 and facts["counts"]["bids_due"] == 1

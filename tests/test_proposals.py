@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from docket.models.accounts.identity import current_account
 from docket.models.core.context import Context
 from docket.models.core.errors import NotFoundError, ValidationError
 from docket.models.core.schema import Assignment, BudgetLine, Decision, Milestone, Program
@@ -82,7 +83,7 @@ def test_a_sponsor_matching_several_people_is_refused_with_them(office: Context)
 
 def test_the_way_through_the_statuses(office: Context) -> None:
     proposals.add_proposal(office, "P-1", "Portal", program="ERP")
-    with pytest.raises(ValidationError, match="draft; it can go to submitted, not in review"):
+    with pytest.raises(ValidationError, match="draft; it can go to: submitted; not in review"):
         proposals.move(office, "P-1", "in review")
     proposals.move(office, "P-1", "submitted", "ready")
     assert proposals.move(office, "P-1", "draft", "needs costs").status == "draft"
@@ -173,7 +174,10 @@ def test_the_case_by_fiscal_year_keeps_what_is_left_out(office: Context) -> None
 
 def test_people_needed_by_role_and_month(office: Context) -> None:
     proposals.add_proposal(office, "P-1", "Portal")
-    assert needs.set_need(office, "P-1", "Analyst", "2026-11..2027-02", "1.5") == ("Analyst", 4)
+    assert needs.set_need(office, "P-1", "Analyst", "2026-11..2027-02", "1.5", new_role=True) == (
+        "Analyst",
+        4,
+    )
     assert [(n["month"], n["people"]) for n in needs.proposal_needs(1)] == [
         ("2026-11", "1.5"), ("2026-12", "1.5"), ("2027-01", "1.5"), ("2027-02", "1.5"),
     ]  # fmt: skip
@@ -265,7 +269,7 @@ def test_a_program_from_a_proposal_gets_a_milestone_per_fiscal_year_and_no_assig
     proposals.set_year(office, "P-1", 2027, capital="1000")
     proposals.set_year(office, "P-1", 2029, operating="100", avoidance="50")
     proposals.set_year(office, "P-1", 2030, savings="900")
-    needs.set_need(office, "P-1", "analyst", "2027-03", "2")
+    needs.set_need(office, "P-1", "analyst", "2027-03", "2", new_role=True)
     proposals.move(office, "P-1", "submitted")
     proposals.move(office, "P-1", "in review")
     funding.decide(office, "P-1", "approved", "Good")
@@ -328,9 +332,11 @@ def test_show_prints_the_formula_and_the_table(cli: Any) -> None:
     assert shown.status == 0, shown.err
     lines = shown.out.splitlines()
     assert "r = 0.03" in lines
-    assert "  t = fiscal year - first fiscal year;  factor = 1 / (1 + r)^t" in lines
-    assert any(line.split() == ["FY2028", "1", "0.00", "600.00", "600.00", "0.970874",
-                                "582.52", "-400.00", "-417.48"] for line in lines)  # fmt: skip
+    assert "  t = fiscal year - first fiscal year;  factor = 1 / (1 + r)^t, to 10 places" in lines
+    assert any(line.split() == ["FY2028", "1", "0.00", "600.00", "600.00", "0.9708737864",
+                                "0.00", "582.52", "582.52", "-400.00", "-417.48"]
+               for line in lines)  # fmt: skip
+    assert any(line.startswith("each PV = the amount x factor, rounded half-up") for line in lines)
     assert "NPV: 148.08" in lines
     assert "payback: 2.67 years" in lines
     assert "ROI: 20.0 %" in lines
@@ -341,7 +347,7 @@ def test_show_as_json_and_the_config_rate(cli: Any, tmp_path: Path) -> None:
     _cli_office(cli)
     data = json.loads(cli("proposal", "show", "P-1", "--format", "json").out)
     assert data["case"]["npv"] == "148.08"
-    assert data["case"]["years"][1]["factor"] == "0.970874"
+    assert data["case"]["years"][1]["factor"] == "0.9708737864"
     config = Path(tmp_path / "home" / "docket.toml")
     config.write_text('timezone = "America/Chicago"\ndiscount_rate = 0.10\n')
     data = json.loads(cli("proposal", "show", "P-1", "--format", "json").out)
@@ -389,7 +395,7 @@ def test_refusals_name_the_field_with_exit_2(cli: Any, args: tuple[str, ...], fi
 def test_needs_and_dependencies_from_the_command_line(cli: Any) -> None:
     _cli_office(cli)
     assert cli("proposal", "add", "P-2", "Warehouse").status == 0
-    made = cli("proposal", "need", "P-1", "analyst", "2027-03..2027-05", "1.5")
+    made = cli("proposal", "need", "P-1", "analyst", "2027-03..2027-05", "1.5", "--new-role")
     assert made.out == "proposal P-1: analyst 1.5 in 3 month(s)\n"
     assert cli("proposal", "depends", "P-2", "--on", "P-1").out == "proposal P-2 depends on P-1\n"
     loop = cli("proposal", "depends", "P-1", "--on", "P-2")
@@ -411,3 +417,76 @@ def test_needs_read_as_runs_of_months() -> None:
         ("analyst", "2026-11..2027-01", "1"), ("analyst", "2027-02", "2"),
         ("analyst", "2027-04", "2"), ("tester", "2027-05", "2"),
     ]  # fmt: skip
+
+
+def test_a_decision_is_by_the_acting_person_unless_by_someone_else(office: Context) -> None:
+    mine = add_person(office, "Pat Acting", email="pat@city.example", account=office.actor)
+    _in_review(office, "P-1")
+    _in_review(office, "P-2")
+    own = Decision.get_by_id(funding.decide(office, "P-1", "approved", "Good").__data__["decision"])
+    assert (own.__data__["decided_by"], own.entered_by) == (mine.id, "")
+    other = funding.decide(office, "P-2", "deferred", "Later", by="Ana Lopez")
+    theirs = Decision.get_by_id(other.__data__["decision"])
+    assert (theirs.decided_by.name, theirs.entered_by) == ("Ana Lopez", office.actor)
+
+
+def test_a_decided_proposal_keeps_its_dependencies(office: Context) -> None:
+    _in_review(office, "P-1")
+    proposals.add_proposal(office, "P-2", "Other")
+    needs.add_dependency(office, "P-1", "P-2")
+    funding.decide(office, "P-1", "approved", "Good")
+    for change in (needs.add_dependency, needs.remove_dependency):
+        with pytest.raises(ValidationError, match="P-1 is approved; its case is the one decided"):
+            change(office, "P-1", "P-2")
+
+
+def test_a_role_nobody_uses_yet_needs_new_role(office: Context) -> None:
+    proposals.add_proposal(office, "P-1", "Portal")
+    for role in ("Developer", "Tester", "Trainer"):
+        needs.set_need(office, "P-1", role, "2027-01", "1", new_role=True)
+    with pytest.raises(ValidationError) as refused:
+        needs.set_need(office, "P-1", "Developr", "2027-02", "1")
+    assert refused.value.field == "role"
+    assert "(known roles: Developer, Tester, Trainer)" in str(refused.value)
+    assert "--new-role" in str(refused.value)
+    assert needs.set_need(office, "P-1", "developer", "2027-02", "1") == ("Developer", 1)
+
+
+def test_a_refused_move_lists_the_statuses(office: Context) -> None:
+    proposals.add_proposal(office, "P-1", "Portal", program="ERP")
+    proposals.move(office, "P-1", "submitted")
+    with pytest.raises(ValidationError) as refused:
+        funding.decide(office, "P-1", "approved", "Good")
+    assert str(refused.value).endswith(
+        "proposal P-1 is submitted; it can go to: in review or draft; not approved"
+    )
+    proposals.move(office, "P-1", "in review")
+    funding.decide(office, "P-1", "rejected", "No")
+    with pytest.raises(ValidationError, match="P-1 is rejected, which is final; it cannot go to"):
+        proposals.move(office, "P-1", "submitted")
+
+
+def test_decide_by_someone_else_from_the_command_line(cli: Any) -> None:
+    _cli_office(cli)
+    assert cli("person", "add", "Ana Lopez").status == 0
+    for status in ("submit", "review"):
+        assert cli("proposal", status, "P-1").status == 0
+    said = cli("proposal", "decide", "P-1", "approved", "--reason", "Good", "--by", "Ana Lopez")
+    assert said.status == 0, said.err
+    listed = json.loads(cli("decision", "list", "--format", "json").out)
+    assert (listed[0]["decided_by"], listed[0]["entered_by"]) == ("Ana Lopez", current_account())
+
+
+def test_the_list_fits_80_columns_with_room_for_the_title(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    _cli_office(cli)
+    assert cli("person", "add", "Ana Lopez").status == 0
+    assert cli("proposal", "edit", "P-1", "--sponsor", "Ana Lopez").status == 0
+    lines = cli("proposal", "list").out.splitlines()
+    assert lines[0].split() == ["code", "title", "status", "program", "must", "costs", "npv"]
+    assert lines[1].split() == ["P-1", "Permits", "portal", "draft", "ERP", "1000.00", "148.08"]
+    assert max(len(line) for line in lines) <= 80
+    row = json.loads(cli("proposal", "list", "--format", "json").out)[0]
+    assert (row["benefits"], row["sponsor"]) == ("1200.00", "Ana Lopez")

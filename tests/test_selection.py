@@ -224,6 +224,71 @@ def test_a_selection_no_weight_can_change_is_said() -> None:
     assert (found.always_in, found.never_in, found.on_the_line) == (("P1",), ("P2",), ())
 
 
+def _two_sets_case() -> tuple[Problem, list[int], list[dict[str, Decimal]], dict[str, Decimal]]:
+    """Three proposals, one affordable at a time: P1 worth 6a + 2b, P2 worth 1a + 7b."""
+    means = [{"a": D(6), "b": D(2)}, {"a": D(1), "b": D(7)}, {"a": D(0), "b": D(0)}]
+    weights = {"a": D("0.6"), "b": D("0.4")}
+    values = [D("4.4"), D("3.4"), D(0)]  # 0.6 x 6 + 0.4 x 2; 0.6 x 1 + 0.4 x 7
+    candidates = [Candidate(f"P{i + 1}", v, {2027: D(1)}) for i, v in enumerate(values)]
+    problem = Problem(candidates, {2027: D(1)})
+    chosen, _, proven = problem.solve()
+    assert proven and [problem.codes[i] for i in chosen] == ["P1"]
+    return problem, chosen, means, weights
+
+
+def test_the_crossing_stated_is_the_one_computed_by_hand_from_two_sets() -> None:
+    # with a at w (b at 1 - w): P1 = 6w + 2(1 - w) = 2 + 4w, P2 = w + 7(1 - w) = 7 - 6w,
+    # equal at w = 1/2 (b at 1/2): 0.6 -> 0.5 is the change, not the span's edge 0.3
+    problem, chosen, means, weights = _two_sets_case()
+    found = robustness(problem, chosen, means, weights, time_budget=60)
+    a, b = found.shifts
+    by_hand = (D(7) - D(2)) / (D(4) + D(6))
+    assert a.down == by_hand.quantize(D("0.0001")) == D("0.5000")
+    assert a.down_bound == "exact" and a.up is None and a.up_bound == "none"
+    assert (b.up, b.up_bound) == (D("0.5000"), "exact")
+    assert (a.enters, a.leaves) == (("P2",), ("P1",))
+    assert found.proven and found.classified and a.established
+
+
+class _Unproven:
+    """A solver whose every re-solve returns the true optimum but says it is not proven
+    (as a solve stopped by its time limit does), so no test depends on timing."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+    def __call__(self, values: Sequence[Decimal], limit: float) -> tuple[list[int], str, bool]:
+        chosen, _, _ = self.problem.solve(values, time_limit=60)
+        return chosen, "best found in the time limit", False
+
+
+def test_unproven_re_solves_state_at_most_the_crossing_and_no_classes() -> None:
+    problem, chosen, means, weights = _two_sets_case()
+    found = robustness(problem, chosen, means, weights, time_budget=60, solver=_Unproven(problem))
+    a, b = found.shifts
+    # the crossing against the rival found is still computed exactly, but only "at most"
+    assert (a.down, a.down_bound) == (D("0.5000"), "at most")
+    assert (b.up, b.up_bound) == (D("0.5000"), "at most")
+    # upward (a) nothing better was found, unproven: not established, not "none"
+    assert a.up is None and a.up_bound == "unknown" and not a.established
+    assert set(found.unestablished) == {"a", "b"}
+    assert not found.proven and not found.classified
+    assert (found.always_in, found.never_in, found.on_the_line) == ((), (), ())
+
+
+def test_an_unproven_selection_establishes_nothing_about_its_robustness() -> None:
+    problem, chosen, means, weights = _two_sets_case()
+    found = robustness(problem, chosen, means, weights, time_budget=60, chosen_proven=False)
+    assert not found.classified and found.unestablished == ("a", "b")
+    assert all(s.down_bound != "exact" and s.up_bound != "exact" for s in found.shifts)
+
+
+def test_robustness_is_the_same_on_every_run_when_proven() -> None:
+    problem, chosen, means, weights = _two_sets_case()
+    runs = {repr(robustness(problem, chosen, means, weights, time_budget=60)) for _ in range(3)}
+    assert len(runs) == 1
+
+
 # --- the frontier --------------------------------------------------------------------------
 
 
@@ -244,8 +309,9 @@ def test_the_frontier_chart_marks_the_budget_given() -> None:
     lines = drawn.splitlines()
     assert lines[0].strip() == "value"
     assert "8.0 ┤" in lines[1]
-    assert "▲" in drawn and "budget ▲ given" in drawn
-    assert len(lines) == 14
+    assert drawn.count("▲") == 2 and lines[-1].strip() == "▲ the budget given"  # mark, legend
+    assert "▲" not in lines[-2] and "budget" in lines[-2]  # the axis caption names no marker
+    assert len(lines) == 15
 
 
 # --- typed limits --------------------------------------------------------------------------
@@ -264,6 +330,35 @@ def test_typed_budgets_and_people(ctx: Context) -> None:
     assert parse_people([], candidates) is None
     with pytest.raises(ValidationError, match="people"):
         parse_people(["dev"], candidates)
+
+
+def test_a_role_is_matched_as_proposal_need_matches_it_and_unknown_ones_refused(
+    ctx: Context,
+) -> None:
+    month = date(2027, 1, 1)
+    candidates = [Candidate("A", D(1), people={("Business analyst", month): D(1)})]
+    for typed in ("business analyst=3", "BUSINESS ANALYST=3", "Business analyst=3"):
+        assert parse_people([typed], candidates) == {("Business analyst", month): D(3)}
+    for wrong, said in (
+        ("developer=6", "no candidate needs the role 'developer'; known roles: Business analyst"),
+        ("Nobody=3", "known roles: Business analyst"),
+        ("Business analyst=-1", "expected N of 0 or more"),
+    ):
+        with pytest.raises(ValidationError, match="people") as refused:
+            parse_people([wrong], candidates)
+        assert said in str(refused.value)
+    for wrong in ("1800=5000", "2101=5", "FY1999=1"):
+        with pytest.raises(ValidationError, match="from 2000 to 2100"):
+            parse_budget(ctx, [wrong])
+    assert parse_budget(ctx, ["2000=1", "2100=2"]) == {2000: D(1), 2100: D(2)}
+
+
+def test_approved_proposals_are_commitments_chosen_or_refused_in_words() -> None:
+    low = Candidate("LOW", D(1), {2027: D(50)}, approved=True)
+    high = Candidate("HIGH", D(9), {2027: D(60)})
+    assert select([low, high], {2027: D(100)}).chosen == ("LOW",)
+    with pytest.raises(ValidationError, match="mandatory and approved proposals alone"):
+        select([low, high], {2027: D(40)})
 
 
 # --- from the database, through the commands -------------------------------------------
@@ -338,6 +433,8 @@ def test_select_chooses_within_the_budget_with_robustness(intake: Path, cli: Any
     table = cli("portfolio", "select", "--budget", "2027=700000", "--people", "developer=1")
     assert table.status == 0, table.err
     assert "3 of 4 proposals chosen, total value 15.6667" in table.out
+    assert "approved, so chosen as commitments (like mandatory ones): P-3" in table.out
+    assert "peak month" in table.out
     assert "robustness:" in table.out and "always in:" in table.out
     csv = cli("portfolio", "select", "--budget", "FY2027=700000", "--format", "csv")
     assert csv.out.splitlines()[0] == "code,title,status,mandatory,value,cost"
@@ -371,6 +468,28 @@ def test_frontier_draws_value_against_budget(intake: Path, cli: Any) -> None:
     )
     assert [p["value"] for p in points] == sorted((p["value"] for p in points), key=Decimal)
     assert points[-1]["chosen"] == 4
+    given = next(p for p in points if p["given"])
+    # each point says its budget by year and its set, so it can be reproduced
+    assert given["budgets"] == {"2027": "700000.00"} and given["codes"] == ["P-2", "P-3", "P-4"]
+    csv = cli("portfolio", "frontier", "--budget", "2027=700000", "--format", "csv").out
+    header, *rows = csv.splitlines()
+    assert header.endswith(",budgets,codes")
+    assert any(r.endswith(",2027=700000.00,P-2 P-3 P-4") for r in rows)
+    assert "share of budget" in result.out and "as a share of the budget given" in result.out
+    assert result.out.count("▲") == 2
+
+
+def test_select_refuses_a_limit_it_cannot_apply(intake: Path, cli: Any) -> None:
+    upper = cli("portfolio", "select", "--budget", "2027=700000", "--people", "DEVELOPER=0")
+    assert upper.status == 0 and "P-1" not in upper.out.split("robustness:")[0]
+    for people, said in (
+        ("tester=3", "people: no candidate needs the role 'tester'; known roles: developer"),
+        ("developer=-1", "people: developer: expected N of 0 or more"),
+    ):
+        refused = cli("portfolio", "select", "--budget", "2027=700000", "--people", people)
+        assert refused.status == 2 and said in refused.err
+    refused = cli("portfolio", "select", "--budget", "1800=5000")
+    assert refused.status == 2 and "budget: expected a fiscal year from 2000 to 2100" in refused.err
 
 
 def test_the_demo_portfolio_is_selected_within_its_budget_lines(demo_db: Path, cli: Any) -> None:

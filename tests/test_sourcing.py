@@ -250,6 +250,25 @@ def test_evaluation_waits_for_every_bids_conformance_and_the_due_date(office: Of
     with pytest.raises(ValidationError, match=r"conformance of Acme Systems's bid \(0 of 2"):
         sol.set_status(office.ana, found.code, "evaluating")
     assert bids.nonconformance(Bid.get()) == ["not checked: Hosted in the US"]
+    with pytest.raises(ValidationError, match=r"RFP-2027-01 cannot start the evaluation yet: "):
+        sol.set_status(office.ana, found.code, "evaluating")
+
+
+def test_a_solicitation_is_not_issued_before_its_issue_date(office: Office) -> None:
+    """Issued early, it would take no bids until that date: the move is refused instead."""
+    found = sol.add_solicitation(
+        office.ana, "RFQ-9", program="ERP", title="Laptops", issued_on="2026-11-24",
+        bids_due="2026-12-10",
+    )  # fmt: skip
+    criteria.add_criterion(office.ana, found.code, "Price", "1", price=True)
+    committee.add_member(office.ana, found.code, "Ana Lopez")
+    with pytest.raises(
+        ValidationError,
+        match=r"RFQ-9 cannot be issued yet: it needs its issue date 2026-11-24 to have come",
+    ):
+        sol.set_status(office.ana, found.code, "issued")
+    sol.update_solicitation(office.ana, found.code, issued_on="2026-11-23")
+    assert sol.set_status(office.ana, found.code, "issued").status == "issued"
 
 
 # --- price formula and ranking ------------------------------------------------------------
@@ -371,6 +390,25 @@ def test_nothing_is_awarded_while_scores_are_sealed(office: Office) -> None:
     assert Contract.select().count() == Decision.select().count() == 0
 
 
+def test_at_80_columns_the_ranking_and_bids_cut_no_amount_score_or_reason(
+    cli: Any, demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the demo's awarded solicitation (long criterion names, four bids): a narrow
+    terminal shortens names only; the scores are a table of criteria by rank."""
+    monkeypatch.setenv("COLUMNS", "80")  # the terminal's width, which tables fit
+    out = cli("bid", "rank", "RFP-2026-059", db=demo_db).out.splitlines()
+    tables = [line for line in out if not line.startswith(("not ranked:", "conflict"))]
+    assert all(len(line) <= 80 and "…" not in line for line in tables), out
+    assert out[1].split() == ["rank", "vendor", "price", "total"]
+    assert out[2].split() == ["1", "Northpoint", "Networks", "1675000.00", "8.74"]
+    scores = out[out.index("") + 1 :]
+    assert scores[0].split() == ["criterion", "(low-high)", "#1", "#2", "#3"]
+    assert "Price  " in scores[5] and scores[5].split()[1:] == ["9.70", "10.00", "7.88"]
+    listed = cli("bid", "list", "RFP-2026-059", db=demo_db).out.splitlines()
+    assert all(len(line) <= 80 and "…" not in line for line in listed[:5]), listed
+    assert listed[-1].startswith("Lakeshore Consulting does not conform: fails: Meets the")
+
+
 # --- the commands -------------------------------------------------------------------------
 
 
@@ -390,17 +428,21 @@ def test_the_commands_from_draft_to_award(
        "2026-10-01", "--questions-due", "2026-10-10", "--bids-due", "2026-11-01")  # fmt: skip
     assert ok("solicitation", "criterion", code, "Service", "70.0").endswith("weight 70\n")
     ok("solicitation", "criterion", code, "Price", "30", "--price")
-    ok("solicitation", "item", code, "24x7 cover")
+    assert ok("solicitation", "item", code, "24x7 cover") == (
+        f"requirement #1 on {code}: 24x7 cover\n"
+    )
     ok("solicitation", "member", code, "Dee Moss")
     ok("solicitation", "status", code, "issued")
-    ok("bid", "add", code, "Acme", "--price", "50000", "--received", "2026-10-20")
+    assert ok("bid", "add", code, "Acme", "--price", "50000", "--received", "2026-10-20") == (
+        f"bid #1 from Acme Systems on {code}: price 50000.00, received 2026-10-20\n"
+    )
     ok("bid", "add", code, "Bolt", "--price", "40000", "--received", "2026-10-21")
     item = json.loads(ok("solicitation", "show", code, "--format", "json"))["items"][0]["id"]
     ok("bid", "check", code, "Acme", str(item), "--pass")
     ok("bid", "check", code, "Bolt", str(item), "--fail", "--note", "business hours only")
     ok("solicitation", "status", code, "evaluating")
     listed = ok("bid", "list", code)
-    assert "Bolt Consulting" in listed and "no: fails: 24x7 cover (business hours only)" in listed
+    assert "Bolt Consulting does not conform: fails: 24x7 cover (business hours only)" in listed
     ok("bid", "score", code, "Acme", "Service", "7", "--comment", "good plan")
     assert "Acme Systems  Service    7      good plan" in ok("bid", "scores", code)
     sealed = ok("bid", "rank", code)
@@ -420,7 +462,7 @@ def test_the_commands_from_draft_to_award(
     out = ok("award", code, "Acme", "--reason", "Only conforming bid", "--contract", "C-77",
              "--start", "2027-01-01", "--end", "2027-12-31")  # fmt: skip
     assert out.startswith(f"{code} awarded to Acme Systems (ranked 1): decision ")
-    assert "contract C-77, ceiling 50,000.00" in out
+    assert "contract C-77, ceiling 50000.00" in out  # as contract list writes amounts
     shown = ok("solicitation", "show", code)
     assert "awarded" in shown and "C-77" in shown
     listed = json.loads(ok("solicitation", "list", "--format", "json"))

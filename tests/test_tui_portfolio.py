@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from rich.console import Console
-from textual.widgets import DataTable, Input, Select, Static, TextArea
+from textual.widgets import DataTable, Input, Label, Select, Static, TextArea
 from tui_support import pressing, settle, shown, type_text
 
 from docket.models.core.context import Context
@@ -34,7 +34,7 @@ from docket.tui.app import DocketApp
 from docket.tui.forms.base import RecordForm
 from docket.tui.forms.portfolio import ProposalDetailScreen
 from docket.tui.screens.portfolio import PortfolioScreen
-from docket.tui.widgets.frontier import frontier_chart, short_amount
+from docket.tui.widgets.frontier import axis_values, frontier_chart, short_amount, short_amounts
 from docket.tui.widgets.history_panel import HistoryPanel
 
 MakeApp = Callable[[Path], DocketApp]
@@ -142,6 +142,24 @@ def test_amounts_on_an_axis_are_short() -> None:
         "1.2M",
         "34B",
     ]
+
+
+def test_amounts_side_by_side_never_read_the_same() -> None:
+    def pair(a: str, b: str) -> list[str]:
+        return short_amounts([Decimal(a), Decimal(b)])
+
+    assert pair("10740000", "11150000") == ["10.74M", "11.15M"]  # not 11M of 11M
+    assert pair("10741000", "10742000") == ["10.741M", "10.742M"]
+    assert pair("780000", "800000") == ["780k", "800k"]
+    assert pair("500", "950.50") == ["500.0", "950.5"]
+
+
+def test_the_value_axis_has_one_format() -> None:
+    assert axis_values([Decimal("1163"), Decimal("581.5"), Decimal(0)]) == ["1163", "582", "0"]
+    assert axis_values([Decimal("8.5"), Decimal("4.25"), Decimal(0)]) == ["8.5", "4.2", "0.0"]
+    assert axis_values([Decimal("1200000"), Decimal("600000"), Decimal(0)]) == [
+        "1.2M", "0.6M", "0.0M",
+    ]  # fmt: skip
 
 
 def test_the_frontier_is_a_staircase_with_the_chosen_point_marked() -> None:
@@ -253,6 +271,10 @@ async def test_a_proposal_is_added_scored_and_decided(office: Path, make_app: Ma
         form = pilot.app.screen
         assert isinstance(form, RecordForm)
         assert [f.label for f in form.fields] == [*(c[0] for c in CRITERIA), "Comment"]
+        # each criterion's name reads whole on one line, not broken mid-word
+        labels = list(form.query(".field-label").results(Label))
+        named = zip(labels, form.fields, strict=True)
+        assert all(label.size.width >= len(field.label) for label, field in named)
         ids = [f.name for f in form.fields]
         form.query_one(f"#field-{ids[0]}", Input).value = "11"
         await pilot.press("ctrl+s")
@@ -319,7 +341,7 @@ async def test_the_detail_shows_the_business_case_and_history(
         text = "\n".join(shown(s) for s in detail.query(Static))
     assert "P-01 Online permit renewals" in text or "Online permit renewals" in text
     # the year-by-year table: FY2028 net 170000.00, discounted by 1/1.03
-    assert "FY2028" in text and "170000.00" in text and "0.970874" in text
+    assert "FY2028" in text and "170000.00" in text and "0.9708737864" in text
     assert "NPV" in text and "sensitivity" in text
     assert "in review: complete case" in text
     assert "tester" in text  # the history names who changed it

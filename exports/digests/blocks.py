@@ -373,10 +373,18 @@ def _solicitations(section: Section) -> list[Block]:
     return _listed("Open, next date first", section.facts["open"], line)
 
 
+def _period(start: str, end: str) -> str:
+    """A reporting period as the digest's own period is written: always with its year, at
+    its end (and at its start too when that is in another year)."""
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    opening = f"{first:%a %d %b}" if first.year == last.year else f"{first:%a %d %b %Y}"
+    return f"{opening} to {last:%a %d %b %Y}"
+
+
 def _scorecards(section: Section) -> list[Block]:
     def line(r: dict[str, Any]) -> Line:
         return [
-            _t(f"{r['contract']}: {r['vendor']}, {_day(r['start'])} to {_day(r['end'])}: "),
+            _t(f"{r['contract']}: {r['vendor']}, {_period(r['start'], r['end'])}: "),
             _t(r["why"]),
         ]
 

@@ -2,7 +2,8 @@
 level of budget, so a terminal shows where more money stops buying much value.
 
 Written here because docket declares no plotting library; it is a dozen lines of blocks
-(``▁`` to ``█``, eighths of a line), with the budget given marked ``▲`` under the axis.
+(``▁`` to ``█``, eighths of a line), with the budget given marked ``▲`` under the axis
+and one legend line saying so.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def frontier_chart(
         lines.append(" " * (pad + 2) + "".join("▲" if m else " " for m in marks).rstrip())
     right = f"{top_budget:,.0f}"
     gap = max(1, width - 1 - len(right))
-    caption = "budget ▲ given" if given is not None else "budget"
-    lines.append(" " * (pad + 2) + "0" + f"{caption:^{gap}}" + right)
+    lines.append(" " * (pad + 2) + "0" + f"{'budget':^{gap}}" + right)
+    if given is not None:
+        lines.append(" " * (pad + 2) + "▲ the budget given")
     lines.insert(0, f"{'value':>{pad}}")
     return "\n".join(lines)

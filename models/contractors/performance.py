@@ -255,10 +255,13 @@ def _levels(
             f"contract {contract.number} has no service levels; add them with"
             " 'docket contract level add' or give --levels-total",
         )
-    return {
-        "levels_met": whole_number("levels-met", met, minimum=0, maximum=whole),
-        "levels_total": whole,
-    }
+    counted_met = whole_number("levels-met", met, minimum=0, maximum=MAX_INTEGER)
+    if counted_met > whole:
+        # both numbers named: either may be the one typed wrong
+        given = total is not None and str(total).strip() != ""
+        source = "levels-total" if given else f"contract {contract.number}'s service levels"
+        raise ValidationError("levels-met", f"{counted_met} is more than {source} ({whole})")
+    return {"levels_met": counted_met, "levels_total": whole}
 
 
 class ScorecardFacts(TypedDict):

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from peewee import fn
 
 from docket.models.core.schema import BudgetLine, Decision, Program
-from docket.models.core.schema_selection import TABLES_V8, ProposalYear
+from docket.models.core.schema_selection import TABLES_V8, Proposal, ProposalYear
 from docket.models.demo.office import Office
 from docket.models.demo.performance import performance
 from docket.models.demo.proposals import proposals
@@ -76,7 +76,8 @@ def _envelopes(office: Office) -> int:
     """The intake's envelope: for each fiscal year the proposals cost money in, a capital
     budget line on the first top-level program of 40 % of what they ask for (to the ten
     thousand), so that choosing among them has a budget to fit, as ``portfolio select``
-    takes the budget lines by default."""
+    takes the budget lines by default; and never less than the commitments (approved and
+    mandatory proposals, which every selection includes) cost that year."""
     top = Program.select(Program.id).where(Program.parent.is_null()).order_by(Program.id)
     owner = top.scalar()
     by_year: Any = (
@@ -88,10 +89,16 @@ def _envelopes(office: Office) -> int:
         .tuples()
     )
     asked = [(int(year), int(cents)) for year, cents in by_year]
+    commitments = (Proposal.status == "approved") | (
+        Proposal.mandatory & Proposal.status.in_(("submitted", "in review"))
+    )
+    committed = {int(y): int(c) for y, c in by_year.join(Proposal).where(commitments)}
     made = office.stamp(office.at(office.today - timedelta(days=30)))
     lines = []
     for year, cents in asked:
         amount = (Decimal(cents) / 100 * ENVELOPE_SHARE / 10_000).quantize(Decimal(1)) * 10_000
+        floor = Decimal(int(committed.get(year, 0))) / 100
+        amount = max(amount, (floor / 10_000).to_integral_value(ROUND_CEILING) * 10_000)
         lines.append((owner, year, "capital", "Intake envelope", amount, "USD", None, *made))
     columns = ("program", "fiscal_year", "kind", "name", "amount", "currency",
                "estimate_at_completion", *STAMP)  # fmt: skip

@@ -31,6 +31,15 @@ from docket.models.overview.alerts import Alert
 BIDS_DAYS = 7
 
 
+class OwedAlert(Alert):
+    """An alert about one record (``docket today --format json`` carries these keys too):
+    the record's code and its kind, ``proposal`` or ``solicitation``, so a script can act
+    on it without reading the words."""
+
+    code: str
+    record_kind: str
+
+
 def scores_owed(account: str, today: date, programs: list[int] | None = None) -> list[Alert]:
     """Proposals in review that ``account`` has not scored on every active criterion (fewest
     scored first), then solicitations being evaluated where ``account`` sits on the committee
@@ -60,7 +69,11 @@ def _proposals_owed(account: str, programs: list[int] | None) -> list[Alert]:
         done = scored.get(p.id, 0)
         if done < len(active):
             text = f"{p.code} {p.title}: you scored {done} of {len(active)} criteria"
-            found.append((done, p.code, {"kind": "proposal", "text": text, "days": 0}))
+            owed: OwedAlert = {
+                "kind": "proposal", "text": text, "days": 0, "code": p.code,
+                "record_kind": "proposal",
+            }  # fmt: skip
+            found.append((done, p.code, owed))
     return [alert for _, _, alert in sorted(found, key=lambda f: (f[0], f[1]))]
 
 
@@ -84,7 +97,11 @@ def _solicitations_owed(account: str, today: date, programs: list[int] | None) -
         award = f"; award by {s.award_by:%a %d %b}" if s.award_by else ""
         text = f"{s.code} {s.title} ({s.program.code}): your scores are not committed{award}"
         days = (s.award_by - today).days if s.award_by else 0
-        rows.append({"kind": "solicitation", "text": text, "days": days})
+        owed: OwedAlert = {
+            "kind": "solicitation", "text": text, "days": days, "code": s.code,
+            "record_kind": "solicitation",
+        }  # fmt: skip
+        rows.append(owed)
     return sorted(rows, key=lambda a: a["days"] if a["days"] else 10**6)
 
 
@@ -119,5 +136,9 @@ def bids_due(today: date, programs: list[int] | None = None) -> list[Alert]:
             f"{s.code} {s.title} ({s.program.code}): bids due {s.bids_due:%a %d %b}{draft},"
             f" {n} bid{'s' if n != 1 else ''} in"
         )
-        rows.append({"kind": "bids due", "text": text, "days": (s.bids_due - today).days})
+        due: OwedAlert = {
+            "kind": "bids due", "text": text, "days": (s.bids_due - today).days,
+            "code": s.code, "record_kind": "solicitation",
+        }  # fmt: skip
+        rows.append(due)
     return rows

@@ -109,6 +109,10 @@ class ShiftFacts(TypedDict):
     enters: list[str]
     leaves: list[str]
     searched: bool
+    # how each change point is known: exact, at most, unknown (not established), none
+    down_bound: str
+    up_bound: str
+    established: bool
 
 
 class RobustnessFacts(TypedDict):
@@ -118,6 +122,12 @@ class RobustnessFacts(TypedDict):
     # the criterion whose smallest move changes the selection, and the weight it moves to
     smallest: str | None
     smallest_to: str | None
+    # "exact" or "at most" (against the rival named in that criterion's enters/leaves)
+    smallest_bound: str | None
+    # the criteria whose robustness could not be established (unproven re-solves)
+    unestablished: list[str]
+    # whether always in / never in / on the line come from proven solves (else empty)
+    classified: bool
     always_in: list[str]
     never_in: list[str]
     on_the_line: list[str]
@@ -138,6 +148,8 @@ class SelectionFacts(TypedDict):
     value: str
     chosen: list[ChosenFacts]
     blocked: dict[str, str]
+    # approved proposals: commitments already made, always chosen (like mandatory ones)
+    approved: list[str]
     years: list[YearFacts]
     people: list[PeopleFacts]
     robustness: RobustnessFacts
@@ -173,7 +185,12 @@ def select_portfolio(
     selection = problem.selection(chosen, status, optimal)
     means = [f["means"] for f in found.facts]
     sturdy = robustness(
-        problem, chosen, means, found.weights, SMALL_TIME_S if small else ROBUSTNESS_TIME_S
+        problem,
+        chosen,
+        means,
+        found.weights,
+        SMALL_TIME_S if small else ROBUSTNESS_TIME_S,
+        chosen_proven=optimal,
     )
     by_code = {f["code"]: f for f in found.facts}
     costs = {c.code: c.costs for c in found.candidates}
@@ -196,6 +213,7 @@ def select_portfolio(
             for code in selection.chosen
         ],
         "blocked": dict(selection.blocked),
+        "approved": sorted(c.code for c in found.candidates if c.approved),
         "years": [
             {
                 "year": s.year,
@@ -232,11 +250,21 @@ def robustness_facts(found: Robustness) -> RobustnessFacts:
                 "enters": list(s.enters),
                 "leaves": list(s.leaves),
                 "searched": s.searched,
+                "down_bound": s.down_bound,
+                "up_bound": s.up_bound,
+                "established": s.established,
             }
             for s in found.shifts
         ],
         "smallest": smallest.criterion if smallest else None,
         "smallest_to": _text(_nearer(smallest)) if smallest else None,
+        "smallest_bound": (
+            None
+            if smallest is None
+            else ("exact" if smallest.exact and smallest.established else "at most")
+        ),
+        "unestablished": list(found.unestablished),
+        "classified": found.classified,
         "always_in": list(found.always_in),
         "never_in": list(found.never_in),
         "on_the_line": list(found.on_the_line),
@@ -264,7 +292,9 @@ def _text(number: Decimal | None) -> str | None:
 
 
 class FrontierFacts(TypedDict):
-    """One point of the efficient frontier."""
+    """One point of the efficient frontier: ``level`` is its budget as a share of the
+    budget given (else of every candidate's cost); ``budgets`` by fiscal year and the
+    ``codes`` chosen reproduce it."""
 
     level: str
     budget: str
@@ -273,6 +303,8 @@ class FrontierFacts(TypedDict):
     chosen: int
     optimal: bool
     given: bool
+    budgets: dict[str, str]
+    codes: list[str]
 
 
 def portfolio_frontier(
@@ -305,4 +337,6 @@ def _point(p: FrontierPoint) -> FrontierFacts:
         "chosen": p.chosen,
         "optimal": p.optimal,
         "given": p.given,
+        "budgets": {str(y): f"{a:.2f}" for y, a in sorted(p.budgets.items())},
+        "codes": list(p.codes),
     }

@@ -5,8 +5,11 @@ cost avoidance); soft benefits are scored against the criteria, not priced. The 
 
 - **Years.** Year t = 0 is the case's first fiscal year (the base year, discount factor
   1); a fiscal year missing between the first and the last counts as a year of zeros.
-- **Discounting.** ``factor_t = 1 / (1 + r)^t``; ``PV_t = net_t x factor_t``, rounded half-up
-  to the cent; ``NPV = sum of PV_t``, so the table adds up to the cent. ``r`` is the
+- **Discounting.** ``factor_t = 1 / (1 + r)^t`` rounded half-up to 10 places (the factor
+  the table shows, so each PV can be redone by hand); ``PV_t = net_t x factor_t``,
+  rounded half-up to the cent; ``NPV = sum of PV_t``, so the table adds up to the cent.
+  PV costs and PV benefits are sums of the per-year ``costs_t x factor_t`` and
+  ``benefits_t x factor_t``, each rounded the same way. ``r`` is the
   office's ``discount_rate`` (config, default 0.03).
 - **Payback** (undiscounted): each year's net accrues evenly over the year, so the
   cumulative net is linear within a year; the payback is the time from the start of the
@@ -27,7 +30,7 @@ from typing import TypedDict
 from docket.models.core.fields import CENT
 
 RATIO_PLACES = Decimal("0.0001")
-FACTOR_PLACES = Decimal("0.000001")
+FACTOR_PLACES = Decimal("0.0000000001")
 YEAR_PLACES = Decimal("0.01")
 COSTS_UP = Decimal("1.2")
 BENEFITS_DOWN = Decimal("0.8")
@@ -58,8 +61,10 @@ class CaseYear(TypedDict):
     avoidance: Decimal
     benefits: Decimal
     net: Decimal
-    # 1 / (1 + r)^t, to 6 places (for reading; PV uses the exact factor)
+    # 1 / (1 + r)^t, to 10 places: every PV of the row is this factor times the amount
     factor: Decimal
+    pv_costs: Decimal
+    pv_benefits: Decimal
     pv: Decimal
     # the undiscounted net so far (payback) and the PV so far (ends at the NPV)
     cumulative: Decimal
@@ -86,9 +91,10 @@ class CaseFigures(TypedDict):
 
 
 FORMULA = (
-    "t = fiscal year - first fiscal year;  factor = 1 / (1 + r)^t",
+    "t = fiscal year - first fiscal year;  factor = 1 / (1 + r)^t, to 10 places",
     "net = (savings + avoidance) - (capital + operating);  PV = net x factor, to the cent",
-    "NPV = sum of PV;  benefit-cost ratio = PV benefits / PV costs",
+    "NPV = sum of PV;  PV costs, PV benefits = sums of the per-year PVs of costs, benefits",
+    "benefit-cost ratio = PV benefits / PV costs",
     "ROI = (total benefits - total costs) / total costs",
     "payback: when the cumulative net (linear within each year) stays at 0 or above",
     "sensitivity: NPV with costs x 1.2 and benefits x 0.8",
@@ -100,9 +106,14 @@ def cents(amount: Decimal | int) -> Decimal:
     return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def factor(rate: Decimal, t: int) -> Decimal:
+    """The discount factor ``1 / (1 + rate)^t``, half-up to 10 places (as the table shows it)."""
+    return (1 / (1 + rate) ** t).quantize(FACTOR_PLACES, rounding=ROUND_HALF_UP)
+
+
 def present_value(amount: Decimal, rate: Decimal, t: int) -> Decimal:
-    """``amount / (1 + rate)^t`` to the cent."""
-    return cents(amount / (1 + rate) ** t)
+    """``amount x factor`` to the cent (half-up)."""
+    return cents(amount * factor(rate, t))
 
 
 def _filled(flows: Sequence[YearFlows]) -> list[YearFlows]:
@@ -164,10 +175,11 @@ def cost_benefit(flows: Sequence[YearFlows], rate: Decimal) -> CaseFigures:
         benefits = cents(f["savings"] + f["avoidance"])
         net = benefits - costs
         pv = present_value(net, rate, t)
+        pv_cost, pv_benefit = present_value(costs, rate, t), present_value(benefits, rate, t)
         cumulative += net
         cumulative_pv += pv
-        pv_costs += present_value(costs, rate, t)
-        pv_benefits += present_value(benefits, rate, t)
+        pv_costs += pv_cost
+        pv_benefits += pv_benefit
         rows.append(
             {
                 "fiscal_year": f["fiscal_year"], "t": t,
@@ -175,7 +187,7 @@ def cost_benefit(flows: Sequence[YearFlows], rate: Decimal) -> CaseFigures:
                 "costs": costs, "savings": cents(f["savings"]),
                 "avoidance": cents(f["avoidance"]), "benefits": benefits,
                 "net": net,
-                "factor": (1 / (1 + rate) ** t).quantize(FACTOR_PLACES, rounding=ROUND_HALF_UP),
+                "factor": factor(rate, t), "pv_costs": pv_cost, "pv_benefits": pv_benefit,
                 "pv": pv, "cumulative": cumulative, "cumulative_pv": cumulative_pv,
             }
         )  # fmt: skip

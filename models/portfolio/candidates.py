@@ -17,6 +17,7 @@ from typing import Any
 from docket.models.core.context import Context
 from docket.models.core.errors import ValidationError
 from docket.models.core.inputs import money, text
+from docket.models.core.lookup import fold
 from docket.models.core.schema import BudgetLine
 from docket.models.core.schema_selection import (
     Proposal,
@@ -29,6 +30,8 @@ from docket.models.portfolio.value import ProposalValue, active_weights, proposa
 
 # the proposals a selection considers unless told otherwise
 DEFAULT_STATUSES = ("submitted", "in review", "approved")
+# the fiscal years a budget may name: the range of the budget lines
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ def intake(statuses: Sequence[str] | None = None) -> Intake:
             people=people[f["id"]],
             needs=frozenset(needs[f["id"]]),
             mandatory=f["mandatory"],
+            approved=f["status"] == "approved",
         )
         for f in facts
     ]
@@ -112,9 +116,15 @@ def parse_budget(ctx: Context, typed: Sequence[str]) -> dict[int, Decimal]:
     for word in typed:
         year_text, equals, amount = word.partition("=")
         year_text = year_text.strip().upper().removeprefix("FY")
-        if not equals or not year_text.isdigit() or not 1900 <= int(year_text) <= 2999:
+        if not equals or not year_text.isdigit():
             raise ValidationError(
                 "budget", f"expected FY=AMOUNT, such as 2027=1500000; got {word!r}"
+            )
+        if not FIRST_YEAR <= int(year_text) <= LAST_YEAR:
+            raise ValidationError(
+                "budget",
+                f"expected a fiscal year from {FIRST_YEAR} to {LAST_YEAR} (as budget lines);"
+                f" got {word!r}",
             )
         value = money("budget", amount, decimal_comma=ctx.decimal_comma)
         if value < 0:
@@ -129,20 +139,37 @@ def parse_people(
     typed: Sequence[str], candidates: Sequence[Candidate]
 ) -> dict[RoleMonth, Decimal] | None:
     """``ROLE=N`` words (``developer=6``): N people of that role in every month any
-    candidate needs the role (None when none given: people are not limited)."""
+    candidate needs the role (None when none given: people are not limited). The role is
+    matched as ``docket proposal need`` matches it (case and accents aside); a role no
+    candidate needs is refused, naming the known ones, so a limit is never silently
+    ignored."""
     if not typed:
         return None
+    known: dict[str, str] = {}
+    for c in candidates:
+        for role, _ in c.people:
+            known.setdefault(fold(role), role)
     per_role: dict[str, Decimal] = {}
     for word in typed:
         role, equals, number = word.rpartition("=")
         role = text("people", role) if equals else ""
+        if not role:
+            raise ValidationError("people", f"expected ROLE=N, such as developer=6; got {word!r}")
         try:
             count = Decimal(number.strip())
         except InvalidOperation:
-            count = Decimal(-1)
-        if not role or not count.is_finite() or count < 0:
-            raise ValidationError("people", f"expected ROLE=N, such as developer=6; got {word!r}")
-        per_role[role] = count
+            count = Decimal("NaN")
+        if not count.is_finite() or count < 0:
+            raise ValidationError("people", f"{role}: expected N of 0 or more; got {word!r}")
+        name = known.get(fold(role))
+        if name is None:
+            names = (
+                ", ".join(sorted(known.values(), key=fold)) or "none (no candidate needs people)"
+            )
+            raise ValidationError(
+                "people", f"no candidate needs the role {role!r}; known roles: {names}"
+            )
+        per_role[name] = count
     months: dict[str, set[date]] = {role: set() for role in per_role}
     for c in candidates:
         for role, month in c.people:

@@ -15,6 +15,7 @@ to trust: it is said in words. The derived weights are stored only when asked
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any, TypedDict
@@ -39,6 +40,11 @@ RANDOM_INDEX = {
 CONSISTENT = Decimal("0.10")
 WEIGHT_PLACES = Decimal("0.0001")
 MAX_WEIGHT = Decimal(1000)
+# how many of the most inconsistent comparisons are named when CR is over 0.10
+TO_REVISE = 3
+# weights in use within this of the derived ones (each) are the derived ones: applied
+# weights are stored to 4 places and normalised again
+SAME_WEIGHT = Decimal("0.0002")
 
 
 def get_criterion(typed: str, *, active_only: bool = False) -> Criterion:
@@ -206,6 +212,53 @@ def compare(ctx: Context, first: str, second: str, ratio: str) -> CriterionCompa
         return records.update(ctx, row, row.version, ratio=_ratio_text(value))
 
 
+def comparison_said(row: CriterionComparison) -> str:
+    """A stored comparison in words, the more important criterion first
+    (``Cost is 3 times as important as Risk``)."""
+    ratio = saaty_ratio(row.ratio)
+    if ratio == 1:
+        return f"{row.first.name} is as important as {row.second.name}"
+    more, less = (row.first, row.second) if ratio > 1 else (row.second, row.first)
+    times = max(ratio, 1 / ratio)
+    return f"{more.name} is {times} times as important as {less.name}"
+
+
+class Revision(TypedDict):
+    """A comparison far from what the derived weights imply: ``first`` was entered as
+    ``entered`` times as important as ``second``; the weights say ``implied``
+    (``w_first / w_second``), off by a factor of ``off`` (at least 1, either way round)."""
+
+    first: str
+    second: str
+    entered: str
+    implied: Decimal
+    off: Decimal
+
+
+def furthest_off(
+    names: list[str], matrix: list[list[Fraction]], weights: list[Decimal], count: int = TO_REVISE
+) -> list[Revision]:
+    """The ``count`` comparisons whose entered ratio ``a_ij`` is furthest from the ratio of
+    the derived weights ``w_i / w_j``, measured as ``|ln(a_ij / (w_i / w_j))|`` so that a
+    pair is as far off either way round."""
+    found: list[tuple[float, Revision]] = []
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            if not weights[i] or not weights[j]:
+                continue
+            implied = weights[i] / weights[j]
+            gap = abs(math.log(float(matrix[i][j]) / float(implied)))
+            two = Decimal("0.01")
+            revision: Revision = {
+                "first": names[i], "second": names[j], "entered": _ratio_text(matrix[i][j]),
+                "implied": implied.quantize(two, rounding=ROUND_HALF_UP),
+                "off": Decimal(repr(math.exp(gap))).quantize(two, rounding=ROUND_HALF_UP),
+            }  # fmt: skip
+            found.append((gap, revision))
+    found.sort(key=lambda pair: -round(pair[0], 9))  # ties (to float noise) in name order
+    return [revision for _, revision in found[:count]]
+
+
 class AhpFacts(TypedDict):
     """What the comparisons of the active criteria give (``docket criteria weights``)."""
 
@@ -223,6 +276,12 @@ class AhpFacts(TypedDict):
     consistent: bool | None
     # in words: whether the comparisons may be trusted
     verdict: str
+    # the weights in use now (the active criteria's, normalised; 4 places), by criterion
+    in_use: dict[str, Decimal]
+    # whether those are the derived weights (None: no derived weights yet)
+    in_use_derived: bool | None
+    # when CR is over 0.10: the comparisons furthest from what the weights imply, worst first
+    to_revise: list[Revision]
 
 
 def ahp(matrix: list[list[Fraction]]) -> tuple[list[Decimal], Decimal, Decimal, Decimal]:
@@ -272,6 +331,12 @@ def comparison_weights() -> AhpFacts:
         "weights": {}, "lambda_max": None, "ci": None, "ri": None, "cr": None,
         "consistent": None,
         "verdict": "",
+        "in_use": {
+            name: w.quantize(WEIGHT_PLACES, rounding=ROUND_HALF_UP)
+            for name, w in active_weights().items()
+        },
+        "in_use_derived": None,
+        "to_revise": [],
     }  # fmt: skip
     if not n:
         facts["verdict"] = "no active criteria to compare"
@@ -286,6 +351,11 @@ def comparison_weights() -> AhpFacts:
     facts["lambda_max"], facts["ci"], facts["cr"] = lam, ci, cr
     facts["ri"] = Decimal(str(RANDOM_INDEX[n]))
     facts["consistent"] = consistent
+    facts["in_use_derived"] = all(
+        abs(facts["in_use"][name] - facts["weights"][name]) <= SAME_WEIGHT for name in names
+    )
+    if not consistent:
+        facts["to_revise"] = furthest_off(names, full, weights)
     facts["verdict"] = (
         f"consistent: CR {cr} is at most 0.10"
         if consistent

@@ -10,7 +10,7 @@ optimum of the same selection (``selection.py``) at that budget, people limits i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from docket.models.core.errors import ValidationError
@@ -22,9 +22,10 @@ LEVEL_PLACES = Decimal("0.0001")
 
 @dataclass(frozen=True)
 class FrontierPoint:
-    """The optimum at one level of the budget: the budget over all years, the value bought,
-    what it spends, how many proposals, whether proven optimal, and whether this is the
-    budget given (level 1)."""
+    """The optimum at one level of the budget (its share of the budget given, or of every
+    candidate's cost when none is given): the budget over all years and by year, the value
+    bought, what it spends, how many proposals and which, whether proven optimal, and
+    whether this is the budget given (level 1)."""
 
     level: Decimal
     budget: Decimal
@@ -33,6 +34,9 @@ class FrontierPoint:
     chosen: int
     optimal: bool
     given: bool
+    # the budget of each fiscal year at this level and the codes chosen (to reproduce it)
+    budgets: Mapping[int, Decimal] = field(default_factory=dict)
+    codes: tuple[str, ...] = ()
 
 
 def total_costs(candidates: Sequence[Candidate]) -> dict[int, Decimal]:
@@ -89,6 +93,8 @@ def frontier(
                 chosen=len(picked),
                 optimal=optimal,
                 given=level == 1 and budget is not None,
+                budgets=dict(limits),
+                codes=tuple(sorted(c.code for c in picked)),
             )
         )
     return points

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from docket.models.accounts.users import person_for_account
 from docket.models.core import records
 from docket.models.core.context import Context
 from docket.models.core.database import write
@@ -71,10 +72,17 @@ def ranking_now(ctx: Context, code: str) -> str:
 
 
 def decide(
-    ctx: Context, code: str, outcome: str, reason: str, analysis: str | None = None
+    ctx: Context,
+    code: str,
+    outcome: str,
+    reason: str,
+    analysis: str | None = None,
+    by: str | None = None,
 ) -> Proposal:
     """Approve, defer or reject a proposal in review, with a reason; the decision is
-    recorded in its program citing ``analysis`` (else the ranking now) and linked to it."""
+    recorded in its program citing ``analysis`` (else the ranking now) and linked to it.
+    It is decided by ``by`` (a person; default: the acting account's person), and entered
+    by the acting account when that is someone else, as every decision is."""
     wanted = choice("decision", outcome, DECISIONS)
     why = text("reason", reason, max_length=2000, multiline=True)
     cited = text("analysis", analysis, required=False, max_length=2000, multiline=True)
@@ -89,11 +97,15 @@ def decide(
                 f"give it one with: docket proposal edit {proposal.code} --program CODE",
             )
         used = cited or ranking_now(ctx, proposal.code)
+        if by is None:
+            mine = person_for_account(ctx.actor)
+            by = mine.name if mine is not None else None
         decision = add_decision(
             ctx,
             f"Proposal {proposal.code} {wanted}: {proposal.title}"[:200],
             program=records.get(Program, home).code,
             rationale=f"{why}\n\nAnalysis used: {used}",
+            decided_by=by,
         )
         return records.update(
             ctx, proposal, proposal.version, note=why, status=wanted, reason=why,

@@ -8,6 +8,7 @@ which shows both, is :func:`proposal_detail`.
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -72,11 +73,15 @@ def people_count(typed: str | Decimal) -> Decimal:
     return amount
 
 
-def set_need(ctx: Context, code: str, role: str, month: str, people: str) -> tuple[str, int]:
+def set_need(
+    ctx: Context, code: str, role: str, month: str, people: str, new_role: bool = False
+) -> tuple[str, int]:
     """The proposal needs ``people`` of ``role`` in each month of ``month`` (one month or
     a run ``2027-03..2027-08``); 0 takes the need away. A role is spelled as the office
-    first spelled it (``business analyst`` is ``Business analyst``). Returns the role as
-    stored and how many months were set."""
+    first spelled it (``business analyst`` is ``Business analyst``); a role nobody uses
+    yet is refused, naming the known ones closest first, unless ``new_role`` (a typo
+    would otherwise start a role of its own). Returns the role as stored and how many
+    months were set."""
     typed = text("role", role, max_length=80)
     count = people_count(people)
     stored = format(count.normalize(), "f")
@@ -84,6 +89,8 @@ def set_need(ctx: Context, code: str, role: str, month: str, people: str) -> tup
     with write():
         proposal = open_case(code)
         name = role_named(typed)
+        if not new_role:
+            _known_role(name)
         existing = {
             n.month: n
             for n in ProposalNeed.select().where(
@@ -103,6 +110,21 @@ def set_need(ctx: Context, code: str, role: str, month: str, people: str) -> tup
             else:
                 records.update(ctx, row, row.version, people=stored)
         return name, len(wanted)
+
+
+def _known_role(name: str) -> None:
+    """Refuse a role no proposal needs yet, naming the known roles, closest first."""
+    known = [n.role for n in ProposalNeed.select(ProposalNeed.role).distinct()]
+    if name in known:
+        return
+    close = difflib.get_close_matches(fold(name), [fold(k) for k in known], n=len(known), cutoff=0)
+    ordered = [next(k for k in known if fold(k) == c) for c in close]
+    roles = ", ".join(ordered) if ordered else "none yet"
+    raise ValidationError(
+        "role",
+        f"no proposal needs a {name!r} yet (known roles: {roles}); "
+        "give --new-role to start a new role",
+    )
 
 
 def role_named(typed: str) -> str:
@@ -159,9 +181,10 @@ def _next_month(month: str) -> str:
 
 
 def add_dependency(ctx: Context, code: str, on: str) -> ProposalDependency:
-    """``code`` can be funded only with ``on`` funded too; a loop is refused."""
+    """``code`` can be funded only with ``on`` funded too; a loop is refused, and so is a
+    decided proposal (its case, dependencies included, is the one decided on)."""
     with write():
-        proposal, needed = get_proposal(code), get_proposal(on)
+        proposal, needed = open_case(code), get_proposal(on)
         if proposal.id == needed.id:
             raise ValidationError("on", "a proposal cannot depend on itself")
         if ProposalDependency.get_or_none(
@@ -176,9 +199,9 @@ def add_dependency(ctx: Context, code: str, on: str) -> ProposalDependency:
 
 
 def remove_dependency(ctx: Context, code: str, on: str) -> None:
-    """``code`` no longer depends on ``on``."""
+    """``code`` no longer depends on ``on`` (not once ``code`` is decided)."""
     with write():
-        proposal, needed = get_proposal(code), get_proposal(on)
+        proposal, needed = open_case(code), get_proposal(on)
         row = ProposalDependency.get_or_none(
             ProposalDependency.proposal == proposal, ProposalDependency.needs == needed
         )

@@ -147,9 +147,14 @@ def check_move(proposal: Proposal, wanted: str) -> None:
     """Refuse a move the way through does not allow, naming the allowed ones."""
     allowed = MOVES[proposal.status]
     if wanted not in allowed:
-        then = ", ".join(allowed) if allowed else "nothing (it is final)"
+        if not allowed:
+            raise ValidationError(
+                "status", f"proposal {proposal.code} is {proposal.status}, which is final; "
+                f"it cannot go to {wanted}",
+            )  # fmt: skip
+        then = allowed[0] if len(allowed) == 1 else f"{', '.join(allowed[:-1])} or {allowed[-1]}"
         raise ValidationError(
-            "status", f"proposal {proposal.code} is {proposal.status}; it can go to {then}, "
+            "status", f"proposal {proposal.code} is {proposal.status}; it can go to: {then}; "
             f"not {wanted}",
         )  # fmt: skip
 

@@ -9,8 +9,9 @@ candidate (1: funded), maximise the sum of values, subject to
 - for each fiscal year with a budget: the chosen costs (capital + operating) <= the budget;
 - for each role and month with a capacity: the chosen people (FTE) <= the capacity;
 - for each dependency of p on q: x_p <= x_q (a need outside the candidates: x_p = 0);
-- for each mandatory item: x_p = 1 (if the mandatory items alone break a limit, the
-  selection is refused, naming what is over).
+- for each mandatory or approved item: x_p = 1 (an approved proposal is a commitment
+  already made; if these items alone break a limit, the selection is refused, naming what
+  is over).
 
 A fiscal year without a budget, and a role or month without a capacity, is not limited.
 Every limit is handed to the solver in whole numbers (money in cents, people scaled to
@@ -43,7 +44,7 @@ RoleMonth = tuple[str, date]
 class Candidate:
     """A proposal as the selection sees it: its value, its costs by fiscal year (capital
     plus operating), the people it needs by role and month, the codes it depends on, and
-    whether it is mandatory."""
+    whether it is mandatory or already approved (both are always chosen)."""
 
     code: str
     value: Decimal
@@ -51,6 +52,8 @@ class Candidate:
     people: Mapping[RoleMonth, Decimal] = field(default_factory=dict)
     needs: frozenset[str] = frozenset()
     mandatory: bool = False
+    # approved: a commitment already made, chosen like a mandatory one
+    approved: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,9 +163,15 @@ class Problem:
         return blocked
 
     def _forced(self) -> list[int]:
-        """The mandatory candidates and everything they need, directly or not."""
+        """The mandatory and approved candidates (commitments) and everything they need,
+        directly or not. An approved one that cannot be chosen (it needs what is not a
+        candidate) is not forced: it is listed as blocked, with why."""
         seen: set[str] = set()
-        todo = [c.code for c in self.candidates if c.mandatory]
+        todo = [
+            c.code
+            for c in self.candidates
+            if c.mandatory or (c.approved and c.code not in self.blocked)
+        ]
         while todo:
             code = todo.pop()
             if code in seen or code not in self.index:
@@ -178,7 +187,8 @@ class Problem:
         stuck = [f"{c.code} ({self.blocked[c.code]})" for c in forced if c.code in self.blocked]
         if stuck:
             raise ValidationError(
-                "mandatory", f"a mandatory proposal cannot be chosen: {'; '.join(stuck)}"
+                "mandatory",
+                f"a mandatory or approved proposal cannot be chosen: {'; '.join(stuck)}",
             )
         over: list[str] = []
         for year, limit in sorted(self.budget.items()):
@@ -193,8 +203,8 @@ class Problem:
             names = ", ".join(c.code for c in forced)
             raise ValidationError(
                 "mandatory",
-                f"the mandatory proposals alone ({names}, with what they need) are over: "
-                + "; ".join(over),
+                f"the mandatory and approved proposals alone ({names}, with what they need)"
+                " are over: " + "; ".join(over),
             )
 
     # --- the program handed to the solver -------------------------------------------

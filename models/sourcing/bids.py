@@ -282,8 +282,8 @@ def price_line_facts(bid: Bid | int) -> list[PriceLineFacts]:
 
 
 def price_lines_text(lines: Sequence[PriceLineFacts]) -> str:
-    """Price lines in one line: ``FY2027 1,000.00 + FY2028 2,000.00`` (empty: none)."""
-    return " + ".join(f"{line['label']} {Decimal(line['amount']):,}" for line in lines)
+    """Price lines in one line: ``FY2027 1000.00 + FY2028 2000.00`` (empty: none)."""
+    return " + ".join(f"{line['label']} {Decimal(line['amount']):.2f}" for line in lines)
 
 
 class BidFacts(TypedDict):

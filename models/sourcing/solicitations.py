@@ -176,12 +176,17 @@ def require_status(found: Solicitation, wanted: str | tuple[str, ...], doing: st
         )  # fmt: skip
 
 
-def _ready_to_issue(found: Solicitation) -> list[str]:
+def _ready_to_issue(ctx: Context, found: Solicitation) -> list[str]:
     missing = [
         words
         for name, words in DATES
         if name in ("issued_on", "bids_due") and getattr(found, name) is None
     ]
+    if found.issued_on is not None and ctx.today() < found.issued_on:
+        # issued early, it would take no bids until its issue date: refused instead
+        missing.append(
+            f"its issue date {found.issued_on.isoformat()} to have come (or an earlier --issued)"
+        )
     criteria = criteria_of(found)
     if not criteria:
         missing.append("criteria ('docket solicitation criterion')")
@@ -207,6 +212,10 @@ def _ready_to_evaluate(ctx: Context, found: Solicitation) -> list[str]:
     return missing
 
 
+# a refused move, as a sentence: "RFP-2027-01 cannot start the evaluation yet: it needs ..."
+MOVES = {"issued": "cannot be issued", "evaluating": "cannot start the evaluation"}
+
+
 def set_status(ctx: Context, typed: str | int, status: str, reason: str = "") -> Solicitation:
     """Move a solicitation on: issue it (its bids-due date, criteria with one price
     criterion and a committee needed), start the evaluation (bids due come, every bid's
@@ -224,13 +233,13 @@ def set_status(ctx: Context, typed: str | int, status: str, reason: str = "") ->
             )  # fmt: skip
         missing: list[str] = []
         if wanted == "issued":
-            missing = _ready_to_issue(found)
+            missing = _ready_to_issue(ctx, found)
         elif wanted == "evaluating":
             missing = _ready_to_evaluate(ctx, found)
         elif not why:
             raise ValidationError("reason", "say why the solicitation is cancelled")
         if missing:
-            raise ValidationError("status", f"{found.code} cannot be {wanted} yet: it needs "
+            raise ValidationError("status", f"{found.code} {MOVES[wanted]} yet: it needs "
                                   + "; ".join(missing))  # fmt: skip
         return records.update(ctx, found, found.version, note=why, status=wanted)
 

@@ -87,10 +87,14 @@ def weight(session: Session, name: str, weight: str) -> None:
 @pass_session
 def compare(session: Session, first: str, second: str, ratio: str) -> None:
     """A is RATIO times as important as B (1/9 to 9, Saaty's scale)."""
-    domain.compare(session.ctx, first, second, ratio)
+    row = domain.compare(session.ctx, first, second, ratio)
     made = domain.comparison_weights()
     done = len(made["criteria"]) * (len(made["criteria"]) - 1) // 2 - len(made["missing"])
+    session.print(f"recorded: {domain.comparison_said(row)}")
     session.print(f"compared; {done} of {done + len(made['missing'])} pairs compared")
+    if made["consistent"] is False:
+        session.print(f"warning: CR is now {made['cr']}, over 0.10")
+        _revise(session, made)
 
 
 @criteria.command("weights")
@@ -113,12 +117,38 @@ def weights(session: Session, fmt: str) -> None:
     for a, b in facts["missing"]:
         session.print(f"not compared: {a} / {b}")
     if facts["weights"]:
+        in_use = facts["in_use"]
         session.print(
-            table(["criterion", "weight"], [[n, str(w)] for n, w in facts["weights"].items()])
+            table(
+                ["criterion", "derived", "in use"],
+                [[n, str(w), str(in_use.get(n, ""))] for n, w in facts["weights"].items()],
+            )
         )
         lam, ci, ri, cr = facts["lambda_max"], facts["ci"], facts["ri"], facts["cr"]
         session.print(f"lambda_max {lam}  CI {ci}  RI {ri}  CR {cr}")
     session.print(facts["verdict"])
+    _revise(session, facts)
+    if facts["in_use_derived"]:
+        session.print("in use: the derived weights")
+    elif facts["in_use_derived"] is False:
+        session.print(
+            "in use: the 'in use' column (not the derived ones: run "
+            "`docket criteria apply-comparisons`)"
+        )
+    elif facts["in_use"]:
+        shown = ", ".join(f"{n} {w}" for n, w in facts["in_use"].items())
+        session.print(f"in use: {shown} (the criteria's own weights; none derived yet)")
+
+
+def _revise(session: Session, facts: domain.AhpFacts) -> None:
+    """Name the comparisons most at odds with the derived weights, to revise first."""
+    if facts["to_revise"]:
+        session.print("most inconsistent, to revise first:")
+    for r in facts["to_revise"]:
+        session.print(
+            f"  {r['first']} / {r['second']}: entered {r['entered']}, the weights imply "
+            f"{r['implied']} (off x{r['off']})"
+        )
 
 
 @criteria.command("apply-comparisons")

@@ -18,7 +18,18 @@ from typing import Any, TypeVar
 import click
 
 from docket.exports.tabular.chart import frontier_chart
-from docket.exports.tabular.lists.selection import CHOSEN, FRONTIER, PEOPLE, RANK, SHIFTS, YEARS
+from docket.exports.tabular.lists.selection import (
+    CHOSEN,
+    FRONTIER,
+    FRONTIER_CSV,
+    PEOPLE,
+    RANK,
+    SHIFTS,
+    UNCLASSIFIED,
+    YEARS,
+    smallest_change,
+    unestablished,
+)
 from docket.exports.tabular.tables import write_json
 from docket.models.portfolio import analysis
 from docket.models.portfolio.candidates import DEFAULT_STATUSES
@@ -137,6 +148,11 @@ def _selection_text(facts: analysis.SelectionFacts) -> str:
         lines += ["", declared_table(PEOPLE.cli, facts["people"])]
     for code, why in facts["blocked"].items():
         lines.append(f"cannot be chosen: {code} {why}")
+    if facts["approved"]:
+        lines.append(
+            "approved, so chosen as commitments (like mandatory ones): "
+            + ", ".join(facts["approved"])
+        )
     lines += ["", *_robustness_text(facts["robustness"])]
     return "\n".join(lines)
 
@@ -149,24 +165,23 @@ def _robustness_text(found: analysis.RobustnessFacts) -> list[str]:
     ]
     if not found["criteria"]:
         return [*lines, "(no criteria: every value is 0)"]
-    smallest = next((c for c in found["criteria"] if c["criterion"] == found["smallest"]), None)
-    if smallest is None:
-        lines.append("no weight of any one criterion changes the selection")
+    change, unknown = smallest_change(found), unestablished(found)
+    lines += [said for said in (change, unknown) if said]
+    lines.append(declared_table(SHIFTS.cli, found["criteria"]))
+    if found["classified"]:
+        lines += [
+            f"always in: {', '.join(found['always_in']) or '-'}",
+            f"never in: {', '.join(found['never_in']) or '-'}",
+            f"on the line: {', '.join(found['on_the_line']) or '-'}",
+        ]
     else:
-        lines.append(
-            f"the smallest change: {smallest['criterion']} from {smallest['weight']} to "
-            f"{found['smallest_to']} changes the selection"
-        )
-    lines += [
-        declared_table(SHIFTS.cli, found["criteria"]),
-        f"always in: {', '.join(found['always_in']) or '-'}",
-        f"never in: {', '.join(found['never_in']) or '-'}",
-        f"on the line: {', '.join(found['on_the_line']) or '-'}",
+        lines.append(UNCLASSIFIED)
+    lines.append(
         f"({found['solves']} re-solves"
         + ("" if found["proven"] else "; some not proven optimal in the time")
         + ("" if found["complete"] else "; not every criterion searched in the time")
-        + ")",
-    ]
+        + ")"
+    )
     return lines
 
 
@@ -187,10 +202,23 @@ def frontier(
     """The best value at each level of the budget (its shape across years kept), drawn."""
     with _solver_quiet(session):
         points = analysis.portfolio_frontier(session.ctx, budget, people, statuses or None, steps)
+    if fmt == "csv":  # one cell each: "2027=700000.00 2028=350000.00", "P-01 P-03"
+        flat = [
+            {
+                **p,
+                "budgets": " ".join(f"{y}={a}" for y, a in p["budgets"].items()),
+                "codes": " ".join(p["codes"]),
+            }
+            for p in points
+        ]
+        emit(session, fmt, flat, FRONTIER_CSV)
+        return
     if fmt != "table":
-        emit(session, fmt, points, FRONTIER.cli)
+        emit(session, fmt, points, FRONTIER_CSV)
         return
     drawn = [(Decimal(p["budget"]), Decimal(p["value"]), p["given"]) for p in points]
     session.print(frontier_chart(drawn))
     session.print()
     session.print(declared_table(FRONTIER.cli, points))
+    of = "the budget given" if any(p["given"] for p in points) else "every candidate's cost"
+    session.print(f"share of budget: the point's budget as a share of {of} (1 = all of it)")

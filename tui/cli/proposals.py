@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import click
 
-from docket.exports.tabular.columns import keys
-from docket.exports.tabular.lists.portfolio import CASE_YEARS, NEEDS, PROPOSALS, case_summary, plain
+from docket.exports.tabular.lists.portfolio import (
+    CASE_ROUNDING,
+    CASE_YEARS,
+    NEEDS,
+    PROPOSALS,
+    case_summary,
+    plain,
+)
 from docket.exports.tabular.tables import write_json
 from docket.models.portfolio import funding, needs, proposals
 from docket.models.portfolio.business_case import FORMULA, cents
+from docket.models.portfolio.proposals import ProposalFacts
 from docket.tui.cli.emit import declared_table, emit
 from docket.tui.cli.groups import verbs
 from docket.tui.cli.params import edits, format_option
@@ -72,7 +79,7 @@ def list_proposals(session: Session, status: str | None, program: str | None, fm
     if fmt == "table":
         emit(session, fmt, rows, PROPOSALS.cli)
     else:
-        emit(session, fmt, rows, list(rows[0]) if rows else keys(PROPOSALS.cli))
+        emit(session, fmt, rows, list(ProposalFacts.__annotations__))
 
 
 @proposal.command("show")
@@ -109,6 +116,8 @@ def show(session: Session, code: str, fmt: str) -> None:
         for line in FORMULA:
             say(f"  {line}")
         say(declared_table(list(CASE_YEARS.cli), plain(case["years"])))
+        for line in CASE_ROUNDING:
+            say(line)
         for label, value in case_summary(case):
             say(f"{label}: {value}")
     if detail["needs"]:
@@ -154,10 +163,14 @@ def withdraw(session: Session, code: str, reason: str) -> None:
 @click.argument("outcome", metavar="approved|deferred|rejected")
 @click.option("--reason", required=True)
 @click.option("--analysis", help="the analysis used (default: the ranking by value now)")
+@click.option("--by", metavar="WHO", help="who decided (default: you; someone else records you "
+              "as having entered it)")  # fmt: skip
 @pass_session
-def decide(session: Session, code: str, outcome: str, reason: str, analysis: str | None) -> None:
+def decide(
+    session: Session, code: str, outcome: str, reason: str, analysis: str | None, by: str | None
+) -> None:
     """Decide on a proposal in review; recorded as a decision in its program."""
-    decided = funding.decide(session.ctx, code, outcome, reason, analysis)
+    decided = funding.decide(session.ctx, code, outcome, reason, analysis, by)
     session.print(
         f"proposal {decided.code}: {decided.status} (decision {decided.__data__['decision']})"
     )
@@ -194,10 +207,11 @@ def year(
 @click.argument("role")
 @click.argument("month", metavar="MONTH|FIRST..LAST")
 @click.argument("people")
+@click.option("--new-role", is_flag=True, help="ROLE is a role no proposal needs yet")
 @pass_session
-def need(session: Session, code: str, role: str, month: str, people: str) -> None:
+def need(session: Session, code: str, role: str, month: str, people: str, new_role: bool) -> None:
     """People of a role needed in a month or run of months (0 takes it away)."""
-    stored, count = needs.set_need(session.ctx, code, role, month, people)
+    stored, count = needs.set_need(session.ctx, code, role, month, people, new_role)
     session.print(f"proposal {code.upper()}: {stored} {people} in {count} month(s)")
 
 

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import click
 
-from docket.exports.tabular.lists.performance import SCORECARDS, SERVICE_LEVELS
+from docket.exports.tabular.lists.performance import (
+    SCORECARDS,
+    SERVICE_LEVELS,
+    below_target_lines,
+)
 from docket.models.contractors import performance
 from docket.models.contractors.contracts import find_vendor, list_vendors
 from docket.tui.cli.emit import emit
@@ -30,9 +34,10 @@ def level() -> None:
 @click.option("--target", default="", metavar="TEXT", help="e.g. '99.5 % a month'")
 @pass_session
 def add_level(session: Session, number: str, name: str, target: str) -> None:
-    """Add a service level to a contract (prints its id)."""
+    """Add a service level to a contract (prints it, with its id)."""
     made = performance.add_service_level(session.ctx, number, name, target=target)
-    session.print(str(made.id))
+    aim = f" (target {made.target})" if made.target else ""
+    session.print(f"service level #{made.id} on {made.contract.number}: {made.name}{aim}")
 
 
 @level.command("list")
@@ -109,7 +114,11 @@ def add_card(
 @pass_session
 def list_cards(session: Session, which: str, fmt: str) -> None:
     """A vendor's (or a contract's) scorecards with each aspect's trend (↑ ↓ =)."""
-    emit(session, fmt, performance.scorecards(which), SCORECARDS.cli)
+    rows = performance.scorecards(which)
+    emit(session, fmt, rows, SCORECARDS.cli)
+    if fmt == "table":
+        for line in below_target_lines(rows):
+            session.print(line)
 
 
 @scorecard.command("show")

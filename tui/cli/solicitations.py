@@ -12,7 +12,15 @@ from decimal import Decimal
 
 import click
 
-from docket.exports.tabular.lists.sourcing import BIDS, OWN_SCORES, RANKING, SOLICITATIONS
+from docket.exports.tabular.lists.sourcing import (
+    BIDS,
+    OWN_SCORES,
+    RANKING,
+    SOLICITATIONS,
+    score_columns,
+    score_rows,
+    why_not,
+)
 from docket.exports.tabular.tables import write_json
 from docket.models.sourcing import bids as bid_ops
 from docket.models.sourcing import committee, criteria, sealing
@@ -130,7 +138,7 @@ def show_solicitation(session: Session, code: str, fmt: str) -> None:
     session.print(f"bids: {facts['bids']}")
     for b in bidders:
         lines = f" ({bid_ops.price_lines_text(b['price_lines'])})" if b["price_lines"] else ""
-        session.print(f"  {b['vendor']}  {Decimal(b['price']):,}{lines}")
+        session.print(f"  {b['vendor']}  {Decimal(b['price']):.2f}{lines}")
         session.print(f"    past performance: {b['past_performance']['record']}")
     if facts["decision"]:
         session.print(f"awarded: decision {facts['decision']}, contract {facts['contract']}")
@@ -172,9 +180,10 @@ def add_criterion(
 @click.option("--optional", is_flag=True, help="failing it does not make a bid non-conforming")
 @pass_session
 def add_item(session: Session, code: str, requirement: str, optional: bool) -> None:
-    """Add a requirement to a draft's conformance checklist (prints its id)."""
+    """Add a requirement to a draft's conformance checklist (prints it, with its id)."""
     made = criteria.add_item(session.ctx, code, requirement, mandatory=not optional)
-    session.print(str(made.id))
+    kind = "requirement" if made.mandatory else "optional requirement"
+    session.print(f"{kind} #{made.id} on {made.solicitation.code}: {made.requirement}")
 
 
 @solicitation.command("member")
@@ -226,12 +235,15 @@ def add_bid(
     session: Session, code: str, vendor: str, price: str | None, price_lines: tuple[str, ...],
     received: str | None, documents: tuple[str, ...], late: str, note: str,
 ) -> None:  # fmt: skip
-    """Enter a vendor's bid, its price whole or by lines (prints its id)."""
+    """Enter a vendor's bid, its price whole or by lines (prints it, with its id)."""
     made = bid_ops.add_bid(
         session.ctx, code, vendor, price=price, received=received, documents_given=documents,
         late=late, note=note, price_lines_given=price_lines,
     )  # fmt: skip
-    session.print(str(made.id))
+    session.print(
+        f"bid #{made.id} from {made.vendor.name} on {made.solicitation.code}: price"
+        f" {Decimal(made.price):.2f}, received {made.received_on}"
+    )
 
 
 @bid.command("edit")
@@ -274,6 +286,9 @@ def list_bids(session: Session, code: str, fmt: str) -> None:
         for b in facts:
             if b["price_lines"]:
                 session.print(f"{b['vendor']}: {bid_ops.price_lines_text(b['price_lines'])}")
+        for b in facts:
+            if not b["conforming"]:
+                session.print(f"{b['vendor']} does not conform: {why_not(b)}")
 
 
 @bid.command("check")
@@ -349,6 +364,10 @@ def rank_bids(session: Session, code: str, fmt: str) -> None:
     session.print(f"{result['solicitation']} [{result['status']}]: {result['formula']}")
     if result["revealed"]:
         emit(session, "table", result["ranking"], RANKING.cli)
+        if result["ranking"]:
+            session.print("")
+            rows = score_rows(result["ranking"])
+            emit(session, "table", rows, score_columns(result["ranking"]))
     else:
         waiting = [f"{a} to commit" for a in result["not_committed"]]
         waiting += [f"{a} to reveal" for a in result["not_revealed"]]
@@ -380,5 +399,5 @@ def award_command(
     )  # fmt: skip
     session.print(
         f"{done.solicitation} awarded to {done.vendor} (ranked {done.rank}): decision "
-        f"{done.decision}, contract {done.contract_number}, ceiling {Decimal(done.ceiling):,}"
+        f"{done.decision}, contract {done.contract_number}, ceiling {Decimal(done.ceiling):.2f}"
     )

@@ -223,6 +223,23 @@ def score_check(name: str) -> Callable[[str], str]:
     return check
 
 
+class ScoreForm(RecordForm):
+    """The scoring form, its labels as wide as the longest criterion's name (up to
+    :data:`LABEL_MOST`) so that names read whole, not broken mid-word as in the usual
+    narrow label column."""
+
+    # the widest label column; a longer name wraps, between words
+    LABEL_MOST = 30
+
+    def on_mount(self) -> None:
+        # Textual calls RecordForm.on_mount as well (handlers run along the class's MRO)
+        width = min(max((len(f.label) for f in self.fields), default=0) + 2, self.LABEL_MOST)
+        for label in self.query(".field-label"):
+            label.styles.width = width
+        for hint in self.query(".hint"):
+            hint.styles.padding = (0, 0, 0, width)
+
+
 def score_form(app: DocketApp, found: ScoringFacts) -> RecordForm:
     """The acting reviewer's scores of one proposal: one field per active criterion (0 to
     10; blank leaves it unscored) and a comment. Saving records them under the reviewer's
@@ -260,7 +277,7 @@ def score_form(app: DocketApp, found: ScoringFacts) -> RecordForm:
     title = f"Score {code} as {ctx.actor}"
     if not found["criteria"]:
         title += ": there are no active criteria (docket criteria add)"
-    return RecordForm(title, fields, save)
+    return ScoreForm(title, fields, save)
 
 
 # --- the detail --------------------------------------------------------------------------

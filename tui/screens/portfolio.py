@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Input, Static
 from docket.exports.tabular.columns import ALERT, WARNING, Table
 from docket.exports.tabular.lists import portfolio as lists
 from docket.exports.tabular.lists import selection
+from docket.exports.tabular.lists.selection import UNCLASSIFIED, smallest_change, unestablished
 from docket.models.core.context import Context
 from docket.models.core.errors import DocketError
 from docket.models.portfolio import analysis
@@ -31,7 +32,7 @@ from docket.models.portfolio.value import proposal_values
 from docket.tui.forms import portfolio as forms
 from docket.tui.keys import Key
 from docket.tui.screens.base import FilteredScreen
-from docket.tui.widgets.frontier import frontier_chart, legend, short_amount
+from docket.tui.widgets.frontier import frontier_chart, legend, short_amount, short_amounts
 from docket.tui.widgets.rows import row_cells, set_columns
 
 TABS = ("proposals", "ranking", "selection", "frontier")
@@ -95,7 +96,8 @@ def selection_summary(data: dict[str, Any]) -> Text:
             continue
         budget = Decimal(year["budget"])
         share = f" ({spend * 100 / budget:.0f} %)" if budget else ""
-        years.append(f"FY{year['year']} {short_amount(spend)} of {short_amount(budget)}{share}")
+        spent, limit = short_amounts((spend, budget))
+        years.append(f"FY{year['year']} {spent} of {limit}{share}")
     text = Text("Spend: ", style="bold")
     text.append(" · ".join(years) or "nothing")
     text.append("\nChosen: ", style="bold")
@@ -113,20 +115,16 @@ def selection_summary(data: dict[str, Any]) -> Text:
         )
     sturdy = found["robustness"]
     text.append("\nRobust: ", style="bold")
-    span = f"{Decimal(sturdy['span']) * 100:.0f} %"
     if not sturdy["criteria"]:
         text.append("no criteria, so every value is 0")
-    elif sturdy["smallest"] is None:
-        text.append(f"no weight moved within {span} changes the selection")
-    else:
-        shift = next(c for c in sturdy["criteria"] if c["criterion"] == sturdy["smallest"])
-        moved = " ".join([*(f"+{c}" for c in shift["enters"]), *(f"-{c}" for c in shift["leaves"])])
-        text.append(
-            f"{shift['criterion']} from {shift['weight']} to {sturdy['smallest_to']} "
-            f"changes it ({moved})"
-        )
-    if not (sturdy["proven"] and sturdy["complete"]):
-        text.append(" (not all searched in the time)", style=WARNING)
+        return text
+    change, unknown = smallest_change(sturdy), unestablished(sturdy)
+    text.append(change or "")
+    if unknown:
+        text.append(f"\n{unknown[0].upper()}{unknown[1:]}", style=WARNING)
+    if not sturdy["classified"]:
+        text.append(f"\n{UNCLASSIFIED[0].upper()}{UNCLASSIFIED[1:]}", style=WARNING)
+        return text
     chosen = {c["code"] for c in found["chosen"]}
     always = sturdy["always_in"]
     text.append("\nAlways in: ", style="bold")

@@ -26,18 +26,51 @@ CORNER = "┘"
 LABEL_WIDTH = 7
 
 
+UNITS = ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(1000), "k"))
+# the most places an amount in short form is given (a cent of a billion is 11)
+MOST_PLACES = 11
+
+
 def short_amount(amount: Decimal) -> str:
     """An amount in a few characters for an axis: ``950``, ``12k``, ``1.2M``, ``3.4B``."""
     size = abs(amount)
-    for limit, suffix in ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(1000), "k")):
+    for limit, suffix in UNITS:
         if size >= limit:
             scaled = amount / limit
             return f"{scaled:.1f}{suffix}" if abs(scaled) < 10 else f"{scaled:.0f}{suffix}"
     return f"{amount:.0f}"
 
 
-def _value(value: Decimal) -> str:
-    return f"{value:.1f}" if abs(value) < 1000 else short_amount(value)
+def short_amounts(amounts: Sequence[Decimal]) -> list[str]:
+    """Amounts side by side (a spend and its budget) in short form with one unit, the
+    largest's: four significant digits of the largest (``10.74M`` and ``11.15M``, not
+    ``11M`` and ``11M``), places that are zero in every amount dropped (``780k of 800k``),
+    and more places whenever two different amounts would still read the same."""
+    if not amounts:
+        return []
+    size = max(abs(a) for a in amounts)
+    unit, suffix = next(((limit, s) for limit, s in UNITS if size >= limit), (Decimal(1), ""))
+    scaled = [a / unit for a in amounts]
+    places = max(0, 4 - len(str(int(size / unit))))
+    while places > 0 and all(x == x.quantize(Decimal(10) ** (1 - places)) for x in scaled):
+        places -= 1
+    while True:
+        shown = [f"{x:.{places}f}{suffix}" for x in scaled]
+        if len(set(shown)) == len(set(amounts)) or places >= MOST_PLACES:
+            return shown
+        places += 1
+
+
+def axis_values(values: Sequence[Decimal]) -> list[str]:
+    """The value axis's labels in one format, chosen by the largest: one place below 100,
+    whole numbers to 99999, else short form with the largest's unit (``1.2M``, ``0.6M``)."""
+    size = max((abs(v) for v in values), default=Decimal(0))
+    if size < 100:
+        return [f"{v:.1f}" for v in values]
+    if size < 100000:
+        return [f"{v:.0f}" for v in values]
+    unit, suffix = next((limit, s) for limit, s in UNITS if size >= limit)
+    return [f"{v / unit:.1f}{suffix}" for v in values]
 
 
 def _row(value: Decimal, top: Decimal, height: int) -> int:
@@ -93,7 +126,9 @@ def frontier_chart(points: Sequence[FrontierFacts], width: int, height: int) -> 
         if grid[row][column] != CHOSEN:
             grid[row][column] = CHOSEN if given else POINT
     text = Text()
-    labels = {0: _value(top), rows // 2: _value(top / 2), rows - 1: _value(Decimal(0))}
+    labels = dict(
+        zip((0, rows // 2, rows - 1), axis_values((top, top / 2, Decimal(0))), strict=True)
+    )
     for index, line in enumerate(grid):
         label = labels.get(index, "")
         text.append(label.rjust(LABEL_WIDTH - 2) + (" ┤" if label else " │"), style="dim")

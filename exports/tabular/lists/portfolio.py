@@ -37,11 +37,15 @@ STATUS_STYLES = {
 }
 
 PROPOSALS = Listing(
+    # the command line's table fits 80 columns with room for the title, the one column
+    # it shortens; benefits and sponsor are in its JSON and CSV
     (
-        *as_is("code status program"),
-        Column("mandatory", "mandatory", text=_yes("mandatory")),
-        *as_is("costs benefits npv sponsor"),
+        Column("code", "code"),
         Column("title", "title", flexible=True),
+        *as_is("status program"),
+        Column("mandatory", "must", text=_yes("mandatory")),
+        Column("costs", "costs", right=True),
+        Column("npv", "npv", right=True),
     ),
     Table(
         (
@@ -69,10 +73,18 @@ CASE_YEARS = Listing(
         Column("benefits", "benefits", right=True),
         Column("net", "net", right=True),
         Column("factor", "factor", right=True),
+        Column("pv_costs", "PV costs", right=True),
+        Column("pv_benefits", "PV benefits", right=True),
         Column("pv", "PV", right=True),
         Column("cumulative", "cumulative", right=True),
         Column("cumulative_pv", "cumulative PV", right=True),
     )
+)
+
+# said under the year-by-year table: how each PV is formed from the row
+CASE_ROUNDING = (
+    "each PV = the amount x factor, rounded half-up to the cent;",
+    "PV costs, PV benefits and NPV below are the sums of these PV columns",
 )
 
 # runs of months needing the same people (``docket proposal show``)

@@ -1,21 +1,26 @@
 """Vendor selection: solicitations, bids with their conformance, a member's own sealed
-scores, and the ranking."""
+scores, and the ranking.
+
+On a narrow terminal a table shortens a name (the vendor's, the criterion's), never an
+amount, a score or a reason: those are facts, and a cut one is a wrong one. Amounts are
+written as the other command-line tables write them (``1675000.00``, as ``contract list``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from docket.exports.tabular.columns import Column, Listing, Row, Table, View, as_is
 
 
 def _amount(key: str) -> Column:
-    """An amount with thousands separators, flush right."""
-    return Column(key, key, right=True, text=lambda r, _: f"{Decimal(r[key]):,}")
+    """An amount to the cent, flush right, as ``contract list`` writes one."""
+    return Column(key, key, right=True, text=lambda r, _: f"{Decimal(r[key]):.2f}")
 
 
-def _conforming(row: Row, _: View) -> str:
-    """``yes``, or ``no:`` and why."""
-    return "yes" if row["conforming"] else "no: " + "; ".join(row["why_not"])
+def why_not(row: Row) -> str:
+    """Why a bid does not conform (written under the bids' table, where nothing cuts it)."""
+    return "; ".join(row["why_not"])
 
 
 SOLICITATIONS = Listing(
@@ -40,14 +45,14 @@ SOLICITATIONS = Listing(
 
 BIDS = Listing(
     (
-        *as_is("vendor"),
+        Column("vendor", "vendor", flexible=True),
         _amount("price"),
         Column(
             "received_on",
             "received_on",
             text=lambda r, _: (r["received_on"] or "") + (" late" if r["late"] else ""),
         ),
-        Column("conforming", "conforming", text=_conforming, flexible=True),
+        Column("conforming", "conforming", text=lambda r, _: "yes" if r["conforming"] else "no"),
     )
 )
 
@@ -65,19 +70,10 @@ OWN_SCORES = Listing(
 )
 
 
-def _mean(row: Row, _: View) -> str:
-    """Each criterion's score, with the members' spread: ``Service 7.00 (6-8)``."""
-    parts = []
-    for c in row["criteria"]:
-        spread = f" ({c['low']}-{c['high']})" if c["low"] is not None and c["spread"] else ""
-        parts.append(f"{c['criterion']} {c['score']}{spread}")
-    return ", ".join(parts)
-
-
 RANKING = Listing(
     (
         Column("rank", "rank", right=True),
-        *as_is("vendor"),
+        Column("vendor", "vendor", flexible=True),
         _amount("price"),
         Column(
             "total",
@@ -85,6 +81,40 @@ RANKING = Listing(
             right=True,
             text=lambda r, _: str(Decimal(r["total"]).quantize(Decimal("0.01"))),
         ),
-        Column("criteria", "scores (low-high)", text=_mean, flexible=True),
     )
 )
+
+
+def _score(rank: int) -> Column:
+    """The score a ranked bid has on a criterion, with the members' spread: ``7.00 (6-8)``."""
+
+    def cell(row: Row, _: View) -> str:
+        c = row["by_rank"].get(rank)
+        if c is None:
+            return ""
+        spread = f" ({c['low']}-{c['high']})" if c["low"] is not None and c["spread"] else ""
+        return f"{c['score']}{spread}"
+
+    return Column(f"#{rank}", f"#{rank}", text=cell)
+
+
+def score_columns(ranking: Sequence[Row]) -> tuple[Column, ...]:
+    """The scores' table: a criterion (its name the column a narrow terminal shortens), then
+    one column per ranked bid, headed by its rank in the table above."""
+    return (
+        Column("criterion", "criterion (low-high)", flexible=True),
+        *(_score(r["rank"]) for r in ranking),
+    )
+
+
+def score_rows(ranking: Sequence[Row]) -> list[Row]:
+    """One row per criterion, in the ranking's criterion order, each bid's score by rank."""
+    names: list[str] = []
+    by: dict[str, dict[int, Row]] = {}
+    for row in ranking:
+        for c in row["criteria"]:
+            if c["criterion"] not in by:
+                names.append(c["criterion"])
+                by[c["criterion"]] = {}
+            by[c["criterion"]][row["rank"]] = c
+    return [{"criterion": name, "by_rank": by[name]} for name in names]
