@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from docket.models.core.context import Context
 from docket.models.core.dates import parse_date
@@ -93,6 +93,20 @@ def whole_number(
         raise ValidationError(field, f"expected at least {minimum}, got {number}")
     if maximum is not None and number > maximum:
         raise ValidationError(field, f"expected at most {maximum}, got {number}")
+    return number
+
+
+def decimal_number(
+    field: str, typed: str | Decimal, *, places: int, maximum: Decimal, example: str
+) -> Decimal:
+    """A decimal number from 0 to ``maximum`` with at most ``places`` decimal places (a
+    weight, a count of people); refused naming ``field`` and ``example`` of what is meant."""
+    try:
+        number = Decimal(str(typed).strip())
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or number < 0 or number > maximum or number != round(number, places):
+        raise ValidationError(field, f"expected {example}, got {shown(str(typed))}")
     return number
 
 

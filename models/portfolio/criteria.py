@@ -16,7 +16,7 @@ to trust: it is said in words. The derived weights are stored only when asked
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any, TypedDict
 
@@ -26,7 +26,7 @@ from docket.models.core import records
 from docket.models.core.context import Context
 from docket.models.core.database import write
 from docket.models.core.errors import NotFoundError, ValidationError
-from docket.models.core.inputs import shown, text
+from docket.models.core.inputs import decimal_number, shown, text
 from docket.models.core.lookup import exactly_one, fold, name_matches, words
 from docket.models.core.schema_selection import Criterion, CriterionComparison
 from docket.models.portfolio.value import active_weights, stored_weight
@@ -70,15 +70,13 @@ def get_criterion(typed: str, *, active_only: bool = False) -> Criterion:
 
 def weight_value(typed: str | Decimal) -> Decimal:
     """A direct weight: a number of zero or more, at most 4 decimal places."""
-    try:
-        weight = Decimal(str(typed).strip())
-    except InvalidOperation:
-        weight = Decimal("NaN")
-    if not weight.is_finite() or weight < 0 or weight > MAX_WEIGHT or weight != round(weight, 4):
-        raise ValidationError(
-            "weight", f"expected a number of zero or more such as 0.3, got {shown(str(typed))}"
-        )
-    return weight
+    return decimal_number(
+        "weight",
+        typed,
+        places=4,
+        maximum=MAX_WEIGHT,
+        example="a number of zero or more such as 0.3",
+    )
 
 
 def add_criterion(ctx: Context, name: str, description: str = "", weight: str = "0") -> Criterion:

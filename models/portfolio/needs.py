@@ -11,14 +11,14 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TypedDict
 
 from docket.models.core import records
 from docket.models.core.context import Context
 from docket.models.core.database import write
 from docket.models.core.errors import ValidationError
-from docket.models.core.inputs import shown, text
+from docket.models.core.inputs import decimal_number, shown, text
 from docket.models.core.lookup import fold
 from docket.models.core.schema_selection import Proposal, ProposalDependency, ProposalNeed
 from docket.models.portfolio.business_case import CaseFigures, cost_benefit
@@ -62,15 +62,9 @@ def _month(typed: str) -> date:
 
 def people_count(typed: str | Decimal) -> Decimal:
     """Full-time equivalents: 0 or more, at most two decimal places (``1.5``)."""
-    try:
-        amount = Decimal(str(typed).strip())
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite() or amount < 0 or amount > MAX_PEOPLE or amount != round(amount, 2):
-        raise ValidationError(
-            "people", f"expected a number of people such as 1.5, got {shown(str(typed))}"
-        )
-    return amount
+    return decimal_number(
+        "people", typed, places=2, maximum=MAX_PEOPLE, example="a number of people such as 1.5"
+    )
 
 
 def set_need(

@@ -7,12 +7,10 @@ Each command calls :mod:`docket.models.governance.budget` and
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 import click
 
-from docket.exports.tabular.columns import Listing, keys
 from docket.exports.tabular.lists.governance import BUDGET, BUDGET_LINES, COSTS, METRICS
 from docket.models.governance import budget as budgets
 from docket.models.governance import metrics as program_metrics
@@ -22,7 +20,7 @@ from docket.models.governance.metrics import (
     record_measurement,
     update_metric,
 )
-from docket.tui.cli.emit import emit
+from docket.tui.cli.emit import emit_listing
 from docket.tui.cli.groups import verbs
 from docket.tui.cli.params import WholeNumber, a_number, an_id, edits, format_option
 from docket.tui.cli.session import Session, pass_session
@@ -34,14 +32,6 @@ COST_FIELDS = ("amount", "date", "description", "program")
 def a_year() -> WholeNumber:
     """A fiscal year's number."""
     return a_number("year", 1900, 9999)
-
-
-def _rows(session: Session, fmt: str, rows: Sequence[Mapping[str, Any]], listing: Listing) -> None:
-    """The list's declared columns in a table; every fact of each row in JSON and CSV."""
-    if fmt == "table":
-        emit(session, fmt, rows, listing.cli)
-    else:
-        emit(session, fmt, rows, list(rows[0]) if rows else keys(listing.cli))
 
 
 @verbs()
@@ -87,7 +77,7 @@ def list_budget(session: Session, program: str | None, year: int | None, fmt: st
     rows = budgets.budget(program, year or budgets.fiscal_year_of(today), today)
     if fmt == "table" and rows:
         rows = [*rows, budgets.budget_total(rows)]
-    _rows(session, fmt, rows, BUDGET)
+    emit_listing(session, fmt, rows, BUDGET)
 
 
 @budget.command("lines")
@@ -98,7 +88,7 @@ def list_budget(session: Session, program: str | None, year: int | None, fmt: st
 def list_lines(session: Session, program: str | None, year: int | None, fmt: str) -> None:
     """Budget lines with their ids (to edit them)."""
     rows = [budgets.budget_line_facts(b) for b in budgets.list_budget_lines(program, year)]
-    _rows(session, fmt, rows, BUDGET_LINES)
+    emit_listing(session, fmt, rows, BUDGET_LINES)
 
 
 @budget.command("edit")
@@ -145,7 +135,7 @@ def add_cost(
 def list_costs(session: Session, program: str | None, year: int | None, fmt: str) -> None:
     """Costs, newest first."""
     rows = [budgets.cost_facts(c) for c in budgets.list_costs(program, year)]
-    _rows(session, fmt, rows, COSTS)
+    emit_listing(session, fmt, rows, COSTS)
 
 
 @cost.command("edit")
@@ -222,7 +212,7 @@ def list_metrics(session: Session, program: str | None, fmt: str) -> None:
     rows: list[dict[str, Any]] = [dict(m) for m in metrics(program)]
     for row in rows:
         row["history"] = " ".join(row["history"][-8:]) if fmt != "json" else row["history"]
-    _rows(session, fmt, rows, METRICS)
+    emit_listing(session, fmt, rows, METRICS)
 
 
 @metric.command("edit")

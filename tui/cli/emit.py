@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from docket.exports.tabular.columns import Column, cells, headings, keys
+from docket.exports.tabular.columns import Column, Listing, cells, headings, keys
 from docket.exports.tabular.columns import flexible as shortened
 from docket.exports.tabular.tables import write_csv, write_json
 from docket.tui.cli.output import table
@@ -46,6 +46,17 @@ def emit(
             found = [[row.get(name) for name in names] for row in rows]
             text = table(headers or names, found, flexible=flexible)
         session.print(text)
+
+
+def emit_listing(
+    session: Session, fmt: str, rows: Sequence[Mapping[str, Any]], listing: Listing
+) -> None:
+    """Print ``rows`` of ``listing``: its declared columns in a table, every fact of each row
+    in JSON and CSV (the list's own keys when there are no rows)."""
+    if fmt == "table":
+        emit(session, fmt, rows, listing.cli)
+    else:
+        emit(session, fmt, rows, list(rows[0]) if rows else keys(listing.cli))
 
 
 def declared_table(columns: Sequence[Column], rows: Sequence[Mapping[str, Any]]) -> str:

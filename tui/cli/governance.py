@@ -8,12 +8,11 @@ are in :mod:`docket.tui.cli.budgets`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
 
-from docket.exports.tabular.columns import Listing, keys
 from docket.exports.tabular.lists.governance import (
     CHANGES,
     DECISIONS,
@@ -42,9 +41,9 @@ from docket.models.governance.risks import (
     score_history,
     update_risk,
 )
-from docket.tui.cli.emit import emit, emit_csv
+from docket.tui.cli.emit import emit, emit_csv, emit_listing
 from docket.tui.cli.groups import verbs
-from docket.tui.cli.params import a_number, an_id, edits, format_option
+from docket.tui.cli.params import a_number, an_id, edits, format_option, program_and_status
 from docket.tui.cli.session import Session, pass_session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,14 +61,6 @@ def _text_options(names: Sequence[str], default: str | None) -> Callable[[F], F]
         return command
 
     return add
-
-
-def _rows(session: Session, fmt: str, rows: Sequence[Mapping[str, Any]], listing: Listing) -> None:
-    """The list's declared columns in a table; every fact of each row in JSON and CSV."""
-    if fmt == "table":
-        emit(session, fmt, rows, listing.cli)
-    else:
-        emit(session, fmt, rows, list(rows[0]) if rows else keys(listing.cli))
 
 
 @verbs()
@@ -106,8 +97,7 @@ def add_a_risk(
 
 
 @risk.command("list")
-@click.option("--program", metavar="CODE")
-@click.option("--status")
+@program_and_status
 @click.option("--min-score", type=a_number("min score", 1, 25), metavar="N")
 @format_option("table", "json", "csv")
 @pass_session
@@ -120,7 +110,7 @@ def list_the_risks(
         emit_csv(session, "risks", found)
         return
     rows = [risk_facts(r) for r in found]
-    _rows(session, fmt, rows, RISKS)
+    emit_listing(session, fmt, rows, RISKS)
 
 
 @risk.command("edit")
@@ -205,14 +195,13 @@ def add_an_issue(
 
 
 @issue.command("list")
-@click.option("--program", metavar="CODE")
-@click.option("--status")
+@program_and_status
 @format_option("table", "json", "csv")
 @pass_session
 def list_the_issues(session: Session, program: str | None, status: str | None, fmt: str) -> None:
     """Issues, most severe first."""
     rows = [issue_facts(i) for i in list_issues(program, status)]
-    _rows(session, fmt, rows, ISSUES)
+    emit_listing(session, fmt, rows, ISSUES)
 
 
 @issue.command("edit")
@@ -277,7 +266,7 @@ def list_the_decisions(session: Session, program: str | None, fmt: str) -> None:
     """Decisions, newest first."""
     # the table's "by" column says who decided, and who entered it for them
     rows = [decision_facts(d) for d in list_decisions(program)]
-    _rows(session, fmt, rows, DECISIONS)
+    emit_listing(session, fmt, rows, DECISIONS)
 
 
 @decision.command("edit")
@@ -334,14 +323,13 @@ def add_a_change(
 
 
 @change.command("list")
-@click.option("--program", metavar="CODE")
-@click.option("--status")
+@program_and_status
 @format_option("table", "json", "csv")
 @pass_session
 def list_the_changes(session: Session, program: str | None, status: str | None, fmt: str) -> None:
     """Change requests, newest first."""
     rows = [change_facts(c) for c in list_changes(program, status)]
-    _rows(session, fmt, rows, CHANGES)
+    emit_listing(session, fmt, rows, CHANGES)
 
 
 @change.command("edit")

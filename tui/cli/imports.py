@@ -8,6 +8,7 @@ The commands read the file and print the report; the rules live in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from docket.models.core import inputs
 from docket.models.core.errors import ValidationError
 from docket.tui.cli.groups import verbs
 from docket.tui.cli.output import clean
-from docket.tui.cli.params import format_option
+from docket.tui.cli.params import F, format_option
 from docket.tui.cli.session import Session, pass_session
 
 if TYPE_CHECKING:
@@ -47,15 +48,20 @@ def read_file(typed: str) -> bytes:
         raise ValidationError("file", f"cannot read {path}: {exc.strerror}") from None
 
 
+def _encoding_option(example: str) -> Callable[[F], F]:
+    """``--encoding NAME``: how to decode a file that is not UTF-8 (``example`` names one)."""
+    return click.option(
+        "--encoding",
+        metavar="NAME",
+        help=f"the file's text encoding when it is not UTF-8 (e.g. {example})",
+    )
+
+
 @import_.command("ics")
 @click.argument("file", metavar="FILE.ics")
 @click.option("--program", metavar="CODE", help="the program the meetings belong to")
 @click.option("--dry-run", is_flag=True, help="report what would happen; change nothing")
-@click.option(
-    "--encoding",
-    metavar="NAME",
-    help="the file's text encoding when it is not UTF-8 (e.g. cp1252)",
-)
+@_encoding_option("cp1252")
 @format_option("text", "json")
 @pass_session
 def import_ics(
@@ -128,11 +134,7 @@ def _what_rows_do(report: CsvReport) -> str:
     default="",
     help="why, kept with every change (moving a forecast or correcting an amount needs one)",
 )
-@click.option(
-    "--encoding",
-    metavar="NAME",
-    help="the file's text encoding when it is not UTF-8 (e.g. cp1252 from Excel on Windows)",
-)
+@_encoding_option("cp1252 from Excel on Windows")
 @format_option("text", "json")
 @pass_session
 def import_csv(

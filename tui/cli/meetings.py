@@ -7,6 +7,7 @@ in :mod:`docket.tui.cli.invites`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ import click
 
 from docket.exports.tabular.lists.meetings import OCCURRENCES
 from docket.exports.tabular.tables import write_json
+from docket.models.core.context import Context
 from docket.models.core.errors import ValidationError
 from docket.models.core.inputs import a_date, whole_number
 from docket.models.meetings import series as meetings
@@ -27,6 +29,7 @@ from docket.models.meetings.changes import (
 from docket.models.meetings.facts import meeting_detail, occurrence_facts
 from docket.models.meetings.minutes import agenda_of, record_minutes, set_agenda
 from docket.models.meetings.occurrences import (
+    Occurrence,
     OccurrenceFilter,
     find_occurrence,
     list_occurrences,
@@ -242,12 +245,9 @@ def move_meeting(
 @pass_session
 def cancel_meeting(session: Session, meeting_id: int, occurrence: str | None) -> None:
     """Cancel a meeting, a series, or one occurrence."""
-    if occurrence:
-        cancelled = cancel_occurrence(session.ctx, meeting_id, occurrence)
-        session.print(f"#{meeting_id} cancelled on {cancelled.start:%a %d %b %Y %H:%M}")
-    else:
-        meetings.cancel_meeting(session.ctx, meeting_id)
-        session.print(f"#{meeting_id} cancelled")
+    _one_or_all(
+        session, meeting_id, occurrence, "cancelled", cancel_occurrence, meetings.cancel_meeting
+    )
 
 
 @meeting.command("restore")
@@ -256,12 +256,27 @@ def cancel_meeting(session: Session, meeting_id: int, occurrence: str | None) ->
 @pass_session
 def restore_meeting(session: Session, meeting_id: int, occurrence: str | None) -> None:
     """Undo the cancellation of a meeting or an occurrence."""
+    _one_or_all(
+        session, meeting_id, occurrence, "restored", restore_occurrence, meetings.restore_meeting
+    )
+
+
+def _one_or_all(
+    session: Session,
+    meeting_id: int,
+    occurrence: str | None,
+    done: str,
+    one: Callable[[Context, int, str], Occurrence],
+    whole: Callable[[Context, int], object],
+) -> None:
+    """Change one occurrence of the meeting when ``occurrence`` is given, else the whole
+    meeting or series; say it is ``done`` (with the occurrence's start)."""
     if occurrence:
-        restored = restore_occurrence(session.ctx, meeting_id, occurrence)
-        session.print(f"#{meeting_id} restored on {restored.start:%a %d %b %Y %H:%M}")
+        changed = one(session.ctx, meeting_id, occurrence)
+        session.print(f"#{meeting_id} {done} on {changed.start:%a %d %b %Y %H:%M}")
     else:
-        meetings.restore_meeting(session.ctx, meeting_id)
-        session.print(f"#{meeting_id} restored")
+        whole(session.ctx, meeting_id)
+        session.print(f"#{meeting_id} {done}")
 
 
 _EDIT_FIELDS = (

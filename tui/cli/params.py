@@ -85,6 +85,12 @@ def force_option(command: F) -> F:
     )
 
 
+def program_and_status(command: F) -> F:
+    """``--program CODE`` and ``--status``: what a list of a program's records is narrowed by."""
+    command = click.option("--status")(command)
+    return click.option("--program", metavar="CODE")(command)
+
+
 def edits(
     values: Mapping[str, Any], fields: Sequence[str], *, more: Sequence[str] = ()
 ) -> dict[str, Any]:

@@ -126,36 +126,22 @@ def show(session: Session, code: str, fmt: str) -> None:
         emit(session, "table", needs.need_runs(detail["needs"]), NEEDS.cli)
 
 
-def _move(session: Session, code: str, status: str, reason: str) -> None:
-    moved = proposals.move(session.ctx, code, status, reason)
-    session.print(f"proposal {moved.code}: {moved.status}")
+def _mover(name: str, status: str, about: str) -> None:
+    """Declare ``proposal NAME CODE [--reason]``, which moves the proposal to ``status``
+    (the model checks the move is allowed from where it stands)."""
+
+    @proposal.command(name, help=about)
+    @click.argument("code")
+    @click.option("--reason", default="")
+    @pass_session
+    def move(session: Session, code: str, reason: str) -> None:
+        moved = proposals.move(session.ctx, code, status, reason)
+        session.print(f"proposal {moved.code}: {moved.status}")
 
 
-@proposal.command("submit")
-@click.argument("code")
-@click.option("--reason", default="")
-@pass_session
-def submit(session: Session, code: str, reason: str) -> None:
-    """Submit a draft (or a deferred proposal, again)."""
-    _move(session, code, "submitted", reason)
-
-
-@proposal.command("review")
-@click.argument("code")
-@click.option("--reason", default="")
-@pass_session
-def review(session: Session, code: str, reason: str) -> None:
-    """Take a submitted proposal into review."""
-    _move(session, code, "in review", reason)
-
-
-@proposal.command("withdraw")
-@click.argument("code")
-@click.option("--reason", default="")
-@pass_session
-def withdraw(session: Session, code: str, reason: str) -> None:
-    """Take a submitted proposal back to draft."""
-    _move(session, code, "draft", reason)
+_mover("submit", "submitted", "Submit a draft (or a deferred proposal, again).")
+_mover("review", "in review", "Take a submitted proposal into review.")
+_mover("withdraw", "draft", "Take a submitted proposal back to draft.")
 
 
 @proposal.command("decide")

@@ -29,7 +29,7 @@ from docket.models.sourcing.award import award
 from docket.models.sourcing.evaluation import evaluate
 from docket.tui.cli.emit import emit
 from docket.tui.cli.groups import command, verbs
-from docket.tui.cli.params import edits, format_option
+from docket.tui.cli.params import edits, format_option, program_and_status
 from docket.tui.cli.session import Session, pass_session
 
 DATE_OPTIONS = (
@@ -86,8 +86,7 @@ def edit_solicitation(session: Session, code: str, **fields: str | None) -> None
 
 
 @solicitation.command("list")
-@click.option("--program", metavar="CODE")
-@click.option("--status")
+@program_and_status
 @format_option("table", "json", "csv")
 @pass_session
 def list_solicitations(session: Session, program: str | None, status: str | None, fmt: str) -> None:

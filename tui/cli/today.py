@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from docket.exports.tabular.columns import Listing
 from docket.exports.tabular.lists.today import (
     TODAY_ACTIONS,
     TODAY_ALERTS,
@@ -25,6 +26,15 @@ from docket.tui.cli.groups import command
 from docket.tui.cli.output import clean
 from docket.tui.cli.params import format_option
 from docket.tui.cli.session import Session, pass_session
+
+_LISTINGS: dict[str, Listing] = {
+    "meeting": TODAY_MEETINGS,
+    "comms": TODAY_COMMS,
+    "alert": TODAY_ALERTS,
+    "action": TODAY_ACTIONS,
+    "milestone": TODAY_MILESTONES,
+}
+"""Each kind of Today section's declared columns."""
 
 
 @command("today")
@@ -46,16 +56,9 @@ def show_today(session: Session, *, program: str | None, fmt: str) -> None:
     who = f" for {clean(facts['me'])}" if facts["me"] else ""
     session.print(f"Today{who}: {view.day:%a %d %b %Y}")
     for part in sections(facts):
-        if part.kind == "meeting":
-            _meetings(session, facts)
-        elif part.kind == "comms":
-            _comms(session, facts)
-        elif part.kind == "alert":
-            _alerts(session, facts, part.key, part.title)
-        elif part.kind == "action":
-            _actions(session, facts, part.key, part.title)
-        else:
-            _milestones(session, facts, part.key, part.title)
+        rows = _heading(session, facts, part.key, part.title)
+        if rows:
+            session.print(_indent(declared_table(_LISTINGS[part.kind].cli, rows)))
 
 
 def _heading(
@@ -71,36 +74,6 @@ def _heading(
     if not rows:
         session.print("  nothing")
     return rows
-
-
-def _actions(session: Session, facts: Mapping[str, Any], key: str, title: str) -> None:
-    rows = _heading(session, facts, key, title)
-    if rows:
-        session.print(_indent(declared_table(TODAY_ACTIONS.cli, rows)))
-
-
-def _milestones(session: Session, facts: Mapping[str, Any], key: str, title: str) -> None:
-    rows = _heading(session, facts, key, title)
-    if rows:
-        session.print(_indent(declared_table(TODAY_MILESTONES.cli, rows)))
-
-
-def _comms(session: Session, facts: Mapping[str, Any]) -> None:
-    rows = _heading(session, facts, "comms", "Communications due this week")
-    if rows:
-        session.print(_indent(declared_table(TODAY_COMMS.cli, rows)))
-
-
-def _alerts(session: Session, facts: Mapping[str, Any], key: str, title: str) -> None:
-    rows = _heading(session, facts, key, title)
-    if rows:
-        session.print(_indent(declared_table(TODAY_ALERTS.cli, rows)))
-
-
-def _meetings(session: Session, facts: Mapping[str, Any]) -> None:
-    rows = _heading(session, facts, "meetings", "Meetings today and tomorrow")
-    if rows:
-        session.print(_indent(declared_table(TODAY_MEETINGS.cli, rows)))
 
 
 def _indent(text: str) -> str:

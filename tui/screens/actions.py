@@ -32,7 +32,7 @@ from docket.tui.forms.actions import (
 )
 from docket.tui.forms.base import Field, RecordForm
 from docket.tui.keys import Key
-from docket.tui.screens.base import FilteredScreen
+from docket.tui.screens.base import FilteredScreen, filter_key, open_key
 from docket.tui.widgets.dialogs import ConfirmDialog
 from docket.tui.widgets.rows import row_cells, set_columns
 from docket.tui.widgets.text import plain
@@ -141,16 +141,10 @@ class ActionsScreen(FilteredScreen):
     MODE = "actions"
     AUTO_FOCUS = "#actions"
     KEYS: ClassVar[tuple[Key, ...]] = (
-        Key(
-            "slash",
-            "focus_filter",
-            "Filter",
-            "Filter: words, @owner, #PROGRAM, due<fri…",
-            display="/",
-        ),
+        filter_key("Filter: words, @owner, #PROGRAM, due<fri…"),
         Key("a", "add", "Add", "Add an action item"),
         Key("e", "edit", "Edit", "Edit the action item under the cursor"),
-        Key("enter", "open", "Open", "Open the item: notes and history", footer=False),
+        open_key("Open the item: notes and history"),
         Key("d", "set_status('done')", "Done", "Mark done (the selected items, or this one)"),
         Key("x", "set_status('cancelled')", "Cancel", "Cancel (the selected items, or this one)"),
         Key(

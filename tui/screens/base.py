@@ -18,7 +18,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker
 
+from docket.exports.tabular.columns import Table
+from docket.models.core.context import Context
 from docket.tui.keys import APP_KEYS, Key, bindings
+from docket.tui.widgets.rows import row_cells, set_columns
 
 if TYPE_CHECKING:
     from docket.tui.app import DocketApp
@@ -26,6 +29,26 @@ if TYPE_CHECKING:
 # the screens in the top bar, by mode name
 SCREENS: tuple[tuple[str, str, str], ...] = tuple(
     (k.action.split("'")[1], k.key, k.label) for k in APP_KEYS if k.action.startswith("app.go(")
+)
+
+
+def filter_key(help: str, label: str = "Filter") -> Key:
+    """``/``: to the filter box; ``help`` says what the filter matches."""
+    return Key("slash", "focus_filter", label, help, display="/")
+
+
+def open_key(help: str) -> Key:
+    """Enter: open the row under the cursor (kept off the footer); ``help`` says what shows."""
+    return Key("enter", "open", "Open", help, footer=False)
+
+
+# Esc on a filtered list: leave the filter box, then clear it
+CLEAR_KEY = Key("escape", "clear", "Clear", "Leave the filter, then clear it", footer=False)
+# the keys of a tabbed list that come before its own: the tabs, then the filter
+TAB_KEYS: tuple[Key, ...] = (
+    Key("t,right_square_bracket", "tab(1)", "Next", "The next tab (] too)", display="t"),
+    Key("left_square_bracket", "tab(-1)", "Previous", "The previous tab", display="["),
+    filter_key("Filter the list by words"),
 )
 
 
@@ -165,6 +188,13 @@ class FilteredScreen(DocketScreen):
     """A list screen with a filter box (``#filter``): ``/`` goes to it, each keystroke
     filters, Enter or Esc go back to the list, and Esc on the list clears the filter."""
 
+    # the list that the filter narrows, when it takes the screen's height (class filtered-list)
+    DEFAULT_CSS = """
+    FilteredScreen .filtered-list {
+        height: 1fr;
+    }
+    """
+
     def __init__(self) -> None:
         super().__init__()
         # what is typed in the filter box
@@ -200,3 +230,145 @@ class FilteredScreen(DocketScreen):
             self.focus_list()
         elif not self.clear_other() and self.typed:
             box.value = ""
+
+
+class TabbedScreen(FilteredScreen):
+    """A screen of tabs (``t``, ``[``, ``]``), each a list filtered by words or a view of
+    its own (a chart, a matrix). A tab's data is read whole; the filter narrows its rows
+    here. A screen says its tabs, their titles, the hint after them, the columns of each
+    list tab, and how a tab is read; the table's id is the screen's mode."""
+
+    TABS: ClassVar[tuple[str, ...]] = ()
+    TITLES: ClassVar[dict[str, str]] = {}
+    # after the tab names, when it fits
+    HINT: ClassVar[str] = "   t/[ ] next, previous"
+    # each list tab's columns; a tab not here is a view of its own
+    LISTS: ClassVar[dict[str, Table]] = {}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tab = self.TABS[0]
+        self.data: dict[str, Any] = {}
+        # the tab whose rows the table holds
+        self.shown_tab = ""
+
+    @staticmethod
+    def load_tab(ctx: Context, tab: str, program: str | None) -> dict[str, Any]:
+        """What one tab shows (database thread)."""
+        raise NotImplementedError
+
+    def body(self) -> ComposeResult:
+        yield Static("", id="tabs")
+        yield Input(self.typed, placeholder="/ to filter by words", id="filter", compact=True)
+        yield from self.above_list()
+        yield DataTable(id=self.MODE, classes="filtered-list", cursor_type="row", cell_padding=0)
+        yield from self.views()
+
+    def above_list(self) -> ComposeResult:
+        """Widgets between the filter and the list (none by default)."""
+        yield from ()
+
+    def views(self) -> ComposeResult:
+        """Widgets below the list: the tabs that are not lists draw there."""
+        yield from ()
+
+    def fetch(self) -> Callable[[], Any]:
+        ctx, tab, program, load_tab = self.docket.ctx, self.tab, self.docket.program, self.load_tab
+
+        def load() -> dict[str, Any]:
+            return load_tab(ctx, tab, program)
+
+        return load
+
+    def show(self, data: Any) -> None:
+        self.data = data
+        self.fill()
+
+    def on_resize(self) -> None:
+        if self.data:
+            self.fill()
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows of the list shown, narrowed by the words typed in the filter."""
+        rows: list[dict[str, Any]] = self.data.get("rows", [])
+        words = self.typed.lower().split()
+        if words:
+            rows = [
+                r for r in rows if all(w in " ".join(map(str, r.values())).lower() for w in words)
+            ]
+        return rows
+
+    def row_key(self, row: dict[str, Any]) -> str:
+        """The table's key of a row, to keep the cursor on it."""
+        return str(row["id"])
+
+    def fill(self) -> None:
+        """Show the tab bar, then the tab: its list, or its own view."""
+        tabs = Text()
+        for name in self.TABS:
+            tabs.append(f" {self.TITLES[name]} ", style="reverse" if name == self.tab else "")
+        if tabs.cell_len + len(self.HINT) <= self.size.width:
+            tabs.append(self.HINT, style="dim")
+        self.query_one("#tabs", Static).update(tabs)
+        table = self.query_one(DataTable)
+        listed = self.tab in self.LISTS
+        table.display = listed
+        self.query_one("#filter", Input).display = listed
+        if listed and self.focused is None:
+            # a view hid the list and took its focus: give it back, or the cursor keys do
+            # nothing on the tabs after it
+            table.focus()
+        self.fill_views(listed)
+        if listed:
+            self.fill_list(table)
+
+    def fill_views(self, listed: bool) -> None:
+        """Show or hide the widgets other than the list, and draw the tab if not a list."""
+
+    def fill_list(self, table: DataTable[Any]) -> None:
+        """The tab's rows in the table; the row under the cursor is kept there when the
+        same tab is shown again (a save, a resize, the filter)."""
+        current = None
+        if self.shown_tab == self.tab and 0 <= table.cursor_row < table.row_count:
+            current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        table.clear(columns=True)
+        width = (table.size.width or self.size.width) - 2
+        layout = self.LISTS[self.tab]
+        columns = layout.fit(width)
+        view = layout.view(width)
+        set_columns(table, columns)
+        rows = self.rows()
+        keys = [self.row_key(row) for row in rows]
+        for key, row in zip(keys, rows, strict=True):
+            table.add_row(*row_cells(columns, row, view), key=key)
+        if current in keys:
+            table.move_cursor(row=keys.index(current), animate=False)
+        self.shown_tab = self.tab
+
+    def action_tab(self, step: int) -> None:
+        self.tab = self.TABS[(self.TABS.index(self.tab) + step) % len(self.TABS)]
+        self.data = {}
+        self.refresh_bindings()
+        self.reload()
+
+    def action_focus_filter(self) -> None:
+        # only a list filters
+        if self.tab in self.LISTS:
+            super().action_focus_filter()
+
+    def filtered(self) -> None:
+        # the tab's rows are all loaded: the filter narrows them here
+        if self.data:
+            self.fill()
+
+    def row_under_cursor(self) -> dict[str, Any] | None:
+        """The list row under the cursor, if any."""
+        table = self.query_one(DataTable)
+        rows = self.rows()
+        if not 0 <= table.cursor_row < min(table.row_count, len(rows)):
+            return None
+        return rows[table.cursor_row]
+
+    def _saved(self, result: Any) -> None:
+        if result is not None:
+            self.docket.changed()

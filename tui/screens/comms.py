@@ -30,7 +30,7 @@ from docket.models.core.typed_filters import keep_plan
 from docket.tui.cli.output import clean_lines
 from docket.tui.forms.base import Field, RecordForm
 from docket.tui.keys import DIGEST_PREVIEW_KEYS, PLAN_ITEM_DETAIL_KEYS, Key, bindings, hint_line
-from docket.tui.screens.base import FilteredScreen
+from docket.tui.screens.base import CLEAR_KEY, FilteredScreen, filter_key, open_key
 from docket.tui.widgets.dialogs import ConfirmDialog, RecordDetail, summary_table
 from docket.tui.widgets.rows import ALERT, row_cells, set_columns
 from docket.tui.widgets.text import plain
@@ -65,26 +65,11 @@ class CommsScreen(FilteredScreen):
 
     MODE = "comms"
     AUTO_FOCUS = "#plan"
-    DEFAULT_CSS = """
-    CommsScreen #plan {
-        height: 1fr;
-    }
-    """
     KEYS: ClassVar[tuple[Key, ...]] = (
-        Key(
-            "slash",
-            "focus_filter",
-            "Filter",
-            "Filter: words of the name, program, channel, owner or audience; late, inactive",
-            display="/",
+        filter_key(
+            "Filter: words of the name, program, channel, owner or audience; late, inactive"
         ),
-        Key(
-            "enter",
-            "open",
-            "Open",
-            "Open the item: audience, purpose and what was sent",
-            footer=False,
-        ),
+        open_key("Open the item: audience, purpose and what was sent"),
         Key("a", "add", "Add", "Add a plan item: what, for whom, how often"),
         Key("e", "edit", "Edit", "Edit the plan item: cadence, owner, audience, purpose"),
         Key("s", "sent", "Sent", "Log that the item was sent now, by hand (with a note)"),
@@ -94,7 +79,7 @@ class CommsScreen(FilteredScreen):
             "Digest",
             "Preview the item's digest (its period, sections, audience), then save or send it",
         ),
-        Key("escape", "clear", "Clear", "Leave the filter, then clear it", footer=False),
+        CLEAR_KEY,
     )
     HELP_EXTRA = (
         ("late", "filter: the items overdue"),
@@ -115,7 +100,7 @@ class CommsScreen(FilteredScreen):
             compact=True,
         )
         yield Static("", id="status")
-        yield DataTable(id="plan", cursor_type="row", cell_padding=0)
+        yield DataTable(id="plan", classes="filtered-list", cursor_type="row", cell_padding=0)
 
     def on_resize(self) -> None:
         if self.plan:

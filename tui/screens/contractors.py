@@ -36,7 +36,7 @@ from docket.tui.forms.contractors import (
 from docket.tui.forms.sourcing import open_solicitation
 from docket.tui.keys import Key
 from docket.tui.screens import sourcing_view
-from docket.tui.screens.base import FilteredScreen
+from docket.tui.screens.base import CLEAR_KEY, FilteredScreen, filter_key, open_key
 from docket.tui.widgets.heatmap import fill_heatmap
 from docket.tui.widgets.rows import row_cells, set_columns
 
@@ -80,36 +80,21 @@ class ContractorsScreen(FilteredScreen):
 
     MODE = "contractors"
     AUTO_FOCUS = "#contractors"
-    DEFAULT_CSS = """
-    ContractorsScreen #contractors {
-        height: 1fr;
-    }
-    """
     KEYS: ClassVar[tuple[Key, ...]] = (
         Key(
             "t", "next_view", "View", "Cycle: assignments, allocation heatmap, contracts, sourcing"
         ),
-        Key(
-            "slash",
-            "focus_filter",
-            "Filter",
-            "Filter assignments (person, program or role) or solicitations (words)",
-            display="/",
-        ),
+        filter_key("Filter assignments (person, program or role) or solicitations (words)"),
         Key("a", "add", "Add", "Add an assignment (on contracts: a contract)"),
         Key("e", "edit", "Edit", "Edit the assignment"),
         Key("x", "end", "End", "End the assignment (today, or the day you type)"),
-        Key(
-            "enter",
-            "open",
-            "Open",
+        open_key(
             "Open the contract (burn, amendments, expenditures) or the solicitation "
-            "(bids, committee, scoring, ranking, award)",
-            footer=False,
+            "(bids, committee, scoring, ranking, award)"
         ),
         Key("s", "spend", "Spend", "Record an expenditure on the contract"),
         Key("v", "amend", "Amend", "Amend the contract's ceiling, dates or rate, with a reason"),
-        Key("escape", "clear", "Clear", "Leave the filter, then clear it", footer=False),
+        CLEAR_KEY,
     )
     HELP_EXTRA = (
         ("  60 ", "heatmap: the month's average allocation, in percent"),
@@ -131,7 +116,9 @@ class ContractorsScreen(FilteredScreen):
             compact=True,
         )
         yield Static("", id="status")
-        yield DataTable(id="contractors", cursor_type="row", cell_padding=0)
+        yield DataTable(
+            id="contractors", classes="filtered-list", cursor_type="row", cell_padding=0
+        )
 
     def fetch(self) -> Callable[[], Any]:
         ctx, view, program = self.docket.ctx, self.view, self.docket.program

@@ -28,7 +28,7 @@ from docket.models.meetings.occurrences import OccurrenceFilter, list_occurrence
 from docket.tui.forms.meetings import add_form
 from docket.tui.forms.occurrence_detail import act, load_occurrence, open_occurrence
 from docket.tui.keys import Key
-from docket.tui.screens.base import FilteredScreen
+from docket.tui.screens.base import CLEAR_KEY, FilteredScreen, filter_key, open_key
 from docket.tui.widgets.rows import row_cells, set_columns
 from docket.tui.widgets.text import plain
 
@@ -75,22 +75,9 @@ class MeetingsScreen(FilteredScreen):
 
     MODE = "meetings"
     AUTO_FOCUS = "#meetings"
-    DEFAULT_CSS = """
-    MeetingsScreen #meetings {
-        height: 1fr;
-    }
-    """
     KEYS: ClassVar[tuple[Key, ...]] = (
-        Key(
-            "slash",
-            "focus_filter",
-            "Filter",
-            "Filter: words of the title, program or place; cancelled, moved, tentative",
-            display="/",
-        ),
-        Key(
-            "enter", "open", "Open", "Open the occurrence: attendees, agenda, minutes", footer=False
-        ),
+        filter_key("Filter: words of the title, program or place; cancelled, moved, tentative"),
+        open_key("Open the occurrence: attendees, agenda, minutes"),
         Key("w", "toggle_week", "Day/Week", "Show one day or the whole week"),
         Key(
             "left,left_square_bracket",
@@ -115,7 +102,7 @@ class MeetingsScreen(FilteredScreen):
         Key("r", "restore", "Restore", "Restore a cancelled occurrence", footer=False),
         Key("i", "export", "Export", "Write the invite as .ics or .eml", footer=False),
         Key("s", "send", "Send", "Send the invite to the attendees by e-mail", footer=False),
-        Key("escape", "clear", "Clear", "Leave the filter, then clear it", footer=False),
+        CLEAR_KEY,
     )
     HELP_EXTRA = (
         ("steering", "filter: words of the title, program or place"),
@@ -139,7 +126,7 @@ class MeetingsScreen(FilteredScreen):
             compact=True,
         )
         yield Static("", id="status")
-        yield DataTable(id="meetings", cursor_type="row", cell_padding=0)
+        yield DataTable(id="meetings", classes="filtered-list", cursor_type="row", cell_padding=0)
 
     def on_resize(self) -> None:
         if self.agenda or self.today:

@@ -29,7 +29,7 @@ from docket.tui.forms.milestones import (
     load_milestone,
 )
 from docket.tui.keys import Key
-from docket.tui.screens.base import FilteredScreen
+from docket.tui.screens.base import CLEAR_KEY, FilteredScreen, filter_key, open_key
 from docket.tui.widgets.rows import STATE_STYLES, row_cells, set_columns
 from docket.tui.widgets.text import plain
 from docket.tui.widgets.timeline import Timeline
@@ -107,24 +107,13 @@ class MilestonesScreen(FilteredScreen):
 
     MODE = "milestones"
     AUTO_FOCUS = "#milestones"
-    DEFAULT_CSS = """
-    MilestonesScreen #milestones {
-        height: 1fr;
-    }
-    """
     KEYS: ClassVar[tuple[Key, ...]] = (
-        Key(
-            "slash",
-            "focus_filter",
-            "Filter",
-            "Filter: a status (late, at risk, on track, done) and words of title or owner",
-            display="/",
-        ),
+        filter_key("Filter: a status (late, at risk, on track, done) and words of title or owner"),
         Key("t", "toggle_view", "Timeline", "Switch between the table and the timeline"),
         Key("a", "add", "Add", "Add a milestone"),
         Key("e", "edit", "Edit", "Edit the milestone; moving a date asks for a reason"),
         Key("d", "complete", "Done", "Mark the milestone done: today, or the day you type"),
-        Key("enter", "open", "Open", "Open the milestone: details and history", footer=False),
+        open_key("Open the milestone: details and history"),
         Key(
             "left,left_square_bracket",
             "scroll_months(-1)",
@@ -140,7 +129,7 @@ class MilestonesScreen(FilteredScreen):
             display="→",
         ),
         Key("full_stop", "this_month", "Now", "Timeline: back to this month", display="."),
-        Key("escape", "clear", "Clear", "Leave the filter, then clear it", footer=False),
+        CLEAR_KEY,
     )
     HELP_EXTRA = (
         ("late", "filter: milestones whose forecast has passed"),
@@ -165,7 +154,9 @@ class MilestonesScreen(FilteredScreen):
             compact=True,
         )
         yield Static("", id="status")
-        table: DataTable[Any] = DataTable(id="milestones", cursor_type="row", cell_padding=0)
+        table: DataTable[Any] = DataTable(
+            id="milestones", classes="filtered-list", cursor_type="row", cell_padding=0
+        )
         yield table
         timeline = Timeline(id="timeline")
         timeline.display = False

@@ -37,7 +37,7 @@ from docket.tui.forms.people import (
     person_row,
 )
 from docket.tui.keys import Key
-from docket.tui.screens.base import FilteredScreen
+from docket.tui.screens.base import FilteredScreen, filter_key, open_key
 from docket.tui.widgets.dialogs import ConfirmDialog
 from docket.tui.widgets.rows import at_cursor, fill_table, row_cells
 from docket.tui.widgets.text import plain
@@ -145,18 +145,12 @@ class PeopleScreen(FilteredScreen):
     }
     """
     KEYS: ClassVar[tuple[Key, ...]] = (
-        Key(
-            "slash",
-            "focus_filter",
-            "Find",
-            "Find people by part of a name, e-mail or organization",
-            display="/",
-        ),
+        filter_key("Find people by part of a name, e-mail or organization", "Find"),
         Key("g", "show_groups", "Groups", "Show the groups and their members"),
         Key("g", "show_people", "People", "Back to the directory of people"),
         Key("a", "add", "Add", "Add a person (in groups: add a group)"),
         Key("e", "edit", "Edit", "Edit the person under the cursor (in groups: the member)"),
-        Key("enter", "open", "Open", "Open the person or group: every detail", footer=False),
+        open_key("Open the person or group: every detail"),
         Key("m", "add_member", "Add member", "Add a person to the highlighted group"),
         Key(
             "M",

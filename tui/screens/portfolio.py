@@ -11,14 +11,13 @@ the ranking, the selection and the frontier are the whole portfolio's, as the bu
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
 from docket.exports.tabular.columns import ALERT, WARNING, Table
 from docket.exports.tabular.lists import portfolio as lists
@@ -31,9 +30,8 @@ from docket.models.portfolio.proposals import list_proposals, proposals_facts
 from docket.models.portfolio.value import proposal_values
 from docket.tui.forms import portfolio as forms
 from docket.tui.keys import Key
-from docket.tui.screens.base import FilteredScreen
+from docket.tui.screens.base import CLEAR_KEY, TAB_KEYS, TabbedScreen, open_key
 from docket.tui.widgets.frontier import frontier_chart, legend, short_amount, short_amounts
-from docket.tui.widgets.rows import row_cells, set_columns
 
 TABS = ("proposals", "ranking", "selection", "frontier")
 TITLES = {
@@ -136,15 +134,20 @@ def selection_summary(data: dict[str, Any]) -> Text:
     return text
 
 
-class PortfolioScreen(FilteredScreen):
+# each list tab's columns
+LISTS: dict[str, Table] = {
+    "proposals": lists.PROPOSALS.table(),
+    "ranking": selection.RANK.table(),
+    "selection": selection.CHOSEN.table(),
+}
+
+
+class PortfolioScreen(TabbedScreen):
     """Proposals, their ranking, the selection within the budget, and the frontier."""
 
     MODE = "portfolio"
     AUTO_FOCUS = "#portfolio"
     DEFAULT_CSS = """
-    PortfolioScreen #portfolio {
-        height: 1fr;
-    }
     PortfolioScreen #chart {
         height: 1fr;
         padding: 0 1;
@@ -155,16 +158,8 @@ class PortfolioScreen(FilteredScreen):
     }
     """
     KEYS: ClassVar[tuple[Key, ...]] = (
-        Key("t,right_square_bracket", "tab(1)", "Next", "The next tab (] too)", display="t"),
-        Key("left_square_bracket", "tab(-1)", "Previous", "The previous tab", display="["),
-        Key("slash", "focus_filter", "Filter", "Filter the list by words", display="/"),
-        Key(
-            "enter",
-            "open",
-            "Open",
-            "Open the proposal: business case, scores, history",
-            footer=False,
-        ),
+        *TAB_KEYS,
+        open_key("Open the proposal: business case, scores, history"),
         Key("a", "add", "New", "Add a proposal (in draft)"),
         Key("e", "edit", "Edit", "Edit the proposal"),
         Key("s", "score", "Score", "Score the proposal on each criterion, as you"),
@@ -175,126 +170,53 @@ class PortfolioScreen(FilteredScreen):
             "Move the proposal on (submit, review) or decide it (approve, defer, reject), "
             "with a reason",
         ),
-        Key("escape", "clear", "Clear", "Leave the filter, then clear it", footer=False),
+        CLEAR_KEY,
     )
+    TABS = TABS
+    TITLES = TITLES
+    HINT = "   t/[ ] next, previous · enter opens"
+    LISTS = LISTS
+    load_tab = staticmethod(load_tab)
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.tab = TABS[0]
-        self.data: dict[str, Any] = {}
-        # the tab whose rows the table holds
-        self.shown_tab = ""
-
-    def body(self) -> ComposeResult:
-        yield Static("", id="tabs")
-        yield Input(self.typed, placeholder="/ to filter by words", id="filter", compact=True)
+    def above_list(self) -> ComposeResult:
         yield Static("", id="summary")
-        yield DataTable(id="portfolio", cursor_type="row", cell_padding=0)
+
+    def views(self) -> ComposeResult:
         yield Static("", id="chart")
 
-    def fetch(self) -> Callable[[], Any]:
-        ctx, tab, program = self.docket.ctx, self.tab, self.docket.program
-
-        def load() -> dict[str, Any]:
-            return load_tab(ctx, tab, program)
-
-        return load
-
-    def show(self, data: Any) -> None:
-        self.data = data
-        self.fill()
-
-    def on_resize(self) -> None:
-        if self.data:
-            self.fill()
-
-    def rows(self) -> list[dict[str, Any]]:
-        """The rows of the list shown, narrowed by the words typed in the filter."""
-        rows: list[dict[str, Any]] = self.data.get("rows", [])
-        words = self.typed.lower().split()
-        if words:
-            rows = [
-                r for r in rows if all(w in " ".join(map(str, r.values())).lower() for w in words)
-            ]
-        return rows
-
-    def fill(self) -> None:
-        tabs = Text()
-        for name in TABS:
-            tabs.append(f" {TITLES[name]} ", style="reverse" if name == self.tab else "")
-        hint = "   t/[ ] next, previous · enter opens"
-        if tabs.cell_len + len(hint) <= self.size.width:
-            tabs.append(hint, style="dim")
-        self.query_one("#tabs", Static).update(tabs)
-        table = self.query_one(DataTable)
+    def fill_views(self, listed: bool) -> None:
         chart = self.query_one("#chart", Static)
-        listed = self.tab in LISTED
-        table.display = listed
         chart.display = not listed
-        self.query_one("#filter", Input).display = listed
         summary = self.query_one("#summary", Static)
         summary.display = self.tab == "selection"
         if summary.display and self.data:
             summary.update(selection_summary(self.data))
-        if listed and self.focused is None:
-            table.focus()
-        if not listed:
-            width = (chart.size.width or self.size.width - 2) - 1
-            # the legend's two lines below
-            height = (chart.size.height or self.size.height - 4) - 2
-            if self.data.get("error"):
-                chart.update(Text(self.data["error"], style=ALERT))
-                return
-            points = self.data.get("points", [])
-            text = frontier_chart(points, width, height)
-            text.append("\n")
-            text.append_text(legend(points, width))
-            chart.update(text)
+        if listed:
             return
-        current = None
-        if self.shown_tab == self.tab and 0 <= table.cursor_row < table.row_count:
-            current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        table.clear(columns=True)
-        width = (table.size.width or self.size.width) - 2
-        layout = LISTS[self.tab]
-        columns = layout.fit(width)
-        view = layout.view(width)
-        set_columns(table, columns)
-        rows = self.rows()
-        keys = [str(row["id"]) for row in rows]
-        for key, row in zip(keys, rows, strict=True):
-            table.add_row(*row_cells(columns, row, view), key=key)
-        if current in keys:
-            table.move_cursor(row=keys.index(current), animate=False)
-        self.shown_tab = self.tab
+        width = (chart.size.width or self.size.width - 2) - 1
+        # the legend's two lines below
+        height = (chart.size.height or self.size.height - 4) - 2
+        if self.data.get("error"):
+            chart.update(Text(self.data["error"], style=ALERT))
+            return
+        points = self.data.get("points", [])
+        text = frontier_chart(points, width, height)
+        text.append("\n")
+        text.append_text(legend(points, width))
+        chart.update(text)
 
     # --- keys ------------------------------------------------------------------------
-
-    def action_tab(self, step: int) -> None:
-        self.tab = TABS[(TABS.index(self.tab) + step) % len(TABS)]
-        self.data = {}
-        self.refresh_bindings()
-        self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("open", "edit", "score", "decide", "focus_filter"):
             return self.tab in LISTED
         return True
 
-    def filtered(self) -> None:
-        # the tab's rows are all loaded: the filter narrows them here
-        if self.data:
-            self.fill()
-
     def current_row(self) -> dict[str, Any] | None:
         """The proposal under the cursor, on the lists."""
         if self.tab not in LISTED or not self.data:
             return None
-        table = self.query_one(DataTable)
-        rows = self.rows()
-        if not 0 <= table.cursor_row < min(table.row_count, len(rows)):
-            return None
-        return rows[table.cursor_row]
+        return self.row_under_cursor()
 
     def current_record(self) -> tuple[str, int] | None:
         row = self.current_row()
@@ -326,15 +248,3 @@ class PortfolioScreen(FilteredScreen):
         row = self.current_row()
         if row is not None:
             forms.open_decide(self.docket, row, self._saved)
-
-    def _saved(self, result: Any) -> None:
-        if result is not None:
-            self.docket.changed()
-
-
-# each list tab's columns
-LISTS: dict[str, Table] = {
-    "proposals": lists.PROPOSALS.table(),
-    "ranking": selection.RANK.table(),
-    "selection": selection.CHOSEN.table(),
-}

@@ -9,12 +9,11 @@ issue (or decides the change request); ``h`` shows a record's history.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Static
 
 from docket.exports.tabular.columns import Table
 from docket.exports.tabular.lists import governance as lists
@@ -27,8 +26,7 @@ from docket.models.governance.metrics import metrics
 from docket.models.governance.risks import list_risks, risk_facts, risk_matrix
 from docket.tui.forms import raid as raid_forms
 from docket.tui.keys import Key
-from docket.tui.screens.base import FilteredScreen
-from docket.tui.widgets.rows import row_cells, set_columns
+from docket.tui.screens.base import CLEAR_KEY, TAB_KEYS, TabbedScreen
 
 TABS = ("risks", "issues", "decisions", "changes", "matrix", "metrics", "budget")
 TITLES = {
@@ -87,24 +85,30 @@ def matrix_text(cells: list[list[int]]) -> Text:
     return text
 
 
-class RaidScreen(FilteredScreen):
+# each list tab's columns
+LISTS: dict[str, Table] = {
+    "risks": lists.RISKS.table(),
+    "issues": lists.ISSUES.table(),
+    "decisions": lists.DECISIONS.table(),
+    "changes": lists.CHANGES.table(),
+    "metrics": lists.METRICS.table(),
+    "budget": lists.BUDGET.table(),
+}
+
+
+class RaidScreen(TabbedScreen):
     """Risks, issues, decisions, changes, the risk matrix, metrics and budget."""
 
     MODE = "raid"
     AUTO_FOCUS = "#raid"
     DEFAULT_CSS = """
-    RaidScreen #raid {
-        height: 1fr;
-    }
     RaidScreen #matrix {
         height: 1fr;
         padding: 1 2;
     }
     """
     KEYS: ClassVar[tuple[Key, ...]] = (
-        Key("t,right_square_bracket", "tab(1)", "Next", "The next tab (] too)", display="t"),
-        Key("left_square_bracket", "tab(-1)", "Previous", "The previous tab", display="["),
-        Key("slash", "focus_filter", "Filter", "Filter the list by words", display="/"),
+        *TAB_KEYS,
         Key("a", "add", "New", "Add a risk, issue, decision or change request (this tab's)"),
         Key(
             "e",
@@ -112,102 +116,27 @@ class RaidScreen(FilteredScreen):
             "Edit",
             "Edit the risk, issue or decision; approve, reject or implement the change request",
         ),
-        Key("escape", "clear", "Clear", "Leave the filter, then clear it", footer=False),
+        CLEAR_KEY,
     )
+    TABS = TABS
+    TITLES = TITLES
+    LISTS = LISTS
+    load_tab = staticmethod(load_tab)
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.tab = TABS[0]
-        self.data: dict[str, Any] = {}
-        # the tab whose rows the table holds
-        self.shown_tab = ""
-
-    def body(self) -> ComposeResult:
-        yield Static("", id="tabs")
-        yield Input(self.typed, placeholder="/ to filter by words", id="filter", compact=True)
-        yield DataTable(id="raid", cursor_type="row", cell_padding=0)
+    def views(self) -> ComposeResult:
         yield Static("", id="matrix")
 
-    def fetch(self) -> Callable[[], Any]:
-        ctx, tab, program = self.docket.ctx, self.tab, self.docket.program
+    def row_key(self, row: dict[str, Any]) -> str:
+        # budget rows are programs
+        return str(row.get("id") or row.get("program"))
 
-        def load() -> dict[str, Any]:
-            return load_tab(ctx, tab, program)
-
-        return load
-
-    def show(self, data: Any) -> None:
-        self.data = data
-        self.fill()
-
-    def on_resize(self) -> None:
-        if self.data:
-            self.fill()
-
-    def rows(self) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = self.data.get("rows", [])
-        words = self.typed.lower().split()
-        if words:
-            rows = [
-                r for r in rows if all(w in " ".join(map(str, r.values())).lower() for w in words)
-            ]
-        return rows
-
-    def fill(self) -> None:
-        tabs = Text()
-        for name in TABS:
-            tabs.append(f" {TITLES[name]} ", style="reverse" if name == self.tab else "")
-        hint = "   t/[ ] next, previous"
-        if tabs.cell_len + len(hint) <= self.size.width:
-            tabs.append(hint, style="dim")
-        self.query_one("#tabs", Static).update(tabs)
-        table = self.query_one(DataTable)
+    def fill_views(self, listed: bool) -> None:
         matrix = self.query_one("#matrix", Static)
-        table.display = self.tab != "matrix"
-        matrix.display = self.tab == "matrix"
-        self.query_one("#filter", Input).display = self.tab != "matrix"
-        if table.display and self.focused is None:
-            # the matrix hid the list and took its focus: give it back, or the cursor
-            # keys do nothing on the tabs after it
-            table.focus()
-        if self.tab == "matrix":
+        matrix.display = not listed
+        if not listed:
             matrix.update(matrix_text(self.data.get("cells", [[0] * 5] * 5)))
-            return
-        # the row under the cursor, kept there when the same tab is shown again (a save,
-        # a resize, the filter)
-        current = None
-        if self.shown_tab == self.tab and 0 <= table.cursor_row < table.row_count:
-            current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        table.clear(columns=True)
-        width = (table.size.width or self.size.width) - 2
-        layout = LISTS[self.tab]
-        columns = layout.fit(width)
-        view = layout.view(width)
-        set_columns(table, columns)
-        rows = self.rows()
-        keys = [str(row.get("id") or row.get("program")) for row in rows]
-        for key, row in zip(keys, rows, strict=True):
-            table.add_row(*row_cells(columns, row, view), key=key)
-        if current in keys:
-            table.move_cursor(row=keys.index(current), animate=False)
-        self.shown_tab = self.tab
 
     # --- keys ------------------------------------------------------------------------
-
-    def action_tab(self, step: int) -> None:
-        self.tab = TABS[(TABS.index(self.tab) + step) % len(TABS)]
-        self.data = {}
-        self.reload()
-
-    def action_focus_filter(self) -> None:
-        # every tab that is a list filters (metrics and budget too); the matrix does not
-        if self.tab != "matrix":
-            super().action_focus_filter()
-
-    def filtered(self) -> None:
-        # the tab's records are all loaded: the filter narrows them here
-        if self.data:
-            self.fill()
 
     def action_add(self) -> None:
         if self.tab in ENTITIES:
@@ -224,31 +153,12 @@ class RaidScreen(FilteredScreen):
             return
         self.app.push_screen(raid_forms.edit_form(self.docket, self.tab, row), self._saved)
 
-    def _saved(self, result: Any) -> None:
-        if result is not None:
-            self.docket.changed()
-
     def current_row(self) -> dict[str, Any] | None:
         """The list row under the cursor, on the lists of records."""
         if self.tab not in ENTITIES:
             return None
-        table = self.query_one(DataTable)
-        rows = self.rows()
-        if not 0 <= table.cursor_row < min(table.row_count, len(rows)):
-            return None
-        return rows[table.cursor_row]
+        return self.row_under_cursor()
 
     def current_record(self) -> tuple[str, int] | None:
         row = self.current_row()
         return None if row is None else (ENTITIES[self.tab], int(row["id"]))
-
-
-# each list tab's columns
-LISTS: dict[str, Table] = {
-    "risks": lists.RISKS.table(),
-    "issues": lists.ISSUES.table(),
-    "decisions": lists.DECISIONS.table(),
-    "changes": lists.CHANGES.table(),
-    "metrics": lists.METRICS.table(),
-    "budget": lists.BUDGET.table(),
-}
