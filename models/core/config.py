@@ -59,6 +59,15 @@ class Config:
     service_levels_below: float = 90.0
     # the office's discount rate for net present value, a fraction (0.03 is 3 %)
     discount_rate: Decimal = Decimal("0.03")
+    # the evidence behind a program's colour (models/portfolio/evidence.py): red when a
+    # milestone is late by more than this many days ...
+    evidence_late_days: int = 14
+    # ... or the estimate at completion passes the budget by more than this %
+    evidence_eac_over_percent: float = 10.0
+    # amber when an open risk scores this or more (probability x impact) ...
+    evidence_risk_score: int = 15
+    # ... or a current contract has spent more than this % of its ceiling
+    evidence_contract_percent: float = 90.0
 
 
 _MAIL_TYPES: dict[str, tuple[type, ...]] = {
@@ -119,6 +128,13 @@ def _discount_rate(path: Path, value: object) -> Decimal:
 
 # the thresholds under which a vendor's scorecard is below target
 _FLOORS = ("scorecard_below", "service_levels_below")
+# the thresholds of the evidence behind a program's colour, with their defaults
+_EVIDENCE: dict[str, float] = {
+    "evidence_late_days": 14,
+    "evidence_eac_over_percent": 10.0,
+    "evidence_risk_score": 15,
+    "evidence_contract_percent": 90.0,
+}
 
 
 @dataclass(frozen=True)
@@ -183,6 +199,10 @@ def read_config(path: Path) -> Config | None:
     for key, value in floors.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise DatabaseError(f"config file {path}: {key} must be a number, got {value!r}")
+    evidence = {k: section.get(k, default) for k, default in _EVIDENCE.items()}
+    for key, value in evidence.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise DatabaseError(f"config file {path}: {key} must be a number >= 0, got {value!r}")
     return Config(
         db=db,
         timezone=timezone,
@@ -193,6 +213,10 @@ def read_config(path: Path) -> Config | None:
         discount_rate=Decimal("0.03") if rate is None else _discount_rate(path, rate),
         scorecard_below=float(floors["scorecard_below"]),
         service_levels_below=float(floors["service_levels_below"]),
+        evidence_late_days=int(evidence["evidence_late_days"]),
+        evidence_eac_over_percent=float(evidence["evidence_eac_over_percent"]),
+        evidence_risk_score=int(evidence["evidence_risk_score"]),
+        evidence_contract_percent=float(evidence["evidence_contract_percent"]),
     )
 
 

@@ -1,6 +1,7 @@
 """``docket program ...``: the programs of the portfolio.
 
-Each command calls one operation of :mod:`docket.models.portfolio.programs`; no rule lives here.
+Each command calls one operation of :mod:`docket.models.portfolio.programs` (``status``:
+:mod:`docket.models.portfolio.evidence`); no rule lives here.
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from __future__ import annotations
 import click
 
 from docket.exports.tabular.lists.people import PROGRAMS
-from docket.models.portfolio import programs
+from docket.exports.tabular.tables import write_json
+from docket.models.portfolio import evidence, programs
 from docket.tui.cli.emit import emit
 from docket.tui.cli.groups import verbs
 from docket.tui.cli.params import edits, format_option
@@ -82,3 +84,27 @@ def edit(session: Session, code: str, **fields: str | None) -> None:
     # read and written in one transaction (version None): no conflict the user did not cause
     updated = programs.update_program(session.ctx, with_code.id, None, **changes)
     session.print(f"{updated.code} updated (version {updated.version})")
+
+
+@program.command("status")
+@click.argument("code", required=False)
+@format_option("text", "json")
+@pass_session
+def status(session: Session, code: str | None, fmt: str) -> None:
+    """The typed RAG against the evidence: what the program's data implies, and why."""
+    today, config = session.ctx.today(), session.config
+    found = (
+        [evidence.derived_status(code, today, config)]
+        if code
+        else evidence.derived_statuses(today, config)
+    )
+    if fmt == "json":
+        write_json(list(found), session.out)
+        return
+    for facts in found:
+        verdict = " (disagrees)" if facts["disagrees"] else ""
+        session.print(
+            f"{facts['program']}: typed {facts['typed']}, evidence {facts['derived']}{verdict}"
+        )
+        for line in facts["evidence"]:
+            session.print(f"  {line['colour']:<5}  {line['rule']}: {line['fact']}")
