@@ -577,6 +577,38 @@ async def test_raid_every_tab(large_db: Path, make_app: MakeApp) -> None:
 
 
 @LARGE
+async def test_portfolio_every_tab(large_db: Path, make_app: MakeApp) -> None:
+    """400 proposals: the list and ranking hold every one, a proposal opens, the selection
+    and the frontier are drawn (their content, a time-limited solve, is not compared)."""
+    from docket.models.portfolio.value import proposal_values
+    from docket.tui.screens.portfolio import TABS, PortfolioScreen
+
+    everyone = len(models(large_db, proposal_values))
+    counted: dict[str, int] = {}
+    async with make_app(large_db).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = await go(pilot, "9")
+        assert isinstance(screen, PortfolioScreen)
+        table = screen.query_one(DataTable)
+        for tab in TABS:
+            assert screen.tab == tab
+            if tab in ("proposals", "ranking"):
+                counted[tab] = table.row_count
+                await to_the_end(pilot, table)
+            if tab == "proposals":
+                opened = await open_and_close(pilot, screen)
+            if tab == "selection":
+                summary = status_of(screen, "#summary")
+            if tab == "frontier":
+                chart = status_of(screen, "#chart")
+            await press(pilot, "t")
+    assert counted == {"proposals": everyone, "ranking": everyone} and everyone >= 400
+    assert opened.startswith("P-")
+    assert "Chosen:" in summary and "of 400" not in summary  # only the candidates compete
+    assert chart.strip()
+
+
+@LARGE
 async def test_a_narrow_terminal(large_db: Path, make_app: MakeApp) -> None:
     """At 80x24, the screens whose columns change with the width: each list shown, its
     cursor moved to the end, a record opened; the heatmap, contracts, timeline and every
