@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench bench-xl clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/bench.py
+
+# the figures at a million action items (the xl demo, built in a few minutes): not in `make test`
+bench-xl: install
+	$(BIN)/python bench/bench.py --xl
 
 clean:
 	rm -rf $(VENV) .mypy-path .mypy_cache .ruff_cache $(JS)/node_modules

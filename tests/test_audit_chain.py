@@ -65,7 +65,7 @@ def test_every_change_is_chained_and_check_says_ok(cli: Any) -> None:
     _office(cli)
     result = cli("check")
     assert result.status == 0, result.err
-    assert "ok (schema version 8; 5 audit entries chained, the last 5 with hash" in result.out
+    assert "ok (schema version 9; 5 audit entries chained, the last 5 with hash" in result.out
     rows = AuditEntry.select().order_by(AuditEntry.id)
     previous = audit.GENESIS
     for e in rows:

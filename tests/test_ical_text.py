@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from docket.exports.calendar import ical_feed, ical_invite
@@ -102,3 +104,26 @@ def test_a_meeting_in_utc_is_written_in_utc_without_a_zone(db_path: Path, ctx: C
     made = ical_invite.invite(m.id, STAMP)
     assert b"DTSTART:20261103T093000Z\r\n" in made.ics
     assert b"VTIMEZONE" not in made.ics
+
+
+def _fold_by_characters(line: str) -> str:
+    """The folding rule, one character at a time (how docket folded before it cut octets)."""
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    for char in line:
+        width = len(char.encode())
+        if current and size + width > 74:
+            carried = current.pop() if len(current) > 1 and current[-1] in "\\^" else ""
+            pieces.append("".join(current))
+            current = [carried] if carried else []
+            size = len(carried)
+        current.append(char)
+        size += width
+    pieces.append("".join(current))
+    return "\r\n ".join(pieces)
+
+
+@given(st.text(alphabet="ab\\^;, é€𝄞\n", max_size=400))
+def test_folding_by_octets_is_folding_by_characters(line: str) -> None:
+    assert fold(line) == _fold_by_characters(line)

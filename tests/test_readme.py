@@ -41,6 +41,12 @@ SKIPPED: dict[str, str] = {
     "docket invite 1 --send": "sends e-mail: needs an SMTP server (tests/test_mail.py)",
     "docket digest --for-item 12 --send": "sends e-mail: needs an SMTP server (tests/test_mail.py)",
     "docket issue 'add|list|edit' ...": "stands for three commands, not one to run",
+    "docket program edit NET --rag green": (
+        "refused on purpose, to show the refusal (tests/test_rag_reason.py)"
+    ),
+    "docket boardpack -o pack.pdf": (
+        "needs Chromium or WeasyPrint to print (tests/test_boardpack.py)"
+    ),
 }
 # examples that need an empty database, as the README says, rather than the demo
 ON_AN_EMPTY_DATABASE = ("docket demo --size small --seed 1",)

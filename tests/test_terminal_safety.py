@@ -108,6 +108,8 @@ COMMANDS: list[list[str]] = [
     ["milestone", "list"],
     ["risk", "list"],
     ["contract", "list"],
+    ["changes", "--since", "2026-06-01"],
+    ["changes", "--since", "2026-06-01", "--format", "json"],
 ]
 
 

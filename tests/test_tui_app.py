@@ -67,6 +67,7 @@ async def test_today_shows_my_lists_first_then_everyones_milestones_and_meetings
         "Contractor alerts",
         "Risks to review, changes to decide, metrics in red",
         "Scores you owe",
+        "Programs coloured better than the evidence",
     ]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -559,7 +560,7 @@ async def test_raid_every_tab(large_db: Path, make_app: MakeApp) -> None:
             await press(pilot, "t")
         assert screen.tab == "risks"
         await press(pilot, "left_square_bracket")
-        assert screen.tab == "budget"
+        assert screen.tab == TABS[-1]
         await scope(pilot, PARENT)
         for tab in reversed(TABS):
             assert screen.tab == tab
@@ -571,6 +572,57 @@ async def test_raid_every_tab(large_db: Path, make_app: MakeApp) -> None:
     assert "impact 5" in matrix
     assert all(title.startswith("History of") for title in histories.values())
     assert len(histories) == len(ENTITIES)
+
+
+@LARGE
+async def test_raid_charts(large_db: Path, make_app: MakeApp) -> None:
+    """The tabs with charts (Metrics, Budget, Programs): the last row of each charted with
+    the models' numbers, a program's metrics stepped through with ``m``, and the charts
+    drawn again at 80x24 and back."""
+    from docket.models.governance.trends import budget_burns, metric_trends
+    from docket.tui.screens.raid import RaidScreen
+    from docket.tui.widgets.trend_chart import ChartCanvas, TrendChart
+
+    drawn: dict[str, Any] = {}
+    async with make_app(large_db).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = await go(pilot, "8")
+        assert isinstance(screen, RaidScreen)
+        table = screen.query_one(DataTable)
+        while screen.tab != "metrics":
+            await press(pilot, "t")
+        await press(pilot, "ctrl+end")
+        chart = screen.query_one("#chart", TrendChart)
+        drawn["metric"] = (screen.rows()[-1]["id"], chart.series[0].points)
+        await press(pilot, "t")
+        await press(pilot, "ctrl+end")
+        drawn["budget"] = (screen.rows()[-1]["program"], chart.series[0].points[-1][1])
+        await press(pilot, "t")
+        assert screen.tab == "programs"
+        await press(pilot, "ctrl+end")
+        assert table.cursor_row == table.row_count - 1 == 19
+        metric = screen.query_one("#program-metric", TrendChart)
+        titles = set()
+        for _ in range(4):
+            assert metric.chart is not None and metric.series
+            titles.add(metric.chart.title)
+            await press(pilot, "m")
+        for size in ((80, 24), (120, 40)):
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            no_failure(pilot)
+            for shown_chart in ("#program-burn", "#program-metric"):
+                canvas = screen.query_one(shown_chart, TrendChart).query_one(ChartCanvas)
+                assert canvas.size.width >= size[0] // 2 - 4
+                assert "┤" in str(canvas.render())
+    last_program = screen.rows()[-1]["code"]
+    trends = {t["id"]: t for t in models(large_db, metric_trends)}
+    metric_id, points = drawn["metric"]
+    assert [str(v) for _, v in points] == [r["value"] for r in trends[metric_id]["readings"]]
+    burns = models(large_db, lambda: budget_burns(None, 2027, NOW.date()))
+    code, spent = drawn["budget"]
+    assert spent == Decimal(burns[code]["actual"]) > 0
+    assert len(titles) == 4 and all(t.startswith(f"{last_program} metric ") for t in titles)
 
 
 # --- a narrow terminal (80x24) -----------------------------------------------------------

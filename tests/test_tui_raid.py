@@ -6,25 +6,35 @@ Pilot tests drive the real app on the small demo at the fixed clock (Mon 23 Nov 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_trends import spent_by_month
+from textual.color import Color
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 from tui_support import pressing, settle, shown, type_text
 
 from docket.exports.tabular.lists.governance import sparkline
+from docket.models.core.context import Context
 from docket.models.core.database import connect
+from docket.models.core.schema import Measurement, Program
+from docket.models.governance.budget import budget
 from docket.models.governance.changes import change_facts, list_changes
 from docket.models.governance.decisions import decision_facts, get_decision, list_decisions
 from docket.models.governance.issues import get_issue, list_issues
+from docket.models.governance.metrics import add_metric, find_metric, metrics, record_measurement
 from docket.models.governance.risks import list_risks, risk_matrix, score
 from docket.models.overview.today import governance_alerts
 from docket.tui.app import DocketApp
 from docket.tui.forms.base import RecordForm
 from docket.tui.screens.raid import RaidScreen
+from docket.tui.widgets.dialogs import ErrorDialog
+from docket.tui.widgets.trend_chart import ChartCanvas, TrendChart, thinned
 
 MakeApp = Callable[[Path], DocketApp]
 TODAY = date(2026, 11, 23)
@@ -235,3 +245,224 @@ async def test_a_decision_is_edited_and_one_for_someone_else_shows_who_entered_i
     connect(demo_db)
     made = decision_facts(get_decision(first["id"]))
     assert (made["decided_by"], made["entered_by"]) == ("Ben Rossi", "tester")
+
+
+# --- charts: metric trends and budget burn ---------------------------------------------
+
+
+def value_points(chart: TrendChart, role: str) -> list[tuple[date, Decimal]]:
+    series = next(s for s in chart.series if s.role == role)
+    return list(series.points)
+
+
+async def to_tab(pilot: Any, tab: str) -> RaidScreen:
+    """RAID, on ``tab`` (``t`` pressed as many times as it takes)."""
+    await pilot.press("8")
+    await settle(pilot)
+    screen = screen_of(pilot.app)
+    while screen.tab != tab:
+        await pilot.press("t")
+        await settle(pilot)
+    return screen
+
+
+async def test_the_metric_under_the_cursor_is_charted_with_its_thresholds(
+    demo_db: Path, make_app: MakeApp
+) -> None:
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        screen = await to_tab(pilot, "metrics")
+        screen.query_one(DataTable).move_cursor(row=5)
+        await settle(pilot)
+        row = screen.row_under_cursor()
+        chart = screen.query_one("#chart", TrendChart)
+        drawn = {s.role: list(s.points) for s in chart.series}
+        labels = [s.label for s in chart.series]
+        canvas = str(chart.query_one(ChartCanvas).render())
+    assert row is not None
+    connect(demo_db)
+    metric = find_metric(row["id"])
+    readings = [
+        (m.taken_on, Decimal(m.value))
+        for m in Measurement.select()
+        .where(Measurement.metric == metric)
+        .order_by(Measurement.taken_on, Measurement.id)
+    ]
+    assert drawn["value"] == readings and len(readings) == 12
+    span = [readings[0][0], readings[-1][0]]
+    assert drawn["target"] == [(day, Decimal(metric.target)) for day in span]
+    assert drawn["amber"] == [(day, Decimal(metric.amber)) for day in span]
+    assert drawn["red"] == [(day, Decimal(metric.red)) for day in span]
+    unit = "%" if metric.unit == "%" else ""
+    assert labels == [
+        "measured",
+        f"target {metric.target}{unit}",
+        f"amber at {metric.amber}{unit}",
+        f"red at {metric.red}{unit}",
+    ]
+    # the thresholds are named on the chart, and the axis says the months
+    for label in labels[1:]:
+        assert label in canvas
+    assert readings[0][0].strftime("%Y-%m") in canvas
+
+
+async def test_the_budget_tab_charts_the_programs_spending_against_budget_and_estimate(
+    demo_db: Path, make_app: MakeApp
+) -> None:
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        screen = await to_tab(pilot, "budget")
+        rows = screen.rows()
+        erp = next(i for i, r in enumerate(rows) if r["program"] == "ERP")
+        screen.query_one(DataTable).move_cursor(row=erp)
+        await settle(pilot)
+        chart = screen.query_one("#chart", TrendChart)
+        spent = value_points(chart, "value")
+        budgeted = value_points(chart, "budget")
+        estimate = value_points(chart, "estimate")
+    connect(demo_db)
+    row = rows[erp]
+    months = spent_by_month("ERP", 2027)
+    running, expected = Decimal(0), [(date(2026, 7, 1), Decimal(0))]
+    for month, end in (("07", 31), ("08", 31), ("09", 30), ("10", 31), ("11", 23)):
+        running += months.get(f"2026-{month}", Decimal(0))
+        expected.append((date(2026, int(month), end), running))
+    assert spent == expected
+    assert spent[-1][1] == Decimal(row["actual"]) > Decimal(row["budget"])
+    year = [date(2026, 7, 1), date(2027, 6, 30)]
+    assert budgeted == [(day, Decimal(row["budget"])) for day in year]
+    assert estimate == [(day, Decimal(row["estimate_at_completion"])) for day in year]
+
+
+async def test_the_programs_tab_charts_a_programs_burn_and_each_of_its_metrics(
+    demo_db: Path, make_app: MakeApp
+) -> None:
+    titles: list[str] = []
+    async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
+        screen = await to_tab(pilot, "programs")
+        codes = [r["code"] for r in screen.rows()]
+        screen.query_one(DataTable).move_cursor(row=codes.index("ERP"))
+        await settle(pilot)
+        burn = screen.query_one("#program-burn", TrendChart)
+        metric = screen.query_one("#program-metric", TrendChart)
+        assert burn.chart is not None and burn.chart.title.startswith("ERP ")
+        spent = value_points(burn, "value")
+        shown = []
+        for _ in range(5):
+            assert metric.chart is not None
+            titles.append(metric.chart.title)
+            shown.append(value_points(metric, "value"))
+            await pilot.press("m")
+            await settle(pilot)
+        # another program: its first metric again
+        await pilot.press("down")
+        await settle(pilot)
+        assert metric.chart is not None
+        titles.append(metric.chart.title)
+    connect(demo_db)
+    assert codes == [p.code for p in Program.select().order_by(Program.code)]
+    actual = next(r["actual"] for r in budget(None, 2027, TODAY) if r["program"] == "ERP")
+    assert spent[-1][1] == Decimal(actual)
+    erp = metrics("ERP")
+    assert len(erp) == 4
+    for n, (title, points) in enumerate(zip(titles[:4], shown[:4], strict=True)):
+        assert title.startswith(f"ERP metric {n + 1} of 4 (m next): {erp[n]['name']}")
+        assert [v for _, v in points] == [Decimal(v) for v in erp[n]["history"]]
+    # m goes round to the first again; the next program starts at its first
+    assert shown[4] == shown[0]
+    assert titles[5].startswith("NET metric 1 of 4 (m next): ")
+
+
+async def test_charts_read_without_colour(
+    demo_db: Path, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    drawn: list[str] = []
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        screen = await to_tab(pilot, "programs")
+        screen.query_one(DataTable).move_cursor(row=2)
+        await settle(pilot)
+        for chart in screen.query(TrendChart).results(TrendChart):
+            if chart.display and chart.parent is not None and chart.parent.display:
+                drawn.append(shown(chart.query_one(".chart-legend", Static)))
+                drawn.append(str(chart.query_one(ChartCanvas).render()))
+        svg = pilot.app.export_screenshot()
+    legends, canvases = " ".join(drawn[::2]), " ".join(drawn[1::2])
+    # each line by its character, named in words in the legend
+    for words in ("* spent", "= budget", "+ estimate", "* measured", "= target", "- amber at"):
+        assert words in legends, words
+    assert "x red at" in " ".join(legends.split())
+    # the budget, the estimate and the thresholds named on the charts too, each line drawn
+    # with its character
+    for words in ("budget", "estimate", "target", "amber at", "red at", "+++", "===", "---"):
+        assert words in canvases, words
+    # no colour anywhere: every fill is a grey (the screenshot's own default text is a
+    # grey with a trace of green)
+    for fill in set(re.findall(r"fill: (#[0-9a-f]{6})", svg)):
+        assert Color.parse(fill).hsl.s < 0.05, fill
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize(
+    "keys",
+    [["8", *["t"] * 6, "down"], ["8", *["t"] * 7, "down", "down", "m"]],
+    ids=["budget", "programs"],
+)
+def test_raid_charts_look_right(
+    snap_compare: Any, demo_db: Path, make_app: MakeApp, keys: list[str], size: tuple[int, int]
+) -> None:
+    assert snap_compare(make_app(demo_db), terminal_size=size, run_before=pressing(keys))
+
+
+def test_raid_charts_look_right_without_colour(
+    snap_compare: Any, demo_db: Path, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    keys = ["8", *["t"] * 5, "down", "down", "down", "down"]
+    assert snap_compare(make_app(demo_db), terminal_size=(80, 24), run_before=pressing(keys))
+
+
+async def test_a_metric_with_one_reading_or_none_and_a_program_without_budget_are_charted(
+    demo_db: Path, make_app: MakeApp, ctx: Context
+) -> None:
+    connect(demo_db)
+    add_metric(
+        ctx, "Aaa one reading", program="ERP", direction="lower", target="5", amber="7", red="9",
+        unit="days",
+    )  # fmt: skip
+    record_measurement(ctx, "Aaa one reading", "6", program="ERP", on="2026-11-02")
+    add_metric(
+        ctx, "Aab no readings", program="ERP", direction="higher", target="3", amber="2", red="1"
+    )
+    legends: list[str] = []
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        screen = await to_tab(pilot, "metrics")
+        chart = screen.query_one("#chart", TrendChart)
+        for row in (0, 1):
+            screen.query_one(DataTable).move_cursor(row=row)
+            await settle(pilot)
+            legends.append(shown(chart.query_one(".chart-legend", Static)))
+            if row == 0:
+                assert value_points(chart, "value") == [(date(2026, 11, 2), Decimal(6))]
+                assert "2026-11-02" in str(chart.query_one(ChartCanvas).render())
+        await pilot.press("t", "t")
+        await settle(pilot)
+        assert screen.tab == "programs"
+        assert screen.rows()[0]["code"] == "CORE"
+        burn = screen.query_one("#program-burn", TrendChart)
+        legends.append(shown(burn.query_one(".chart-legend", Static)))
+        assert not isinstance(pilot.app.screen, ErrorDialog)
+    assert legends[0].startswith("Aaa one reading (days) · ERP · lower is better")
+    assert "* measured  = target 5  - amber at 7  x red at 9" in legends[0]
+    assert legends[1].splitlines()[1] == "no readings yet"
+    assert legends[2].splitlines()[1] == "no budget and no spending in FY2027"
+
+
+def test_a_long_history_is_drawn_by_each_cells_lowest_and_highest() -> None:
+    start = date(2020, 1, 1).toordinal()
+    values = [Decimal((n * 37) % 101) for n in range(3000)]
+    points = tuple((date.fromordinal(start + n), v) for n, v in enumerate(values))
+    kept = thinned(points, start, start + 2999, 100)
+    assert len(kept) <= 200
+    assert [x for x, _ in kept] == sorted(x for x, _ in kept)
+    assert min(y for _, y in kept) == 0 and max(y for _, y in kept) == 100
+    few = points[:150]
+    assert thinned(few, start, start + 149, 100) == [(d.toordinal(), float(v)) for d, v in few]

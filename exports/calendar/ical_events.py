@@ -143,15 +143,23 @@ def roster_of(meeting: Meeting, guests: list[Guest], method: str) -> Roster:
     for guest in guests:
         if not guest.email:
             continue
+        if method == "PUBLISH":  # the same guest's line in every meeting of a feed: once
+            lines.append(_published(guest))
+            continue
         params = [("ROLE", ROLES[guest.role])]
-        if method == "PUBLISH":
-            params.append(("PARTSTAT", PARTSTATS[guest.response]))
-        elif organizer is not None and guest.person_id == organizer.id:
+        if organizer is not None and guest.person_id == organizer.id:
             params.append(("PARTSTAT", "ACCEPTED"))
         else:
             params += [("PARTSTAT", "NEEDS-ACTION"), ("RSVP", "TRUE")]
         lines.append((_address_params(guest.name, *params), f"mailto:{guest.email}"))
     return Roster(chair, lines)
+
+
+@lru_cache(maxsize=16384)
+def _published(guest: Guest) -> tuple[str, str]:
+    """A guest's ATTENDEE line in a published calendar, as (parameters, value)."""
+    params = (("ROLE", ROLES[guest.role]), ("PARTSTAT", PARTSTATS[guest.response]))
+    return _address_params(guest.name, *params), f"mailto:{guest.email}"
 
 
 def _description(meeting: Meeting, agenda: str | None = None, link: str | None = None) -> str:
@@ -217,13 +225,13 @@ def write_event(
     elif event.exdates:
         out.moments("EXDATE", zone, *(naming_time(meeting, e) for e in event.exdates))
     for params, address in roster.attendees:
-        out.add("ATTENDEE", address, params)
+        out.repeated("ATTENDEE", address, params)
     if event.description:
         out.text("DESCRIPTION", event.description)
     if event.location or event.link:
         out.text("LOCATION", event.location or event.link)
     if roster.organizer is not None:
-        out.add("ORGANIZER", roster.organizer[1], roster.organizer[0])
+        out.repeated("ORGANIZER", roster.organizer[1], roster.organizer[0])
     out.text("STATUS", event.status)
     if event.link:
         out.add("URL", event.link)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 CRLF = "\r\n"
@@ -28,8 +29,13 @@ _PARAM_ESCAPED = {"^": "^^", "\r\n": "^n", "\r": "^n", "\n": "^n", '"': "^'"}
 _QUOTE_WHEN = re.compile("[,;:\u2019]")
 
 
+_TEXT_ESCAPED = re.compile(r"[\\;,\r\n]")
+
+
 def text(value: str) -> str:
     """A TEXT value escaped: backslash, semicolon, comma and line breaks."""
+    if _TEXT_ESCAPED.search(value) is None:  # most values: nothing to escape
+        return value
     return (
         value.replace("\\", "\\\\")
         .replace(";", "\\;")
@@ -49,15 +55,14 @@ def param(value: str, *, quote_also: str = "") -> str:
     return escaped
 
 
-def _octets(char: str) -> int:
-    code = ord(char)
-    return 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+_SPLIT_AFTER_NOT = frozenset(b"\\^")
 
 
 def fold(line: str) -> str:
     """``line`` folded into pieces of at most 74 octets (75 with a continuation's space).
 
-    A piece never ends on a backslash or caret, so an escape stays whole on one line.
+    A piece never splits a character and never ends on a backslash or caret (unless that is
+    all it holds), so an escape stays whole on one line.
     """
     if line.isascii():
         if len(line) <= FOLD_AT:
@@ -72,20 +77,29 @@ def fold(line: str) -> str:
             start = cut
         pieces.append(line[start:])
         return (CRLF + " ").join(pieces)
-    pieces = []
-    current: list[str] = []
-    size = 0
-    for char in line:
-        width = _octets(char)
-        if current and size + width > FOLD_AT:
-            carried = current.pop() if len(current) > 1 and current[-1] in "\\^" else ""
-            pieces.append("".join(current))
-            current = [carried] if carried else []
-            size = len(carried)
-        current.append(char)
-        size += width
-    pieces.append("".join(current))
-    return (CRLF + " ").join(pieces)
+    raw = line.encode("utf-8")
+    if len(raw) <= FOLD_AT:
+        return line
+    # cut the UTF-8 octets: back off a cut that falls inside a character (a continuation
+    # octet is 0b10xxxxxx), then off a trailing backslash or caret
+    parts: list[bytes] = []
+    first, size = 0, len(raw)
+    while size - first > FOLD_AT:
+        cut = first + FOLD_AT
+        while raw[cut] & 0xC0 == 0x80:
+            cut -= 1
+        if cut - first > 1 and raw[cut - 1] in _SPLIT_AFTER_NOT:
+            cut -= 1
+        parts.append(raw[first:cut])
+        first = cut
+    parts.append(raw[first:])
+    return (CRLF + " ").join(part.decode("utf-8") for part in parts)
+
+
+@lru_cache(maxsize=65536)
+def folded(line: str) -> str:
+    """:func:`fold` of a line that repeats (an attendee in event after event), once."""
+    return fold(line)
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -119,6 +133,10 @@ class ContentLines:
     def add(self, name: str, value: str, params: str = "") -> None:
         """A property whose value is already in iCalendar form; ``params`` as ``;K=V``."""
         self._lines.append(fold(f"{name}{params}:{value}"))
+
+    def repeated(self, name: str, value: str, params: str = "") -> None:
+        """:meth:`add` for a line many events repeat (an attendee): folded once."""
+        self._lines.append(folded(f"{name}{params}:{value}"))
 
     def text(self, name: str, value: str) -> None:
         self.add(name, text(value))

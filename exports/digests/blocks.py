@@ -90,16 +90,29 @@ def _listed(
     ]
 
 
+def _colour(p: dict[str, Any]) -> str:
+    """The typed RAG, and beside it the evidence's where the typed one is better."""
+    typed = str(p["rag"]).upper()
+    return f"{typed} (evidence {str(p['evidence']).upper()})" if p.get("disagrees") else typed
+
+
+def _note(p: dict[str, Any]) -> str:
+    """The RAG note: the reason, where the typed RAG is better than the evidence."""
+    if p.get("reason_missing"):
+        return "No reason given for a RAG better than the evidence."
+    return f"Reason: {p['note']}" if p.get("disagrees") else str(p["note"] or "-")
+
+
 def _status(section: Section) -> list[Block]:
     programs = section.facts["programs"]
     counts = section.facts["counts"]
     summary = ", ".join(f"{n} {rag}" for rag, n in counts.items() if n)
-    rows = [[f"{p['code']}: {p['name']}", p["rag"].upper(), p["note"] or "-"] for p in programs]
+    better = sum(1 for p in programs if p.get("disagrees"))
+    beside = f" {better} coloured better than the evidence." if better else ""
+    rows = [[f"{p['code']}: {p['name']}", _colour(p), _note(p)] for p in programs]
+    plural = "s" if len(programs) != 1 else ""
     return [
-        Block(
-            "para",
-            [[_t(f"{len(programs)} program{'s' if len(programs) != 1 else ''}: {summary}.")]],
-        ),
+        Block("para", [[_t(f"{len(programs)} program{plural}: {summary}.{beside}")]]),
         Block("table", headers=["Program", "RAG", "Note"], rows=rows),
     ]
 

@@ -16,13 +16,13 @@ from pathlib import Path
 
 from docket.exports.digests import digest as written
 from docket.exports.mail import smtp as mail
-from docket.exports.mail.invite_mail import write_file
 from docket.models.comms.audience import audience_people
 from docket.models.comms.digest import Digest
 from docket.models.comms.log import log_sent
 from docket.models.core.config import MailSettings
 from docket.models.core.context import Context
 from docket.models.core.errors import ValidationError
+from docket.models.core.files import write_new
 from docket.models.core.schema import Person
 
 # a file's extension to the format written in it
@@ -99,7 +99,8 @@ def save_digest(
         content = bytes(message)
     else:
         content = written.render(made, chosen).encode()
-        target = write_file(path, content, force=force)
+        # written directly: the invite module would bring in icalendar for nothing
+        target = write_new(path, content, force=force)
     if item_id is None:
         return f"wrote {target}"
     log_sent(

@@ -20,6 +20,7 @@ from email.message import EmailMessage
 from docket.exports.digests.blocks import Block, Line, Span, blocks
 from docket.exports.mail import smtp as mail
 from docket.exports.tabular.tables import json_text as safe_json
+from docket.models.audit.stamp import stamp_for, stamp_line, with_stamp
 from docket.models.comms.digest import Digest
 
 WIDTH = 72
@@ -169,6 +170,20 @@ def message(digest: Digest, sender: mail.Address, to: Sequence[mail.Address]) ->
 
 
 def render(digest: Digest, fmt: str) -> str:
-    """The digest in one of the text formats: md, txt, html or json."""
-    writers = {"md": markdown, "txt": text, "html": html, "json": json_text}
-    return writers[fmt](digest)
+    """The digest in one of the text formats: md, txt, html or json, with its stamp (the
+    database state it was built from and the SHA-256 of the content without the stamp:
+    :mod:`docket.models.audit.stamp`). Markdown and text end with a blank line and the stamp
+    line; HTML has it as the last paragraph of the body; JSON has a ``stamp`` object (the
+    hash is of the same JSON without it). E-mails and the app's preview carry no stamp."""
+    if fmt == "json":
+        content = json_text(digest)
+        stamped = {**digest.facts(), "stamp": stamp_for(content)}
+        return safe_json(stamped) + "\n"
+    if fmt == "html":
+        content = html(digest)
+        line = mail_escape(stamp_line(stamp_for(content)))
+        footer = f'<p style="{_STYLES["p"]}color:#666666;font-size:12px;">{line}</p>\n'
+        head, _, tail = content.rpartition("</body>")
+        return f"{head}{footer}</body>{tail}"
+    writers = {"md": markdown, "txt": text}
+    return with_stamp(writers[fmt](digest))

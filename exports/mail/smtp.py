@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import html
 import os
-import smtplib
-import ssl
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -194,6 +192,10 @@ def send(message: EmailMessage, settings: MailSettings | None) -> Sent:
             "no SMTP server is configured; add a [mail] section with host to the config "
             "file, or write the message with --eml and send it yourself"
         )
+    # imported here: only sending needs them, and ssl is slow to import for every digest
+    import smtplib
+    import ssl
+
     password = smtp_password(settings)
     everyone = recipients_of(message)
     where = f"{settings.host}:{settings.port}"

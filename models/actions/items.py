@@ -9,13 +9,14 @@ queries and as :func:`due_state` for a single item, and tested to agree.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 from peewee import JOIN, SQL, Expression, fn
 
+from docket.models.actions.search import contains_clause
 from docket.models.core import records
 from docket.models.core.context import Context
 from docket.models.core.database import write
@@ -30,6 +31,7 @@ from docket.models.core.schema import (
     ActionItem,
     Person,
     Program,
+    database,
     sql_list,
 )
 from docket.models.people.directory import find_person, matching_ids
@@ -68,11 +70,16 @@ def due_soon_clause(today: date, days: int = DUE_SOON_DAYS) -> Expression:
 
 def due_state(item: ActionItem, today: date, days: int = DUE_SOON_DAYS) -> str:
     """One word for where an item stands: done, cancelled, overdue, due soon, open."""
-    if item.status in CLOSED_STATUSES:
-        return str(item.status)
-    if item.due is not None and item.due < today:
+    return state_of(str(item.status), item.due, today, days)
+
+
+def state_of(status: str, due: date | None, today: date, days: int = DUE_SOON_DAYS) -> str:
+    """:func:`due_state` of an item with this status and due date."""
+    if status in CLOSED_STATUSES:
+        return status
+    if due is not None and due < today:
         return "overdue"
-    if item.due is not None and item.due <= today + timedelta(days=days):
+    if due is not None and due <= today + timedelta(days=days):
         return "due soon"
     return "open"
 
@@ -136,10 +143,12 @@ _PRIORITY_RANK = SQL(PRIORITY_RANK_SQL)
 DATED_ORDER = (ActionItem.due, _PRIORITY_RANK, ActionItem.id)
 
 
-def _filtered(ctx: Context, flt: ActionFilter, query: Any) -> Any:
-    """``query`` narrowed to the items the filter matches."""
+def _filtered(ctx: Context, flt: ActionFilter, query: Any, *, listed: bool = False) -> Any:
+    """``query`` narrowed to the items the filter matches (``listed``: in the list's order,
+    which for open items by due date an index gives)."""
     today = ctx.today()
-    query = query.where(_status_in(_statuses(flt.status)))
+    statuses = _statuses(flt.status)
+    query = query.where(_status_in(statuses))
     if flt.program:
         query = query.where(ActionItem.program.in_(program_and_children(flt.program)))
     if flt.owner:
@@ -160,18 +169,20 @@ def _filtered(ctx: Context, flt: ActionFilter, query: Any) -> Any:
     if flt.owner_like and flt.owner_like.strip().lstrip("@"):
         query = query.where(_owner_like_clause(flt.owner_like))
     if flt.search:
+        in_order = listed and flt.sort == "due" and statuses == OPEN_ACTION_STATUSES
         for word in search_words(flt.search):
-            query = query.where(ActionItem.title.contains(word) | ActionItem.notes.contains(word))
+            query = query.where(contains_clause(word, in_order=in_order))
     return query
 
 
-def _query(ctx: Context, flt: ActionFilter) -> Any:
+def _query(ctx: Context, flt: ActionFilter, *columns: Any) -> Any:
+    """The list's query: whole items with their program and owner, or ``columns`` only."""
     query = (
-        ActionItem.select(ActionItem, Program, Person)
+        ActionItem.select(*(columns or (ActionItem, Program, Person)))
         .join_from(ActionItem, Program, JOIN.LEFT_OUTER)
         .join_from(ActionItem, Person, JOIN.LEFT_OUTER)
     )
-    query = _filtered(ctx, flt, query)
+    query = _filtered(ctx, flt, query, listed=True)
     sort = choice("sort", flt.sort, SORTS)
     # undated items last, unless a due bound has already left them out (the index for that
     # list has no such column)
@@ -204,6 +215,42 @@ def list_actions(ctx: Context, flt: ActionFilter | None = None) -> list[ActionIt
     if flt.limit is not None:
         query = query.limit(whole_number("limit", flt.limit, minimum=1)).offset(flt.offset)
     return list(query)
+
+
+class ActionLine(NamedTuple):
+    """One item of a long list: only the columns the list shows."""
+
+    id: int
+    due: date | None
+    status: str
+    priority: str
+    # the program's code and the owner's name
+    program: str | None
+    owner: str | None
+    title: str
+
+
+def action_lines(ctx: Context, flt: ActionFilter | None = None) -> Iterator[ActionLine]:
+    """The items :func:`list_actions` gives, as tuples of the shown columns read one at a
+    time from the database: memory stays the same however many (no model objects)."""
+    flt = flt or ActionFilter()
+    query = _query(
+        ctx,
+        flt,
+        ActionItem.id,
+        ActionItem.due,
+        ActionItem.status,
+        ActionItem.priority,
+        Program.code,
+        Person.name,
+        ActionItem.title,
+    )
+    if flt.limit is not None:
+        query = query.limit(whole_number("limit", flt.limit, minimum=1)).offset(flt.offset)
+    # the cursor's own tuples: only the due day needs converting
+    day = ActionItem.due.python_value
+    for id_, due, *rest in database.execute(query):
+        yield ActionLine(id_, day(due), *rest)
 
 
 def count_actions(ctx: Context, flt: ActionFilter | None = None) -> int:

@@ -20,6 +20,7 @@ from docket.models.comms.audience import audience_people
 from docket.models.comms.digest_scope import Scope, Section, period_of, scope_of
 from docket.models.comms.digest_sections import SECTIONS_OF_KIND
 from docket.models.core import records
+from docket.models.core.config import Config
 from docket.models.core.context import Context
 from docket.models.core.errors import ValidationError
 from docket.models.core.schema import CommsItem, Person
@@ -85,15 +86,16 @@ def build_digest(
     since: str | None = None,
     until: str | None = None,
     kind: str | None = None,
+    config: Config | None = None,
 ) -> Digest:
     """The digest of a program (or all) for a period: the sections of ``kind`` (the whole
-    status digest when None)."""
+    status digest when None); ``config`` gives the evidence's thresholds."""
     chosen = kind or "status"
     builders = SECTIONS_OF_KIND.get(chosen)
     if builders is None:
         raise ValidationError("digest", f"expected one of {', '.join(SECTIONS_OF_KIND)}")
     first, last = period_of(ctx, period, since, until)
-    scope = scope_of(ctx, program, first, last)
+    scope = scope_of(ctx, program, first, last, config)
     sections = [build(scope) for build in builders]
     shown = [s for s in sections if s.said or not s.optional]
     return Digest(scope, ctx.now(), shown, chosen)
@@ -133,6 +135,7 @@ def item_digest(
     period: str | None = None,
     since: str | None = None,
     until: str | None = None,
+    config: Config | None = None,
 ) -> ItemDigest:
     """The digest a plan item sends: its program, the period its cadence covers (unless a
     period or days are given), the sections its kind names, its audience and format. The
@@ -146,6 +149,7 @@ def item_digest(
         since=since,
         until=until,
         kind=item.digest_kind,
+        config=config,
     )
     fmt = "eml" if item.channel == "e-mail" else "md"
     return ItemDigest(item.id, item.name, made, audience_people(item.id), fmt)

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from docket.models.core import inputs
+from docket.models.core.config import Config
 from docket.models.core.context import Context
 from docket.models.core.dates import parse_date
 from docket.models.core.errors import ValidationError
@@ -35,6 +36,8 @@ class Scope:
     until: date
     today: date
     tz: Any
+    # the office's settings (the evidence's thresholds); None: the defaults
+    config: Config | None = None
 
     @property
     def next_until(self) -> date:
@@ -90,9 +93,11 @@ def period_of(
     raise ValidationError("period", f"expected one of {', '.join(PERIODS)}, got {period!r}")
 
 
-def scope_of(ctx: Context, program: str | None, since: date, until: date) -> Scope:
+def scope_of(
+    ctx: Context, program: str | None, since: date, until: date, config: Config | None = None
+) -> Scope:
     """The scope for a program (with the programs under it) or for all."""
     if not program:
-        return Scope(None, None, since, until, ctx.today(), ctx.tz)
+        return Scope(None, None, since, until, ctx.today(), ctx.tz, config)
     ids = program_and_children(program)
-    return Scope(get_program(program).code, ids, since, until, ctx.today(), ctx.tz)
+    return Scope(get_program(program).code, ids, since, until, ctx.today(), ctx.tz, config)

@@ -10,6 +10,7 @@ stays quick.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Generic, TypedDict, TypeVar
@@ -24,6 +25,7 @@ from docket.models.comms.digest_selection import (
     selection_section,
     solicitations_section,
 )
+from docket.models.comms.digest_status import status_section
 from docket.models.comms.plan import plan
 from docket.models.contractors.allocation import overallocations
 from docket.models.contractors.burn import BurnFacts, burn_facts, burns
@@ -59,25 +61,19 @@ def _owner(row: Any) -> str | None:
     return str(owner.name) if owner is not None else None
 
 
-def status_section(scope: Scope) -> Section:
-    """Each program's overall RAG and its note."""
-    query = Program.select().where(_in(Program.id, scope)).order_by(Program.code)
-    programs = [{"code": p.code, "name": p.name, "rag": p.rag, "note": p.rag_note} for p in query]
-    counts = {rag: sum(1 for p in programs if p["rag"] == rag) for rag in ("red", "amber", "green")}
-    return Section(
-        "status",
-        "Overall status",
-        {"programs": programs, "counts": counts},
-        "No programs in scope.",
-        bool(programs),
-    )
-
-
 def milestones_section(scope: Scope) -> Section:
     """Milestones completed in the period, due in the next one, slipped (with the reason of
     the last forecast change) and late."""
-    query = (
-        Milestone.select(Milestone, Program, Person)
+    query: Any = (  # the shown columns as tuples: no model objects for hundreds of rows
+        Milestone.select(
+            Milestone.id,
+            Program.code,
+            Milestone.title,
+            Person.name.alias("owner"),
+            Milestone.baseline,
+            Milestone.forecast,
+            Milestone.actual,
+        )
         .join(Program)
         .join_from(Milestone, Person, JOIN.LEFT_OUTER)
         .where(
@@ -92,6 +88,7 @@ def milestones_section(scope: Scope) -> Section:
             ),
         )
         .order_by(Milestone.forecast, Milestone.id)
+        .namedtuples()
     )
     done: list[dict[str, Any]] = []
     due: list[dict[str, Any]] = []
@@ -100,9 +97,9 @@ def milestones_section(scope: Scope) -> Section:
     for m in query:
         row: dict[str, Any] = {
             "id": m.id,
-            "program": m.program.code,
+            "program": m.code,
             "title": m.title,
-            "owner": _owner(m),
+            "owner": m.owner,
             "baseline": m.baseline.isoformat(),
             "forecast": m.forecast.isoformat(),
             "slip_days": slip_days(m),
@@ -167,6 +164,12 @@ def _capped(rows: list[Row]) -> Capped[Row]:
     return {"count": len(rows), "items": rows[:SHOWN]}
 
 
+def _counted(query: Any, facts: Callable[[Any], Row]) -> Capped[Row]:
+    """:func:`_capped` of an ordered query, in SQL: a count and the first rows, so the rows
+    not shown are never read (a large office takes hundreds of decisions a week)."""
+    return {"count": query.count(), "items": [facts(r) for r in query.limit(SHOWN)]}
+
+
 def actions_section(scope: Scope) -> Section:
     """Action items opened and closed in the period; overdue (owner, days) and due soon."""
     since, after = scope.instant(scope.since), scope.instant(scope.until + timedelta(days=1))
@@ -219,9 +222,12 @@ def meetings_section(scope: Scope) -> Section:
     flt = OccurrenceFilter(program=None, include_cancelled=False)
     wanted = None if scope.program_ids is None else set(scope.program_ids)
     program_of = {p.code: p.id for p in Program.select(Program.id, Program.code)}
+    # both windows expanded at once (each series' rule is walked once), then each window's
+    # occurrences are those that overlap it, as a list of that window alone would give
+    both = list_occurrences(held_window[0], max(held_window[1], coming_window[1]), flt)
 
     def occurrences(window: tuple[datetime, datetime], past: bool) -> list[Any]:
-        found = list_occurrences(window[0], window[1], flt)
+        found = [o for o in both if o.end > window[0] and o.start < window[1]]
         now = datetime.combine(scope.today, time(0), scope.tz).astimezone(UTC) + timedelta(days=1)
         return [
             o
@@ -306,19 +312,28 @@ def contractors_section(scope: Scope) -> Section:
     """Assignments starting or ending in this period or the next, and people allocated
     above 100 % on some day of it (with the days)."""
     first, last = scope.since, scope.next_until
-    query = (
-        Assignment.select(Assignment, Person, Program)
+    query: Any = (  # the shown columns as tuples: no model object per assignment
+        Assignment.select(
+            Assignment.person,
+            Person.name,
+            Program.code,
+            Assignment.role,
+            Assignment.allocation,
+            Assignment.start,
+            Assignment.end,
+        )
         .join(Person)
         .join_from(Assignment, Program)
         .where(_in(Assignment.program, scope), Assignment.start <= last, Assignment.end >= first)
         .order_by(Assignment.start, Assignment.id)
+        .namedtuples()
     )
     mine = list(query)
 
-    def row(a: Assignment, day: date) -> dict[str, Any]:
+    def row(a: Any, day: date) -> dict[str, Any]:
         return {
-            "person": a.person.name,
-            "program": a.program.code,
+            "person": a.name,
+            "program": a.code,
             "role": a.role,
             "allocation": a.allocation,
             "day": day.isoformat(),
@@ -327,7 +342,7 @@ def contractors_section(scope: Scope) -> Section:
     starting = [row(a, a.start) for a in mine if first <= a.start <= last]
     ending = [row(a, a.end) for a in sorted(mine, key=lambda a: a.end) if first <= a.end <= last]
     # over 100 % counts every program a person works on, not only those in scope
-    over = overallocations(first, last, {a.__data__["person"] for a in mine})
+    over = overallocations(first, last, {a.person for a in mine})
     facts = {
         "starting": _capped(starting),
         "ending": _capped(ending),
@@ -369,8 +384,9 @@ def risks_section(scope: Scope) -> Section:
     """The highest open risks by score, and the open issues, most severe first."""
     risks = [
         risk_facts(r)
-        for r in Risk.select(Risk, Program)
+        for r in Risk.select(Risk, Program, Person)
         .join(Program)
+        .join_from(Risk, Person, JOIN.LEFT_OUTER)  # the owner joined: no query per risk
         .where(_in(Risk.program, scope), Risk.status.in_(("open", "mitigating")))
         .order_by((Risk.probability * Risk.impact).desc(), Risk.id)
     ]
@@ -378,8 +394,9 @@ def risks_section(scope: Scope) -> Section:
     issues = sorted(
         (
             issue_facts(i)
-            for i in Issue.select(Issue, Program)
+            for i in Issue.select(Issue, Program, Person)
             .join(Program)
+            .join_from(Issue, Person, JOIN.LEFT_OUTER)
             .where(_in(Issue.program, scope), Issue.status.in_(("open", "in progress")))
         ),
         key=lambda i: (severity[i["severity"]], i["due"] or "9999", i["id"]),
@@ -392,27 +409,29 @@ def risks_section(scope: Scope) -> Section:
 
 def changes_section(scope: Scope) -> Section:
     """Decisions taken in the period, and change requests raised or decided in it."""
-    decided = [
-        decision_facts(d)
-        for d in Decision.select(Decision, Program)
+    decided = _counted(
+        Decision.select(Decision, Program, Person)
         .join(Program)
+        .join_from(Decision, Person, JOIN.LEFT_OUTER)  # the decider: no query per decision
         .where(_in(Decision.program, scope), Decision.decided_on.between(scope.since, scope.until))
-        .order_by(Decision.decided_on, Decision.id)
-    ]
+        .order_by(Decision.decided_on, Decision.id),
+        decision_facts,
+    )
     in_period = (
         ChangeRequest.requested_on.between(scope.since, scope.until)
         | (ChangeRequest.decided_on.between(scope.since, scope.until))
         | (ChangeRequest.status == "proposed")
     )
-    changes = [
-        change_facts(c)
-        for c in ChangeRequest.select(ChangeRequest, Program)
+    changes = _counted(
+        ChangeRequest.select(ChangeRequest, Program, Person)
         .join(Program)
+        .join_from(ChangeRequest, Person, JOIN.LEFT_OUTER, on=(ChangeRequest.approver == Person.id))
         .where(_in(ChangeRequest.program, scope), in_period)
-        .order_by(ChangeRequest.requested_on, ChangeRequest.id)
-    ]
-    facts = {"decisions": _capped(decided), "changes": _capped(changes)}
-    said = bool(decided or changes)
+        .order_by(ChangeRequest.requested_on, ChangeRequest.id),
+        change_facts,
+    )
+    facts = {"decisions": decided, "changes": changes}
+    said = bool(decided["count"] or changes["count"])
     return Section(
         "changes", "Decisions and changes", facts, "No decisions or change requests.", said
     )

@@ -46,7 +46,7 @@ from docket.models.core.schema import (
 from docket.models.core.schema_selection import TABLES_V8
 from docket.models.core.tables import TABLES as ALL_TABLES
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 BUSY_TIMEOUT_S = 10
 PRAGMAS = (
@@ -166,6 +166,14 @@ def _to_8(db: peewee.Database) -> None:
     db.create_tables(TABLES_V8)
 
 
+def _to_9(db: peewee.Database) -> None:
+    """Version 9: the action items' text search index, kept by triggers, filled from the
+    rows there (models/actions/search.py)."""
+    from docket.models.actions.search import create_search_index
+
+    create_search_index(db)
+
+
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _to_2,
     3: _to_3,
@@ -174,6 +182,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     6: _to_6,
     7: _to_7,
     8: _to_8,
+    9: _to_9,
 }
 
 
@@ -473,6 +482,7 @@ def init_database(path: Path, *, actor: str) -> InitResult:
         db.create_tables(ALL_TABLES)
         for statement in EXTRA_SQL:
             db.execute_sql(statement)
+        _to_9(db)
         _set_meta("schema_version", str(SCHEMA_VERSION))
         _set_meta("created_at", to_utc_text(utcnow()))
         _set_meta("created_by", actor)

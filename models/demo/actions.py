@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, datetime, timedelta
 
+from docket.models.actions.search import index_rebuilt_after
 from docket.models.core.schema import ActionItem
 from docket.models.demo.data_office import DEPARTMENTS
 from docket.models.demo.data_work import (
@@ -70,7 +71,9 @@ def actions(office: Office) -> int:
             )
         )
     more = ("closed_at", "source_meeting", "source_occurrence", *STAMP)
-    return insert(ActionItem, (*columns, *more), rows)
+    # the text search index is filled once from the rows, not by its triggers row by row
+    with index_rebuilt_after():
+        return insert(ActionItem, (*columns, *more), rows)
 
 
 def _owner_pools(office: Office) -> dict[int, list[int]]:

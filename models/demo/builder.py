@@ -29,17 +29,21 @@ from docket.models.demo.choosing import CHOOSING_ORDER, choosing
 from docket.models.demo.comms import comms
 from docket.models.demo.contractors import assignments, contracts_and_spend, vendors
 from docket.models.demo.governance import governance
+from docket.models.demo.history import audit_with_history
 from docket.models.demo.meetings import meetings
 from docket.models.demo.milestones import milestones
 from docket.models.demo.office import Office, Scale
 from docket.models.demo.people import groups, people
 from docket.models.demo.programs import programs
-from docket.models.demo.storage import audit_created
 
 SIZES = {
     "small": Scale(6, 60, 400, 40, 10, 40, 20, 40, 10, 6),
     "large": Scale(20, 2000, 100_000, 5000, 500, 2000, 300, 1000, 100, 24),
+    # ten times the large demo's action items, the rest as large: for measuring at a million
+    "xl": Scale(20, 2000, 1_000_000, 5000, 500, 2000, 300, 1000, 100, 24),
 }
+# what each size chooses among (proposals, solicitations) is the large office's at xl
+CHOOSING_AS = {"xl": "large"}
 
 # the counts build_demo returns, in the order a reader takes in an office
 ORDER = (
@@ -89,9 +93,9 @@ def _build(office: Office, size: str, seed: int) -> dict[str, int]:
     counts["comms items"], counts["comms audiences"], counts["comms log entries"] = comms(office)
     counts["action items"] = actions(office)
     counts.update(governance(office))
-    audit_created(office.ctx.actor)
+    audit_with_history(office, seed)
     _link_account(office.ctx)
-    counts.update(choosing(office, size, seed))
+    counts.update(choosing(office, CHOOSING_AS.get(size, size), seed))
     return {name: counts[name] for name in ORDER}
 
 
@@ -122,7 +126,7 @@ def build_demo(ctx: Context, *, size: str = "small", seed: int = 1) -> dict[str,
     """
     scale = SIZES.get(size)
     if scale is None:
-        raise ValidationError("size", f"expected small or large, got {size!r}")
+        raise ValidationError("size", f"expected small, large or xl, got {size!r}")
     with write():
         if _holds_data():
             raise DocketError(f"demo needs an empty database; {_where()} already holds data")

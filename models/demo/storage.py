@@ -77,15 +77,19 @@ def _created_entries(
     tables: Sequence[type[Model]] = TABLES,
     after: Mapping[type[Model], int] | None = None,
     notes: Mapping[type[Model], Mapping[int, str]] | None = None,
+    earlier: Mapping[type[Model], Mapping[int, Mapping[str, Any]]] | None = None,
 ) -> Iterator[NewEntry]:
     """The ``create`` entry of every record of ``tables`` but the accounts ``docket init``
     made (only those past ``after``'s id for a table it names), table by table in schema
-    order, each table's records in id order; noted "demo data" unless ``notes`` says more."""
+    order, each table's records in id order; noted "demo data" unless ``notes`` says more.
+    ``earlier`` (by table and id: field names and values as the log keeps them) gives a
+    record the values it was created with, when later updates brought it to its row's."""
     for model in tables:
         if not issubclass(model, Record) or model is UserAccount:
             continue
         since = (after or {}).get(model, 0)
         noted = (notes or {}).get(model, {})
+        was = (earlier or {}).get(model, {})
         fields = sorted(
             (f for f in model._meta.sorted_fields if f.name not in UNAUDITED), key=lambda f: f.name
         )
@@ -108,6 +112,12 @@ def _created_entries(
                     if row[i] is not None:
                         value = convert(row[i])
                         row[i] = str(value) if isinstance(value, Decimal) else value
+        if was:
+            where = {f.name: i + 2 for i, f in enumerate(fields)}
+            rows = [list(row) if row[0] in was else row for row in rows]
+            for row in rows:
+                for name, value in was.get(row[0], {}).items():
+                    row[where[name]] = value
         texts = creation_texts([f.name for f in fields], (row[2:] for row in rows))
         for row, changes in zip(rows, texts, strict=True):
             note = noted.get(row[0], "demo data")
@@ -151,3 +161,12 @@ def audit_added(
     the chain without touching the entries already in it; ``notes`` by table and id for
     entries that say more than "demo data"."""
     return append(_created_entries(actor, tables, after, notes))
+
+
+def created_entries(
+    actor: str, earlier: Mapping[type[Model], Mapping[int, Mapping[str, Any]]]
+) -> Iterator[NewEntry]:
+    """The ``create`` entry of every demo record, as :func:`audit_created` writes them, each
+    record with the values ``earlier`` says it was created with (the demo's past,
+    :mod:`~docket.models.demo.history`, then brings it to its row's values)."""
+    return _created_entries(actor, earlier=earlier)

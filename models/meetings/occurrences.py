@@ -8,11 +8,14 @@ meetings stay quick.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from peewee import SQL
 
 from docket.models.core.context import Context
 from docket.models.core.dates import parse_date, parse_time
@@ -320,21 +323,28 @@ def changes_by_meeting(
     original start (for calendars and agendas of thousands of meetings); only those whose
     original or new start falls in ``near``, when given."""
     found: dict[int, list[OccurrenceChange]] = {}
-    ids = sorted(set(meeting_ids))
+    if not meeting_ids:
+        return found
     within: Any = True
     if near is not None:
         within = OccurrenceChange.original_start.between(*near) | (
             OccurrenceChange.new_start.between(*near)
         )
-    for first in range(0, len(ids), 500):
-        query = (
-            OccurrenceChange.select()
-            .where(OccurrenceChange.meeting.in_(ids[first : first + 500]), within)
-            .order_by(OccurrenceChange.meeting, OccurrenceChange.original_start)
-        )
-        for change in query:
-            found.setdefault(change.__data__["meeting"], []).append(change)
+    query = (
+        OccurrenceChange.select()
+        .where(OccurrenceChange.meeting.in_(among(meeting_ids)), within)
+        .order_by(OccurrenceChange.meeting, OccurrenceChange.original_start)
+    )
+    for change in query:
+        found.setdefault(change.__data__["meeting"], []).append(change)
     return found
+
+
+def among(ids: Iterable[int]) -> Any:
+    """SQL for ``column.in_(among(ids))``: the ids as one parameter (a JSON array read by
+    ``json_each``), so a list of any length is one query, never one per so many ids, and
+    never over SQLite's limit on a statement's parameters."""
+    return SQL("(SELECT value FROM json_each(?))", [json.dumps(sorted(set(ids)))])
 
 
 def occurrence_changes(meeting_id: int) -> list[OccurrenceChange]:

@@ -24,6 +24,7 @@ from docket.models.comms.plan import PlanFacts, PlanRow, due_within, plan_facts
 from docket.models.contractors.allocation import overallocations
 from docket.models.contractors.assignments import ending_within, people_assigned
 from docket.models.contractors.burn import burns
+from docket.models.core.config import Config
 from docket.models.core.context import Context
 from docket.models.core.schema import ActionItem, Milestone, Person, Program
 from docket.models.governance.changes import list_changes
@@ -39,6 +40,7 @@ from docket.models.milestones.schedule import (
 )
 from docket.models.overview.alerts import Alert
 from docket.models.overview.owed import bids_due, scores_owed
+from docket.models.portfolio.evidence import disputed, worst_line
 from docket.models.portfolio.programs import program_and_children
 
 SHOWN = 10
@@ -72,6 +74,8 @@ class Today:
     # proposals and solicitations the acting account owes scores on; bids due this week
     scores_owed: list[Alert] = field(default_factory=list)
     bids_due: list[Alert] = field(default_factory=list)
+    # programs whose typed RAG is better than the evidence, with the reason given or not
+    status_disputes: list[StatusAlert] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -91,8 +95,11 @@ def _count(where: Any) -> int:
     return int(ActionItem.select(fn.COUNT(ActionItem.id)).where(where).scalar() or 0)
 
 
-def build_today(ctx: Context, *, program: str | None = None, shown: int = SHOWN) -> Today:
-    """Everything Today shows, scoped to one program when ``program`` is given."""
+def build_today(
+    ctx: Context, *, program: str | None = None, shown: int = SHOWN, config: Config | None = None
+) -> Today:
+    """Everything Today shows, scoped to one program when ``program`` is given (``config``:
+    the evidence's thresholds)."""
     today = ctx.today()
     me = person_for_account(ctx.actor)
     # a parent program takes in the programs under it, as every list scoped to it does
@@ -102,18 +109,22 @@ def build_today(ctx: Context, *, program: str | None = None, shown: int = SHOWN)
     overdue = overdue_clause(today) & scope
     soon = due_soon_clause(today) & scope
     view = Today(day=today, me=me)
+    # everyone's counts on the open-items indexes; "everyone else's" is everyone's less
+    # mine, so no count reads the rows of items it does not show
+    view.counts["overdue"] = _count(overdue)
+    view.counts["due_soon"] = _count(soon)
     if me is not None:
         mine = ActionItem.owner == me.id
         view.my_overdue = _actions(overdue & mine, shown)
         view.my_due_soon = _actions(soon & mine, shown)
         view.counts["my_overdue"] = _count(overdue & mine)
         view.counts["my_due_soon"] = _count(soon & mine)
+        view.counts["overdue"] -= view.counts["my_overdue"]
+        view.counts["due_soon"] -= view.counts["my_due_soon"]
         others = (ActionItem.owner.is_null()) | (ActionItem.owner != me.id)
         overdue, soon = overdue & others, soon & others
     view.overdue = _actions(overdue, shown)
     view.due_soon = _actions(soon, shown)
-    view.counts["overdue"] = _count(overdue)
-    view.counts["due_soon"] = _count(soon)
 
     upcoming = (
         Milestone.actual.is_null()
@@ -144,11 +155,49 @@ def build_today(ctx: Context, *, program: str | None = None, shown: int = SHOWN)
     for key, found in (
         ("scores_owed", scores_owed(ctx.actor, today, ids)),
         ("bids_due", bids_due(today, ids)),
+        ("status_disputes", status_alerts(today, ids, config)),
     ):
         if found:
             setattr(view, key, found[:shown])
             view.counts[key] = len(found)
     return view
+
+
+class StatusAlert(Alert):
+    """A program whose typed RAG is better than the evidence, as a line of Today."""
+
+    program: str
+    typed: str
+    evidence: str
+    # the RAG note ("" when none was given)
+    reason: str
+
+
+def status_alerts(today: date, ids: list[int] | None, config: Config | None) -> list[StatusAlert]:
+    """Programs whose typed RAG is better than the evidence: both colours, the reason given
+    (or "no reason given") and the worst line of the evidence; the evidence of every
+    program read in a fixed number of queries."""
+    found: list[StatusAlert] = []
+    for facts in disputed(today, config, ids):
+        line = worst_line(facts)
+        reason = " ".join(facts["reason"].split())
+        said = f"reason: {reason}" if reason else "no reason given"
+        text = (
+            f"{facts['program']}: typed {facts['typed'].upper()}, "
+            f"evidence {facts['derived'].upper()}, {said}"
+        ) + (f"; worst: {line['fact']}" if line else "")
+        found.append(
+            {
+                "kind": "status",
+                "text": text,
+                "days": 0,
+                "program": facts["program"],
+                "typed": facts["typed"],
+                "evidence": facts["derived"],
+                "reason": facts["reason"],
+            }
+        )
+    return found
 
 
 # a risk's response date this close (or past) is due for review
@@ -265,6 +314,7 @@ class TodayFacts(TypedDict):
     # present only when there is something (so the JSON of an office without any is as it was)
     scores_owed: NotRequired[list[Alert]]
     bids_due: NotRequired[list[Alert]]
+    status_disputes: NotRequired[list[StatusAlert]]
 
 
 def today_facts(view: Today, ctx_tz: tzinfo | None = None) -> TodayFacts:
@@ -296,6 +346,8 @@ def today_facts(view: Today, ctx_tz: tzinfo | None = None) -> TodayFacts:
         facts["scores_owed"] = view.scores_owed
     if view.bids_due:
         facts["bids_due"] = view.bids_due
+    if view.status_disputes:
+        facts["status_disputes"] = view.status_disputes
     return facts
 
 
@@ -313,6 +365,7 @@ TodayList = Literal[
     "governance_alerts",
     "scores_owed",
     "bids_due",
+    "status_disputes",
 ]
 
 
@@ -342,6 +395,7 @@ def sections(facts: TodayFacts) -> list[Section]:
             Section("due_soon", "Actions due soon", "action", "is:soon"),
         ]
     owed, due = facts.get("scores_owed"), facts.get("bids_due")
+    disputes = facts.get("status_disputes")
     return [
         *actions,
         Section("milestones_upcoming", "Milestones in the next 14 days", "milestone", ""),
@@ -355,4 +409,9 @@ def sections(facts: TodayFacts) -> list[Section]:
         # shown only when there is something (an office that does not use them sees no change)
         *([Section("scores_owed", "Scores you owe", "alert", "")] if owed else []),
         *([Section("bids_due", "Bids due this week", "alert", "")] if due else []),
+        *(
+            [Section("status_disputes", "Programs coloured better than the evidence", "alert", "")]
+            if disputes
+            else []
+        ),
     ]

@@ -7,31 +7,44 @@ that owns the underlying fact (a milestone's status, an action's overdue state, 
 estimate at completion, a metric's status, a risk's score, over-allocation, burn); only the
 thresholds are new, and they are settings of the config (``evidence_*``). A parent program
 takes in the programs under it. The derived colour is the worst any line implies.
+
+A typed colour better than the evidence needs a reason, kept in the program's RAG note
+(:func:`check_reason`, called by every write of a program's RAG or note).
+
+The evidence of every program is read in a fixed number of queries (each rule reads once
+for all the programs asked about, then shares its facts out along the tree), so Today and
+the digest can show it whatever the number of programs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TypedDict
+from typing import Any, TypedDict
+
+from peewee import fn
 
 from docket.models.actions.items import overdue_clause
 from docket.models.contractors.allocation import overallocations
 from docket.models.contractors.burn import burns
 from docket.models.core.config import Config
+from docket.models.core.errors import ValidationError
 from docket.models.core.schema import (
     RAG,
     ActionItem,
     Assignment,
+    Measurement,
+    Metric,
     Milestone,
     Program,
 )
 from docket.models.governance.budget import budget, budget_total, fiscal_year_of
 from docket.models.governance.issues import list_issues
-from docket.models.governance.metrics import metrics
+from docket.models.governance.metrics import status_of
 from docket.models.governance.risks import list_risks, score
-from docket.models.milestones.schedule import status
-from docket.models.portfolio.programs import get_program, program_and_children
+from docket.models.milestones.schedule import needs_attention_clause, status_clause
+from docket.models.portfolio.programs import get_program
 
 # the window, from today, in which an over-allocated person on the program counts
 ALLOCATION_DAYS = 30
@@ -39,6 +52,8 @@ ALLOCATION_DAYS = 30
 PRESSING = ("high", "urgent")
 OPEN_ISSUE = ("open", "in progress")
 OPEN_RISK = ("open", "mitigating")
+# what a disagreement without a reason says where the reason would be
+NO_REASON = "no reason given"
 
 
 class EvidenceLine(TypedDict):
@@ -59,6 +74,10 @@ class EvidenceFacts(TypedDict):
     # the typed colour is better than the evidence
     disagrees: bool
     evidence: list[EvidenceLine]
+    # the program manager's reason for the typed colour: its RAG note ("" when none)
+    reason: str
+    # the typed colour is better than the evidence and no reason is given
+    reason_missing: bool
 
 
 def _line(rule: str, fact: str, colour: str) -> EvidenceLine:
@@ -69,136 +88,347 @@ def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
-def _milestones(ids: list[int], today: date, late_days: int) -> list[EvidenceLine]:
+class _Tree:
+    """The programs asked about, each with the ids of itself and every program under it
+    (what scoping to a parent takes in), and which of them each program's facts go to."""
+
+    def __init__(self, tops: list[int]) -> None:
+        query: Any = Program.select(Program.id, Program.parent, Program.code).tuples()
+        rows: list[tuple[int, int | None, str]] = list(query)
+        parents = {pid: parent for pid, parent, _ in rows}
+        self.codes = {pid: code for pid, _, code in rows}
+        self.under: dict[int, list[int]] = {top: [top] for top in tops}
+        for pid in sorted(parents):
+            walk, seen = parents.get(pid), {pid}
+            while walk is not None and walk not in seen:
+                if walk in self.under:
+                    self.under[walk].append(pid)
+                seen.add(walk)
+                walk = parents.get(walk)
+        # each program's id: the programs asked about whose facts it adds to
+        self.tops_of: dict[int, list[int]] = {}
+        for top, ids in self.under.items():
+            for pid in ids:
+                self.tops_of.setdefault(pid, []).append(top)
+        self.ids = sorted(self.tops_of)
+
+    def share(
+        self, found: dict[int, list[EvidenceLine]], pid: int | None, line: EvidenceLine
+    ) -> None:
+        """Add a fact of program ``pid`` to every program asked about that takes it in."""
+        for top in self.tops_of.get(pid or 0, []):
+            found[top].append(line)
+
+
+def _milestones(tree: _Tree, today: date, late_days: int) -> dict[int, list[EvidenceLine]]:
     """Late milestones (red past ``late_days`` beyond their forecast) and at-risk ones."""
-    found: list[EvidenceLine] = []
-    query = Milestone.select(Milestone, Program).join(Program).where(Milestone.program.in_(ids))
-    for m in query.order_by(Milestone.forecast, Milestone.id):
-        word = status(m, today)
-        name = f"{m.program.code} {m.title}"
-        if word == "late":
-            days = (today - m.forecast).days
+    found: dict[int, list[EvidenceLine]] = {top: [] for top in tree.under}
+    # the shown columns as tuples, "late" by the schedule's own rule (the rest of those
+    # needing attention are at risk): no model object per milestone
+    query: Any = (
+        Milestone.select(
+            Milestone.program,
+            Program.code,
+            Milestone.title,
+            Milestone.baseline,
+            Milestone.forecast,
+            status_clause("late", today).alias("late"),
+        )
+        .join(Program)
+        .where(Milestone.program.in_(tree.ids), needs_attention_clause(today))
+        .order_by(Milestone.forecast, Milestone.id)
+        .tuples()
+    )
+    for pid, code, title, baseline, forecast, late in query:
+        name = f"{code} {title}"
+        if late:
+            days = (today - forecast).days
             colour = "red" if days > late_days else "amber"
-            found.append(
-                _line("milestone late", f"{name}: {_days(days)} past its forecast", colour)
-            )
-        elif word == "at risk":
-            slip = (m.forecast - m.baseline).days
+            line = _line("milestone late", f"{name}: {_days(days)} past its forecast", colour)
+        else:
+            slip = (forecast - baseline).days
             fact = f"{name}: forecast {_days(slip)} past its baseline"
-            found.append(_line("milestone at risk", fact, "amber"))
+            line = _line("milestone at risk", fact, "amber")
+        tree.share(found, pid, line)
     return found
 
 
-def _actions(ids: list[int], today: date) -> list[EvidenceLine]:
+def _actions(tree: _Tree, today: date) -> dict[int, list[EvidenceLine]]:
     """Overdue actions of high or urgent priority."""
-    items = ActionItem.select().where(
-        ActionItem.program.in_(ids), ActionItem.priority.in_(PRESSING), overdue_clause(today)
+    query: Any = (
+        ActionItem.select(ActionItem.program, fn.COUNT(ActionItem.id))
+        .where(
+            ActionItem.program.in_(tree.ids),
+            ActionItem.priority.in_(PRESSING),
+            overdue_clause(today),
+        )
+        .group_by(ActionItem.program)
+        .tuples()
     )
-    count = items.count()
-    if not count:
-        return []
-    return [_line("overdue actions", f"{count} high or urgent action(s) overdue", "amber")]
+    counts = dict(query)
+    found: dict[int, list[EvidenceLine]] = {}
+    for top, ids in tree.under.items():
+        count = sum(counts.get(pid, 0) for pid in ids)
+        found[top] = (
+            [_line("overdue actions", f"{count} high or urgent action(s) overdue", "amber")]
+            if count
+            else []
+        )
+    return found
 
 
-def _budget(code: str, today: date, red_percent: float) -> list[EvidenceLine]:
+def _budget(
+    tree: _Tree, code: str | None, today: date, red_percent: float
+) -> dict[int, list[EvidenceLine]]:
     """The estimate at completion against the budget this fiscal year (program and those
     under it summed); nothing when there is no budget."""
-    total = budget_total(budget(code, fiscal_year_of(today), today))
-    budgeted, estimate = Decimal(total["budget"]), Decimal(total["estimate_at_completion"])
-    if budgeted <= 0 or estimate <= budgeted:
-        return []
-    over = (estimate - budgeted) / budgeted * 100
-    colour = "red" if over > Decimal(str(red_percent)) else "amber"
-    fact = f"estimate at completion {estimate:.2f} is {over:.1f} % over the budget {budgeted:.2f}"
-    return [_line("budget", fact, colour)]
+    rows = budget(code, fiscal_year_of(today), today)
+    found: dict[int, list[EvidenceLine]] = {}
+    for top, ids in tree.under.items():
+        mine = {tree.codes[pid] for pid in ids}
+        total = budget_total([r for r in rows if r["program"] in mine])
+        budgeted, estimate = Decimal(total["budget"]), Decimal(total["estimate_at_completion"])
+        found[top] = []
+        if budgeted <= 0 or estimate <= budgeted:
+            continue
+        over = (estimate - budgeted) / budgeted * 100
+        colour = "red" if over > Decimal(str(red_percent)) else "amber"
+        fact = (
+            f"estimate at completion {estimate:.2f} is {over:.1f} % over the budget {budgeted:.2f}"
+        )
+        found[top] = [_line("budget", fact, colour)]
+    return found
 
 
-def _metrics(code: str) -> list[EvidenceLine]:
-    """Metrics whose latest value is red or amber."""
-    return [
-        _line("metric", f"{m['name']} at {m['latest']} {m['unit']}".rstrip(), m["status"])
-        for m in metrics(code)
-        if m["status"] in ("red", "amber")
-    ]
+def _metrics(tree: _Tree) -> dict[int, list[EvidenceLine]]:
+    """Metrics whose latest value is red or amber (by the metric's own rule); only each
+    metric's latest reading is read."""
+    found: dict[int, list[EvidenceLine]] = {top: [] for top in tree.under}
+    reading = Measurement.alias()
+    newest = (
+        reading.select(reading.id)
+        .where(reading.metric == Metric.id)
+        .order_by(reading.taken_on.desc(), reading.id.desc())
+        .limit(1)
+    )
+    query = (
+        Metric.select(Metric, Measurement.value.alias("latest"))
+        .join(Measurement, on=(Measurement.metric == Metric.id) & (Measurement.id == newest))
+        .join_from(Metric, Program)
+        .where(Metric.program.in_(tree.ids))
+        .order_by(Metric.name, Program.code)
+        .objects()  # the latest value on the metric itself
+    )
+    for m in query:
+        latest = str(getattr(m, "latest"))  # noqa: B009 (selected under that name)
+        colour = status_of(m, Decimal(latest))
+        if colour in ("red", "amber"):
+            fact = f"{m.name} at {latest} {m.unit}".rstrip()
+            tree.share(found, m.__data__["program"], _line("metric", fact, colour))
+    return found
 
 
-def _risks(code: str, risk_score: int) -> list[EvidenceLine]:
+def _risks(tree: _Tree, code: str | None, risk_score: int) -> dict[int, list[EvidenceLine]]:
     """Open or mitigating risks scoring ``risk_score`` or more."""
-    return [
-        _line("risk", f"#{r.id} {r.title}: score {score(r.probability, r.impact)}", "amber")
-        for r in list_risks(code, min_score=risk_score)
-        if r.status in OPEN_RISK
-    ]
+    found: dict[int, list[EvidenceLine]] = {top: [] for top in tree.under}
+    for r in list_risks(code, min_score=risk_score):
+        if r.status in OPEN_RISK:
+            fact = f"#{r.id} {r.title}: score {score(r.probability, r.impact)}"
+            tree.share(found, r.__data__["program"], _line("risk", fact, "amber"))
+    return found
 
 
-def _issues(code: str) -> list[EvidenceLine]:
+def _issues(tree: _Tree, code: str | None) -> dict[int, list[EvidenceLine]]:
     """Open critical issues."""
-    return [
-        _line("issue", f"#{i.id} {i.title}: critical, {i.status}", "red")
-        for i in list_issues(code)
-        if i.severity == "critical" and i.status in OPEN_ISSUE
-    ]
+    found: dict[int, list[EvidenceLine]] = {top: [] for top in tree.under}
+    for i in list_issues(code):
+        if i.severity == "critical" and i.status in OPEN_ISSUE:
+            line = _line("issue", f"#{i.id} {i.title}: critical, {i.status}", "red")
+            tree.share(found, i.__data__["program"], line)
+    return found
 
 
-def _allocation(ids: list[int], today: date) -> list[EvidenceLine]:
+def _allocation(tree: _Tree, today: date) -> dict[int, list[EvidenceLine]]:
     """People assigned to the program who are above 100 % in the next days."""
     last = today + timedelta(days=ALLOCATION_DAYS)
-    mine = {
-        a.id: a.__data__["person"]
-        for a in Assignment.select(Assignment.id, Assignment.person).where(
-            Assignment.program.in_(ids), Assignment.start <= last, Assignment.end >= today
+    program_of: dict[int, int] = {}
+    people: set[int] = set()
+    for a in Assignment.select(Assignment.id, Assignment.person, Assignment.program).where(
+        Assignment.program.in_(tree.ids), Assignment.start <= last, Assignment.end >= today
+    ):
+        program_of[a.id] = a.__data__["program"]
+        people.add(a.__data__["person"])
+    found: dict[int, list[EvidenceLine]] = {top: [] for top in tree.under}
+    if not people:
+        return found
+    for row in overallocations(today, last, people):
+        line = _line(
+            "over-allocated", f"{row['person']} at {row['peak']} % from {row['from']}", "amber"
         )
-    }
-    if not mine:
-        return []
-    return [
-        _line("over-allocated", f"{row['person']} at {row['peak']} % from {row['from']}", "amber")
-        for row in overallocations(today, last, set(mine.values()))
-        if set(row["assignments"]) & set(mine)
-    ]
+        tops = {
+            top
+            for aid in row["assignments"]
+            for top in tree.tops_of.get(program_of.get(aid, 0), [])
+        }
+        for top in sorted(tops):
+            found[top].append(line)
+    return found
 
 
-def _contracts(ids: list[int], today: date, percent: float) -> list[EvidenceLine]:
+def _contracts(tree: _Tree, today: date, percent: float) -> dict[int, list[EvidenceLine]]:
     """Current contracts that have spent more than ``percent`` % of their ceiling."""
     limit = Decimal(str(percent)) / 100
-    return [
-        _line("contract", f"{b.contract.number}: {b.percent} % of its ceiling spent", "amber")
-        for b in burns(today, program_ids=ids)
-        if b.contract.end >= today and b.share > limit
-    ]
+    found: dict[int, list[EvidenceLine]] = {top: [] for top in tree.under}
+    for b in burns(today, program_ids=tree.ids):
+        if b.contract.end >= today and b.share > limit:
+            line = _line(
+                "contract", f"{b.contract.number}: {b.percent} % of its ceiling spent", "amber"
+            )
+            tree.share(found, b.contract.__data__["program"], line)
+    return found
 
 
-def worst(colours: list[str]) -> str:
+def worst(colours: Iterable[str]) -> str:
     """The worst of some colours (green when there are none)."""
     return max(colours, key=RAG.index, default="green")
 
 
+def better(typed: str, derived: str) -> bool:
+    """Whether the typed colour is better than the derived one (green better than amber)."""
+    return RAG.index(typed) < RAG.index(derived)
+
+
+def _statuses(
+    programs: list[Program], code: str | None, today: date, config: Config | None
+) -> list[EvidenceFacts]:
+    """The facts of ``programs``; ``code`` scopes the reads that take a program (None: all)."""
+    settings = config or Config()
+    tree = _Tree([p.id for p in programs])
+    parts = [
+        _milestones(tree, today, settings.evidence_late_days),
+        _actions(tree, today),
+        _budget(tree, code, today, settings.evidence_eac_over_percent),
+        _metrics(tree),
+        _risks(tree, code, settings.evidence_risk_score),
+        _issues(tree, code),
+        _allocation(tree, today),
+        _contracts(tree, today, settings.evidence_contract_percent),
+    ]
+    found: list[EvidenceFacts] = []
+    for p in programs:
+        evidence = [line for part in parts for line in part[p.id]]
+        derived = worst(e["colour"] for e in evidence)
+        reason = str(p.rag_note or "").strip()
+        disagrees = better(p.rag, derived)
+        found.append(
+            {
+                "program": p.code,
+                "typed": p.rag,
+                "derived": derived,
+                "disagrees": disagrees,
+                "evidence": evidence,
+                "reason": reason,
+                "reason_missing": disagrees and not reason,
+            }
+        )
+    return found
+
+
 def derived_status(program: str, today: date, config: Config | None = None) -> EvidenceFacts:
     """The program's typed RAG, the RAG its data implies (the worst of the evidence, the
-    programs under it included) and the evidence, each line with its rule and colour."""
-    settings = config or Config()
+    programs under it included), the evidence, each line with its rule and colour, and the
+    reason given for the typed colour (its RAG note)."""
     found = get_program(program)
-    ids = program_and_children(found.code)
-    evidence = [
-        *_milestones(ids, today, settings.evidence_late_days),
-        *_actions(ids, today),
-        *_budget(found.code, today, settings.evidence_eac_over_percent),
-        *_metrics(found.code),
-        *_risks(found.code, settings.evidence_risk_score),
-        *_issues(found.code),
-        *_allocation(ids, today),
-        *_contracts(ids, today, settings.evidence_contract_percent),
-    ]
-    derived = worst([e["colour"] for e in evidence])
+    return _statuses([found], found.code, today, config)[0]
+
+
+def derived_statuses(
+    today: date, config: Config | None = None, *, codes: Iterable[str] | None = None
+) -> list[EvidenceFacts]:
+    """:func:`derived_status` of every program (or those of ``codes``), in code order, in a
+    fixed number of queries."""
+    query = Program.select().order_by(Program.code)
+    if codes is not None:
+        query = query.where(Program.code.in_(list(codes)))
+    return _statuses(list(query), None, today, config)
+
+
+class ColourFacts(TypedDict):
+    """The evidence's colour beside a typed one (a digest's status table)."""
+
+    evidence: str
+    disagrees: bool
+    reason_missing: bool
+
+
+def colours_of(
+    codes: Iterable[str], today: date, config: Config | None = None
+) -> dict[str, ColourFacts]:
+    """Each program's derived colour, whether its typed one is better and whether that has
+    no reason, by code (:func:`derived_statuses` of ``codes``)."""
     return {
-        "program": found.code,
-        "typed": found.rag,
-        "derived": derived,
-        "disagrees": RAG.index(found.rag) < RAG.index(derived),
-        "evidence": evidence,
+        f["program"]: {
+            "evidence": f["derived"],
+            "disagrees": f["disagrees"],
+            "reason_missing": f["reason_missing"],
+        }
+        for f in derived_statuses(today, config, codes=codes)
     }
 
 
-def derived_statuses(today: date, config: Config | None = None) -> list[EvidenceFacts]:
-    """:func:`derived_status` of every program, in code order."""
-    return [derived_status(p.code, today, config) for p in Program.select().order_by(Program.code)]
+def disputed(
+    today: date, config: Config | None = None, program_ids: Iterable[int] | None = None
+) -> list[EvidenceFacts]:
+    """The programs (all, or those of ``program_ids``) whose typed colour is better than the
+    evidence, in code order; a red program never is, so its evidence is not read."""
+    query = Program.select().where(Program.rag != "red").order_by(Program.code)
+    if program_ids is not None:
+        query = query.where(Program.id.in_(list(program_ids)))
+    return [f for f in _statuses(list(query), None, today, config) if f["disagrees"]]
+
+
+def worst_line(facts: EvidenceFacts) -> EvidenceLine | None:
+    """The first line of the evidence with the derived colour (what a message cites)."""
+    return next((e for e in facts["evidence"] if e["colour"] == facts["derived"]), None)
+
+
+def verdict(facts: EvidenceFacts) -> str:
+    """``typed GREEN, evidence RED, reason: ...`` (or ``no reason given``); the reason is
+    said only where the typed colour is better than the evidence."""
+    said = f"typed {facts['typed'].upper()}, evidence {facts['derived'].upper()}"
+    if not facts["disagrees"]:
+        return said
+    return f"{said}, " + (f"reason: {facts['reason']}" if facts["reason"] else NO_REASON)
+
+
+def check_reason(
+    program: Program,
+    rag: str,
+    note: str,
+    *,
+    rag_changed: bool,
+    note_given: bool,
+    today: date,
+    config: Config | None = None,
+) -> None:
+    """Refuse a write of ``program`` that sets a typed colour better than the evidence
+    without a reason given in the same change (``note_given``, not blank), or that empties
+    the reason while the typed colour is still better. ``rag`` and ``note`` are the values
+    the write leaves. A red program, a write that gives its new colour a reason, or one that
+    touches neither the colour nor the reason reads no evidence."""
+    emptied = note_given and not note.strip()
+    if rag == "red" or (rag_changed and not emptied and note_given):
+        return
+    if not rag_changed and not emptied:
+        return
+    facts = derived_status(program.code, today, config)
+    if not better(rag, facts["derived"]):
+        return
+    line = worst_line(facts)
+    cited = f" ({line['fact']})" if line else ""
+    when = "when" if rag_changed else "while"
+    raise ValidationError(
+        "rag note",
+        f"a reason is needed {when} the RAG is better than the evidence: {rag.upper()}, "
+        f"evidence {facts['derived'].upper()}{cited}",
+    )

@@ -6,6 +6,7 @@ import re
 from typing import Any, TypedDict
 
 from docket.models.core import records
+from docket.models.core.config import Config
 from docket.models.core.context import Context
 from docket.models.core.database import write
 from docket.models.core.errors import NotFoundError, ValidationError
@@ -94,10 +95,20 @@ def add_program(
 
 
 def update_program(
-    ctx: Context, program_id: int, version: int | None, **changes: str | None
+    ctx: Context,
+    program_id: int,
+    version: int | None,
+    *,
+    config: Config | None = None,
+    **changes: str | None,
 ) -> Program:
     """Change a program's name, owner, parent, RAG status and note, or objective (``version``
-    None: as the program is now, for the command line, which reads and writes in one go)."""
+    None: as the program is now, for the command line, which reads and writes in one go).
+
+    A RAG better than the evidence needs a reason in the RAG note given with it, and the
+    note cannot be emptied while the RAG is still better (the thresholds of ``config``;
+    see :func:`docket.models.portfolio.evidence.check_reason`); the reason goes with the
+    audit entry too."""
     values: dict[str, Any] = {}
     if "name" in changes:
         values["name"] = text("name", changes["name"])
@@ -112,7 +123,8 @@ def update_program(
             "objective", changes["objective"], required=False, max_length=2000, multiline=True
         )
     with write():
-        program = records.get(Program, program_id)
+        # a stale version is a conflict before any rule: theirs may have changed the colour
+        program = records.get_current(Program, program_id, version)
         if "owner" in changes:
             values["owner"] = _owner(changes["owner"])
         if "parent" in changes:
@@ -122,7 +134,30 @@ def update_program(
                     "parent", f"{parent.code} is {program.code} itself or one of its sub-programs"
                 )
             values["parent"] = parent
-        return records.update(ctx, program, version, **values)
+        note = _reason(ctx, program, values, config)
+        return records.update(ctx, program, version, note=note, **values)
+
+
+def _reason(ctx: Context, program: Program, values: dict[str, Any], config: Config | None) -> str:
+    """Refuse a RAG better than the evidence without a reason; the audit entry's note (the
+    reason, when the RAG changes with one)."""
+    # evidence reads milestones, budget, risks ... which all look programs up here: imported
+    # when a program is written, never when this module loads
+    from docket.models.portfolio.evidence import check_reason
+
+    rag = str(values.get("rag", program.rag))
+    note = str(values.get("rag_note", program.rag_note) or "")
+    rag_changed, note_given = rag != program.rag, "rag_note" in values
+    check_reason(
+        program,
+        rag,
+        note,
+        rag_changed=rag_changed,
+        note_given=note_given,
+        today=ctx.today(),
+        config=config,
+    )
+    return note.strip() if rag_changed and note_given else ""
 
 
 def _is_descendant(candidate: Program, ancestor: Program) -> bool:

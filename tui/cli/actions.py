@@ -10,13 +10,15 @@ from typing import Any
 
 import click
 
-from docket.exports.tabular.lists.actions import ACTIONS
+from docket.exports.tabular.columns import flexible as shortened
+from docket.exports.tabular.columns import headings
+from docket.exports.tabular.lists.actions import ACTIONS, line_cells
 from docket.exports.tabular.tables import write_json
 from docket.models.actions import items as actions
 from docket.tui.cli.emit import emit, emit_csv
 from docket.tui.cli.groups import verbs
-from docket.tui.cli.output import clean, clean_lines
-from docket.tui.cli.params import a_count, a_window, an_id, edits, format_option
+from docket.tui.cli.output import clean, clean_lines, write_table
+from docket.tui.cli.params import a_count, a_window, an_id, as_of_option, edits, format_option
 from docket.tui.cli.session import Session, pass_session
 
 PRIORITIES = "low, normal, high or urgent"
@@ -68,16 +70,31 @@ def add(
 )
 @click.option("--limit", type=a_count("limit"))
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_actions(session: Session, fmt: str, **options: Any) -> None:
     """List action items."""
-    found = actions.list_actions(session.ctx, actions.ActionFilter(**options))
+    flt = actions.ActionFilter(**options)
+    if fmt == "table":
+        _table(session, flt)
+        return
+    found = actions.list_actions(session.ctx, flt)
     if fmt == "csv":
         emit_csv(session, "actions", found)
         return
     today = session.ctx.today()
     rows = [actions.action_facts(i, today) for i in found]
     emit(session, fmt, rows, ACTIONS.cli)
+
+
+def _table(session: Session, flt: actions.ActionFilter) -> None:
+    """The list as a table, streamed from tuples of the shown columns (never model objects,
+    never all held at once): a list of a million items takes no more memory than one."""
+    today = session.ctx.today()
+    rows = (line_cells(line, today) for line in actions.action_lines(session.ctx, flt))
+    columns = ACTIONS.cli
+    if not write_table(headings(columns), rows, session.out, flexible=shortened(columns)):
+        session.print("(none)")
 
 
 @action.command("done")

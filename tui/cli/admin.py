@@ -134,7 +134,9 @@ def _init_shared(session: Session, shared: str | None, group: str | None) -> Non
 
 
 @command("demo")
-@click.option("--size", type=click.Choice(("small", "large")), default="small", show_default=True)
+@click.option(
+    "--size", type=click.Choice(("small", "large", "xl")), default="small", show_default=True
+)
 @click.option(
     "--seed",
     type=a_number("seed", 0, 2**32 - 1),

@@ -22,7 +22,7 @@ from docket.models.governance.metrics import (
 )
 from docket.tui.cli.emit import emit_listing
 from docket.tui.cli.groups import verbs
-from docket.tui.cli.params import WholeNumber, a_number, an_id, edits, format_option
+from docket.tui.cli.params import WholeNumber, a_number, an_id, as_of_option, edits, format_option
 from docket.tui.cli.session import Session, pass_session
 
 BUDGET_FIELDS = ("name", "kind", "year", "amount", "estimate", "program")
@@ -70,6 +70,7 @@ def add_line(
 @click.option("--program", metavar="CODE")
 @click.option("--year", type=a_year(), help="default: this fiscal year")
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_budget(session: Session, program: str | None, year: int | None, fmt: str) -> None:
     """Budget, actuals, estimate at completion, variance."""

@@ -21,7 +21,15 @@ from docket.models.core.inputs import whole_number
 from docket.tui.cli.emit import emit
 from docket.tui.cli.groups import command, verbs
 from docket.tui.cli.output import clean
-from docket.tui.cli.params import a_window, an_id, edits, force_option, format_option
+from docket.tui.cli.params import (
+    UsageError,
+    a_window,
+    an_id,
+    as_of_option,
+    edits,
+    force_option,
+    format_option,
+)
 from docket.tui.cli.session import Session, pass_session
 
 # what ``comms edit`` changes with an option of the same name
@@ -236,6 +244,7 @@ def _one_scope(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 @click.option("-o", "--output", metavar="FILE")
 @click.option("--send", is_flag=True, help="send by SMTP (the config's [mail])")
 @force_option
+@as_of_option
 @pass_session
 def digest(
     session: Session,
@@ -259,17 +268,32 @@ def digest(
     from docket.models.people.groups import members
 
     ctx = session.ctx
+    if session.past is not None and send:
+        raise UsageError("--as-of: a digest of the past can be shown or saved, not sent")
     people = members(audience) if audience else None
     item_id = None
     if for_item is not None:
         # the same digest the app previews, saves and sends for this item
         planned = item_digest(
-            ctx, for_item, program=program, period=period, since=since, until=until
+            ctx,
+            for_item,
+            program=program,
+            period=period,
+            since=since,
+            until=until,
+            config=session.config,
         )
         made, item_id, fmt = planned.digest, planned.item_id, fmt or planned.fmt
         people = planned.audience if people is None else people
     else:
-        made = build_digest(ctx, program=program, period=period, since=since, until=until)
+        made = build_digest(
+            ctx,
+            program=program,
+            period=period,
+            since=since,
+            until=until,
+            config=session.config,
+        )
     if fmt == "eml" and people is None:
         raise ValidationError("audience", "an e-mail digest needs --audience GROUP or --for-item")
     settings = session.config.mail
@@ -290,7 +314,8 @@ def digest(
             ctx,
             made,
             path,
-            None if send else item_id,
+            # a digest of the past is not what the plan item sends: nothing is logged
+            None if send or session.past is not None else item_id,
             fmt=fmt or digest_delivery.format_of(path),
             people=people,
             settings=settings,

@@ -43,7 +43,14 @@ from docket.models.governance.risks import (
 )
 from docket.tui.cli.emit import emit, emit_csv, emit_listing
 from docket.tui.cli.groups import verbs
-from docket.tui.cli.params import a_number, an_id, edits, format_option, program_and_status
+from docket.tui.cli.params import (
+    a_number,
+    an_id,
+    as_of_option,
+    edits,
+    format_option,
+    program_and_status,
+)
 from docket.tui.cli.session import Session, pass_session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -100,6 +107,7 @@ def add_a_risk(
 @program_and_status
 @click.option("--min-score", type=a_number("min score", 1, 25), metavar="N")
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_the_risks(
     session: Session, program: str | None, status: str | None, min_score: int | None, fmt: str
@@ -197,6 +205,7 @@ def add_an_issue(
 @issue.command("list")
 @program_and_status
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_the_issues(session: Session, program: str | None, status: str | None, fmt: str) -> None:
     """Issues, most severe first."""

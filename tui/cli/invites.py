@@ -14,8 +14,6 @@ import click
 
 from docket.models.core.errors import ValidationError
 from docket.models.core.inputs import a_date, window
-from docket.models.meetings import series as meetings
-from docket.models.meetings.occurrences import find_occurrence
 from docket.tui.cli.groups import command
 from docket.tui.cli.output import clean
 from docket.tui.cli.params import an_id, force_option
@@ -43,6 +41,8 @@ def invite(
 ) -> int:
     """An invite (METHOD:REQUEST or CANCEL) as .ics, .eml, or sent by SMTP."""
     from docket.exports.mail.invite_mail import deliver_invite
+    from docket.models.meetings import series as meetings
+    from docket.models.meetings.occurrences import find_occurrence
 
     if not (output or eml or send):
         raise ValidationError("invite", "where to? give -o FILE.ics, --eml FILE.eml or --send")
@@ -86,8 +86,9 @@ def calendar(
     force: bool,
 ) -> None:
     """A calendar file (METHOD:PUBLISH) of meetings and milestones."""
+    # the feed and the file writer only: the invite's modules (mail, series) are not needed
     from docket.exports.calendar import ical_feed
-    from docket.exports.mail.invite_mail import write_file
+    from docket.models.core.files import write_new
 
     ctx = session.ctx
     window_start = window_end = None
@@ -100,6 +101,6 @@ def calendar(
     content = ical_feed.feed(
         ctx.now(), program=program, window_start=window_start, window_end=window_end
     )
-    target = write_file(Path(output), content, force=force)
+    target = write_new(Path(output), content, force=force)
     events = content.count(b"BEGIN:VEVENT")
     session.print(f"wrote {target} ({events} events, METHOD:PUBLISH)")

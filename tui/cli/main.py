@@ -67,6 +67,8 @@ COMMANDS: dict[str, str] = {
     "criteria": "docket.tui.cli.criteria:criteria",
     "score": "docket.tui.cli.scores:score",
     "portfolio": "docket.tui.cli.portfolio:portfolio",
+    "boardpack": "docket.tui.cli.boardpack:boardpack",
+    "changes": "docket.tui.cli.changes:changes",
 }
 
 
@@ -215,9 +217,12 @@ def _one_line(text: str) -> str:
 
 def _say_witness_notice(err: TextIO) -> None:
     """A witness that could not be kept after a write is said once (the write stands)."""
-    from docket.models.audit.witness import take_notice
-
-    notice = take_notice()
+    # only a run that wrote has loaded the witness module: --help, --version and a command
+    # that failed early have nothing to say, and need not import it (nor the schema) for that
+    witness = sys.modules.get("docket.models.audit.witness")
+    if witness is None:
+        return
+    notice = witness.take_notice()
     if notice:
         err.write(f"docket: {notice}\n")
 

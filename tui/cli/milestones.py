@@ -11,7 +11,7 @@ from docket.exports.tabular.lists.milestones import MILESTONES
 from docket.models.milestones import schedule as milestones
 from docket.tui.cli.emit import emit, emit_csv
 from docket.tui.cli.groups import verbs
-from docket.tui.cli.params import a_count, a_window, an_id, edits, format_option
+from docket.tui.cli.params import a_count, a_window, an_id, as_of_option, edits, format_option
 from docket.tui.cli.session import Session, pass_session
 
 
@@ -69,6 +69,7 @@ def add(
 @click.option("--due-within", type=a_window("due within"), metavar="DAYS")
 @click.option("--limit", type=a_count("limit"))
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_milestones(
     session: Session,

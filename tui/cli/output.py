@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from docket.models.core.safe_text import visible
@@ -52,6 +52,8 @@ def _width(text: str) -> int:
 
 
 def _fit(text: str, width: int) -> str:
+    if text.isascii():  # the common case: one column a character
+        return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
     used = _width(text)
     if used <= width:
         return text + " " * (width - used)
@@ -77,9 +79,19 @@ def table(
 
     When too wide, the ``flexible`` column (the widest by default) is shortened with "…".
     """
-    total = width or shutil.get_terminal_size((100, 24)).columns
     cells = [[clean(c) for c in row] for row in rows]
     widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    widths = _fitted(headers, widths, width, flexible)
+    lines = [_line(headers, widths)] + [_line(r, widths) for r in cells]
+    return "\n".join(lines)
+
+
+def _fitted(
+    headers: Sequence[str], widths: list[int], width: int | None, flexible: int | None
+) -> list[int]:
+    """The columns' widths, the ``flexible`` one (the widest by default) shortened when the
+    table is wider than ``width`` (the terminal's)."""
+    total = width or shutil.get_terminal_size((100, 24)).columns
     gap = 2
     overflow = sum(widths) + gap * (len(widths) - 1) - total
     if overflow > 0:
@@ -87,6 +99,49 @@ def table(
             flexible if flexible is not None else max(range(len(widths)), key=widths.__getitem__)
         )
         widths[column] = max(len(headers[column]), widths[column] - overflow, 8)
-    lines = ["  ".join(_fit(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines += ["  ".join(_fit(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    return "\n".join(lines)
+    return widths
+
+
+def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
+    return "  ".join(_fit(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+
+def write_table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    out: TextIO,
+    *,
+    width: int | None = None,
+    flexible: int | None = None,
+) -> int:
+    """:func:`table` for more rows than are worth holding: the rows are read once, their
+    cells measured and kept in a temporary file, then written line by line from it, so
+    memory stays the same however many there are. Nothing is written when there are none;
+    how many were written."""
+    import tempfile  # only for long lists
+
+    widths = [_width(h) for h in headers]
+    count = 0
+    # cells made terminal-safe hold no tab or line feed: they separate cells and rows
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as kept:
+        for row in rows:
+            cells = [c if type(c) is str and c.isprintable() else clean(c) for c in row]
+            sizes = [len(c) if c.isascii() else _width(c) for c in cells]
+            widths = list(map(max, widths, sizes))
+            kept.write("\t".join(cells) + "\n")
+            count += 1
+        if count == 0:
+            return 0
+        widths = _fitted(headers, widths, width, flexible)
+        out.write(_line(headers, widths) + "\n")
+        kept.seek(0)
+        batch: list[str] = []
+        for line in kept:
+            cells = line[:-1].split("\t")
+            batch.append("  ".join(_fit(c, w) for c, w in zip(cells, widths, strict=True)).rstrip())
+            if len(batch) == 1000:  # fewer, larger writes
+                out.write("\n".join(batch) + "\n")
+                batch.clear()
+        if batch:
+            out.write("\n".join(batch) + "\n")
+    return count

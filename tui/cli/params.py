@@ -14,6 +14,7 @@ import click
 
 from docket.models.core import inputs
 from docket.models.core.errors import DocketError, ValidationError
+from docket.tui.cli.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -112,3 +113,25 @@ def _option(name: str) -> str:
             if param.name == name and param.opts:
                 return param.opts[0]
     return "--" + name.replace("_", "-")
+
+
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """Keep ``--as-of`` for the session, which binds the past state when it opens the
+    database (the date is read then, against "today" in the user's zone)."""
+    if value is not None:
+        session = ctx.find_object(Session)
+        if session is not None:
+            session.as_of = value
+
+
+def as_of_option(command: F) -> F:
+    """``--as-of DATE``: a report as the database was at the end of that day, rebuilt from
+    the audit log (:mod:`docket.models.audit.as_of`); "today" is that day. The command does
+    not see the option: the session binds the past state for it."""
+    return click.option(
+        "--as-of",
+        metavar="DATE",
+        expose_value=False,
+        callback=_as_of,
+        help="as the database was at the end of DATE (from the audit log)",
+    )(command)

@@ -13,10 +13,12 @@ from docket.exports.tabular.tables import write_json
 from docket.models.portfolio import evidence, programs
 from docket.tui.cli.emit import emit
 from docket.tui.cli.groups import verbs
-from docket.tui.cli.params import edits, format_option
+from docket.tui.cli.output import clean
+from docket.tui.cli.params import as_of_option, edits, format_option
 from docket.tui.cli.session import Session, pass_session
 
 RAGS = ("green", "amber", "red")
+NOTE_HELP = "RAG note: the reason for the colour (needed for a RAG better than the evidence)"
 
 
 @verbs()
@@ -30,7 +32,7 @@ def program() -> None:
 @click.option("--parent", metavar="CODE")
 @click.option("--owner", metavar="WHO")
 @click.option("--rag", type=click.Choice(RAGS), default="green", show_default=True)
-@click.option("--note", default="", help="RAG note")
+@click.option("--note", default="", help=NOTE_HELP)
 @click.option("--objective", default="")
 @pass_session
 def add(
@@ -62,7 +64,10 @@ def add(
 @pass_session
 def list_programs(session: Session, fmt: str) -> None:
     """List programs."""
-    rows = [programs.program_facts(p) for p in programs.list_programs()]
+    found = programs.list_programs()
+    # beside the typed RAG, the one its evidence implies (a word: readable without colour)
+    beside = evidence.colours_of([p.code for p in found], session.ctx.today(), session.config)
+    rows = [{**programs.program_facts(p), "evidence": beside[p.code]["evidence"]} for p in found]
     emit(session, fmt, rows, PROGRAMS.cli)
 
 
@@ -71,7 +76,7 @@ def list_programs(session: Session, fmt: str) -> None:
 @click.option("--name")
 @click.option("--owner", metavar="WHO", help="'' for nobody")
 @click.option("--rag", type=click.Choice(RAGS))
-@click.option("--note", help="RAG note")
+@click.option("--note", help=NOTE_HELP)
 @click.option("--objective")
 @click.option("--parent", metavar="CODE", help="'' for none")
 @pass_session
@@ -82,13 +87,16 @@ def edit(session: Session, code: str, **fields: str | None) -> None:
         changes["rag_note"] = changes.pop("note")
     with_code = programs.get_program(code)
     # read and written in one transaction (version None): no conflict the user did not cause
-    updated = programs.update_program(session.ctx, with_code.id, None, **changes)
+    updated = programs.update_program(
+        session.ctx, with_code.id, None, config=session.config, **changes
+    )
     session.print(f"{updated.code} updated (version {updated.version})")
 
 
 @program.command("status")
 @click.argument("code", required=False)
 @format_option("text", "json")
+@as_of_option
 @pass_session
 def status(session: Session, code: str | None, fmt: str) -> None:
     """The typed RAG against the evidence: what the program's data implies, and why."""
@@ -102,9 +110,8 @@ def status(session: Session, code: str | None, fmt: str) -> None:
         write_json(list(found), session.out)
         return
     for facts in found:
-        verdict = " (disagrees)" if facts["disagrees"] else ""
-        session.print(
-            f"{facts['program']}: typed {facts['typed']}, evidence {facts['derived']}{verdict}"
-        )
+        # "typed GREEN, evidence RED, reason: ..." (or "no reason given")
+        session.print(f"{facts['program']}: {clean(evidence.verdict(facts))}")
         for line in facts["evidence"]:
             session.print(f"  {line['colour']:<5}  {line['rule']}: {line['fact']}")
+    session.print_stamp()

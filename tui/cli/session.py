@@ -10,7 +10,7 @@ import functools
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 import peewee
@@ -19,6 +19,10 @@ from docket.models.accounts.identity import current_account
 from docket.models.core.clock import Clock, utcnow, zone
 from docket.models.core.config import Config, demo_database_path, load_config, resolve_database
 from docket.models.core.context import Context
+from docket.models.core.safe_text import visible
+
+if TYPE_CHECKING:
+    from docket.models.audit.as_of import Past
 
 R = TypeVar("R")
 
@@ -34,6 +38,9 @@ class Session:
         self.database_option: str | None = None  # --db
         self.demo = False  # --demo
         self.db: peewee.SqliteDatabase | None = None
+        self.as_of: str | None = None  # --as-of DATE of a report (tui/cli/params.py)
+        self.past: Past | None = None  # the past state bound for it
+        self.printed: list[str] = []  # what print() wrote, for a text report's stamp
 
     @cached_property
     def config(self) -> Config:
@@ -60,9 +67,39 @@ class Session:
         from docket.models.core.database import open_database
 
         self.db = open_database(self.database_path())
+        if self.as_of is not None:
+            self._bind_past(self.as_of)
+
+    def _bind_past(self, typed: str) -> None:
+        """``--as-of DATE``: bind the database as it was at the end of that day (until the
+        command ends) and fix "now" there, so "today" is that day."""
+        from docket.models.audit.as_of import FIELD, as_of
+        from docket.models.core.dates import parse_date
+
+        ctx = self.ctx
+        day = parse_date(typed, ctx.today(), field=FIELD, day_first=ctx.day_first)
+        past = click.get_current_context().with_resource(as_of(day, ctx.tz, now=ctx.now()))
+        self.past = past
+        self.clock = lambda: past.now
+        del self.ctx  # built again, on the past clock
+        if past.empty:
+            self.err.write(
+                f"docket: {FIELD} {day.isoformat()} is before the first audit entry:"
+                " nothing was recorded yet\n"
+            )
 
     def print(self, text: str = "") -> None:
+        self.printed.append(text + "\n")
         self.out.write(text + "\n")
+
+    def print_stamp(self) -> None:
+        """End a text report with its stamp: a blank line and the stamp line, of all that
+        :meth:`print` wrote (:mod:`docket.models.audit.stamp`)."""
+        from docket.models.audit.stamp import stamp_for, stamp_line
+
+        # hashed as the output shows it (control characters made visible: SafeOutput)
+        line = stamp_line(stamp_for(visible("".join(self.printed), lines=True)))
+        self.out.write(f"\n{line}\n")
 
     def _demo_or_own(self) -> Path:
         """The user's own database when they have one; else the demo one, built the first time."""

@@ -48,7 +48,7 @@ def today(session: Session, program: str | None, fmt: str) -> None:
 
 def show_today(session: Session, *, program: str | None, fmt: str) -> None:
     """Print the Today view of ``program`` (all when None) as text or JSON."""
-    view = build_today(session.ctx, program=program)
+    view = build_today(session.ctx, program=program, config=session.config)
     facts = today_facts(view, session.ctx.tz)
     if fmt == "json":
         write_json(facts, session.out)

@@ -7,20 +7,36 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from docket.models.core.config import load_config
+from docket.models.core.context import Context
 from docket.models.core.schema import RAG
-from docket.models.portfolio import programs
+from docket.models.portfolio import evidence, programs
 from docket.models.portfolio.programs import ProgramDetailFacts
 from docket.tui.forms.actions import person_lookup, program_lookup
-from docket.tui.forms.base import EditForm, Field, Revision
+from docket.tui.forms.base import Check, EditForm, Field, Revision
 
 if TYPE_CHECKING:
     from docket.tui.app import DocketApp
 
 
-def program_fields(row: ProgramDetailFacts) -> list[Field]:
-    """The fields of the program form, filled from ``row`` (a program's detail)."""
+def evidence_lookup(ctx: Context, code: str) -> Check:
+    """A look-up for the RAG field: the colour the program's evidence implies and its worst
+    line, so that a colour better than it is given with a reason."""
+
+    def look(_typed: str) -> str:
+        facts = evidence.derived_status(code, ctx.today(), load_config())
+        line = evidence.worst_line(facts)
+        return f"evidence {facts['derived'].upper()}" + (f" ({line['fact']})" if line else "")
+
+    return look
+
+
+def program_fields(row: ProgramDetailFacts, ctx: Context | None = None) -> list[Field]:
+    """The fields of the program form, filled from ``row`` (a program's detail); with
+    ``ctx``, the RAG field shows the evidence's colour under it."""
+    beside = evidence_lookup(ctx, str(row["code"])) if ctx is not None else None
     return [
-        Field("rag", "RAG", str(row["rag"]), "choice", RAG),
+        Field("rag", "RAG", str(row["rag"]), "choice", RAG, lookup=beside),
         Field("rag_note", "RAG note", str(row["rag_note"] or ""), kind="multiline"),
         Field("objective", "Objective", str(row["objective"] or ""), kind="multiline"),
         Field(
@@ -47,7 +63,10 @@ def edit_program_form(app: DocketApp, row: ProgramDetailFacts) -> EditForm:
     ctx, code = app.ctx, str(row["code"])
 
     def save(changes: dict[str, str], version: int) -> str:
-        updated = programs.update_program(ctx, int(row["id"]), version, **changes)
+        # a RAG better than the evidence needs a reason (the config's thresholds): refused
+        # on the RAG note field, what was typed kept
+        config = load_config()
+        updated = programs.update_program(ctx, int(row["id"]), version, config=config, **changes)
         return str(updated.code)
 
     def reread() -> Revision:
@@ -55,4 +74,4 @@ def edit_program_form(app: DocketApp, row: ProgramDetailFacts) -> EditForm:
         return Revision({f.name: f.value for f in program_fields(now)}, int(now["version"]))
 
     title = f"Edit program {code}: {row['name']}"
-    return EditForm(title, program_fields(row), int(row["version"]), save, reread)
+    return EditForm(title, program_fields(row, ctx), int(row["version"]), save, reread)

@@ -25,6 +25,7 @@ from docket.exports.tabular.lists.comms import PLAN, plan_state
 from docket.models.comms import plan as comms
 from docket.models.comms.log import LogFacts, artifact_of, log_of, log_sent
 from docket.models.comms.plan import PlanFacts
+from docket.models.core.config import load_config
 from docket.models.core.context import Context
 from docket.models.core.typed_filters import keep_plan
 from docket.tui.cli.output import clean_lines
@@ -315,7 +316,7 @@ def preview_digest(app: DocketApp, row: PlanFacts) -> None:
     ctx = app.ctx
 
     def build() -> tuple[ItemDigest, str]:
-        planned = item_digest(ctx, int(row["id"]))
+        planned = item_digest(ctx, int(row["id"]), config=load_config())
         return planned, markdown(planned.digest)
 
     async def run() -> None:

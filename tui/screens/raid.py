@@ -1,22 +1,28 @@
 """RAID (key 8): risks, issues, decisions and changes as tabs of one list, the 5x5 risk
-matrix, metrics against target with a sparkline of their history, and the budget of the
-program in scope.
+matrix, metrics against target with a sparkline of their history and the chart of the one
+under the cursor, the budget of the program in scope with the chart of its spending through
+the year, and the programs, each with its spending and its metrics' trends charted.
 
 ``t`` (or ``[``/``]``) moves between the tabs: Risks, Issues, Decisions, Changes, Matrix,
-Metrics, Budget. ``/`` filters the list by words; ``a`` adds to it, ``e`` edits the risk or
-issue (or decides the change request); ``h`` shows a record's history.
+Metrics, Budget, Programs. ``/`` filters the list by words; ``a`` adds to it, ``e`` edits the
+risk or issue (or decides the change request); ``h`` shows a record's history; on Programs,
+``m`` charts the program's next metric.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Static
 
-from docket.exports.tabular.columns import Table
+from docket.exports.tabular.columns import Column, Table
 from docket.exports.tabular.lists import governance as lists
+from docket.exports.tabular.lists.governance import STATUS_STYLES
 from docket.models.core.context import Context
 from docket.models.governance import budget
 from docket.models.governance.changes import NEXT_STATUS, change_facts, list_changes
@@ -24,11 +30,14 @@ from docket.models.governance.decisions import decision_facts, list_decisions
 from docket.models.governance.issues import issue_facts, list_issues
 from docket.models.governance.metrics import metrics
 from docket.models.governance.risks import list_risks, risk_facts, risk_matrix
+from docket.models.governance.trends import budget_burns, metric_trends, metrics_by_program
+from docket.models.portfolio.programs import list_programs, program_and_children, program_facts
 from docket.tui.forms import raid as raid_forms
 from docket.tui.keys import Key
 from docket.tui.screens.base import CLEAR_KEY, TAB_KEYS, TabbedScreen
+from docket.tui.widgets.trend_chart import Chart, TrendChart, burn_chart, metric_chart
 
-TABS = ("risks", "issues", "decisions", "changes", "matrix", "metrics", "budget")
+TABS = ("risks", "issues", "decisions", "changes", "matrix", "metrics", "budget", "programs")
 TITLES = {
     "risks": "Risks",
     "issues": "Issues",
@@ -37,6 +46,7 @@ TITLES = {
     "matrix": "Risk matrix",
     "metrics": "Metrics",
     "budget": "Budget",
+    "programs": "Programs",
 }
 # the entity of each list's rows, for history
 ENTITIES = {
@@ -60,9 +70,29 @@ def load_tab(ctx: Context, tab: str, program: str | None) -> dict[str, Any]:
     if tab == "matrix":
         return {"cells": risk_matrix(program)}
     if tab == "metrics":
-        return {"rows": metrics(program)}
-    year = budget.fiscal_year_of(ctx.today())
-    return {"rows": budget.budget(program, year, ctx.today()), "year": year}
+        return {"rows": metrics(program), "trends": {t["id"]: t for t in metric_trends(program)}}
+    today = ctx.today()
+    year = budget.fiscal_year_of(today)
+    found: dict[str, Any] = {
+        "year": year,
+        "today": today,
+        "burns": budget_burns(program, year, today),
+    }
+    if tab == "budget":
+        return {**found, "rows": budget.budget(program, year, today)}
+    ids = set(program_and_children(program)) if program else None
+    trends = {t["id"]: t for t in metric_trends(program)}
+    # each program's metrics in the Metrics tab's order (by name, then program)
+    order = {metric: n for n, metric in enumerate(trends)}
+    return {
+        **found,
+        "rows": [program_facts(p) for p in list_programs() if ids is None or p.id in ids],
+        "trends": trends,
+        "metrics": {
+            code: sorted(owned, key=order.__getitem__)
+            for code, owned in metrics_by_program(program).items()
+        },
+    }
 
 
 def matrix_text(cells: list[list[int]]) -> Text:
@@ -93,7 +123,20 @@ LISTS: dict[str, Table] = {
     "changes": lists.CHANGES.table(),
     "metrics": lists.METRICS.table(),
     "budget": lists.BUDGET.table(),
+    # the programs, for the charts of the one under the cursor
+    "programs": Table(
+        (
+            Column("code", "Program", 9, style="cyan"),
+            Column("name", "Name", flexible=True, least=12),
+            Column("rag", "RAG", 7, style=lambda r: STATUS_STYLES.get(r["rag"], "")),
+            Column("parent", "Parent", 8, only="wide"),
+            Column("owner", "Owner", 20, narrow=14),
+        ),
+        wide_at=100,
+    ),
 }
+# the tabs with a chart of the row under the cursor below the list
+CHARTED = ("metrics", "budget", "programs")
 
 
 class RaidScreen(TabbedScreen):
@@ -106,6 +149,21 @@ class RaidScreen(TabbedScreen):
         height: 1fr;
         padding: 1 2;
     }
+    RaidScreen #chart {
+        height: 2fr;
+        min-height: 9;
+    }
+    RaidScreen #program-charts {
+        height: 3fr;
+        min-height: 9;
+    }
+    RaidScreen #program-charts > TrendChart {
+        width: 1fr;
+        height: 1fr;
+    }
+    RaidScreen #program-metric {
+        margin-left: 2;
+    }
     """
     KEYS: ClassVar[tuple[Key, ...]] = (
         *TAB_KEYS,
@@ -116,6 +174,7 @@ class RaidScreen(TabbedScreen):
             "Edit",
             "Edit the risk, issue or decision; approve, reject or implement the change request",
         ),
+        Key("m", "next_metric", "Next metric", "On Programs: chart the program's next metric"),
         CLEAR_KEY,
     )
     TABS = TABS
@@ -123,18 +182,84 @@ class RaidScreen(TabbedScreen):
     LISTS = LISTS
     load_tab = staticmethod(load_tab)
 
+    def __init__(self) -> None:
+        super().__init__()
+        # which of the program's metrics the Programs tab charts
+        self.metric_index = 0
+        self.charted_program: str | None = None
+
     def views(self) -> ComposeResult:
         yield Static("", id="matrix")
+        yield TrendChart(id="chart")
+        with Horizontal(id="program-charts"):
+            yield TrendChart(id="program-burn")
+            yield TrendChart(id="program-metric")
 
     def row_key(self, row: dict[str, Any]) -> str:
-        # budget rows are programs
-        return str(row.get("id") or row.get("program"))
+        # budget rows are programs (by "program"), as are the Programs tab's (by "code")
+        return str(row.get("id") or row.get("program") or row["code"])
 
     def fill_views(self, listed: bool) -> None:
         matrix = self.query_one("#matrix", Static)
         matrix.display = not listed
         if not listed:
             matrix.update(matrix_text(self.data.get("cells", [[0] * 5] * 5)))
+        self.query_one("#chart", TrendChart).display = self.tab in ("metrics", "budget")
+        self.query_one("#program-charts").display = self.tab == "programs"
+
+    def fill(self) -> None:
+        super().fill()
+        self.draw_charts()
+
+    @on(DataTable.RowHighlighted, "#raid")
+    def row_highlighted(self) -> None:
+        self.draw_charts()
+
+    def draw_charts(self) -> None:
+        """Chart the row under the cursor: its metric, or its program's spending (and, on
+        Programs, one of its metrics)."""
+        if self.tab not in CHARTED or not self.data:
+            return
+        row = self.row_under_cursor()
+        if self.tab == "metrics":
+            trend = self.data["trends"].get(row["id"]) if row else None
+            self.query_one("#chart", TrendChart).show(metric_chart(trend) if trend else None)
+            return
+        code = row["program"] if self.tab == "budget" and row else row["code"] if row else None
+        burn = None if code is None else self.burn(code)
+        if self.tab == "budget":
+            self.query_one("#chart", TrendChart).show(burn)
+            return
+        if code != self.charted_program:
+            self.charted_program, self.metric_index = code, 0
+        self.query_one("#program-burn", TrendChart).show(burn)
+        self.query_one("#program-metric", TrendChart).show(
+            None if code is None else self.program_metric(code)
+        )
+
+    def burn(self, code: str) -> Chart:
+        year, today = self.data["year"], self.data["today"]
+        return burn_chart(code, self.data["burns"].get(code), year, today)
+
+    def program_metric(self, code: str) -> Chart:
+        """The chart of the program's metric at ``metric_index`` (the count in its title)."""
+        ids: list[int] = self.data["metrics"].get(code, [])
+        if not ids:
+            return Chart(f"{code} metrics", empty="no metrics: add one with docket metric add")
+        index = self.metric_index % len(ids)
+        chart = metric_chart(self.data["trends"][ids[index]], program=False)
+        title = f"{code} metric {index + 1} of {len(ids)} (m next): {chart.title}"
+        return replace(chart, title=title)
+
+    def action_next_metric(self) -> None:
+        if self.tab == "programs":
+            self.metric_index += 1
+            self.draw_charts()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_metric":
+            return self.tab == "programs"
+        return True
 
     # --- keys ------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from docket.models.core.config import load_config
 from docket.models.overview.today import Section, TodayFacts, build_today, sections, today_facts
 from docket.tui.keys import Key
 from docket.tui.screens.base import DocketScreen
@@ -49,7 +50,8 @@ class TodayScreen(DocketScreen):
         ctx, program = self.docket.ctx, self.docket.program
 
         def load() -> TodayFacts:
-            return today_facts(build_today(ctx, program=program))
+            # the config's thresholds of the evidence behind a program's colour
+            return today_facts(build_today(ctx, program=program, config=load_config()))
 
         return load
 
@@ -85,6 +87,9 @@ class TodayScreen(DocketScreen):
                     line = alert_line(row, width)
                     option_id = f"alert:{len(options)}:{section.key}"
                     self.alert_kinds[option_id] = str(row["kind"])
+                    if section.key == "status_disputes":
+                        # the program's code: Enter edits it (its RAG and reason)
+                        self.alert_kinds[option_id] = str(row["program"])
                     options.append(Option(line, id=option_id))
                 elif section.kind == "comms":
                     line = comms_line(row, today, width)
@@ -145,6 +150,8 @@ class TodayScreen(DocketScreen):
             from docket.tui.screens.milestones import open_milestone
 
             open_milestone(self.docket, int(ident))
+        elif kind == "alert" and key == "status_disputes":
+            self.docket.action_edit_program(self.alert_kinds.get(option_id))
         elif kind == "alert":
             self.docket.action_go(alert_screen(key, self.alert_kinds.get(option_id, "")))
         elif kind == "comms" and self.facts is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from docket.exports.tabular.columns import (
     Column,
     Listing,
@@ -13,6 +15,7 @@ from docket.exports.tabular.columns import (
     or_nobody,
     state_style,
 )
+from docket.models.actions.items import ActionLine, state_of
 
 _SHORT = {"urgent": "urg", "in progress": "in prog"}
 
@@ -56,3 +59,19 @@ ACTIONS = Listing(
         )
     ),
 )
+
+
+def line_cells(line: ActionLine, today: date) -> list[str]:
+    """The command line's cells of one item of a long list (:func:`action_lines`), the same
+    as its facts give."""
+    row: Row = {
+        "id": line.id,
+        "due": line.due.isoformat() if line.due else None,
+        "state": state_of(line.status, line.due, today),
+        "priority": line.priority,
+        "program": line.program,
+        "owner": line.owner,
+        "status": line.status,
+        "title": line.title,
+    }
+    return [column.shown(row) for column in ACTIONS.cli]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from docket.exports.tabular.columns import Column, Listing, Table, as_is
 
-PROGRAMS = Listing(as_is("code name parent owner rag rag_note", flexible="rag_note"))
+# the typed RAG, the one its evidence implies (docket.models.portfolio.evidence), the note
+PROGRAMS = Listing(as_is("code name parent owner rag evidence rag_note", flexible="rag_note"))
 
 PEOPLE = Listing(
     as_is("id name email organization title kind account"),

@@ -1,0 +1,440 @@
+"""Reports as of a past date: the database as it was then, rebuilt from the audit log.
+
+Interface (for every report; the command line's ``--as-of DATE`` and the board pack)::
+
+    from docket.models.audit.as_of import as_of, stamp_for, stamp_line
+
+    with as_of(day, tz) as past:          # day: a date (its end, 23:59:59 in tz) or an
+        ctx_then = past.context(ctx)      #   aware datetime (that instant); ctx_then's
+        ...read as usual...               #   "now" is past.now, so "today" is that day
+    # past.cutoff (aware UTC), past.now (the cutoff, or now when that is earlier: as of
+    # today is now), past.entry_id and past.entry_at (the last entry kept; 0 and None
+    # when the cutoff is before the first entry), past.empty
+
+    stamp = stamp_for(content)            # ReportStamp {entry_id, entry_at, sha256}
+    line = stamp_line(stamp)              # "Stamp: audit entry 1234 of ... UTC; content sha256 ..."
+
+While bound, ``database`` (models/core/schema.py) is an in-memory copy of the open database
+(SQLite's backup API) in which every audit entry later than the cutoff was undone, newest
+first: a creation removes the row, an update puts the old values back, a deletion puts the
+row back with its last values; ``created_at``, ``updated_at`` and ``version`` are what they
+were then (from the entries kept), and the entries undone are gone from the copy's log. The
+copy refuses writes (:class:`PastIsReadOnly`). On leaving, the database bound before is bound
+again. A day after today is refused (a date that cannot be true); a cutoff before the first
+entry gives an empty office (``past.empty``).
+
+Each record's entries after the cutoff are undone together: its state at the cutoff is
+worked out in Python, then its row deleted and, when it existed then, inserted as it was
+(foreign keys are not enforced while the copy is rebuilt, so the order of records does not
+matter, and no unique value collides with one it held later).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, tzinfo
+from decimal import Decimal
+from typing import Any
+
+import peewee
+
+from docket.models.audit.chain import UNAUDITED, audited_models
+from docket.models.audit.stamp import ReportStamp, last_entry, stamp_for, stamp_line
+from docket.models.core.clock import utcnow
+from docket.models.core.context import Context
+from docket.models.core.errors import DocketError, ValidationError
+from docket.models.core.fields import MoneyField, to_cents, to_utc_text
+from docket.models.core.schema import Record, database
+
+# the field a refusal names (the command line's option)
+FIELD = "--as-of"
+
+
+class PastIsReadOnly(DocketError):
+    """A write attempted while a past state is bound."""
+
+
+def cutoff(day: date, tz: tzinfo) -> datetime:
+    """The end of ``day`` in the zone ``tz`` (its last second, 23:59:59), as aware UTC."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=tz).astimezone(UTC)
+
+
+def _instant(when: date | datetime, tz: tzinfo | None, now: datetime) -> datetime:
+    """The cutoff of ``when``, refusing one after ``now`` (a day after today in ``tz``)."""
+    if isinstance(when, datetime):
+        if when.tzinfo is None:
+            raise ValueError("as_of needs an aware datetime")
+        instant = when.astimezone(UTC).replace(microsecond=0)
+        if instant > now:
+            raise ValidationError(
+                FIELD, f"expected an instant no later than now, got {to_utc_text(instant)} UTC"
+            )
+        return instant
+    zone = tz or UTC
+    today = now.astimezone(zone).date()
+    if when > today:
+        raise ValidationError(
+            FIELD,
+            f"expected a day no later than today ({today.isoformat()}), got {when.isoformat()}:"
+            " a date that cannot be true is refused",
+        )
+    return cutoff(when, zone)
+
+
+@dataclass(frozen=True)
+class Past:
+    """The past state bound by :func:`as_of`: its cutoff and the last audit entry kept."""
+
+    cutoff: datetime
+    now: datetime  # "now" then: the cutoff, or now itself when the cutoff is later today
+    entry_id: int
+    entry_at: str | None
+    undone: int  # how many entries were undone
+
+    @property
+    def empty(self) -> bool:
+        """The cutoff is before the first audit entry: nothing existed yet."""
+        return self.entry_id == 0
+
+    def context(self, ctx: Context) -> Context:
+        """``ctx`` with its clock fixed at :attr:`now` ("today" is the as-of day)."""
+        instant = self.now
+        return dataclasses.replace(ctx, clock=lambda: instant)
+
+
+class PastDatabase(peewee.SqliteDatabase):
+    """The in-memory copy of a past state: it reads, and refuses every write."""
+
+    label = "the past"
+
+    def refusal(self) -> PastIsReadOnly:
+        return PastIsReadOnly(
+            f"the database as of {self.label} is rebuilt from the audit log for reading;"
+            " nothing can be written to it (leave out --as-of to make changes)"
+        )
+
+    def begin(self, lock_type: str | None = None) -> None:
+        if (lock_type or "").upper() in ("IMMEDIATE", "EXCLUSIVE"):  # a write transaction
+            raise self.refusal()
+        super().begin(lock_type)
+
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
+        try:
+            return super().execute_sql(sql, params)
+        except peewee.OperationalError as exc:
+            if "readonly" in str(exc):
+                raise self.refusal() from exc
+            raise
+
+
+def _to_db(field: peewee.Field, value: Any) -> Any:
+    """A value as the audit log keeps it (plain) back into its stored form."""
+    if value is None:
+        return None
+    if isinstance(field, MoneyField):
+        return to_cents(Decimal(str(value)))
+    if isinstance(field, peewee.BooleanField):
+        return int(bool(value))
+    return value
+
+
+def _missing(field: peewee.Field) -> Any:
+    """What a column held when the log left it out (it leaves out empty values)."""
+    if field.null:
+        return None
+    if isinstance(field, (peewee.CharField, peewee.TextField)):
+        return ""
+    default = field.default
+    return None if default is None or callable(default) else field.db_value(default)
+
+
+class _Table:
+    """One kind of record: its columns, and its fields by name, for rebuilding rows."""
+
+    def __init__(self, model: type[Record]) -> None:
+        self.name = str(model._meta.table_name)
+        self.fields = list(model._meta.sorted_fields)
+        self.columns = [f.column_name for f in self.fields]
+        self.by_name = {f.name: f for f in self.fields}
+        self.audited = [f for f in self.fields if f.name not in UNAUDITED]
+        names = ", ".join(f'"{c}"' for c in self.columns)
+        self.select = f'SELECT {names} FROM "{self.name}" WHERE "id" = ?'
+        marks = ", ".join("?" for _ in self.columns)
+        self.insert = f'INSERT INTO "{self.name}" ({names}) VALUES ({marks})'
+
+    def snapshot(self, changes: str, side: int) -> dict[str, Any]:
+        """The stored values an entry's changes give (``side`` 0: old, 1: new), by column;
+        audited columns the entry leaves out hold their empty value."""
+        diff = json.loads(changes)
+        values = {f.column_name: _missing(f) for f in self.audited}
+        for name, pair in diff.items():
+            field = self.by_name.get(name)
+            if field is not None and field.name not in UNAUDITED:
+                values[field.column_name] = _to_db(field, pair[side])
+        return values
+
+
+Entry = tuple[str, int, int, str, str, str]  # entity, entity_id, id, action, changes, at
+
+
+def _kept_trail(conn: Any, entity: str, entity_id: int, cut: str) -> list[tuple[str, str]]:
+    return list(
+        conn.execute(
+            'SELECT "action", "at" FROM "audit_entry" WHERE "entity" = ? AND "entity_id" = ?'
+            ' AND "at" <= ? ORDER BY "at", "id"',
+            (entity, entity_id, cut),
+        )
+    )
+
+
+def _lifetime(trail: list[tuple[str, str]]) -> tuple[str | None, str | None, int]:
+    """From a record's kept entries: when its last life began, its last change, and its
+    version then (creations and updates since it was last created)."""
+    created: str | None = None
+    updated: str | None = None
+    version = 0
+    for action, at in trail:
+        if action == "delete":
+            created, updated, version = None, None, 0
+            continue
+        if action == "create":
+            created, version = at, 0
+        updated = at
+        version += 1
+    return created, updated, version
+
+
+def _undo_record(
+    conn: Any, table: _Table, entity_id: int, undone: list[Entry], cut: str
+) -> tuple[bool, list[Any] | None]:
+    """Undo one record's entries (oldest first in ``undone``): whether its row exists now
+    (or may: it is then deleted), and the row it held at the cutoff (None: none)."""
+    current = conn.execute(table.select, (entity_id,)).fetchone()
+    exists = current is not None
+    state: dict[str, Any] | None = (
+        dict(zip(table.columns, current, strict=True)) if exists else None
+    )
+    same_life = True  # the row now is the one the cutoff saw
+    for _, _, _, action, changes, _ in reversed(undone):
+        if action == "create":
+            state, same_life = None, False
+        elif action == "delete":
+            state, same_life = table.snapshot(changes, 0), False
+        elif state is not None:
+            for name, pair in json.loads(changes).items():
+                field = table.by_name.get(name)
+                if field is not None and field.name not in UNAUDITED:
+                    state[field.column_name] = _to_db(field, pair[0])
+    if state is None:
+        return exists, None
+    created, updated, version = _lifetime(_kept_trail(conn, table.name, entity_id, cut))
+    state["id"] = entity_id
+    if same_life and current is not None:
+        undone_updates = sum(1 for e in undone if e[3] == "update")
+        state["version"] = max(1, int(state["version"]) - undone_updates)
+    else:
+        state["version"] = max(1, version)
+        state["created_at"] = created or state.get("created_at") or updated
+    state["updated_at"] = updated or state.get("updated_at") or state["created_at"]
+    return exists, [state[c] for c in table.columns]
+
+
+# a table losing more than this share of its rows is emptied and refilled with the rest
+# (SQLite empties a whole table without visiting its rows), else its rows go one by one
+REFILL_SHARE = 0.25
+
+_FTS = re.compile(r"USING\s+fts5\s*\((.*)\)\s*$", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class _Index:
+    """A full-text index (FTS5) whose content is a table, kept in step by triggers."""
+
+    name: str
+    content: str
+    key: str
+    columns: tuple[str, ...]
+
+    def _copy(self, conn: Any, command: str, where: str, params: tuple[Any, ...]) -> None:
+        cols = ", ".join(f'"{c}"' for c in self.columns)
+        head = f'"{self.name}", rowid, {cols}' if command else f"rowid, {cols}"
+        word = "'delete', " if command else ""
+        conn.execute(
+            f'INSERT INTO "{self.name}"({head}) SELECT {word}"{self.key}", {cols}'
+            f' FROM "{self.content}" WHERE {where} ORDER BY "{self.key}"',
+            params,
+        )
+
+    def forget(self, conn: Any, where: str, params: tuple[Any, ...] = ()) -> None:
+        """Take the rows ``where`` selects out of the index (before they are deleted)."""
+        self._copy(conn, "delete", where, params)
+
+    def learn(self, conn: Any, where: str, params: tuple[Any, ...] = ()) -> None:
+        """Put the rows ``where`` selects in the index (after they were inserted)."""
+        self._copy(conn, "", where, params)
+
+
+def _indexes(conn: Any) -> dict[str, list[_Index]]:
+    """The full-text indexes of the copy by the table they index. Their triggers would
+    update them one row at a time (seconds for a few thousand rows): the rebuild drops the
+    triggers, updates the indexes a set of rows at a time, and makes them again."""
+    found: dict[str, list[_Index]] = {}
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'"
+    ).fetchall()
+    for name, sql in rows:
+        match = _FTS.search(sql or "")
+        if match is None:
+            continue
+        args = [a.strip() for a in match.group(1).split(",")]
+        options = {
+            k.strip().lower(): v.strip().strip("'\"")
+            for k, _, v in (a.partition("=") for a in args if "=" in a)
+        }
+        content = options.get("content", "")
+        if content:
+            columns = tuple(a.strip("'\"") for a in args if "=" not in a)
+            key = options.get("content_rowid", "rowid")
+            found.setdefault(content, []).append(_Index(name, content, key, columns))
+    return found
+
+
+def _remove(
+    conn: Any, table: str, where: str, params: tuple[Any, ...], count: int, indexes: list[_Index]
+) -> None:
+    """Remove the rows of ``table`` that ``where`` selects (about ``count`` of them)."""
+    total = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    if count <= total * REFILL_SHARE:
+        for index in indexes:
+            index.forget(conn, where, params)
+        conn.execute(f'DELETE FROM "{table}" WHERE {where}', params)
+        return
+    for index in indexes:
+        conn.execute(f'INSERT INTO "{index.name}"("{index.name}") VALUES (\'delete-all\')')
+    conn.execute(
+        f'CREATE TEMP TABLE "_kept" AS SELECT * FROM "{table}" WHERE NOT ({where})', params
+    )
+    conn.execute(f'DELETE FROM "{table}"')
+    conn.execute(f'INSERT INTO "{table}" SELECT * FROM "_kept"')
+    conn.execute('DROP TABLE "_kept"')
+    for index in indexes:
+        index.learn(conn, "1")
+
+
+_SOME = '"id" IN (SELECT "id" FROM temp."_some")'
+
+
+def _some(conn: Any, ids: list[tuple[int]]) -> None:
+    """Fill the temporary list of ids that :data:`_SOME` selects."""
+    conn.execute('DELETE FROM temp."_some"')
+    conn.executemany('INSERT INTO temp."_some" ("id") VALUES (?)', ids)
+
+
+def _rebuild(conn: Any, cut: str) -> int:
+    """Undo, in the copy behind ``conn``, every entry after ``cut``; how many."""
+    tables = {t.name: t for t in (_Table(m) for m in audited_models())}
+    # each record's first entry after the cutoff: created after it, the record goes; else
+    # its entries are read (with their changes, which most records never need) and undone
+    firsts = conn.execute(
+        'SELECT "entity", "entity_id", "action" FROM "audit_entry" WHERE "at" > ?'
+        ' ORDER BY "entity", "entity_id", "at", "id"',
+        (cut,),
+    ).fetchall()
+    gone: dict[str, list[tuple[int]]] = {}
+    inserts: dict[str, list[list[Any]]] = {}
+    previous: tuple[str, int] | None = None
+    for entity, entity_id, action in firsts:
+        if (entity, entity_id) == previous:
+            continue
+        previous = (entity, entity_id)
+        table = tables.get(entity)
+        if table is None:  # an entry about no table docket has: nothing to undo
+            continue
+        if action == "create":
+            gone.setdefault(entity, []).append((entity_id,))
+            continue
+        undone: list[Entry] = conn.execute(
+            'SELECT "entity", "entity_id", "id", "action", "changes", "at" FROM "audit_entry"'
+            ' WHERE "entity" = ? AND "entity_id" = ? AND "at" > ? ORDER BY "at", "id"',
+            (entity, entity_id, cut),
+        ).fetchall()
+        exists, row = _undo_record(conn, table, entity_id, undone, cut)
+        if exists:
+            gone.setdefault(entity, []).append((entity_id,))
+        if row is not None:
+            inserts.setdefault(entity, []).append(row)
+    indexes = _indexes(conn)
+    # every row is put back as the log says it was: no trigger is to add to that (those that
+    # keep the full-text indexes in step are done here, a set of rows at a time)
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    for name, _ in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    conn.execute('CREATE TEMP TABLE "_some" ("id" INTEGER PRIMARY KEY)')
+    for entity, ids in gone.items():
+        _some(conn, ids)
+        _remove(conn, entity, _SOME, (), len(ids), indexes.get(entity, []))
+    for entity, rows in inserts.items():
+        conn.executemany(tables[entity].insert, rows)
+        if entity in indexes:
+            _some(conn, [(row[0],) for row in rows])
+            for index in indexes[entity]:
+                index.learn(conn, _SOME)
+    conn.execute('DROP TABLE temp."_some"')
+    for _, sql in triggers:
+        conn.execute(sql)
+    _remove(conn, "audit_entry", '"at" > ?', (cut,), len(firsts), [])
+    return len(firsts)
+
+
+@contextmanager
+def as_of(
+    when: date | datetime, tz: tzinfo | None = None, *, now: datetime | None = None
+) -> Iterator[Past]:
+    """Bind ``database`` to the open database as it was at the end of the day ``when`` in
+    ``tz`` (or at the aware instant ``when``), read-only; bind the real one again on exit.
+    ``now`` (default: the clock) is what a date may not be after."""
+    now = now or utcnow()
+    instant = _instant(when, tz, now)
+    real = database.obj
+    if real is None:
+        raise DocketError("no database is open")
+    if isinstance(real, PastDatabase):
+        raise DocketError("a past state is already bound; leave it before binding another")
+    past_db = PastDatabase(":memory:")
+    past_db.label = when.isoformat() if not isinstance(when, datetime) else to_utc_text(instant)
+    try:
+        conn = past_db.connection()
+        real.connection().backup(conn)
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("BEGIN")
+        undone = _rebuild(conn, to_utc_text(instant))
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA query_only = ON")
+    except BaseException:
+        past_db.close()
+        raise
+    database.initialize(past_db)
+    try:
+        entry_id, entry_at = last_entry()
+        yield Past(instant, min(instant, now), entry_id, entry_at, undone)
+    finally:
+        database.initialize(real)
+        past_db.close()
+
+
+__all__ = [
+    "FIELD",
+    "Past",
+    "PastDatabase",
+    "PastIsReadOnly",
+    "ReportStamp",
+    "as_of",
+    "cutoff",
+    "stamp_for",
+    "stamp_line",
+]

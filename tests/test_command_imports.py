@@ -1,0 +1,60 @@
+"""Each command imports only what it uses (issue 22): most of a command's time is imports, so
+the heavy libraries stay with the commands that need them. The app (Textual) is imported
+only to open it, matplotlib only by the board pack, scipy and numpy only by portfolio
+selection, icalendar only by calendar files, smtplib and ssl only to send mail. Each command
+runs in a fresh interpreter, which then names every module it loaded.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# what no command below may import
+HEAVY = {"textual", "rich", "matplotlib", "numpy", "scipy", "textual_plotext", "plotext"}
+MAIL = {"smtplib", "ssl"}
+
+REPORT = """
+import io, sys
+from docket.tui.cli.main import run
+status = run(sys.argv[1:], io.StringIO(), io.StringIO())
+print(status, *sorted(sys.modules))
+"""
+
+
+def loaded(db: Path, *args: str) -> set[str]:
+    """The modules a fresh interpreter has loaded after running the command: each by its
+    name and by its top-level package's."""
+    done = subprocess.run(
+        [sys.executable, "-c", REPORT, "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    status, *modules = done.stdout.split()
+    assert status == "0", done.stdout
+    return set(modules) | {name.split(".")[0] for name in modules}
+
+
+@pytest.mark.parametrize(
+    ("args", "also_not"),
+    [
+        # nothing of the database: the witness notice said at exit is looked for only
+        # when a write loaded its module
+        (("--version",), {"docket.models.core.schema", "docket.models.audit.witness"}),
+        (("action", "list", "--limit", "5"), {"icalendar"} | MAIL),
+        (("today",), {"icalendar"} | MAIL),
+        (("program", "list"), {"icalendar"} | MAIL),
+        (("digest", "--all", "--format", "md"), {"icalendar"} | MAIL),
+        (("calendar", "-o", "{tmp}/all.ics"), MAIL),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, tuple) else "",
+)
+def test_a_command_imports_only_what_it_uses(
+    demo_db: Path, tmp_path: Path, args: tuple[str, ...], also_not: set[str]
+) -> None:
+    found = loaded(demo_db, *(a.format(tmp=tmp_path) for a in args))
+    assert found & (HEAVY | also_not) == set()
