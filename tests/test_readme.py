@@ -29,6 +29,7 @@ README = ROOT / "README.md"
 SKIPPED: dict[str, str] = {
     "docket": "opens the app, which needs a terminal (piped, it prints Today: tests/test_cli.py)",
     "docket demo --size large": "builds the large demo: minutes (tests/test_tui_large_demo.py)",
+    "docket demo --size xl": "builds a million action items: minutes (make bench-xl)",
     "docket init --shared /srv/docket --group pmo": (
         "needs root and a Unix group (tests/test_shared_host.py)"
     ),

@@ -22,8 +22,8 @@ from textual.widgets import DataTable, Markdown, OptionList, Static
 from tui_support import pressing, settle, shown, type_text
 
 from docket.exports.digests import digest as written
-from docket.models.comms import plan as comms
 from docket.models.audit.stamp import without_stamp
+from docket.models.comms import plan as comms
 from docket.models.comms.audience import audience_people
 from docket.models.comms.digest import item_digest
 from docket.models.core.context import Context
