@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -61,6 +62,20 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     for _ in range(3):
         gc.collect()
     gc.freeze()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line when the PostgreSQL half (tests/test_postgres.py) was skipped: why, and how
+    to run it."""
+    reasons = [
+        str(r.longrepr[2])
+        for r in terminalreporter.stats.get("skipped", [])
+        if isinstance(r.longrepr, tuple) and "PostgreSQL half skipped" in str(r.longrepr[2])
+    ]
+    if reasons:
+        said = reasons[0].removeprefix("Skipped: ")
+        terminalreporter.write_line(f"{said} ({len(reasons)} tests)")
 
 
 @pytest.fixture(autouse=True)
@@ -144,6 +159,25 @@ def small_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             database.close()
         witnesses = witness_path(path)
     return path, witnesses
+
+
+@pytest.fixture(scope="session")
+def large_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The large demo (seed 1) at the fixed clock, built once per test process: the tests
+    that use it are in the xdist group ``large_demo``, so one process builds it for all."""
+    from docket.models.demo.builder import build_demo
+
+    path = tmp_path_factory.mktemp("large-demo") / "large.db"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DOCKET_NOW", NOW.isoformat())
+        clock.set_clock(NOW)  # before the autouse fixture fixes it: this is session-scoped
+        env.setenv("DOCKET_CONFIG", str(path.with_suffix(".toml")))
+        init_database(path, actor=ACTOR)
+        try:
+            build_demo(Context(actor=ACTOR, tz=ZONE, clock=lambda: NOW), size="large", seed=1)
+        finally:
+            database.close()
+    return path
 
 
 @pytest.fixture

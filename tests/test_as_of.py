@@ -219,7 +219,7 @@ def test_a_stamp_names_the_last_entry_and_hashes_the_content(cli: Cli, story: An
     again = _ok(cli("digest", "--format", "txt", "--as-of", DAYS[2].isoformat()))
     assert first == again == kept[2][("digest", "--format", "txt")]
     line = first.splitlines()[-1]
-    assert line.startswith("Stamp: audit entry ")
+    assert line.startswith("Stamp: audit chain to entry ")
     assert line.endswith(content_hash(without_stamp(first)))
     assert without_stamp(first) + "\n" + line + "\n" == first
     data = json.loads(kept[2][("digest", "--format", "json")])

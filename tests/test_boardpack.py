@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,6 @@ from docket.models.audit.stamp import content_hash
 from docket.models.core import clock
 from docket.models.core.context import Context
 from docket.models.core.database import connect, init_database
-from docket.models.core.schema import database
 from docket.models.governance.budget import budget, budget_total, fiscal_year_of
 from docket.models.governance.metrics import metrics
 from docket.models.governance.risks import add_risk, risk_matrix
@@ -263,6 +263,19 @@ def test_user_text_is_data_never_markup(demo: Context, ctx: Context) -> None:
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold" in pack
 
 
+def test_dollars_in_titles_are_dollars_in_the_charts(demo: Context, ctx: Context) -> None:
+    """matplotlib reads text between two "$" as mathematics: a title is drawn as typed,
+    and one that would not parse as mathematics does not stop the pack."""
+    from docket.models.milestones.schedule import add_milestone
+
+    add_program(ctx, "CASH", "Cash", rag="red")
+    for title in ("Spend $5M then $6M", r"Pay $1,200 \& close $1,500 invoice"):
+        add_milestone(ctx, "CASH", title, baseline=date(2026, 12, 1))
+    pack = build_pack(demo, "CASH")
+    assert "Spend $5M then $6M" in pack
+    assert "Pay $1,200 \\&amp; close $1,500 invoice" in pack
+
+
 def test_one_program_and_those_under_it(demo: Context) -> None:
     parent = next(p for p in list_programs() if p.parent is not None).parent.code
     pack = build_pack(demo, parent)
@@ -322,7 +335,10 @@ def test_as_of_and_since_give_a_pack_of_that_day_with_the_changes(
     assert done.status == 0, done.err
     past = out.read_text(encoding="utf-8")
     assert "All programs, as of 1 November 2026" in past
-    stamp = re.search(r'<p class="stamp">Built from audit entry (\d+) of ([^;]+) UTC;', past)
+    stamp = re.search(
+        r'<p class="stamp">Built from the audit chain to entry (\d+), last change ([^;]+) UTC;',
+        past,
+    )
     assert (
         stamp is not None and stamp.group(2) < "2026-11-02 06:00:00"
     )  # the end of 1 Nov in Chicago
@@ -505,24 +521,6 @@ def test_the_pack_is_valid_html(pack: str, tmp_path: Path) -> None:
 
 
 # --- the large demo -------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def large_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The large demo (seed 1) at the fixed clock, built once for the session."""
-    from docket.models.demo.builder import build_demo
-
-    path = tmp_path_factory.mktemp("large-demo-pack") / "large.db"
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("DOCKET_NOW", NOW.isoformat())
-        clock.set_clock(NOW)
-        env.setenv("DOCKET_CONFIG", str(path.with_suffix(".toml")))
-        init_database(path, actor=ACTOR)
-        try:
-            build_demo(Context(actor=ACTOR, tz=ZONE, clock=lambda: NOW), size="large", seed=1)
-        finally:
-            database.close()
-    return path
 
 
 @pytest.mark.slow

@@ -4,7 +4,8 @@ small one (issue 22). A lookup per row slipping back in (the person behind each 
 the changes of every 500 meetings) makes the large count grow, and fails here whatever the
 machine's speed. Statements are counted as SQLite runs them (its trace callback).
 
-The large demo is built once per session (in its own xdist group; marked ``slow``) and only
+The large demo is built once per test process (conftest, xdist group ``large_demo``; marked
+``slow``) and only
 read.
 """
 
@@ -22,9 +23,8 @@ from conftest import ACTOR, NOW, ZONE
 from docket.exports.calendar.ical_feed import feed
 from docket.models.actions.items import due_soon_clause, overdue_clause
 from docket.models.comms.digest import build_digest
-from docket.models.core import clock
 from docket.models.core.context import Context
-from docket.models.core.database import connect, init_database
+from docket.models.core.database import connect
 from docket.models.core.schema import ActionItem, database
 from docket.models.overview.today import build_today
 
@@ -42,24 +42,6 @@ COUNTED: dict[str, Callable[[], Any]] = {
     "calendar feed of a program": lambda: feed(NOW, program="ERP"),
     "calendar feed of two months": lambda: feed(NOW, window_start=WINDOW[0], window_end=WINDOW[1]),
 }
-
-
-@pytest.fixture(scope="session")
-def large_office(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The large demo (seed 1) at the fixed clock, built once for the session."""
-    from docket.models.demo.builder import build_demo
-
-    path = tmp_path_factory.mktemp("large-office") / "large.db"
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("DOCKET_NOW", NOW.isoformat())
-        clock.set_clock(NOW)  # before the autouse fixture fixes it: this is session-scoped
-        env.setenv("DOCKET_CONFIG", str(path.with_suffix(".toml")))
-        init_database(path, actor=ACTOR)
-        try:
-            build_demo(Context(actor=ACTOR, tz=ZONE, clock=lambda: NOW), size="large", seed=1)
-        finally:
-            database.close()
-    return path
 
 
 @contextmanager
@@ -92,9 +74,9 @@ def counts(path: Path) -> dict[str, int]:
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("query_counts")
-def test_counts_do_not_grow_with_the_data(demo_db: Path, large_office: Path) -> None:
-    small, large = counts(demo_db), counts(large_office)
+@pytest.mark.xdist_group("large_demo")
+def test_counts_do_not_grow_with_the_data(demo_db: Path, large_demo: Path) -> None:
+    small, large = counts(demo_db), counts(large_demo)
     assert large == small
     # and the lookups are joined: a handful of statements per section, not one per row
     assert max(small.values()) < 100
@@ -118,14 +100,20 @@ def test_everyone_elses_counts_are_everyones_less_mine(demo_db: Path) -> None:
 
 
 def test_the_feed_reads_each_kind_of_row_once(demo_db: Path) -> None:
-    """The feed's statements: meetings, their attendees, their changed occurrences and the
-    milestones, one each, however many meetings there are."""
+    """The feed's statements: meetings, the people they invite, their attendees, their
+    changed occurrences and the milestones, one each, however many meetings there are."""
     connect(demo_db)
     try:
         feed(NOW)
         with statements() as seen:
             feed(NOW)
         tables = [s.split(" FROM ", 1)[1].split()[0] for s in seen]
-        assert tables == ['"meeting"', '"attendee"', '"occurrence_change"', '"milestone"']
+        assert tables == [
+            '"meeting"',
+            '"person"',
+            '"attendee"',
+            '"occurrence_change"',
+            '"milestone"',
+        ]
     finally:
         database.close()

@@ -26,9 +26,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, OptionList, Static
 from tui_support import settle, shown, type_text
 
-from docket.models.core import clock
 from docket.models.core.context import Context
-from docket.models.core.database import connect, init_database
+from docket.models.core.database import connect
 from docket.models.core.schema import database
 from docket.tui.app import DocketApp
 from docket.tui.screens.base import DocketScreen
@@ -46,24 +45,6 @@ MakeApp = Callable[[Path], DocketApp]
 NOTHING = "qxzvk"
 # the parent program the scope is narrowed to, and its children in the demo
 PARENT = "CORE"
-
-
-@pytest.fixture(scope="session")
-def large_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The large demo (seed 1) at the fixed clock, built once for the session."""
-    from docket.models.demo.builder import build_demo
-
-    path = tmp_path_factory.mktemp("large-demo") / "large.db"
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("DOCKET_NOW", NOW.isoformat())
-        clock.set_clock(NOW)  # before the autouse fixture fixes it: this is session-scoped
-        env.setenv("DOCKET_CONFIG", str(path.with_suffix(".toml")))
-        init_database(path, actor=ACTOR)
-        try:
-            build_demo(Context(actor=ACTOR, tz=ZONE, clock=lambda: NOW), size="large", seed=1)
-        finally:
-            database.close()
-    return path
 
 
 @pytest.fixture

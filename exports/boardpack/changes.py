@@ -19,11 +19,7 @@ def _part(
     if not rows:
         return f"{heading}\n<p>{esc(empty)}</p>"
     rest = len(rows) - LISTED
-    more = (
-        f"\n<p>And {rest} more (<code>docket changes</code> lists every one).</p>"
-        if rest > 0
-        else ""
-    )
+    more = f"\n<p>And {rest} more, not listed here.</p>" if rest > 0 else ""
     return f"{heading}\n{table(headers, rows[:LISTED], numeric=numeric)}{more}"
 
 

@@ -54,6 +54,8 @@ RC: dict[str, Any] = {
     "axes.spines.right": False,
     "legend.frameon": False,
     "path.simplify": False,
+    # user text is text: a "$" in a title is a dollar, never the start of mathematics
+    "text.parse_math": False,
 }
 # the risk bands' shades: low, medium, high
 BANDS = ListedColormap(["#d3ecd9", "#fbe0a6", "#f4b6a6"])
@@ -207,12 +209,10 @@ def timeline(
                     linewidths=0.5,
                 )
         for y, m in zip(ys, milestones, strict=True):
-            slip = m["slip_days"]
-            moved = f", {slip:+d} d" if slip else ""
             ax.text(
                 1.01,
                 y,
-                f"{m['status']}{moved}",
+                _timeline_note(m, today),
                 transform=ax.get_yaxis_transform(),
                 va="center",
                 fontsize=7,
@@ -227,6 +227,17 @@ def timeline(
         ]
         _labels(ax, y=[(y, _short(name, 40)) for y, name in zip(ys, names, strict=True)])
         return svg(fig, key, label)
+
+
+def _timeline_note(m: MilestoneFacts, today: date) -> str:
+    """The words beside a milestone: its status, how late it is past its forecast (a late
+    one), and its slip against the baseline, said apart so neither reads as the other."""
+    parts = [str(m["status"])]
+    if m["status"] == "late":
+        parts[0] = f"late {(today - date.fromisoformat(str(m['forecast']))).days} d"
+    if m["slip_days"]:
+        parts.append(f"slip {m['slip_days']:+d} d")
+    return "; ".join(parts)
 
 
 def budget_bars(key: str, rows: Sequence[BudgetRow], label: str) -> str:

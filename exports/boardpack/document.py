@@ -16,7 +16,7 @@ from datetime import date
 
 from docket.exports.boardpack.sections import anchor, long_day, portfolio, program
 from docket.exports.boardpack.tables import esc
-from docket.models.audit.stamp import ReportStamp, stamp_for
+from docket.models.audit.stamp import ReportStamp, stamp_for, stamp_state
 from docket.models.portfolio.board import BoardFacts
 
 CSS = """
@@ -77,12 +77,7 @@ footer { margin-top: 6mm; border-top: 1px solid #999; font-size: 7.5pt; color: #
 
 def stamp_text(stamp: ReportStamp) -> str:
     """The stamp in words (no user text in it)."""
-    state = (
-        f"audit entry {stamp['entry_id']} of {stamp['entry_at']} UTC"
-        if stamp["entry_id"]
-        else "no audit entry (an empty database)"
-    )
-    return f"Built from {state}; content sha256 {stamp['sha256']}"
+    return f"Built from the {stamp_state(stamp)}; content sha256 {stamp['sha256']}"
 
 
 def render(

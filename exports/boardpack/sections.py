@@ -3,6 +3,7 @@ followed by a table of the very numbers it draws (its text equivalent)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -43,18 +44,45 @@ def anchor(code: str) -> str:
     return "program-" + "".join(c for c in code if c.isalnum())
 
 
+# what each rule's lines count, in words: (one, several)
+_COUNTED = {
+    "milestone late": ("late milestone", "late milestones"),
+    "milestone at risk": ("milestone at risk", "milestones at risk"),
+    "metric": ("metric off target", "metrics off target"),
+    "risk": ("high risk", "high risks"),
+    "issue": ("critical issue", "critical issues"),
+    "over-allocated": ("person over-allocated", "people over-allocated"),
+    "contract": ("contract near its ceiling", "contracts near their ceiling"),
+}
+
+
 def evidence_summary(lines: Sequence[EvidenceLine]) -> str:
-    """The evidence in a few words: each rule with how many lines and how many red."""
+    """The evidence in a few words: how many items of each kind, and how many of them red;
+    the rules that are one line (overdue actions, the budget) say their fact."""
     counts: dict[str, list[int]] = {}
+    facts: dict[str, str] = {}
     for line in lines:
         seen = counts.setdefault(line["rule"], [0, 0])
         seen[0] += 1
         seen[1] += line["colour"] == "red"
-    parts = [
-        f"{rule} {n}" + (f" ({red} red)" if red and red != n else " (red)" if red else "")
-        for rule, (n, red) in counts.items()
-    ]
+        facts.setdefault(line["rule"], line["fact"])
+    parts = []
+    for rule, (n, red) in counts.items():
+        words = _COUNTED.get(rule)
+        if words is None:
+            said = _one_line(rule, facts[rule])
+        else:
+            said = f"{n} {words[0] if n == 1 else words[1]}"
+        parts.append(said + (f" ({red} red)" if red and n > 1 else " (red)" if red else ""))
     return "; ".join(parts) or "nothing against it"
+
+
+def _one_line(rule: str, fact: str) -> str:
+    """A rule of one line in short: the budget's overrun, else the fact as it is."""
+    over = re.search(r"([\d.]+) % over the budget", fact)
+    if rule == "budget" and over:
+        return f"estimate at completion {over.group(1)} % over budget"
+    return fact
 
 
 def _reason(facts: EvidenceFacts) -> str:
@@ -187,7 +215,7 @@ def _risks(
 
 
 def _allocation(facts: BoardFacts) -> str:
-    heading = "<h3>Contractors above 100 %</h3>"
+    heading = "<h3>People allocated above 100 %</h3>"
     found = facts["allocation"]
     if not found["people"]:
         return heading + (
@@ -276,8 +304,7 @@ def program(board: ProgramBoard, high_score: int, today: date) -> str:
     lines = ordered[:EVIDENCE_LISTED]
     rest = ordered[len(lines) :]
     more = (
-        f"<p>And {len(rest)} more: {esc(evidence_summary(rest))}"
-        f" (<code>docket program status {esc(code)}</code> lists every one).</p>"
+        f"<p>And {len(rest)} more, not listed here: {esc(evidence_summary(rest))}.</p>"
         if rest
         else ""
     )

@@ -1,10 +1,13 @@
 """A report's stamp: the database state it was built from and a SHA-256 of its content.
 
-The state is the latest audit entry the bound database holds (by time, then id): in the
-database as it is now, the last change; in a past copy (:mod:`docket.models.audit.as_of`),
-the last change kept at its cutoff. The SHA-256 is of the report's content without the stamp
-(UTF-8), so the same report built again later, as of the same date, can be shown to match:
-for a text report, everything before the blank line that precedes the stamp line
+The state is the head of the audit chain the bound database holds (its last entry, by id,
+the one ``docket check`` names) with the time of its latest change: in the database as it is
+now, the last change written; in a past copy (:mod:`docket.models.audit.as_of`), the last
+entry kept at its cutoff. (The head by id, not the latest by time: an entry written with an
+earlier time than one before it, as the demo's past is, is still part of the state.) The
+SHA-256 is of the report's content without the stamp (UTF-8), so the same report built
+again later, as of the same date, can be shown to match: for a text report, everything
+before the blank line that precedes the stamp line
 (``head -n -2 FILE | sha256sum``).
 """
 
@@ -17,9 +20,9 @@ from docket.models.core.schema import database
 
 
 class ReportStamp(TypedDict):
-    """What a report was built from: the last audit entry (``entry_id`` 0 and
-    ``entry_at`` None for a database with no entries; ``entry_at`` is UTC text,
-    ``YYYY-MM-DD HH:MM:SS``) and the SHA-256 (hex) of the content without its stamp."""
+    """What a report was built from: the head of the audit chain (``entry_id``) and the time
+    of the latest change (``entry_at``, UTC text ``YYYY-MM-DD HH:MM:SS``; 0 and None for a
+    database with no entries), and the SHA-256 (hex) of the content without its stamp."""
 
     entry_id: int
     entry_at: str | None
@@ -27,12 +30,11 @@ class ReportStamp(TypedDict):
 
 
 def last_entry() -> tuple[int, str | None]:
-    """The latest audit entry of the bound database (by time, then id): its id and time
-    (0, None when there is none)."""
-    row = database.execute_sql(
-        'SELECT "id", "at" FROM "audit_entry" ORDER BY "at" DESC, "id" DESC LIMIT 1'
-    ).fetchone()
-    return (0, None) if row is None else (int(row[0]), str(row[1]))
+    """The head of the bound database's audit chain (its highest id) and the time of its
+    latest change (the latest ``at``, which the demo's past, written after the present,
+    shows need not be the head's): (0, None) when there is no entry."""
+    row = database.execute_sql('SELECT max("id"), max("at") FROM "audit_entry"').fetchone()
+    return (0, None) if row is None or row[0] is None else (int(row[0]), str(row[1]))
 
 
 def content_hash(content: str) -> str:
@@ -47,15 +49,17 @@ def stamp_for(content: str) -> ReportStamp:
     return ReportStamp(entry_id=entry_id, entry_at=entry_at, sha256=content_hash(content))
 
 
+def stamp_state(stamp: ReportStamp) -> str:
+    """The state a report was built from, in words: ``audit chain to entry 1234, last
+    change 2026-11-23 15:00:00 UTC`` (no user text in it)."""
+    if not stamp["entry_id"]:
+        return "no audit entry (an empty database)"
+    return f"audit chain to entry {stamp['entry_id']}, last change {stamp['entry_at']} UTC"
+
+
 def stamp_line(stamp: ReportStamp) -> str:
-    """The one line a text report ends with, such as ``Stamp: audit entry 1234 of
-    2026-11-23 15:00:00 UTC; content sha256 3f2a...`` (no user text in it)."""
-    state = (
-        f"audit entry {stamp['entry_id']} of {stamp['entry_at']} UTC"
-        if stamp["entry_id"]
-        else "no audit entry (an empty database)"
-    )
-    return f"Stamp: {state}; content sha256 {stamp['sha256']}"
+    """The one line a text report ends with: ``Stamp:``, the state, the content's hash."""
+    return f"Stamp: {stamp_state(stamp)}; content sha256 {stamp['sha256']}"
 
 
 def with_stamp(content: str) -> str:
