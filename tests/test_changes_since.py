@@ -201,5 +201,5 @@ def test_the_command_refuses_in_one_line(office: Any, cli: Any) -> None:
     ]
     future = cli("changes", "--since", "2026-12-01")
     assert future.status == 2
-    assert "since: expected a day not after today (2026-11-23)" in future.err
+    assert "since: expected a day on or before 2026-11-23 (the report's day)" in future.err
     assert len(future.err.strip().splitlines()) == 1

@@ -177,8 +177,11 @@ def period(ctx: Context, since: str | date, until: str | date | None = None) -> 
     last = last or today
     for field, day in (("since", first), ("until", last)):
         if day > today:
-            raise ValidationError(field, f"expected a day not after today ({today}), got {day}")
-    return window("until", first, last)
+            raise ValidationError(
+                field, f"expected a day on or before {today} (the report's day), got {day}"
+            )
+    # the end is to blame for a period that runs backwards or too long only when it was given
+    return window("until" if until is not None else "since", first, last)
 
 
 def _bounds(ctx: Context, first: date, last: date) -> tuple[str, str]:
