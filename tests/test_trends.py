@@ -90,3 +90,40 @@ def test_a_parent_answers_for_its_childrens_metrics(demo_db: Path) -> None:
     assert owned["CORE"] == sorted(of["ERP"] + of["NET"] + of["CORE"])
     assert owned["ERP"] == of["ERP"] and owned["ERP"]
     assert set(metrics_by_program("SVC")) == {"SVC", "CRM", "PERMIT"}
+
+
+def test_a_parent_program_burns_what_its_tree_spends(demo_db: Path) -> None:
+    """In the program views a parent stands for its tree: its spending month by month is
+    its children's (and its own), and its budget, actual and estimate are the tree's, as
+    the budget's total row counts them."""
+    from docket.models.governance.budget import budget_total
+    from docket.models.governance.trends import rolled_up_burns
+
+    year = fiscal_year_of(TODAY)
+    rolled = rolled_up_burns(None, year, TODAY)
+    parents = {p.parent.code for p in Program.select() if p.parent is not None}
+    assert parents
+    for code in parents:
+        tree = budget_total(budget(code, year, TODAY))
+        burn = rolled[code]
+        assert (burn["budget"], burn["actual"], burn["estimate_at_completion"]) == (
+            tree["budget"],
+            tree["actual"],
+            tree["estimate_at_completion"],
+        )
+        children = [
+            p.code
+            for p in Program.select().where(Program.parent == Program.get(Program.code == code).id)
+        ]
+        spent: dict[str, Decimal] = spent_by_month(code, year)
+        for child in children:
+            for month, amount in spent_by_month(child, year).items():
+                spent[month] = spent.get(month, Decimal(0)) + amount
+        assert {
+            m["month"]: Decimal(m["spent"]) for m in burn["months"] if Decimal(m["spent"])
+        } == spent
+        assert burn["months"][-1]["cumulative"] == tree["actual"]
+    # a program without children burns what it spends itself
+    leaf = next(p.code for p in Program.select() if p.code not in parents)
+    own = budget_burns(None, year, TODAY)
+    assert rolled[leaf]["months"] == own[leaf]["months"]

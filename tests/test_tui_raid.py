@@ -30,6 +30,7 @@ from docket.models.governance.issues import get_issue, list_issues
 from docket.models.governance.metrics import add_metric, find_metric, metrics, record_measurement
 from docket.models.governance.risks import list_risks, risk_matrix, score
 from docket.models.overview.today import governance_alerts
+from docket.models.portfolio.programs import add_program
 from docket.tui.app import DocketApp
 from docket.tui.forms.base import RecordForm
 from docket.tui.screens.raid import RaidScreen
@@ -429,6 +430,7 @@ async def test_a_metric_with_one_reading_or_none_and_a_program_without_budget_ar
         unit="days",
     )  # fmt: skip
     record_measurement(ctx, "Aaa one reading", "6", program="ERP", on="2026-11-02")
+    add_program(ctx, "AAA", "Nothing budgeted")
     add_metric(
         ctx, "Aab no readings", program="ERP", direction="higher", target="3", amber="2", red="1"
     )
@@ -446,14 +448,19 @@ async def test_a_metric_with_one_reading_or_none_and_a_program_without_budget_ar
         await pilot.press("t", "t")
         await settle(pilot)
         assert screen.tab == "programs"
-        assert screen.rows()[0]["code"] == "CORE"
+        assert [r["code"] for r in screen.rows()[:2]] == ["AAA", "CORE"]
         burn = screen.query_one("#program-burn", TrendChart)
+        legends.append(shown(burn.query_one(".chart-legend", Static)))
+        # CORE has no budget of its own: it stands for its tree, which has
+        screen.query_one(DataTable).move_cursor(row=1)
+        await settle(pilot)
         legends.append(shown(burn.query_one(".chart-legend", Static)))
         assert not isinstance(pilot.app.screen, ErrorDialog)
     assert legends[0].startswith("Aaa one reading (days) · ERP · lower is better")
     assert "* measured  = target 5  - amber at 7  x red at 9" in legends[0]
     assert legends[1].splitlines()[1] == "no readings yet"
     assert legends[2].splitlines()[1] == "no budget and no spending in FY2027"
+    assert "no budget" not in legends[3] and "CORE" in legends[3]
 
 
 def test_a_long_history_is_drawn_by_each_cells_lowest_and_highest() -> None:

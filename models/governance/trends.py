@@ -201,3 +201,61 @@ def budget_burns(program: str | None, year: int, today: date) -> dict[str, Budge
             "months": months,
         }
     return burns
+
+
+def rolled_up_burns(program: str | None, year: int, today: date) -> dict[str, BudgetBurn]:
+    """The burn of every program in scope with the programs under it taken in (a parent's
+    budget, spending and estimate are its own and its children's, as its evidence and the
+    board pack count them), by code: for the program views, where a parent stands for its
+    whole tree; :func:`budget_burns` gives each program's own."""
+    own = budget_burns(None, year, today)
+    first, after = budgets.fiscal_bounds(year)
+    tree: Any = Program.select(Program.id, Program.code, Program.parent).tuples()
+    codes = {pid: code for pid, code, _ in tree}
+    parent = {code: codes.get(up) for pid, code, up in tree}
+    scope = set(program_and_children(program)) if program else set(codes)
+    rolled: dict[str, BudgetBurn] = {}
+    for pid in sorted(scope, key=codes.__getitem__):
+        code = codes[pid]
+        # this program and every one whose chain of parents reaches it
+        mine = [own[c] for c in own if _under(c, code, parent)]
+        if not mine:
+            continue
+        spent: dict[str, Decimal] = {}
+        for burn in mine:
+            for m in burn["months"]:
+                spent[m["month"]] = spent.get(m["month"], Decimal(0)) + Decimal(m["spent"])
+        months: list[BurnMonth] = []
+        total = Decimal(0)
+        for name in sorted(spent):
+            total += spent[name]
+            months.append(
+                {"month": name, "spent": f"{spent[name]:.2f}", "cumulative": f"{total:.2f}"}
+            )
+
+        def summed(values: list[str]) -> str:
+            return f"{sum((Decimal(v) for v in values), Decimal(0)):.2f}"
+
+        rolled[code] = {
+            "program": code,
+            "year": year,
+            "first": first.isoformat(),
+            "last": date.fromordinal(after.toordinal() - 1).isoformat(),
+            "budget": summed([b["budget"] for b in mine]),
+            "actual": summed([b["actual"] for b in mine]),
+            "estimate_at_completion": summed([b["estimate_at_completion"] for b in mine]),
+            "months": months,
+        }
+    return rolled
+
+
+def _under(code: str, top: str, parent: dict[str, str | None]) -> bool:
+    """Whether ``code`` is ``top`` or under it (the chain of parents, cycles stopped)."""
+    seen: set[str] = set()
+    node: str | None = code
+    while node is not None and node not in seen:
+        if node == top:
+            return True
+        seen.add(node)
+        node = parent.get(node)
+    return False

@@ -30,7 +30,12 @@ from docket.models.governance.decisions import decision_facts, list_decisions
 from docket.models.governance.issues import issue_facts, list_issues
 from docket.models.governance.metrics import metrics
 from docket.models.governance.risks import list_risks, risk_facts, risk_matrix
-from docket.models.governance.trends import budget_burns, metric_trends, metrics_by_program
+from docket.models.governance.trends import (
+    budget_burns,
+    metric_trends,
+    metrics_by_program,
+    rolled_up_burns,
+)
 from docket.models.portfolio.programs import list_programs, program_and_children, program_facts
 from docket.tui.forms import raid as raid_forms
 from docket.tui.keys import Key
@@ -73,13 +78,13 @@ def load_tab(ctx: Context, tab: str, program: str | None) -> dict[str, Any]:
         return {"rows": metrics(program), "trends": {t["id"]: t for t in metric_trends(program)}}
     today = ctx.today()
     year = budget.fiscal_year_of(today)
-    found: dict[str, Any] = {
-        "year": year,
-        "today": today,
-        "burns": budget_burns(program, year, today),
-    }
+    found: dict[str, Any] = {"year": year, "today": today}
     if tab == "budget":
-        return {**found, "rows": budget.budget(program, year, today)}
+        # each row's own spending, as the list's rows are
+        burns = budget_burns(program, year, today)
+        return {**found, "burns": burns, "rows": budget.budget(program, year, today)}
+    # a program here stands for its whole tree, as its evidence and the board pack count it
+    found["burns"] = rolled_up_burns(program, year, today)
     ids = set(program_and_children(program)) if program else None
     trends = {t["id"]: t for t in metric_trends(program)}
     # each program's metrics in the Metrics tab's order (by name, then program)
