@@ -9,11 +9,12 @@ so far projected over the whole year at the rate to date; variance is budget min
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NamedTuple, TypedDict
 
-from peewee import fn
+from peewee import Value, fn
 
 from docket.models.core import records
 from docket.models.core.context import Context
@@ -96,6 +97,46 @@ class BudgetRow(TypedDict):
     over: bool
 
 
+class Spent(NamedTuple):
+    """Money spent by a program on some days: contract expenditures or other costs."""
+
+    program_id: int
+    # "contract" (expenditures on its contracts) or "cost" (other costs)
+    source: str
+    # YYYY-MM when asked by month, else ""
+    month: str
+    currency: str
+    amount: Decimal
+    entries: int
+
+
+def spending(
+    ids: Sequence[int] | None, first: date, after: date, *, by_month: bool = False
+) -> list[Spent]:
+    """What counts as a program's actual spending, in one place: the expenditures on its
+    contracts that are not void, and its other costs, dated in ``[first, after)``, summed by
+    program, source and currency (and month when ``by_month``); ``ids`` None is every
+    program. The budget's actuals, the app's burn charts and "what changed" all read it."""
+    found: list[Spent] = []
+    for source, model, program, currency in (
+        ("contract", Expenditure, Contract.program, Contract.currency),
+        ("cost", Cost, Cost.program, Cost.currency),
+    ):
+        month = fn.substr(model.date, 1, 7) if by_month else Value("")
+        query: Any = model.select(
+            program, month, currency, fn.SUM(model.amount), fn.COUNT(model.id)
+        )
+        if model is Expenditure:
+            query = query.join(Contract).where(Expenditure.void_reason == "")
+        query = query.where(model.date >= first, model.date < after)
+        if ids is not None:
+            query = query.where(program.in_(list(ids)))
+        for pid, when, money_in, cents, count in query.group_by(program, month, currency).tuples():
+            amount = Expenditure.amount.python_value(cents) or Decimal(0)
+            found.append(Spent(pid, source, when, money_in, amount, count))
+    return found
+
+
 def budget(program: str | None, year: int, today: date) -> list[BudgetRow]:
     """Each program's budget for a fiscal year: budgeted (capital, operating), actuals to
     date (contract expenditures and other costs), estimate at completion and variance.
@@ -116,28 +157,8 @@ def budget(program: str | None, year: int, today: date) -> list[BudgetRow]:
     ):
         lines.setdefault(line.__data__["program"], []).append(line)
     spent: dict[int, Decimal] = {}
-    contract_spend: Any = (
-        Expenditure.select(Contract.program, fn.SUM(Expenditure.amount))
-        .join(Contract)
-        .where(
-            Contract.program.in_(ids),
-            Expenditure.date >= first,
-            Expenditure.date < after,
-            Expenditure.void_reason == "",
-        )
-        .group_by(Contract.program)
-        .tuples()
-    )
-    other: Any = (
-        Cost.select(Cost.program, fn.SUM(Cost.amount))
-        .where(Cost.program.in_(ids), Cost.date >= first, Cost.date < after)
-        .group_by(Cost.program)
-        .tuples()
-    )
-    for pid, cents in [*contract_spend, *other]:
-        spent[pid] = spent.get(pid, Decimal(0)) + (
-            Expenditure.amount.python_value(cents) or Decimal(0)
-        )
+    for row in spending(ids, first, after):
+        spent[row.program_id] = spent.get(row.program_id, Decimal(0)) + row.amount
     elapsed = max(1, min((today - first).days, (after - first).days))
     length = (after - first).days
     rows: list[BudgetRow] = []

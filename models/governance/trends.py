@@ -13,9 +13,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from peewee import JOIN, fn
+from peewee import JOIN
 
-from docket.models.core.schema import Contract, Cost, Expenditure, Measurement, Metric, Program
+from docket.models.core.schema import Measurement, Metric, Program
 from docket.models.governance import budget as budgets
 from docket.models.portfolio.programs import program_and_children
 
@@ -148,32 +148,10 @@ def budget_burns(program: str | None, year: int, today: date) -> dict[str, Budge
         Program.code.in_([r["program"] for r in rows])
     )
     ids = {pid: code for pid, code in codes.tuples()}
-    month = fn.substr(Expenditure.date, 1, 7)
-    contract_spend: Any = (
-        Expenditure.select(Contract.program, month, fn.SUM(Expenditure.amount))
-        .join(Contract)
-        .where(
-            Contract.program.in_(list(ids)),
-            Expenditure.date >= first,
-            Expenditure.date < after,
-            Expenditure.void_reason == "",
-        )
-        .group_by(Contract.program, month)
-        .tuples()
-    )
-    cost_month = fn.substr(Cost.date, 1, 7)
-    other: Any = (
-        Cost.select(Cost.program, cost_month, fn.SUM(Cost.amount))
-        .where(Cost.program.in_(list(ids)), Cost.date >= first, Cost.date < after)
-        .group_by(Cost.program, cost_month)
-        .tuples()
-    )
     spent: dict[str, dict[str, Decimal]] = {}
-    for pid, when, cents in [*contract_spend, *other]:
-        mine = spent.setdefault(ids[pid], {})
-        mine[when] = mine.get(when, Decimal(0)) + (
-            Expenditure.amount.python_value(cents) or Decimal(0)
-        )
+    for spend in budgets.spending(list(ids), first, after, by_month=True):
+        mine = spent.setdefault(ids[spend.program_id], {})
+        mine[spend.month] = mine.get(spend.month, Decimal(0)) + spend.amount
     end = min(today, date.fromordinal(after.toordinal() - 1))
     burns: dict[str, BudgetBurn] = {}
     for row in rows:

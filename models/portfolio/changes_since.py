@@ -45,15 +45,13 @@ from docket.models.core.fields import to_utc_text
 from docket.models.core.inputs import a_date, window
 from docket.models.core.schema import (
     BudgetLine,
-    Contract,
-    Cost,
     Decision,
-    Expenditure,
     Milestone,
     Person,
     Program,
     Risk,
 )
+from docket.models.governance.budget import spending
 from docket.models.portfolio.programs import program_and_children
 
 MILESTONE_FIELDS = ("forecast", "baseline", "actual")
@@ -376,26 +374,15 @@ def _budget(ctx: Context, scope: _Scope, start: str, end: str) -> list[BudgetMov
 
 
 def _spend(scope: _Scope, first: date, last: date) -> tuple[list[SpendTotal], dict[str, str]]:
-    """Costs and expenditures dated in the period, by program and currency."""
+    """Costs and expenditures (not void) dated in the period, by program and currency
+    (:func:`~docket.models.governance.budget.spending`: what counts as spent)."""
     sums: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
-    costs: Any = Cost.select(Cost.program, Cost.currency, Cost.amount).where(
-        Cost.date.between(first, last)
-    )
-    for pid, currency, amount in costs.tuples():
-        if scope.has(pid):
-            row = sums[(scope.code(pid), currency)]
-            row[0] += amount
-            row[2] += 1
-    spent: Any = (
-        Expenditure.select(Contract.program, Contract.currency, Expenditure.amount)
-        .join(Contract)
-        .where(Expenditure.date.between(first, last), Expenditure.void_reason == "")
-    )
-    for pid, currency, amount in spent.tuples():
-        if scope.has(pid):
-            row = sums[(scope.code(pid), currency)]
-            row[1] += amount
-            row[2] += 1
+    after = last + timedelta(days=1)
+    for spend in spending(None, first, after):
+        if scope.has(spend.program_id):
+            row = sums[(scope.code(spend.program_id), spend.currency)]
+            row[0 if spend.source == "cost" else 1] += spend.amount
+            row[2] += spend.entries
     totals: dict[str, Decimal] = defaultdict(Decimal)
     rows: list[SpendTotal] = []
     for (code, currency), (cost, paid, count) in sorted(sums.items()):
