@@ -25,10 +25,10 @@ from matplotlib.colors import ListedColormap, to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from docket.exports.boardpack.tables import MEDIUM_SCORE
 from docket.models.contractors.allocation import Allocation
 from docket.models.governance.budget import BudgetRow
 from docket.models.governance.metrics import MetricFacts
+from docket.models.governance.risks import MEDIUM_SCORE
 from docket.models.milestones.schedule import MilestoneFacts
 from docket.models.portfolio.board import ProposalPoint
 

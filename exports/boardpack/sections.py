@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from docket.exports.boardpack import charts
 from docket.exports.boardpack.tables import (
-    MEDIUM_SCORE,
     esc,
     figure,
     matrix_table,
@@ -19,6 +18,7 @@ from docket.exports.boardpack.tables import (
     table,
 )
 from docket.models.governance.budget import BudgetRow
+from docket.models.governance.risks import MEDIUM_SCORE
 from docket.models.portfolio.board import (
     ALLOCATION_MONTHS,
     MILESTONES_SHOWN,

@@ -8,6 +8,8 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+from docket.models.governance.risks import band
+
 Row = Sequence[str]
 # an ISO day, kept on one line
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -89,9 +91,5 @@ def matrix_table(matrix: Sequence[Sequence[int]], caption: str, high: int) -> st
     )
 
 
-# the app's medium band starts at this score (the high band at the config's risk score)
-MEDIUM_SCORE = 8
-
-
 def _band(score: int, high: int) -> str:
-    return "band-high" if score >= high else "band-medium" if score >= MEDIUM_SCORE else "band-low"
+    return f"band-{band(score, high)}"

@@ -38,6 +38,17 @@ def score(probability: int, impact: int) -> int:
     return probability * impact
 
 
+# the score bands of the risk matrix: high from HIGH_SCORE (the config's evidence_risk_score
+# where an office set one), medium from MEDIUM_SCORE, low below
+HIGH_SCORE = 15
+MEDIUM_SCORE = 8
+
+
+def band(value: int, high: int = HIGH_SCORE) -> str:
+    """The band of a score: ``high``, ``medium`` or ``low``."""
+    return "high" if value >= high else "medium" if value >= MEDIUM_SCORE else "low"
+
+
 RISK_TEXT = ("cause", "effect", "category", "mitigation", "contingency", "trigger")
 
 

@@ -29,7 +29,14 @@ from docket.models.governance.changes import NEXT_STATUS, change_facts, list_cha
 from docket.models.governance.decisions import decision_facts, list_decisions
 from docket.models.governance.issues import issue_facts, list_issues
 from docket.models.governance.metrics import metrics
-from docket.models.governance.risks import list_risks, risk_facts, risk_matrix
+from docket.models.governance.risks import (
+    HIGH_SCORE,
+    MEDIUM_SCORE,
+    band,
+    list_risks,
+    risk_facts,
+    risk_matrix,
+)
 from docket.models.governance.trends import (
     budget_burns,
     metric_trends,
@@ -100,6 +107,10 @@ def load_tab(ctx: Context, tab: str, program: str | None) -> dict[str, Any]:
     }
 
 
+# the shade of each band of the matrix (the counts carry the meaning)
+SHADES = {"high": "on dark_red", "medium": "on dark_orange3", "low": "on dark_green"}
+
+
 def matrix_text(cells: list[list[int]]) -> Text:
     """The 5x5 matrix with counts in the cells (impact down, probability across); the
     score band of each cell is coloured, but the counts carry the meaning."""
@@ -110,13 +121,14 @@ def matrix_text(cells: list[list[int]]) -> Text:
     for row, impact in zip(cells, range(5, 0, -1), strict=True):
         text.append(f"  impact {impact}  ")
         for probability, count in enumerate(row, start=1):
-            band = impact * probability
-            style = (
-                "on dark_red" if band >= 15 else "on dark_orange3" if band >= 8 else "on dark_green"
-            )
+            style = SHADES[band(impact * probability)]
             text.append(f"  {count or '·':>2}  ", style=style)
         text.append("\n")
-    text.append("\nscore = probability x impact; 15 and above is high, 8 to 14 medium", style="dim")
+    text.append(
+        f"\nscore = probability x impact; {HIGH_SCORE} and above is high, "
+        f"{MEDIUM_SCORE} to {HIGH_SCORE - 1} medium",
+        style="dim",
+    )
     return text
 
 
