@@ -152,9 +152,20 @@ def test_the_budget_table_is_the_budget_and_the_chart_names_every_program(
     portfolio = tables_of(pack, "budget")[0]
     assert portfolio[1:] == expected
     chart = next(texts for attrs, texts in parsed(pack).svgs if attrs["id"] == "budget")
-    for r in rows:
-        assert r["program"] in chart
-        assert any(t.startswith("over by" if r["over"] else "under by") for t in chart)
+    # each program's label, then (in the same order) the amount over or under written
+    # beside it, read back as a number: within the rounding it is written with
+    said = [t for t in chart if t.startswith(("over by ", "under by "))]
+    assert [r["program"] for r in rows] == [t for t in chart if t in {r["program"] for r in rows}]
+    assert len(said) == len(rows)
+    scale = {"M": 1_000_000, "k": 1_000, "": 1}
+    for r, words in zip(rows, said, strict=True):
+        assert words.startswith("over by " if r["over"] else "under by ")
+        figure = re.fullmatch(r"(?:over|under) by (-?[\d.]+)([Mk]?)", words)
+        assert figure is not None, words
+        drawn = float(figure.group(1)) * scale[figure.group(2)]
+        # written to 2 decimals of millions, 1 of thousands, or whole
+        half = {"M": 5_000, "k": 50, "": 0.5}[figure.group(2)]
+        assert abs(drawn - abs(float(r["variance"]))) <= half + 0.01, words
 
 
 def test_the_heat_maps_count_what_risk_matrix_counts(demo: Context, pack: str) -> None:

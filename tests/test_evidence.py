@@ -69,6 +69,26 @@ def test_a_late_milestone_is_red_past_fourteen_days(
     assert "Go live" in derived_status("ERP", TODAY)["evidence"][0]["fact"]
 
 
+@pytest.mark.parametrize(("behind", "colour"), [(59, "amber"), (60, "amber"), (61, "red")])
+def test_a_late_milestone_is_red_past_sixty_days_behind_its_baseline(
+    office: Context, behind: int, colour: str
+) -> None:
+    """Re-forecast a week before each date, a milestone is never 14 days past its forecast;
+    how far it is behind its baseline still shows."""
+    baseline = TODAY - timedelta(days=behind)
+    add_milestone(office, "ERP", "Contract", baseline, forecast=TODAY - timedelta(days=7))
+    assert _rules() == [("milestone late", colour)]
+    fact = derived_status("ERP", TODAY)["evidence"][0]["fact"]
+    assert fact == f"ERP Contract: 7 days past its forecast, {behind} days past its baseline"
+
+
+@pytest.mark.parametrize(("slip", "colour"), [(1, "amber"), (60, "amber"), (61, "red")])
+def test_a_forecast_far_past_its_baseline_is_red(office: Context, slip: int, colour: str) -> None:
+    baseline = TODAY + timedelta(days=10)
+    add_milestone(office, "ERP", "Go live", baseline, forecast=baseline + timedelta(days=slip))
+    assert _rules() == [("milestone at risk", colour)]
+
+
 def test_at_risk_and_done_milestones(office: Context) -> None:
     add_milestone(office, "ERP", "Design", "2026-12-01", forecast="2026-12-02")
     add_milestone(
@@ -166,10 +186,11 @@ def test_thresholds_come_from_the_config(office: Context, tmp_path: Path) -> Non
     add_milestone(office, "ERP", "Go live", "2026-11-01", forecast="2026-11-13")
     assert _colour() == "amber"
     path = tmp_path / "docket.toml"
-    path.write_text("evidence_late_days = 5\nevidence_risk_score = 12\n")
+    path.write_text("evidence_late_days = 5\nevidence_risk_score = 12\nevidence_slip_days = 3\n")
     config = read_config(path)
     assert config is not None
     assert (config.evidence_late_days, config.evidence_risk_score) == (5, 12)
+    assert config.evidence_slip_days == 3
     assert (config.evidence_eac_over_percent, config.evidence_contract_percent) == (10.0, 90.0)
     assert _colour(config=config) == "red"
 

@@ -348,7 +348,7 @@ async def test_the_form_refuses_a_new_better_colour_without_a_new_reason(
     connect(demo_db)
     facts = derived_status("NET", TODAY)
     database.close()
-    assert (facts["typed"], facts["derived"]) == ("amber", "amber")
+    assert (facts["typed"], facts["derived"]) == ("amber", "red")
     async with make_app(demo_db).run_test(size=(120, 40)) as pilot:
         form = await _open_form(pilot, "NET")
         form.query_one("#field-rag", Select).value = "green"

@@ -62,6 +62,9 @@ class Config:
     # the evidence behind a program's colour (models/portfolio/evidence.py): red when a
     # milestone is late by more than this many days ...
     evidence_late_days: int = 14
+    # ... or a milestone's forecast (or a late one's today) is more than this many days
+    # past its baseline: re-forecasting every few weeks never hides a year's slip ...
+    evidence_slip_days: int = 60
     # ... or the estimate at completion passes the budget by more than this %
     evidence_eac_over_percent: float = 10.0
     # amber when an open risk scores this or more (probability x impact) ...
@@ -131,6 +134,7 @@ _FLOORS = ("scorecard_below", "service_levels_below")
 # the thresholds of the evidence behind a program's colour, with their defaults
 _EVIDENCE: dict[str, float] = {
     "evidence_late_days": 14,
+    "evidence_slip_days": 60,
     "evidence_eac_over_percent": 10.0,
     "evidence_risk_score": 15,
     "evidence_contract_percent": 90.0,
@@ -214,6 +218,7 @@ def read_config(path: Path) -> Config | None:
         scorecard_below=float(floors["scorecard_below"]),
         service_levels_below=float(floors["service_levels_below"]),
         evidence_late_days=int(evidence["evidence_late_days"]),
+        evidence_slip_days=int(evidence["evidence_slip_days"]),
         evidence_eac_over_percent=float(evidence["evidence_eac_over_percent"]),
         evidence_risk_score=int(evidence["evidence_risk_score"]),
         evidence_contract_percent=float(evidence["evidence_contract_percent"]),

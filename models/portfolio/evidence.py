@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from peewee import fn
+from peewee import SQL, Expression, fn
 
 from docket.models.actions.items import overdue_clause
 from docket.models.contractors.allocation import overallocations
@@ -31,6 +31,7 @@ from docket.models.contractors.burn import burns
 from docket.models.core.config import Config
 from docket.models.core.errors import ValidationError
 from docket.models.core.schema import (
+    OPEN_ACTION_SQL,
     RAG,
     ActionItem,
     Assignment,
@@ -38,6 +39,7 @@ from docket.models.core.schema import (
     Metric,
     Milestone,
     Program,
+    sql_list,
 )
 from docket.models.governance.budget import budget, budget_total, fiscal_year_of
 from docket.models.governance.issues import list_issues
@@ -50,6 +52,12 @@ from docket.models.portfolio.programs import get_program
 ALLOCATION_DAYS = 30
 # the action priorities whose overdue items count
 PRESSING = ("high", "urgent")
+# open items of those priorities by program and due date (schema version 9): the overdue
+# pressing items of every program are counted through it, never reading the other rows
+PRESSING_INDEX_SQL = (
+    "CREATE INDEX IF NOT EXISTS action_item_pressing_open ON action_item (program_id, due) "
+    f"WHERE {OPEN_ACTION_SQL} AND priority IN {sql_list(PRESSING)}"
+)
 OPEN_ISSUE = ("open", "in progress")
 OPEN_RISK = ("open", "mitigating")
 # what a disagreement without a reason says where the reason would be
@@ -120,8 +128,12 @@ class _Tree:
             found[top].append(line)
 
 
-def _milestones(tree: _Tree, today: date, late_days: int) -> dict[int, list[EvidenceLine]]:
-    """Late milestones (red past ``late_days`` beyond their forecast) and at-risk ones."""
+def _milestones(
+    tree: _Tree, today: date, late_days: int, slip_days: int
+) -> dict[int, list[EvidenceLine]]:
+    """Late milestones (red past ``late_days`` beyond their forecast) and at-risk ones (a
+    forecast past the baseline); either is red when it is more than ``slip_days`` behind its
+    baseline (a late one counted to today), so moving the forecast never hides the slip."""
     found: dict[int, list[EvidenceLine]] = {top: [] for top in tree.under}
     # the shown columns as tuples, "late" by the schedule's own rule (the rest of those
     # needing attention are at risk): no model object per milestone
@@ -142,26 +154,35 @@ def _milestones(tree: _Tree, today: date, late_days: int) -> dict[int, list[Evid
     for pid, code, title, baseline, forecast, late in query:
         name = f"{code} {title}"
         if late:
-            days = (today - forecast).days
-            colour = "red" if days > late_days else "amber"
-            line = _line("milestone late", f"{name}: {_days(days)} past its forecast", colour)
+            days, behind = (today - forecast).days, (today - baseline).days
+            colour = "red" if days > late_days or behind > slip_days else "amber"
+            fact = f"{name}: {_days(days)} past its forecast"
+            if behind > days:  # the forecast had moved past the baseline
+                fact += f", {_days(behind)} past its baseline"
+            line = _line("milestone late", fact, colour)
         else:
             slip = (forecast - baseline).days
             fact = f"{name}: forecast {_days(slip)} past its baseline"
-            line = _line("milestone at risk", fact, "amber")
+            line = _line("milestone at risk", fact, "red" if slip > slip_days else "amber")
         tree.share(found, pid, line)
     return found
 
 
+def pressing_clause() -> Expression:
+    """SQL: the item's priority is one of :data:`PRESSING`, as constants, not parameters, so
+    SQLite matches the partial index of open pressing items (:data:`PRESSING_INDEX_SQL`)."""
+    return ActionItem.priority.in_(SQL(sql_list(PRESSING)))
+
+
 def _actions(tree: _Tree, today: date) -> dict[int, list[EvidenceLine]]:
     """Overdue actions of high or urgent priority."""
+    # every program's count, through the partial index of open pressing items (only their
+    # rows are read); the programs asked about take theirs below. Naming the programs in the
+    # query would lead SQLite to the (program, status, due) index instead, which reads
+    # every open overdue row for its priority.
     query: Any = (
         ActionItem.select(ActionItem.program, fn.COUNT(ActionItem.id))
-        .where(
-            ActionItem.program.in_(tree.ids),
-            ActionItem.priority.in_(PRESSING),
-            overdue_clause(today),
-        )
+        .where(pressing_clause(), overdue_clause(today))
         .group_by(ActionItem.program)
         .tuples()
     )
@@ -253,11 +274,14 @@ def _allocation(tree: _Tree, today: date) -> dict[int, list[EvidenceLine]]:
     last = today + timedelta(days=ALLOCATION_DAYS)
     program_of: dict[int, int] = {}
     people: set[int] = set()
-    for a in Assignment.select(Assignment.id, Assignment.person, Assignment.program).where(
-        Assignment.program.in_(tree.ids), Assignment.start <= last, Assignment.end >= today
-    ):
-        program_of[a.id] = a.__data__["program"]
-        people.add(a.__data__["person"])
+    query: Any = (  # tuples: no model object per assignment
+        Assignment.select(Assignment.id, Assignment.person, Assignment.program)
+        .where(Assignment.program.in_(tree.ids), Assignment.start <= last, Assignment.end >= today)
+        .tuples()
+    )
+    for aid, person, program in query:
+        program_of[aid] = program
+        people.add(person)
     found: dict[int, list[EvidenceLine]] = {top: [] for top in tree.under}
     if not people:
         return found
@@ -305,7 +329,7 @@ def _statuses(
     settings = config or Config()
     tree = _Tree([p.id for p in programs])
     parts = [
-        _milestones(tree, today, settings.evidence_late_days),
+        _milestones(tree, today, settings.evidence_late_days, settings.evidence_slip_days),
         _actions(tree, today),
         _budget(tree, code, today, settings.evidence_eac_over_percent),
         _metrics(tree),
