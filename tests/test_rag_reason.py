@@ -117,6 +117,11 @@ def test_adding_a_program_needs_no_reason(office: Context) -> None:
     assert derived_status(added.code, TODAY)["derived"] == "green"
 
 
+@pytest.mark.parametrize("note", [".", " - ", "?!", "123"])
+def test_a_reason_without_a_word_is_no_reason(office: Context, note: str) -> None:
+    _refused(office, rag="green", rag_note=note)
+
+
 def test_the_thresholds_of_the_config_decide(office: Context, tmp_path: Path) -> None:
     from docket.models.core.config import read_config
 

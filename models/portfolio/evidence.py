@@ -436,11 +436,12 @@ def check_reason(
     config: Config | None = None,
 ) -> None:
     """Refuse a write of ``program`` that sets a typed colour better than the evidence
-    without a reason given in the same change (``note_given``, not blank), or that empties
+    without a reason given in the same change (``note_given``, with a word in it), or that empties
     the reason while the typed colour is still better. ``rag`` and ``note`` are the values
     the write leaves. A red program, a write that gives its new colour a reason, or one that
     touches neither the colour nor the reason reads no evidence."""
-    emptied = note_given and not note.strip()
+    # a note without a word ("." or "-") says no reason
+    emptied = note_given and not any(c.isalpha() for c in note)
     if rag == "red" or (rag_changed and not emptied and note_given):
         return
     if not rag_changed and not emptied:
