@@ -32,16 +32,22 @@ def _rss_mib(pid: int) -> float:
 
 
 def launch(
-    db: Path, *, size: tuple[int, int] = (80, 24), timeout: float = 20.0
+    db: Path,
+    *,
+    size: tuple[int, int] = (80, 24),
+    timeout: float = 20.0,
+    command: list[str] | None = None,
 ) -> tuple[float, float]:
-    """Start ``docket`` in a pseudo-terminal; seconds until Today is drawn, and its RSS."""
+    """Start ``docket`` (or ``command``) in a pseudo-terminal; seconds until Today is
+    drawn (until the words of :data:`DRAWN` are on the screen), and its RSS."""
     env = dict(os.environ, TERM="xterm-256color")
     env.pop("NO_COLOR", None)
+    argv = command or [sys.executable, "-m", "docket.tui", "--db", str(db)]
     started = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:  # the child: the pty is its terminal
         fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
-        os.execve(sys.executable, [sys.executable, "-m", "docket.tui", "--db", str(db)], env)
+        os.execve(argv[0], argv, env)
     seen = b""
     drawn = float("nan")
     try:

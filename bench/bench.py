@@ -129,15 +129,27 @@ def main() -> int:
             f"{label:48} {median:7.3f} s   median of {RUNS} "
             f"(min {times[0]:.3f}, max {times[-1]:.3f}; target < {target} s) {verdict}"
         )
+    import calcurse_bench
+
+    # issue 22: the 30-day agenda beside calcurse's on the same meetings (ratio < 1)
+    calcurse_bench.report(db, workdir, RUNS)
     from app_bench import report
 
     report(db, RUNS)
+    import launch_bench
+
+    # the launch again, beside a bare Textual app's in the same run (issue 22)
+    launch_bench.report(db, workdir, RUNS, "large demo")
     import write_bench
 
     write_bench.report(db)
     import selection_bench
 
     selection_bench.report(workdir, RUNS)
+    import import_scale_bench
+
+    # issue 22: import csv people (200,000 rows) and import ics (50 MB), one run each
+    import_scale_bench.report(db, workdir)
     return 0
 
 

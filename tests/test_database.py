@@ -217,3 +217,38 @@ def test_upgrading_to_5_turns_the_decisions_in_minutes_into_decision_records(
     init_database(fresh, actor="tester")
     database.close()
     assert _schema(old) == _schema(fresh)
+
+
+def test_upgrading_8_to_9_creates_the_indexes_of_version_9(tmp_path: Path) -> None:
+    from docket.models.core.indexes import INDEXES_V9
+    from docket.models.portfolio.evidence import PRESSING_INDEX_SQL
+
+    fresh = tmp_path / "fresh.db"
+    init_database(fresh, actor="tester")
+    database.close()
+    old = tmp_path / "office.db"
+    init_database(old, actor="tester")
+    database.close()
+    added = [PRESSING_INDEX_SQL, *INDEXES_V9]
+    names = [statement.split(" ON ")[0].split()[-1].strip('"') for statement in added]
+    assert names == [
+        "action_item_pressing_open",
+        "action_item_created_at",
+        "action_item_program_id_created_at",
+        "action_item_program_id_closed_at",
+        "audit_entry_at",
+    ]
+    # as version 8 had it: none of version 9's indexes, nor its text search
+    with sqlite3.connect(old) as conn:
+        for name in names:
+            conn.execute(f'DROP INDEX "{name}"')
+        for name in ("insert", "delete", "update"):
+            conn.execute(f"DROP TRIGGER action_search_{name}")
+        conn.execute("DROP TABLE action_search")
+        conn.execute("UPDATE docket_meta SET value = '8' WHERE key = 'schema_version'")
+    open_database(old)
+    assert schema_version() == SCHEMA_VERSION == 9
+    database.close()
+    indexes = {name for name, _ in _schema(old)}
+    assert set(names) <= indexes
+    assert _schema(old) == _schema(fresh)

@@ -20,16 +20,14 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
-from docket.models.accounts.identity import current_account
-from docket.models.core.clock import Clock, from_environment
+from docket.models.core.clock import Clock
 from docket.models.core.config import MailSettings
-from docket.models.core.context import Context
 from docket.models.core.errors import DocketError
 from docket.tui.cli.output import clean, clean_lines
 from docket.tui.keys import APP_KEYS, bindings
 from docket.tui.screens.base import DocketScreen
 from docket.tui.screens.help import HelpScreen
-from docket.tui.store import Store
+from docket.tui.store import Store, app_context
 from docket.tui.widgets.dialogs import ALL_PROGRAMS, EDIT_PROGRAM, ErrorDialog, ProgramPicker
 from docket.tui.widgets.palette import KeyCommands
 
@@ -104,18 +102,18 @@ class DocketApp(App[None]):
         tz: tzinfo | None = None,
         day_first: bool = False,
         decimal_comma: bool = False,
+        store: Store | None = None,
     ) -> None:
-        from docket.models.core.clock import zone
-
+        """``store``: one :func:`docket.tui.store.start` began at launch, on ``db``, with
+        its own context (the other arguments are then not read)."""
         super().__init__()
-        self.ctx = Context(
-            actor=user or current_account(),
-            tz=tz or zone(None),
-            clock=clock if clock is not None else from_environment(),
-            day_first=day_first,
-            decimal_comma=decimal_comma,
-        )
-        self.store = Store(db, self.ctx)
+        if store is None:
+            ctx = app_context(
+                clock=clock, user=user, tz=tz, day_first=day_first, decimal_comma=decimal_comma
+            )
+            store = Store(db, ctx)
+        self.ctx = store.ctx
+        self.store = store
         self.store.open()
         # over a slow SSH link every animation frame is bytes on the wire
         self.animation_level = "none"

@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from docket.models.core.clock import Clock
 from docket.models.core.context import Context
 
 P = ParamSpec("P")
@@ -43,6 +45,9 @@ class Store:
         # slow reads that only add detail (a count under a filter) run beside the main
         # thread, on a connection of their own, so they never hold up the next keystroke
         self._aside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docket-db-aside")
+        self._opening: Future[Any] | None = None
+        # Today's contents, read while the app's own code loads (:func:`start`)
+        self._first: Future[Any] | None = None
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Call ``fn`` on the database thread; its exception, if any, is raised here (a
@@ -61,11 +66,32 @@ class Store:
         """Call ``fn`` on the database thread and wait for it (for start-up and shutdown)."""
         return self._executor.submit(fn, *args, **kwargs).result()
 
-    def open(self) -> None:
-        """Open the database on its thread (upgrading an older schema, after a backup)."""
+    def begin(self, first: Callable[[], Any] | None = None) -> None:
+        """Start opening the database on its thread, and then ``first`` (a read) on the
+        second thread; returns at once (:meth:`open` waits for the opening)."""
         from docket.models.core.database import open_database
 
-        self.call(open_database, self.path)
+        self._opening = self._executor.submit(open_database, self.path)
+        if first is not None:
+            self._first = self._aside.submit(self._once_open, first)
+
+    def _once_open(self, first: Callable[[], T]) -> T:
+        assert self._opening is not None
+        self._opening.result()
+        return _explained(first)
+
+    def open(self) -> None:
+        """Open the database on its thread (upgrading an older schema, after a backup); a
+        failure to open is raised here."""
+        if self._opening is None:
+            self.begin()
+        assert self._opening is not None
+        self._opening.result()
+
+    def take_first(self) -> Future[Any] | None:
+        """The read :meth:`begin` started (None when none was, or it was taken)."""
+        found, self._first = self._first, None
+        return found
 
     def close(self) -> None:
         """Close the connection on its own thread, then stop the thread."""
@@ -78,6 +104,40 @@ class Store:
         self._executor.shutdown(wait=True)
         self._aside.submit(close_connection).result()
         self._aside.shutdown(wait=True)
+
+
+def app_context(
+    *,
+    clock: Clock | None = None,
+    user: str | None = None,
+    tz: tzinfo | None = None,
+    day_first: bool = False,
+    decimal_comma: bool = False,
+) -> Context:
+    """The app's context: the account, zone and clock given, else the ones docket finds
+    (given no clock, ``DOCKET_NOW`` is read once, now)."""
+    from docket.models.accounts.identity import current_account
+    from docket.models.core.clock import from_environment, zone
+
+    return Context(
+        actor=user or current_account(),
+        tz=tz or zone(None),
+        clock=clock if clock is not None else from_environment(),
+        day_first=day_first,
+        decimal_comma=decimal_comma,
+    )
+
+
+def start(path: Path, ctx: Context) -> Store:
+    """A store for the app at launch: the database opening, then Today's contents read (on
+    the second thread), while the app's code (Textual) is still loading; the app takes the
+    store, and Today its contents (``TodayScreen``), so the first screen waits for neither
+    in turn. Only for a launch: nothing may be written before the app shows Today."""
+    from docket.models.overview.today import today_view
+
+    store = Store(path, ctx)
+    store.begin(functools.partial(today_view, ctx))
+    return store
 
 
 def store_of(app: object) -> Store:

@@ -19,9 +19,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import vRecur
-
-from docket.exports.calendar.ical_text import UTC_ZONES, ContentLines, param, utc_stamp
+from docket.exports.calendar.ical_order import rrule_text
+from docket.exports.calendar.ical_text import UTC_ZONES, ContentLines, folded, param, utc_stamp
 from docket.exports.calendar.ical_text import day as date_value
 from docket.exports.calendar.ical_times import (
     naming_time,
@@ -120,25 +119,43 @@ def _address_params(name: str, *params: tuple[str, str]) -> str:
 @dataclass(frozen=True)
 class Roster:
     """A meeting's ORGANIZER and ATTENDEE lines as (parameters, value), written into each of
-    its events."""
+    its events; or its ATTENDEE lines written already (``lines``: a feed writes each
+    guest's line once, and tens of thousands of times)."""
 
     organizer: tuple[str, str] | None
     attendees: list[tuple[str, str]]
+    lines: list[str] | None = None
+
+
+def chair_of(meeting: Meeting, method: str) -> tuple[str, str] | None:
+    """The ORGANIZER of a meeting's events as (parameters, value); None for a published
+    one without an e-mail address. An invite needs an organizer who can receive the
+    replies."""
+    organizer = meeting.organizer if meeting.__data__.get("organizer") else None
+    if organizer is not None and organizer.email:
+        return (_address_params(organizer.name), f"mailto:{organizer.email}")
+    if method != "PUBLISH":
+        name = organizer.name if organizer is not None else "nobody"
+        raise ValidationError(
+            "organizer",
+            f"an invite needs an organizer with an e-mail address; meeting {meeting.id} has {name}",
+        )
+    return None
+
+
+def published_line(guest: Guest) -> str | None:
+    """A guest's ATTENDEE line in a published calendar, folded; None without an e-mail."""
+    if not guest.email:
+        return None
+    params, address = _published(guest)
+    return folded(f"ATTENDEE{params}:{address}")
 
 
 def roster_of(meeting: Meeting, guests: list[Guest], method: str) -> Roster:
     """Who an event names (attendees without an e-mail address are left out); an invite
     needs an organizer who can receive the replies."""
     organizer = meeting.organizer if meeting.__data__.get("organizer") else None
-    chair = None
-    if organizer is not None and organizer.email:
-        chair = (_address_params(organizer.name), f"mailto:{organizer.email}")
-    elif method != "PUBLISH":
-        name = organizer.name if organizer is not None else "nobody"
-        raise ValidationError(
-            "organizer",
-            f"an invite needs an organizer with an e-mail address; meeting {meeting.id} has {name}",
-        )
+    chair = chair_of(meeting, method)
     lines = []
     for guest in guests:
         if not guest.email:
@@ -172,12 +189,6 @@ def _description(meeting: Meeting, agenda: str | None = None, link: str | None =
 
 def _status(meeting_status: str) -> str:
     return {"confirmed": "CONFIRMED", "tentative": "TENTATIVE"}.get(meeting_status, "CANCELLED")
-
-
-@lru_cache(maxsize=1024)
-def _rrule_text(rule: str) -> str:
-    """An RRULE body with its parts in the usual order (FREQ, UNTIL, COUNT, INTERVAL, BY...)."""
-    return bytes(vRecur.from_ical(rule).to_ical()).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -217,13 +228,15 @@ def write_event(
         out.moments("RECURRENCE-ID", zone, naming_time(meeting, event.recurrence_id))
     out.add("SEQUENCE", str(meeting.sequence))
     if event.rrule:
-        rule = _rrule_text(event.rrule)
+        rule = rrule_text(event.rrule)
         out.add("RRULE", until_day(rule, zone) if meeting.all_day else rule)
     if event.exdates and meeting.all_day:
         days = (date_value(e.astimezone(ZoneInfo(zone)).date()) for e in event.exdates)
         out.add("EXDATE", ",".join(days), ";VALUE=DATE")
     elif event.exdates:
         out.moments("EXDATE", zone, *(naming_time(meeting, e) for e in event.exdates))
+    if roster.lines is not None:
+        out.written(roster.lines)
     for params, address in roster.attendees:
         out.repeated("ATTENDEE", address, params)
     if event.description:

@@ -1,9 +1,9 @@
 """Calendar feeds out of docket (METHOD:PUBLISH): meetings, series whole with their changes,
 and milestones as all-day events, for a program or all, in a window or not.
 
-The text is written line by line (exports/calendar/ical_text.py); icalendar builds only the
-VTIMEZONE of each zone and puts an RRULE's parts in order. Commands import this module when
-they need it.
+The text is written line by line (exports/calendar/ical_text.py), VTIMEZONEs and RRULEs
+included (exports/calendar/ical_order.py): a feed does not import icalendar. Commands import
+this module when they need it.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from peewee import JOIN
 
 from docket.exports.calendar.ical_events import (
     Guest,
+    Roster,
     Zones,
     begin_calendar,
-    roster_of,
+    chair_of,
+    published_line,
     series_events,
     write_event,
     zone_span,
@@ -86,31 +88,8 @@ def feed(
         query = query.where(Meeting.id.in_(among(ids)))
     query = query.order_by(Meeting.start_utc, Meeting.id)
     meetings = _meetings(query)
-    by_meeting: dict[int, list[Guest]] = {}
-    # plain rows, not records: a calendar of everything has tens of thousands of attendees
-    people: Any = (  # rows as tuples: meeting, person id, name, e-mail, role, response
-        Attendee.select(
-            Attendee.meeting,
-            Person.id,
-            Person.name,
-            Person.email,
-            Attendee.role,
-            Attendee.response,
-        )
-        .join(Person)
-        .where(Attendee.meeting.in_(among(m.id for m in meetings)))
-        .order_by(Attendee.meeting, Attendee.id)
-    )
-    # read through the cursor: every column is an integer or text already, and converting
-    # tens of thousands of rows value by value took longer than the query
-    guests: dict[tuple[Any, ...], Guest] = {}  # one Guest per person, role and response
-    for row in _rows(people):
-        key = row[1:]
-        guest = guests.get(key)
-        if guest is None:
-            person_id, name, email, role, response = key
-            guest = guests[key] = Guest(person_id, name, email or "", role, response)
-        by_meeting.setdefault(row[0], []).append(guest)
+    everything = scoped is None and (window_start is None or window_end is None)
+    by_meeting = _attendee_lines(None if everything else [m.id for m in meetings])
     changes = changes_by_meeting([m.id for m in meetings])
     zones = Zones()
     for meeting in meetings:
@@ -120,12 +99,44 @@ def feed(
     zones.write(out)
     stamp_text = utc_stamp(stamp)
     for meeting in meetings:
-        roster = roster_of(meeting, by_meeting.get(meeting.id, []), "PUBLISH")
+        roster = Roster(chair_of(meeting, "PUBLISH"), [], by_meeting.get(meeting.id, []))
         for event in series_events(meeting, changes.get(meeting.id, [])):
             write_event(out, meeting, stamp_text, roster, event)
     _write_milestones(out, stamp_text, scoped, window_start, window_end)
     out.end("VCALENDAR")
     return out.to_bytes()
+
+
+def _attendee_lines(meeting_ids: list[int] | None) -> dict[int, list[str]]:
+    """Each meeting's ATTENDEE lines, in the order they were added (``meeting_ids``: only
+    these meetings'; None: every meeting's). A calendar of everything has tens of thousands
+    of attendees and a few thousand people: the attendees are read alone, in the order of
+    their ids, and each person once; each line is written once per person, role and response
+    (None: no e-mail address, left out)."""
+    attendees: Any = Attendee.select(
+        Attendee.meeting, Attendee.person, Attendee.role, Attendee.response
+    ).order_by(Attendee.id)
+    people: Any = Person.select(Person.id, Person.name, Person.email)
+    if meeting_ids is not None:
+        attendees = attendees.where(Attendee.meeting.in_(among(meeting_ids)))
+        people = people.where(Person.id.in_(attendees.select(Attendee.person)))
+    else:
+        people = people.where(Person.id.in_(Attendee.select(Attendee.person)))
+    # read through the cursor: every column is an integer or text already, and converting
+    # tens of thousands of rows value by value took longer than the query
+    named = {person_id: (name, email) for person_id, name, email in _rows(people)}
+    lines: dict[tuple[Any, ...], str | None] = {}
+    by_meeting: dict[int, list[str]] = {}
+    for meeting_id, person_id, role, response in _rows(attendees):
+        key = (person_id, role, response)
+        if key in lines:
+            line = lines[key]
+        else:
+            name, email = named[person_id]
+            line = lines[key] = published_line(Guest(person_id, name, email or "", role, response))
+        if line is not None:
+            by_meeting.setdefault(meeting_id, []).append(line)
+    return by_meeting
 
 
 def _rows(query: Any) -> Any:
@@ -177,6 +188,11 @@ def _meetings(query: Any) -> list[Meeting]:
     return found
 
 
+def _day(value: str | date) -> date:
+    """A date column's value as SQLite gives it (ISO text), or as a date already."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 def _write_milestones(
     out: ContentLines,
     stamp: str,
@@ -196,12 +212,12 @@ def _write_milestones(
         )
         .join(Program)
         .order_by(Milestone.id)
-        .tuples()
     )
     if program is not None:
         query = query.where(Milestone.program == program)
-    for milestone_id, title, forecast, actual, version, code in query:
-        day: date = actual or forecast
+    # read through the cursor (thousands of rows): the dates come as ISO text
+    for milestone_id, title, forecast, actual, version, code in _rows(query):
+        day = _day(actual or forecast)
         outside = (
             window_start is not None
             and window_end is not None

@@ -14,6 +14,7 @@ from typing import Any
 import peewee
 from icalendar import Component
 
+from docket.exports.calendar.ical_batch import Batch, Known, Prepared
 from docket.exports.calendar.ical_fields import (
     RESPONSES,
     ROLES,
@@ -33,8 +34,7 @@ from docket.exports.calendar.ical_tzid import FileZones
 from docket.models.core.context import Context
 from docket.models.core.database import write
 from docket.models.core.errors import DocketError, NotFoundError, ValidationError
-from docket.models.core.schema import Person
-from docket.models.meetings.attendees import set_response
+from docket.models.core.schema import Meeting, Person
 from docket.models.meetings.changes import (
     cancel_occurrence,
     move_occurrence,
@@ -44,10 +44,8 @@ from docket.models.meetings.changes import (
 from docket.models.meetings.occurrences import find_occurrence
 from docket.models.meetings.series import (
     AGENDA_MAX,
-    add_meeting,
     get_meeting,
     keep_sequence,
-    meeting_by_uid,
 )
 from docket.models.people.directory import people_by_email
 
@@ -90,11 +88,19 @@ def import_meetings(
         report.notes.append(f"left out {len(others)} {', '.join(sorted(set(others)))} (not events)")
     if milestones:
         report.notes.append(f"left out {milestones} milestone(s) of docket's calendar")
+    known = Known(_directory(calendar), _in_docket(sorted(masters)))
+    batch = Batch(ctx, program, report)
     for uid, master in masters.items():
         at_fault = master
+        changed = overrides.pop(uid, [])
         try:
+            if plain(master, changed):
+                # a plain series (most of a calendar): checked now, written with others
+                batch.add(master, prepared(master, changed, zones, report, source, known))
+                continue
+            batch.flush()  # the series before it first, so ids and audit keep file order
             with write():  # a savepoint: the series with all its changes, or nothing
-                _series(ctx, master, overrides.pop(uid, []), zones, program, report, source)
+                _series(ctx, master, changed, zones, report, source, known, batch)
         except Skip as why:
             at_fault = why.event or master
             reason = str(why)
@@ -109,6 +115,7 @@ def import_meetings(
             where = f" (line {series_at})" if series_at else ""
             reason += f"; its series{where} is left out with it"
         report.skipped.append(skipped_event(at_fault, reason, source))
+    batch.flush()
     for events in overrides.values():
         report.skipped.append(
             skipped_event(
@@ -119,13 +126,16 @@ def import_meetings(
     report.skipped.sort(key=lambda s: s.line or 0)
 
 
-def _people(event: Component, report: ImportReport) -> tuple[list[tuple[Person, str, str]], Any]:
-    """The attendees docket knows (person, role, response) and the organizer's address."""
+def _people(
+    event: Component, report: ImportReport, directory: dict[str, Person]
+) -> tuple[list[tuple[Person, str, str]], Any]:
+    """The attendees docket knows (person, role, response) and the organizer's address
+    (``directory``: the people of the file's addresses, read once for the whole file)."""
     attendees = [
         a for a in all_values(event, "ATTENDEE") if a.params.get("CUTYPE") not in NOT_PEOPLE
     ]
     organizer = event.get("ORGANIZER")
-    known = people_by_email([address_of(a) for a in attendees] + [address_of(organizer or "")])
+    known = directory
     found: list[tuple[Person, str, str]] = []
     unknown: list[str] = []
     for attendee in attendees:
@@ -149,22 +159,55 @@ def _people(event: Component, report: ImportReport) -> tuple[list[tuple[Person, 
     return found, chair
 
 
-def _series(
-    ctx: Context,
+def plain(master: Component, changed: list[Component]) -> bool:
+    """Whether a series is written with others: no changed occurrence, no excluded date."""
+    return not changed and master.get("EXDATE") is None
+
+
+def _directory(calendar: Component) -> dict[str, Person]:
+    """The people of every attendee's and organizer's address in the file, by address in
+    lower case: one read for the whole file, not one per event."""
+    addresses: set[str] = set()
+    for event in calendar.walk("VEVENT"):
+        addresses.update(address_of(a) for a in all_values(event, "ATTENDEE"))
+        organizer = event.get("ORGANIZER")
+        if organizer is not None:
+            addresses.add(address_of(organizer))
+    wanted = sorted(a for a in addresses if a)
+    found: dict[str, Person] = {}
+    for at in range(0, len(wanted), 10_000):  # SQLite's limit on parameters
+        found |= people_by_email(wanted[at : at + 10_000])
+    return found
+
+
+def _in_docket(uids: list[str]) -> dict[str, int]:
+    """The meetings already in docket with these UIDs: one read for the whole file."""
+    found: dict[str, int] = {}
+    for at in range(0, len(uids), 10_000):
+        chunk = uids[at : at + 10_000]
+        query = Meeting.select(Meeting.uid, Meeting.id).where(Meeting.uid.in_(chunk))
+        rows: list[tuple[str, int]] = list(query.tuples())  # type: ignore[arg-type]
+        found.update((str(uid), int(ident)) for uid, ident in rows)
+    return found
+
+
+def prepared(
     master: Component,
     changed: list[Component],
     zones: FileZones,
-    program: str | None,
     report: ImportReport,
     source: Source,
-) -> None:
+    known: Known,
+) -> Prepared:
+    """What a series of the file says, checked (a Skip says why it cannot be imported);
+    the notes about it go in the report."""
     uid = str(master["UID"]).strip()
     check_readable(master, source)
     for event in changed:
         check_readable(event, source)
-    existing = meeting_by_uid(uid)
+    existing = known.uids.get(uid)
     if existing is not None:
-        raise Skip(f"already in docket as meeting {existing.id}")
+        raise Skip(f"already in docket as meeting {existing}")
     status = str(master.get("STATUS", "")).strip().upper()
     if status == "CANCELLED":
         raise Skip("cancelled in the calendar")
@@ -176,32 +219,40 @@ def _series(
     if len(rules) > 1:
         raise Skip("more than one RRULE")
     timing = timing_of(master, zones)
-    attendees, chair = _people(master, report)
+    attendees, chair = _people(master, report, known.people)
     location, link = place_of(master)
     agenda = agenda_of(master, link)
     if len(agenda) > AGENDA_MAX:
         agenda = agenda[:AGENDA_MAX]
         report.notes.append(f"{event_label(master)}: description cut to {AGENDA_MAX} characters")
-    meeting = add_meeting(
-        ctx,
+    return Prepared(
+        uid,
         str(master.get("SUMMARY", "")).strip(),
-        start=timing.start,
-        duration=timing.minutes,
-        timezone=timing.tz.key,
-        repeat=rules[0].to_ical().decode() if rules else None,
-        attendees=[f"#{person.id}:{role}" for person, role, _ in attendees],
-        program=program,
-        location=location,
-        link=link,
-        organizer=f"#{chair.id}" if chair is not None else None,
-        agenda=agenda,
-        status="tentative" if status == "TENTATIVE" else "confirmed",
-        uid=uid,
-        all_day=timing.all_day,
+        timing,
+        rules[0].to_ical().decode() if rules else None,
+        attendees,
+        chair,
+        location,
+        link,
+        agenda,
+        "tentative" if status == "TENTATIVE" else "confirmed",
     )
-    for person, _, response in attendees:
-        if response != "needs action" and (chair is None or person.id != chair.id):
-            set_response(ctx, meeting.id, person.id, response)
+
+
+def _series(
+    ctx: Context,
+    master: Component,
+    changed: list[Component],
+    zones: FileZones,
+    report: ImportReport,
+    source: Source,
+    known: Known,
+    batch: Batch,
+) -> None:
+    plan = prepared(master, changed, zones, report, source, known)
+    timing = plan.timing
+    # the meeting, its attendees and their answers, as add_meeting and set_response write
+    meeting = get_meeting(batch.write_one(plan))
     if meeting.rrule:
         report.changes += _exdates(ctx, meeting.id, master, timing, report)
         for event in changed:

@@ -118,6 +118,12 @@ def day(value: date) -> str:
     return f"{value.year:04d}{value.month:02d}{value.day:02d}"
 
 
+@lru_cache(maxsize=256)
+def _zone_param(zone: str) -> tuple[ZoneInfo, str]:
+    """A zone and its TZID parameter, once per zone (a feed names a few zones many times)."""
+    return ZoneInfo(zone), f";TZID={param(zone)}"
+
+
 class ContentLines:
     """An iCalendar object being written, one folded content line at a time."""
 
@@ -138,6 +144,10 @@ class ContentLines:
         """:meth:`add` for a line many events repeat (an attendee): folded once."""
         self._lines.append(folded(f"{name}{params}:{value}"))
 
+    def written(self, lines: list[str]) -> None:
+        """Lines already folded (a published attendee's, the same in many events)."""
+        self._lines.extend(lines)
+
     def text(self, name: str, value: str) -> None:
         self.add(name, text(value))
 
@@ -146,9 +156,9 @@ class ContentLines:
         if zone in UTC_ZONES:
             self.add(name, ",".join(utc_stamp(v) for v in values))
         else:
-            tz = ZoneInfo(zone)
+            tz, tzid = _zone_param(zone)
             local = ",".join(_wall(v.astimezone(tz)) for v in values)
-            self.add(name, local, f";TZID={param(zone)}")
+            self.add(name, local, tzid)
 
     def day(self, name: str, value: date) -> None:
         self.add(name, day(value), ";VALUE=DATE")

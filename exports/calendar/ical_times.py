@@ -20,11 +20,8 @@ from docket.models.meetings.times import series_start
 
 def _twice(moment: datetime) -> bool:
     """Whether ``moment``'s wall clock shows that time twice (an hour repeated)."""
-    wall, zone = moment.replace(tzinfo=None), moment.tzinfo
-    return (
-        wall.replace(tzinfo=zone, fold=0).utcoffset()
-        != wall.replace(tzinfo=zone, fold=1).utcoffset()
-    )
+    # the offsets of the two readings of its wall clock (fold 0 and 1) differ
+    return moment.replace(fold=1 - moment.fold).utcoffset() != moment.utcoffset()
 
 
 def steady_occurrence(wall: datetime, start: datetime, minutes: int) -> bool:

@@ -20,7 +20,8 @@ year, ignoring RDATE. So a zone is written as:
 DTSTART and RDATE are local times in the offset before the change (RFC 5545 3.6.5: New York
 springs forward at 02:00, not 03:00). DAYLIGHT is the observance with the larger offset, as
 clients read it: Europe/Dublin's summer (IST, +01:00) is DAYLIGHT though tzdata says its
-winter is the negative saving. icalendar builds the components and writes them.
+winter is the negative saving. They are written directly (exports/calendar/ical_order.py), as
+icalendar writes them.
 """
 
 from __future__ import annotations
@@ -29,10 +30,9 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
+from docket.exports.calendar.ical_order import observance, rrule_text, vtimezone_text
 
 # zoneinfo is read from this year (or the calendar's first year, when earlier) to LAST_YEAR;
 # zoneinfo's own rule for the years after its last listed change gives the far years
@@ -105,6 +105,34 @@ def _state(zone: ZoneInfo, stamp: int) -> tuple[timedelta, str]:
     return (local.utcoffset() or timedelta(0), local.tzname() or "")
 
 
+def _first_other(zone: ZoneInfo, state: tuple[timedelta, str], stamp: int, end: int) -> int | None:
+    """The first probe after ``stamp`` (every _STEP seconds, up to the first at or after
+    ``end``) whose state is not ``state``; None when there is none. :func:`_state` written
+    out in the loop: a zone is probed thousands of times."""
+    fromtimestamp, offset, name, zero = datetime.fromtimestamp, state[0], state[1], timedelta(0)
+    probe = stamp
+    while probe < end:
+        probe += _STEP
+        local = fromtimestamp(probe, zone)
+        if (local.utcoffset() or zero) != offset or (local.tzname() or "") != name:
+            return probe
+    return None
+
+
+def _change_second(zone: ZoneInfo, state: tuple[timedelta, str], low: int, high: int) -> int:
+    """Halving between ``low`` (in ``state``) and ``high`` (not): the second of the change
+    (:func:`_state` written out, as in :func:`_first_other`)."""
+    fromtimestamp, offset, name, zero = datetime.fromtimestamp, state[0], state[1], timedelta(0)
+    while high - low > 1:
+        middle = (low + high) // 2
+        local = fromtimestamp(middle, zone)
+        if (local.utcoffset() or zero) == offset and (local.tzname() or "") == name:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
 @lru_cache(maxsize=128)
 def zone_changes(name: str, first_year: int = FIRST_YEAR) -> tuple[Change, ...]:
     """Every change of ``name``'s offset or abbreviation from ``first_year`` to LAST_YEAR."""
@@ -114,17 +142,10 @@ def zone_changes(name: str, first_year: int = FIRST_YEAR) -> tuple[Change, ...]:
     found: list[Change] = []
     state = _state(zone, stamp)
     while stamp < end:
-        probe = stamp + _STEP
-        if _state(zone, probe) == state:
-            stamp = probe
-            continue
-        low, high = stamp, probe  # the change is after low and at or before high
-        while high - low > 1:
-            middle = (low + high) // 2
-            if _state(zone, middle) == state:
-                low = middle
-            else:
-                high = middle
+        probe = _first_other(zone, state, stamp, end)
+        if probe is None:
+            break
+        high = _change_second(zone, state, probe - _STEP, probe)
         after = _state(zone, high)
         moment = datetime.fromtimestamp(high, UTC)
         saving = moment.astimezone(zone).dst() or timedelta(0)
@@ -262,8 +283,7 @@ def _vtimezone(name: str, first_year: int, last_year: int | None) -> bytes:
     changes = rules.changes
     begin = datetime(first_year, 1, 1, tzinfo=UTC)
     current = rules.current_since
-    component = Timezone()
-    component.add("TZID", name)
+    component: list[list[str]] = []
     if current is not None and begin >= current:
         first = stop = rules.since
     else:
@@ -294,9 +314,7 @@ def _vtimezone(name: str, first_year: int, last_year: int | None) -> bytes:
         _observance(component, daylight, change.wall, change.before, change.after, change.name)
     top = max((y.first.after for y in rules.yearly), default=timedelta(0))
     for y in rules.yearly:
-        rrule: dict[str, Any] = {"FREQ": "YEARLY"}
-        for part, value in y.parts:
-            rrule[part] = [int(d) for d in value.split(",")] if part == "BYMONTHDAY" else value
+        rrule = rrule_text(";".join(["FREQ=YEARLY", *(f"{p}={v}" for p, v in y.parts)]))
         wall = y.first.wall + y.shift
         _observance(
             component,
@@ -310,26 +328,19 @@ def _vtimezone(name: str, first_year: int, last_year: int | None) -> bytes:
     if not rules.yearly and rules.since < len(changes):
         last = changes[rules.since]
         _observance(component, False, last.wall, last.before, last.after, last.name)
-    return bytes(component.to_ical())
+    return vtimezone_text(name, component)
 
 
 def _observance(
-    component: Timezone,
+    component: list[list[str]],
     daylight: bool,
     start: datetime,
     before: timedelta,
     after: timedelta,
     abbreviation: str,
-    rrule: dict[str, Any] | None = None,
+    rrule: str = "",
 ) -> None:
-    part = TimezoneDaylight() if daylight else TimezoneStandard()
-    part.add("DTSTART", start)
-    part.add("TZOFFSETFROM", before)
-    part.add("TZOFFSETTO", after)
-    part.add("TZNAME", abbreviation)
-    if rrule:
-        part.add("RRULE", rrule)
-    component.add_component(part)
+    component.append(observance(daylight, start, before, after, abbreviation, rrule))
 
 
 def first_change_on_or_after(name: str, day: date) -> Change | None:

@@ -41,14 +41,14 @@ from docket.exports.tabular import csv_records
 from docket.exports.tabular.csv_kinds import CHANGE, KEYS, KINDS, Kind, Row
 from docket.exports.tabular.tables import from_spreadsheet
 from docket.models.accounts.roles import require_writer
-from docket.models.core import bulk
+from docket.models.core import bulk, records
 from docket.models.core.context import Context
 from docket.models.core.database import write
 from docket.models.core.errors import ConflictError, DocketError, ValidationError
 from docket.models.core.inputs import MAX_INTEGER, shown, typed_id
 from docket.models.core.schema import Record
 from docket.models.people import directory as people
-from docket.models.people.persons import taken
+from docket.models.people.persons import checked_changes, holdings
 
 
 @dataclass(frozen=True)
@@ -122,26 +122,41 @@ def _field_of(error: DocketError) -> tuple[str, str]:
 def _taken_in(good: Sequence[tuple[int, dict[str, Any], int | None]]) -> list[BadRow]:
     """People whose e-mail or account someone else in the directory, or an earlier row of
     the file, already has (each row: line, checked fields, the id of the person it
-    updates)."""
-    emails, accounts = taken()
-    mine = {ident for _, _, ident in good if ident is not None}
-    # what the people a file updates hold now is theirs to keep or give up
-    holders = {f"(#{i})" for i in mine}
-    emails = {k: v for k, v in emails.items() if not v.endswith(tuple(holders))}
-    accounts = {k: v for k, v in accounts.items() if not v.endswith(tuple(holders))}
+    updates; new people first, then updates in the order they are written). As the rows
+    would be written one by one: a person a row updates gives up what they held at that
+    row, and holds what the row gives them from then on."""
+    emails: dict[str, tuple[int | None, str]] = {}  # by address in lower case: (id, label)
+    accounts: dict[str, tuple[int | None, str]] = {}
+    held: dict[int, tuple[str | None, str | None]] = {}
+    for holder, name, email, account in holdings():
+        held[holder] = (email.lower() if email else None, account)
+        if email:
+            emails[email.lower()] = (holder, f"{name} (#{holder})")
+        if account:
+            accounts[account] = (holder, f"{name} (#{holder})")
     bad: list[BadRow] = []
-    for line, values, _ in good:
+    for line, values, ident in good:
+        if ident is not None:
+            had_email, had_account = held.get(ident, (None, None))
+            if had_email and emails.get(had_email, (None,))[0] == ident:
+                del emails[had_email]
+            if had_account and accounts.get(had_account, (None,))[0] == ident:
+                del accounts[had_account]
         email, account = values["email"], values["account"]
         if email and email.lower() in emails:
-            bad.append(BadRow(line, "email", f"{email} already belongs to {emails[email.lower()]}"))
+            bad.append(
+                BadRow(line, "email", f"{email} already belongs to {emails[email.lower()][1]}")
+            )
         elif account and account in accounts:
-            bad.append(BadRow(line, "account", f"{account} already belongs to {accounts[account]}"))
+            bad.append(
+                BadRow(line, "account", f"{account} already belongs to {accounts[account][1]}")
+            )
         else:
-            holder = f"{values['name']} (line {line})"
+            now_held = (ident, f"{values['name']} (line {line})")
             if email:
-                emails[email.lower()] = holder
+                emails[email.lower()] = now_held
             if account:
-                accounts[account] = holder
+                accounts[account] = now_held
     return bad
 
 
@@ -332,24 +347,19 @@ def _write(
     for a dry run). An update that turns out to change nothing is counted unchanged."""
     model = csv_records.KINDS[kind].model
     prepared = bulk.prepare(ctx, model, (values for _, values in new))
+    # people's changes are checked here and written all at once: no per-row queries
+    changed = _people_changes(updates, report) if kind == "people" else []
+    if report.bad:
+        return
     try:
         with write():
             ids = bulk.create_many(ctx, prepared) if new else range(0)
             if spec.after is not None and new:
                 spec.after(ctx, ids, [values for _, values in new])
-            for update in updates:
-                try:
-                    changes = dict(update.changes)
-                    made = CHANGE[kind](ctx, update.record, changes, update.row, reason)
-                except DocketError as error:
-                    name, why = _field_of(error)
-                    if name == "reason" and not reason:
-                        why += " (give it with --reason)"
-                    report.bad.append(BadRow(update.line, name, why))
-                    continue
-                if made.version == update.record.version:
-                    report.updated -= 1
-                    report.unchanged += 1
+            if kind == "people":
+                _update_people(ctx, model, updates, changed, reason, report)
+            else:
+                _update_each(ctx, kind, updates, reason, report)
             if report.bad or report.dry_run:
                 raise _Undone
     except _Undone:
@@ -358,10 +368,69 @@ def _write(
         # someone took an e-mail or account of the file, or deleted a record it names,
         # since it was checked (the unique indexes and foreign keys say so): nothing written
         if kind == "people":
-            report.bad = _taken_in([(line, v, None) for line, v in new])
+            report.bad = _taken_in(
+                [(line, v, None) for line, v in new]
+                + [(u.line, u.values, int(u.record.id)) for u in updates]
+            )
             if report.bad:
                 return
         raise ConflictError(
             "a record the file names was deleted by someone else while it was read; "
             "nothing was imported: import it again"
         ) from None
+
+
+def _update_each(
+    ctx: Context, kind: str, updates: list[_Update], reason: str, report: CsvReport
+) -> None:
+    """Update records one by one through their kind's edit, which keeps the rules that
+    depend on the record as it is now (inside the transaction)."""
+    for update in updates:
+        try:
+            changes = dict(update.changes)
+            made = CHANGE[kind](ctx, update.record, changes, update.row, reason)
+        except DocketError as error:
+            name, why = _field_of(error)
+            if name == "reason" and not reason:
+                why += " (give it with --reason)"
+            report.bad.append(BadRow(update.line, name, why))
+            continue
+        if made.version == update.record.version:
+            report.updated -= 1
+            report.unchanged += 1
+
+
+def _people_changes(
+    updates: list[_Update], report: CsvReport
+) -> list[tuple[Record, dict[str, Any]]]:
+    """Each updated person's changed fields, checked as a person's edit checks them
+    (before the write lock; a refused row goes in the report). Their e-mails and accounts
+    were checked by :func:`_taken_in`, and the unique indexes hold them in the write."""
+    changed: list[tuple[Record, dict[str, Any]]] = []
+    for update in updates:
+        try:
+            changed.append((update.record, checked_changes(dict(update.changes))))
+        except DocketError as error:
+            report.bad.append(BadRow(update.line, *_field_of(error)))
+    return changed
+
+
+def _update_people(
+    ctx: Context,
+    model: type[Record],
+    updates: list[_Update],
+    changed: list[tuple[Record, dict[str, Any]]],
+    reason: str,
+    report: CsvReport,
+) -> None:
+    """Write every person's changes at once, each audited as a person's edit audits it
+    (inside the transaction); a person changed by someone else since the file was read is
+    a bad row, and one whose values turn out the same is unchanged."""
+    done = bulk.update_many(ctx, model, changed, reason)
+    lines = {int(u.record.id): u.line for u in updates}
+    for ident in done.stale:
+        report.bad.append(BadRow(lines[ident], *_field_of(records.conflict(model, ident))))
+    if not done.stale:
+        same = len(updates) - len(done.changed)
+        report.updated -= same
+        report.unchanged += same

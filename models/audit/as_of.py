@@ -405,6 +405,8 @@ def as_of(
         raise DocketError("no database is open")
     if isinstance(real, PastDatabase):
         raise DocketError("a past state is already bound; leave it before binding another")
+    if isinstance(real, peewee.PostgresqlDatabase):
+        raise DocketError("a report as of a past day works on SQLite only, for now")
     past_db = PastDatabase(":memory:")
     past_db.label = when.isoformat() if not isinstance(when, datetime) else to_utc_text(instant)
     try:

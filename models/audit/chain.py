@@ -29,6 +29,7 @@ import peewee
 from peewee import Field, Model
 
 from docket.models.audit import witness
+from docket.models.core import engine
 from docket.models.core.fields import MoneyField, UTCDateTimeField, to_utc_text
 from docket.models.core.schema import Record, database
 from docket.models.core.tables import TABLES
@@ -165,7 +166,7 @@ def append(entries: Iterable[NewEntry]) -> int:
                 previous,
             )
 
-    database.connection().executemany(_INSERT, rows())
+    engine.executemany(_INSERT, rows())
     if count:
         # the writer keeps the new head as its witness once the transaction commits
         witness.appended(last, previous, at)
@@ -183,7 +184,7 @@ def rechain() -> None:
     for ident, at, actor, entity, entity_id, action, changes, note in cursor:
         previous = entry_hash(previous, ident, at, actor, entity, entity_id, action, changes, note)
         hashes.append((previous, ident))
-    database.connection().executemany('UPDATE "audit_entry" SET "hash" = ? WHERE "id" = ?', hashes)
+    engine.executemany('UPDATE "audit_entry" SET "hash" = ? WHERE "id" = ?', hashes)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import peewee
 
 from docket.models.audit import chain as audit
 from docket.models.audit import witness
+from docket.models.core import engine
 from docket.models.core.database import integrity_problems, write
 from docket.models.core.schema import Meta, UserAccount, database
 
@@ -187,7 +188,7 @@ def record(report: CheckReport, *, at: str, by: str) -> bool:
     value = json.dumps({"at": at, "by": by, "problems": report.total, "first": first})
     try:
         with write():
-            Meta.insert(key=LAST_CHECK, value=value).on_conflict_replace().execute()
+            engine.set_meta(LAST_CHECK, value)
     except (peewee.DatabaseError, sqlite3.Error):
         return False
     return True

@@ -33,6 +33,7 @@ import peewee
 import platformdirs
 
 from docket.models.core.config import APP
+from docket.models.core.engine import is_url
 from docket.models.core.files import FileRefused, explain, write_new
 from docket.models.core.schema import Meta, database
 
@@ -129,7 +130,7 @@ def witness_path(db: str | Path) -> Path:
     key = (os.environ.get("XDG_DATA_HOME"), os.environ.get("HOME"), str(db))
     known = _paths.get(key)
     if known is None:
-        real = os.path.realpath(os.path.abspath(db))
+        real = str(db) if is_url(db) else os.path.realpath(os.path.abspath(db))
         name = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:32]
         known = _paths[key] = witness_dir() / f"{name}.jsonl"
     return known
@@ -299,7 +300,7 @@ def export(db: str | Path, account: str) -> WitnessExport:
         "format": FORMAT,
         "version": 1,
         "account": account,
-        "database": os.path.realpath(os.path.abspath(db)),
+        "database": str(db) if is_url(db) else os.path.realpath(os.path.abspath(db)),
         "witnesses": [
             {"database_id": w.database_id, "entry": w.entry, "hash": w.hash, "at": w.at}
             for w in held.witnesses

@@ -189,7 +189,7 @@ def list_vendors() -> list[VendorFacts]:
         Vendor.select(Vendor, Person, fn.COUNT(Contract.id).alias("contracts"))
         .join(Person, JOIN.LEFT_OUTER, on=(Vendor.contact == Person.id))
         .join_from(Vendor, Contract, JOIN.LEFT_OUTER)
-        .group_by(Vendor.id)
+        .group_by(Vendor.id, Person.id)  # the contact's columns too (PostgreSQL asks)
         .order_by(fn.lower(Vendor.name))
     )
     rows: list[VendorFacts] = []

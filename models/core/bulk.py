@@ -4,12 +4,14 @@
 of every column, defaults included, and the audit entry's changes, exactly what
 :func:`docket.models.core.records.create` would write for each. :func:`create_many`, inside the
 transaction, gives the records their ids, inserts them with one prepared statement and
-chains their audit entries with :func:`docket.models.audit.chain.append`.
+chains their audit entries with :func:`docket.models.audit.chain.append`. :func:`update_many`
+changes many records read before the transaction as :func:`docket.models.core.records.update`
+would, one statement per set of changed columns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,8 +21,11 @@ from peewee import DateField, Field, ForeignKeyField, Model
 from docket.models.accounts.roles import require_writer
 from docket.models.audit.chain import UNAUDITED, NewEntry, append, changes_text
 from docket.models.audit.chain import plain as audit_plain
+from docket.models.core import engine
 from docket.models.core.context import Context
+from docket.models.core.errors import ConflictError
 from docket.models.core.fields import MoneyField, UTCDateTimeField, to_utc_text
+from docket.models.core.records import changed_fields
 from docket.models.core.schema import Record, database
 
 
@@ -92,7 +97,7 @@ def create_many(ctx: Context, new: NewRecords, *, audit_note: str = "") -> range
     first = int(last) + 1
     names = ", ".join(f'"{c}"' for c in ("id", *new.columns))
     marks = ", ".join("?" for _ in range(len(new.columns) + 1))
-    database.connection().executemany(
+    engine.executemany(
         f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
         ([first + i, *row] for i, row in enumerate(new.rows)),
     )
@@ -102,3 +107,73 @@ def create_many(ctx: Context, new: NewRecords, *, audit_note: str = "") -> range
         for i, changes in enumerate(new.changes)
     )
     return range(first, first + len(new.rows))
+
+
+@dataclass(frozen=True)
+class Updated:
+    """What :func:`update_many` did: the ids of the records it changed, and those someone
+    else changed since they were read (then nothing was written)."""
+
+    changed: list[int]
+    stale: list[int]
+
+
+def _versions(table: str, ids: list[int]) -> dict[int, int]:
+    """The current version of each of these records (absent: deleted)."""
+    found: dict[int, int] = {}
+    for at in range(0, len(ids), 10_000):  # SQLite's limit on parameters
+        chunk = ids[at : at + 10_000]
+        marks = ", ".join("?" for _ in chunk)
+        cursor = database.execute_sql(
+            f'SELECT "id", "version" FROM "{table}" WHERE "id" IN ({marks})', chunk
+        )
+        found.update((int(i), int(v)) for i, v in cursor)
+    return found
+
+
+def update_many(
+    ctx: Context,
+    model: type[Record],
+    changes: Sequence[tuple[Record, dict[str, Any]]],
+    note: str = "",
+) -> Updated:
+    """Change many records, each read at its version, as
+    :func:`docket.models.core.records.update` would one by one (call inside a write
+    transaction): the fields that differ written with one statement per set of changed
+    columns, the version raised, an ``update`` entry audited for each in the order given;
+    a record whose value does not differ is left alone. When any record was changed or
+    deleted since it was read, nothing is written and those are returned as stale."""
+    require_writer(ctx)
+    table = str(model._meta.table_name)
+    wanted = [
+        (record, values, diff)
+        for record, values in changes
+        if (diff := changed_fields(record, values))
+    ]
+    now = ctx.now()
+    current = _versions(table, [int(r.id) for r, _, _ in wanted])
+    stale = [int(r.id) for r, _, _ in wanted if current.get(int(r.id)) != r.version]
+    if stale:
+        return Updated([], stale)
+    fields = model._meta.fields
+    stamp = fields["updated_at"].db_value(now)
+    groups: dict[tuple[str, ...], list[list[Any]]] = {}
+    for record, values, diff in wanted:
+        names = tuple(sorted(diff))
+        stored = [fields[n].db_value(values[n]) for n in names]
+        groups.setdefault(names, []).append([*stored, stamp, record.id, record.version])
+    for names, rows in groups.items():
+        sets = ", ".join(f'"{fields[n].column_name}" = ?' for n in names)
+        count = engine.executemany(
+            f'UPDATE "{table}" SET {sets}, "version" = "version" + 1, "updated_at" = ? '
+            'WHERE "id" = ? AND "version" = ?',
+            rows,
+        )
+        if count != len(rows):  # the versions were read under this lock
+            raise ConflictError(f"{table.replace('_', ' ')} records changed while written")
+    at = to_utc_text(now)
+    append(
+        NewEntry(at, ctx.actor, table, int(record.id), "update", changes_text(diff), note)
+        for record, _, diff in wanted
+    )
+    return Updated([int(r.id) for r, _, _ in wanted], [])

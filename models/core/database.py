@@ -24,6 +24,7 @@ import peewee
 
 from docket.models.accounts.access import database_mode, denied_message, refuse_unsafe_files
 from docket.models.audit import witness
+from docket.models.core import engine
 from docket.models.core.errors import DatabaseError
 from docket.models.core.fields import from_utc_text, to_utc_text
 from docket.models.core.files import FileRefused, OutputExists, explain, filesystem_of, write_new
@@ -168,10 +169,10 @@ def _to_8(db: peewee.Database) -> None:
 
 def _to_9(db: peewee.Database) -> None:
     """Version 9: the action items' text search index, kept by triggers, filled from the
-    rows there (models/actions/search.py)."""
-    from docket.models.actions.search import create_search_index
+    rows there, and indexes for Today, the digest and the audit log (models/core/indexes.py)."""
+    from docket.models.core.indexes import create_indexes_v9
 
-    create_search_index(db)
+    create_indexes_v9(db)
 
 
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
@@ -190,7 +191,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
 class InitResult:
     """What ``docket init`` did."""
 
-    path: Path
+    path: Path | str
     created: bool
     upgraded_from: int | None = None
     backup: Path | None = None
@@ -209,7 +210,7 @@ def write() -> Iterator[Any]:
     outermost = not database.in_transaction()
     kept: witness.Witness | None = None
     try:
-        with database.atomic(lock_type="IMMEDIATE") as transaction:
+        with engine.write_transaction() as transaction:
             if outermost:
                 witness.begin()
             yield transaction
@@ -337,24 +338,13 @@ def _create_file(path: Path) -> None:
 
 
 def data_version() -> int:
-    """A number that changes whenever another connection commits to the database.
-
-    The app polls it to show other administrators' changes without a restart; it is cheap
-    (no table is read) and does not change for this connection's own writes.
-    """
-    return int(database.execute_sql("PRAGMA data_version").fetchone()[0])
+    """A number that changes when another connection commits (:func:`engine.data_version`)."""
+    return engine.data_version()
 
 
 def integrity_problems() -> list[str]:
-    """What SQLite's integrity and foreign-key checks find wrong (empty: all is well)."""
-    problems = [
-        str(row[0])
-        for row in database.execute_sql("PRAGMA integrity_check").fetchall()
-        if row[0] != "ok"
-    ]
-    for table, rowid, parent, _ in database.execute_sql("PRAGMA foreign_key_check").fetchall():
-        problems.append(f"{table} row {rowid} refers to a missing {parent}")
-    return problems
+    """What the engine's integrity and foreign-key checks find wrong (empty: all is well)."""
+    return engine.integrity_problems()
 
 
 def backup_file(target: Path, *, force: bool = False) -> Path:
@@ -380,7 +370,16 @@ def schema_version() -> int:
     return int(value)
 
 
-def _refuse_newer(path: Path, version: int) -> None:
+def _connect_any(path: Path | str, *, create: bool = False) -> peewee.Database:
+    """A path is an SQLite file; a URL, a PostgreSQL database (engine_postgres)."""
+    if not isinstance(path, str):
+        return connect(path, create=create)
+    from docket.models.core.engine_postgres import connect_url
+
+    return connect_url(path, create=create)
+
+
+def _refuse_newer(path: Path | str, version: int) -> None:
     if version > SCHEMA_VERSION:
         raise DatabaseError(
             f"database {path} has schema version {version}, newer than this docket "
@@ -388,9 +387,10 @@ def _refuse_newer(path: Path, version: int) -> None:
         )
 
 
-def open_database(path: Path, *, upgrade: bool = True) -> peewee.SqliteDatabase:
-    """Open an existing docket database, upgrading an older schema when ``upgrade``."""
-    db = connect(path)
+def open_database(path: Path | str, *, upgrade: bool = True) -> peewee.Database:
+    """Open an existing docket database (a path, or a PostgreSQL URL), upgrading an older
+    schema when ``upgrade``."""
+    db = _connect_any(path)
     version = schema_version()
     if version == 0:
         db.close()
@@ -424,13 +424,14 @@ def _backup_path(path: Path, version: int, now: datetime) -> Path:
     return path.with_name(f"{path.name}.v{version}-{stamp}.bak")
 
 
-def upgrade_schema(db: peewee.SqliteDatabase, path: Path, version: int) -> Path:
-    """Back the database up, then bring it to ``SCHEMA_VERSION`` in one transaction."""
+def upgrade_schema(db: peewee.Database, path: Path | str, version: int) -> Path | None:
+    """Back an SQLite file up, then bring it to ``SCHEMA_VERSION`` in one transaction."""
     from docket.models.core.clock import utcnow
 
-    backup = _backup_path(path, version, utcnow())
+    backup = None
     try:
-        backup_to(db, backup)
+        if isinstance(db, peewee.SqliteDatabase) and isinstance(path, Path):
+            backup = backup_to(db, _backup_path(path, version, utcnow()))
     except OutputExists as exc:
         raise DatabaseError(
             f"cannot upgrade {path}: the name for its backup copy is taken ({exc.path}"
@@ -448,24 +449,24 @@ def upgrade_schema(db: peewee.SqliteDatabase, path: Path, version: int) -> Path:
     except (peewee.DatabaseError, DatabaseError) as exc:
         raise DatabaseError(
             f"upgrading {path} from schema version {version} failed ({exc}); "
-            f"it is unchanged, and a copy is at {backup}"
+            "it is unchanged" + ("" if backup is None else f", and a copy is at {backup}")
         ) from exc
     return backup
 
 
 def _set_meta(key: str, value: str) -> None:
-    Meta.insert(key=key, value=value).on_conflict_replace().execute()
+    engine.set_meta(key, value)
 
 
-def init_database(path: Path, *, actor: str) -> InitResult:
-    """Create a docket database at ``path``, or upgrade the one there.
+def init_database(path: Path | str, *, actor: str) -> InitResult:
+    """Create a docket database at ``path`` (a file, or a PostgreSQL URL), or upgrade it.
 
     The first account to initialise a database becomes its admin.
     """
     from docket.models.core.clock import utcnow
 
-    existed = path.exists() and path.stat().st_size > 0
-    db = connect(path, create=True)
+    existed = isinstance(path, str) or (path.exists() and path.stat().st_size > 0)
+    db = _connect_any(path, create=True)
     version = schema_version() if existed else 0
     _refuse_newer(path, version)
     if version == SCHEMA_VERSION:
@@ -480,7 +481,7 @@ def init_database(path: Path, *, actor: str) -> InitResult:
         witness.forget(path)
     with write():
         db.create_tables(ALL_TABLES)
-        for statement in EXTRA_SQL:
+        for statement in engine.extra_sql(EXTRA_SQL):
             db.execute_sql(statement)
         _to_9(db)
         _set_meta("schema_version", str(SCHEMA_VERSION))

@@ -18,6 +18,7 @@ from typing import Any
 from peewee import BooleanField, DateField, Field, Model
 
 from docket.models.audit.chain import UNAUDITED, NewEntry, append, creation_texts
+from docket.models.core import engine
 from docket.models.core.fields import MoneyField, UTCDateTimeField
 from docket.models.core.schema import AuditEntry, Record, UserAccount, database
 from docket.models.core.tables import TABLES
@@ -66,9 +67,9 @@ def insert(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[A
         stored.append(values)
     if len(stored) >= REBUILD_INDEXES_FROM:
         with indexes_rebuilt_after(model):
-            database.connection().executemany(sql, stored)
+            engine.executemany(sql, stored)
     elif stored:
-        database.connection().executemany(sql, stored)
+        engine.executemany(sql, stored)
     return len(stored)
 
 
@@ -130,11 +131,7 @@ def indexes_rebuilt_after(model: type[Model]) -> Iterator[None]:
     exact SQL they were made with: building an index once from sorted rows is about twice as
     fast as updating nine of them for every row. Inside the write transaction, so a failure
     leaves the schema as it was."""
-    indexes = database.execute_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-        "AND sql IS NOT NULL ORDER BY name",
-        (model._meta.table_name,),
-    ).fetchall()
+    indexes = engine.table_indexes(model._meta.table_name)
     for name, _ in indexes:
         database.execute_sql(f'DROP INDEX "{name}"')
     yield

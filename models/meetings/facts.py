@@ -7,10 +7,8 @@ from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from docket.models.core.schema import Meeting, MeetingSplit
-from docket.models.meetings.attendees import attendees_of
 from docket.models.meetings.occurrences import Occurrence, occurrence_changes
 from docket.models.meetings.recurrence import describe
-from docket.models.meetings.series import get_meeting
 from docket.models.meetings.times import minute_text, utc_text
 
 
@@ -158,6 +156,10 @@ def meeting_facts(meeting: Meeting) -> MeetingFacts:
 def meeting_detail(meeting_id: int) -> MeetingDetailFacts:
     """Everything about one meeting as plain data: its facts, attendees and responses,
     occurrence changes, and the series it was split from or into."""
+    # here, not above: an agenda needs only occurrence_facts, and not what these import
+    from docket.models.meetings.attendees import attendees_of
+    from docket.models.meetings.series import get_meeting
+
     meeting = get_meeting(meeting_id)
     attendees: list[AttendeeFacts] = [
         {

@@ -20,10 +20,9 @@ from peewee import SQL
 from docket.models.core.context import Context
 from docket.models.core.dates import parse_date, parse_time
 from docket.models.core.errors import NotFoundError, ValidationError
-from docket.models.core.schema import Attendee, Meeting, OccurrenceChange, Program
+from docket.models.core.schema import Attendee, Meeting, OccurrenceChange, Program, database
 from docket.models.meetings.recurrence import end_of, expand
 from docket.models.meetings.times import LONGEST, minute_text, series_start
-from docket.models.portfolio.programs import program_and_children
 
 
 @dataclass(frozen=True)
@@ -50,8 +49,14 @@ class Occurrence:
 
     @property
     def end(self) -> datetime:
-        """The end, in the meeting's zone: the start plus the length in absolute time."""
-        return end_of(self.start, self.duration_minutes)
+        """The end, in the meeting's zone: the start plus the length in absolute time;
+        worked out once (an agenda compares and shows it several times), and kept beside
+        the fields, as functools.cached_property would, without its lock."""
+        found: datetime | None = self.__dict__.get("_end")
+        if found is None:
+            found = end_of(self.start, self.duration_minutes)
+            object.__setattr__(self, "_end", found)
+        return found
 
     @property
     def cancelled(self) -> bool:
@@ -59,10 +64,19 @@ class Occurrence:
 
 
 def _occurrence(
-    row: dict[str, Any], original: datetime, change: OccurrenceChange | None, program: str
+    row: dict[str, Any],
+    original: datetime,
+    change: OccurrenceChange | None,
+    program: str,
+    tz: ZoneInfo | None = None,
+    *,
+    there: bool = False,
 ) -> Occurrence:
-    tz = ZoneInfo(row["timezone"])
-    start = original.astimezone(UTC).astimezone(tz)
+    """The occurrence at ``original`` with ``change`` applied; ``there``: ``original`` is
+    already the instant in the meeting's zone as converting gives it (what expand gives)."""
+    tz = tz or ZoneInfo(row["timezone"])
+    utc = original.astimezone(UTC)
+    start = original if there else utc.astimezone(tz)
     duration, location, link = row["duration_minutes"], row["location"], row["link"]
     status = row["status"]
     title = row["title"]
@@ -70,7 +84,7 @@ def _occurrence(
     if change is not None:
         if change.new_start is not None:
             start = change.new_start.astimezone(tz)
-            moved = change.new_start != original.astimezone(UTC)
+            moved = change.new_start != utc
         duration = change.new_duration_minutes or duration
         location = change.new_location if change.new_location is not None else location
         link = change.new_link if change.new_link is not None else link
@@ -82,7 +96,7 @@ def _occurrence(
         title=title,
         program=program,
         timezone=row["timezone"],
-        original_start=original.astimezone(UTC),
+        original_start=utc,
         start=start,
         duration_minutes=duration,
         location=location,
@@ -113,15 +127,18 @@ def _expand_row(
     earliest = window_start - timedelta(minutes=row["duration_minutes"])
     # an occurrence moved into the window from outside it is found through its change
     for original in expand(row["rrule"], start, earliest, window_end, limit=limit):
-        key = original.astimezone(UTC)
-        seen.add(key)
-        occurrence = _occurrence(row, original, changes.get(key), program)
+        change = None
+        if changes:
+            key = original.astimezone(UTC)
+            seen.add(key)
+            change = changes.get(key)
+        occurrence = _occurrence(row, original, change, program, tz, there=True)
         if occurrence.end > window_start and occurrence.start < window_end:
             found.append(occurrence)
     for key, change in changes.items():
         if key in seen or change.new_start is None:
             continue
-        occurrence = _occurrence(row, key, change, program)
+        occurrence = _occurrence(row, key, change, program, tz)
         if occurrence.end > window_start and occurrence.start < window_end:
             found.append(occurrence)
     return found
@@ -177,6 +194,9 @@ def list_occurrences(
         .where(reach | moved_in)
     )
     if flt.program:
+        # here, not above: an agenda of all programs does not import what programs import
+        from docket.models.portfolio.programs import program_and_children
+
         query = query.where(Meeting.program.in_(program_and_children(flt.program)))
     if flt.meeting_id is not None:
         query = query.where(Meeting.id == flt.meeting_id)
@@ -185,7 +205,7 @@ def list_occurrences(
             (Meeting.organizer == flt.person)
             | Meeting.id.in_(Attendee.select(Attendee.meeting).where(Attendee.person == flt.person))
         )
-    rows: list[dict[str, Any]] = list(query.dicts())  # type: ignore[arg-type]
+    rows = _plain_rows(query)
     by_meeting = changes_by_meeting(
         [r["id"] for r in rows if r["rrule"]], near=(earliest, window_end)
     )
@@ -197,6 +217,41 @@ def list_occurrences(
         found = [o for o in found if not o.cancelled]
     found.sort(key=lambda o: (o.start.astimezone(UTC), o.title, o.meeting_id))
     return found
+
+
+def _plain_rows(query: Any) -> list[dict[str, Any]]:
+    """The rows of list_occurrences' query as dicts, read straight from the cursor: only
+    the start needs converting (an agenda reads a thousand rows)."""
+    sql, params = query.sql()
+    instant = Meeting.start_utc.python_value
+    return [
+        {
+            "id": ident,
+            "title": title,
+            "timezone": zone,
+            "start_utc": instant(start),
+            "duration_minutes": minutes,
+            "location": location,
+            "link": link,
+            "rrule": rule,
+            "status": status,
+            "all_day": bool(all_day),
+            "program": program,
+        }
+        for (
+            ident,
+            title,
+            zone,
+            start,
+            minutes,
+            location,
+            link,
+            rule,
+            status,
+            all_day,
+            program,
+        ) in database.execute_sql(sql, params)
+    ]
 
 
 def meeting_occurrences(

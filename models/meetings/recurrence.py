@@ -21,6 +21,7 @@ from dateutil import rrule as du
 
 from docket.models.core.dates import parse_date
 from docket.models.core.errors import ValidationError
+from docket.models.meetings.rule_walk import last_wall, simple_rule, walls_from
 
 FIELD = "repeat"
 EXAMPLES = "weekly on tue,thu until 2027-06-30; monthly on the 2nd wed; every 2 weeks"
@@ -210,10 +211,30 @@ def _check(rule: str, start: datetime) -> None:
 
 @lru_cache(maxsize=4096)
 def _rule(rule: str, start: datetime) -> du.rrule:
-    parsed = du.rrulestr(rule, dtstart=start, cache=False)
+    # an UNTIL in UTC is read here: dateutil reads it with its general date parser, slowly
+    until = _UNTIL_UTC.search(rule)
+    body = rule if until is None else rule[: until.start()] + rule[until.end() :]
+    parsed = du.rrulestr(body.strip(";") or rule, dtstart=start, cache=False)
     if not isinstance(parsed, du.rrule):  # pragma: no cover - rrulestr of one RRULE
         raise ValueError("expected one rule")
+    if until is not None:
+        moment = datetime.strptime(until[1], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        parsed = parsed.replace(until=moment)
     return parsed
+
+
+# UNTIL as docket stores it (UTC), as a whole part of the rule
+_UNTIL_UTC = re.compile(r"(?:^|;)UNTIL=(\d{8}T\d{6}Z)(?=;|$)")
+
+
+def _walls(rule: str, start: datetime, after: datetime) -> Iterator[datetime]:
+    """The rule's starts on or after ``after``, as the wall clock in ``start``'s zone that
+    the rule gives (dateutil's ``xafter(after, inc=True)``): daily and weekly rules by date
+    arithmetic (:mod:`docket.models.meetings.rule_walk`), every other rule by dateutil."""
+    simple = simple_rule(rule)
+    if simple is not None:
+        return walls_from(simple, start, after)
+    return _rule(rule, _shifted_start(rule, start, after)).xafter(after, inc=True)
 
 
 def _parts(rule: str) -> dict[str, str]:
@@ -283,9 +304,7 @@ def expand(
     if not _may_fall_in(rule, start, window_start, window_end):
         return []
     found: list[datetime] = []
-    for moment in _rule(rule, _shifted_start(rule, start, window_start)).xafter(
-        window_start, inc=True
-    ):
+    for moment in _walls(rule, start, window_start):
         if moment >= window_end or (limit is not None and len(found) >= limit):
             break
         found.append(instant(moment))
@@ -319,7 +338,7 @@ def nominal(rule: str, start: datetime, moment: datetime) -> datetime:
     if not rule:
         return there
     probe = moment.astimezone(UTC)
-    for wall in _rule(rule, start).xafter(there - timedelta(hours=3), inc=True):
+    for wall in _walls(rule, start, there - timedelta(hours=3)):
         if instant(wall) == probe:
             return wall
         if wall.replace(tzinfo=None) > there.replace(tzinfo=None) + timedelta(hours=3):
@@ -333,7 +352,7 @@ def occurrences_from(rule: str, start: datetime, after: datetime) -> Iterator[da
         if start >= after:
             yield start
         return
-    for moment in _rule(rule, _shifted_start(rule, start, after)).xafter(after, inc=True):
+    for moment in _walls(rule, start, after):
         yield instant(moment)
 
 
@@ -342,7 +361,7 @@ def first_start(rule: str, start: datetime) -> datetime:
     occurrence, so a series typed as 'weekly on tue' from a Monday starts on the Tuesday."""
     if not rule:
         return start
-    found = _rule(rule, start).after(start, inc=True)
+    found = next(iter(_walls(rule, start, start)), None)
     if found is None:
         raise ValidationError(FIELD, f"{rule} has no occurrence on or after the start")
     return instant(found)
@@ -352,6 +371,10 @@ def last_start(rule: str, start: datetime) -> datetime | None:
     """The last occurrence's start; ``None`` for a series without end."""
     if not rule:
         return start
+    simple = simple_rule(rule)
+    if simple is not None:
+        wall = last_wall(simple, start)
+        return instant(wall) if wall is not None else None
     parts = _parts(rule)
     if "COUNT" not in parts and "UNTIL" not in parts:
         return None

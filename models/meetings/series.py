@@ -137,7 +137,7 @@ def _repeat(typed: str | None, start: datetime) -> tuple[str, datetime, datetime
     return rule, first, last.astimezone(UTC) if last else None
 
 
-def add_meeting(
+def meeting_values(
     ctx: Context,
     title: str,
     *,
@@ -145,23 +145,14 @@ def add_meeting(
     duration: str | int | timedelta = 60,
     timezone: str | None = None,
     repeat: str | None = None,
-    attendees: Sequence[str] = (),
-    groups: Sequence[str] = (),
-    program: str | None = None,
     location: str = "",
     link: str = "",
-    organizer: str | None = None,
     agenda: str = "",
     status: str = "confirmed",
-    uid: str | None = None,
     all_day: bool = False,
-) -> Meeting:
-    """Create a single meeting or a series, with its attendees (the organizer as chair).
-
-    ``attendees`` are people as typed, optionally with a role (``bo:optional``); ``groups``
-    add every member of each group. ``repeat`` is a rule in words or RFC 5545. An
-    ``all_day`` meeting takes the whole day of ``start``: from midnight there, 24 hours.
-    """
+) -> dict[str, Any]:
+    """A new meeting's own fields, each checked, as :func:`add_meeting` stores them (all
+    but its program, organizer and UID); read only, for adding many at once (an import)."""
     tz = meeting_zone(timezone or zone_name_of(ctx))
     values: dict[str, Any] = {
         "title": text("title", title, max_length=TITLE_MAX),
@@ -188,6 +179,38 @@ def add_meeting(
         until_utc=last,
         sequence=0,
     )
+    return values
+
+
+def add_meeting(
+    ctx: Context,
+    title: str,
+    *,
+    start: str | date | datetime,
+    duration: str | int | timedelta = 60,
+    timezone: str | None = None,
+    repeat: str | None = None,
+    attendees: Sequence[str] = (),
+    groups: Sequence[str] = (),
+    program: str | None = None,
+    location: str = "",
+    link: str = "",
+    organizer: str | None = None,
+    agenda: str = "",
+    status: str = "confirmed",
+    uid: str | None = None,
+    all_day: bool = False,
+) -> Meeting:
+    """Create a single meeting or a series, with its attendees (the organizer as chair).
+
+    ``attendees`` are people as typed, optionally with a role (``bo:optional``); ``groups``
+    add every member of each group. ``repeat`` is a rule in words or RFC 5545. An
+    ``all_day`` meeting takes the whole day of ``start``: from midnight there, 24 hours.
+    """
+    values = meeting_values(
+        ctx, title, start=start, duration=duration, timezone=timezone, repeat=repeat,
+        location=location, link=link, agenda=agenda, status=status, all_day=all_day,
+    )  # fmt: skip
     with write():
         values["program"] = program_for_new(program)
         chair = organizer_for(ctx, organizer)

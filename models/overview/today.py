@@ -351,6 +351,14 @@ def today_facts(view: Today, ctx_tz: tzinfo | None = None) -> TodayFacts:
     return facts
 
 
+def today_view(ctx: Context, program: str | None = None) -> TodayFacts:
+    """What the app's Today screen shows: :func:`today_facts` of :func:`build_today` with
+    the config's thresholds of the evidence."""
+    from docket.models.core.config import load_config
+
+    return today_facts(build_today(ctx, program=program, config=load_config()))
+
+
 # the lists of :class:`TodayFacts`, each a section of the view
 TodayList = Literal[
     "my_overdue",

@@ -4,7 +4,7 @@ must be), deleted when nothing refers to them, or merged into another."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,7 +82,7 @@ def person_values(
     account: str | None = None,
 ) -> dict[str, Any]:
     """A new person's fields, each checked (all but the e-mail and account being new, which
-    :func:`taken` tells for many at once)."""
+    :func:`holdings` tells for many at once)."""
     return {
         "name": text("name", name),
         "email": checked_email(email),
@@ -95,20 +95,12 @@ def person_values(
     }
 
 
-def taken() -> tuple[dict[str, str], dict[str, str]]:
-    """Who holds each e-mail (lower case) and each account already: one read of the
-    directory, for checking many new people at once (an import)."""
-    emails: dict[str, str] = {}
-    accounts: dict[str, str] = {}
-    rows: Iterable[tuple[int, str, str | None, str | None]] = Person.select(
-        Person.id, Person.name, Person.email, Person.account
-    ).tuples()  # type: ignore[assignment]
-    for ident, name, email, account in rows:
-        if email:
-            emails[email.lower()] = f"{name} (#{ident})"
-        if account:
-            accounts[account] = f"{name} (#{ident})"
-    return emails, accounts
+def holdings() -> list[tuple[int, str, str | None, str | None]]:
+    """Everyone's id, name, e-mail and account: one read of the directory, for checking
+    many people's e-mails and accounts at once (an import)."""
+    query = Person.select(Person.id, Person.name, Person.email, Person.account).order_by(Person.id)
+    rows: list[tuple[int, str, str | None, str | None]] = list(query.tuples())  # type: ignore[arg-type]
+    return rows
 
 
 def _check_unique(values: dict[str, Any], person_id: int | None = None) -> None:
@@ -135,6 +127,15 @@ def update_person(
     """Change a person's details; only the fields given are touched (``version`` None: as
     the person is now, for the command line, which reads and writes in one go); ``note``
     goes with the audit entry."""
+    values = checked_changes(changes)
+    with write():
+        _check_unique(values, person_id)
+        return records.update(ctx, records.get(Person, person_id), version, note or "", **values)
+
+
+def checked_changes(changes: dict[str, str | None]) -> dict[str, Any]:
+    """A change to a person's details, each field checked as :func:`update_person` does
+    (all but the e-mail and account being free)."""
     checks: dict[str, Callable[[str | None], str | None]] = {
         "name": lambda v: text("name", v),
         "email": checked_email,
@@ -148,10 +149,7 @@ def update_person(
     unknown = set(changes) - set(checks)
     if unknown:
         raise ValidationError(sorted(unknown)[0], "is not a field of a person")
-    values: dict[str, Any] = {name: checks[name](value) for name, value in changes.items()}
-    with write():
-        _check_unique(values, person_id)
-        return records.update(ctx, records.get(Person, person_id), version, note or "", **values)
+    return {name: checks[name](value) for name, value in changes.items()}
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def init(session: Session, shared: str | None, group: str | None, me: str | None
         _init_shared(session, shared, group)
         _who_you_are(session, me)
         return
-    path = session.database_path()
+    path = session.database_target()
     result = init_database(path, actor=session.ctx.actor)
     if result.created:
         session.print(f"created {path} (you, {session.ctx.actor}, are its admin)")
@@ -152,7 +152,7 @@ def demo(session: Session, size: str, seed: int) -> None:
     from docket.models.core.database import init_database
     from docket.models.demo.builder import build_demo
 
-    path = session.database_path()
+    path = session.database_target()
     init_database(path, actor=session.ctx.actor)
     started = time.perf_counter()
     counts = build_demo(session.ctx, size=size, seed=seed)
@@ -169,5 +169,6 @@ def backup(session: Session, file: str, force: bool) -> None:
     """Copy the database to FILE, safely while others work."""
     from docket.models.core.database import backup_file
 
+    path = session.database_path()  # an SQLite file (PostgreSQL: pg_dump, for now)
     target = backup_file(Path(file), force=force)
-    session.print(f"backed up {session.database_path()} to {target}")
+    session.print(f"backed up {path} to {target}")

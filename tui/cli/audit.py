@@ -62,7 +62,7 @@ def check(session: Session, witnesses: tuple[str, ...]) -> int:
 
     report = run_check([Path(name) for name in witnesses])
     kept = record(report, at=to_utc_text(session.ctx.now()), by=session.ctx.actor)
-    path = session.database_path()
+    path = session.database_target()
     for note in report.notes:
         session.err.write(f"docket: note: {clean(note)}\n")
     for problem in report.problems:
@@ -100,7 +100,7 @@ def witness(session: Session, forget: bool) -> None:
 
     from docket.models.audit import witness as witnesses
 
-    path = session.database_path()
+    path = session.database_target()
     if forget:
         gone = witnesses.forget(path)
         said = "dropped" if gone else "you held no"

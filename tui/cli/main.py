@@ -69,6 +69,7 @@ COMMANDS: dict[str, str] = {
     "portfolio": "docket.tui.cli.portfolio:portfolio",
     "boardpack": "docket.tui.cli.boardpack:boardpack",
     "changes": "docket.tui.cli.changes:changes",
+    "migrate": "docket.tui.cli.migrate:migrate",
 }
 
 
@@ -131,16 +132,20 @@ def cli(ctx: click.Context, db: str | None, debug: bool, demo: bool) -> int | No
 
 def _open_app(session: Session) -> int:
     """``docket`` with no command: the app, on the same database the commands would use."""
-    from docket.tui.app import DocketApp
+    from docket.tui.store import app_context, start
 
-    app = DocketApp(
-        session.database_path(),
+    ctx = app_context(
         clock=session.clock,
         user=session.ctx.actor,
         tz=session.ctx.tz,
         day_first=session.ctx.day_first,
         decimal_comma=session.ctx.decimal_comma,
     )
+    # the database opens and Today is read while Textual loads (issue 22: launch speed)
+    store = start(session.database_path(), ctx)
+    from docket.tui.app import DocketApp
+
+    app = DocketApp(store.path, store=store)
     app.run()
     return 0
 

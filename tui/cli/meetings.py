@@ -18,16 +18,7 @@ from docket.exports.tabular.tables import write_json
 from docket.models.core.context import Context
 from docket.models.core.errors import ValidationError
 from docket.models.core.inputs import a_date, whole_number
-from docket.models.meetings import series as meetings
-from docket.models.meetings.attendees import set_response
-from docket.models.meetings.changes import (
-    cancel_occurrence,
-    move_occurrence,
-    relocate_occurrence,
-    restore_occurrence,
-)
 from docket.models.meetings.facts import meeting_detail, occurrence_facts
-from docket.models.meetings.minutes import agenda_of, record_minutes, set_agenda
 from docket.models.meetings.occurrences import (
     Occurrence,
     OccurrenceFilter,
@@ -35,7 +26,6 @@ from docket.models.meetings.occurrences import (
     list_occurrences,
     next_occurrences,
 )
-from docket.models.meetings.times import series_start
 from docket.tui.cli.emit import emit
 from docket.tui.cli.groups import verbs
 from docket.tui.cli.output import clean
@@ -81,6 +71,8 @@ def add_meeting(
     agenda: str,
 ) -> None:
     """Add a meeting or a series (prints its id)."""
+    from docket.models.meetings import series as meetings
+
     made = meetings.add_meeting(
         session.ctx,
         title,
@@ -167,6 +159,7 @@ def list_meetings(
 @pass_session
 def show_meeting(session: Session, meeting_id: int, fmt: str) -> None:
     """One meeting: attendees, changes, next occurrences."""
+    from docket.models.meetings import series as meetings
     from docket.models.meetings.invites import delivery_state
 
     detail: dict[str, Any] = dict(meeting_detail(meeting_id))
@@ -232,6 +225,9 @@ def move_meeting(
     session: Session, meeting_id: int, occurrence: str | None, to: str, duration: str | None
 ) -> None:
     """Move one occurrence (or a single meeting)."""
+    from docket.models.meetings import series as meetings
+    from docket.models.meetings.changes import move_occurrence
+
     found = meetings.get_meeting(meeting_id)
     if found.rrule and not occurrence:
         raise ValidationError("occurrence", "which occurrence? give --occurrence DATE")
@@ -245,6 +241,9 @@ def move_meeting(
 @pass_session
 def cancel_meeting(session: Session, meeting_id: int, occurrence: str | None) -> None:
     """Cancel a meeting, a series, or one occurrence."""
+    from docket.models.meetings import series as meetings
+    from docket.models.meetings.changes import cancel_occurrence
+
     _one_or_all(
         session, meeting_id, occurrence, "cancelled", cancel_occurrence, meetings.cancel_meeting
     )
@@ -256,6 +255,9 @@ def cancel_meeting(session: Session, meeting_id: int, occurrence: str | None) ->
 @pass_session
 def restore_meeting(session: Session, meeting_id: int, occurrence: str | None) -> None:
     """Undo the cancellation of a meeting or an occurrence."""
+    from docket.models.meetings import series as meetings
+    from docket.models.meetings.changes import restore_occurrence
+
     _one_or_all(
         session, meeting_id, occurrence, "restored", restore_occurrence, meetings.restore_meeting
     )
@@ -320,6 +322,9 @@ def edit_meeting(
     Change a meeting; --occurrence for one occurrence's room or link,
     --from-occurrence for this and following.
     """
+    from docket.models.meetings import series as meetings
+    from docket.models.meetings.changes import relocate_occurrence
+
     changes: dict[str, Any] = {n: fields[n] for n in _EDIT_FIELDS if fields[n] is not None}
     people = {
         "add_attendees": list(add_attendee),
@@ -359,11 +364,16 @@ def edit_meeting(
 @pass_session
 def respond(session: Session, meeting_id: int, who: str, response: str) -> None:
     """Record an attendee's response (accepted, declined, tentative or 'needs action')."""
+    from docket.models.meetings.attendees import set_response
+
     attendee = set_response(session.ctx, meeting_id, who, response)
     session.print(f"#{meeting_id}: {clean(attendee.person.name)} {attendee.response}")
 
 
 def _occurrence_start(session: Session, meeting_id: int, typed: str | None) -> datetime:
+    from docket.models.meetings import series as meetings
+    from docket.models.meetings.times import series_start
+
     found = meetings.get_meeting(meeting_id)
     if not typed:
         if found.rrule:
@@ -382,6 +392,8 @@ def agenda(
     session: Session, meeting_id: int, occurrence: str | None, text: str | None, fmt: str
 ) -> None:
     """One occurrence's agenda with carried-over actions."""
+    from docket.models.meetings.minutes import agenda_of, set_agenda
+
     original = _occurrence_start(session, meeting_id, occurrence)
     if text is not None:
         set_agenda(session.ctx, meeting_id, original, text)
@@ -428,6 +440,8 @@ def minutes(
     due: str | None,
 ) -> None:
     """Write one occurrence's minutes, record its decisions, raise action items."""
+    from docket.models.meetings.minutes import record_minutes
+
     original = _occurrence_start(session, meeting_id, occurrence)
     written = record_minutes(
         session.ctx,

@@ -7,6 +7,7 @@ A command asks for it with ``@pass_session`` (which opens the database first) or
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -37,7 +38,7 @@ class Session:
         self.clock = clock
         self.database_option: str | None = None  # --db
         self.demo = False  # --demo
-        self.db: peewee.SqliteDatabase | None = None
+        self.db: peewee.Database | None = None
         self.as_of: str | None = None  # --as-of DATE of a report (tui/cli/params.py)
         self.past: Past | None = None  # the past state bound for it
         self.printed: list[str] = []  # what print() wrote, for a text report's stamp
@@ -57,16 +58,34 @@ class Session:
         )
 
     def database_path(self) -> Path:
-        """The database this command works on."""
+        """The database file this command works on (what works on an SQLite file only)."""
+        from docket.models.core.engine import shown_url
+        from docket.models.core.errors import DatabaseError
+
+        target = self.database_target()
+        if isinstance(target, str):
+            raise DatabaseError(
+                f"{shown_url(target)} is a PostgreSQL database: this works on an SQLite "
+                "file only, for now"
+            )
+        return target
+
+    def database_target(self) -> Path | str:
+        """The database this command works on: an SQLite file, or a PostgreSQL URL."""
+        from docket.models.core.engine import is_url
+
         if self.demo:
             return self._demo_or_own()
+        given = self.database_option or os.environ.get("DOCKET_DB") or self.config.db
+        if given is not None and is_url(given):
+            return given
         return resolve_database(self.database_option, config=self.config).path
 
     def open(self) -> None:
         """Open the database (upgrading an older schema after a backup copy)."""
         from docket.models.core.database import open_database
 
-        self.db = open_database(self.database_path())
+        self.db = open_database(self.database_target())
         if self.as_of is not None:
             self._bind_past(self.as_of)
 

@@ -48,9 +48,15 @@ class TodayScreen(DocketScreen):
 
     def fetch(self) -> Callable[[], Any]:
         ctx, program = self.docket.ctx, self.docket.program
+        # read at launch while the app was loading (tui/store.py start), for all programs
+        # and before any save: the first load takes it
+        first = self.docket.store.take_first()
+        if first is not None and program is None and self.docket.generation == 0:
+            return first.result
 
         def load() -> TodayFacts:
-            # the config's thresholds of the evidence behind a program's colour
+            # the config's thresholds of the evidence behind a program's colour (as
+            # models.overview.today.today_view, which the launch's read runs)
             return today_facts(build_today(ctx, program=program, config=load_config()))
 
         return load

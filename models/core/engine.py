@@ -1,0 +1,286 @@
+"""The engine a database runs on: SQLite for a path, PostgreSQL for a ``postgresql://`` URL.
+
+What is not the same SQL on both lives here, once: how a write transaction takes the
+write lock, the SQLite text PostgreSQL does not read (``?`` parameters, ``GLOB`` and
+``strftime`` in CHECK constraints, expression indexes), the catalog (``sqlite_master``
+against ``pg_indexes``), what ``PRAGMA`` answers, and an upsert. On SQLite every function
+runs exactly the SQL docket ran before there were two engines.
+
+On PostgreSQL, writers queue as they do on SQLite: each write transaction first takes one
+transaction-level advisory lock (:data:`WRITE_LOCK`), so the audit chain's head cannot move
+between reading it and appending to it, and a version check reads what the last writer
+committed. Date-times are kept as the same UTC text as on SQLite, so every comparison and
+every hash of the audit chain is the same on both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import peewee
+
+from docket.models.core.schema import Meta, database
+
+SCHEMES = ("postgresql://", "postgres://")
+# the key of the advisory lock every PostgreSQL write transaction takes first ("docket")
+WRITE_LOCK = 0x646F636B6574
+# database collations that order text by code point, as SQLite's BINARY does
+CODE_POINT_COLLATIONS = ("C", "POSIX", "C.UTF-8", "C.utf8", "ucs_basic")
+
+
+def is_url(target: object) -> bool:
+    """Whether a ``--db``/``DOCKET_DB``/config value names a PostgreSQL database."""
+    return isinstance(target, str) and target.lower().startswith(SCHEMES)
+
+
+def shown_url(url: str) -> str:
+    """A URL as it may be printed: its password, if any, left out."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    user = f"{parts.username}:***@" if parts.username else ""
+    return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
+
+
+def is_postgres() -> bool:
+    """Whether the bound database is PostgreSQL."""
+    return isinstance(database.obj, peewee.PostgresqlDatabase)
+
+
+# --- SQLite's SQL as PostgreSQL reads it ------------------------------------------------------
+
+_GLOB = re.compile(r"(\w+) GLOB '([^']*)'")
+_DAY_OF = re.compile(r"strftime\('%d', (\w+)\)")  # of a day kept as YYYY-MM-DD text
+# a list of ids as one parameter, a JSON array (models/meetings/occurrences.py: among)
+_JSON_IDS = "(SELECT value FROM json_each(?))"
+_JSON_IDS_POSTGRES = "(SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(? AS json)))"
+_UNQUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|(\?)")
+
+
+def _glob_regex(glob: str) -> str:
+    """A GLOB pattern (``*``, ``?``, ``[...]``, ``[^...]``) as an anchored POSIX regex."""
+    out, i = [], 0
+    while i < len(glob):
+        c = glob[i]
+        if c == "[":
+            end = glob.index("]", i + 2 if glob[i + 1 : i + 2] in ("^", "]") else i + 1)
+            out.append(glob[i : end + 1])
+            i = end + 1
+            continue
+        out.append(".*" if c == "*" else "." if c == "?" else re.escape(c))
+        i += 1
+    return "^" + "".join(out) + "$"
+
+
+def portable_checks(ddl: str) -> str:
+    """A CREATE TABLE's SQLite-only CHECK expressions in PostgreSQL's words, meaning the same:
+    ``x GLOB 'p'`` as ``x ~ '^p$'``, ``strftime('%d', x)`` as ``substr(x, 9, 2)``, and a
+    flag's ``DEFAULT 0`` as ``DEFAULT False``."""
+    ddl = _GLOB.sub(lambda m: f"{m[1]} ~ '{_glob_regex(m[2])}'", ddl)
+    ddl = re.sub(r"(BOOLEAN[^,]*? DEFAULT) ([01])\b", lambda m: f"{m[1]} {m[2] == '1'}", ddl)
+    return _DAY_OF.sub(lambda m: f"substr({m[1]}, 9, 2)", ddl)
+
+
+def postgres_sql(sql: str, params: Any) -> str:
+    """SQL written for SQLite, for psycopg: ``?`` outside quotes becomes ``%s`` and a
+    literal ``%`` is doubled; a JSON list of ids read by ``json_each`` is read by
+    ``json_array_elements_text``. Peewee's own SQL (``%s`` already) passes unchanged."""
+    if sql.lstrip().upper().startswith("CREATE TABLE"):
+        sql = portable_checks(sql)
+    sql = sql.replace(_JSON_IDS, _JSON_IDS_POSTGRES)
+    if not params:
+        return sql.replace("%", "%%")
+    if not any(m[1] for m in _UNQUOTED.finditer(sql)):
+        return sql
+    sql = re.sub(r"%(?!s)", "%%", sql)
+    return _UNQUOTED.sub(lambda m: "%s" if m[1] else m[0], sql)
+
+
+def bind_psycopg() -> None:
+    """Give peewee psycopg, which models/core/__init__.py kept it from importing at its own
+    import (every command would pay for it): PostgreSQL alone needs it."""
+    module: Any = peewee  # its driver globals are not in its stubs
+    if module.psycopg is not None:
+        return
+    import psycopg
+    from psycopg.pq import TransactionStatus
+    from psycopg.types.json import Json, Jsonb
+
+    module.psycopg, module.TransactionStatus = psycopg, TransactionStatus
+    module.Json_pg3, module.Jsonb_pg3 = Json, Jsonb
+    adapter = peewee.Psycopg3Adapter
+    adapter.txn_idle = TransactionStatus.IDLE
+    adapter.txn_inerror = TransactionStatus.INERROR
+    adapter.txn_unknown = TransactionStatus.UNKNOWN
+
+
+class PostgresDatabase(peewee.PostgresqlDatabase):
+    """PostgreSQL through psycopg, reading the SQL docket writes for SQLite; date-times and
+    days kept as the same text as on SQLite (``VARCHAR``), so raw SQL reads the same."""
+
+    field_types = {
+        **peewee.PostgresqlDatabase.field_types,
+        "DATETIME": "VARCHAR",
+        "DATE": "VARCHAR(10)",
+    }
+
+    def init(self, database: str | None, *args: Any, **kwargs: Any) -> None:
+        bind_psycopg()
+        super().init(database, *args, **kwargs)
+
+    def _connect(self) -> Any:
+        from psycopg.types.string import StrDumperUnknown
+
+        class DayDumper(StrDumperUnknown):
+            """A day as a parameter: its ISO text, as sqlite3 passes it, of no type
+            (PostgreSQL takes it as the text column it is stored in or compared with)."""
+
+            def dump(self, obj: Any) -> bytes:
+                return bytes(obj.isoformat(), "ascii")
+
+        conn = super()._connect()  # type: ignore[misc]
+        conn.adapters.register_dumper(date, DayDumper)
+        return conn
+
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
+        return super().execute_sql(postgres_sql(sql, params), params)
+
+
+# --- what differs between the engines ---------------------------------------------------------
+
+
+@contextmanager
+def write_transaction() -> Iterator[Any]:
+    """A write transaction holding the write lock from its start: SQLite's
+    ``BEGIN IMMEDIATE``; on PostgreSQL the advisory lock, taken by the outermost."""
+    if not is_postgres():
+        with database.atomic(lock_type="IMMEDIATE") as transaction:
+            yield transaction
+        return
+    outermost = not database.in_transaction()
+    with database.atomic() as transaction:
+        if outermost:
+            database.execute_sql("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+        yield transaction
+
+
+def executemany(sql: str, rows: Iterable[Sequence[Any]]) -> int:
+    """One statement for many rows; how many rows it changed. On PostgreSQL an INSERT that
+    gives ids moves the table's id sequence past them, so the next record made the ordinary
+    way gets the next id."""
+    if not is_postgres():
+        return int(database.connection().executemany(sql, rows).rowcount)
+    rows = list(rows)  # made before: making them may read (psycopg holds the connection)
+    with database.cursor() as cursor:
+        cursor.executemany(postgres_sql(sql, True), rows)
+        count = int(cursor.rowcount)
+    found = re.match(r'\s*INSERT INTO "(\w+)" \(([^)]*)\)', sql)
+    if found and '"id"' in found[2].split(", "):
+        reset_sequence(found[1])
+    return count
+
+
+def reset_sequence(table: str) -> None:
+    """PostgreSQL: the table's id sequence set to its largest id (nothing on SQLite)."""
+    if is_postgres():
+        database.execute_sql(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),"
+            f' coalesce(max("id"), 1), max("id") IS NOT NULL) FROM "{table}"'
+        )
+
+
+def set_meta(key: str, value: str) -> None:
+    """Set one ``docket_meta`` value, replacing the one there."""
+    if is_postgres():
+        Meta.insert(key=key, value=value).on_conflict(
+            conflict_target=[Meta.key], update={Meta.value: value}
+        ).execute()
+    else:
+        Meta.insert(key=key, value=value).on_conflict_replace().execute()
+
+
+def table_indexes(table: str) -> list[tuple[str, str]]:
+    """A table's indexes made by CREATE INDEX (name and that SQL), by name; not those its
+    primary key or a constraint keeps."""
+    if is_postgres():
+        sql = (
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+            " AND tablename = ? AND indexname NOT IN (SELECT conname FROM pg_constraint)"
+            " ORDER BY indexname"
+        )
+    else:
+        sql = (
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND sql IS NOT NULL ORDER BY name"
+        )
+    return [(str(n), str(s)) for n, s in database.execute_sql(sql, (table,)).fetchall()]
+
+
+def table_exists(name: str) -> bool:
+    """Whether a table (on SQLite also a virtual table) of that name exists."""
+    if is_postgres():
+        return bool(database.table_exists(name))
+    found = database.execute_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return found is not None
+
+
+def data_version() -> int:
+    """A number that changes when another connection commits. SQLite's ``data_version``;
+    on PostgreSQL (until LISTEN/NOTIFY) the audit log's newest id, which also moves with
+    this connection's own writes."""
+    if is_postgres():
+        row = database.execute_sql('SELECT coalesce(max("id"), 0) FROM "audit_entry"').fetchone()
+        return int(row[0])
+    return int(database.execute_sql("PRAGMA data_version").fetchone()[0])
+
+
+def integrity_problems() -> list[str]:
+    """What SQLite's integrity and foreign-key checks find wrong (empty: all is well). A
+    PostgreSQL server enforces foreign keys on every write and keeps its own pages: nothing
+    to ask it here (its DBAs have amcheck)."""
+    if is_postgres():
+        return []
+    problems = [
+        str(row[0])
+        for row in database.execute_sql("PRAGMA integrity_check").fetchall()
+        if row[0] != "ok"
+    ]
+    for table, rowid, parent, _ in database.execute_sql("PRAGMA foreign_key_check").fetchall():
+        problems.append(f"{table} row {rowid} refers to a missing {parent}")
+    return problems
+
+
+def extra_sql(statements: Iterable[str]) -> list[str]:
+    """The indexes on expressions (schema.EXTRA_SQL) as this engine writes them: PostgreSQL
+    wants each expression in an index's column list in parentheses."""
+    if not is_postgres():
+        return list(statements)
+    return [_parenthesised(s) for s in statements]
+
+
+def _parenthesised(statement: str) -> str:
+    head, _, rest = statement.partition(" ON ")
+    table, _, rest = rest.partition(" (")
+    depth, i = 1, 0
+    while depth:
+        depth += {"(": 1, ")": -1}.get(rest[i], 0)
+        i += 1
+    columns, tail = rest[: i - 1], rest[i:]
+    parts, depth, start = [], 0, 0
+    for j, c in enumerate(columns + ","):
+        depth += {"(": 1, ")": -1}.get(c, 0)
+        if c == "," and depth == 0:
+            parts.append(columns[start:j].strip())
+            start = j + 1
+    wrapped = [p if re.fullmatch(r'"?\w+"?', p) else f"({p})" for p in parts]
+    return f"{head} ON {table} ({', '.join(wrapped)}){tail}"

@@ -1,0 +1,173 @@
+"""Moving an office from its SQLite file to PostgreSQL: ``docket migrate --to URL``.
+
+Every table is copied, the audit log with it, each row with its id; the id sequences then
+continue after the largest. The copy is one transaction on the target, verified before it
+commits: each table's row count and a SHA-256 of its rows, read in key order as canonical
+text by the same function on both sides. A difference rolls everything back, so the target
+holds the whole office or nothing. The target must be empty (made by its DBA, docket's
+schema not yet in it); the source must be at this docket's schema version (``docket init``
+upgrades it first). SQLite's search index is not copied: it is made from the action items,
+and PostgreSQL searches without one for now.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import peewee
+from peewee import BooleanField, Model
+
+from docket.models.core import engine
+from docket.models.core.errors import DatabaseError
+from docket.models.core.indexes import create_indexes_v9
+from docket.models.core.schema import EXTRA_SQL, Meta, database
+from docket.models.core.tables import TABLES
+
+# what a copy holds: docket's own facts, then every record table in creation order
+COPIED: tuple[type[Model], ...] = tuple(dict.fromkeys((Meta, *TABLES)))
+# SQLite's own tables and the search index (made again from the rows, not copied)
+NOT_COPIED_PREFIXES = ("sqlite_", "action_search")
+
+
+@dataclass(frozen=True)
+class TableCheck:
+    """One table on both sides: its rows and the SHA-256 of their canonical text."""
+
+    table: str
+    source_rows: int
+    target_rows: int
+    source_sha256: str
+    target_sha256: str
+
+    @property
+    def same(self) -> bool:
+        return (self.source_rows, self.source_sha256) == (self.target_rows, self.target_sha256)
+
+
+@dataclass(frozen=True)
+class Migrated:
+    """What ``docket migrate`` did: every table checked, and how long the copy took."""
+
+    tables: tuple[TableCheck, ...]
+    seconds: float
+
+    @property
+    def rows(self) -> int:
+        return sum(t.target_rows for t in self.tables)
+
+
+def canonical(value: Any) -> str:
+    """One stored value as text both engines give alike: a flag as 0 or 1 (SQLite keeps an
+    integer, PostgreSQL a boolean), no value as NULL, text length-prefixed (no value's text
+    can pass for two)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    return f"{len(text)}:{text}"
+
+
+def _columns(model: type[Model]) -> list[str]:
+    return [f.column_name for f in model._meta.sorted_fields]
+
+
+def read_rows(model: type[Model]) -> list[tuple[Any, ...]]:
+    """Every row of a table from the bound database, as stored, in primary-key order
+    (sorted here, so both engines give the same order whatever their collation)."""
+    names = ", ".join(f'"{c}"' for c in _columns(model))
+    rows = database.execute_sql(f'SELECT {names} FROM "{model._meta.table_name}"').fetchall()
+    return sorted((tuple(r) for r in rows), key=lambda r: r[0])
+
+
+def digest(rows: Iterable[tuple[Any, ...]]) -> str:
+    """The SHA-256 (hex) of rows: each value canonical, a tab between values, a line each."""
+    sha = hashlib.sha256()
+    for row in rows:
+        sha.update(("\t".join(canonical(v) for v in row) + "\n").encode("utf-8"))
+    return sha.hexdigest()
+
+
+def _refuse_unknown_tables(db: peewee.Database) -> None:
+    known = {str(m._meta.table_name) for m in COPIED}
+    strange = [
+        t for t in db.get_tables() if t not in known and not t.startswith(NOT_COPIED_PREFIXES)
+    ]
+    if strange:
+        raise DatabaseError(
+            f"the database holds tables docket does not know ({', '.join(strange)}); "
+            "nothing was copied"
+        )
+
+
+def _for_target(model: type[Model], rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows as PostgreSQL takes them: flags as booleans (SQLite gives 0 and 1)."""
+    flags = [i for i, f in enumerate(model._meta.sorted_fields) if isinstance(f, BooleanField)]
+    if not flags:
+        return rows
+    out = []
+    for row in rows:
+        values = list(row)
+        for i in flags:
+            if values[i] is not None:
+                values[i] = bool(values[i])
+        out.append(tuple(values))
+    return out
+
+
+def migrate(source: Path, url: str) -> Migrated:
+    """Copy the SQLite database at ``source`` into the empty PostgreSQL database at ``url``
+    in one transaction, verified per table before it commits."""
+    from docket.models.core.database import open_database
+    from docket.models.core.engine_postgres import connect_url
+
+    started = time.perf_counter()
+    src = open_database(source, upgrade=False)
+    try:
+        _refuse_unknown_tables(src)
+        read = {m: read_rows(m) for m in COPIED}
+    finally:
+        src.close()
+    before = {m: (len(rows), digest(rows)) for m, rows in read.items()}
+    target = connect_url(url, create=True)
+    try:
+        if target.get_tables():
+            raise DatabaseError(
+                f"{engine.shown_url(url)} is not empty (it holds tables); docket migrate "
+                "copies into an empty database only: nothing was copied"
+            )
+        checks: list[TableCheck] = []
+        with engine.write_transaction():
+            target.create_tables(COPIED)
+            for statement in engine.extra_sql(EXTRA_SQL):
+                target.execute_sql(statement)
+            create_indexes_v9(target)
+            for model, rows in read.items():
+                columns = _columns(model)
+                names = ", ".join(f'"{c}"' for c in columns)
+                marks = ", ".join("?" for _ in columns)
+                sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})'
+                if rows:
+                    engine.executemany(sql, _for_target(model, rows))
+            for model in COPIED:
+                after = read_rows(model)
+                count, sha = before[model]
+                checks.append(
+                    TableCheck(model._meta.table_name, count, len(after), sha, digest(after))
+                )
+            wrong = [c.table for c in checks if not c.same]
+            if wrong:
+                raise DatabaseError(
+                    f"the copy differs from {source} in {', '.join(wrong)}; it was rolled "
+                    "back, nothing was copied"
+                )
+    finally:
+        target.close()
+    return Migrated(tuple(checks), time.perf_counter() - started)
