@@ -143,6 +143,11 @@ def main() -> int:
     import write_bench
 
     write_bench.report(db)
+    import load_bench
+
+    # issue 23: p50/p95/p99 of mixed writes, SQLite 8 x 200 and PostgreSQL 16 x 500 (the
+    # latter on the server DOCKET_BENCH_POSTGRES names: a role that may create databases)
+    load_bench.report(workdir, os.environ.get("DOCKET_BENCH_POSTGRES"))
     import selection_bench
 
     selection_bench.report(workdir, RUNS)

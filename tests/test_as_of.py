@@ -22,6 +22,7 @@ from conftest import ACTOR, NOW, ZONE, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from docket.models.audit import as_of as as_of_module
 from docket.models.audit.as_of import PastIsReadOnly, as_of, cutoff
 from docket.models.audit.stamp import content_hash, stamp_for, stamp_line, without_stamp
 from docket.models.core import records
@@ -199,7 +200,13 @@ def test_the_reports_say_what_changed_over_the_days(story: Any) -> None:
     assert "Book the big board room" in titles[4] and "Book the board room" in titles[3]
 
 
-def test_the_database_rebuilt_for_each_day_is_the_file_as_it_was(story: Any, db_path: Path) -> None:
+# the entries after the cutoff read by SQLite's plan (-1: never through the index by time)
+# and through that index (1: always): the same rebuild either way
+@pytest.mark.parametrize("share", [-1.0, 1.0])
+def test_the_database_rebuilt_for_each_day_is_the_file_as_it_was(
+    story: Any, db_path: Path, share: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(as_of_module, "INDEX_SHARE", share)
     _, copies = story
     connect(db_path)
     for day, copy in zip(DAYS, copies, strict=True):
@@ -371,3 +378,18 @@ def test_any_sequence_of_writes_is_undone_to_each_day(
                 assert past.empty and Person.select().count() == 0
         finally:
             database.close()
+
+
+def test_few_entries_after_the_cutoff_are_read_through_the_index_by_time() -> None:
+    from docket.models.audit.as_of import _plan
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute('CREATE TABLE "audit_entry" ("id" INTEGER PRIMARY KEY, "at" TEXT NOT NULL)')
+    days = [(f"2026-11-{d:02d} 10:00:00",) for d in range(1, 21)]
+    conn.executemany('INSERT INTO "audit_entry" ("at") VALUES (?)', days)
+    assert _plan(conn, "2026-11-05 12:00:00") == ""  # no index by time: SQLite's plan
+    conn.execute('CREATE INDEX "audit_entry_at" ON "audit_entry" ("at")')
+    assert _plan(conn, "2026-11-18 12:00:00") == 'INDEXED BY "audit_entry_at"'  # 2 of 20
+    assert _plan(conn, "2026-11-30 12:00:00") == 'INDEXED BY "audit_entry_at"'  # none
+    assert _plan(conn, "2026-11-05 12:00:00") == ""  # 15 of 20: SQLite's own plan
+    conn.close()

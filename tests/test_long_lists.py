@@ -85,3 +85,32 @@ def test_the_lines_are_read_one_at_a_time(demo_db: Path, ctx: Context) -> None:
     assert sum(1 for _ in lines) + 1 == actions.count_actions(
         ctx, actions.ActionFilter(status="all")
     )
+
+
+ASCII_ROWS = [
+    [1, "Send the budget draft to Finance", "Ana Lopez"],
+    [22, "x" * 150, None],
+    [4, "", "Bo Chen"],
+    [5, "short", "a name long enough to be the widest column of all"],
+]
+
+
+@pytest.mark.parametrize("width", [30, 40, 60, 100, 250])
+@pytest.mark.parametrize("flexible", [None, 1, 2])
+@pytest.mark.parametrize("streamed", [True, False])
+def test_a_table_of_plain_cells_is_the_table(
+    width: int, flexible: int | None, streamed: bool
+) -> None:
+    """The one-format path for ASCII cells (issue 22's agenda) pads and cuts as the table."""
+    out = io.StringIO()
+    rows: Any = iter(ASCII_ROWS) if streamed else list(ASCII_ROWS)
+    assert write_table(HEADERS, rows, out, width=width, flexible=flexible) == len(ASCII_ROWS)
+    assert out.getvalue() == table(HEADERS, ASCII_ROWS, width=width, flexible=flexible) + "\n"
+
+
+@pytest.mark.parametrize("width", [40, 100])
+def test_a_list_of_rows_is_written_as_the_table(width: int) -> None:
+    out = io.StringIO()
+    assert write_table(HEADERS, list(ROWS), out, width=width) == len(ROWS)
+    assert out.getvalue() == table(HEADERS, ROWS, width=width) + "\n"
+    assert write_table(HEADERS, [], io.StringIO()) == 0

@@ -95,7 +95,7 @@ class DocketApp(App[None]):
 
     def __init__(
         self,
-        db: Path,
+        db: Path | str,
         *,
         clock: Clock | None = None,
         user: str | None = None,
@@ -130,7 +130,7 @@ class DocketApp(App[None]):
         who = self.ctx.actor if writer else f"{self.ctx.actor}: read-only (viewer)"
         self.banner = f"{self._check_warning()}{self.ctx.today():%a %d %b %Y} │ {who}"
         self.switch_mode("today")
-        self._seen_version: int | None = None
+        self._seen_version: int | None = self.store.version_at_open()
         self.set_interval(self.POLL_S, self._look_for_changes)
         # the other screens load once Today is drawn, not in its way
         self.set_timer(

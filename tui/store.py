@@ -38,7 +38,7 @@ def _explained(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 class Store:
     """Runs domain operations on the database thread and hands back their results."""
 
-    def __init__(self, path: Path, ctx: Context) -> None:
+    def __init__(self, path: Path | str, ctx: Context) -> None:
         self.path = path
         self.ctx = ctx
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docket-db")
@@ -48,6 +48,8 @@ class Store:
         self._opening: Future[Any] | None = None
         # Today's contents, read while the app's own code loads (:func:`start`)
         self._first: Future[Any] | None = None
+        # PostgreSQL: the count of others' changes when listening began (LISTEN/NOTIFY)
+        self._listening: Future[int] | None = None
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Call ``fn`` on the database thread; its exception, if any, is raised here (a
@@ -72,6 +74,10 @@ class Store:
         from docket.models.core.database import open_database
 
         self._opening = self._executor.submit(open_database, self.path)
+        if isinstance(self.path, str):  # PostgreSQL: listen from the start, missing nothing
+            from docket.models.core.database import data_version
+
+            self._listening = self._executor.submit(data_version)
         if first is not None:
             self._first = self._aside.submit(self._once_open, first)
 
@@ -87,6 +93,11 @@ class Store:
             self.begin()
         assert self._opening is not None
         self._opening.result()
+
+    def version_at_open(self) -> int | None:
+        """PostgreSQL: ``data_version`` as the database opened, for the app's first poll to
+        compare with (a change made before that poll is seen); None on SQLite."""
+        return None if self._listening is None else self._listening.result()
 
     def take_first(self) -> Future[Any] | None:
         """The read :meth:`begin` started (None when none was, or it was taken)."""
@@ -128,7 +139,7 @@ def app_context(
     )
 
 
-def start(path: Path, ctx: Context) -> Store:
+def start(path: Path | str, ctx: Context) -> Store:
     """A store for the app at launch: the database opening, then Today's contents read (on
     the second thread), while the app's code (Textual) is still loading; the app takes the
     store, and Today its contents (``TodayScreen``), so the first screen waits for neither

@@ -3,11 +3,14 @@
 Roles: **admin** (everything, and managing accounts), **editor** (reads and writes),
 **viewer** (reads only). An account the database does not list is an editor: on a shared
 host the operating system's group already decides who can open the file at all, and
-listing accounts is how an office narrows that down (viewers) or hands out admin.
+listing accounts is how an office narrows that down (viewers) or hands out admin. On
+PostgreSQL the server's roles decide instead, and these checks ask about the session user
+(:mod:`docket.models.core.engine_roles`): they say a refusal plainly, the server enforces it.
 """
 
 from __future__ import annotations
 
+from docket.models.core import engine
 from docket.models.core.context import Context
 from docket.models.core.errors import PermissionDenied
 from docket.models.core.schema import ROLES, UserAccount
@@ -16,7 +19,12 @@ DEFAULT_ROLE = "editor"
 
 
 def role_of(account: str) -> str:
-    """The role of a Unix account in this database."""
+    """The role of an account in this database: on SQLite as listed (else the default); on
+    PostgreSQL as the server's roles give it (none of them: a viewer, who cannot write)."""
+    if engine.is_postgres():
+        from docket.models.core.engine_roles import server_role
+
+        return server_role(account) or "viewer"
     user = UserAccount.get_or_none(UserAccount.account == account)
     return str(user.role) if user is not None else DEFAULT_ROLE
 
@@ -26,21 +34,28 @@ def can_write(account: str) -> bool:
     return role_of(account) != "viewer"
 
 
+def acting(ctx: Context) -> str:
+    """Whose role a check asks about: on PostgreSQL the session user, whom the server
+    checks whatever the client says; on SQLite the context's account."""
+    return engine.acting_account(ctx.actor)
+
+
 def require_writer(ctx: Context) -> None:
     """Refuse a write by a viewer, plainly."""
-    if not can_write(ctx.actor):
+    account = acting(ctx)
+    if not can_write(account):
         raise PermissionDenied(
-            f"read-only: your account {ctx.actor} is a viewer of this database; "
+            f"read-only: your account {account} is a viewer of this database; "
             "an admin can make you an editor with 'docket user add'"
         )
 
 
 def require_admin(ctx: Context) -> None:
     """Refuse an admin-only operation to anyone else."""
-    if role_of(ctx.actor) != "admin":
-        raise PermissionDenied(
-            f"only an admin can do this; your account {ctx.actor} is {role_of(ctx.actor)}"
-        )
+    account = acting(ctx)
+    role = role_of(account)
+    if role != "admin":
+        raise PermissionDenied(f"only an admin can do this; your account {account} is {role}")
 
 
 __all__ = ["ROLES", "can_write", "require_admin", "require_writer", "role_of"]

@@ -9,16 +9,18 @@ address, or added) or as any text :func:`~docket.models.people.directory.find_pe
 from __future__ import annotations
 
 import pwd
+import re
 from dataclasses import dataclass
 from email.utils import getaddresses
 from typing import Any, TypedDict
 
 from peewee import JOIN, fn
 
-from docket.models.accounts.roles import DEFAULT_ROLE, require_admin
-from docket.models.core import records
+from docket.models.accounts.roles import DEFAULT_ROLE, require_admin, role_of
+from docket.models.core import engine, records
 from docket.models.core.context import Context
 from docket.models.core.database import write
+from docket.models.core.engine_roles import set_server_role
 from docket.models.core.errors import ValidationError
 from docket.models.core.inputs import choice, shown, text
 from docket.models.core.schema import ROLES, Meeting, Person, UserAccount
@@ -27,6 +29,8 @@ from docket.models.people.persons import add_person, checked_email, update_perso
 
 # what an invite needs of a meeting's organizer (exports/calendar/ical_events.py refuses it)
 ORGANIZER_NEEDED = "invites will need an organizer with an e-mail"
+# a PostgreSQL login role as docket gives one (a Unix name, or a certificate's e-mail)
+_ROLE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,62}")
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,17 @@ class AccountChange:
 
 def host_account(name: str) -> str:
     """``name`` when it is a Unix account on this host (a typo would name nobody who can
-    ever run docket), else a :class:`ValidationError`."""
+    ever run docket), else a :class:`ValidationError`. On PostgreSQL an account is a login
+    role of the server, used from any host: a name PostgreSQL keeps whole."""
     typed = (name or "").strip()
+    if engine.is_postgres():
+        if not _ROLE_NAME.fullmatch(typed):
+            raise ValidationError(
+                "account",
+                f"expected a login name (letters, digits, '_', '.', '-', '@'; at most 63), "
+                f"got {shown(typed)}",
+            )
+        return typed
     try:
         pwd.getpwnam(typed)
     except KeyError as exc:
@@ -151,6 +164,8 @@ def add_user(ctx: Context, account: str, role: str, person: str | None = None) -
         changes: dict[str, Any] = dict(values)
         if found is not None:
             changes["person"] = found[0]
+        if engine.is_postgres():  # the server's roles decide; the table says the same
+            set_server_role(values["account"], values["role"])
         existing = UserAccount.get_or_none(UserAccount.account == values["account"])
         if existing is None:
             records.create(ctx, UserAccount, **changes)
@@ -180,6 +195,8 @@ def edit_user(
     with write():
         if role is not None or name != ctx.actor:
             require_admin(ctx)
+        if role is not None and engine.is_postgres():
+            set_server_role(name, values["role"])
         found = _person_for(ctx, person, name, field=field) if person else None
         if person is not None:
             values["person"] = found[0] if found else None
@@ -187,7 +204,7 @@ def edit_user(
                 _release(ctx, name)
         existing = UserAccount.get_or_none(UserAccount.account == name)
         if existing is None:
-            values.setdefault("role", DEFAULT_ROLE)
+            values.setdefault("role", role_of(name) if engine.is_postgres() else DEFAULT_ROLE)
             saved = records.create(ctx, UserAccount, account=name, **values)
         else:
             saved = records.update(ctx, existing, existing.version, **values)

@@ -47,8 +47,8 @@ from docket.models.audit.chain import UNAUDITED, audited_models
 from docket.models.audit.stamp import ReportStamp, last_entry, stamp_for, stamp_line
 from docket.models.core.clock import utcnow
 from docket.models.core.context import Context
-from docket.models.core.errors import DocketError, ValidationError
-from docket.models.core.fields import MoneyField, to_cents, to_utc_text
+from docket.models.core.errors import DocketError, NotFoundError, ValidationError
+from docket.models.core.fields import MoneyField, from_utc_text, to_cents, to_utc_text
 from docket.models.core.schema import Record, database
 
 # the field a refusal names (the command line's option)
@@ -108,9 +108,14 @@ class Past:
 
 
 class PastDatabase(peewee.SqliteDatabase):
-    """The in-memory copy of a past state: it reads, and refuses every write."""
+    """The in-memory copy of a past state: it reads, and refuses every write. It knows the
+    database it was copied from (``present``) and the user's zone, to say when a record
+    it lacks was created (:func:`not_yet`)."""
 
     label = "the past"
+    present: peewee.Database | None = None
+    zone: tzinfo = UTC
+    cutoff: str = ""  # UTC text
 
     def refusal(self) -> PastIsReadOnly:
         return PastIsReadOnly(
@@ -244,6 +249,28 @@ def _undo_record(
     return exists, [state[c] for c in table.columns]
 
 
+def not_yet(model: type[Record], field: peewee.Field, value: Any) -> NotFoundError | None:
+    """While a past state is bound: the refusal for a ``model`` record whose ``field`` is
+    ``value`` that was created after the cutoff (it exists in the database now):
+    ``program: EVIL did not exist on 2026-11-23 (created 2026-11-24)``, naming it by its
+    stored value. None when no past state is bound or no such record was created later
+    (then the caller's usual "no such record" stands)."""
+    past = database.obj
+    if not isinstance(past, PastDatabase) or past.present is None:
+        return None
+    table, column = model._meta.table_name, field.column_name
+    row = past.present.execute_sql(
+        f'SELECT "{column}", "created_at" FROM "{table}" WHERE "{column}" = ?'
+        ' ORDER BY "created_at" DESC LIMIT 1',
+        (field.db_value(value),),
+    ).fetchone()
+    if row is None or str(row[1]) <= past.cutoff:
+        return None
+    created = from_utc_text(str(row[1])).astimezone(past.zone).date().isoformat()
+    name = str(table).replace("_", " ")
+    return NotFoundError(f"{name}: {row[0]} did not exist on {past.label} (created {created})")
+
+
 # a table losing more than this share of its rows is emptied and refilled with the rest
 # (SQLite empties a whole table without visiting its rows), else its rows go one by one
 REFILL_SHARE = 0.25
@@ -335,14 +362,41 @@ def _some(conn: Any, ids: list[tuple[int]]) -> None:
     conn.executemany('INSERT INTO temp."_some" ("id") VALUES (?)', ids)
 
 
+# the entries after the cutoff are read through the index by time ("audit_entry_at") and
+# sorted when they are at most this share of the log; else SQLite's own plan (the log in
+# record order, no sort) is quicker. Measured (ms, SQLite's plan against the index): large
+# demo, 7% of the log 40 against 18, 16% 71/57, 29% 83/119; xl demo, 8% 313/276, 12%
+# 426/427, 14% 445/637, all of it 4335/5828.
+INDEX_SHARE = 0.1
+_BY_TIME = "audit_entry_at"
+
+
+def _plan(conn: Any, cut: str) -> str:
+    """How to read the entries after ``cut``: ``INDEXED BY`` the index by time when they
+    are few, else nothing (SQLite's choice). They are counted through that index, up to
+    the share only (the log only grows, so its highest id stands for its length)."""
+    if not conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (_BY_TIME,)
+    ).fetchone():
+        return ""
+    most = int(
+        (conn.execute('SELECT max("id") FROM "audit_entry"').fetchone()[0] or 0) * INDEX_SHARE
+    )
+    after = conn.execute(
+        'SELECT count(*) FROM (SELECT 1 FROM "audit_entry" WHERE "at" > ? LIMIT ?)',
+        (cut, most + 1),
+    ).fetchone()[0]
+    return f'INDEXED BY "{_BY_TIME}"' if after <= most else ""
+
+
 def _rebuild(conn: Any, cut: str) -> int:
     """Undo, in the copy behind ``conn``, every entry after ``cut``; how many."""
     tables = {t.name: t for t in (_Table(m) for m in audited_models())}
     # each record's first entry after the cutoff: created after it, the record goes; else
     # its entries are read (with their changes, which most records never need) and undone
     firsts = conn.execute(
-        'SELECT "entity", "entity_id", "action" FROM "audit_entry" WHERE "at" > ?'
-        ' ORDER BY "entity", "entity_id", "at", "id"',
+        'SELECT "entity", "entity_id", "action" FROM "audit_entry"'
+        f' {_plan(conn, cut)} WHERE "at" > ? ORDER BY "entity", "entity_id", "at", "id"',
         (cut,),
     ).fetchall()
     gone: dict[str, list[tuple[int]]] = {}
@@ -409,6 +463,7 @@ def as_of(
         raise DocketError("a report as of a past day works on SQLite only, for now")
     past_db = PastDatabase(":memory:")
     past_db.label = when.isoformat() if not isinstance(when, datetime) else to_utc_text(instant)
+    past_db.present, past_db.zone, past_db.cutoff = real, tz or UTC, to_utc_text(instant)
     try:
         conn = past_db.connection()
         real.connection().backup(conn)
@@ -437,6 +492,7 @@ __all__ = [
     "ReportStamp",
     "as_of",
     "cutoff",
+    "not_yet",
     "stamp_for",
     "stamp_line",
 ]

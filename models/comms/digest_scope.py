@@ -8,15 +8,17 @@ given); it is a list of :class:`Section`, each built by a function of the :class
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from docket.models.contractors.allocation import OverallocationsOnce
 from docket.models.core import inputs
 from docket.models.core.config import Config
 from docket.models.core.context import Context
 from docket.models.core.dates import parse_date
 from docket.models.core.errors import ValidationError
+from docket.models.portfolio.evidence import ALLOCATION_DAYS, Shared
 from docket.models.portfolio.programs import get_program, program_and_children
 
 PERIODS = ("week", "month", "quarter")
@@ -38,6 +40,8 @@ class Scope:
     tz: Any
     # the office's settings (the evidence's thresholds); None: the defaults
     config: Config | None = None
+    # what more than one section reads (burns, over-allocations), read once per digest
+    shared: Shared | None = field(default=None, compare=False)
 
     @property
     def next_until(self) -> date:
@@ -97,7 +101,13 @@ def scope_of(
     ctx: Context, program: str | None, since: date, until: date, config: Config | None = None
 ) -> Scope:
     """The scope for a program (with the programs under it) or for all."""
-    if not program:
-        return Scope(None, None, since, until, ctx.today(), ctx.tz, config)
-    ids = program_and_children(program)
-    return Scope(get_program(program).code, ids, since, until, ctx.today(), ctx.tz, config)
+    today = ctx.today()
+    code, ids = None, None
+    if program:
+        ids = program_and_children(program)
+        code = get_program(program).code
+    scope = Scope(code, ids, since, until, today, ctx.tz, config)
+    # the days the contractor section and the status evidence ask about over-allocation
+    first = min(since, today)
+    last = max(scope.next_until, today + timedelta(days=ALLOCATION_DAYS))
+    return replace(scope, shared=Shared(overallocations=OverallocationsOnce(first, last)))

@@ -26,7 +26,7 @@ from docket.models.comms.digest_selection import (
     solicitations_section,
 )
 from docket.models.comms.digest_status import status_section
-from docket.models.comms.plan import plan
+from docket.models.comms.plan import due_rows
 from docket.models.contractors.allocation import overallocations
 from docket.models.contractors.burn import BurnFacts, burn_facts, burns
 from docket.models.core.schema import (
@@ -288,18 +288,18 @@ def _decisions(
 def communications_section(scope: Scope) -> Section:
     """Communications overdue or due by the end of the next period."""
     rows = []
-    for row in plan(scope.program_ids, active_only=True):
+    for row in due_rows(scope.program_ids):  # as plain rows: no model object per item
         if row.due is None or row.due > scope.next_until:
             continue
         rows.append(
             {
-                "id": row.item.id,
-                "program": row.item.program.code,
-                "name": row.item.name,
-                "channel": row.item.channel,
+                "id": row.id,
+                "program": row.program,
+                "name": row.name,
+                "channel": row.channel,
                 "due": row.due.isoformat(),
                 "overdue_days": max(0, (scope.today - row.due).days),
-                "owner": _owner(row.item),
+                "owner": row.owner,
             }
         )
     facts = {"due": _capped(rows), "overdue": sum(1 for r in rows if r["overdue_days"])}
@@ -342,7 +342,8 @@ def contractors_section(scope: Scope) -> Section:
     starting = [row(a, a.start) for a in mine if first <= a.start <= last]
     ending = [row(a, a.end) for a in sorted(mine, key=lambda a: a.end) if first <= a.end <= last]
     # over 100 % counts every program a person works on, not only those in scope
-    over = overallocations(first, last, {a.person for a in mine})
+    shared = scope.shared.overallocations if scope.shared else None
+    over = (shared or overallocations)(first, last, {a.person for a in mine})
     facts = {
         "starting": _capped(starting),
         "ending": _capped(ending),
@@ -362,7 +363,8 @@ def contracts_section(scope: Scope) -> Section:
     """Contracts above 80 % of their ceiling, or ending within 60 days."""
     near: list[BurnFacts] = []
     ending: list[BurnFacts] = []
-    for burn in burns(scope.today, program_ids=scope.program_ids):
+    read = scope.shared.burns if scope.shared else burns
+    for burn in read(scope.today, program_ids=scope.program_ids):
         if burn.days_left < 0:
             continue
         row = burn_facts(burn)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypedDict, cast
+from typing import Any, NamedTuple, Protocol, TypedDict, cast
 
 from peewee import JOIN, fn
 
@@ -82,7 +82,18 @@ def cadence_words(cadence: str) -> str:
     return describe(cadence)
 
 
-def next_due(item: CommsItem, last_sent: datetime | None) -> date | None:
+class Cadenced(Protocol):
+    """What :func:`next_due` reads of an item (a plan item, or a row of one)."""
+
+    @property
+    def active(self) -> bool: ...
+    @property
+    def cadence(self) -> str: ...
+    @property
+    def starts(self) -> date: ...
+
+
+def next_due(item: Cadenced | CommsItem, last_sent: datetime | None) -> date | None:
     """The next day the item is due: the cadence's first day after it was last sent (from
     its ``starts`` day when never sent); None for an inactive item or a one-off sent."""
     if not item.active:
@@ -157,9 +168,12 @@ def _audiences(ids: Sequence[int]) -> dict[int, list[str]]:
     return found
 
 
-def plan(programs: Iterable[int] | None = None, *, active_only: bool = False) -> list[PlanRow]:
+def plan(
+    programs: Iterable[int] | None = None, *, active_only: bool = False, audiences: bool = True
+) -> list[PlanRow]:
     """The plan items (of these program ids, or all) with their last sending, next due day
-    and audience, in a fixed number of queries; overdue and soonest due first."""
+    and audience (not read when ``audiences`` is False: each row's is then empty), in a
+    fixed number of queries; overdue and soonest due first."""
     query = (
         CommsItem.select(CommsItem, Program, Person)
         .join(Program)
@@ -172,7 +186,7 @@ def plan(programs: Iterable[int] | None = None, *, active_only: bool = False) ->
         query = query.where(CommsItem.active == True)  # noqa: E712 - SQL, not Python
     items = list(query)
     ids = [i.id for i in items]
-    (last, exported), audience = _last_logged(ids), _audiences(ids)
+    (last, exported), audience = _last_logged(ids), _audiences(ids) if audiences else {}
     rows = [
         PlanRow(
             i,
@@ -185,6 +199,55 @@ def plan(programs: Iterable[int] | None = None, *, active_only: bool = False) ->
     ]
     far = date.max
     rows.sort(key=lambda r: (r.due or far, r.item.program.code, r.item.name))
+    return rows
+
+
+class DueRow(NamedTuple):
+    """An active plan item's next due day and what a digest shows of it: read as plain
+    rows, as a digest of everything reads hundreds."""
+
+    id: int
+    program: str
+    name: str
+    channel: str
+    owner: str | None
+    cadence: str
+    starts: date
+    active: bool
+    due: date | None
+
+
+def due_rows(programs: Iterable[int] | None = None) -> list[DueRow]:
+    """The active items (of these program ids, or all) with their next due day, in the
+    order of :func:`plan` and with its due days, without its model objects and audiences:
+    the communications a digest lists, in a fixed number of queries."""
+    query: Any = (
+        CommsItem.select(
+            CommsItem.id,
+            Program.code,
+            CommsItem.name,
+            CommsItem.channel,
+            Person.name,
+            CommsItem.cadence,
+            CommsItem.starts,
+            CommsItem.active,
+        )
+        .join(Program)
+        .join_from(CommsItem, Person, JOIN.LEFT_OUTER, on=(CommsItem.owner == Person.id))
+        .where(CommsItem.active == True)  # noqa: E712 - SQL, not Python
+        .order_by(CommsItem.id)
+        .tuples()
+    )
+    if programs is not None:
+        query = query.where(CommsItem.program.in_(list(programs)))
+    found = list(query)
+    last, _ = _last_logged([row[0] for row in found])
+    rows = []
+    for row in found:
+        item = DueRow._make((*row, None))
+        rows.append(item._replace(due=next_due(item, last.get(item.id))))
+    far = date.max
+    rows.sort(key=lambda r: (r.due or far, r.program, r.name))
     return rows
 
 

@@ -126,12 +126,19 @@ def overallocations(
     assignments that cause it; the highest peak first. ``proposed`` (a person's id and a
     booking not saved yet, id 0) and ``leaving_out`` (an assignment being changed) answer
     "what if" before a save."""
-    found: list[Overallocation] = []
     booked = _by_person(first, last, people, leaving_out)
     if proposed is not None:
         person_id, booking = proposed
         booked.setdefault(person_id, []).append(booking)
-    shown = labels(booked)
+    return _over(booked, labels(booked), first, last)
+
+
+def _over(
+    booked: dict[int, list[Booking]], shown: dict[int, str], first: date, last: date
+) -> list[Overallocation]:
+    """The people of ``booked`` above 100 % on some day of [first, last], labelled by
+    ``shown``: :func:`overallocations` once the bookings are read."""
+    found: list[Overallocation] = []
     for person_id, mine in booked.items():
         over = [s for s in spans(mine, first, last) if s.total > FULL]
         if not over:
@@ -151,6 +158,40 @@ def overallocations(
         )
     found.sort(key=lambda r: (-r["peak"], r["person"]))
     return found
+
+
+class OverallocationsOnce:
+    """:func:`overallocations` for one piece of work (a digest) whose parts ask about
+    different days and people within [first, last]: everyone's bookings over those days and
+    their labels are read once, and each call takes the bookings of its days and people, in
+    the order a read of its own gives, so its answer is the same. A call outside the days
+    reads for itself. Per call, never global: the data may change between calls."""
+
+    def __init__(self, first: date, last: date) -> None:
+        self.first, self.last = first, last
+        self._booked: dict[int, list[Booking]] | None = None
+        self._shown: dict[int, str] = {}
+
+    def __call__(
+        self, first: date, last: date, people: Iterable[int] | None = None
+    ) -> list[Overallocation]:
+        if first < self.first or last > self.last:
+            return overallocations(first, last, people)
+        if self._booked is None:
+            self._booked = _by_person(self.first, self.last)
+            self._shown = labels(self._booked)
+        wanted = None if people is None else set(people)
+        booked: dict[int, list[Booking]] = {}
+        for person_id, mine in self._booked.items():
+            if wanted is not None and person_id not in wanted:
+                continue
+            kept = [b for b in mine if b.start <= last and b.end >= first]
+            if kept:
+                booked[person_id] = kept
+        # a person's first booking in the window decides their place, as in _by_person's
+        # read: the people in the order of their first kept booking (start, then id)
+        ordered = sorted(booked.items(), key=lambda item: (item[1][0].start, item[1][0].id))
+        return _over(dict(ordered), self._shown, first, last)
 
 
 def _runs(over: list[Span]) -> list[tuple[str, str]]:

@@ -167,6 +167,28 @@ def burns(
     ]
 
 
+class BurnsOnce:
+    """:func:`burns` read once for one piece of work (a digest) and handed to each part that
+    needs them, keyed by day and programs: a call for some programs is answered from an
+    earlier read of all of them (or of more), in the same order, so each part sees what a
+    read of its own would give. Per call, never global: the data may change between calls."""
+
+    def __init__(self) -> None:
+        self._read: dict[tuple[date, frozenset[int] | None], list[Burn]] = {}
+
+    def __call__(self, today: date, program_ids: Iterable[int] | None = None) -> list[Burn]:
+        wanted = None if program_ids is None else frozenset(program_ids)
+        found = self._read.get((today, wanted))
+        if found is not None:
+            return list(found)
+        for (day, ids), read in self._read.items():
+            if day == today and wanted is not None and (ids is None or wanted <= ids):
+                return [b for b in read if b.contract.__data__["program"] in wanted]
+        found = burns(today, program_ids=None if wanted is None else sorted(wanted))
+        self._read[(today, wanted)] = found
+        return list(found)
+
+
 class BurnFacts(TypedDict):
     """A contract's burn as plain data (amounts as text, to the cent)."""
 

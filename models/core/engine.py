@@ -24,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import peewee
 
+from docket.models.core.errors import PermissionDenied
 from docket.models.core.schema import Meta, database
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -166,10 +167,46 @@ def write_transaction() -> Iterator[Any]:
             yield transaction
         return
     outermost = not database.in_transaction()
-    with database.atomic() as transaction:
-        if outermost:
-            database.execute_sql("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
-        yield transaction
+    try:
+        with database.atomic() as transaction:
+            if outermost:
+                database.execute_sql("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+            yield transaction
+    except Exception as exc:
+        denied = refused(exc)
+        if denied is None:
+            raise
+        raise denied from exc
+
+
+class ServerRefused(PermissionDenied, peewee.DatabaseError):
+    """A write the PostgreSQL server refused for want of a privilege: said in one line like
+    any refusal, and still a database error to code that expects one (a viewer's
+    ``docket check`` cannot keep its result, and says so no more than on a read-only file)."""
+
+
+def refused(exc: BaseException) -> PermissionDenied | None:
+    """A write the PostgreSQL server refused for want of a privilege (engine_roles; psycopg's
+    error, or peewee's around it) as one line saying so; None for any other error."""
+    if isinstance(exc, PermissionDenied):  # said already, by a nested transaction
+        return None
+    cause = exc if hasattr(exc, "sqlstate") else exc.__cause__ or exc.__context__
+    if getattr(cause, "sqlstate", None) != "42501":  # insufficient_privilege
+        return None
+    from docket.models.core.engine_roles import session_user
+
+    reason = str(cause).strip().splitlines()[0]
+    return ServerRefused(f"the database server refused this to {session_user()}: {reason}")
+
+
+def acting_account(claimed: str) -> str:
+    """Who acts: on PostgreSQL the session user the server authenticated, whatever the
+    client claims; on SQLite the account given."""
+    if not is_postgres():
+        return claimed
+    from docket.models.core.engine_roles import session_user
+
+    return session_user()
 
 
 def executemany(sql: str, rows: Iterable[Sequence[Any]]) -> int:
@@ -236,11 +273,11 @@ def table_exists(name: str) -> bool:
 
 def data_version() -> int:
     """A number that changes when another connection commits. SQLite's ``data_version``;
-    on PostgreSQL (until LISTEN/NOTIFY) the audit log's newest id, which also moves with
-    this connection's own writes."""
+    on PostgreSQL the changes other sessions announced (LISTEN/NOTIFY, engine_postgres)."""
     if is_postgres():
-        row = database.execute_sql('SELECT coalesce(max("id"), 0) FROM "audit_entry"').fetchone()
-        return int(row[0])
+        from docket.models.core.engine_postgres import changes_heard
+
+        return changes_heard()
     return int(database.execute_sql("PRAGMA data_version").fetchone()[0])
 
 
@@ -262,10 +299,14 @@ def integrity_problems() -> list[str]:
 
 def extra_sql(statements: Iterable[str]) -> list[str]:
     """The indexes on expressions (schema.EXTRA_SQL) as this engine writes them: PostgreSQL
-    wants each expression in an index's column list in parentheses."""
+    wants each expression in an index's column list in parentheses, and gets the trigger
+    that announces changes (engine_postgres.NOTIFY_SQL)."""
     if not is_postgres():
         return list(statements)
-    return [_parenthesised(s) for s in statements]
+    from docket.models.core.engine_postgres import NOTIFY_SQL
+    from docket.models.core.engine_roles import SECURITY_SQL
+
+    return [*(_parenthesised(s) for s in statements), *NOTIFY_SQL, *SECURITY_SQL]
 
 
 def _parenthesised(statement: str) -> str:

@@ -9,6 +9,9 @@ on both engines.
 
 from __future__ import annotations
 
+from typing import Any
+from weakref import WeakKeyDictionary
+
 import peewee
 
 from docket.models.core.engine import CODE_POINT_COLLATIONS, PostgresDatabase, shown_url
@@ -52,3 +55,40 @@ def refuse_collation(url: str) -> None:
             "order, as SQLite's: create it with 'createdb --locale=C --encoding=UTF8 "
             "--template=template0'"
         )
+
+
+# --- change notification: LISTEN/NOTIFY -------------------------------------------------------
+
+CHANNEL = "docket_changed"
+# every statement that adds audit entries (every change docket makes) tells the listeners,
+# once per statement, naming the writer's backend; made by `docket init` and `docket migrate`
+NOTIFY_SQL = (
+    "CREATE OR REPLACE FUNCTION docket_notify_change() RETURNS trigger LANGUAGE plpgsql AS"
+    f" $$ BEGIN PERFORM pg_notify('{CHANNEL}', CAST(pg_backend_pid() AS text)); RETURN NULL;"
+    " END $$",
+    'CREATE OR REPLACE TRIGGER docket_notify_change AFTER INSERT ON "audit_entry"'
+    " FOR EACH STATEMENT EXECUTE FUNCTION docket_notify_change()",
+)
+# per connection: how many changes other sessions committed since it began listening
+_heard: WeakKeyDictionary[Any, list[int]] = WeakKeyDictionary()
+
+
+def changes_heard() -> int:
+    """How many changes other sessions have committed since this connection began to listen
+    (PostgreSQL's ``data_version``): its first call listens; each later call brings in what
+    the server has sent meanwhile. Its own writes are not counted, as on SQLite."""
+    conn = database.connection()
+    count = _heard.get(conn)
+    if count is None:
+        count = _heard[conn] = [0]
+        own = str(conn.info.backend_pid)
+
+        def heard(notice: Any) -> None:
+            if notice.channel == CHANNEL and notice.payload != own:
+                count[0] += 1
+
+        conn.add_notify_handler(heard)
+        conn.execute(f"LISTEN {CHANNEL}")
+    else:
+        conn.execute("SELECT 1")  # the notifications arrive with any reply
+    return count[0]

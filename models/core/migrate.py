@@ -1,4 +1,6 @@
-"""Moving an office from its SQLite file to PostgreSQL: ``docket migrate --to URL``.
+"""Moving an office from its SQLite file to PostgreSQL (``docket migrate --to URL``), and
+back: ``docket backup FILE`` on PostgreSQL writes a portable SQLite copy the same way
+(:func:`copy_into`, the one copy routine for both directions).
 
 Every table is copied, the audit log with it, each row with its id; the id sequences then
 continue after the largest. The copy is one transaction on the target, verified before it
@@ -122,6 +124,50 @@ def _for_target(model: type[Model], rows: list[tuple[Any, ...]]) -> list[tuple[A
     return out
 
 
+def _snapshot() -> dict[type[Model], list[tuple[Any, ...]]]:
+    """Every copied table of the bound database, read as one snapshot: on PostgreSQL in one
+    repeatable-read transaction, so writers working meanwhile are in the copy whole or not."""
+    _refuse_unknown_tables(database.obj)
+    if not engine.is_postgres():
+        return {m: read_rows(m) for m in COPIED}
+    with database.atomic():
+        database.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        return {m: read_rows(m) for m in COPIED}
+
+
+def copy_into(
+    target: peewee.Database, read: dict[type[Model], list[tuple[Any, ...]]], source: str
+) -> tuple[TableCheck, ...]:
+    """The one copy, both ways: docket's schema made in the bound, empty ``target``, every
+    row of ``read`` inserted with its id, then each table read back and compared, all in one
+    write transaction, rolled back whole on any difference."""
+    before = {m: (len(rows), digest(rows)) for m, rows in read.items()}
+    checks: list[TableCheck] = []
+    with engine.write_transaction():
+        target.create_tables(COPIED)
+        for statement in engine.extra_sql(EXTRA_SQL):
+            target.execute_sql(statement)
+        create_indexes_v9(target)
+        for model, rows in read.items():
+            columns = _columns(model)
+            names = ", ".join(f'"{c}"' for c in columns)
+            marks = ", ".join("?" for _ in columns)
+            sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})'
+            if rows:
+                engine.executemany(sql, _for_target(model, rows))
+        for model in COPIED:
+            after = read_rows(model)
+            count, sha = before[model]
+            checks.append(TableCheck(model._meta.table_name, count, len(after), sha, digest(after)))
+        wrong = [c.table for c in checks if not c.same]
+        if wrong:
+            raise DatabaseError(
+                f"the copy differs from {source} in {', '.join(wrong)}; it was rolled "
+                "back, nothing was copied"
+            )
+    return tuple(checks)
+
+
 def migrate(source: Path, url: str) -> Migrated:
     """Copy the SQLite database at ``source`` into the empty PostgreSQL database at ``url``
     in one transaction, verified per table before it commits."""
@@ -131,11 +177,9 @@ def migrate(source: Path, url: str) -> Migrated:
     started = time.perf_counter()
     src = open_database(source, upgrade=False)
     try:
-        _refuse_unknown_tables(src)
-        read = {m: read_rows(m) for m in COPIED}
+        read = _snapshot()
     finally:
         src.close()
-    before = {m: (len(rows), digest(rows)) for m, rows in read.items()}
     target = connect_url(url, create=True)
     try:
         if target.get_tables():
@@ -143,31 +187,33 @@ def migrate(source: Path, url: str) -> Migrated:
                 f"{engine.shown_url(url)} is not empty (it holds tables); docket migrate "
                 "copies into an empty database only: nothing was copied"
             )
-        checks: list[TableCheck] = []
-        with engine.write_transaction():
-            target.create_tables(COPIED)
-            for statement in engine.extra_sql(EXTRA_SQL):
-                target.execute_sql(statement)
-            create_indexes_v9(target)
-            for model, rows in read.items():
-                columns = _columns(model)
-                names = ", ".join(f'"{c}"' for c in columns)
-                marks = ", ".join("?" for _ in columns)
-                sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})'
-                if rows:
-                    engine.executemany(sql, _for_target(model, rows))
-            for model in COPIED:
-                after = read_rows(model)
-                count, sha = before[model]
-                checks.append(
-                    TableCheck(model._meta.table_name, count, len(after), sha, digest(after))
-                )
-            wrong = [c.table for c in checks if not c.same]
-            if wrong:
-                raise DatabaseError(
-                    f"the copy differs from {source} in {', '.join(wrong)}; it was rolled "
-                    "back, nothing was copied"
-                )
+        checks = copy_into(target, read, str(source))
     finally:
         target.close()
-    return Migrated(tuple(checks), time.perf_counter() - started)
+    return Migrated(checks, time.perf_counter() - started)
+
+
+def backup_sqlite(target: Path, *, force: bool = False) -> Migrated:
+    """``docket backup`` on PostgreSQL: the bound database copied, as :func:`migrate` copies
+    the other way, into a new SQLite file at ``target`` (``docket check`` accepts it; an
+    existing name is refused unless ``force``). The copy is made and verified in memory, then
+    written whole under its name or not at all; the PostgreSQL database stays bound."""
+    from docket.models.accounts.access import database_mode
+    from docket.models.core.database import PRAGMAS
+    from docket.models.core.files import write_new
+
+    started = time.perf_counter()
+    source = database.obj
+    read = _snapshot()
+    copy = peewee.SqliteDatabase(":memory:", pragmas=PRAGMAS)
+    database.initialize(copy)
+    try:
+        copy.connect()
+        checks = copy_into(copy, read, engine.shown_url(str(source.database)))
+        content = copy.connection().serialize()
+    finally:
+        copy.close()
+        database.initialize(source)
+    target = target.expanduser()
+    write_new(target, content, force=force, mode=database_mode(target.parent))
+    return Migrated(checks, time.perf_counter() - started)

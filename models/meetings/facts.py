@@ -126,6 +126,39 @@ def occurrence_facts(occurrence: Occurrence, tz: tzinfo | None = None) -> Occurr
     }
 
 
+# how a list shows an all-day occurrence's time
+ALL_DAY = "all day"
+
+# the agenda table's cells: start, end, meeting, program, title, location, state
+OccurrenceCells = tuple[str, str, str, str, str, str, str]
+
+
+def occurrence_cells(occurrence: Occurrence, tz: tzinfo) -> OccurrenceCells:
+    """One occurrence as the agenda table (``docket meeting list``) shows it, in ``tz``:
+    the start and end's wall clock (an all-day one's day and "all day"), and its state
+    (not confirmed, moved, and the meeting's own time where its zone is another). Built
+    straight from the occurrence, since an agenda has thousands and the table only cells."""
+    if occurrence.all_day:
+        start, end = f"{minute_text(occurrence.start)[:10]} {ALL_DAY}", ""
+    else:
+        start = minute_text(occurrence.start.astimezone(tz))
+        end = occurrence.end.astimezone(tz).time().isoformat(timespec="minutes")
+    state = [occurrence.status] if occurrence.status != "confirmed" else []
+    if occurrence.moved:
+        state.append("moved")
+    if occurrence.timezone != getattr(tz, "key", None) and not occurrence.all_day:
+        state.append(f"{occurrence.start.time().isoformat('minutes')} {occurrence.timezone}")
+    return (
+        start,
+        end,
+        str(occurrence.meeting_id),
+        occurrence.program or "",
+        occurrence.title or "",
+        occurrence.location or "",
+        ", ".join(state),
+    )
+
+
 def meeting_facts(meeting: Meeting) -> MeetingFacts:
     """One meeting (or series) as plain data."""
     organizer = meeting.organizer if meeting.__data__.get("organizer") else None

@@ -19,6 +19,7 @@ the digest can show it whatever the number of programs.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, TypedDict
@@ -26,8 +27,8 @@ from typing import Any, TypedDict
 from peewee import SQL, Expression, fn
 
 from docket.models.actions.items import overdue_clause
-from docket.models.contractors.allocation import overallocations
-from docket.models.contractors.burn import burns
+from docket.models.contractors.allocation import OverallocationsOnce, overallocations
+from docket.models.contractors.burn import BurnsOnce
 from docket.models.core.config import Config
 from docket.models.core.errors import ValidationError
 from docket.models.core.schema import (
@@ -269,7 +270,16 @@ def _issues(tree: _Tree, code: str | None) -> dict[int, list[EvidenceLine]]:
     return found
 
 
-def _allocation(tree: _Tree, today: date) -> dict[int, list[EvidenceLine]]:
+@dataclass
+class Shared:
+    """Reads a caller (a digest) makes once for its own parts and the evidence: the
+    contracts' burns and the over-allocations; the evidence comes out the same."""
+
+    burns: BurnsOnce = field(default_factory=BurnsOnce)
+    overallocations: OverallocationsOnce | None = None
+
+
+def _allocation(tree: _Tree, today: date, shared: Shared) -> dict[int, list[EvidenceLine]]:
     """People assigned to the program who are above 100 % in the next days."""
     last = today + timedelta(days=ALLOCATION_DAYS)
     program_of: dict[int, int] = {}
@@ -285,7 +295,8 @@ def _allocation(tree: _Tree, today: date) -> dict[int, list[EvidenceLine]]:
     found: dict[int, list[EvidenceLine]] = {top: [] for top in tree.under}
     if not people:
         return found
-    for row in overallocations(today, last, people):
+    over = shared.overallocations or overallocations
+    for row in over(today, last, people):
         line = _line(
             "over-allocated", f"{row['person']} at {row['peak']} % from {row['from']}", "amber"
         )
@@ -299,11 +310,15 @@ def _allocation(tree: _Tree, today: date) -> dict[int, list[EvidenceLine]]:
     return found
 
 
-def _contracts(tree: _Tree, today: date, percent: float) -> dict[int, list[EvidenceLine]]:
+def _contracts(
+    tree: _Tree, today: date, percent: float, shared: Shared
+) -> dict[int, list[EvidenceLine]]:
     """Current contracts that have spent more than ``percent`` % of their ceiling."""
     limit = Decimal(str(percent)) / 100
     found: dict[int, list[EvidenceLine]] = {top: [] for top in tree.under}
-    for b in burns(today, program_ids=tree.ids):
+    # every program: all contracts (the same ones; a read any other part can share)
+    ids = None if len(tree.ids) == len(tree.codes) else tree.ids
+    for b in shared.burns(today, ids):
         if b.contract.end >= today and b.share > limit:
             line = _line(
                 "contract", f"{b.contract.number}: {b.percent} % of its ceiling spent", "amber"
@@ -323,9 +338,15 @@ def better(typed: str, derived: str) -> bool:
 
 
 def _statuses(
-    programs: list[Program], code: str | None, today: date, config: Config | None
+    programs: list[Program],
+    code: str | None,
+    today: date,
+    config: Config | None,
+    shared: Shared | None = None,
 ) -> list[EvidenceFacts]:
-    """The facts of ``programs``; ``code`` scopes the reads that take a program (None: all)."""
+    """The facts of ``programs``; ``code`` scopes the reads that take a program (None: all);
+    ``shared``: burns and over-allocations the caller reads once for its own use too."""
+    reads = shared or Shared()
     settings = config or Config()
     tree = _Tree([p.id for p in programs])
     parts = [
@@ -335,8 +356,8 @@ def _statuses(
         _metrics(tree),
         _risks(tree, code, settings.evidence_risk_score),
         _issues(tree, code),
-        _allocation(tree, today),
-        _contracts(tree, today, settings.evidence_contract_percent),
+        _allocation(tree, today, reads),
+        _contracts(tree, today, settings.evidence_contract_percent, reads),
     ]
     found: list[EvidenceFacts] = []
     for p in programs:
@@ -367,14 +388,18 @@ def derived_status(program: str, today: date, config: Config | None = None) -> E
 
 
 def derived_statuses(
-    today: date, config: Config | None = None, *, codes: Iterable[str] | None = None
+    today: date,
+    config: Config | None = None,
+    *,
+    codes: Iterable[str] | None = None,
+    shared: Shared | None = None,
 ) -> list[EvidenceFacts]:
     """:func:`derived_status` of every program (or those of ``codes``), in code order, in a
-    fixed number of queries."""
+    fixed number of queries (``shared``: reads the caller makes once, see :class:`Shared`)."""
     query = Program.select().order_by(Program.code)
     if codes is not None:
         query = query.where(Program.code.in_(list(codes)))
-    return _statuses(list(query), None, today, config)
+    return _statuses(list(query), None, today, config, shared)
 
 
 class ColourFacts(TypedDict):
@@ -386,7 +411,7 @@ class ColourFacts(TypedDict):
 
 
 def colours_of(
-    codes: Iterable[str], today: date, config: Config | None = None
+    codes: Iterable[str], today: date, config: Config | None = None, shared: Shared | None = None
 ) -> dict[str, ColourFacts]:
     """Each program's derived colour, whether its typed one is better and whether that has
     no reason, by code (:func:`derived_statuses` of ``codes``)."""
@@ -396,7 +421,7 @@ def colours_of(
             "disagrees": f["disagrees"],
             "reason_missing": f["reason_missing"],
         }
-        for f in derived_statuses(today, config, codes=codes)
+        for f in derived_statuses(today, config, codes=codes, shared=shared)
     }
 
 

@@ -43,6 +43,11 @@ def get_program(code: str) -> Program:
         if name_matches(wanted, p.name)
     ]
     if not named:
+        from docket.models.audit.as_of import not_yet  # (imported only when not found)
+
+        later = not_yet(Program, Program.code, cleaned)  # --as-of: a code created since
+        if later is not None:
+            raise later
         known = ", ".join(
             p.code for p in Program.select(Program.code).order_by(Program.code).limit(12)
         )

@@ -14,7 +14,7 @@ from docket.exports.tabular.lists.people import USERS
 from docket.tui.cli.emit import emit
 from docket.tui.cli.groups import verbs
 from docket.tui.cli.output import clean
-from docket.tui.cli.params import edits, format_option
+from docket.tui.cli.params import as_of_option, edits, format_option
 from docket.tui.cli.session import Session, pass_session
 
 if TYPE_CHECKING:
@@ -71,12 +71,16 @@ def _say_linked(session: Session, changed: AccountChange) -> None:
 
 @user.command("list")
 @format_option("table", "json")
+@as_of_option
 @pass_session
 def list_users(session: Session, fmt: str) -> None:
     """The accounts this database lists."""
     from docket.models.accounts.roles import DEFAULT_ROLE
     from docket.models.accounts.users import list_users as listed
+    from docket.models.core.engine import is_postgres
 
     emit(session, fmt, listed(), USERS.cli)
-    if fmt == "table":
+    if fmt == "table" and is_postgres():
+        session.print("(the PostgreSQL server's roles decide; 'docket user add' gives them)")
+    elif fmt == "table":
         session.print(f"(accounts not listed are {DEFAULT_ROLE}s)")

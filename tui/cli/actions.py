@@ -140,6 +140,7 @@ def edit(session: Session, item: int, **fields: str | None) -> None:
 @action.command("show")
 @click.argument("item", metavar="ID", type=an_id("id"))
 @format_option("text", "json")
+@as_of_option
 @pass_session
 def show(session: Session, item: int, fmt: str) -> None:
     """Show one action item."""

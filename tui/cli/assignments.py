@@ -28,7 +28,7 @@ from docket.models.core.inputs import a_date, whole_number
 from docket.models.people import directory as people
 from docket.tui.cli.emit import emit, emit_csv
 from docket.tui.cli.groups import command, verbs
-from docket.tui.cli.params import a_number, a_window, an_id, edits, format_option
+from docket.tui.cli.params import a_number, a_window, an_id, as_of_option, edits, format_option
 from docket.tui.cli.session import Session, pass_session
 
 # what ``assignment edit`` changes with an option of the same name
@@ -86,6 +86,7 @@ def _warn_overload(session: Session, made: Any) -> None:
 @click.option("--from", "start", metavar="WHEN", help="with --overallocated (today)")
 @click.option("--days", type=a_window("days"), default=90, help="with --overallocated (90)")
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_assignments(
     session: Session,
@@ -164,6 +165,7 @@ def end_assignment(session: Session, item: int, on: str | None) -> None:
 @click.option("--from", "start", metavar="WHEN", help="the first month (this one)")
 @click.option("--months", type=a_number("months", 1, 1200), default=6, show_default=True)
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def allocation(session: Session, start: str | None, months: int, fmt: str) -> None:
     """Each person's allocation per month, all programs."""

@@ -85,6 +85,7 @@ def list_budget(session: Session, program: str | None, year: int | None, fmt: st
 @click.option("--program", metavar="CODE")
 @click.option("--year", type=a_year())
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_lines(session: Session, program: str | None, year: int | None, fmt: str) -> None:
     """Budget lines with their ids (to edit them)."""
@@ -132,6 +133,7 @@ def add_cost(
 @click.option("--program", metavar="CODE")
 @click.option("--year", type=a_year(), help="a fiscal year")
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_costs(session: Session, program: str | None, year: int | None, fmt: str) -> None:
     """Costs, newest first."""
@@ -207,6 +209,7 @@ def record(
 @metric.command("list")
 @click.option("--program", metavar="CODE")
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_metrics(session: Session, program: str | None, fmt: str) -> None:
     """Metrics with their latest value and status."""

@@ -121,6 +121,7 @@ def _emit_plan(session: Session, fmt: str, found: Any) -> None:
 @comms.command("list")
 @click.option("--program", metavar="CODE")
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_plan(session: Session, program: str | None, fmt: str) -> None:
     """The plan: overdue and soonest due first."""
@@ -162,6 +163,7 @@ def edit_item(session: Session, item: int, **fields: Any) -> None:
 @click.option("--within", type=a_window("within"), default=7, show_default=True, metavar="DAYS")
 @click.option("--program", metavar="CODE")
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def due(session: Session, within: int, program: str | None, fmt: str) -> None:
     """Items overdue or due within DAYS (default 7)."""
@@ -199,6 +201,7 @@ def log(session: Session, item: int, fmt: str) -> None:
 @comms.command("matrix")
 @click.option("--program", metavar="CODE")
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def matrix(session: Session, program: str | None, fmt: str) -> None:
     """The stakeholder matrix: who receives what, how often."""

@@ -28,7 +28,7 @@ from docket.models.contractors.expenditures import (
 from docket.models.core.inputs import whole_number
 from docket.tui.cli.emit import emit, emit_csv
 from docket.tui.cli.groups import verbs
-from docket.tui.cli.params import a_number, a_window, an_id, edits, format_option
+from docket.tui.cli.params import a_number, a_window, an_id, as_of_option, edits, format_option
 from docket.tui.cli.scorecards import level, scorecard, show_vendor
 from docket.tui.cli.session import Session, pass_session
 
@@ -51,6 +51,7 @@ def add_vendor(session: Session, name: str, contact: str | None, note: str) -> N
 
 @vendor.command("list")
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_vendors(session: Session, fmt: str) -> None:
     """Vendors with their contact and contracts."""
@@ -126,6 +127,7 @@ def add_contract(
     help="only those ending this soon",
 )
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_contracts(
     session: Session,
@@ -155,6 +157,7 @@ def list_contracts(
 @contract.command("show")
 @click.argument("number")
 @format_option("text", "json")
+@as_of_option
 @pass_session
 def show_contract(session: Session, number: str, fmt: str) -> None:
     """A contract: burn, amendments, expenditures."""
@@ -225,6 +228,7 @@ def add_spent(
 @click.option("--program", metavar="CODE")
 @click.option("--void", is_flag=True, help="void ones too")
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_spent(
     session: Session, number: str | None, program: str | None, void: bool, fmt: str

@@ -13,7 +13,7 @@ from docket.models.portfolio import criteria as domain
 from docket.tui.cli.emit import emit
 from docket.tui.cli.groups import verbs
 from docket.tui.cli.output import table
-from docket.tui.cli.params import edits, format_option
+from docket.tui.cli.params import as_of_option, edits, format_option
 from docket.tui.cli.session import Session, pass_session
 
 
@@ -60,6 +60,7 @@ def retire(session: Session, name: str, undo: bool) -> None:
 @criteria.command("list")
 @click.option("--all", "everything", is_flag=True, help="retired ones too")
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_criteria(session: Session, everything: bool, fmt: str) -> None:
     """Criteria by name: weight as entered, share in use (weights normalised)."""

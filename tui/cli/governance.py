@@ -162,6 +162,7 @@ def history(session: Session, item: int, fmt: str) -> None:
 
 @risk.command("matrix")
 @click.option("--program", metavar="CODE")
+@as_of_option
 @pass_session
 def matrix(session: Session, program: str | None) -> None:
     """Open risks by impact and probability (5x5)."""
@@ -270,6 +271,7 @@ def add_a_decision(
 @decision.command("list")
 @click.option("--program", metavar="CODE")
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_the_decisions(session: Session, program: str | None, fmt: str) -> None:
     """Decisions, newest first."""
@@ -334,6 +336,7 @@ def add_a_change(
 @change.command("list")
 @program_and_status
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_the_changes(session: Session, program: str | None, status: str | None, fmt: str) -> None:
     """Change requests, newest first."""

@@ -142,7 +142,7 @@ def _open_app(session: Session) -> int:
         decimal_comma=session.ctx.decimal_comma,
     )
     # the database opens and Today is read while Textual loads (issue 22: launch speed)
-    store = start(session.database_path(), ctx)
+    store = start(session.database_target(), ctx)  # a file, or a PostgreSQL URL
     from docket.tui.app import DocketApp
 
     app = DocketApp(store.path, store=store)

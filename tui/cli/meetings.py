@@ -7,18 +7,20 @@ in :mod:`docket.tui.cli.invites`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import click
 
+from docket.exports.tabular.columns import flexible as shortened
+from docket.exports.tabular.columns import headings
 from docket.exports.tabular.lists.meetings import OCCURRENCES
 from docket.exports.tabular.tables import write_json
 from docket.models.core.context import Context
 from docket.models.core.errors import ValidationError
 from docket.models.core.inputs import a_date, whole_number
-from docket.models.meetings.facts import meeting_detail, occurrence_facts
+from docket.models.meetings.facts import ALL_DAY, meeting_detail, occurrence_cells, occurrence_facts
 from docket.models.meetings.occurrences import (
     Occurrence,
     OccurrenceFilter,
@@ -28,12 +30,9 @@ from docket.models.meetings.occurrences import (
 )
 from docket.tui.cli.emit import emit
 from docket.tui.cli.groups import verbs
-from docket.tui.cli.output import clean
-from docket.tui.cli.params import a_window, an_id, format_option
+from docket.tui.cli.output import clean, write_table
+from docket.tui.cli.params import a_window, an_id, as_of_option, format_option
 from docket.tui.cli.session import Session, pass_session
-
-# how an all-day meeting's time reads in lists
-ALL_DAY = "all day"
 
 
 @verbs()
@@ -113,6 +112,7 @@ def _warn_organizer(session: Session, meeting_id: int) -> None:
 @click.option("--meeting", "meeting_id", type=an_id("meeting"), metavar="ID")
 @click.option("--no-cancelled", is_flag=True, help="leave cancelled ones out")
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_meetings(
     session: Session,
@@ -133,29 +133,21 @@ def list_meetings(
         program=program, meeting_id=meeting_id, include_cancelled=not no_cancelled
     )
     found = list_occurrences(since, until, flt)
-    rows = [occurrence_facts(o, ctx.tz) for o in found]
     if fmt != "table":
+        rows = [occurrence_facts(o, ctx.tz) for o in found]
         emit(session, fmt, rows, list(rows[0]) if rows else ["meeting"])
         return
-    shown: list[dict[str, Any]] = []
-    for facts, occurrence in zip(rows, found, strict=True):
-        row: dict[str, Any] = dict(facts)
-        row["end"] = occurrence.end.astimezone(ctx.tz).time().isoformat(timespec="minutes")
-        if occurrence.all_day:
-            row["local_start"], row["end"] = f"{row['local_start'][:10]} {ALL_DAY}", ""
-        state = [occurrence.status] if occurrence.status != "confirmed" else []
-        if occurrence.moved:
-            state.append("moved")
-        if occurrence.timezone != getattr(ctx.tz, "key", None) and not occurrence.all_day:
-            state.append(f"{occurrence.start.time().isoformat('minutes')} {occurrence.timezone}")
-        row["state"] = ", ".join(state)
-        shown.append(row)
-    emit(session, "table", shown, OCCURRENCES.cli)
+    # the table's cells straight from each occurrence: no dict of facts per row
+    columns = OCCURRENCES.cli
+    cells: list[Sequence[object]] = [occurrence_cells(o, ctx.tz) for o in found]
+    if not write_table(headings(columns), cells, session.out, flexible=shortened(columns)):
+        session.print("(none)")
 
 
 @meeting.command("show")
 @click.argument("meeting_id", metavar="ID", type=an_id("id"))
 @format_option("text", "json")
+@as_of_option
 @pass_session
 def show_meeting(session: Session, meeting_id: int, fmt: str) -> None:
     """One meeting: attendees, changes, next occurrences."""

@@ -114,34 +114,108 @@ def write_table(
     width: int | None = None,
     flexible: int | None = None,
 ) -> int:
-    """:func:`table` for more rows than are worth holding: the rows are read once, their
-    cells measured and kept in a temporary file, then written line by line from it, so
-    memory stays the same however many there are. Nothing is written when there are none;
-    how many were written."""
+    """:func:`table` written to ``out``. A list of rows is measured and written from
+    memory; any other iterable (more rows than are worth holding) is read once, its cells
+    measured and kept in a temporary file, then written line by line from it, so memory
+    stays the same however many there are. Nothing is written when there are none; how
+    many were written."""
+    if isinstance(rows, list):
+        return _write_kept(headers, rows, out, width, flexible)
     import tempfile  # only for long lists
 
     widths = [_width(h) for h in headers]
+    plain = [True] * len(headers)
     count = 0
     # cells made terminal-safe hold no tab or line feed: they separate cells and rows
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as kept:
         for row in rows:
-            cells = [c if type(c) is str and c.isprintable() else clean(c) for c in row]
-            sizes = [len(c) if c.isascii() else _width(c) for c in cells]
-            widths = list(map(max, widths, sizes))
+            cells = _safe(row)
+            _measure(cells, widths, plain)
             kept.write("\t".join(cells) + "\n")
             count += 1
         if count == 0:
             return 0
-        widths = _fitted(headers, widths, width, flexible)
-        out.write(_line(headers, widths) + "\n")
         kept.seek(0)
-        batch: list[str] = []
-        for line in kept:
-            cells = line[:-1].split("\t")
-            batch.append("  ".join(_fit(c, w) for c, w in zip(cells, widths, strict=True)).rstrip())
-            if len(batch) == 1000:  # fewer, larger writes
-                out.write("\n".join(batch) + "\n")
-                batch.clear()
-        if batch:
-            out.write("\n".join(batch) + "\n")
+        _write_lines(
+            headers, (line[:-1].split("\t") for line in kept), out, widths, plain, width, flexible
+        )
     return count
+
+
+def _safe(row: Sequence[object]) -> list[str]:
+    """A row's cells as terminal-safe text (plain text as it is: the common case)."""
+    return [c if type(c) is str and c.isprintable() else clean(c) for c in row]
+
+
+def _measure(cells: Sequence[str], widths: list[int], plain: list[bool]) -> None:
+    """Widen ``widths`` to the cells; ``plain``: whether a column's cells are all ASCII."""
+    for i, c in enumerate(cells):
+        if c.isascii():
+            size = len(c)
+        else:
+            size, plain[i] = _width(c), False
+        if size > widths[i]:
+            widths[i] = size
+
+
+def _write_kept(
+    headers: Sequence[str],
+    rows: list[Sequence[object]],
+    out: TextIO,
+    width: int | None,
+    flexible: int | None,
+) -> int:
+    if not rows:
+        return 0
+    widths = [_width(h) for h in headers]
+    plain = [True] * len(headers)
+    # measured column by column: a whole column of plain text is checked at C speed
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    for i, column in enumerate(columns):
+        if not all(type(c) is str for c in column) or not all(map(str.isprintable, column)):
+            column = columns[i] = [
+                c if type(c) is str and c.isprintable() else clean(c) for c in column
+            ]
+        if all(map(str.isascii, column)):
+            widths[i] = max(widths[i], *map(len, column))
+        else:
+            widths[i], plain[i] = max(widths[i], *map(_width, column)), False
+    _write_lines(headers, list(zip(*columns, strict=True)), out, widths, plain, width, flexible)
+    return len(rows)
+
+
+def _write_lines(
+    headers: Sequence[str],
+    lines: Iterable[Sequence[str]],
+    out: TextIO,
+    widths: list[int],
+    plain: list[bool],
+    width: int | None,
+    flexible: int | None,
+) -> None:
+    """The heading and the measured cells' lines: when every cell is ASCII, each line is
+    padded by one format (long cells of a shortened column cut first), as :func:`_fit`
+    would pad it; else cell by cell."""
+    wanted = list(widths)
+    widths = _fitted(headers, widths, width, flexible)
+    out.write(_line(headers, widths) + "\n")
+    fast = all(plain)
+    # the columns shortened to fit: their long cells cut, with "…", before the padding
+    cut = [(i, w) for i, (w, m) in enumerate(zip(widths, wanted, strict=True)) if w < m]
+    pattern = "  ".join(f"{{:<{w}}}" for w in widths)
+    batch: list[str] = []
+    for cells in lines:
+        if fast:
+            if cut:
+                cells = list(cells)
+                for i, w in cut:
+                    if len(cells[i]) > w:
+                        cells[i] = cells[i][: w - 1] + "…"
+            batch.append(pattern.format(*cells).rstrip())
+        else:
+            batch.append("  ".join(_fit(c, w) for c, w in zip(cells, widths, strict=True)).rstrip())
+        if len(batch) == 1000:  # fewer, larger writes
+            out.write("\n".join(batch) + "\n")
+            batch.clear()
+    if batch:
+        out.write("\n".join(batch) + "\n")

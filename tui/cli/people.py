@@ -13,7 +13,7 @@ from docket.models.people import directory as people
 from docket.models.people import groups, persons
 from docket.tui.cli.emit import emit, emit_csv
 from docket.tui.cli.groups import verbs
-from docket.tui.cli.params import a_count, edits, format_option
+from docket.tui.cli.params import a_count, as_of_option, edits, format_option
 from docket.tui.cli.session import Session, pass_session
 
 KINDS = "staff, stakeholder or contractor"
@@ -67,6 +67,7 @@ def add_person(
 @click.option("--kind", help=KINDS)
 @click.option("--limit", type=a_count("limit"))
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_people(
     session: Session, search: str | None, kind: str | None, limit: int | None, fmt: str
@@ -176,6 +177,7 @@ def add_group(session: Session, name: str, members: tuple[str, ...], description
 
 @group.command("list")
 @format_option("table", "json")
+@as_of_option
 @pass_session
 def list_groups(session: Session, fmt: str) -> None:
     """List groups."""

@@ -61,6 +61,7 @@ def add(
 
 @program.command("list")
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_programs(session: Session, fmt: str) -> None:
     """List programs."""

@@ -24,7 +24,7 @@ from docket.models.portfolio.business_case import FORMULA, cents
 from docket.models.portfolio.proposals import ProposalFacts
 from docket.tui.cli.emit import declared_table, emit
 from docket.tui.cli.groups import verbs
-from docket.tui.cli.params import edits, format_option
+from docket.tui.cli.params import as_of_option, edits, format_option
 from docket.tui.cli.session import Session, pass_session
 
 FIELDS = ("title", "sponsor", "program", "mandatory", "problem", "objectives", "risks")
@@ -72,6 +72,7 @@ def edit_proposal(session: Session, code: str, **fields: str | None) -> None:
 @click.option("--status")
 @click.option("--program", metavar="CODE")
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_proposals(session: Session, status: str | None, program: str | None, fmt: str) -> None:
     """Proposals by code, with their case's costs, benefits and NPV."""
@@ -85,6 +86,7 @@ def list_proposals(session: Session, status: str | None, program: str | None, fm
 @proposal.command("show")
 @click.argument("code")
 @format_option("table", "json")
+@as_of_option
 @pass_session
 def show(session: Session, code: str, fmt: str) -> None:
     """A proposal, its business case year by year with the formula, its figures."""

@@ -19,7 +19,7 @@ from docket.models.contractors import performance
 from docket.models.contractors.contracts import find_vendor, list_vendors
 from docket.tui.cli.emit import emit
 from docket.tui.cli.groups import command, verbs
-from docket.tui.cli.params import edits, format_option
+from docket.tui.cli.params import as_of_option, edits, format_option
 from docket.tui.cli.session import Session, pass_session
 
 
@@ -43,6 +43,7 @@ def add_level(session: Session, number: str, name: str, target: str) -> None:
 @level.command("list")
 @click.argument("number", metavar="CONTRACT")
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_levels(session: Session, number: str, fmt: str) -> None:
     """A contract's service levels."""
@@ -111,6 +112,7 @@ def add_card(
 @scorecard.command("list")
 @click.argument("which", metavar="VENDOR|CONTRACT")
 @format_option("table", "json")
+@as_of_option
 @pass_session
 def list_cards(session: Session, which: str, fmt: str) -> None:
     """A vendor's (or a contract's) scorecards with each aspect's trend (↑ ↓ =)."""
@@ -124,6 +126,7 @@ def list_cards(session: Session, which: str, fmt: str) -> None:
 @scorecard.command("show")
 @click.argument("which", metavar="VENDOR|CONTRACT")
 @format_option("text", "json")
+@as_of_option
 @pass_session
 def show_cards(session: Session, which: str, fmt: str) -> None:
     """The latest scorecard of each contract, aspect by aspect against the period before."""
@@ -143,6 +146,7 @@ def show_cards(session: Session, which: str, fmt: str) -> None:
 @command("show")
 @click.argument("which", metavar="VENDOR")
 @format_option("text", "json")
+@as_of_option
 @pass_session
 def show_vendor(session: Session, which: str, fmt: str) -> None:
     """A vendor: contact, contracts and its record of performance (scorecards)."""

@@ -13,7 +13,7 @@ from docket.exports.tabular.lists.portfolio import SCORES
 from docket.models.portfolio import scoring
 from docket.tui.cli.emit import emit
 from docket.tui.cli.groups import verbs
-from docket.tui.cli.params import an_id, format_option
+from docket.tui.cli.params import an_id, as_of_option, format_option
 from docket.tui.cli.session import Session, pass_session
 
 
@@ -49,6 +49,7 @@ def withdraw(session: Session, item: int) -> None:
 @click.option("--mine", is_flag=True, help="only your scores")
 @click.option("--proposal", metavar="CODE")
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_scores(session: Session, mine: bool, proposal: str | None, fmt: str) -> None:
     """Scores by proposal, criterion and reviewer."""

@@ -29,7 +29,7 @@ from docket.models.sourcing.award import award
 from docket.models.sourcing.evaluation import evaluate
 from docket.tui.cli.emit import emit
 from docket.tui.cli.groups import command, verbs
-from docket.tui.cli.params import edits, format_option, program_and_status
+from docket.tui.cli.params import as_of_option, edits, format_option, program_and_status
 from docket.tui.cli.session import Session, pass_session
 
 DATE_OPTIONS = (
@@ -88,6 +88,7 @@ def edit_solicitation(session: Session, code: str, **fields: str | None) -> None
 @solicitation.command("list")
 @program_and_status
 @format_option("table", "json", "csv")
+@as_of_option
 @pass_session
 def list_solicitations(session: Session, program: str | None, status: str | None, fmt: str) -> None:
     """Solicitations, bids due soonest first."""
@@ -97,6 +98,7 @@ def list_solicitations(session: Session, program: str | None, status: str | None
 @solicitation.command("show")
 @click.argument("code")
 @format_option("text", "json")
+@as_of_option
 @pass_session
 def show_solicitation(session: Session, code: str, fmt: str) -> None:
     """A solicitation: dates, criteria, checklist, committee, and bids with each bidder's
@@ -275,6 +277,7 @@ def edit_bid(
 @bid.command("list")
 @click.argument("code")
 @format_option("table", "json")
+@as_of_option
 @pass_session
 def list_bids(session: Session, code: str, fmt: str) -> None:
     """A solicitation's bids, with whether each conforms and why not."""

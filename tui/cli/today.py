@@ -24,7 +24,7 @@ from docket.models.overview.today import build_today, sections, today_facts
 from docket.tui.cli.emit import declared_table
 from docket.tui.cli.groups import command
 from docket.tui.cli.output import clean
-from docket.tui.cli.params import format_option
+from docket.tui.cli.params import as_of_option, format_option
 from docket.tui.cli.session import Session, pass_session
 
 _LISTINGS: dict[str, Listing] = {
@@ -40,6 +40,7 @@ _LISTINGS: dict[str, Listing] = {
 @command("today")
 @click.option("--program", metavar="CODE")
 @format_option("text", "json")
+@as_of_option
 @pass_session
 def today(session: Session, program: str | None, fmt: str) -> None:
     """What needs attention today."""

@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Static
 from docket.exports.tabular.columns import Column, Table
 from docket.exports.tabular.lists import governance as lists
 from docket.exports.tabular.lists.governance import STATUS_STYLES
+from docket.models.core.config import load_config
 from docket.models.core.context import Context
 from docket.models.governance import budget
 from docket.models.governance.changes import NEXT_STATUS, change_facts, list_changes
@@ -43,6 +44,7 @@ from docket.models.governance.trends import (
     metrics_by_program,
     rolled_up_burns,
 )
+from docket.models.portfolio.evidence import colours_of
 from docket.models.portfolio.programs import list_programs, program_and_children, program_facts
 from docket.tui.forms import raid as raid_forms
 from docket.tui.keys import Key
@@ -98,13 +100,21 @@ def load_tab(ctx: Context, tab: str, program: str | None) -> dict[str, Any]:
     order = {metric: n for n, metric in enumerate(trends)}
     return {
         **found,
-        "rows": [program_facts(p) for p in list_programs() if ids is None or p.id in ids],
+        "rows": _program_rows(ctx, ids),
         "trends": trends,
         "metrics": {
             code: sorted(owned, key=order.__getitem__)
             for code, owned in metrics_by_program(program).items()
         },
     }
+
+
+def _program_rows(ctx: Context, ids: set[int] | None) -> list[dict[str, Any]]:
+    """The programs in scope, each with the colour its evidence implies beside its own (the
+    config's thresholds, as on the command line)."""
+    found = [p for p in list_programs() if ids is None or p.id in ids]
+    beside = colours_of([p.code for p in found], ctx.today(), load_config())
+    return [{**program_facts(p), "evidence": beside[p.code]["evidence"]} for p in found]
 
 
 # the shade of each band of the matrix (the counts carry the meaning)
@@ -146,6 +156,7 @@ LISTS: dict[str, Table] = {
             Column("code", "Program", 9, style="cyan"),
             Column("name", "Name", flexible=True, least=12),
             Column("rag", "RAG", 7, style=lambda r: STATUS_STYLES.get(r["rag"], "")),
+            Column("evidence", "Evidence", 8, style=lambda r: STATUS_STYLES.get(r["evidence"], "")),
             Column("parent", "Parent", 8, only="wide"),
             Column("owner", "Owner", 20, narrow=14),
         ),

@@ -63,7 +63,9 @@ class TodayScreen(DocketScreen):
 
     def show(self, data: Any) -> None:
         self.facts = data
-        self.render_list()
+        # after the next refresh, when the list has its width: Today read at launch can
+        # arrive before the screen is laid out, and rows are fitted to the list's width
+        self.call_after_refresh(self.render_list)
 
     def on_resize(self) -> None:
         if self.facts is not None:
