@@ -63,7 +63,11 @@ def build(path: Path, seed: int = 1) -> list[str]:
             proposal = Proposal.create(
                 code=f"P-{i + 1:04d}",
                 title=f"Proposal {i + 1}",
-                status=pick.choice(["submitted", "in review", "approved"]),
+                # approved proposals are commitments the selection must fund first: a few,
+                # as in an office's intake, so the budget below leaves room to choose
+                status="approved"
+                if pick.random() < 0.03
+                else pick.choice(["submitted", "in review"]),
                 mandatory=pick.random() < 0.02,
             )
             made.append(proposal.id)
