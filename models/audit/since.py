@@ -9,7 +9,7 @@ them (days as ISO text, money as decimal text, related records as ids).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from docket.models.core.schema import database
@@ -48,31 +48,40 @@ def entries_between(entity: str, start: str, end: str) -> list[Entry]:
     return [Entry(row) for row in rows]
 
 
+def _about(
+    entity: str, ids: Iterable[int], columns: str, *, before: str | None = None
+) -> Iterator[tuple[Any, ...]]:
+    """The rows (``columns``) of the entries about records ``ids`` of ``entity``, in log
+    order (and only those before ``before``, in time order, when given), read 500 ids at a
+    time."""
+    wanted = sorted(set(ids))
+    for begin in range(0, len(wanted), 500):
+        part = wanted[begin : begin + 500]
+        marks = ", ".join("?" for _ in part)
+        when = ' AND "at" < ? ORDER BY "at", "id"' if before else ' ORDER BY "id"'
+        yield from database.execute_sql(
+            f'SELECT {columns} FROM "audit_entry" WHERE "entity" = ?'
+            f' AND "entity_id" IN ({marks}){when}',
+            (entity, *part, *([before] if before else [])),
+        )
+
+
 def last_values(
     entity: str, ids: Iterable[int], names: tuple[str, ...]
 ) -> dict[int, dict[str, Any]]:
     """The last values the log gave ``names`` for records of ``entity`` (for records since
     deleted, and what the row no longer says)."""
-    wanted = sorted(set(ids))
     found: dict[int, dict[str, Any]] = {}
-    for begin in range(0, len(wanted), 500):
-        part = wanted[begin : begin + 500]
-        marks = ", ".join("?" for _ in part)
-        rows = database.execute_sql(
-            'SELECT "entity_id", "changes" FROM "audit_entry" WHERE "entity" = ?'
-            f' AND "entity_id" IN ({marks}) ORDER BY "id"',
-            (entity, *part),
-        )
-        for entity_id, raw in rows:
-            try:
-                diff = json.loads(raw or "{}")
-            except ValueError:
-                continue
-            state = found.setdefault(int(entity_id), {})
-            for name in names:
-                pair = diff.get(name) if isinstance(diff, dict) else None
-                if isinstance(pair, list) and len(pair) == 2:
-                    state[name] = pair[1]
+    for entity_id, raw in _about(entity, ids, '"entity_id", "changes"'):
+        try:
+            diff = json.loads(raw or "{}")
+        except ValueError:
+            continue
+        state = found.setdefault(int(entity_id), {})
+        for name in names:
+            pair = diff.get(name) if isinstance(diff, dict) else None
+            if isinstance(pair, list) and len(pair) == 2:
+                state[name] = pair[1]
     return found
 
 
@@ -93,22 +102,15 @@ def record_values(
 
 def values_before(entity: str, ids: Iterable[int], start: str) -> dict[int, dict[str, Any]]:
     """Each record's values (of ``ids``) as the log had them before ``start``."""
-    wanted = sorted(set(ids))
     found: dict[int, dict[str, Any]] = {}
-    for begin in range(0, len(wanted), 500):
-        part = wanted[begin : begin + 500]
-        marks = ", ".join("?" for _ in part)
-        rows = database.execute_sql(
-            'SELECT "entity_id", "action", "changes" FROM "audit_entry" WHERE "entity" = ?'
-            f' AND "entity_id" IN ({marks}) AND "at" < ? ORDER BY "at", "id"',
-            (entity, *part, start),
-        )
-        for entity_id, action, raw in rows:
-            state = found.setdefault(int(entity_id), {})
-            if action in ("create", "delete"):
-                state.clear()
-            diff = json.loads(raw or "{}")
-            for name, pair in diff.items():
-                if isinstance(pair, list) and len(pair) == 2:
-                    state[name] = pair[1]
+    for entity_id, action, raw in _about(
+        entity, ids, '"entity_id", "action", "changes"', before=start
+    ):
+        state = found.setdefault(int(entity_id), {})
+        if action in ("create", "delete"):
+            state.clear()
+        diff = json.loads(raw or "{}")
+        for name, pair in diff.items():
+            if isinstance(pair, list) and len(pair) == 2:
+                state[name] = pair[1]
     return found

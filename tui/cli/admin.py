@@ -189,13 +189,10 @@ def _backup_postgres(session: Session, url: str, file: Path, force: bool) -> Non
     """``docket backup`` on PostgreSQL: each table's rows and SHA-256 on both sides, printed."""
     from docket.models.core.engine import shown_url
     from docket.models.core.migrate import backup_sqlite
+    from docket.tui.cli.migrate import print_tables
 
     done = backup_sqlite(file, force=force)
-    width = max(len(t.table) for t in done.tables)
-    session.print(f"{'table':<{width}}  {'rows':>9}  {'sha256':<16}  same on both")
-    for t in done.tables:
-        mark = "yes" if t.same else "NO"
-        session.print(f"{t.table:<{width}}  {t.target_rows:>9,}  {t.target_sha256[:16]}  {mark}")
+    print_tables(session, done.tables)
     session.print(
         f"backed up {shown_url(url)} to {file.expanduser()}: {len(done.tables)} tables, "
         f"{done.rows:,} rows, verified, in {done.seconds:.1f} s (an SQLite file)"
