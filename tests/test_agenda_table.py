@@ -5,6 +5,7 @@ the meeting's own time in another zone)."""
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from docket.models.core.database import open_database
 from docket.models.core.schema import database
 from docket.models.meetings.facts import ALL_DAY, occurrence_cells, occurrence_facts
 from docket.models.meetings.occurrences import Occurrence, OccurrenceFilter, list_occurrences
+from docket.models.meetings.recurrence import end_of
 from docket.tui.cli.emit import declared_table
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -108,3 +110,19 @@ def test_an_empty_agenda_says_none(cli: Any, demo_db: Path) -> None:
     printed = cli("meeting", "list", "--from", "2001-01-01", "--days", "1", db=demo_db)
     assert printed.status == 0, printed.err
     assert printed.out == "(none)\n"
+
+
+def test_an_agendas_occurrences_are_what_the_dataclass_makes(demo_db: Path, ctx: Context) -> None:
+    """Unchanged occurrences are made without the frozen dataclass's ``__init__`` (issue
+    22): each equals the one its constructor makes, and its end is what ``end_of`` gives."""
+    open_database(demo_db)
+    since = datetime.combine(ctx.today(), time(0), ctx.tz).astimezone(UTC)
+    found = list_occurrences(since, since + timedelta(days=60))
+    database.close()
+    assert len(found) > 1
+    names = {f.name for f in fields(Occurrence)}
+    for occurrence in found:
+        assert set(vars(occurrence)) - {"_end"} == names
+        assert occurrence == replace(occurrence)
+        assert occurrence.end == end_of(occurrence.start, occurrence.duration_minutes)
+        assert occurrence.end.tzinfo is occurrence.start.tzinfo

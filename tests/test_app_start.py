@@ -51,3 +51,82 @@ async def test_today_read_at_launch_is_left_when_the_scope_changed_first(
     launched = DocketApp(demo_db, store=start(demo_db, _context()))
     launched.program = "ERP"
     assert await _shown(launched) == itself
+
+
+def test_today_read_in_a_process_apart_is_what_the_app_reads(demo_db: Path) -> None:
+    """The forked reader (``_Apart``) opens the database only when told to and sends back
+    exactly Today's facts; told to stop, it sends nothing."""
+    import functools
+    import threading
+
+    from docket.models.core.database import open_database
+    from docket.models.overview.today import today_view
+    from docket.tui.store import _Apart
+
+    ctx = _context()
+    first = functools.partial(today_view, ctx)
+    if threading.active_count() != 1:  # the fork is refused while threads run
+        assert _Apart.fork(demo_db, first) is None
+        return
+    apart = _Apart.fork(demo_db, first)
+    assert apart is not None
+    open_database(demo_db)
+    assert apart.finish(go=True) == today_view(ctx)
+    stopped = _Apart.fork(demo_db, first)
+    assert stopped is not None
+    assert stopped.finish(go=False) is None
+
+
+# the app in a fresh interpreter, launched as ``docket`` launches it, until Today is drawn;
+# then every module it has loaded (the other screens' code waits for ``preload``)
+FIRST_FRAME = """
+import asyncio, sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+from docket.tui.store import app_context, start
+
+async def main() -> None:
+    now = datetime.fromisoformat(sys.argv[2])
+    ctx = app_context(clock=lambda: now, user=sys.argv[3], tz=ZoneInfo(sys.argv[4]))
+    from docket.tui.app import DocketApp
+    from textual.widgets import OptionList
+    DocketApp.PRELOAD_S = 3600
+    db = Path(sys.argv[1])
+    app = DocketApp(db, store=start(db, ctx))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(3000):
+            await pilot.pause(0.01)
+            lists = pilot.app.screen.query(OptionList)
+            if lists and lists.first().option_count:
+                break
+        print(lists.first().option_count, *sorted(sys.modules))
+
+asyncio.run(main())
+"""
+
+
+def test_the_first_frame_loads_only_what_today_needs(demo_db: Path) -> None:
+    """Today is drawn without the other screens, the forms, Markdown, the charts or the
+    heavy libraries of the board pack, portfolio selection and calendar files."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME, str(demo_db), NOW.isoformat(), ACTOR, str(ZONE)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    count, *modules = done.stdout.split()
+    assert int(count) > 0, done.stdout
+    roots = {name.split(".")[0] for name in modules}
+    assert roots & {"matplotlib", "numpy", "scipy", "icalendar", "plotext", "markdown_it"} == set()
+    assert roots & {"textual_plotext", "smtplib"} == set()
+    screens = {m for m in modules if m.startswith("docket.tui.screens.")}
+    assert screens == {
+        "docket.tui.screens.base",
+        "docket.tui.screens.registry",
+        "docket.tui.screens.today",
+    }
+    assert not any(m.startswith("docket.tui.forms") for m in modules)

@@ -24,7 +24,7 @@ from docket.models.meetings.recurrence import (
     nominal,
     occurrences_from,
 )
-from docket.models.meetings.rule_walk import SimpleRule, dates_before, simple_rule
+from docket.models.meetings.rule_walk import SimpleRule, dates_before, simple_rule, utc_stamp
 
 ZONES = (
     "America/New_York",
@@ -199,3 +199,17 @@ def test_a_start_shown_twice_is_taken_as_dateutil_takes_it() -> None:
     expected = [instant(m) for m in walked]
     assert expand(rule, start, between, between + timedelta(days=15)) == expected
     assert expected[0].date() == datetime(2026, 11, 8).date()
+
+
+@given(st.text(alphabet="0123456789", min_size=14, max_size=14))
+def test_a_utc_stamp_is_read_as_strptime_reads_it(digits: str) -> None:
+    value = f"{digits[:8]}T{digits[8:]}Z"
+    try:
+        expected: datetime | None = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        expected = None
+    try:
+        found: datetime | None = utc_stamp(value)
+    except ValueError:
+        found = None
+    assert found == expected

@@ -26,7 +26,6 @@ from docket.models.core.errors import DocketError
 from docket.tui.cli.output import clean, clean_lines
 from docket.tui.keys import APP_KEYS, bindings
 from docket.tui.screens.base import DocketScreen
-from docket.tui.screens.help import HelpScreen
 from docket.tui.store import Store, app_context
 from docket.tui.widgets.dialogs import ALL_PROGRAMS, EDIT_PROGRAM, ErrorDialog, ProgramPicker
 from docket.tui.widgets.palette import KeyCommands
@@ -143,11 +142,12 @@ class DocketApp(App[None]):
         stay bold and bright instead of turning dark grey (``docket.tui.widgets.no_color``)."""
         from textual.filter import Monochrome
 
+        filters = super().get_line_filters()
+        if not any(isinstance(f, Monochrome) for f in filters):
+            return filters  # colour: no need to load docket's filter (launch speed)
         from docket.tui.widgets.no_color import PLAIN_COLOURS
 
-        return [
-            PLAIN_COLOURS if isinstance(f, Monochrome) else f for f in super().get_line_filters()
-        ]
+        return [PLAIN_COLOURS if isinstance(f, Monochrome) else f for f in filters]
 
     def _check_warning(self) -> str:
         """A warning while the last ``docket check`` found problems, or when an entry this
@@ -230,6 +230,8 @@ class DocketApp(App[None]):
             screen.set_filter(typed_filter)
 
     def action_help(self) -> None:
+        from docket.tui.screens.help import HelpScreen
+
         screen = self.screen
         if isinstance(screen, DocketScreen):
             title = next((k.label for k in APP_KEYS if f"'{screen.MODE}'" in k.action), "docket")

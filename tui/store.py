@@ -9,12 +9,16 @@ so a list reloaded after a save always sees that save.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+import os
+import pickle
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 from docket.models.core.clock import Clock
 from docket.models.core.context import Context
@@ -50,6 +54,8 @@ class Store:
         self._first: Future[Any] | None = None
         # PostgreSQL: the count of others' changes when listening began (LISTEN/NOTIFY)
         self._listening: Future[int] | None = None
+        # the process reading Today beside the app's own (:func:`start`), if one was made
+        self._apart: _Apart | None = None
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Call ``fn`` on the database thread; its exception, if any, is raised here (a
@@ -83,7 +89,18 @@ class Store:
 
     def _once_open(self, first: Callable[[], T]) -> T:
         assert self._opening is not None
-        self._opening.result()
+        apart, self._apart = self._apart, None
+        try:
+            self._opening.result()
+        except BaseException:
+            if apart is not None:
+                apart.finish(go=False)
+            raise
+        if apart is not None:
+            found = apart.finish(go=True)
+            if found is not None:
+                read: T = found
+                return read
         return _explained(first)
 
     def open(self) -> None:
@@ -140,15 +157,79 @@ def app_context(
 
 
 def start(path: Path | str, ctx: Context) -> Store:
-    """A store for the app at launch: the database opening, then Today's contents read (on
-    the second thread), while the app's code (Textual) is still loading; the app takes the
+    """A store for the app at launch: the database opening, then Today's contents read (in
+    a forked process where that is safe, else on the second thread), while the app's code
+    (Textual) is still loading; the app takes the
     store, and Today its contents (``TodayScreen``), so the first screen waits for neither
     in turn. Only for a launch: nothing may be written before the app shows Today."""
     from docket.models.overview.today import today_view
 
+    first = functools.partial(today_view, ctx)
+    # forked before the store makes its threads: a process of its own reads Today on the
+    # machine's other core, while this one loads Textual (one process's threads share one
+    # interpreter lock, and both are mostly Python)
+    apart = _Apart.fork(path, first)
     store = Store(path, ctx)
-    store.begin(functools.partial(today_view, ctx))
+    store._apart = apart
+    store.begin(first)
     return store
+
+
+class _Apart:
+    """Today read in a forked process; the app's database thread opens (and upgrades) the
+    database first, then tells the process to go, and takes the result as pickled bytes.
+    Any failure there leaves the read to the app's own thread (nothing is lost)."""
+
+    def __init__(self, pid: int, go: int, result: int) -> None:
+        self.pid, self.go, self.result = pid, go, result
+
+    @staticmethod
+    def fork(path: Path | str, first: Callable[[], Any]) -> _Apart | None:
+        """The forked reader, or None where forking is not safe: not an SQLite file, no
+        ``fork``, or threads already running (a lock one of them held would stay held)."""
+        if not isinstance(path, Path) or not hasattr(os, "fork"):
+            return None
+        if threading.active_count() != 1:
+            return None
+        go_r, go_w = os.pipe()
+        result_r, result_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(go_w)
+            os.close(result_r)
+            _read_apart(path, first, go_r, result_w)
+        os.close(go_r)
+        os.close(result_w)
+        return _Apart(pid, go_w, result_r)
+
+    def finish(self, *, go: bool) -> Any | None:
+        """Let the process read (``go``) or stop; its result, or None when it had none."""
+        with contextlib.suppress(OSError):  # the process may have gone already
+            os.write(self.go, b"1" if go else b"0")
+        os.close(self.go)
+        with os.fdopen(self.result, "rb") as received:
+            data = received.read()
+        _, status = os.waitpid(self.pid, 0)
+        if not go or status != 0 or not data:
+            return None
+        return pickle.loads(data)
+
+
+def _read_apart(path: Path, first: Callable[[], Any], go: int, result: int) -> NoReturn:
+    """In the forked process: once told to, open the database (no upgrade, no write) and
+    send ``first()`` pickled; exit at once, whatever happens (status 1 on any failure)."""
+    status = 1
+    try:
+        if os.read(go, 1) == b"1":
+            from docket.models.core.database import open_database
+
+            open_database(path, upgrade=False)
+            data = pickle.dumps(first())
+            with os.fdopen(result, "wb") as out:
+                out.write(data)
+            status = 0
+    finally:  # on any failure (status 1) the app's own thread reads Today instead
+        os._exit(status)
 
 
 def store_of(app: object) -> Store:

@@ -21,7 +21,7 @@ from docket.models.core.context import Context
 from docket.models.core.dates import parse_date, parse_time
 from docket.models.core.errors import NotFoundError, ValidationError
 from docket.models.core.schema import Attendee, Meeting, OccurrenceChange, Program, database
-from docket.models.meetings.recurrence import end_of, expand
+from docket.models.meetings.recurrence import end_of, expand, expand_instants
 from docket.models.meetings.times import LONGEST, minute_text, series_start
 
 
@@ -122,16 +122,25 @@ def _expand_row(
     start = row["start_utc"].astimezone(tz)
     found: list[Occurrence] = []
     seen: set[datetime] = set()
+    length = timedelta(minutes=row["duration_minutes"])
+    series, all_day = bool(row["rrule"]), bool(row.get("all_day"))
     # a series' occurrence that starts before the window reaches into it by the series'
     # length at most; one made longer is a moved one, found through its change below
-    earliest = window_start - timedelta(minutes=row["duration_minutes"])
+    earliest = window_start - length
     # an occurrence moved into the window from outside it is found through its change
-    for original in expand(row["rrule"], start, earliest, window_end, limit=limit):
+    for original, utc in expand_instants(row["rrule"], start, earliest, window_end, limit=limit):
         change = None
         if changes:
-            key = original.astimezone(UTC)
-            seen.add(key)
-            change = changes.get(key)
+            seen.add(utc)
+            change = changes.get(utc)
+        if change is None:
+            # the common case, compared in UTC (the window's zone: no offsets looked up)
+            end = utc + length
+            if end > window_start and utc < window_end:
+                found.append(
+                    _unchanged(row, original, utc, end.astimezone(tz), program, series, all_day)
+                )
+            continue
         occurrence = _occurrence(row, original, change, program, tz, there=True)
         if occurrence.end > window_start and occurrence.start < window_end:
             found.append(occurrence)
@@ -142,6 +151,39 @@ def _expand_row(
         if occurrence.end > window_start and occurrence.start < window_end:
             found.append(occurrence)
     return found
+
+
+def _unchanged(
+    row: dict[str, Any],
+    start: datetime,
+    utc: datetime,
+    end: datetime,
+    program: str,
+    series: bool,
+    all_day: bool,
+) -> Occurrence:
+    """The occurrence at ``start`` (in the meeting's zone, ``utc`` in UTC) that no change
+    touches, its end (``end``, in that zone) worked out already: made as the dataclass
+    would be, without its frozen ``__setattr__`` for each field (an agenda makes
+    thousands)."""
+    made = object.__new__(Occurrence)
+    made.__dict__.update(
+        meeting_id=row["id"],
+        title=row["title"],
+        program=program,
+        timezone=row["timezone"],
+        original_start=utc,
+        start=start,
+        duration_minutes=row["duration_minutes"],
+        location=row["location"],
+        link=row["link"],
+        status=row["status"],
+        moved=False,
+        series=series,
+        all_day=all_day,
+        _end=end,
+    )
+    return made
 
 
 @dataclass(frozen=True)
@@ -215,7 +257,14 @@ def list_occurrences(
         found.extend(_expand_row(row, changes, window_start, window_end, row["program"]))
     if not flt.include_cancelled:
         found = [o for o in found if not o.cancelled]
-    found.sort(key=lambda o: (o.start.astimezone(UTC), o.title, o.meeting_id))
+    # by instant: one not moved starts at its original start (already UTC)
+    found.sort(
+        key=lambda o: (
+            o.start.astimezone(UTC) if o.moved else o.original_start,
+            o.title,
+            o.meeting_id,
+        )
+    )
     return found
 
 

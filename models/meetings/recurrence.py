@@ -15,13 +15,15 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from dateutil import rrule as du
 
 from docket.models.core.dates import parse_date
 from docket.models.core.errors import ValidationError
-from docket.models.meetings.rule_walk import last_wall, simple_rule, walls_from
+from docket.models.meetings.rule_walk import last_wall, simple_rule, utc_stamp, walls_from
+
+if TYPE_CHECKING:
+    from dateutil import rrule as du
 
 FIELD = "repeat"
 EXAMPLES = "weekly on tue,thu until 2027-06-30; monthly on the 2nd wed; every 2 weeks"
@@ -51,16 +53,18 @@ _ADVERBS = {
     "annually": ("YEARLY", 1),
 }
 
-_HEAD = re.compile(
+# patterns of typed repeats, compiled (and cached by re) on first use: an agenda reads
+# stored rules only, and compiling them all is an import's cost
+_HEAD = (
     r"(?:(?P<adverb>daily|weekly|biweekly|fortnightly|monthly|quarterly|yearly|annually)"
     r"|every\s+(?:(?P<n>\d{1,3})\s+)?(?:other\s+)?(?P<unit>day|week|month|year)s?"
     r"|(?:every\s+)?(?P<weekdays>weekdays?|working\s+days?))\b"
 )
-_UNTIL = re.compile(r"\s*(?:,\s*)?(?:until|till|through|to)\s+(?P<until>.+)$")
-_COUNT = re.compile(r"\s*(?:,\s*)?(?:for\s+)?(?P<count>\d{1,4})\s*(?:times|occurrences|x)$")
-_ON_NTH = re.compile(r"on\s+the\s+(?P<ord>\w+)\s+(?P<day>[a-z]+)$")
-_ON_MONTHDAY = re.compile(r"on\s+(?:day\s+(?P<d1>\d{1,2})|the\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)$")
-_ON_DAYS = re.compile(r"on\s+(?P<days>[a-z ,]+)$")
+_UNTIL = r"\s*(?:,\s*)?(?:until|till|through|to)\s+(?P<until>.+)$"
+_COUNT = r"\s*(?:,\s*)?(?:for\s+)?(?P<count>\d{1,4})\s*(?:times|occurrences|x)$"
+_ON_NTH = r"on\s+the\s+(?P<ord>\w+)\s+(?P<day>[a-z]+)$"
+_ON_MONTHDAY = r"on\s+(?:day\s+(?P<d1>\d{1,2})|the\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)$"
+_ON_DAYS = r"on\s+(?P<days>[a-z ,]+)$"
 
 
 def parse_repeat(text: str, start: datetime) -> str:
@@ -128,18 +132,18 @@ def _until_utc(moment: datetime) -> str:
 def _from_words(typed: str, start: datetime) -> str:
     rest = typed
     limit = ""
-    if m := _UNTIL.search(rest):
+    if m := re.search(_UNTIL, rest):
         day = _until_day(m["until"], start)
         end = datetime.combine(day, time(23, 59, 59), tzinfo=start.tzinfo)
         limit = f"UNTIL={_until_utc(end)}"
         rest = rest[: m.start()]
-    elif m := _COUNT.search(rest):
+    elif m := re.search(_COUNT, rest):
         count = int(m["count"])
         if count < 1:
             raise ValidationError(FIELD, "the number of times must be at least 1")
         limit = f"COUNT={count}"
         rest = rest[: m.start()]
-    head = _HEAD.match(rest)
+    head = re.match(_HEAD, rest)
     if head is None:
         raise ValidationError(FIELD, f"'{typed}' is not a rule; expected e.g. {EXAMPLES}")
     parts: list[str]
@@ -169,7 +173,7 @@ def _until_day(text: str, start: datetime) -> date:
 
 def _on(tail: str, freq: str, typed: str) -> str:
     """The ``on ...`` part: weekdays, the nth weekday of the month, or a day of the month."""
-    if m := _ON_NTH.fullmatch(tail):
+    if m := re.fullmatch(_ON_NTH, tail):
         ordinal = _ORDINALS.get(m["ord"])
         day = _DAY_WORDS.get(m["day"])
         if ordinal is None or day is None:
@@ -179,14 +183,14 @@ def _on(tail: str, freq: str, typed: str) -> str:
         if freq not in ("MONTHLY", "YEARLY"):
             raise ValidationError(FIELD, f"'{tail}' needs a monthly or yearly rule")
         return f"BYDAY={ordinal}{day}"
-    if m := _ON_MONTHDAY.fullmatch(tail):
+    if m := re.fullmatch(_ON_MONTHDAY, tail):
         day_of_month = int(m["d1"] or m["d2"])
         if not 1 <= day_of_month <= 31:
             raise ValidationError(FIELD, f"day {day_of_month}: expected a day of the month, 1-31")
         if freq != "MONTHLY":
             raise ValidationError(FIELD, f"'{tail}' needs a monthly rule")
         return f"BYMONTHDAY={day_of_month}"
-    if m := _ON_DAYS.fullmatch(tail):
+    if m := re.fullmatch(_ON_DAYS, tail):
         words = [w for w in re.split(r"[ ,]+|\band\b", m["days"]) if w and w != "and"]
         days = [_DAY_WORDS.get(w) for w in words]
         if not days or None in days:
@@ -211,6 +215,9 @@ def _check(rule: str, start: datetime) -> None:
 
 @lru_cache(maxsize=4096)
 def _rule(rule: str, start: datetime) -> du.rrule:
+    # here, not above: daily and weekly rules (an agenda's) are walked without dateutil
+    from dateutil import rrule as du
+
     # an UNTIL in UTC is read here: dateutil reads it with its general date parser, slowly
     until = _UNTIL_UTC.search(rule)
     body = rule if until is None else rule[: until.start()] + rule[until.end() :]
@@ -218,7 +225,7 @@ def _rule(rule: str, start: datetime) -> du.rrule:
     if not isinstance(parsed, du.rrule):  # pragma: no cover - rrulestr of one RRULE
         raise ValueError("expected one rule")
     if until is not None:
-        moment = datetime.strptime(until[1], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        moment = utc_stamp(until[1])
         parsed = parsed.replace(until=moment)
     return parsed
 
@@ -299,15 +306,32 @@ def expand(
 
     An empty rule is a single meeting: its one start, when it falls in the window.
     """
+    return [
+        there for there, _ in expand_instants(rule, start, window_start, window_end, limit=limit)
+    ]
+
+
+def expand_instants(
+    rule: str,
+    start: datetime,
+    window_start: datetime,
+    window_end: datetime,
+    *,
+    limit: int | None = None,
+) -> list[tuple[datetime, datetime]]:
+    """What :func:`expand` gives, each start with its instant in UTC: converting gives
+    both, and an agenda needs both for each of its thousands of occurrences."""
     if not rule:
-        return [start] if window_start <= start < window_end else []
+        return [(start, start.astimezone(UTC))] if window_start <= start < window_end else []
     if not _may_fall_in(rule, start, window_start, window_end):
         return []
-    found: list[datetime] = []
+    found: list[tuple[datetime, datetime]] = []
     for moment in _walls(rule, start, window_start):
         if moment >= window_end or (limit is not None and len(found) >= limit):
             break
-        found.append(instant(moment))
+        # as instant() does
+        utc = moment.replace(fold=0).astimezone(UTC)
+        found.append((utc.astimezone(moment.tzinfo), utc))
     return found
 
 

@@ -35,6 +35,21 @@ class SimpleRule:
     count: int | None
 
 
+def utc_stamp(value: str) -> datetime:
+    """``20270630T235959Z`` (eight digits, T, six digits, Z: checked by the caller) as an
+    aware UTC datetime; ValueError for a date or time that does not exist, as strptime
+    gives. Read by slicing: strptime's first use compiles its patterns (an agenda's cost)."""
+    return datetime(
+        int(value[0:4]),
+        int(value[4:6]),
+        int(value[6:8]),
+        int(value[9:11]),
+        int(value[11:13]),
+        int(value[13:15]),
+        tzinfo=UTC,
+    )
+
+
 @lru_cache(maxsize=4096)
 def simple_rule(rule: str) -> SimpleRule | None:
     """``rule`` as a :class:`SimpleRule`, or None when it says anything this path does not
@@ -65,7 +80,7 @@ def simple_rule(rule: str) -> SimpleRule | None:
         if not _UNTIL_UTC.fullmatch(value):
             return None
         try:
-            until = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            until = utc_stamp(value)
         except ValueError:
             return None
     count: int | None = None
@@ -161,13 +176,17 @@ def walls_from(rule: SimpleRule, start: datetime, after: datetime) -> Iterator[d
     # three days before the window's day there: no zone's offset moves a time further
     there = after.astimezone(zone) if after.tzinfo is not None and zone is not None else after
     from_day = there.date() - 3 * _ONE_DAY
+    reached = False
     for number, day in walk_dates(rule, start.date(), from_day):
         if rule.count is not None and number >= rule.count:
             return
         wall = datetime.combine(day, clock, zone)
         if rule.until is not None and wall > rule.until:
             return
-        if wall >= after:
+        # the same time on a later day is later (no offset moves by a day): once one
+        # start is on or after ``after``, every later one is
+        if reached or wall >= after:
+            reached = True
             yield wall
 
 

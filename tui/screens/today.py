@@ -77,8 +77,10 @@ class TodayScreen(DocketScreen):
             return
         today = date.fromisoformat(facts["date"])
         listing = self.query_one(OptionList)
-        # the list's own width, less its scrollbar and padding
-        width = max(40, (listing.scrollable_content_region.width or self.size.width) - 3)
+        # the list's own width, less its scrollbar and padding: the region without the
+        # scrollbar taken off already, so the rows are as wide whether or not the list had
+        # its scrollbar yet (Today read at launch can be drawn twice as the screen settles)
+        width = max(40, (listing.content_region.width or self.size.width) - 3)
         highlighted = listing.highlighted_option.id if listing.highlighted_option else None
         options: list[Option | None] = []
         self.alert_kinds = {}
