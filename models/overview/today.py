@@ -21,7 +21,7 @@ from docket.models.actions.items import (
     overdue_clause,
 )
 from docket.models.comms.plan import PlanFacts, PlanRow, due_within, plan_facts
-from docket.models.contractors.allocation import overallocations
+from docket.models.contractors.allocation import OverallocationsOnce, overallocations
 from docket.models.contractors.assignments import ending_within, people_assigned
 from docket.models.contractors.burn import burns
 from docket.models.core.config import Config
@@ -40,7 +40,7 @@ from docket.models.milestones.schedule import (
 )
 from docket.models.overview.alerts import Alert
 from docket.models.overview.owed import bids_due, scores_owed
-from docket.models.portfolio.evidence import disputed, worst_line
+from docket.models.portfolio.evidence import ALLOCATION_DAYS, Shared, disputed, worst_line
 from docket.models.portfolio.programs import program_and_children
 
 SHOWN = 10
@@ -144,7 +144,11 @@ def build_today(
     due = due_within(today, COMMS_DAYS, ids)
     view.comms = due[:shown]
     view.counts["comms"] = len(due)
-    alerts = contractor_alerts(today, ids)
+    # contract burn and over-allocation read once, for the alerts and the evidence alike
+    shared = Shared(
+        overallocations=OverallocationsOnce(today, today + timedelta(days=ALLOCATION_DAYS))
+    )
+    alerts = contractor_alerts(today, ids, shared)
     view.contractor_alerts = alerts[:shown]
     view.counts["contractor_alerts"] = len(alerts)
     watch = governance_alerts(today, program)
@@ -155,7 +159,7 @@ def build_today(
     for key, found in (
         ("scores_owed", scores_owed(ctx.actor, today, ids)),
         ("bids_due", bids_due(today, ids)),
-        ("status_disputes", status_alerts(today, ids, config)),
+        ("status_disputes", status_alerts(today, ids, config, shared)),
     ):
         if found:
             setattr(view, key, found[:shown])
@@ -173,12 +177,14 @@ class StatusAlert(Alert):
     reason: str
 
 
-def status_alerts(today: date, ids: list[int] | None, config: Config | None) -> list[StatusAlert]:
+def status_alerts(
+    today: date, ids: list[int] | None, config: Config | None, shared: Shared | None = None
+) -> list[StatusAlert]:
     """Programs whose typed RAG is better than the evidence: both colours, the reason given
     (or "no reason given") and the worst line of the evidence; the evidence of every
     program read in a fixed number of queries."""
     found: list[StatusAlert] = []
-    for facts in disputed(today, config, ids):
+    for facts in disputed(today, config, ids, shared):
         line = worst_line(facts)
         reason = " ".join(facts["reason"].split())
         said = f"reason: {reason}" if reason else "no reason given"
@@ -237,14 +243,17 @@ def governance_alerts(today: date, program: str | None = None) -> list[Alert]:
 ALERT_DAYS = 30
 
 
-def contractor_alerts(today: date, programs: list[int] | None = None) -> list[Alert]:
+def contractor_alerts(
+    today: date, programs: list[int] | None = None, shared: Shared | None = None
+) -> list[Alert]:
     """What needs a word about contractors: people above 100 % in the next 30 days,
     assignments ending within 30 days, contracts above 80 % of their ceiling or ending within
     60 days; each a line of plain facts (``kind``, ``text``, ``days``). With ``programs``
     (ids), only what concerns them: their people, assignments and contracts."""
     found: list[Alert] = []
     people = people_assigned(programs) if programs is not None else None
-    for row in overallocations(today, today + timedelta(days=ALERT_DAYS - 1), people):
+    over = shared.overallocations if shared and shared.overallocations else overallocations
+    for row in over(today, today + timedelta(days=ALERT_DAYS - 1), people):
         found.append(
             {
                 "kind": "over 100 %",
@@ -264,7 +273,7 @@ def contractor_alerts(today: date, programs: list[int] | None = None) -> list[Al
                     "days": left,
                 }
             )
-    for burn in burns(today, program_ids=programs):
+    for burn in (shared.burns if shared else burns)(today, program_ids=programs):
         if burn.days_left < 0 or not (burn.near_ceiling or burn.ending_soon):
             continue
         why = f"{burn.percent} % of the ceiling spent" if burn.near_ceiling else ""

@@ -426,14 +426,18 @@ def colours_of(
 
 
 def disputed(
-    today: date, config: Config | None = None, program_ids: Iterable[int] | None = None
+    today: date,
+    config: Config | None = None,
+    program_ids: Iterable[int] | None = None,
+    shared: Shared | None = None,
 ) -> list[EvidenceFacts]:
     """The programs (all, or those of ``program_ids``) whose typed colour is better than the
-    evidence, in code order; a red program never is, so its evidence is not read."""
+    evidence, in code order; a red program never is, so its evidence is not read. ``shared``:
+    burns and over-allocations a caller (Today) reads once for its own parts too."""
     query = Program.select().where(Program.rag != "red").order_by(Program.code)
     if program_ids is not None:
         query = query.where(Program.id.in_(list(program_ids)))
-    return [f for f in _statuses(list(query), None, today, config) if f["disagrees"]]
+    return [f for f in _statuses(list(query), None, today, config, shared) if f["disagrees"]]
 
 
 def worst_line(facts: EvidenceFacts) -> EvidenceLine | None:
