@@ -208,8 +208,8 @@ def record_measurement(
         )  # fmt: skip
 
 
-class MetricFacts(TypedDict):
-    """One metric with its latest value, its status and its history (oldest first)."""
+class MetricHead(TypedDict):
+    """A metric and its thresholds, as every view of it starts (the list, the charts)."""
 
     id: int
     program: str | None
@@ -220,6 +220,11 @@ class MetricFacts(TypedDict):
     target: str
     amber: str
     red: str
+
+
+class MetricFacts(MetricHead):
+    """One metric with its latest value, its status and its history (oldest first)."""
+
     latest: str | None
     taken_on: str | None
     # green, amber, red, or no data

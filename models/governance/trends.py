@@ -17,6 +17,7 @@ from peewee import JOIN
 
 from docket.models.core.schema import Measurement, Metric, Program
 from docket.models.governance import budget as budgets
+from docket.models.governance.metrics import MetricHead
 from docket.models.portfolio.programs import program_and_children
 
 
@@ -27,17 +28,9 @@ class Reading(TypedDict):
     value: str
 
 
-class MetricTrend(TypedDict):
+class MetricTrend(MetricHead):
     """A metric with its thresholds and every reading, oldest first."""
 
-    id: int
-    program: str | None
-    name: str
-    unit: str
-    direction: str
-    target: str
-    amber: str
-    red: str
     readings: list[Reading]
 
 
