@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, settings
+from pg_support import fresh_database, pg_url  # noqa: F401 (pg_url: a fixture for every module)
 
 from docket.models.audit.witness import witness_path
 from docket.models.core import clock
@@ -104,12 +105,37 @@ def ctx() -> Context:
     return Context(actor=ACTOR, tz=ZONE, clock=lambda: NOW)
 
 
+ENGINES = ("sqlite", "postgres")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A module marked ``both_engines`` runs each test taking ``db_path`` twice: on an SQLite
+    file, then on a PostgreSQL database (issue 23: the same docket on both), but for a test
+    marked ``sqlite_only`` (what it checks is SQLite's own: a query plan, the file)."""
+    marked = metafunc.definition.get_closest_marker
+    if marked("both_engines") and not marked("sqlite_only") and "db_path" in metafunc.fixturenames:
+        metafunc.parametrize("engine_name", ENGINES, indirect=True)
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    """A freshly initialised, empty docket database, bound to the models."""
-    path = tmp_path / "docket.db"
-    init_database(path, actor=ACTOR)
-    return path
+def engine_name(request: pytest.FixtureRequest) -> str:
+    """The engine of this test's database: SQLite, unless the module runs on both."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, engine_name: str) -> Iterator[Path]:
+    """A freshly initialised, empty docket database, bound to the models: a file, or on
+    PostgreSQL a database of its own (its URL, typed as the path it stands in for), made by
+    the account ``tester`` as the session user, so the actor is the same on both."""
+    if engine_name == "sqlite":
+        path = tmp_path / "docket.db"
+        init_database(path, actor=ACTOR)
+        yield path
+        return
+    with fresh_database(user=ACTOR) as url:
+        init_database(url, actor=ACTOR)
+        yield url  # type: ignore[misc]  # a URL where tests pass a path: --db takes both
 
 
 @dataclass

@@ -16,6 +16,8 @@ from docket.models.core.schema import ActionItem, AuditEntry
 from docket.models.people.persons import add_person
 from docket.models.portfolio import programs
 
+pytestmark = pytest.mark.both_engines
+
 TODAY = date(2026, 11, 23)
 
 
@@ -194,6 +196,7 @@ def test_listing_loads_owner_and_program_without_extra_queries(office: Context) 
     assert counter.count == 2
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(
     ("flt", "index"),
     [

@@ -1,81 +1,27 @@
 """The same docket on PostgreSQL: init, the demo, the commands and reports, ``docket migrate``.
 
-Tests taking ``engine`` run on both engines (SQLite, then PostgreSQL), each on a database of
-its own; on PostgreSQL every test creates a database and drops it after. The server is
-``DOCKET_TEST_POSTGRES`` (a URL of a role that may create databases; by default
-``postgresql://postgres@127.0.0.1/postgres``). With no server answering, the PostgreSQL half
-is skipped and the run ends with one line saying so (tests/conftest.py), unless
-``DOCKET_REQUIRE_POSTGRES=1``, which makes it fail instead (for CI).
+Tests taking ``engine_target`` run on both engines (SQLite, then PostgreSQL), each on a
+database of its own; the server, and skipping without one: tests/pg_support.py.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import secrets
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from conftest import ACTOR, NOW, ZONE
+from pg_support import admin_sql
 
 from docket.models.core import engine
 from docket.models.core.context import Context
 from docket.models.core.database import SCHEMA_VERSION, init_database, open_database
 from docket.models.core.errors import DatabaseError
 from docket.models.core.schema import Meta, database
-
-ADMIN_URL = os.environ.get("DOCKET_TEST_POSTGRES", "postgresql://postgres@127.0.0.1/postgres")
-REQUIRED = os.environ.get("DOCKET_REQUIRE_POSTGRES") == "1"
-# the reason every PostgreSQL test is skipped with; tests/conftest.py counts them by it
-SKIPPED = "PostgreSQL half skipped"
-HOW = (
-    f"no PostgreSQL server answers at {engine.shown_url(ADMIN_URL)}; to run it, point "
-    "DOCKET_TEST_POSTGRES at a role that may create databases (DOCKET_REQUIRE_POSTGRES=1 "
-    "makes it required)"
-)
-
-
-def _server_answers() -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(ADMIN_URL, connect_timeout=3):
-            return True
-    except Exception:  # noqa: BLE001 (no driver, no server, no such role: no server here)
-        return False
-
-
-SERVER = _server_answers()
-
-
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A new, empty PostgreSQL database (text in code-point order), dropped after the test."""
-    if not SERVER:
-        if REQUIRED:
-            pytest.fail(f"DOCKET_REQUIRE_POSTGRES=1, but {HOW}")
-        pytest.skip(f"{SKIPPED}: {HOW}")
-    name = f"docket_t_{secrets.token_hex(6)}"
-    _admin(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'")
-    url = urlunsplit(urlsplit(ADMIN_URL)._replace(path=f"/{name}"))
-    try:
-        yield url
-    finally:
-        if database.obj is not None and not database.is_closed():
-            database.close()
-        _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        _admin(f"DROP ROLE IF EXISTS {name}_viewer, {name}_editor, {name}_admin")  # init's
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -407,7 +353,7 @@ def test_writers_at_once_on_postgresql_lose_nothing(pg_url: str, ctx: Context) -
 
 def test_init_refuses_a_database_that_sorts_by_a_language(pg_url: str) -> None:
     name = f"docket_t_{secrets.token_hex(6)}"
-    _admin(
+    admin_sql(
         f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'"
         " LOCALE_PROVIDER icu ICU_LOCALE 'en-US'"
     )
@@ -418,4 +364,4 @@ def test_init_refuses_a_database_that_sorts_by_a_language(pg_url: str) -> None:
         assert database.get_tables() == []  # nothing was made
     finally:
         database.close()
-        _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

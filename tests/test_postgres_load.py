@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_postgres import ok, pg_url  # noqa: F401 (pg_url: a fixture)
+from test_postgres import ok
 
 from docket.models.core.database import open_database
 from docket.models.core.schema import ActionItem, AuditEntry, database
@@ -52,7 +52,7 @@ def _nothing_lost(target: Path | str, writers: int, writes: int) -> None:
     assert "ok (schema version" in ok(target, "check")
 
 
-def test_16_writers_x_500_on_postgresql_lose_nothing(pg_url: str) -> None:  # noqa: F811
+def test_16_writers_x_500_on_postgresql_lose_nothing(pg_url: str) -> None:
     _nothing_lost(pg_url, 16, 500)
 
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from conftest import ACTOR, NOW, ZONE
-from test_postgres import _demo, docket, ok, pg_url  # noqa: F401 (pg_url: a fixture)
+from test_postgres import _demo, docket, ok
 from tui_support import settle, until
 
 from docket.models.actions.items import add_action
@@ -44,7 +44,7 @@ def _other_session_adds(target: str, title: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_another_sessions_write_moves_data_version_and_ones_own_does_not(pg_url: str) -> None:  # noqa: F811
+def test_another_sessions_write_moves_data_version_and_ones_own_does_not(pg_url: str) -> None:
     _demo(pg_url)
     ctx = Context(actor=ACTOR, tz=ZONE, clock=lambda: NOW)
     open_database(pg_url)
@@ -59,7 +59,7 @@ def test_another_sessions_write_moves_data_version_and_ones_own_does_not(pg_url:
         database.close()
 
 
-async def test_the_app_runs_on_postgresql_and_sees_another_sessions_change(pg_url: str) -> None:  # noqa: F811
+async def test_the_app_runs_on_postgresql_and_sees_another_sessions_change(pg_url: str) -> None:
     from textual.widgets import OptionList
 
     from docket.tui.app import DocketApp
@@ -87,7 +87,7 @@ async def test_the_app_runs_on_postgresql_and_sees_another_sessions_change(pg_ur
 
 
 def test_backup_from_postgresql_is_a_checked_sqlite_copy(
-    pg_url: str,  # noqa: F811
+    pg_url: str,
     tmp_path: Path,
 ) -> None:
     _demo(pg_url)

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from conftest import NOW, ZONE
-from test_postgres import ADMIN_URL, HOW, REQUIRED, SERVER, SKIPPED, _admin, docket
+from pg_support import ADMIN_URL, admin_sql, require_server
+from test_postgres import docket
 
 from docket.models.core.context import Context
 from docket.models.core.errors import PermissionDenied
@@ -62,13 +63,10 @@ def _ok(url: str, *args: str) -> str:
 def office() -> Iterator[Office]:
     """A database made by ``docket init`` (as the server's admin role) with a viewer and an
     editor login given their roles by ``docket user add``; all of it dropped after."""
-    if not SERVER:
-        if REQUIRED:
-            pytest.fail(f"DOCKET_REQUIRE_POSTGRES=1, but {HOW}")
-        pytest.skip(f"{SKIPPED}: {HOW}")
+    require_server()
     tag = secrets.token_hex(5)
     name = f"docket_r_{tag}"
-    _admin(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'")
+    admin_sql(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'")
     url = urlunsplit(urlsplit(ADMIN_URL)._replace(path=f"/{name}"))
     made = Office(name, url, f"viewer_{tag}", f"editor_{tag}")
     try:
@@ -80,8 +78,8 @@ def office() -> Iterator[Office]:
     finally:
         if database.obj is not None and not database.is_closed():
             database.close()
-        _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        _admin(
+        admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin_sql(
             f"DROP ROLE IF EXISTS {made.viewer}, {made.editor}, {name}_viewer, "
             f"{name}_editor, {name}_admin"
         )
@@ -96,7 +94,7 @@ def _refused(office: Office, role: str, statement: str, params: Any = ()) -> str
     return str(refused.value)
 
 
-def test_init_makes_the_group_roles_and_its_runner_their_admin(office: Office) -> None:
+def test_init_makes_the_group_roles_and_its_runner_theiradmin_sql(office: Office) -> None:
     rows = office.sql(
         office.viewer,
         "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE %s ORDER BY rolname",
@@ -138,12 +136,12 @@ def test_a_login_given_no_role_cannot_even_connect(office: Office) -> None:
     import psycopg
 
     stranger = f"stranger_{secrets.token_hex(4)}"
-    _admin(f"CREATE ROLE {stranger} LOGIN")
+    admin_sql(f"CREATE ROLE {stranger} LOGIN")
     try:
         with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
             office.sql(stranger, "SELECT 1")
     finally:
-        _admin(f"DROP ROLE {stranger}")
+        admin_sql(f"DROP ROLE {stranger}")
 
 
 def test_an_editor_cannot_give_roles(office: Office) -> None:
@@ -218,14 +216,11 @@ def test_a_client_claiming_another_account_writes_nothing(office: Office) -> Non
 def test_a_dba_owner_with_createrole_runs_init_and_an_admin_gives_roles() -> None:
     """No superuser after setup: the database's owner (CREATEROLE) runs init; the admin it
     names gives roles through the server's function, with no CREATEROLE of its own."""
-    if not SERVER:
-        if REQUIRED:
-            pytest.fail(f"DOCKET_REQUIRE_POSTGRES=1, but {HOW}")
-        pytest.skip(f"{SKIPPED}: {HOW}")
+    require_server()
     tag = secrets.token_hex(5)
     name, owner, ana, bob = (f"{w}_{tag}" for w in ("docket_o", "owner", "ana", "bob"))
-    _admin(f"CREATE ROLE {owner} LOGIN CREATEROLE")
-    _admin(f"CREATE DATABASE {name} OWNER {owner} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'")
+    admin_sql(f"CREATE ROLE {owner} LOGIN CREATEROLE")
+    admin_sql(f"CREATE DATABASE {name} OWNER {owner} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'")
     made = Office(name, urlunsplit(urlsplit(ADMIN_URL)._replace(path=f"/{name}")), bob, ana)
     try:
         assert f"(you, {owner}, are its admin)" in _ok(made.url_as(owner), "init")
@@ -238,9 +233,9 @@ def test_a_dba_owner_with_createrole_runs_init_and_an_admin_gives_roles() -> Non
     finally:
         if database.obj is not None and not database.is_closed():
             database.close()
-        _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        _admin(f"DROP ROLE IF EXISTS {ana}, {bob}, {name}_viewer, {name}_editor, {name}_admin")
-        _admin(f"DROP ROLE IF EXISTS {owner}")
+        admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin_sql(f"DROP ROLE IF EXISTS {ana}, {bob}, {name}_viewer, {name}_editor, {name}_admin")
+        admin_sql(f"DROP ROLE IF EXISTS {owner}")
 
 
 def test_a_hand_written_change_without_its_audit_entry_is_found_by_check(office: Office) -> None:

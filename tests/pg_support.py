@@ -1,0 +1,103 @@
+"""The PostgreSQL server the tests use, and a fresh database on it for a test.
+
+The server is ``DOCKET_TEST_POSTGRES`` (a URL of a role that may create databases and
+roles; by default ``postgresql://postgres@127.0.0.1/postgres``). With no server answering,
+every PostgreSQL test is skipped with :data:`SKIPPED` and the run ends with one line saying
+so (tests/conftest.py), unless ``DOCKET_REQUIRE_POSTGRES=1``, which makes it fail instead
+(for CI).
+
+A test database is made anew for each test (text in code-point order, as docket requires)
+and dropped after it, with the three roles ``docket init`` made for it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from docket.models.core import engine
+from docket.models.core.schema import database
+
+ADMIN_URL = os.environ.get("DOCKET_TEST_POSTGRES", "postgresql://postgres@127.0.0.1/postgres")
+REQUIRED = os.environ.get("DOCKET_REQUIRE_POSTGRES") == "1"
+# the reason every PostgreSQL test is skipped with; tests/conftest.py counts them by it
+SKIPPED = "PostgreSQL half skipped"
+HOW = (
+    f"no PostgreSQL server answers at {engine.shown_url(ADMIN_URL)}; to run it, point "
+    "DOCKET_TEST_POSTGRES at a role that may create databases (DOCKET_REQUIRE_POSTGRES=1 "
+    "makes it required)"
+)
+
+
+def _server_answers() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(ADMIN_URL, connect_timeout=3):
+            return True
+    except Exception:  # noqa: BLE001 (no driver, no server, no such role: no server here)
+        return False
+
+
+SERVER = _server_answers()
+
+
+def admin_sql(sql: str) -> None:
+    """Run one statement on the server as the tests' administrator, outside a transaction."""
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+def require_server() -> None:
+    """Skip the test (or fail it, when the PostgreSQL half is required) with no server."""
+    if not SERVER:
+        if REQUIRED:
+            pytest.fail(f"DOCKET_REQUIRE_POSTGRES=1, but {HOW}")
+        pytest.skip(f"{SKIPPED}: {HOW}")
+
+
+def ensure_login_role(name: str) -> None:
+    """A login role ``name`` that may create databases and roles (as ``docket init`` needs),
+    made once on the server; another test process making it at the same moment is fine."""
+    import psycopg
+
+    with suppress(psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):
+        admin_sql(f'CREATE ROLE "{name}" LOGIN CREATEDB CREATEROLE')
+
+
+@contextmanager
+def fresh_database(*, user: str | None = None) -> Iterator[str]:
+    """A new, empty database (owned by ``user`` when given, who then connects in the URL);
+    dropped after, with the roles ``docket init`` made for it."""
+    require_server()
+    name = f"docket_t_{secrets.token_hex(6)}"
+    owner = ""
+    parts = urlsplit(ADMIN_URL)
+    if user is not None:
+        ensure_login_role(user)
+        owner = f' OWNER "{user}"'
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+        parts = parts._replace(netloc=f"{user}@{host}{port}")
+    admin_sql(f"CREATE DATABASE {name}{owner} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'")
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        if database.obj is not None and not database.is_closed():
+            database.close()
+        admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin_sql(f"DROP ROLE IF EXISTS {name}_viewer, {name}_editor, {name}_admin")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database (text in code-point order), dropped after the test."""
+    with fresh_database() as url:
+        yield url
