@@ -34,8 +34,11 @@ WORDS = (
     ("a word that matches nothing", "zqxjv"),
     ("a common word", "vendor"),
     ("a very common word", "the"),
-    # under three characters the trigram index cannot look a term up: the LIKE search
-    ("two letters found nowhere (LIKE: no index)", "qz"),
+    # under three characters: the trigrams beginning with the term, from the index's
+    # vocabulary; a common term is the LIKE test alone (models/actions/search.py)
+    ("two letters found nowhere", "qz"),
+    ("two letters, common", "er"),
+    ("one letter, common", "e"),
 )
 # (label, arguments, target seconds)
 COMMANDS: list[tuple[str, list[str], float]] = [

@@ -219,7 +219,7 @@ def test_upgrading_to_5_turns_the_decisions_in_minutes_into_decision_records(
     assert _schema(old) == _schema(fresh)
 
 
-def test_upgrading_8_to_9_creates_the_indexes_of_version_9(tmp_path: Path) -> None:
+def test_upgrading_8_to_10_creates_the_indexes_of_versions_9_and_10(tmp_path: Path) -> None:
     from docket.models.core.indexes import INDEXES_V9
     from docket.models.portfolio.evidence import PRESSING_INDEX_SQL
 
@@ -244,10 +244,12 @@ def test_upgrading_8_to_9_creates_the_indexes_of_version_9(tmp_path: Path) -> No
             conn.execute(f'DROP INDEX "{name}"')
         for name in ("insert", "delete", "update"):
             conn.execute(f"DROP TRIGGER action_search_{name}")
-        conn.execute("DROP TABLE action_search")
+        for name in ("action_search_vocab", "action_search"):
+            conn.execute(f"DROP TABLE {name}")
+        conn.execute("DROP VIEW action_search_text")
         conn.execute("UPDATE docket_meta SET value = '8' WHERE key = 'schema_version'")
     open_database(old)
-    assert schema_version() == SCHEMA_VERSION == 9
+    assert schema_version() == SCHEMA_VERSION == 10
     database.close()
     indexes = {name for name, _ in _schema(old)}
     assert set(names) <= indexes

@@ -1,4 +1,4 @@
-"""The action items' text search index (schema version 9): the same results as the LIKE
+"""The action items' text search index (schema versions 9 and 10): the same results as the LIKE
 search it speeds up, kept in step with the table by its triggers, made by the upgrade and by
 ``docket init``, and seen by ``docket check`` and backups."""
 
@@ -34,6 +34,9 @@ TEXTS = (
     ("Straße und STRASSE", "Kelvin \u212a sign, long \u017f s, İstanbul"),
     ("C++ review (phase 2) - e-mail", "path a\\b; 100_000 items; ^start"),
     ("Launch 🚀 plan…", "em—dash and “curly” quotes"),
+    # terms of one or two characters at a text's very end, and texts shorter than a trigram
+    ("Qz", "Mise au point: Ä"),
+    ("x", "ends in lÉ"),
 )
 TERMS = (
     "budget",
@@ -86,6 +89,15 @@ TERMS = (
     "“curly”",
     "ab",
     "x",
+    "qz",
+    "au",
+    "lé",
+    "LÉ",
+    "s",
+    "ſ",
+    "\u212a",
+    "é",
+    "Ä",
     "zzzqx",
     "steering committee",
 )
@@ -131,7 +143,34 @@ def test_the_index_finds_what_like_finds_for_every_term(demo: Path, ctx: Context
     # the terms cover rows found and none found, and the index was used for the long ones
     assert _like_ids("ÉQUIPE") and _like_ids("Équipe") != _like_ids("équipe")
     assert _like_ids("zzzqx") == []
-    assert "action_search" in _sql(ctx, "budget") and "action_search" not in _sql(ctx, "ab")
+    assert "action_search" in _sql(ctx, "budget") and "action_search" in _sql(ctx, "qz")
+    assert _like_ids("qz") and _like_ids("x") and _like_ids("au")
+
+
+def test_a_short_term_is_looked_up_unless_it_is_common(
+    demo: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found nowhere: no row is read; in few rows: those; in many: the LIKE test alone."""
+    assert "0 = 1" in _sql(ctx, "qj") and _like_ids("qj") == []
+    assert "MATCH" in _sql(ctx, "qz")
+    assert "MATCH" in _sql(ctx, "e")  # the small demo has fewer than FEW items
+    monkeypatch.setattr(search, "FEW", 1)
+    assert "MATCH" not in _sql(ctx, "e")
+    assert _searched_ids(ctx, "e") == _like_ids("e")
+
+
+def test_every_character_is_folded_as_the_index_folds_it(tmp_path: Path) -> None:
+    """The index folds the case of a character to one of :func:`search._folds` of it, for
+    every code point: so a short term's trigrams are all found."""
+    conn = sqlite3.connect(tmp_path / "fold.db")
+    conn.execute("CREATE VIRTUAL TABLE t USING fts5(a, tokenize='trigram')")
+    conn.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, instance)")
+    points = [p for p in range(32, 0x110000) if not 0xD800 <= p <= 0xDFFF]
+    conn.executemany("INSERT INTO t(rowid, a) VALUES (?, ?)", ((p, chr(p) * 3) for p in points))
+    folded = {int(doc): str(term) for term, doc in conn.execute("SELECT term, doc FROM v")}
+    assert len(folded) == len(points)
+    wrong = [p for p in points if folded[p][0] not in search._folds(chr(p))]
+    assert wrong == []
 
 
 def _sql(ctx: Context, search_text: str) -> str:
@@ -144,7 +183,7 @@ def test_a_list_in_due_order_finds_the_same_either_way(
 ) -> None:
     """Few rows found: they are read; many: the list's index is walked. Same rows, same
     order, same pages."""
-    flt = ActionFilter(search="the", limit=30, offset=10)
+    flt = ActionFilter(search="the", limit=30, offset=10)  # three letters: not short
     read = [a.id for a in actions.list_actions(ctx, flt)]
     monkeypatch.setattr(search, "FEW", 0)
     walked = [a.id for a in actions.list_actions(ctx, flt)]
@@ -214,6 +253,31 @@ def test_check_finds_an_index_out_of_step(db_path: Path, ctx: Context) -> None:
     assert search.index_problems() == []
 
 
+def test_a_version_9_index_is_made_anew_for_short_terms(tmp_path: Path, ctx: Context) -> None:
+    path = tmp_path / "office.db"
+    init_database(path, actor="tester")
+    actions.add_action(ctx, "Send the budget draft", notes="to Finance: qz")
+    database.close()
+    # as version 9 had it: the index reading the table itself, no vocabulary
+    with sqlite3.connect(path) as conn:
+        for name in ("insert", "delete", "update"):
+            conn.execute(f"DROP TRIGGER action_search_{name}")
+        for name in ("action_search_vocab", "action_search"):
+            conn.execute(f"DROP TABLE {name}")
+        conn.execute("DROP VIEW action_search_text")
+        conn.execute(
+            "CREATE VIRTUAL TABLE action_search USING fts5(title, notes,"
+            " content='action_item', content_rowid='id', tokenize='trigram')"
+        )
+        conn.execute("INSERT INTO action_search(action_search) VALUES ('rebuild')")
+        conn.execute("UPDATE docket_meta SET value = '9' WHERE key = 'schema_version'")
+    open_database(path)
+    assert schema_version() == SCHEMA_VERSION == 10
+    assert search.index_problems() == []
+    assert actions.count_actions(ctx, ActionFilter(search="qz")) == 1
+    assert "MATCH" in _sql(ctx, "qz")
+
+
 def test_a_version_8_database_gets_the_index_of_its_rows(tmp_path: Path, ctx: Context) -> None:
     path = tmp_path / "office.db"
     init_database(path, actor="tester")
@@ -223,10 +287,12 @@ def test_a_version_8_database_gets_the_index_of_its_rows(tmp_path: Path, ctx: Co
     with sqlite3.connect(path) as conn:
         for name in ("insert", "delete", "update"):
             conn.execute(f"DROP TRIGGER action_search_{name}")
-        conn.execute("DROP TABLE action_search")
+        for name in ("action_search_vocab", "action_search"):
+            conn.execute(f"DROP TABLE {name}")
+        conn.execute("DROP VIEW action_search_text")
         conn.execute("UPDATE docket_meta SET value = '8' WHERE key = 'schema_version'")
     open_database(path)
-    assert schema_version() == SCHEMA_VERSION == 9
+    assert schema_version() == SCHEMA_VERSION == 10
     assert search.index_problems() == []
     assert [a.title for a in actions.list_actions(ctx, ActionFilter(search="finance"))] == [
         "Send the budget draft"

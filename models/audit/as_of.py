@@ -14,14 +14,15 @@ Interface (for every report; the command line's ``--as-of DATE`` and the board p
     stamp = stamp_for(content)            # ReportStamp {entry_id, entry_at, sha256}
     line = stamp_line(stamp)              # "Stamp: audit entry 1234 of ... UTC; content sha256 ..."
 
-While bound, ``database`` (models/core/schema.py) is an in-memory copy of the open database
-(SQLite's backup API) in which every audit entry later than the cutoff was undone, newest
-first: a creation removes the row, an update puts the old values back, a deletion puts the
-row back with its last values; ``created_at``, ``updated_at`` and ``version`` are what they
-were then (from the entries kept), and the entries undone are gone from the copy's log. The
-copy refuses writes (:class:`PastIsReadOnly`). On leaving, the database bound before is bound
-again. A day after today is refused (a date that cannot be true); a cutoff before the first
-entry gives an empty office (``past.empty``).
+While bound, ``database`` (models/core/schema.py) is an in-memory SQLite copy of the open
+database (migrate.copy_present: SQLite's backup API; from PostgreSQL the copy ``docket
+backup`` makes, so both engines give the same past) in which every audit entry later than the
+cutoff was undone, newest first: a creation removes the row, an update puts the old values
+back, a deletion puts the row back with its last values; ``created_at``, ``updated_at`` and
+``version`` are what they were then (from the entries kept), and the entries undone are gone
+from the copy's log. The copy refuses writes (:class:`PastIsReadOnly`). On leaving, the
+database bound before is bound again. A day after today is refused (a date that cannot be
+true); a cutoff before the first entry gives an empty office (``past.empty``).
 
 Each record's entries after the cutoff are undone together: its state at the cutoff is
 worked out in Python, then its row deleted and, when it existed then, inserted as it was
@@ -49,6 +50,7 @@ from docket.models.core.clock import utcnow
 from docket.models.core.context import Context
 from docket.models.core.errors import DocketError, NotFoundError, ValidationError
 from docket.models.core.fields import MoneyField, from_utc_text, to_cents, to_utc_text
+from docket.models.core.migrate import copy_present
 from docket.models.core.schema import Record, database
 
 # the field a refusal names (the command line's option)
@@ -327,8 +329,22 @@ def _indexes(conn: Any) -> dict[str, list[_Index]]:
         if content:
             columns = tuple(a.strip("'\"") for a in args if "=" not in a)
             key = options.get("content_rowid", "rowid")
-            found.setdefault(content, []).append(_Index(name, content, key, columns))
+            table = _table_under(conn, content)
+            found.setdefault(table, []).append(_Index(name, content, key, columns))
     return found
+
+
+_VIEW_OF = re.compile(r'\bFROM\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def _table_under(conn: Any, content: str) -> str:
+    """The table an index's content is: itself, or the one table a view of it reads (the
+    action items' search index reads its text through a view)."""
+    row = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", (content,)
+    ).fetchone()
+    match = _VIEW_OF.search(row[0]) if row else None
+    return match.group(1) if match else content
 
 
 def _remove(
@@ -459,14 +475,12 @@ def as_of(
         raise DocketError("no database is open")
     if isinstance(real, PastDatabase):
         raise DocketError("a past state is already bound; leave it before binding another")
-    if isinstance(real, peewee.PostgresqlDatabase):
-        raise DocketError("a report as of a past day works on SQLite only, for now")
     past_db = PastDatabase(":memory:")
     past_db.label = when.isoformat() if not isinstance(when, datetime) else to_utc_text(instant)
     past_db.present, past_db.zone, past_db.cutoff = real, tz or UTC, to_utc_text(instant)
     try:
         conn = past_db.connection()
-        real.connection().backup(conn)
+        copy_present(conn)
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("BEGIN")
         undone = _rebuild(conn, to_utc_text(instant))
