@@ -9,6 +9,7 @@ import peewee
 import pytest
 
 from docket.models.core import database as dbmod
+from docket.models.core import upgrades
 from docket.models.core.config import resolve_database
 from docket.models.core.context import Context
 from docket.models.core.database import SCHEMA_VERSION, init_database, open_database, schema_version
@@ -159,7 +160,7 @@ def test_a_failed_upgrade_leaves_the_database_at_its_old_version(
         database.execute_sql('CREATE INDEX "half_done" ON "action_item" ("title")')
         raise peewee.OperationalError("database or disk is full")
 
-    monkeypatch.setitem(dbmod.MIGRATIONS, SCHEMA_VERSION, broken)
+    monkeypatch.setitem(upgrades.MIGRATIONS, SCHEMA_VERSION, broken)
     with pytest.raises(
         DatabaseError, match=r"failed \(cannot save to database .* is full; .*\); it is unchanged"
     ):

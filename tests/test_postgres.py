@@ -223,7 +223,7 @@ def test_migrate_refuses_a_target_that_is_not_empty(demo_db: Path, pg_url: str) 
 def test_an_upgrade_is_one_transaction_on_postgresql(
     pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from docket.models.core import database as db_module
+    from docket.models.core import upgrades
 
     init_database(pg_url, actor=ACTOR)
     Meta.update(value=str(SCHEMA_VERSION - 1)).where(Meta.key == "schema_version").execute()
@@ -233,13 +233,13 @@ def test_an_upgrade_is_one_transaction_on_postgresql(
         db.execute_sql('CREATE TABLE "half_made" ("id" INTEGER)')
         raise DatabaseError("a step failed")
 
-    monkeypatch.setitem(db_module.MIGRATIONS, SCHEMA_VERSION, half_then_fail)
+    monkeypatch.setitem(upgrades.MIGRATIONS, SCHEMA_VERSION, half_then_fail)
     with pytest.raises(DatabaseError, match="it is unchanged"):
         open_database(pg_url)
     assert not database.table_exists("half_made")
     assert Meta.get(Meta.key == "schema_version").value == str(SCHEMA_VERSION - 1)
     database.close()
-    monkeypatch.setitem(db_module.MIGRATIONS, SCHEMA_VERSION, lambda db: None)
+    monkeypatch.setitem(upgrades.MIGRATIONS, SCHEMA_VERSION, lambda db: None)
     result = init_database(pg_url, actor=ACTOR)
     assert (result.upgraded_from, result.backup) == (SCHEMA_VERSION - 1, None)
     assert Meta.get(Meta.key == "schema_version").value == str(SCHEMA_VERSION)

@@ -29,8 +29,6 @@ from docket.models.core.fields import to_utc_text
 from docket.models.core.files import FileRefused, OutputExists, explain, filesystem_of, write_new
 from docket.models.core.inputs import shown
 from docket.models.core.schema import EXTRA_SQL, Meta, UserAccount, database
-from docket.models.core.tables import TABLES as ALL_TABLES
-from docket.models.core.upgrades import MIGRATIONS, create_indexes
 
 SCHEMA_VERSION = 10
 
@@ -284,6 +282,7 @@ def _backup_path(path: Path, version: int, now: datetime) -> Path:
 
 def upgrade_schema(db: peewee.Database, path: Path | str, version: int) -> Path | None:
     """Back an SQLite file up, then bring it to ``SCHEMA_VERSION`` in one transaction."""
+    from docket.models.core import upgrades  # only to upgrade (the models of every table)
     from docket.models.core.clock import utcnow
 
     backup = None
@@ -302,7 +301,7 @@ def upgrade_schema(db: peewee.Database, path: Path | str, version: int) -> Path 
     try:
         with write():
             for step in range(version + 1, SCHEMA_VERSION + 1):
-                MIGRATIONS[step](db)
+                upgrades.MIGRATIONS[step](db)
             _set_meta("schema_version", str(SCHEMA_VERSION))
     except (peewee.DatabaseError, DatabaseError) as exc:
         raise DatabaseError(
@@ -322,6 +321,8 @@ def init_database(path: Path | str, *, actor: str) -> InitResult:
     The first account to initialise a database becomes its admin.
     """
     from docket.models.core.clock import utcnow
+    from docket.models.core.tables import TABLES as ALL_TABLES  # every table's model: here only
+    from docket.models.core.upgrades import create_indexes
 
     existed = isinstance(path, str) or (path.exists() and path.stat().st_size > 0)
     db = _connect_any(path, create=True)

@@ -8,6 +8,7 @@ from typing import Any, TypedDict
 
 from peewee import JOIN
 
+from docket.models.audit.chain import audited_models
 from docket.models.core import records
 from docket.models.core.context import Context
 from docket.models.core.database import write
@@ -20,9 +21,7 @@ from docket.models.core.schema import (
     Meeting,
     Person,
     Program,
-    Record,
 )
-from docket.models.core.tables import TABLES
 from docket.models.governance.entries import entered_for, entry_day, person_named
 from docket.models.portfolio.programs import get_program, program_and_children
 
@@ -76,7 +75,7 @@ def add_decision(
         )
         for entity, entity_id in affects or []:
             kind = choice("affects", entity, LINKABLE)
-            target = next(m for m in TABLES if issubclass(m, Record) and m._meta.table_name == kind)
+            target = next(m for m in audited_models() if m._meta.table_name == kind)
             try:
                 records.get(target, entity_id)  # a decision affects what exists
             except NotFoundError as exc:
