@@ -329,3 +329,41 @@ def test_a_bulk_load_fills_the_index_once_after(db_path: Path, ctx: Context) -> 
     assert _triggers() == {f"action_search_{n}" for n in ("insert", "update", "delete")}
     assert search.index_problems() == []
     assert actions.count_actions(ctx, ActionFilter(search="budget")) == 50
+
+
+def test_postgresql_finds_the_same_through_its_trigram_indexes(
+    pg_url: str, tmp_path: Path, ctx: Context
+) -> None:
+    """The same items for every term on both engines; on PostgreSQL pg_trgm's indexes
+    answer the search (what the planner may read when a table is large)."""
+    found: list[dict[str, list[str]]] = []
+    for target in (tmp_path / "office.db", pg_url):
+        init_database(target, actor="tester")
+        _add_texts(ctx)
+        found.append(
+            {
+                term: sorted(
+                    a.title
+                    for a in ActionItem.select(ActionItem.title).where(search.contains_clause(term))
+                )
+                for term in TERMS
+            }
+        )
+        if target == pg_url:
+            indexes = {
+                str(r[0])
+                for r in database.execute_sql(
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'action_item'"
+                ).fetchall()
+            }
+            assert {"action_item_title_trgm", "action_item_notes_trgm"} <= indexes
+            database.execute_sql("SET enable_seqscan = off")
+            query = ActionItem.select(ActionItem.id).where(search.contains_clause("budget"))
+            sql, params = query.sql()
+            plan = " ".join(
+                str(r[0]) for r in database.execute_sql(f"EXPLAIN {sql}", params).fetchall()
+            )
+            assert "action_item_title_trgm" in plan and "action_item_notes_trgm" in plan
+        database.close()
+    assert found[0] == found[1]
+    assert found[0]["équipe"] and found[0]["qz"] and found[0]["ÉQUIPE"] != found[0]["équipe"]
