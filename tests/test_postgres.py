@@ -280,14 +280,26 @@ def test_a_migrated_database_has_the_schema_init_makes(demo_db: Path, pg_url: st
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("large_demo")
-def test_migrate_verifies_the_large_demo(large_demo: Path, pg_url: str) -> None:
+def test_migrate_verifies_the_large_demo(large_demo: Path, pg_url: str, tmp_path: Path) -> None:
     from docket.models.core.migrate import migrate
 
     done = migrate(large_demo, pg_url)
     assert all(t.same for t in done.tables)
     assert done.rows > 400_000
-    for report in (("today",), ("digest",), ("program", "status")):
+    reports = (
+        ("today",),
+        ("digest",),
+        ("digest", "--all", "--format", "md"),
+        ("program", "status"),
+        ("action", "list", "--search", "vendor", "--limit", "50"),
+    )
+    for report in reports:
         assert ok(large_demo, *report) == ok(pg_url, *report), report
+    # the board pack, byte for byte (charts and all)
+    packs = [tmp_path / "sqlite.html", tmp_path / "postgres.html"]
+    for target, pack in zip((large_demo, pg_url), packs, strict=True):
+        ok(target, "boardpack", "--since", "2026-10-01", "-o", str(pack))
+    assert packs[0].read_bytes() == packs[1].read_bytes()
 
 
 def _pg_writer(url: str, number: int, results: Any) -> None:
