@@ -22,7 +22,7 @@ from docket.models.actions.items import (
 )
 from docket.models.comms.plan import PlanFacts, PlanRow, due_within, plan_facts
 from docket.models.contractors.allocation import OverallocationsOnce, overallocations
-from docket.models.contractors.assignments import ending_within, people_assigned
+from docket.models.contractors.assignments import ending_rows, people_assigned
 from docket.models.contractors.burn import burns
 from docket.models.core.config import Config
 from docket.models.core.context import Context
@@ -262,15 +262,13 @@ def contractor_alerts(
                 "days": 0,
             }
         )
-    for a in ending_within(today, ALERT_DAYS):
-        if programs is None or a.__data__["program"] in programs:
-            left = (a.end - today).days
+    for a in ending_rows(today, ALERT_DAYS):
+        if programs is None or a.program_id in programs:
             found.append(
                 {
                     "kind": "ending",
-                    "text": f"{a.person.name} on {a.program.code} ({a.allocation} %) "
-                    f"ends {a.end:%a %d %b}",
-                    "days": left,
+                    "text": f"{a.person} on {a.program} ({a.allocation} %) ends {a.end:%a %d %b}",
+                    "days": (a.end - today).days,
                 }
             )
     for burn in (shared.burns if shared else burns)(today, program_ids=programs):
