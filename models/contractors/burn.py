@@ -103,13 +103,16 @@ def weekdays(first: date, last: date) -> int:
     return count
 
 
-def assignment_cost(assignment: Assignment, first: date, last: date) -> Decimal:
-    """An assignment's cost over [first, last] within its dates: hourly rate x 8 hours x
-    allocation on each weekday (none without a rate)."""
-    if assignment.rate is None:
+def assignment_cost(
+    rate: Decimal | None, allocation: int, start: date, end: date, first: date, last: date
+) -> Decimal:
+    """The cost over [first, last] of an assignment at ``rate`` (hourly) and ``allocation``
+    (%) from ``start`` to ``end``: rate x 8 hours x allocation on each weekday in both
+    (none without a rate)."""
+    if rate is None:
         return Decimal(0)
-    days = weekdays(max(first, assignment.start), min(last, assignment.end))
-    cost = Decimal(assignment.rate) * HOURS_PER_DAY * days * assignment.allocation / 100
+    days = weekdays(max(first, start), min(last, end))
+    cost = Decimal(rate) * HOURS_PER_DAY * days * allocation / 100
     return cost.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -152,9 +155,10 @@ def burns(
         Assignment.start,
         Assignment.end,
     ).where(Assignment.contract.in_(ids), Assignment.end >= today)
-    for a in current:
-        cid = a.__data__["contract"]
-        committed[cid] = committed.get(cid, Decimal(0)) + assignment_cost(a, today, a.end)
+    # as plain rows: a contract's hundreds of assignments need no model object each
+    for contract_id, rate, allocation, start, end in current.tuples():
+        cost = assignment_cost(rate, allocation, start, end, today, end)
+        committed[contract_id] = committed.get(contract_id, Decimal(0)) + cost
     return [
         Burn(
             c,
