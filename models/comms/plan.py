@@ -169,11 +169,16 @@ def _audiences(ids: Sequence[int]) -> dict[int, list[str]]:
 
 
 def plan(
-    programs: Iterable[int] | None = None, *, active_only: bool = False, audiences: bool = True
+    programs: Iterable[int] | None = None,
+    *,
+    active_only: bool = False,
+    audiences: bool = True,
+    items: Iterable[int] | None = None,
 ) -> list[PlanRow]:
-    """The plan items (of these program ids, or all) with their last sending, next due day
-    and audience (not read when ``audiences`` is False: each row's is then empty), in a
-    fixed number of queries; overdue and soonest due first."""
+    """The plan items (of these program ids, or all; only these item ids when ``items`` is
+    given) with their last sending, next due day and audience (not read when ``audiences``
+    is False: each row's is then empty), in a fixed number of queries; overdue and soonest
+    due first."""
     query = (
         CommsItem.select(CommsItem, Program, Person)
         .join(Program)
@@ -182,6 +187,8 @@ def plan(
     )
     if programs is not None:
         query = query.where(CommsItem.program.in_(list(programs)))
+    if items is not None:
+        query = query.where(CommsItem.id.in_(list(items)))
     if active_only:
         query = query.where(CommsItem.active == True)  # noqa: E712 - SQL, not Python
     items = list(query)
@@ -255,6 +262,16 @@ def due_within(today: date, days: int, programs: Iterable[int] | None = None) ->
     """Items overdue or due within ``days`` days of ``today``."""
     last = today + timedelta(days=days)
     return [r for r in plan(programs, active_only=True) if r.due is not None and r.due <= last]
+
+
+def first_due_within(
+    today: date, days: int, programs: Iterable[int] | None, shown: int
+) -> tuple[list[PlanRow], int]:
+    """The first ``shown`` of :func:`due_within` and how many it has: their due days read
+    as plain rows, and only the rows shown as plan rows (Today: a handful of hundreds)."""
+    last = today + timedelta(days=days)
+    due = [r.id for r in due_rows(programs) if r.due is not None and r.due <= last]
+    return plan(programs, active_only=True, items=due[:shown]), len(due)
 
 
 class PlanFacts(TypedDict):

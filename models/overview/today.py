@@ -20,7 +20,7 @@ from docket.models.actions.items import (
     due_soon_clause,
     overdue_clause,
 )
-from docket.models.comms.plan import PlanFacts, PlanRow, due_within, plan_facts
+from docket.models.comms.plan import PlanFacts, PlanRow, first_due_within, plan_facts
 from docket.models.contractors.allocation import OverallocationsOnce, overallocations
 from docket.models.contractors.assignments import ending_rows, people_assigned
 from docket.models.contractors.burn import burns
@@ -141,9 +141,7 @@ def build_today(
     )
     view.meetings = coming[:shown]
     view.counts["meetings"] = len(coming)
-    due = due_within(today, COMMS_DAYS, ids)
-    view.comms = due[:shown]
-    view.counts["comms"] = len(due)
+    view.comms, view.counts["comms"] = first_due_within(today, COMMS_DAYS, ids, shown)
     # contract burn and over-allocation read once, for the alerts and the evidence alike
     shared = Shared(
         overallocations=OverallocationsOnce(today, today + timedelta(days=ALLOCATION_DAYS))
