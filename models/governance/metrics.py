@@ -9,6 +9,7 @@ amber; for "lower", at or above.
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any, TypedDict
 
@@ -238,14 +239,17 @@ def metrics(program: str | None = None) -> list[MetricFacts]:
     if program:
         query = query.where(Metric.program.in_(program_and_children(program)))
     found = list(query.order_by(Metric.name, Program.code))
-    history: dict[int, list[Measurement]] = {}
+    # each metric's readings (value, day) as plain rows: hundreds, no model object each
+    history: dict[int, list[tuple[str, date]]] = {}
     ids = [m.id for m in found]
-    for reading in (
-        Measurement.select()
+    readings_read: Any = (
+        Measurement.select(Measurement.metric, Measurement.value, Measurement.taken_on)
         .where(Measurement.metric.in_(ids))
         .order_by(Measurement.taken_on, Measurement.id)
-    ):
-        history.setdefault(reading.__data__["metric"], []).append(reading)
+        .tuples()
+    )
+    for metric_id, value, taken_on in readings_read:
+        history.setdefault(metric_id, []).append((value, taken_on))
     rows: list[MetricFacts] = []
     for m in found:
         readings = history.get(m.id, [])
@@ -260,10 +264,10 @@ def metrics(program: str | None = None) -> list[MetricFacts]:
                 "target": m.target,
                 "amber": m.amber,
                 "red": m.red,
-                "latest": latest.value if latest else None,
-                "taken_on": latest.taken_on.isoformat() if latest else None,
-                "status": status_of(m, Decimal(latest.value)) if latest else "no data",
-                "history": [r.value for r in readings],
+                "latest": latest[0] if latest else None,
+                "taken_on": latest[1].isoformat() if latest else None,
+                "status": status_of(m, Decimal(latest[0])) if latest else "no data",
+                "history": [value for value, _ in readings],
             }
         )
     return rows
