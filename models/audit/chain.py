@@ -217,12 +217,9 @@ def chain_breaks() -> tuple[list[ChainBreak], int, tuple[int, str]]:
     return breaks, count, (last, previous)
 
 
-# --- what the trail says each record holds ---------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Finding:
-    """A record its audit trail does not explain.
+    """What the trail says each record holds: a record it does not explain.
 
     ``kind``: ``untracked`` (no entries), ``deleted`` (exists, the trail ends in its
     deletion), ``vanished`` (gone, the trail does not end in a deletion), ``changed`` (a
@@ -236,8 +233,7 @@ class Finding:
     field: str | None = None
     current: Any = None
     expected: Any = None
-    # the row as plain values (for a record that exists)
-    values: dict[str, Any] | None = None
+    values: dict[str, Any] | None = None  # the row as plain values (for a record that exists)
 
 
 @dataclass(frozen=True)
@@ -252,9 +248,14 @@ class Unreadable:
 
 def audited_models() -> list[type[Record]]:
     """Every kind of record the audit log follows."""
-    from docket.models.core.tables import TABLES  # every model: for the check, not each write
+    return [m for m in _all_models() if issubclass(m, Record)]
 
-    return [m for m in TABLES if issubclass(m, Record)]
+
+def _all_models() -> list[type[Model]]:
+    """Every table's model, imported when asked (by a check, not by every write)."""
+    from docket.models.core.tables import TABLES
+
+    return list(TABLES)
 
 
 def _same(field: Field, current: Any, expected: Any) -> bool:
@@ -343,9 +344,7 @@ def _read(
 
 def read_all(problems: list[Unreadable]) -> None:
     """Read every row of the tables the audit log does not follow through the models."""
-    from docket.models.core.tables import TABLES
-
-    for model in TABLES:
+    for model in _all_models():
         if not issubclass(model, Record):
             for _ in _read(model, problems):
                 pass

@@ -1,5 +1,4 @@
-"""The communications plan: who gets which communication, by which channel, how often, and
-what was sent.
+"""The communications plan: who gets which communication, by which channel, how often.
 
 An item's cadence is a repeat rule (RFC 5545 or words, as meetings take them) counted from
 its ``starts`` day, or one date for a one-off. Its next due day is the first day of the
@@ -173,12 +172,11 @@ def plan(
     *,
     active_only: bool = False,
     audiences: bool = True,
-    items: Iterable[int] | None = None,
+    item_ids: Iterable[int] | None = None,
 ) -> list[PlanRow]:
-    """The plan items (of these program ids, or all; only these item ids when ``items`` is
-    given) with their last sending, next due day and audience (not read when ``audiences``
-    is False: each row's is then empty), in a fixed number of queries; overdue and soonest
-    due first."""
+    """The plan items (of these program ids, or all; only ``item_ids`` when given) with their
+    last sending, next due day and audience (not read when ``audiences`` is False: each
+    row's is then empty), in a fixed number of queries; overdue and soonest due first."""
     query = (
         CommsItem.select(CommsItem, Program, Person)
         .join(Program)
@@ -187,8 +185,8 @@ def plan(
     )
     if programs is not None:
         query = query.where(CommsItem.program.in_(list(programs)))
-    if items is not None:
-        query = query.where(CommsItem.id.in_(list(items)))
+    if item_ids is not None:
+        query = query.where(CommsItem.id.in_(list(item_ids)))
     if active_only:
         query = query.where(CommsItem.active == True)  # noqa: E712 - SQL, not Python
     items = list(query)
@@ -267,11 +265,11 @@ def due_within(today: date, days: int, programs: Iterable[int] | None = None) ->
 def first_due_within(
     today: date, days: int, programs: Iterable[int] | None, shown: int
 ) -> tuple[list[PlanRow], int]:
-    """The first ``shown`` of :func:`due_within` and how many it has: their due days read
-    as plain rows, and only the rows shown as plan rows (Today: a handful of hundreds)."""
+    """The first ``shown`` of :func:`due_within` and how many it has: the due days read as
+    plain rows, only those shown as plan rows (Today: a handful of hundreds)."""
     last = today + timedelta(days=days)
     due = [r.id for r in due_rows(programs) if r.due is not None and r.due <= last]
-    return plan(programs, active_only=True, items=due[:shown]), len(due)
+    return plan(programs, active_only=True, item_ids=due[:shown]), len(due)
 
 
 class PlanFacts(TypedDict):

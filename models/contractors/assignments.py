@@ -258,7 +258,7 @@ class Ending(NamedTuple):
 
 def ending_rows(today: date, days: int = ENDING_DAYS) -> list[Ending]:
     """:func:`ending_within` as plain rows, in its order."""
-    query = (
+    query: Any = (
         Assignment.select(
             Assignment.program, Person.name, Program.code, Assignment.allocation, Assignment.end
         )

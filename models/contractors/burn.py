@@ -156,7 +156,8 @@ def burns(
         Assignment.end,
     ).where(Assignment.contract.in_(ids), Assignment.end >= today)
     # as plain rows: a contract's hundreds of assignments need no model object each
-    for contract_id, rate, allocation, start, end in current.tuples():
+    rows: Any = current.tuples()
+    for contract_id, rate, allocation, start, end in rows:
         cost = assignment_cost(rate, allocation, start, end, today, end)
         committed[contract_id] = committed.get(contract_id, Decimal(0)) + cost
     return [
