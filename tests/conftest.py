@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, settings
-from pg_support import fresh_database, pg_url  # noqa: F401 (pg_url: a fixture for every module)
+from pg_support import drain, fresh_database, pg_url  # noqa: F401 (pg_url: a fixture)
 
 from docket.models.audit.witness import witness_path
 from docket.models.core import clock
@@ -58,8 +58,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     size of a worker's (the large demo's apps), the collections can take longer, and the
     SIGINT lands in Hypothesis' gc callback as a stray KeyboardInterrupt traceback. Done
     here, before the worker reports, the collections run untimed; ``gc.freeze`` then leaves
-    pytest's later ones only the little made since.
+    pytest's later ones only the little made since. The PostgreSQL test databases still
+    being dropped are waited for first.
     """
+    drain()
     for _ in range(3):
         gc.collect()
     gc.freeze()

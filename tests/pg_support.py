@@ -7,14 +7,19 @@ so (tests/conftest.py), unless ``DOCKET_REQUIRE_POSTGRES=1``, which makes it fai
 (for CI).
 
 A test database is made anew for each test (text in code-point order, as docket requires)
-and dropped after it, with the three roles ``docket init`` made for it.
+and dropped after it, with the three roles ``docket init`` made for it. The drop waits for
+the server's checkpoint (about as long as the test's ``docket init``), so it runs on a
+thread of its own while the next tests go on, a few behind at most, and the session waits
+for the last before it ends (tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import threading
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from urllib.parse import urlsplit, urlunsplit
 
@@ -72,6 +77,38 @@ def ensure_login_role(name: str) -> None:
         admin_sql(f'CREATE ROLE "{name}" LOGIN CREATEDB CREATEROLE')
 
 
+# the drops still running, at most BEHIND of them
+BEHIND = 4
+_dropper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-drop")
+_pending: list[Future[None]] = []
+_lock = threading.Lock()
+
+
+def _drop(name: str) -> None:
+    admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin_sql(f"DROP ROLE IF EXISTS {name}_viewer, {name}_editor, {name}_admin")  # init's
+
+
+def _drop_later(name: str) -> None:
+    """Drop the database ``name`` (and its roles) on the dropping thread; wait first when
+    :data:`BEHIND` drops are still running."""
+    with _lock:
+        _pending[:] = [f for f in _pending if not f.done()]
+        waiting = _pending[:-BEHIND] if len(_pending) >= BEHIND else []
+    for future in waiting:
+        future.result()
+    with _lock:
+        _pending.append(_dropper.submit(_drop, name))
+
+
+def drain() -> None:
+    """Wait for every drop still running (the session's end); a failed drop raises."""
+    with _lock:
+        pending, _pending[:] = list(_pending), []
+    for future in pending:
+        future.result()
+
+
 @contextmanager
 def fresh_database(*, user: str | None = None) -> Iterator[str]:
     """A new, empty database (owned by ``user`` when given, who then connects in the URL);
@@ -92,8 +129,7 @@ def fresh_database(*, user: str | None = None) -> Iterator[str]:
     finally:
         if database.obj is not None and not database.is_closed():
             database.close()
-        admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin_sql(f"DROP ROLE IF EXISTS {name}_viewer, {name}_editor, {name}_admin")
+        _drop_later(name)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from docket.models.audit.as_of import PastIsReadOnly, as_of, cutoff
 from docket.models.audit.stamp import content_hash, stamp_for, stamp_line, without_stamp
 from docket.models.core import records
 from docket.models.core.context import Context
-from docket.models.core.database import connect, init_database, write
+from docket.models.core.database import connect, init_database, open_database, write
 from docket.models.core.errors import ValidationError
 from docket.models.core.schema import BudgetLine, Person, Program, database
 
@@ -280,7 +280,7 @@ def _add_someone(ctx: Context) -> None:
 
 
 def test_the_past_is_read_only_and_the_present_comes_back(db_path: Path, ctx: Context) -> None:
-    connect(db_path)
+    open_database(db_path)
     real = database.obj
     with as_of(NOW.date(), ZONE) as past:
         assert past.context(ctx).today() == NOW.astimezone(ZONE).date()
@@ -294,13 +294,13 @@ def test_the_past_is_read_only_and_the_present_comes_back(db_path: Path, ctx: Co
 
 
 def test_an_instant_in_the_future_is_refused(db_path: Path) -> None:
-    connect(db_path)
+    open_database(db_path)
     with pytest.raises(ValidationError, match="no later than now"), as_of(NOW + timedelta(hours=1)):
         pass
 
 
 def test_the_stamp_of_a_database_without_entries(db_path: Path) -> None:
-    connect(db_path)
+    open_database(db_path)
     database.execute_sql('DELETE FROM "audit_entry"')
     stamp = stamp_for("x\n")
     assert stamp["entry_id"] == 0 and stamp["entry_at"] is None

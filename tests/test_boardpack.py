@@ -22,18 +22,21 @@ from typing import Any
 
 import pytest
 from conftest import ACTOR, NOW, ZONE
+from engine_support import second_database, small_demo
 
 from docket.exports.boardpack import build_pack
 from docket.exports.boardpack.document import unstamped
 from docket.models.audit.stamp import content_hash
 from docket.models.core import clock
 from docket.models.core.context import Context
-from docket.models.core.database import connect, init_database
+from docket.models.core.database import connect
 from docket.models.governance.budget import budget, budget_total, fiscal_year_of
 from docket.models.governance.metrics import metrics
 from docket.models.governance.risks import add_risk, risk_matrix
 from docket.models.portfolio.board import board_facts
 from docket.models.portfolio.programs import add_program, list_programs
+
+pytestmark = pytest.mark.both_engines
 
 REQUIRE_BROWSER = os.environ.get("DOCKET_REQUIRE_BROWSER") == "1"
 
@@ -96,6 +99,12 @@ def demo(demo_db: Path) -> Context:
     """The small demo bound, and a context at the fixed clock."""
     connect(demo_db)
     return Context(actor=ACTOR, tz=ZONE, clock=lambda: NOW)
+
+
+@pytest.fixture
+def office(request: pytest.FixtureRequest, db_path: Path, ctx: Context) -> Path:
+    """The small demo for the command line, on the test's engine."""
+    return small_demo(request, db_path, ctx)
 
 
 @pytest.fixture
@@ -297,15 +306,15 @@ def test_one_program_and_those_under_it(demo: Context) -> None:
 
 
 def test_the_command_writes_html_and_refuses_what_it_cannot_write(
-    cli: Callable[..., Any], demo_db: Path, tmp_path: Path
+    cli: Callable[..., Any], office: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "pack.html"
-    done = cli("boardpack", "-o", str(out), db=demo_db)
+    done = cli("boardpack", "-o", str(out), db=office)
     assert done.status == 0, done.err
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    again = cli("boardpack", "-o", str(out), db=demo_db)
+    again = cli("boardpack", "-o", str(out), db=office)
     assert again.status != 0 and "already exists" in again.err
-    wrong = cli("boardpack", "-o", str(tmp_path / "pack.docx"), db=demo_db)
+    wrong = cli("boardpack", "-o", str(tmp_path / "pack.docx"), db=office)
     assert wrong.status == 2 and "expected a file ending .html or .pdf" in wrong.err
 
 
@@ -321,16 +330,16 @@ def test_an_office_without_programs_gets_a_pack_that_says_so(
 
 
 def test_an_unknown_program_is_refused_in_one_line(
-    cli: Callable[..., Any], demo_db: Path, tmp_path: Path
+    cli: Callable[..., Any], office: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "pack.html"
-    done = cli("boardpack", "--program", "NOPE", "-o", str(out), db=demo_db)
+    done = cli("boardpack", "--program", "NOPE", "-o", str(out), db=office)
     assert done.status == 2 and done.err.count("\n") == 1 and "NOPE" in done.err
     assert not out.exists()
 
 
 def test_as_of_and_since_give_a_pack_of_that_day_with_the_changes(
-    cli: Callable[..., Any], demo_db: Path, tmp_path: Path
+    cli: Callable[..., Any], office: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "past.html"
     done = cli(
@@ -341,7 +350,7 @@ def test_as_of_and_since_give_a_pack_of_that_day_with_the_changes(
         "2026-10-01",
         "-o",
         str(out),
-        db=demo_db,
+        db=office,
     )
     assert done.status == 0, done.err
     past = out.read_text(encoding="utf-8")
@@ -358,7 +367,7 @@ def test_as_of_and_since_give_a_pack_of_that_day_with_the_changes(
     assert "What changed from 2026-10-01 to 2026-11-01" in past
 
 
-def test_a_pack_as_of_a_past_day_is_the_pack_built_that_day(tmp_path: Path) -> None:
+def test_a_pack_as_of_a_past_day_is_the_pack_built_that_day(db_path: Path, tmp_path: Path) -> None:
     from datetime import timedelta
 
     from docket.models.audit.as_of import as_of
@@ -370,43 +379,41 @@ def test_a_pack_as_of_a_past_day_is_the_pack_built_that_day(tmp_path: Path) -> N
     then = NOW - timedelta(days=10)
     before = Context(actor=ACTOR, tz=ZONE, clock=lambda: then)
     now = Context(actor=ACTOR, tz=ZONE, clock=lambda: NOW)
-    clock.set_clock(then)  # the database made that day too
-    try:
-        init_database(tmp_path / "office.db", actor=ACTOR)
-    finally:
+    clock.set_clock(then)  # the database made that day too (on the engine of db_path)
+    with second_database(db_path, tmp_path, ACTOR):
         clock.set_clock(NOW)
-    add_program(before, "ERP", "ERP replacement", rag="green")
-    milestone = add_milestone(before, "ERP", "Go-live", "2026-12-01")
-    add_risk(before, "Vendor late", program="ERP", probability=3, impact=4)
-    line = add_budget_line(
-        before, program="ERP", year=2027, kind="capital", name="Build", amount="100000"
-    )
-    add_metric(
-        before, "Defects", program="ERP", direction="lower", target="5", amber="10", red="20"
-    )
-    record_measurement(before, "Defects", "7", program="ERP")
-    that_day = build_pack(before)
-    # ten days later: the forecast moved, the colour changed, a risk, the budget, a reading
-    update_milestone(now, milestone.id, None, reason="vendor late", forecast="2027-01-15")
-    update_program(now, get_program("ERP").id, None, rag="red", rag_note="vendor late")
-    add_risk(now, "Data quality", program="ERP", probability=5, impact=5)
-    update_budget_line(now, line.id, None, amount="150000")
-    record_measurement(now, "Defects", "25", program="ERP")
-    assert build_pack(now) != that_day
-    with as_of(then.astimezone(ZONE).date(), ZONE, now=NOW) as past:
-        rebuilt = build_pack(past.context(now))
-    assert unstamped(rebuilt) == unstamped(that_day)
-    assert rebuilt == that_day  # the same last audit entry, so the same stamp too
+        add_program(before, "ERP", "ERP replacement", rag="green")
+        milestone = add_milestone(before, "ERP", "Go-live", "2026-12-01")
+        add_risk(before, "Vendor late", program="ERP", probability=3, impact=4)
+        line = add_budget_line(
+            before, program="ERP", year=2027, kind="capital", name="Build", amount="100000"
+        )
+        add_metric(
+            before, "Defects", program="ERP", direction="lower", target="5", amber="10", red="20"
+        )
+        record_measurement(before, "Defects", "7", program="ERP")
+        that_day = build_pack(before)
+        # ten days later: the forecast moved, the colour changed, a risk, the budget, a reading
+        update_milestone(now, milestone.id, None, reason="vendor late", forecast="2027-01-15")
+        update_program(now, get_program("ERP").id, None, rag="red", rag_note="vendor late")
+        add_risk(now, "Data quality", program="ERP", probability=5, impact=5)
+        update_budget_line(now, line.id, None, amount="150000")
+        record_measurement(now, "Defects", "25", program="ERP")
+        assert build_pack(now) != that_day
+        with as_of(then.astimezone(ZONE).date(), ZONE, now=NOW) as past:
+            rebuilt = build_pack(past.context(now))
+        assert unstamped(rebuilt) == unstamped(that_day)
+        assert rebuilt == that_day  # the same last audit entry, so the same stamp too
 
 
 def test_without_a_pdf_renderer_one_line_names_what_to_install_and_nothing_is_written(
-    cli: Callable[..., Any], demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Callable[..., Any], office: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from docket.exports.boardpack import pdf
 
     monkeypatch.setattr(pdf, "renderer", lambda: None)
     out = tmp_path / "pack.pdf"
-    done = cli("boardpack", "-o", str(out), db=demo_db)
+    done = cli("boardpack", "-o", str(out), db=office)
     assert done.status != 0
     assert done.err.count("\n") == 1 and "install WeasyPrint" in done.err
     assert "Chromium" in done.err
@@ -480,6 +487,9 @@ def test_the_pack_in_a_real_browser_every_page_drawn_nothing_fetched(
     assert requests == [page_file.as_uri()]
 
 
+# what it checks is the renderer's (the pack's HTML, the same bytes on both engines, is
+# printed): once, from the SQLite demo, not once more from a copy of it on PostgreSQL
+@pytest.mark.sqlite_only
 def test_the_pdf_is_printed_by_a_real_renderer(
     cli: Callable[..., Any], demo_db: Path, tmp_path: Path
 ) -> None:

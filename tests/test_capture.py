@@ -15,6 +15,8 @@ from docket.models.core.schema import ActionItem, AuditEntry
 from docket.models.people.persons import add_person
 from docket.models.portfolio import programs
 
+pytestmark = pytest.mark.both_engines
+
 # the fixed clock's day is Monday 23 November 2026
 TODAY = date(2026, 11, 23)
 FRI = date(2026, 11, 27)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
@@ -11,23 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from engine_support import digest as _dump
 
 from docket.models.accounts.identity import current_account
 from docket.models.core.database import SCHEMA_VERSION, init_database
 from docket.models.core.schema import database
 
-
-def _dump(path: Path) -> str:
-    """A digest of every row of every table, to show nothing was written."""
-    import sqlite3
-
-    with sqlite3.connect(path) as conn:
-        tables = [
-            r[0]
-            for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
-        ]
-        rows = [(t, conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall()) for t in tables]
-    return hashlib.sha256(repr(rows).encode()).hexdigest()
+pytestmark = pytest.mark.both_engines
 
 
 @pytest.fixture

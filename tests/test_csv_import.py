@@ -4,17 +4,19 @@ large file is being read, and nothing is half-imported."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
+from engine_support import another_account_writes, traced, transactions
 
 from docket.exports.tabular import csv_import, csv_kinds
 from docket.models.audit import chain as audit
 from docket.models.core.context import Context
 from docket.models.core.schema import AuditEntry, Person, database
 from docket.models.people.persons import add_person, person_values
+
+pytestmark = pytest.mark.both_engines
 
 
 def _people_csv(count: int, start: int = 0) -> str:
@@ -29,32 +31,27 @@ def _people_csv(count: int, start: int = 0) -> str:
 def test_rows_are_checked_before_the_write_lock_is_taken(
     db_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    statements: list[str] = []
-    database.connection().set_trace_callback(statements.append)
     checked = person_values
     others_wrote: list[int] = []
 
-    def check_while_another_writes(name: str, **fields: Any) -> dict[str, Any]:
-        # while the file is being checked, no transaction is open here, and another
-        # account takes the write lock at once (no wait: timeout 0) and writes
-        assert not database.in_transaction()
-        if name == "Person 2":
-            other = sqlite3.connect(db_path, timeout=0)
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("INSERT INTO docket_meta (key, value) VALUES ('other', 'wrote')")
-            other.commit()
-            other.close()
-            others_wrote.append(len(statements))
-        return checked(name, **fields)
+    with traced() as statements:
 
-    monkeypatch.setattr(csv_kinds, "person_values", check_while_another_writes)
-    report = csv_import.import_csv(ctx, "people", _people_csv(50))
-    database.connection().set_trace_callback(None)
+        def check_while_another_writes(name: str, **fields: Any) -> dict[str, Any]:
+            # while the file is being checked, no transaction is open here, and another
+            # account takes the write lock at once (no wait) and writes
+            assert not database.in_transaction()
+            if name == "Person 2":
+                another_account_writes(db_path)
+                others_wrote.append(len(statements))
+            return checked(name, **fields)
+
+        monkeypatch.setattr(csv_kinds, "person_values", check_while_another_writes)
+        report = csv_import.import_csv(ctx, "people", _people_csv(50))
     assert (report.imported, report.bad) == (50, [])
-    begins = [i for i, s in enumerate(statements) if s.upper().startswith("BEGIN")]
-    # one write transaction, begun after every row was checked
-    assert [statements[i] for i in begins] == ["BEGIN IMMEDIATE"]
-    assert others_wrote and begins[0] > others_wrote[0]
+    begun = transactions(statements)
+    # one write transaction, its lock taken after every row was checked
+    assert [locked for _, locked in begun] == [True]
+    assert others_wrote and begun[0][0] > others_wrote[0]
     assert Person.select().count() == 50
 
 

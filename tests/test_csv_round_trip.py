@@ -9,11 +9,11 @@ import csv
 import io
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
+from engine_support import query, traced, transactions
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,9 +21,12 @@ from docket.exports.tabular import csv_import
 from docket.exports.tabular.tables import from_spreadsheet, spreadsheet_safe, write_csv
 from docket.models.core.context import Context
 from docket.models.core.database import init_database, open_database
+from docket.models.core.engine import is_url
 from docket.models.core.schema import database
 from docket.models.demo.builder import build_demo
 from tests.conftest import ACTOR, NOW, ZONE
+
+pytestmark = pytest.mark.both_engines
 
 # kind: the command whose list --format csv exports it
 LISTS = {
@@ -56,15 +59,20 @@ class Office:
     def __call__(self, *args: str) -> Any:
         return self.cli(*args, db=self.path)
 
-    def sql(self, query: str) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(self.path) as conn:
-            return conn.execute(query).fetchall()
+    def sql(self, sql: str) -> list[tuple[Any, ...]]:
+        return query(self.path, sql)
 
 
 @pytest.fixture
-def demo(demo_template: Path, tmp_path: Path, cli: Any) -> Office:
+def demo(request: pytest.FixtureRequest, tmp_path: Path, cli: Any, db_path: Path) -> Office:
+    """The small demo: on SQLite a copy of the module's, on PostgreSQL built in the test's
+    database (as quick as copying it there)."""
+    if is_url(db_path):
+        build_demo(Context(actor=ACTOR, tz=ZONE, clock=lambda: NOW), size="small", seed=1)
+        database.close()
+        return Office(cli, db_path)
     path = tmp_path / "office.db"
-    shutil.copy(demo_template, path)
+    shutil.copy(request.getfixturevalue("demo_template"), path)
     return Office(cli, path)
 
 
@@ -306,10 +314,8 @@ def test_an_import_that_updates_opens_one_write_transaction(demo: Office) -> Non
     rows = _rows(_export(demo, "risks"))
     rows[0]["probability"], rows[1]["title"] = "1", "Retitled"
     open_database(demo.path)
-    statements: list[str] = []
-    database.connection().set_trace_callback(statements.append)
     ctx = Context(actor=ACTOR, tz=ZONE, clock=lambda: NOW)
-    report = csv_import.import_csv(ctx, "risks", _csv_text(rows))
-    database.connection().set_trace_callback(None)
+    with traced() as statements:
+        report = csv_import.import_csv(ctx, "risks", _csv_text(rows))
     assert (report.updated, report.unchanged, report.bad) == (2, len(rows) - 2, [])
-    assert [s for s in statements if s.upper().startswith("BEGIN")] == ["BEGIN IMMEDIATE"]
+    assert [locked for _, locked in transactions(statements)] == [True]

@@ -21,6 +21,8 @@ from docket.models.meetings.occurrences import OccurrenceFilter, find_occurrence
 from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 
+pytestmark = pytest.mark.both_engines
+
 GOLDEN = Path(__file__).parent / "golden"
 STAMP = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
 FAR = (datetime(2025, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC))

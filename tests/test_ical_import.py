@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from engine_support import second_database
 
 from docket.exports.calendar import ical_invite
 from docket.exports.calendar.ical_import import import_calendar
 from docket.exports.calendar.ical_report import Skipped
 from docket.models.core.context import Context
-from docket.models.core.database import init_database
 from docket.models.core.errors import ValidationError
 from docket.models.core.schema import Attendee, Meeting, Person, database
 from docket.models.meetings import series as meetings
@@ -27,6 +27,8 @@ from docket.models.meetings.changes import cancel_occurrence, move_occurrence, r
 from docket.models.meetings.occurrences import OccurrenceFilter, list_occurrences
 from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
+
+pytestmark = pytest.mark.both_engines
 
 FILES = Path(__file__).parent / "fixtures" / "ics"
 OUTLOOK_UID = (
@@ -316,11 +318,10 @@ def test_replies_docket_cannot_apply_are_reported(office: Context) -> None:
 
 
 def test_docket_reads_back_its_own_invite(
-    tmp_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch
+    db_path: Path, tmp_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A series exported by one docket and imported by another has the same occurrences."""
     monkeypatch.setattr(meetings, "uid_factory", lambda: "round-trip@docket.test")
-    init_database(tmp_path / "a.db", actor="tester")
     _people(ctx)
     mid = meetings.add_meeting(
         ctx,
@@ -339,12 +340,12 @@ def test_docket_reads_back_its_own_invite(
     before = _occurrences("round-trip@docket.test")
     database.close()
 
-    init_database(tmp_path / "b.db", actor="tester")
-    _people(ctx)
-    report = import_calendar(ctx, exported)
-    assert report.skipped == []
-    assert _occurrences("round-trip@docket.test") == before
-    assert Meeting.get().timezone == "America/New_York"
+    with second_database(db_path, tmp_path, "tester"):
+        _people(ctx)
+        report = import_calendar(ctx, exported)
+        assert report.skipped == []
+        assert _occurrences("round-trip@docket.test") == before
+        assert Meeting.get().timezone == "America/New_York"
 
 
 def test_the_command_reports_and_exits_1_when_something_was_skipped(

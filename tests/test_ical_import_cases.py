@@ -11,12 +11,12 @@ from __future__ import annotations
 import contextlib
 import itertools
 import re
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from engine_support import second_database, small_demo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +26,7 @@ from test_ical_import import _people
 from docket.exports.calendar import ical_feed
 from docket.exports.calendar.ical_import import import_calendar
 from docket.models.core.context import Context
-from docket.models.core.database import init_database, open_database
+from docket.models.core.database import open_database
 from docket.models.core.errors import DocketError, NotFoundError, ValidationError
 from docket.models.core.schema import Meeting, OccurrenceChange, Program, database
 from docket.models.meetings import series as meetings
@@ -39,6 +39,8 @@ from docket.models.meetings.changes import (
 )
 from docket.models.meetings.occurrences import meeting_occurrences
 from docket.models.portfolio.programs import add_program
+
+pytestmark = pytest.mark.both_engines
 
 FILES = Path(__file__).parent / "fixtures" / "ics"
 NOW = datetime(2026, 11, 23, 15, tzinfo=UTC)
@@ -299,47 +301,47 @@ def _rich_office(ctx: Context) -> None:
 
 
 def test_docket_export_imported_and_exported_again_is_the_same_file(
-    tmp_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch
+    db_path: Path, tmp_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     uids = itertools.count(1)
     monkeypatch.setattr(meetings, "uid_factory", lambda: f"rich-{next(uids)}@docket.test")
-    init_database(tmp_path / "a.db", actor="tester")
     _people(ctx)
     _rich_office(ctx)
     first = ical_feed.feed(NOW)
     before = {m.uid: (m.agenda, m.link, m.location, m.sequence, m.status) for m in Meeting.select()}
     database.close()
 
-    init_database(tmp_path / "b.db", actor="tester")
-    _people(ctx)
-    report = import_calendar(ctx, first)
-    assert (report.skipped, len(report.meetings)) == ([], 6)
-    after = {m.uid: (m.agenda, m.link, m.location, m.sequence, m.status) for m in Meeting.select()}
-    # the same descriptions (no second "Join: URL"), rooms, SEQUENCE and status
-    assert after == before
-    assert [c.new_title for c in OccurrenceChange.select() if c.new_title] == [
-        "Steering: budget special"
-    ]
-    second = ical_feed.feed(datetime(2026, 11, 30, 8, tzinfo=UTC))
-    assert _without_stamps(second) == _without_stamps(first)
-    assert second != first  # only the stamps differ
-    # and a third import of the same file adds nothing
-    again = import_calendar(ctx, first)
-    assert again.meetings == [] and len(again.skipped) == 6
+    with second_database(db_path, tmp_path, "tester"):
+        _people(ctx)
+        report = import_calendar(ctx, first)
+        assert (report.skipped, len(report.meetings)) == ([], 6)
+        after = {
+            m.uid: (m.agenda, m.link, m.location, m.sequence, m.status) for m in Meeting.select()
+        }
+        # the same descriptions (no second "Join: URL"), rooms, SEQUENCE and status
+        assert after == before
+        assert [c.new_title for c in OccurrenceChange.select() if c.new_title] == [
+            "Steering: budget special"
+        ]
+        second = ical_feed.feed(datetime(2026, 11, 30, 8, tzinfo=UTC))
+        assert _without_stamps(second) == _without_stamps(first)
+        assert second != first  # only the stamps differ
+        # and a third import of the same file adds nothing
+        again = import_calendar(ctx, first)
+        assert again.meetings == [] and len(again.skipped) == 6
 
 
-def test_the_demo_calendar_survives_export_and_import(demo_db: Path, ctx: Context) -> None:
-    """Each program's calendar of the demo office, imported into a copy of it without
-    meetings, exports again as the same file but DTSTAMP."""
-    open_database(demo_db)
+def test_the_demo_calendar_survives_export_and_import(
+    request: pytest.FixtureRequest, db_path: Path, ctx: Context
+) -> None:
+    """Each program's calendar of the demo office, imported into it once its meetings are
+    gone, exports again as the same file but DTSTAMP."""
+    office = small_demo(request, db_path, ctx)
+    open_database(office)
     whole = ical_feed.feed(NOW)
     feeds = {p.code: ical_feed.feed(NOW, program=p.code) for p in Program.select()}
     # a cancelled meeting is not in the calendar
     count = Meeting.select().where(Meeting.status != "cancelled").count()
-    database.close()
-    fresh = demo_db.with_name("fresh.db")
-    shutil.copy(demo_db, fresh)
-    open_database(fresh)
     Meeting.delete().execute()
     for code, feed in feeds.items():
         report = import_calendar(ctx, feed, program=code)

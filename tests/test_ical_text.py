@@ -19,6 +19,8 @@ from docket.models.meetings.changes import move_occurrence
 from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 
+pytestmark = pytest.mark.both_engines
+
 STAMP = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
 
 

@@ -3,18 +3,19 @@ records and the same audit entries, all or nothing, and ``docket check`` clean a
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
+from engine_support import another_small_demo, second_database, small_demo, table_rows
 
 from docket.exports.tabular import csv_import
 from docket.models.core.context import Context
-from docket.models.core.database import init_database, open_database
+from docket.models.core.database import open_database
 from docket.models.core.schema import Person, database
 from tests.conftest import ACTOR
+
+pytestmark = pytest.mark.both_engines
 
 NAMES = ["Ana López", "Zoë Brontë", "Łukasz Kowalski", "Søren Øster", "Thanh Nguyễn", "Ana Lopez"]
 
@@ -39,16 +40,11 @@ def _csv(rows: list[dict[str, str]]) -> str:
 
 
 def _dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    with sqlite3.connect(path) as conn:
-        return {
-            table: conn.execute(f'SELECT * FROM "{table}" ORDER BY id').fetchall()
-            for table in ("person", "audit_entry")
-        }
+    return table_rows(path, ("person", "audit_entry"), order="id")
 
 
 def _office(path: Path, ctx: Context) -> None:
-    """A database with 40 people in it, bound to the models."""
-    init_database(path, actor=ACTOR)
+    """The database at ``path`` (new, initialised) with 40 people in it, bound to the models."""
     open_database(path)
     report = csv_import.import_csv(ctx, "people", _csv(_people(40)))
     assert report.imported == 40
@@ -75,9 +71,9 @@ def _edit(ctx: Context) -> csv_import.CsvReport:
 
 
 def test_people_updated_at_once_match_the_one_by_one_path(
-    tmp_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch
+    db_path: Path, tmp_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    one_by_one, at_once = tmp_path / "one.db", tmp_path / "many.db"
+    one_by_one = db_path
     _office(one_by_one, ctx)
     with monkeypatch.context() as patch:
         # the path every kind but people still takes: each person's edit, one by one
@@ -90,16 +86,17 @@ def test_people_updated_at_once_match_the_one_by_one_path(
         )
         before = _edit(ctx)
     database.close()
-    _office(at_once, ctx)
-    after = _edit(ctx)
-    database.close()
-    assert before.facts() == after.facts()
-    assert (after.added, after.updated, after.unchanged, after.bad) == (5, 20, 20, [])
-    assert _dump(one_by_one) == _dump(at_once)
+    with second_database(db_path, tmp_path, ACTOR) as at_once:
+        _office(at_once, ctx)  # type: ignore[arg-type]
+        after = _edit(ctx)
+        database.close()
+        assert before.facts() == after.facts()
+        assert (after.added, after.updated, after.unchanged, after.bad) == (5, 20, 20, [])
+        assert _dump(one_by_one) == _dump(at_once)  # type: ignore[arg-type]
 
 
 def test_a_bad_row_at_the_end_of_a_big_file_imports_nothing(
-    db_path: Path, ctx: Context, cli: Any
+    db_path: Path, tmp_path: Path, ctx: Context, cli: Any
 ) -> None:
     open_database(db_path)
     rows = _people(5_000)
@@ -111,15 +108,17 @@ def test_a_bad_row_at_the_end_of_a_big_file_imports_nothing(
     assert report.imported == 0 and Person.select().count() == 0
     assert database.execute_sql('SELECT count(*) FROM "audit_entry"').fetchone() == entries
     database.close()
-    path = db_path.parent / "people.csv"
+    path = tmp_path / "people.csv"
     path.write_text(_csv(rows), encoding="utf-8")
     result = cli("import", "csv", "people", str(path))
     assert result.status == 2
     assert "line 5001: email: expected an address such as ana@example.org" in result.out
 
 
-def test_check_is_clean_after_a_big_import_and_its_update(db_path: Path, cli: Any) -> None:
-    path = db_path.parent / "people.csv"
+def test_check_is_clean_after_a_big_import_and_its_update(
+    db_path: Path, tmp_path: Path, cli: Any
+) -> None:
+    path = tmp_path / "people.csv"
     path.write_text(_csv(_people(3_000)), encoding="utf-8")
     assert cli("import", "csv", "people", str(path)).status == 0
     exported = cli("person", "list", "--format", "csv").out
@@ -162,11 +161,13 @@ def _calendar(cli: Any, db: Path, tmp_path: Path, copies: int) -> Path:
 
 
 def _tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    with sqlite3.connect(path) as conn:
-        return {
-            t: conn.execute(f'SELECT * FROM "{t}" ORDER BY id').fetchall()
-            for t in ("meeting", "attendee", "occurrence_change", "audit_entry")
-        }
+    return table_rows(path, ("meeting", "attendee", "occurrence_change", "audit_entry"), "id")
+
+
+@pytest.fixture
+def office(request: pytest.FixtureRequest, db_path: Path, ctx: Context) -> Path:
+    """The small demo, on the test's engine."""
+    return small_demo(request, db_path, ctx)
 
 
 def _one_by_one(self: Any, plan: Any) -> int:
@@ -200,32 +201,31 @@ def _one_by_one(self: Any, plan: Any) -> int:
 
 
 def test_series_written_together_match_the_one_by_one_path(
-    demo_db: Path, tmp_path: Path, cli: Any, ctx: Context, monkeypatch: pytest.MonkeyPatch
+    office: Path, tmp_path: Path, cli: Any, ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from docket.exports.calendar import ical_batch, ical_meetings
     from docket.exports.calendar.ical_import import import_calendar
 
-    calendar = _calendar(cli, demo_db, tmp_path, 2).read_bytes()
-    together = tmp_path / "together.db"
-    shutil.copyfile(demo_db, together)
-    open_database(demo_db)
-    with monkeypatch.context() as patch:
-        patch.setattr(ical_meetings, "plain", lambda master, changed: False)
-        patch.setattr(ical_batch.Batch, "write_one", _one_by_one)
-        before = import_calendar(ctx, calendar, program="ERP")
-    database.close()
-    open_database(together)
-    after = import_calendar(ctx, calendar, program="ERP")
-    database.close()
-    assert before.facts() == after.facts()
-    assert len(after.meetings) > 20 and after.changes > 0
-    assert _tables(demo_db) == _tables(together)
+    calendar = _calendar(cli, office, tmp_path, 2).read_bytes()
+    with another_small_demo(office, tmp_path, ctx) as together:
+        open_database(office)
+        with monkeypatch.context() as patch:
+            patch.setattr(ical_meetings, "plain", lambda master, changed: False)
+            patch.setattr(ical_batch.Batch, "write_one", _one_by_one)
+            before = import_calendar(ctx, calendar, program="ERP")
+        database.close()
+        open_database(together)
+        after = import_calendar(ctx, calendar, program="ERP")
+        database.close()
+        assert before.facts() == after.facts()
+        assert len(after.meetings) > 20 and after.changes > 0
+        assert _tables(office) == _tables(together)
 
 
-def test_check_is_clean_after_a_calendar_import(demo_db: Path, tmp_path: Path, cli: Any) -> None:
-    calendar = _calendar(cli, demo_db, tmp_path, 3)
-    result = cli("import", "ics", str(calendar), "--program", "ERP", db=demo_db)
+def test_check_is_clean_after_a_calendar_import(office: Path, tmp_path: Path, cli: Any) -> None:
+    calendar = _calendar(cli, office, tmp_path, 3)
+    result = cli("import", "ics", str(calendar), "--program", "ERP", db=office)
     assert result.status == 0, result.out + result.err
     assert "imported" in result.out
-    check = cli("check", db=demo_db)
+    check = cli("check", db=office)
     assert check.status == 0, check.out + check.err

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from engine_support import small_demo
 
 from docket.exports.tabular.lists.actions import ACTIONS
 from docket.models.actions import items as actions
@@ -16,6 +17,8 @@ from docket.models.core.database import open_database
 from docket.models.core.schema import database
 from docket.tui.cli.emit import declared_table
 from docket.tui.cli.output import table, write_table
+
+pytestmark = pytest.mark.both_engines
 
 HEADERS = ["id", "title", "owner"]
 ROWS = [
@@ -41,6 +44,12 @@ def test_a_streamed_table_of_nothing_writes_nothing() -> None:
     assert out.getvalue() == ""
 
 
+@pytest.fixture
+def office(request: pytest.FixtureRequest, db_path: Path, ctx: Context) -> Path:
+    """The small demo office, on the test's engine."""
+    return small_demo(request, db_path, ctx)
+
+
 @pytest.mark.parametrize(
     "options",
     [
@@ -51,12 +60,12 @@ def test_a_streamed_table_of_nothing_writes_nothing() -> None:
     ],
 )
 def test_the_action_list_prints_what_the_list_of_items_did(
-    cli: Any, demo_db: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch, options: tuple[str, ...]
+    cli: Any, office: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch, options: tuple[str, ...]
 ) -> None:
     monkeypatch.setenv("COLUMNS", "120")
-    printed = cli("action", "list", *options, db=demo_db)
+    printed = cli("action", "list", *options, db=office)
     assert printed.status == 0, printed.err
-    open_database(demo_db)
+    open_database(office)
     flt: dict[str, Any] = {
         "status": "active",
         "limit": None,
@@ -77,8 +86,8 @@ def test_the_action_list_prints_what_the_list_of_items_did(
     assert printed.out == declared_table(ACTIONS.cli, facts) + "\n"
 
 
-def test_the_lines_are_read_one_at_a_time(demo_db: Path, ctx: Context) -> None:
-    open_database(demo_db)
+def test_the_lines_are_read_one_at_a_time(office: Path, ctx: Context) -> None:
+    open_database(office)
     lines = actions.action_lines(ctx, actions.ActionFilter(status="all"))
     first = next(lines)
     assert isinstance(first, actions.ActionLine) and first.title

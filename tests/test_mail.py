@@ -25,6 +25,8 @@ from docket.models.meetings.views import occurrence_detail
 from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def office(db_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch) -> Context:

@@ -7,7 +7,6 @@ window of days or a bounded number is given values no database can hold or mean 
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
@@ -18,10 +17,13 @@ from zoneinfo import ZoneInfo
 import click
 import peewee
 import pytest
+from engine_support import digest as _dump
+from engine_support import query
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docket.models.core import dates, inputs
+from docket.models.core.engine import is_url
 from docket.models.core.errors import ConflictError, DocketError, ValidationError
 from docket.models.governance.metrics import number
 from docket.models.meetings import recurrence
@@ -29,18 +31,10 @@ from docket.models.meetings.times import parse_start
 from docket.tui.cli.main import cli, run
 from docket.tui.cli.params import WholeNumber
 
+pytestmark = pytest.mark.both_engines
+
 HUGE = "99999999999999999999999"
 BAD_NUMBERS = (HUGE, "-1", "1e309", "nan", "12abc", "")
-
-
-def _dump(path: Path) -> str:
-    with sqlite3.connect(path) as conn:
-        tables = [
-            r[0]
-            for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
-        ]
-        rows = [(t, conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall()) for t in tables]
-    return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 def _commands(
@@ -215,14 +209,25 @@ _BOOKS: dict[str, bytes] = {}
 
 
 @pytest.fixture
-def books(cli: Any, tmp_path: Path) -> Path:
+def books(cli: Any, db_path: Path, tmp_path: Path) -> Path:
     """A program with one of each record an amount, a date or an edit can name (each id 1),
-    made through the command line once and copied for each test."""
+    made through the command line: on SQLite once, and copied for each test; on PostgreSQL
+    in the test's database."""
+    if is_url(db_path):
+        _make_books(cli, db_path)
+        return db_path
     path = tmp_path / "books.db"
     if "made" in _BOOKS:
         path.write_bytes(_BOOKS["made"])
         return path
     assert cli("init", db=path).status == 0
+    _make_books(cli, path)
+    with sqlite3.connect(path) as conn:  # the file as SQLite reads it, its log included
+        _BOOKS["made"] = conn.serialize()
+    return path
+
+
+def _make_books(cli: Any, path: Path) -> None:
     made = (
         ("program", "add", "ERP", "ERP replacement"),
         ("vendor", "add", "Westgate"),
@@ -249,19 +254,17 @@ def books(cli: Any, tmp_path: Path) -> Path:
     for argv in made:
         result = cli(*argv, db=path)
         assert result.status == 0, (argv, result.err)
-    with sqlite3.connect(path) as conn:  # the file as SQLite reads it, its log included
-        _BOOKS["made"] = conn.serialize()
-    return path
 
 
 def _refusals(
-    path: Path, table: tuple[tuple[str, tuple[str, ...]], ...], value: str
+    path: Path, table: tuple[tuple[str, tuple[str, ...]], ...], value: str, where: Path
 ) -> list[tuple[list[str], int, str]]:
-    """Run each (field, argv) of ``table`` with ``value`` in place of ``{}``: those not
+    """Run each (field, argv) of ``table`` with ``value`` in place of ``{}`` (and ``where``
+    in place of ``{dir}``): those not
     refused with exit 2 and one line naming the field, with no traceback."""
     failures = []
     for field, case in table:
-        words = (w.replace("{}", value).replace("{dir}", str(path.parent)) for w in case)
+        words = (w.replace("{}", value).replace("{dir}", str(where)) for w in case)
         argv = ["--db", str(path), *words]
         out, err = _Sink(), _Sink()
         status = run(argv, out, err)  # type: ignore[arg-type]
@@ -303,9 +306,9 @@ BAD_AMOUNTS = ("999999999999999", "1e309", "nan", "-inf", "1,0,0,0", "0.001")
 
 
 @pytest.mark.parametrize("value", BAD_AMOUNTS)
-def test_every_amount_refuses_what_it_cannot_mean(books: Path, value: str) -> None:
+def test_every_amount_refuses_what_it_cannot_mean(books: Path, tmp_path: Path, value: str) -> None:
     before = _dump(books)
-    assert _refusals(books, AMOUNTS, value) == []
+    assert _refusals(books, AMOUNTS, value, tmp_path) == []
     assert _dump(books) == before
 
 
@@ -342,9 +345,11 @@ BAD_DATES = ("2026-02-30", "2026-13-01", "9999-12-31", "0001-01-01", "+9999y", "
 
 
 @pytest.mark.parametrize("value", BAD_DATES)
-def test_every_date_refuses_what_is_no_day_docket_can_plan(books: Path, value: str) -> None:
+def test_every_date_refuses_what_is_no_day_docket_can_plan(
+    books: Path, tmp_path: Path, value: str
+) -> None:
     before = _dump(books)
-    assert _refusals(books, DATES, value) == []
+    assert _refusals(books, DATES, value, tmp_path) == []
     assert _dump(books) == before
 
 
@@ -366,11 +371,13 @@ WINDOWS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )  # fmt: skip
 
 
-def test_a_window_of_more_than_a_hundred_years_is_refused(books: Path, cli: Any) -> None:
+def test_a_window_of_more_than_a_hundred_years_is_refused(
+    books: Path, cli: Any, tmp_path: Path
+) -> None:
     before = _dump(books)
-    assert _refusals(books, WINDOWS, "2126-01-03") == []
+    assert _refusals(books, WINDOWS, "2126-01-03", tmp_path) == []
     assert _dump(books) == before
-    assert not (books.parent / "never-written.ics").exists()
+    assert not (tmp_path / "never-written.ics").exists()
     # a hundred years (36,525 days) is still a window
     assert cli("digest", "--since", "2026-01-01", "--until", "2126-01-02").status == 0
     assert cli("digest", "--since", "2026-01-01", "--until", "2126-01-03").err == (
@@ -414,8 +421,7 @@ EDITS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def _version(path: Path, table: str) -> int:
-    with sqlite3.connect(path) as conn:
-        return int(conn.execute(f'SELECT version FROM "{table}" WHERE id = 1').fetchone()[0])
+    return int(query(path, f'SELECT version FROM "{table}" WHERE id = 1')[0][0])
 
 
 def _changed_before_each_write(monkeypatch: pytest.MonkeyPatch, path: Path, table: str) -> None:
@@ -425,8 +431,7 @@ def _changed_before_each_write(monkeypatch: pytest.MonkeyPatch, path: Path, tabl
 
     def atomic(self: peewee.DatabaseProxy, *args: Any, **kwargs: Any) -> Any:
         if not self.in_transaction():
-            with sqlite3.connect(path, timeout=10) as other:
-                other.execute(f'UPDATE "{table}" SET version = version + 1 WHERE id = 1')
+            query(path, f'UPDATE "{table}" SET version = version + 1 WHERE id = 1')
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(peewee.DatabaseProxy, "atomic", atomic)

@@ -248,3 +248,113 @@ def test_a_hand_written_change_without_its_audit_entry_is_found_by_check(office:
         '"Book the hall": it was changed outside docket\n'
     )
     assert "the result could not be kept" in err  # a viewer: the server refused that write
+
+
+def _server_side(url: str) -> tuple[Any, ...]:
+    """What ``docket init`` makes on the server beside the tables: the group roles, the
+    triggers, the row-level security and its policies, and who may connect."""
+    name = urlsplit(url).path.lstrip("/")
+    office = Office(name, url, "", "")
+    admin_user = urlsplit(ADMIN_URL).username or "postgres"
+    facts = (
+        "SELECT"
+        " (SELECT count(*) FROM pg_roles WHERE rolname LIKE %s),"
+        " (SELECT string_agg(tgname, ' ' ORDER BY tgname) FROM pg_trigger WHERE NOT tgisinternal),"
+        " (SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class WHERE relrowsecurity),"
+        " (SELECT count(*) FROM pg_policies),"
+        " has_database_privilege('public', current_database(), 'CONNECT')"
+    )
+    return tuple(office.sql(admin_user, facts, (f"{name}\\_%",))[0])
+
+
+SERVER_SIDE = (
+    3,
+    "docket_audit_actor docket_commitment docket_notify_change",
+    "bid_score proposal_score",
+    4,
+    False,
+)
+
+
+# a database as a docket before the server's roles left it: no group roles, no triggers
+# but the tables', no row-level security, open to every login
+STRIP = (
+    "DROP TRIGGER docket_audit_actor ON audit_entry",
+    "DROP TRIGGER docket_notify_change ON audit_entry",
+    "DROP TRIGGER docket_commitment ON committee_member",
+    "DROP POLICY docket_read ON bid_score",
+    "DROP POLICY docket_reveal ON bid_score",
+    "DROP POLICY docket_read ON proposal_score",
+    "DROP POLICY docket_own ON proposal_score",
+    "ALTER TABLE bid_score DISABLE ROW LEVEL SECURITY",
+    "ALTER TABLE proposal_score DISABLE ROW LEVEL SECURITY",
+    "DROP FUNCTION docket_audit_actor(), docket_notify_change(), docket_commitment(),"
+    " docket_may_reveal(bigint), docket_set_role(text, text)",
+    "DROP OWNED BY {name}_viewer, {name}_editor, {name}_admin",
+    "DROP ROLE {name}_viewer, {name}_editor, {name}_admin",
+    "GRANT CONNECT, TEMPORARY ON DATABASE {name} TO PUBLIC",
+)
+
+
+def test_init_adds_the_server_side_to_a_database_made_before_it() -> None:
+    """A database made by a docket with no roles (no group roles, triggers or policies; open
+    to every login): ``docket init`` adds them, and again changes nothing; anyone but the
+    tables' owner running it changes nothing either."""
+    require_server()
+    tag = secrets.token_hex(5)
+    name = f"docket_b_{tag}"
+    admin_sql(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'")
+    made = Office(name, urlunsplit(urlsplit(ADMIN_URL)._replace(path=f"/{name}")), "", "")
+    try:
+        _ok(made.url, "init", "--me", "Pat Admin <pat@example.org>")
+        import psycopg
+
+        with psycopg.connect(made.url, autocommit=True) as conn:
+            for statement in STRIP:
+                conn.execute(statement.format(name=name))  # type: ignore[arg-type]
+        assert _server_side(made.url) == (0, None, None, 0, True)
+        for _ in range(2):
+            assert _ok(made.url, "init") == f"{made.url} is up to date\n"
+            assert _server_side(made.url) == SERVER_SIDE
+        _ok(made.url, "user", "add", f"ed_{tag}", "--role", "admin")
+        # an admin who does not own the tables: up to date, nothing made or refused
+        said = _ok(made.url_as(f"ed_{tag}"), "init")
+        assert said.startswith(f"{made.url_as(f'ed_{tag}')} is up to date\n")
+        assert _server_side(made.url) == SERVER_SIDE
+        _ok(made.url, "user", "add", f"vi_{tag}", "--role", "viewer")
+        said = _refused(made, f"vi_{tag}", "UPDATE person SET name = 'x'")
+        assert "permission denied for table person" in said
+    finally:
+        if database.obj is not None and not database.is_closed():
+            database.close()
+        admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin_sql(
+            f"DROP ROLE IF EXISTS ed_{tag}, vi_{tag}, {name}_viewer, {name}_editor, {name}_admin"
+        )
+
+
+async def test_the_app_acts_as_the_session_user_and_asks_the_server_its_role(
+    office: Office,
+) -> None:
+    """The app, started as the command line starts it (no account given: found, not the Unix
+    name), acts as the session user and shows the role the server gives it."""
+    from docket.tui.app import DocketApp
+    from docket.tui.store import app_context, start
+
+    for role, shown in (
+        (office.viewer, f"{office.viewer}: read-only (viewer)"),
+        (office.editor, office.editor),
+    ):
+        store = start(office.url_as(role), app_context(clock=lambda: NOW, tz=ZONE))
+        for app in (DocketApp(store.path, store=store), DocketApp(store.path, tz=ZONE)):
+            async with app.run_test(size=(120, 40)):
+                assert app.ctx.actor == role
+                assert app.banner.endswith(f"│ {shown}"), app.banner
+
+
+def test_a_viewer_reads_the_past_as_anyone(office: Office) -> None:
+    """``--as-of`` copies what the session user may read (every table, for a viewer) into
+    memory: a viewer's past is everyone's."""
+    past = _ok(office.url_as(office.viewer), "action", "list", "--as-of", "today")
+    assert past == _ok(office.url, "action", "list", "--as-of", "today")
+    assert "Book the hall" in past

@@ -111,9 +111,9 @@ class DocketApp(App[None]):
                 clock=clock, user=user, tz=tz, day_first=day_first, decimal_comma=decimal_comma
             )
             store = Store(db, ctx)
-        self.ctx = store.ctx
         self.store = store
         self.store.open()
+        self.ctx = store.ctx  # on PostgreSQL the session user, known once it is open
         # over a slow SSH link every animation frame is bytes on the wire
         self.animation_level = "none"
 

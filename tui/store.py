@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import os
 import pickle
@@ -79,13 +80,22 @@ class Store:
         second thread; returns at once (:meth:`open` waits for the opening)."""
         from docket.models.core.database import open_database
 
-        self._opening = self._executor.submit(open_database, self.path)
+        self._opening = self._executor.submit(self._open, open_database)
         if isinstance(self.path, str):  # PostgreSQL: listen from the start, missing nothing
             from docket.models.core.database import data_version
 
             self._listening = self._executor.submit(data_version)
         if first is not None:
             self._first = self._aside.submit(self._once_open, first)
+
+    def _open(self, open_database: Callable[[Path | str], Any]) -> None:
+        """Open the database; on PostgreSQL the account acting is then the session user, as
+        the server answers, whatever the Unix name (the role checks ask about it)."""
+        open_database(self.path)
+        if isinstance(self.path, str):
+            from docket.models.core.engine import acting_account
+
+            self.ctx = dataclasses.replace(self.ctx, actor=acting_account(self.ctx.actor))
 
     def _once_open(self, first: Callable[[], T]) -> T:
         assert self._opening is not None
@@ -171,7 +181,8 @@ def start(path: Path | str, ctx: Context) -> Store:
     apart = _Apart.fork(path, first)
     store = Store(path, ctx)
     store._apart = apart
-    store.begin(first)
+    # on PostgreSQL Today is read for the session user, known once the database is open
+    store.begin(first if apart is not None else lambda: today_view(store.ctx))
     return store
 
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -364,7 +363,7 @@ def _write(
                 raise _Undone
     except _Undone:
         return
-    except (peewee.IntegrityError, sqlite3.IntegrityError):
+    except peewee.IntegrityError:
         # someone took an e-mail or account of the file, or deleted a record it names,
         # since it was checked (the unique indexes and foreign keys say so): nothing written
         if kind == "people":

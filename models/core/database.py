@@ -303,6 +303,7 @@ def upgrade_schema(db: peewee.Database, path: Path | str, version: int) -> Path 
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 upgrades.MIGRATIONS[step](db)
             _set_meta("schema_version", str(SCHEMA_VERSION))
+            engine.secure()  # PostgreSQL: grants on the tables added too
     except (peewee.DatabaseError, DatabaseError) as exc:
         raise DatabaseError(
             f"upgrading {path} from schema version {version} failed ({exc}); "
@@ -329,6 +330,7 @@ def init_database(path: Path | str, *, actor: str) -> InitResult:
     version = schema_version() if existed else 0
     _refuse_newer(path, version)
     if version == SCHEMA_VERSION:
+        engine.secure()  # PostgreSQL: the server's roles and rules, made again
         return InitResult(path, created=False)
     if version > 0:
         backup = upgrade_schema(db, path, version)

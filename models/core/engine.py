@@ -161,19 +161,19 @@ class PostgresDatabase(peewee.PostgresqlDatabase):
 @contextmanager
 def write_transaction() -> Iterator[Any]:
     """A write transaction holding the write lock from its start: SQLite's
-    ``BEGIN IMMEDIATE``; on PostgreSQL the advisory lock, taken by the outermost."""
+    ``BEGIN IMMEDIATE``; on PostgreSQL the advisory lock, taken by the outermost as it
+    begins (engine_postgres.ServerDatabase.begin: again, if the connection was lost)."""
     if not is_postgres():
         with database.atomic(lock_type="IMMEDIATE") as transaction:
             yield transaction
         return
-    outermost = not database.in_transaction()
     try:
-        with database.atomic() as transaction:
-            if outermost:
-                database.execute_sql("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+        with database.atomic(write_lock=WRITE_LOCK) as transaction:
             yield transaction
     except Exception as exc:
-        denied = refused(exc)
+        # refused for want of a privilege, or its connection lost (engine_postgres)
+        fault = getattr(database.obj, "fault", lambda _: None)
+        denied = refused(exc) or fault(exc)
         if denied is None:
             raise
         raise denied from exc
@@ -199,6 +199,16 @@ def refused(exc: BaseException) -> PermissionDenied | None:
     return ServerRefused(f"the database server refused this to {session_user()}: {reason}")
 
 
+def secure() -> bool:
+    """PostgreSQL: the server's roles, triggers and rules made again where missing, by the
+    tables' owner (engine_roles.secure: ``docket init`` and every upgrade); nothing on SQLite."""
+    if not is_postgres():
+        return False
+    from docket.models.core.engine_roles import secure as made_again
+
+    return made_again()
+
+
 def acting_account(claimed: str) -> str:
     """Who acts: on PostgreSQL the session user the server authenticated, whatever the
     client claims; on SQLite the account given."""
@@ -212,11 +222,14 @@ def acting_account(claimed: str) -> str:
 def executemany(sql: str, rows: Iterable[Sequence[Any]]) -> int:
     """One statement for many rows; how many rows it changed. On PostgreSQL an INSERT that
     gives ids moves the table's id sequence past them, so the next record made the ordinary
-    way gets the next id."""
+    way gets the next id. A driver's error is raised as peewee's (a unique index refusing a
+    row is ``peewee.IntegrityError`` on both engines), as from any other statement."""
+    wrapped: Any = peewee.__exception_wrapper__  # type: ignore[attr-defined]
     if not is_postgres():
-        return int(database.connection().executemany(sql, rows).rowcount)
+        with wrapped:
+            return int(database.connection().executemany(sql, rows).rowcount)
     rows = list(rows)  # made before: making them may read (psycopg holds the connection)
-    with database.cursor() as cursor:
+    with database.cursor() as cursor, wrapped:
         cursor.executemany(postgres_sql(sql, True), rows)
         count = int(cursor.rowcount)
     found = re.match(r'\s*INSERT INTO "(\w+)" \(([^)]*)\)', sql)

@@ -29,6 +29,7 @@ from __future__ import annotations
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from docket.models.core.engine_rls import RLS_SQL
 from docket.models.core.schema import database
 
 ROLE_NAMES = ("viewer", "editor", "admin")
@@ -131,8 +132,11 @@ END $docket$
 # per connection: its session user and database name
 _known: WeakKeyDictionary[Any, tuple[str, str]] = WeakKeyDictionary()
 
-# run by `docket init` and `docket migrate` after the tables are made (engine.extra_sql)
-SECURITY_SQL = (AUDIT_ACTOR_FUNCTION, AUDIT_ACTOR_TRIGGER, SET_ROLE_FUNCTION, GROUP_ROLES)
+# run by `docket init` and `docket migrate` after the tables are made (engine.extra_sql);
+# the scoring rules (engine_rls) after the group roles they name
+SECURITY_SQL = (
+    AUDIT_ACTOR_FUNCTION, AUDIT_ACTOR_TRIGGER, SET_ROLE_FUNCTION, GROUP_ROLES, *RLS_SQL,
+)  # fmt: skip
 
 
 def _connection_facts() -> tuple[str, str]:
@@ -190,3 +194,27 @@ def set_server_role(account: str, role: str) -> None:
     """Give ``account`` one docket role on the server (its login role made if missing, the
     other two revoked); refused by the server unless the session user is an admin."""
     database.execute_sql("SELECT docket_set_role(?, ?)", (account, role))
+
+
+def secure() -> bool:
+    """The server's side of docket made again on the bound PostgreSQL database, as ``docket
+    init`` made it: the group roles and their grants (on every table, those an upgrade added
+    too), the audit trigger, the change notices and the scoring rules (engine_rls). Each
+    statement may run again, so ``docket init`` on a database at this version (one made before
+    docket had them) and every upgrade run it. Only the tables' owner (or a superuser) can;
+    for anyone else nothing is done (False), as on a database already made so."""
+    from docket.models.core.engine import is_postgres, write_transaction
+    from docket.models.core.engine_postgres import NOTIFY_SQL
+
+    if not is_postgres():
+        return False
+    row = database.execute_sql(
+        "SELECT pg_has_role(session_user, c.relowner, 'MEMBER') FROM pg_class c"
+        " WHERE c.oid = to_regclass('audit_entry')"
+    ).fetchone()
+    if row is None or not row[0]:
+        return False
+    with write_transaction():
+        for statement in (*NOTIFY_SQL, *SECURITY_SQL):
+            database.execute_sql(statement)
+    return True

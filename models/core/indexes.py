@@ -1,7 +1,7 @@
-"""Schema version 9's indexes (issue 22): the action items' text search index
+"""Schema version 9's and 10's indexes (issue 22): the action items' text search index
 (models/actions/search.py), the partial index of open high and urgent items that the
 evidence behind a program's colour counts (models/portfolio/evidence.py), and those below.
-Created by the upgrade to 9 and by a new database alike (models/core/database.py).
+Created by the upgrades to 9 and 10 and by a new database alike (models/core/upgrades.py).
 """
 
 from __future__ import annotations
@@ -19,6 +19,19 @@ INDEXES_V9 = (
     'ON "action_item" ("program_id", "closed_at")',
     'CREATE INDEX IF NOT EXISTS "audit_entry_at" ON "audit_entry" ("at")',
 )
+
+
+# version 10: a reviewer's own scores (Today's "scores you owe" counts them per proposal)
+INDEXES_V10 = (
+    'CREATE INDEX IF NOT EXISTS "proposal_score_reviewer_proposal_id" '
+    'ON "proposal_score" ("reviewer", "proposal_id")',
+)
+
+
+def create_indexes_v10(db: peewee.Database) -> None:
+    """Create version 10's indexes."""
+    for statement in INDEXES_V10:
+        db.execute_sql(statement)
 
 
 def create_indexes_v9(db: peewee.Database) -> None:

@@ -15,6 +15,7 @@ and PostgreSQL searches without one for now.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,9 +27,9 @@ from peewee import BooleanField, Model
 
 from docket.models.core import engine
 from docket.models.core.errors import DatabaseError
-from docket.models.core.indexes import create_indexes_v9
 from docket.models.core.schema import EXTRA_SQL, Meta, database
 from docket.models.core.tables import TABLES
+from docket.models.core.upgrades import create_indexes
 
 # what a copy holds: docket's own facts, then every record table in creation order
 COPIED: tuple[type[Model], ...] = tuple(dict.fromkeys((Meta, *TABLES)))
@@ -147,7 +148,7 @@ def copy_into(
         target.create_tables(COPIED)
         for statement in engine.extra_sql(EXTRA_SQL):
             target.execute_sql(statement)
-        create_indexes_v9(target)
+        create_indexes(target)
         for model, rows in read.items():
             columns = _columns(model)
             names = ", ".join(f'"{c}"' for c in columns)
@@ -193,16 +194,12 @@ def migrate(source: Path, url: str) -> Migrated:
     return Migrated(checks, time.perf_counter() - started)
 
 
-def backup_sqlite(target: Path, *, force: bool = False) -> Migrated:
-    """``docket backup`` on PostgreSQL: the bound database copied, as :func:`migrate` copies
-    the other way, into a new SQLite file at ``target`` (``docket check`` accepts it; an
-    existing name is refused unless ``force``). The copy is made and verified in memory, then
-    written whole under its name or not at all; the PostgreSQL database stays bound."""
-    from docket.models.accounts.access import database_mode
+def _sqlite_copy() -> tuple[peewee.SqliteDatabase, tuple[TableCheck, ...]]:
+    """The bound PostgreSQL database copied, as :func:`migrate` copies the other way, into a
+    new in-memory SQLite database (returned open, with the checks of the copy); the
+    PostgreSQL database stays bound."""
     from docket.models.core.database import PRAGMAS
-    from docket.models.core.files import write_new
 
-    started = time.perf_counter()
     source = database.obj
     read = _snapshot()
     copy = peewee.SqliteDatabase(":memory:", pragmas=PRAGMAS)
@@ -210,10 +207,43 @@ def backup_sqlite(target: Path, *, force: bool = False) -> Migrated:
     try:
         copy.connect()
         checks = copy_into(copy, read, engine.shown_url(str(source.database)))
+    except BaseException:
+        copy.close()
+        raise
+    finally:
+        database.initialize(source)
+    return copy, checks
+
+
+def copy_present(conn: sqlite3.Connection) -> None:
+    """The bound database copied into the empty SQLite connection ``conn`` (``--as-of``
+    rebuilds the past in such a copy): an SQLite database by SQLite's backup, a PostgreSQL
+    one as ``docket backup`` copies it (one snapshot, verified), so the past is rebuilt from
+    the same rows on both engines."""
+    if not engine.is_postgres():
+        database.connection().backup(conn)
+        return
+    copy, _ = _sqlite_copy()
+    try:
+        copy.connection().backup(conn)
+    finally:
+        copy.close()
+
+
+def backup_sqlite(target: Path, *, force: bool = False) -> Migrated:
+    """``docket backup`` on PostgreSQL: the bound database copied, as :func:`migrate` copies
+    the other way, into a new SQLite file at ``target`` (``docket check`` accepts it; an
+    existing name is refused unless ``force``). The copy is made and verified in memory, then
+    written whole under its name or not at all; the PostgreSQL database stays bound."""
+    from docket.models.accounts.access import database_mode
+    from docket.models.core.files import write_new
+
+    started = time.perf_counter()
+    copy, checks = _sqlite_copy()
+    try:
         content = copy.connection().serialize()
     finally:
         copy.close()
-        database.initialize(source)
     target = target.expanduser()
     write_new(target, content, force=force, mode=database_mode(target.parent))
     return Migrated(checks, time.perf_counter() - started)

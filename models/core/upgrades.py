@@ -142,18 +142,22 @@ def _to_9(db: peewee.Database) -> None:
 
 def _to_10(db: peewee.Database) -> None:
     """Version 10: the text search index also looks up terms of one and two characters
-    (models/actions/search.py): made anew, filled from the rows there."""
+    (models/actions/search.py): made anew, filled from the rows there; and an index of each
+    reviewer's scores (models/core/indexes.py)."""
     from docket.models.actions.search import create_search_index, drop_search_index
+    from docket.models.core.indexes import create_indexes_v10
 
     drop_search_index(db)
     create_search_index(db)
+    create_indexes_v10(db)
 
 
 def create_indexes(db: peewee.Database) -> None:
     """A new database's indexes beyond its tables': those of version 9 on, as they are now."""
-    from docket.models.core.indexes import create_indexes_v9
+    from docket.models.core.indexes import create_indexes_v9, create_indexes_v10
 
     create_indexes_v9(db)
+    create_indexes_v10(db)
 
 
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {

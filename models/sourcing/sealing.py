@@ -22,6 +22,11 @@ database, which every member of the office's group can read (an account outside 
 reads nothing). A member with sqlite3 can write the shared database (forging a commitment or
 a score); the audit chain and each member's witnesses show such a change to ``docket
 check``. Root reads everything.
+
+On PostgreSQL the file is the same, on the host where the member scores (commit and reveal
+there too), and the server holds the rest: it takes a revealed score only from the member
+it names, once every member has committed, and a commitment only from its member, once
+(models/core/engine_rls.py); no account but the tables' owner can forge either.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ from typing import TypedDict
 
 import platformdirs
 
-from docket.models.core import records
+from docket.models.core import engine, records
 from docket.models.core.config import APP
 from docket.models.core.context import Context
 from docket.models.core.database import write
@@ -103,9 +108,19 @@ def sealed_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP)) / "sealed"
 
 
+def _database_key() -> str:
+    """What names the bound database wherever docket runs: an SQLite file's real path; a
+    PostgreSQL database's server (host and port, as connected to) and name, not the URL,
+    which may carry a user or a password and is not a path."""
+    if engine.is_postgres():
+        info = database.connection().info
+        return f"postgresql://{info.host}:{info.port}/{info.dbname}"
+    return os.path.realpath(os.path.abspath(str(database.database)))
+
+
 def sealed_path(solicitation: int) -> Path:
     """This account's file of sealed scores for a solicitation of the bound database."""
-    real = os.path.realpath(os.path.abspath(str(database.database)))
+    real = _database_key()
     name = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:32]
     return sealed_dir() / f"{name}-{solicitation}.json"
 

@@ -199,6 +199,7 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         return 1
     finally:
         _say_witness_notice(err)
+        _say_fault_notes(err)
 
 
 def usage_error(exc: click.UsageError) -> str:
@@ -230,6 +231,14 @@ def _say_witness_notice(err: TextIO) -> None:
     notice = witness.take_notice()
     if notice:
         err.write(f"docket: {notice}\n")
+
+
+def _say_fault_notes(err: TextIO) -> None:
+    """What docket got over on PostgreSQL (a connection lost and made again, a change the
+    server says it saved), a line each (models/core/engine_faults.py)."""
+    faults = sys.modules.get("docket.models.core.engine_faults")  # loaded by a server's run
+    for line in faults.take_notes() if faults is not None else []:
+        err.write(f"docket: {line}\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -48,9 +48,15 @@ class Session:
         return load_config()
 
     @cached_property
+    def actor(self) -> str:
+        """Who acts, asked once: on PostgreSQL the session user of the database the command
+        opened, still after ``--as-of`` binds a past state in its place."""
+        return current_account()
+
+    @cached_property
     def ctx(self) -> Context:
         return Context(
-            actor=current_account(),
+            actor=self.actor,
             tz=zone(self.config.timezone),
             clock=self.clock,
             day_first=self.config.day_first,
@@ -100,7 +106,7 @@ class Session:
         past = click.get_current_context().with_resource(as_of(day, ctx.tz, now=ctx.now()))
         self.past = past
         self.clock = lambda: past.now
-        del self.ctx  # built again, on the past clock
+        del self.ctx  # built again, on the past clock (for the same actor)
         if past.empty:
             self.err.write(
                 f"docket: {FIELD} {day.isoformat()} is before the first audit entry:"
