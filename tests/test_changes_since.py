@@ -12,11 +12,13 @@ import pytest
 
 from docket.models.core import clock
 from docket.models.core.context import Context
-from docket.models.core.database import connect
+from docket.models.core.database import open_database
 from docket.models.core.errors import NotFoundError, ValidationError
 from docket.models.core.schema import database
 from docket.models.portfolio.changes_since import changes_since
 from tests.conftest import ACTOR, NOW, ZONE
+
+pytestmark = pytest.mark.both_engines
 
 SEPT = datetime(2026, 9, 1, 15, 0, tzinfo=UTC)
 OCT = datetime(2026, 10, 5, 15, 0, tzinfo=UTC)
@@ -72,7 +74,7 @@ def office(cli: Any, db_path: Any) -> Any:
         "--on", "2026-10-04")  # fmt: skip
     _at(NOV, cli, "risk", "edit", "1", "--status", "closed")
     _at(NOV, cli, "program", "edit", "ERP", "--rag", "red", "--note", "Vendor withdrew staff")
-    connect(db_path)
+    open_database(db_path)  # a file or a PostgreSQL URL
     yield db_path
     database.close()
 

@@ -23,6 +23,8 @@ from docket.models.people.groups import add_group
 from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 
+pytestmark = pytest.mark.both_engines
+
 # the fixed clock: Mon 23 Nov 2026
 TODAY = date(2026, 11, 23)
 

@@ -36,6 +36,8 @@ from docket.models.core.schema import Assignment, Expenditure, Person
 from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 
+pytestmark = pytest.mark.both_engines
+
 TODAY = date(2026, 11, 23)  # a Monday
 
 

@@ -20,6 +20,8 @@ from docket.models.core.schema_selection import Criterion, CriterionComparison
 from docket.models.portfolio import criteria
 from docket.models.portfolio.value import active_weights
 
+pytestmark = pytest.mark.both_engines
+
 F = Fraction
 D = Decimal
 

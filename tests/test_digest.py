@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from golden_support import matches_golden
+from pg_demo import demo_on_both, pytest_generate_tests  # noqa: F401 (fixture, hook: both engines)
 from smtp_support import Inbox, configure_mail
 from smtp_support import smtp_server as loopback_smtp
 
@@ -28,11 +29,13 @@ from docket.models.comms.digest import build_digest, item_digest, period_of_cade
 from docket.models.comms.digest_scope import period_of
 from docket.models.comms.log import log_of
 from docket.models.core.context import Context
-from docket.models.core.database import connect
+from docket.models.core.database import open_database
 from docket.models.core.errors import ValidationError
 from docket.models.core.schema import ActionItem, CommsLogEntry, Milestone
 from docket.models.people.groups import members
 from docket.models.portfolio.programs import add_program, get_program, update_program
+
+pytestmark = pytest.mark.both_engines
 
 GOLDEN = Path(__file__).parent / "golden" / "digest"
 TODAY = date(2026, 11, 23)
@@ -45,7 +48,7 @@ def _golden(name: str, content: str) -> None:
 
 @pytest.fixture
 def demo(demo_db: Path, ctx: Context) -> Context:
-    connect(demo_db)
+    open_database(demo_db)
     return ctx
 
 
@@ -210,7 +213,7 @@ def test_a_plan_items_digest_is_sent_by_smtp_and_logged(
 ) -> None:
     inbox, port = smtp_server
     configure_mail(port)
-    connect(demo_db)
+    open_database(demo_db)
     item = next(r for r in comms.plan() if r.item.name == "ERP: Weekly status e-mail")
     before = CommsLogEntry.select().where(CommsLogEntry.item == item.item.id).count()
     people = audience_people(item.item.id)
@@ -226,7 +229,7 @@ def test_a_plan_items_digest_is_sent_by_smtp_and_logged(
     assert sorted(recipients) == sorted(p.email for p in people if p.email)
     arrived = email.message_from_bytes(content, policy=policy.default)
     assert "Overall status" in arrived.get_body(("plain",)).get_content()
-    connect(demo_db)
+    open_database(demo_db)
     entries = CommsLogEntry.select().where(CommsLogEntry.item == item.item.id)
     assert entries.count() == before + 1
     latest = entries.order_by(CommsLogEntry.sent_at.desc()).get()
@@ -299,11 +302,11 @@ def test_a_plan_items_digest_has_its_period_sections_audience_and_format(demo: C
 def test_the_command_for_an_item_prints_the_same_digest(
     cli: Any, demo_db: Path, ctx: Context
 ) -> None:
-    connect(demo_db)
+    open_database(demo_db)
     report = _item("ERP: Milestone report")
     printed = cli("digest", "--for-item", str(report.item.id), db=demo_db)
     assert printed.status == 0, printed.err
-    connect(demo_db)
+    open_database(demo_db)
     # the digest printed ends with its stamp (tests/test_as_of.py)
     assert without_stamp(printed.out) == written.markdown(item_digest(ctx, report.item.id).digest)
     assert printed.out.startswith("# ERP milestones, 01 Nov – 30 Nov 2026\n")
@@ -312,7 +315,7 @@ def test_the_command_for_an_item_prints_the_same_digest(
 def test_a_digest_written_to_a_file_is_logged_exported_not_sent(
     cli: Any, demo_db: Path, tmp_path: Path
 ) -> None:
-    connect(demo_db)
+    open_database(demo_db)
     report = _item("ERP: Milestone report")
     for name in ("milestones.html", "milestones.md"):
         target = tmp_path / name
@@ -322,7 +325,7 @@ def test_a_digest_written_to_a_file_is_logged_exported_not_sent(
             f"wrote {target}; logged as exported for plan item {report.item.id} "
             "(not counted as sent)\n"
         )
-    connect(demo_db)
+    open_database(demo_db)
     after = _item("ERP: Milestone report")
     assert (after.last_sent, after.due) == (report.last_sent, report.due)
     assert after.exported is not None
@@ -336,7 +339,7 @@ def test_a_digest_refused_for_one_of_the_audience_names_it_and_logs_the_rest(
 ) -> None:
     inbox, port = smtp_server
     configure_mail(port)
-    connect(demo_db)
+    open_database(demo_db)
     item = _item("ERP: Weekly status e-mail")
     emails = sorted(p.email.lower() for p in audience_people(item.item.id) if p.email)
     assert len(emails) >= 2
@@ -353,7 +356,7 @@ def test_a_digest_refused_for_one_of_the_audience_names_it_and_logs_the_rest(
         f"550 5.1.1 <{emails[0]}>: mailbox unavailable\n"
     )
     assert sorted(a.lower() for a in inbox.messages[0][1]) == emails[1:]
-    connect(demo_db)
+    open_database(demo_db)
     latest = log_of(item.item.id)[0]
     assert latest["how"] == "sent"
     assert f"refused: {emails[0]} (550 5.1.1" in latest["note"]
@@ -366,5 +369,5 @@ def test_a_digest_refused_for_one_of_the_audience_names_it_and_logs_the_rest(
         f"docket: sent ERP status, 23 Nov – 29 Nov 2026 to nobody: the server refused all {count}"
     )
     assert len(lines) == 1 + count and "{" not in nobody.err
-    connect(demo_db)
+    open_database(demo_db)
     assert len(log_of(item.item.id, limit=1000)) == before

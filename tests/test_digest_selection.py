@@ -20,6 +20,8 @@ from docket.models.core.context import Context
 from docket.models.portfolio import funding, proposals
 from docket.models.portfolio.programs import add_program
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def office(db_path: Path, ctx: Context) -> Context:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pg_demo import demo_on_both, pytest_generate_tests  # noqa: F401 (fixture, hook: both engines)
 from playhouse.test_utils import count_queries
 
 from docket.models.comms import digest as digests
@@ -18,15 +19,17 @@ from docket.models.comms.digest import build_digest
 from docket.models.contractors.allocation import OverallocationsOnce, overallocations
 from docket.models.contractors.burn import BurnsOnce, burns
 from docket.models.core.context import Context
-from docket.models.core.database import connect
+from docket.models.core.database import open_database
 from docket.models.core.schema import Assignment, Program
+
+pytestmark = pytest.mark.both_engines
 
 TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture
 def demo(demo_db: Path, ctx: Context) -> Context:
-    connect(demo_db)
+    open_database(demo_db)
     return ctx
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pg_demo import demo_on_both, pytest_generate_tests  # noqa: F401 (fixture, hook: both engines)
 
 from docket.models.actions.items import add_action
 from docket.models.contractors import contracts
@@ -25,6 +26,8 @@ from docket.models.milestones.schedule import add_milestone
 from docket.models.people.persons import add_person
 from docket.models.portfolio.evidence import derived_status
 from docket.models.portfolio.programs import add_program, list_programs
+
+pytestmark = pytest.mark.both_engines
 
 TODAY = date(2026, 11, 23)
 

@@ -36,6 +36,8 @@ from docket.models.people.groups import add_group
 from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def office(db_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch) -> Context:

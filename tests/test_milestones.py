@@ -17,6 +17,8 @@ from docket.models.milestones.schedule import MilestoneFilter
 from docket.models.people.persons import add_person
 from docket.models.portfolio import programs
 
+pytestmark = pytest.mark.both_engines
+
 TODAY = date(2026, 11, 23)
 
 

@@ -18,6 +18,8 @@ from docket.models.core.inputs import MAX_AMOUNT, money
 from docket.models.core.schema import Expenditure
 from docket.models.portfolio.programs import add_program
 
+pytestmark = pytest.mark.both_engines
+
 CENTS = st.integers(min_value=-int(MAX_AMOUNT * 100), max_value=int(MAX_AMOUNT * 100))
 
 

@@ -19,6 +19,8 @@ from docket.models.people.groups import (
 )
 from docket.models.people.persons import add_person
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def directory(db_path: Path, ctx: Context) -> Context:

@@ -25,6 +25,8 @@ from docket.models.portfolio.criteria import add_criterion
 from docket.models.portfolio.programs import add_program
 from docket.models.portfolio.scoring import score_proposal
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def office(db_path: Path, ctx: Context) -> Context:

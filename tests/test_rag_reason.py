@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pg_demo import demo_on_both, pytest_generate_tests  # noqa: F401 (fixture, hook: both engines)
+from sql_trace import statements
 from textual.widgets import OptionList, Select, Static, TextArea
 from tui_support import settle, shown
 
 from docket.models.comms.digest import build_digest
 from docket.models.core.context import Context
-from docket.models.core.database import connect
+from docket.models.core.database import open_database
 from docket.models.core.errors import ValidationError
 from docket.models.core.schema import AuditEntry, Program, database
 from docket.models.governance.issues import add_issue, update_issue
@@ -26,6 +28,8 @@ from docket.models.portfolio.evidence import derived_status, derived_statuses, d
 from docket.models.portfolio.programs import add_program, get_program, update_program
 from docket.tui.app import DocketApp
 from docket.tui.forms.base import EditForm
+
+pytestmark = pytest.mark.both_engines
 
 TODAY = date(2026, 11, 23)
 MakeApp = Callable[[Path], DocketApp]
@@ -141,13 +145,8 @@ def test_the_thresholds_of_the_config_decide(office: Context, tmp_path: Path) ->
 
 
 def _queries(run: Callable[[], object]) -> int:
-    seen: list[str] = []
-    connection = database.connection()
-    connection.set_trace_callback(seen.append)
-    try:
+    with statements() as seen:
         run()
-    finally:
-        connection.set_trace_callback(None)
     return len(seen)
 
 
@@ -338,7 +337,7 @@ async def test_the_form_refuses_on_the_note_field_and_keeps_what_was_typed(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(pilot.app.screen, EditForm)
-    connect(demo_db)
+    open_database(demo_db)
     saved = get_program("ERP")
     assert (saved.rag, saved.rag_note, saved.objective) == (
         "amber",
@@ -350,7 +349,7 @@ async def test_the_form_refuses_on_the_note_field_and_keeps_what_was_typed(
 async def test_the_form_refuses_a_new_better_colour_without_a_new_reason(
     demo_db: Path, make_app: MakeApp
 ) -> None:
-    connect(demo_db)
+    open_database(demo_db)
     facts = derived_status("NET", TODAY)
     database.close()
     assert (facts["typed"], facts["derived"]) == ("amber", "red")

@@ -31,6 +31,8 @@ from docket.models.people.groups import add_group, get_group
 from docket.models.people.persons import add_person, merge_people
 from docket.models.portfolio import programs
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def office(db_path: Path, ctx: Context) -> Context:

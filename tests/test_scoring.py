@@ -18,6 +18,8 @@ from docket.models.portfolio import proposals, scoring
 from docket.models.portfolio.criteria import add_criterion, update_criterion
 from docket.models.portfolio.value import population_sd, proposal_values
 
+pytestmark = pytest.mark.both_engines
+
 D = Decimal
 
 

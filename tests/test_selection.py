@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pg_demo import demo_on_both, pytest_generate_tests  # noqa: F401 (fixture, hook: both engines)
 
 from docket.exports.tabular.chart import frontier_chart
 from docket.models.core import records
@@ -35,6 +36,8 @@ from docket.models.portfolio.frontier import frontier
 from docket.models.portfolio.programs import add_program
 from docket.models.portfolio.robustness import robustness
 from docket.models.portfolio.selection import Candidate, Problem, select
+
+pytestmark = pytest.mark.both_engines
 
 YEARS = (2027, 2028, 2029)
 ROLE_MONTHS = (

@@ -20,6 +20,8 @@ from docket.models.core.schema_selection import Bid, BidPriceLine
 from docket.models.sourcing import award, bids, criteria, evaluation
 from docket.models.sourcing import solicitations as sol
 
+pytestmark = pytest.mark.both_engines
+
 Office = base.Office
 office = base.office
 CODE = "RFP-2027-01"

@@ -15,6 +15,8 @@ from docket.models.core.errors import ValidationError
 from docket.models.people.persons import add_person
 from docket.models.portfolio import programs
 
+pytestmark = pytest.mark.both_engines
+
 # the fixed clock's day is Monday 23 November 2026
 TODAY = date(2026, 11, 23)
 
@@ -163,6 +165,9 @@ def test_status_terms_choose_open_or_closed_items(office: Context) -> None:
     assert sorted(_titles(office, "is:all")) == ["Finished", "Open one", "Stuck"]
 
 
+# SQLite's own query planner: EXPLAIN QUERY PLAN and its words (PostgreSQL's planner chooses
+# by its statistics, and says so in other words)
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(
     ("typed", "index"),
     [

@@ -7,10 +7,15 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+from pg_demo import demo_on_both, pytest_generate_tests  # noqa: F401 (fixture, hook: both engines)
+
 from docket.models.core.schema import Contract, Cost, Expenditure, Measurement, Program
 from docket.models.governance.budget import budget, fiscal_bounds, fiscal_year_of
 from docket.models.governance.metrics import metrics
 from docket.models.governance.trends import budget_burns, metric_trends, metrics_by_program
+
+pytestmark = pytest.mark.both_engines
 
 TODAY = date(2026, 11, 23)
 

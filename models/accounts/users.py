@@ -164,13 +164,15 @@ def add_user(ctx: Context, account: str, role: str, person: str | None = None) -
         changes: dict[str, Any] = dict(values)
         if found is not None:
             changes["person"] = found[0]
-        if engine.is_postgres():  # the server's roles decide; the table says the same
-            set_server_role(values["account"], values["role"])
         existing = UserAccount.get_or_none(UserAccount.account == values["account"])
         if existing is None:
             records.create(ctx, UserAccount, **changes)
         else:
             records.update(ctx, existing, existing.version, **changes)
+        # the server's roles decide; the table says the same. Given after the table's write,
+        # so an admin making themselves a viewer still writes it, as on SQLite
+        if engine.is_postgres():
+            set_server_role(values["account"], values["role"])
         return AccountChange(values["account"], values["role"], _linked(found))
 
 
@@ -195,8 +197,6 @@ def edit_user(
     with write():
         if role is not None or name != ctx.actor:
             require_admin(ctx)
-        if role is not None and engine.is_postgres():
-            set_server_role(name, values["role"])
         found = _person_for(ctx, person, name, field=field) if person else None
         if person is not None:
             values["person"] = found[0] if found else None
@@ -208,6 +208,8 @@ def edit_user(
             saved = records.create(ctx, UserAccount, account=name, **values)
         else:
             saved = records.update(ctx, existing, existing.version, **values)
+        if role is not None and engine.is_postgres():  # after the table's write: add_user
+            set_server_role(name, values["role"])
         return AccountChange(name, str(saved.role), _linked(found))
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple, TypedDict
 
-from peewee import Value, fn
+from peewee import SQL, Value, fn
 
 from docket.models.core import records
 from docket.models.core.context import Context
@@ -122,7 +122,9 @@ def spending(
         ("contract", Expenditure, Contract.program, Contract.currency),
         ("cost", Cost, Cost.program, Cost.currency),
     ):
-        month = fn.substr(model.date, 1, 7) if by_month else Value("")
+        # the month's bounds written in the SQL, not passed: PostgreSQL groups by an
+        # expression only when it is the selected one, and two parameters are not the same
+        month = fn.substr(model.date, SQL("1"), SQL("7")) if by_month else Value("")
         query: Any = model.select(
             program, month, currency, fn.SUM(model.amount), fn.COUNT(model.id)
         )

@@ -104,7 +104,13 @@ def approved_rebaseline(milestone_id: int) -> ChangeRequest | None:
     found: ChangeRequest | None = (
         ChangeRequest.select()
         .where(ChangeRequest.milestone == milestone_id, ChangeRequest.status == "approved")
-        .order_by(ChangeRequest.decided_on.desc(), ChangeRequest.id.desc())
+        # a day unknown (an imported change) last, as SQLite orders NULL in DESC, and
+        # PostgreSQL would put it first
+        .order_by(
+            ChangeRequest.decided_on.is_null(),
+            ChangeRequest.decided_on.desc(),
+            ChangeRequest.id.desc(),
+        )
         .first()
     )
     return found
