@@ -27,7 +27,8 @@ from docket.models.core.database import write
 from docket.models.core.errors import DocketError, ValidationError
 from docket.models.core.fields import to_utc_text
 from docket.models.core.inputs import text
-from docket.models.core.schema import Attendee, Meeting, Person, Program, database
+from docket.models.core.records import fresh_id
+from docket.models.core.schema import Attendee, Meeting, Person, Program
 from docket.models.meetings.attendees import Invitees
 from docket.models.meetings.series import SEQUENCE_MAX, meeting_values, program_for_new
 
@@ -157,11 +158,6 @@ class Batch:
         self.report.meetings.extend(ids)
 
 
-def _first_id(table: str) -> int:
-    (last,) = database.execute_sql(f'SELECT coalesce(max("id"), 0) FROM "{table}"').fetchone()
-    return int(last) + 1
-
-
 def _insert(table: str, columns: tuple[str, ...], rows: list[list[Any]]) -> None:
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" for _ in columns)
@@ -174,7 +170,7 @@ def _write(ctx: Context, pending: list[_Planned]) -> list[int]:
     now = ctx.now()
     at, stamp = to_utc_text(now), Meeting.updated_at.db_value(now)
     meetings = bulk.prepare(ctx, Meeting, (p.values for p in pending))
-    first_meeting = _first_id("meeting")
+    first_meeting = fresh_id("meeting")
     people = bulk.prepare(
         ctx,
         Attendee,
@@ -184,7 +180,7 @@ def _write(ctx: Context, pending: list[_Planned]) -> list[int]:
             for person, role, response in p.invitees
         ),
     )
-    first_attendee = _first_id("attendee")
+    first_attendee = fresh_id("attendee")
     m_col = {c: i for i, c in enumerate(meetings.columns)}
     a_col = {c: i for i, c in enumerate(people.columns)}
     entries: list[NewEntry] = []

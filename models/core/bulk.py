@@ -25,7 +25,7 @@ from docket.models.core import engine
 from docket.models.core.context import Context
 from docket.models.core.errors import ConflictError
 from docket.models.core.fields import MoneyField, UTCDateTimeField, to_utc_text
-from docket.models.core.records import changed_fields
+from docket.models.core.records import changed_fields, fresh_id
 from docket.models.core.schema import Record, database
 
 
@@ -93,8 +93,7 @@ def create_many(ctx: Context, new: NewRecords, *, audit_note: str = "") -> range
     transaction); their ids."""
     require_writer(ctx)
     table = str(new.model._meta.table_name)
-    (last,) = database.execute_sql(f'SELECT coalesce(max("id"), 0) FROM "{table}"').fetchone()
-    first = int(last) + 1
+    first = fresh_id(table)
     names = ", ".join(f'"{c}"' for c in ("id", *new.columns))
     marks = ", ".join("?" for _ in range(len(new.columns) + 1))
     engine.executemany(

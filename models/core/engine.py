@@ -239,12 +239,16 @@ def executemany(sql: str, rows: Iterable[Sequence[Any]]) -> int:
 
 
 def reset_sequence(table: str) -> None:
-    """PostgreSQL: the table's id sequence set to its largest id (nothing on SQLite)."""
+    """PostgreSQL: the table's id sequence moved past its largest id and past every id the
+    audit log names for it, never back (nothing on SQLite): a deleted record's id is never
+    given again (records.fresh_id)."""
     if is_postgres():
-        database.execute_sql(
-            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),"
-            f' coalesce(max("id"), 1), max("id") IS NOT NULL) FROM "{table}"'
+        sequence = f"pg_get_serial_sequence('\"{table}\"', 'id')"
+        last = (
+            f'greatest((SELECT max("id") FROM "{table}"), pg_sequence_last_value({sequence}),'
+            f' (SELECT max("entity_id") FROM "audit_entry" WHERE "entity" = \'{table}\'))'
         )
+        database.execute_sql(f"SELECT setval({sequence}, coalesce({last}, 1), {last} IS NOT NULL)")
 
 
 def set_meta(key: str, value: str) -> None:

@@ -156,6 +156,9 @@ def copy_into(
             sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})'
             if rows:
                 engine.executemany(sql, _for_target(model, rows))
+        for model in COPIED:  # past every id the audit log names too, now it is all there
+            if isinstance(model._meta.primary_key, peewee.AutoField):
+                engine.reset_sequence(str(model._meta.table_name))
         for model in COPIED:
             after = read_rows(model)
             count, sha = before[model]

@@ -15,11 +15,12 @@ import peewee
 from docket.models.accounts.roles import require_writer
 from docket.models.audit.chain import UNAUDITED, NewEntry, append, changes_text
 from docket.models.audit.chain import plain as _plain
+from docket.models.core import engine
 from docket.models.core.context import Context
 from docket.models.core.errors import ConflictError, DocketError, NotFoundError
 from docket.models.core.fields import to_utc_text
 from docket.models.core.inputs import MAX_INTEGER
-from docket.models.core.schema import AuditEntry, Record
+from docket.models.core.schema import AuditEntry, Record, database
 
 R = TypeVar("R", bound=Record)
 
@@ -27,6 +28,19 @@ R = TypeVar("R", bound=Record)
 def entity_name(model: type[Record]) -> str:
     """The name of a model's entity as the audit log and messages use it."""
     return str(model._meta.table_name)
+
+
+def fresh_id(table: str) -> int:
+    """The id a new record of ``table`` gets: one past the largest the table holds and the
+    largest its audit log names, so no id is ever given twice. (SQLite alone would give a
+    deleted newest record's id again, and the audit log, ``docket history`` with it, would
+    then tell two records' stories as one; PostgreSQL's sequence never goes back.)"""
+    row = database.execute_sql(
+        f'SELECT coalesce((SELECT max("id") FROM "{table}"), 0),'
+        ' coalesce((SELECT max("entity_id") FROM "audit_entry" WHERE "entity" = ?), 0)',
+        (table,),
+    ).fetchone()
+    return max(int(row[0]), int(row[1])) + 1
 
 
 def _stored(record: Record, name: str) -> Any:
@@ -80,6 +94,8 @@ def create(ctx: Context, model: type[R], *, audit_note: str = "", **values: Any)
     trail alone says what the record should hold."""
     require_writer(ctx)
     now = ctx.now()
+    if not engine.is_postgres():  # there the sequence gives a fresh id (engine.reset_sequence)
+        values.setdefault("id", fresh_id(entity_name(model)))
     record = model.create(created_at=now, updated_at=now, version=1, **values)
     changes = {
         name: [None, _plain(value)]
