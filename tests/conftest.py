@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, settings
-from pg_support import drain, fresh_database, pg_url  # noqa: F401 (pg_url: a fixture)
+from pg_support import drain, made_database, pg_url  # noqa: F401 (pg_url: a fixture)
 
 from docket.models.audit.witness import witness_path
 from docket.models.core import clock
@@ -135,8 +135,7 @@ def db_path(tmp_path: Path, engine_name: str) -> Iterator[Path]:
         init_database(path, actor=ACTOR)
         yield path
         return
-    with fresh_database(user=ACTOR) as url:
-        init_database(url, actor=ACTOR)
+    with made_database("empty", ACTOR, lambda url: init_database(url, actor=ACTOR)) as url:
         yield url  # type: ignore[misc]  # a URL where tests pass a path: --db takes both
 
 

@@ -18,14 +18,16 @@ from __future__ import annotations
 import os
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from docket.models.audit.witness import witness_path
 from docket.models.core import engine
+from docket.models.core.database import init_database
 from docket.models.core.schema import database
 
 ADMIN_URL = os.environ.get("DOCKET_TEST_POSTGRES", "postgresql://postgres@127.0.0.1/postgres")
@@ -102,34 +104,87 @@ def _drop_later(name: str) -> None:
 
 
 def drain() -> None:
-    """Wait for every drop still running (the session's end); a failed drop raises."""
+    """Wait for every drop still running, and drop this process's made databases (the
+    session's end); a failed drop raises."""
     with _lock:
         pending, _pending[:] = list(_pending), []
     for future in pending:
         future.result()
+    while _templates:
+        _drop(_templates.popitem()[1][0])
+
+
+def _url(name: str, user: str | None) -> str:
+    """The URL of the database ``name`` on the tests' server, as ``user`` when given."""
+    parts = urlsplit(ADMIN_URL)
+    if user is not None:
+        port = f":{parts.port}" if parts.port else ""
+        parts = parts._replace(netloc=f"{user}@{parts.hostname or ''}{port}")
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _create(name: str, user: str | None, template: str | None = None) -> None:
+    if user is not None:
+        ensure_login_role(user)
+    owner = f' OWNER "{user}"' if user is not None else ""
+    source = template or "template0 ENCODING 'UTF8' LOCALE 'C'"
+    admin_sql(f"CREATE DATABASE {name}{owner} TEMPLATE {source}")
 
 
 @contextmanager
-def fresh_database(*, user: str | None = None) -> Iterator[str]:
-    """A new, empty database (owned by ``user`` when given, who then connects in the URL);
-    dropped after, with the roles ``docket init`` made for it."""
+def fresh_database(*, user: str | None = None, template: str | None = None) -> Iterator[str]:
+    """A new database, empty or a copy of ``template`` (owned by ``user`` when given, who
+    then connects in the URL); dropped after, with the roles ``docket init`` made for it."""
     require_server()
     name = f"docket_t_{secrets.token_hex(6)}"
-    owner = ""
-    parts = urlsplit(ADMIN_URL)
-    if user is not None:
-        ensure_login_role(user)
-        owner = f' OWNER "{user}"'
-        host = parts.hostname or ""
-        port = f":{parts.port}" if parts.port else ""
-        parts = parts._replace(netloc=f"{user}@{host}{port}")
-    admin_sql(f"CREATE DATABASE {name}{owner} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'")
+    _create(name, user, template)
     try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
+        yield _url(name, user)
     finally:
         if database.obj is not None and not database.is_closed():
             database.close()
         _drop_later(name)
+
+
+# this process's made databases (kind: name and the witness file its making left), copied
+# for each test that wants one: copying a database is some ten times quicker than making it
+_templates: dict[str, tuple[str, bytes | None]] = {}
+
+
+def _template(kind: str, user: str, make: Callable[[str], None]) -> tuple[str, bytes | None]:
+    found = _templates.get(kind)
+    if found is None:
+        name = f"docket_tpl_{secrets.token_hex(6)}"
+        _create(name, user)
+        url = _url(name, user)
+        make(url)
+        if database.obj is not None and not database.is_closed():
+            database.close()
+        witness = witness_path(url)
+        found = _templates[kind] = (name, witness.read_bytes() if witness.exists() else None)
+        # nobody may be connected to a database copied (a listener docket left, say)
+        admin_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            f" WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+        )
+    return found
+
+
+@contextmanager
+def made_database(kind: str, user: str, make: Callable[[str], None]) -> Iterator[str]:
+    """A database as ``make(url)`` makes one, for one test: a copy of the one this process
+    made first, with the witnesses its making kept (as this account's, in this test's own
+    data directory), and the server's side of docket (its roles, named after each database)
+    made for the copy as ``docket init`` makes it (``engine.secure``)."""
+    template, kept = _template(kind, user, make)
+    with fresh_database(user=user, template=template) as url:
+        if kept is not None:
+            mine = witness_path(url)
+            mine.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            mine.write_bytes(kept)
+            os.chmod(mine, 0o600)
+        init_database(url, actor=user)  # at this version: the roles, grants and rules
+        yield url
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from conftest import ACTOR, NOW, ZONE
+from pg_demo import LARGE_MOVED, large_demo_postgres  # noqa: F401 (a fixture)
 from pg_support import admin_sql
 
 from docket.models.core import engine
@@ -280,10 +281,17 @@ def test_a_migrated_database_has_the_schema_init_makes(demo_db: Path, pg_url: st
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("large_demo")
-def test_migrate_verifies_the_large_demo(large_demo: Path, pg_url: str, tmp_path: Path) -> None:
-    from docket.models.core.migrate import migrate
-
-    done = migrate(large_demo, pg_url)
+def test_migrate_verifies_the_large_demo(
+    large_demo: Path,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # moved once per test process (tests/pg_demo.py), as other tests of the large demo read it
+    pg_url = str(request.getfixturevalue("large_demo_postgres"))
+    done = LARGE_MOVED[pg_url]
+    # one account reads both: the URL's session user is the process's account on SQLite
+    monkeypatch.setattr("docket.tui.cli.session.current_account", lambda: ACTOR)
     assert all(t.same for t in done.tables)
     assert done.rows > 400_000
     reports = (
