@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
 import shutil
 import socket
 import subprocess
@@ -246,24 +247,34 @@ def home_for(name: str, root: Path) -> dict[str, str]:
 
 
 def as_account(name: str, argv: Sequence[str], env: dict[str, str]) -> list[str]:
-    """The command line running ``argv`` as the Unix account ``name`` with ``env`` only.
-    When the interpreter lies below a directory the account may not enter, a private mount
-    namespace shows it the interpreter's tree there (bound over an empty tmpfs) and no more."""
+    """The command line running ``argv`` as the Unix account ``name`` with ``env`` only, in
+    ``/``. Where the interpreter, the virtual environment or docket's sources lie below a
+    directory the account may not enter (``/root``; a CI's private clone), a private mount
+    namespace shows it those trees there (bound over an empty tmpfs) and no more."""
     settings = [f"{k}={v}" for k, v in env.items()]
-    command = ["runuser", "-u", name, "--", "env", "-i", *settings, *argv]
-    hidden = _hidden_tree(PYTHON)
-    if hidden is None or argv[0] != str(PYTHON):
+    command = ["runuser", "-u", name, "--", "env", "-i", "-C", "/", *settings, *argv]
+    hidden: dict[Path, set[Path]] = {}
+    for path in (PYTHON, Path(sys.prefix), Path(__file__).resolve().parents[1]):
+        found = _hidden_tree(path)
+        if found is not None:
+            hidden.setdefault(found[0], set()).add(found[1])
+    if not hidden or argv[0] != str(PYTHON):
         return command
-    closed, tree = hidden
-    script = (
-        'set -e; stage=$(mktemp -d /tmp/dkt_stage.XXXXXX); mount --bind "$1" "$stage"; '
-        'mount -t tmpfs -o mode=0711,size=64k docket "$2"; mkdir -p "$3"; '
-        'mount --bind "$stage" "$3"; umount "$stage"; rmdir "$stage"; shift 3; exec "$@"'
-    )
-    return [
-        "unshare", "--mount", "--propagation", "private", "--", "sh", "-c", script, "sh",
-        str(tree), str(closed), str(tree), *command,
-    ]  # fmt: skip
+    trees = sorted(tree for trees in hidden.values() for tree in trees)
+    stages = [f"stage{n}" for n in range(len(trees))]
+    script = ["set -e"]
+    for stage, tree in zip(stages, trees, strict=True):
+        script.append(f"{stage}=$(mktemp -d /tmp/dkt_stage.XXXXXX)")
+        script.append(f'mount --bind {shlex.quote(str(tree))} "${stage}"')
+    for closed in sorted(hidden):
+        script.append(f"mount -t tmpfs -o mode=0711,size=64k docket {shlex.quote(str(closed))}")
+    for stage, tree in zip(stages, trees, strict=True):
+        quoted = shlex.quote(str(tree))
+        script.append(f'mkdir -p {quoted}; mount --bind "${stage}" {quoted}')
+        script.append(f'umount "${stage}"; rmdir "${stage}"')
+    script.append('exec "$@"')
+    return ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+            "; ".join(script), "sh", *command]  # fmt: skip
 
 
 def docket_as(

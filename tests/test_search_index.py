@@ -253,6 +253,15 @@ def test_check_finds_an_index_out_of_step(db_path: Path, ctx: Context) -> None:
     assert search.index_problems() == []
 
 
+def _drop_index(conn: sqlite3.Connection) -> None:
+    """The search index, its text, vocabulary and triggers gone, as before version 9."""
+    for name in ("insert", "delete", "update"):
+        conn.execute(f"DROP TRIGGER action_search_{name}")
+    for name in ("action_search_vocab", "action_search"):
+        conn.execute(f"DROP TABLE {name}")
+    conn.execute("DROP VIEW action_search_text")
+
+
 def test_a_version_9_index_is_made_anew_for_short_terms(tmp_path: Path, ctx: Context) -> None:
     path = tmp_path / "office.db"
     init_database(path, actor="tester")
@@ -260,11 +269,7 @@ def test_a_version_9_index_is_made_anew_for_short_terms(tmp_path: Path, ctx: Con
     database.close()
     # as version 9 had it: the index reading the table itself, no vocabulary
     with sqlite3.connect(path) as conn:
-        for name in ("insert", "delete", "update"):
-            conn.execute(f"DROP TRIGGER action_search_{name}")
-        for name in ("action_search_vocab", "action_search"):
-            conn.execute(f"DROP TABLE {name}")
-        conn.execute("DROP VIEW action_search_text")
+        _drop_index(conn)
         conn.execute(
             "CREATE VIRTUAL TABLE action_search USING fts5(title, notes,"
             " content='action_item', content_rowid='id', tokenize='trigram')"
@@ -285,11 +290,7 @@ def test_a_version_8_database_gets_the_index_of_its_rows(tmp_path: Path, ctx: Co
     database.close()
     # as version 8 had it: no index, no triggers
     with sqlite3.connect(path) as conn:
-        for name in ("insert", "delete", "update"):
-            conn.execute(f"DROP TRIGGER action_search_{name}")
-        for name in ("action_search_vocab", "action_search"):
-            conn.execute(f"DROP TABLE {name}")
-        conn.execute("DROP VIEW action_search_text")
+        _drop_index(conn)
         conn.execute("UPDATE docket_meta SET value = '8' WHERE key = 'schema_version'")
     open_database(path)
     assert schema_version() == SCHEMA_VERSION == 10

@@ -10,6 +10,7 @@ dealt with as engine_faults says (:class:`ServerDatabase`).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -19,6 +20,11 @@ from docket.models.core import engine_faults as faults
 from docket.models.core.engine import CODE_POINT_COLLATIONS, PostgresDatabase, shown_url
 from docket.models.core.errors import DatabaseError
 from docket.models.core.schema import database
+
+# psycopg logs what it ignores while closing a connection already lost ("error ignored
+# terminating <psycopg.Pipeline [BAD]>: the connection is lost"), which Python would print
+# as a second, raw line: docket says what happened itself, in one line (engine_faults)
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 # per connection: the id of its write transaction in progress (the in-doubt COMMIT's question)
 _xids: WeakKeyDictionary[Any, int] = WeakKeyDictionary()
