@@ -108,7 +108,7 @@ def postgres_sql(sql: str, params: Any) -> str:
 def bind_psycopg() -> None:
     """Give peewee psycopg, which models/core/__init__.py kept it from importing at its own
     import (every command would pay for it): PostgreSQL alone needs it."""
-    module: Any = peewee  # its driver globals are not in its stubs
+    module: Any = peewee  # its driver globals carry no type hints
     if module.psycopg is not None:
         return
     import psycopg

@@ -43,7 +43,7 @@ class ServerDatabase(PostgresDatabase):
 
     @property
     def _conn(self) -> Any:
-        """The psycopg connection peewee holds (None when closed); not in peewee's stubs."""
+        """The psycopg connection peewee holds (None when closed); peewee types it as Any."""
         state: Any = self.__dict__["_state"]
         return state.conn
 
