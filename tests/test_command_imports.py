@@ -19,6 +19,8 @@ MAIL = {"smtplib", "ssl"}
 # the models of choosing what to fund and whom to hire, and of every table at once (to create,
 # upgrade or check a database): a list of other records reads none of them
 SELECTION = {"docket.models.core.schema_selection", "docket.models.core.tables"}
+# the audit chain and the witness: a write loads them, a command that only reads does not
+WRITING = {"docket.models.audit.chain", "docket.models.audit.witness"}
 
 REPORT = """
 import io, sys
@@ -48,12 +50,12 @@ def loaded(db: Path, *args: str) -> set[str]:
         # nothing of the database: the witness notice said at exit is looked for only
         # when a write loaded its module
         (("--version",), {"docket.models.core.schema", "docket.models.audit.witness"}),
-        (("action", "list", "--limit", "5"), {"icalendar"} | MAIL | SELECTION),
-        (("meeting", "list"), {"icalendar"} | MAIL | SELECTION),
-        (("risk", "list"), {"icalendar"} | MAIL | SELECTION),
-        (("today",), {"icalendar"} | MAIL),
-        (("program", "list"), {"icalendar"} | MAIL),
-        (("digest", "--all", "--format", "md"), {"icalendar"} | MAIL),
+        (("action", "list", "--limit", "5"), {"icalendar"} | MAIL | SELECTION | WRITING),
+        (("meeting", "list"), {"icalendar"} | MAIL | SELECTION | WRITING),
+        (("risk", "list"), {"icalendar"} | MAIL | SELECTION | WRITING),
+        (("today",), {"icalendar"} | MAIL | WRITING),
+        (("program", "list"), {"icalendar"} | MAIL | WRITING),
+        (("digest", "--all", "--format", "md"), {"icalendar"} | MAIL | WRITING),
         (("calendar", "-o", "{tmp}/all.ics"), MAIL),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, tuple) else "",

@@ -22,7 +22,6 @@ from typing import Any
 import peewee
 
 from docket.models.accounts.access import database_mode, denied_message, refuse_unsafe_files
-from docket.models.audit import witness
 from docket.models.core import engine
 from docket.models.core.errors import DatabaseError
 from docket.models.core.fields import to_utc_text
@@ -63,6 +62,8 @@ def write() -> Iterator[Any]:
     that wrote audit entries commits, the writer keeps its witness of the chain's new head
     (:mod:`docket.models.audit.witness`; a failure there never fails the write).
     """
+    from docket.models.audit import witness  # writes alone load it (start-up, issue 22)
+
     outermost = not database.in_transaction()
     kept: witness.Witness | None = None
     try:
@@ -338,6 +339,8 @@ def init_database(path: Path | str, *, actor: str) -> InitResult:
     if existed and db.get_tables():
         raise DatabaseError(f"{path} holds tables that are not docket's; refusing to touch it")
     # a database made anew here: this account's witnesses of one that was here before are moot
+    from docket.models.audit import witness
+
     with contextlib.suppress(FileRefused):
         witness.forget(path)
     with write():

@@ -8,11 +8,12 @@ exact, and read back as ``Decimal``; it never passes through a float.
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any
 
-from peewee import BigIntegerField, CharField, DateField
+from peewee import AutoField, BigIntegerField, CharField, DateField, IntegerField
 
 _STORED = "%Y-%m-%d %H:%M:%S"
 
@@ -30,7 +31,30 @@ def from_utc_text(value: str) -> datetime:
     return datetime.fromisoformat(value[:19]).replace(tzinfo=UTC)
 
 
-class UTCDateTimeField(CharField):
+class _CopiedShallowly:
+    """A column every record has: peewee copies it into each model (35 of them, at every
+    start-up) with ``deepcopy``, which walks each field's SQL nodes; a shallow copy with its
+    own list of constraints is the same field, at a tenth of the cost (3.5 ms of a command's
+    start-up, issue 22). The copy is bound to its model afresh, as peewee's would be."""
+
+    constraints: list[Any] | None
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        copied = copy.copy(self)
+        if self.constraints is not None:
+            copied.constraints = list(self.constraints)
+        return copied
+
+
+class RecordIdField(_CopiedShallowly, AutoField):
+    """A record's id (an ``AutoField``)."""
+
+
+class VersionField(_CopiedShallowly, IntegerField):
+    """A record's version, counted up by every change (an ``IntegerField``)."""
+
+
+class UTCDateTimeField(_CopiedShallowly, CharField):
     """An instant, stored in UTC, returned as an aware datetime."""
 
     field_type = "DATETIME"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -100,6 +99,8 @@ def _write_temporary(
     directory: int, name: str, content: bytes, mode: int | None, target: Path
 ) -> str:
     """A new file with a name no one could have guessed, written and synced; its name."""
+    import secrets  # loaded by the writes of files alone (start-up, issue 22)
+
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     for _ in range(100):
         temporary = f".{name[:200]}.{secrets.token_hex(6)}.partial"

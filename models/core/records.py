@@ -4,6 +4,9 @@ Domain operations validate their input, then call :func:`create`, :func:`update`
 :func:`delete` inside :func:`docket.models.core.database.write`. An update names the version it
 read; ``UPDATE ... WHERE id = ? AND version = ?`` touching no row means someone changed the
 record since, which is a :class:`ConflictError` naming who and when.
+
+The audit chain (:mod:`docket.models.audit.chain`) is imported by the writes alone: a command
+that only reads never loads it (every command's start-up counts, issue 22).
 """
 
 from __future__ import annotations
@@ -13,8 +16,6 @@ from typing import Any, TypeVar
 import peewee
 
 from docket.models.accounts.roles import require_writer
-from docket.models.audit.chain import UNAUDITED, NewEntry, append, changes_text
-from docket.models.audit.chain import plain as _plain
 from docket.models.core import engine
 from docket.models.core.context import Context
 from docket.models.core.errors import ConflictError, DocketError, NotFoundError
@@ -52,6 +53,8 @@ def _audit(
     ctx: Context, entity: str, entity_id: int, action: str, changes: dict[str, Any], note: str
 ) -> None:
     """Write one audit entry, chained to the last (every entry goes through ``append``)."""
+    from docket.models.audit.chain import NewEntry, append, changes_text
+
     append(
         [
             NewEntry(
@@ -97,8 +100,10 @@ def create(ctx: Context, model: type[R], *, audit_note: str = "", **values: Any)
     if not engine.is_postgres():  # there the sequence gives a fresh id (engine.reset_sequence)
         values.setdefault("id", fresh_id(entity_name(model)))
     record = model.create(created_at=now, updated_at=now, version=1, **values)
+    from docket.models.audit.chain import UNAUDITED, plain
+
     changes = {
-        name: [None, _plain(value)]
+        name: [None, plain(value)]
         for name, value in record.__data__.items()
         if name not in UNAUDITED and value not in (None, "")
     }
@@ -108,12 +113,14 @@ def create(ctx: Context, model: type[R], *, audit_note: str = "", **values: Any)
 
 def changed_fields(record: Record, values: dict[str, Any]) -> dict[str, list[Any]]:
     """The fields whose new value differs from the stored one, as ``[old, new]``."""
+    from docket.models.audit.chain import plain
+
     diff: dict[str, list[Any]] = {}
     for name, new in values.items():
         old = _stored(record, name)
-        new_plain = _plain(new)
-        if _plain(old) != new_plain:
-            diff[name] = [_plain(old), new_plain]
+        new_plain = plain(new)
+        if plain(old) != new_plain:
+            diff[name] = [plain(old), new_plain]
     return diff
 
 
@@ -209,8 +216,10 @@ def delete(ctx: Context, record: Record, expected_version: int, note: str = "") 
                 raise conflict(model, record.id)
     except peewee.IntegrityError as exc:
         raise DocketError(f"cannot delete {label}: other records still refer to it") from exc
+    from docket.models.audit.chain import UNAUDITED, plain
+
     snapshot = {
-        name: [_plain(value), None]
+        name: [plain(value), None]
         for name, value in record.__data__.items()
         if name not in UNAUDITED and value not in (None, "")
     }

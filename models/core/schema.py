@@ -25,7 +25,13 @@ from peewee import (
 )
 
 from docket.models.core.clock import utcnow
-from docket.models.core.fields import DayField, MoneyField, UTCDateTimeField
+from docket.models.core.fields import (
+    DayField,
+    MoneyField,
+    RecordIdField,
+    UTCDateTimeField,
+    VersionField,
+)
 
 database = DatabaseProxy()
 
@@ -71,10 +77,10 @@ LINKABLE = ("action_item", "milestone", "risk", "issue", "change_request", "meet
 class Record(Model):
     """Columns every record has."""
 
-    id = AutoField()
+    id = RecordIdField()
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
-    version = IntegerField(default=1, constraints=[Check("version >= 1")])
+    version = VersionField(default=1, constraints=[Check("version >= 1")])
 
     class Meta:
         database = database

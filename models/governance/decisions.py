@@ -8,7 +8,6 @@ from typing import Any, TypedDict
 
 from peewee import JOIN
 
-from docket.models.audit.chain import audited_models
 from docket.models.core import records
 from docket.models.core.context import Context
 from docket.models.core.database import write
@@ -73,6 +72,8 @@ def add_decision(
             occurrence_start=occurrence_start,
             **values,
         )
+        from docket.models.audit.chain import audited_models  # a write's (start-up, issue 22)
+
         for entity, entity_id in affects or []:
             kind = choice("affects", entity, LINKABLE)
             target = next(m for m in audited_models() if m._meta.table_name == kind)

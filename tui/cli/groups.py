@@ -9,7 +9,6 @@ grow with every module docket gains.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import importlib
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -71,6 +70,8 @@ class Command(click.Command):
                 and not NEGATIVE_NUMBER.match(word)
                 and word[:2] not in known  # -ofile: a short option and its value
             ):
+                import difflib  # only for a name typed wrong (start-up, issue 22)
+
                 near = difflib.get_close_matches(name, known)
                 raise click.NoSuchOption(name, possibilities=near, ctx=ctx)
 
@@ -121,6 +122,8 @@ class Verbs(click.Group):
             and self.get_command(ctx, word) is None
         ):
             names = self.list_commands(ctx)
+            import difflib
+
             near = difflib.get_close_matches(word, names, n=1)
             if near:
                 hint = f"; did you mean '{near[0]}'?"
