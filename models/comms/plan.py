@@ -34,6 +34,7 @@ from docket.models.core.schema import (
     Group,
     Person,
     Program,
+    database,
 )
 from docket.models.meetings.recurrence import describe, occurrences_from, parse_repeat
 from docket.models.people.directory import find_person
@@ -241,19 +242,18 @@ def due_rows(programs: Iterable[int] | None = None) -> list[DueRow]:
         .join_from(CommsItem, Person, JOIN.LEFT_OUTER, on=(CommsItem.owner == Person.id))
         .where(CommsItem.active == True)  # noqa: E712 - SQL, not Python
         .order_by(CommsItem.id)
-        .tuples()
     )
     if programs is not None:
         query = query.where(CommsItem.program.in_(list(programs)))
-    found = list(query)
-    last, _ = _last_logged([row[0] for row in found])
-    rows = []
-    for row in found:
-        item = DueRow._make((*row, None))
-        rows.append(item._replace(due=next_due(item, last.get(item.id))))
-    far = date.max
-    rows.sort(key=lambda r: (r.due or far, r.program, r.name))
-    return rows
+    # the cursor's own rows, the day and the flag converted as the fields would
+    day, flag = CommsItem.starts.python_value, CommsItem.active.python_value
+    found = [
+        DueRow(ident, code, name, channel, owner, cadence, day(starts), flag(active), None)
+        for ident, code, name, channel, owner, cadence, starts, active in database.execute(query)
+    ]
+    last, _ = _last_logged([row.id for row in found])
+    due = [row._replace(due=next_due(row, last.get(row.id))) for row in found]
+    return sorted(due, key=lambda r: (r.due or date.max, r.program, r.name))
 
 
 def due_within(today: date, days: int, programs: Iterable[int] | None = None) -> list[PlanRow]:

@@ -71,7 +71,7 @@ def _by_person(
     people: Iterable[int] | None = None,
     leaving_out: int | None = None,
 ) -> dict[int, list[Booking]]:
-    query: Any = (  # rows as tuples: person id, then a Booking's fields
+    query: Any = (  # person id, then a Booking's fields
         Assignment.select(
             Assignment.person,
             Assignment.id,
@@ -83,15 +83,18 @@ def _by_person(
         .join(Person)
         .where(Assignment.start <= last, Assignment.end >= first)
         .order_by(Assignment.start, Assignment.id)
-        .tuples()
     )
     if people is not None:
         query = query.where(Assignment.person.in_(list(people)))
     if leaving_out is not None:
         query = query.where(Assignment.id != leaving_out)
     found: dict[int, list[Booking]] = {}
-    for person_id, *booking in query:
-        found.setdefault(person_id, []).append(Booking(*booking))
+    # the cursor's own rows, only the days converted: a portfolio's year is thousands
+    day = Assignment.start.python_value
+    rows: Any = Assignment._meta.database.execute(query)
+    for person_id, ident, name, start, end, allocation in rows:
+        booking = Booking(ident, name, day(start), day(end), allocation)
+        found.setdefault(person_id, []).append(booking)
     return found
 
 
@@ -140,6 +143,9 @@ def _over(
     ``shown``: :func:`overallocations` once the bookings are read."""
     found: list[Overallocation] = []
     for person_id, mine in booked.items():
+        # no day is above 100 % when all of a person's bookings together are not
+        if sum(b.allocation for b in mine) <= FULL:
+            continue
         over = [s for s in spans(mine, first, last) if s.total > FULL]
         if not over:
             continue

@@ -9,6 +9,7 @@ amber; for "lower", at or above.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any, TypedDict
@@ -22,7 +23,13 @@ from docket.models.core.dates import parse_date
 from docket.models.core.errors import ValidationError
 from docket.models.core.inputs import choice, shown, text, typed_id
 from docket.models.core.lookup import exactly_one
-from docket.models.core.schema import METRIC_DIRECTIONS, Measurement, Metric, Program
+from docket.models.core.schema import (
+    METRIC_DIRECTIONS,
+    Measurement,
+    Metric,
+    Program,
+    database,
+)
 from docket.models.portfolio.programs import get_program, program_and_children
 
 # a measured value as people write it: 99.95, -3, 12.5% (no exponents, nan or infinities)
@@ -54,8 +61,14 @@ def number(field: str, typed: str | int | Decimal) -> Decimal:
 
 def status_of(metric: Metric, value: Decimal) -> str:
     """green, amber or red for a value, in the metric's direction."""
-    amber, red = Decimal(metric.amber), Decimal(metric.red)
-    if metric.direction == "higher":
+    return reading_status(metric.direction, metric.amber, metric.red, value)
+
+
+def reading_status(direction: str, amber_text: str, red_text: str, value: Decimal) -> str:
+    """:func:`status_of` from a metric's direction and thresholds (as stored, text), for
+    reads that take them as plain columns."""
+    amber, red = Decimal(amber_text), Decimal(red_text)
+    if direction == "higher":
         return "red" if value <= red else "amber" if value <= amber else "green"
     return "red" if value >= red else "amber" if value >= amber else "green"
 
@@ -235,39 +248,119 @@ class MetricFacts(MetricHead):
 
 def metrics(program: str | None = None) -> list[MetricFacts]:
     """Metrics with their latest value, its status and their history (oldest first)."""
-    query = Metric.select(Metric, Program).join(Program, JOIN.LEFT_OUTER)
-    if program:
-        query = query.where(Metric.program.in_(program_and_children(program)))
-    found = list(query.order_by(Metric.name, Program.code))
-    # each metric's readings (value, day) as plain rows: hundreds, no model object each
-    history: dict[int, list[tuple[str, date]]] = {}
-    ids = [m.id for m in found]
-    readings_read: Any = (
-        Measurement.select(Measurement.metric, Measurement.value, Measurement.taken_on)
-        .where(Measurement.metric.in_(ids))
-        .order_by(Measurement.taken_on, Measurement.id)
+    # the metrics as plain rows: no model object each
+    heads: Any = (
+        Metric.select(
+            Metric.id,
+            Program.code,
+            Metric.name,
+            Metric.unit,
+            Metric.direction,
+            Metric.target,
+            Metric.amber,
+            Metric.red,
+        )
+        .join(Program, JOIN.LEFT_OUTER)
+        .order_by(Metric.name, Program.code)
         .tuples()
     )
-    for metric_id, value, taken_on in readings_read:
-        history.setdefault(metric_id, []).append((value, taken_on))
+    readings_read: Any = Measurement.select(
+        Measurement.metric, Measurement.value, Measurement.taken_on
+    ).order_by(Measurement.taken_on, Measurement.id)
+    if program:
+        ids = program_and_children(program)
+        heads = heads.where(Metric.program.in_(ids))
+        # the readings of those metrics: a subquery, not a parameter per metric
+        scoped = Metric.select(Metric.id).where(Metric.program.in_(ids))
+        readings_read = readings_read.where(Measurement.metric.in_(scoped))
+    found = list(heads)
+    history: dict[int, list[tuple[str, date]]] = {}
+    # the cursor's own rows, only the day converted: hundreds of readings
+    day = Measurement.taken_on.python_value
+    for metric_id, value, taken_on in database.execute(readings_read):
+        history.setdefault(metric_id, []).append((value, day(taken_on)))
     rows: list[MetricFacts] = []
-    for m in found:
-        readings = history.get(m.id, [])
+    for ident, code, name, unit, direction, target, amber, red in found:
+        readings = history.get(ident, [])
         latest = readings[-1] if readings else None
         rows.append(
             {
-                "id": m.id,
-                "program": m.program.code if m.program is not None else None,
-                "name": m.name,
-                "unit": m.unit,
-                "direction": m.direction,
-                "target": m.target,
-                "amber": m.amber,
-                "red": m.red,
+                "id": ident,
+                "program": code,
+                "name": name,
+                "unit": unit,
+                "direction": direction,
+                "target": target,
+                "amber": amber,
+                "red": red,
                 "latest": latest[0] if latest else None,
                 "taken_on": latest[1].isoformat() if latest else None,
-                "status": status_of(m, Decimal(latest[0])) if latest else "no data",
+                "status": (
+                    reading_status(direction, amber, red, Decimal(latest[0]))
+                    if latest
+                    else "no data"
+                ),
                 "history": [value for value, _ in readings],
+            }
+        )
+    return rows
+
+
+class MetricLatest(MetricHead):
+    """A metric with its latest reading and that reading's status, without the history."""
+
+    program_id: int | None
+    latest: str
+    status: str
+
+
+def latest_metrics(program_ids: Iterable[int] | None = None) -> list[MetricLatest]:
+    """The metrics (of these program ids, or all) that have a reading, each with its latest
+    (the last day's, the last entered that day, as in :func:`metrics`) and its status, in
+    the order of :func:`metrics`: one query, only the latest readings read (Today's alerts
+    and the evidence need no history)."""
+    reading = Measurement.alias()
+    newest = (
+        reading.select(reading.id)
+        .where(reading.metric == Metric.id)
+        .order_by(reading.taken_on.desc(), reading.id.desc())
+        .limit(1)
+    )
+    query: Any = (
+        Metric.select(
+            Metric.id,
+            Metric.program,
+            Program.code,
+            Metric.name,
+            Metric.unit,
+            Metric.direction,
+            Metric.target,
+            Metric.amber,
+            Metric.red,
+            Measurement.value,
+        )
+        .join(Measurement, on=(Measurement.metric == Metric.id) & (Measurement.id == newest))
+        .join_from(Metric, Program, JOIN.LEFT_OUTER)
+        .order_by(Metric.name, Program.code)
+        .tuples()  # plain rows: no model object per metric
+    )
+    if program_ids is not None:
+        query = query.where(Metric.program.in_(list(program_ids)))
+    rows: list[MetricLatest] = []
+    for ident, program_id, code, name, unit, direction, target, amber, red, latest in query:
+        rows.append(
+            {
+                "id": ident,
+                "program_id": program_id,
+                "program": code,
+                "name": name,
+                "unit": unit,
+                "direction": direction,
+                "target": target,
+                "amber": amber,
+                "red": red,
+                "latest": latest,
+                "status": reading_status(direction, amber, red, Decimal(latest)),
             }
         )
     return rows

@@ -33,6 +33,10 @@ def _scale(field: str, typed: str | int) -> int:
     return whole_number(field, typed, minimum=1, maximum=5)
 
 
+# a risk still to be dealt with: counted in the matrix, reviewed, part of the evidence
+LIVE_STATUSES = ("open", "mitigating")
+
+
 def score(probability: int, impact: int) -> int:
     """A risk's score: probability x impact, 1 to 25."""
     return probability * impact
@@ -267,9 +271,16 @@ def risk_facts(risk: Risk) -> RiskFacts:
 
 
 def list_risks(
-    program: str | None = None, status: str | None = None, min_score: int | None = None
+    program: str | None = None,
+    status: str | None = None,
+    min_score: int | None = None,
+    *,
+    live: bool = False,
+    response_by: date | None = None,
 ) -> list[Risk]:
-    """Risks, highest score first."""
+    """Risks, highest score first; ``live``: only those still open or mitigating
+    (:data:`LIVE_STATUSES`); ``response_by``: only those with a response date on or before it.
+    Both narrow the read in SQL, so Today and the evidence read only the risks they show."""
     query = (
         Risk.select(Risk, Program, Person).join(Program).join_from(Risk, Person, JOIN.LEFT_OUTER)
     )
@@ -279,6 +290,10 @@ def list_risks(
         query = query.where(Risk.status == choice("status", status, RISK_STATUSES))
     if min_score is not None:
         query = query.where(Risk.probability * Risk.impact >= min_score)
+    if live:
+        query = query.where(Risk.status.in_(LIVE_STATUSES))
+    if response_by is not None:
+        query = query.where(Risk.response_date <= response_by)
     return list(query.order_by((Risk.probability * Risk.impact).desc(), Risk.id))
 
 
@@ -286,7 +301,6 @@ def risk_matrix(program: str | None = None) -> list[list[int]]:
     """Open and mitigating risks counted by impact (rows, 5 at the top) and probability
     (columns, 1 to 5)."""
     cells = [[0] * 5 for _ in range(5)]
-    for risk in list_risks(program):
-        if risk.status in ("open", "mitigating"):
-            cells[5 - risk.impact][risk.probability - 1] += 1
+    for risk in list_risks(program, live=True):
+        cells[5 - risk.impact][risk.probability - 1] += 1
     return cells

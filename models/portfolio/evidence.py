@@ -36,15 +36,14 @@ from docket.models.core.schema import (
     RAG,
     ActionItem,
     Assignment,
-    Measurement,
-    Metric,
     Milestone,
     Program,
+    database,
     sql_list,
 )
 from docket.models.governance.budget import budget, budget_total, fiscal_year_of
 from docket.models.governance.issues import list_issues
-from docket.models.governance.metrics import status_of
+from docket.models.governance.metrics import latest_metrics
 from docket.models.governance.risks import list_risks, score
 from docket.models.milestones.schedule import needs_attention_clause, status_clause
 from docket.models.portfolio.programs import get_program
@@ -60,7 +59,6 @@ PRESSING_INDEX_SQL = (
     f"WHERE {OPEN_ACTION_SQL} AND priority IN {sql_list(PRESSING)}"
 )
 OPEN_ISSUE = ("open", "in progress")
-OPEN_RISK = ("open", "mitigating")
 # what a disagreement without a reason says where the reason would be
 NO_REASON = "no reason given"
 
@@ -136,8 +134,9 @@ def _milestones(
     forecast past the baseline); either is red when it is more than ``slip_days`` behind its
     baseline (a late one counted to today), so moving the forecast never hides the slip."""
     found: dict[int, list[EvidenceLine]] = {top: [] for top in tree.under}
-    # the shown columns as tuples, "late" by the schedule's own rule (the rest of those
-    # needing attention are at risk): no model object per milestone
+    # the shown columns, "late" by the schedule's own rule (the rest of those needing
+    # attention are at risk): the cursor's own rows, only the days converted, as hundreds
+    # of milestones need no model object (nor peewee's row conversion) each
     query: Any = (
         Milestone.select(
             Milestone.program,
@@ -150,10 +149,10 @@ def _milestones(
         .join(Program)
         .where(Milestone.program.in_(tree.ids), needs_attention_clause(today))
         .order_by(Milestone.forecast, Milestone.id)
-        .tuples()
     )
-    for pid, code, title, baseline, forecast, late in query:
-        name = f"{code} {title}"
+    day = Milestone.forecast.python_value
+    for pid, code, title, baseline_text, forecast_text, late in database.execute(query):
+        baseline, forecast, name = day(baseline_text), day(forecast_text), f"{code} {title}"
         if late:
             days, behind = (today - forecast).days, (today - baseline).days
             colour = "red" if days > late_days or behind > slip_days else "amber"
@@ -226,37 +225,19 @@ def _metrics(tree: _Tree) -> dict[int, list[EvidenceLine]]:
     """Metrics whose latest value is red or amber (by the metric's own rule); only each
     metric's latest reading is read."""
     found: dict[int, list[EvidenceLine]] = {top: [] for top in tree.under}
-    reading = Measurement.alias()
-    newest = (
-        reading.select(reading.id)
-        .where(reading.metric == Metric.id)
-        .order_by(reading.taken_on.desc(), reading.id.desc())
-        .limit(1)
-    )
-    query = (
-        Metric.select(Metric, Measurement.value.alias("latest"))
-        .join(Measurement, on=(Measurement.metric == Metric.id) & (Measurement.id == newest))
-        .join_from(Metric, Program)
-        .where(Metric.program.in_(tree.ids))
-        .order_by(Metric.name, Program.code)
-        .objects()  # the latest value on the metric itself
-    )
-    for m in query:
-        latest = str(getattr(m, "latest"))  # noqa: B009 (selected under that name)
-        colour = status_of(m, Decimal(latest))
-        if colour in ("red", "amber"):
-            fact = f"{m.name} at {latest} {m.unit}".rstrip()
-            tree.share(found, m.__data__["program"], _line("metric", fact, colour))
+    for m in latest_metrics(tree.ids):
+        if m["status"] in ("red", "amber"):
+            fact = f"{m['name']} at {m['latest']} {m['unit']}".rstrip()
+            tree.share(found, m["program_id"], _line("metric", fact, m["status"]))
     return found
 
 
 def _risks(tree: _Tree, code: str | None, risk_score: int) -> dict[int, list[EvidenceLine]]:
     """Open or mitigating risks scoring ``risk_score`` or more."""
     found: dict[int, list[EvidenceLine]] = {top: [] for top in tree.under}
-    for r in list_risks(code, min_score=risk_score):
-        if r.status in OPEN_RISK:
-            fact = f"#{r.id} {r.title}: score {score(r.probability, r.impact)}"
-            tree.share(found, r.__data__["program"], _line("risk", fact, "amber"))
+    for r in list_risks(code, min_score=risk_score, live=True):
+        fact = f"#{r.id} {r.title}: score {score(r.probability, r.impact)}"
+        tree.share(found, r.__data__["program"], _line("risk", fact, "amber"))
     return found
 
 
@@ -284,12 +265,12 @@ def _allocation(tree: _Tree, today: date, shared: Shared) -> dict[int, list[Evid
     last = today + timedelta(days=ALLOCATION_DAYS)
     program_of: dict[int, int] = {}
     people: set[int] = set()
-    query: Any = (  # tuples: no model object per assignment
-        Assignment.select(Assignment.id, Assignment.person, Assignment.program)
-        .where(Assignment.program.in_(tree.ids), Assignment.start <= last, Assignment.end >= today)
-        .tuples()
+    query: Any = (  # the cursor's own rows (ids only): no model object per assignment
+        Assignment.select(Assignment.id, Assignment.person, Assignment.program).where(
+            Assignment.program.in_(tree.ids), Assignment.start <= last, Assignment.end >= today
+        )
     )
-    for aid, person, program in query:
+    for aid, person, program in database.execute(query):
         program_of[aid] = program
         people.add(person)
     found: dict[int, list[EvidenceLine]] = {top: [] for top in tree.under}
