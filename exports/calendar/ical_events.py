@@ -14,9 +14,9 @@ are written from these.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from docket.exports.calendar.ical_order import rrule_text
@@ -24,7 +24,7 @@ from docket.exports.calendar.ical_text import UTC_ZONES, ContentLines, folded, p
 from docket.exports.calendar.ical_text import day as date_value
 from docket.exports.calendar.ical_times import (
     naming_time,
-    steady_occurrence,
+    steady_between,
     unsteady_starts,
     until_day,
 )
@@ -89,8 +89,7 @@ def begin_calendar(method: str, name: str | None = None) -> ContentLines:
     return out
 
 
-@dataclass(frozen=True)
-class Guest:
+class Guest(NamedTuple):
     """An attendee as an ATTENDEE line needs it: light, since a feed has tens of thousands."""
 
     person_id: int
@@ -116,11 +115,11 @@ def _address_params(name: str, *params: tuple[str, str]) -> str:
     return "".join(f";{key}={value}" for key, value in pairs)
 
 
-@dataclass(frozen=True)
-class Roster:
+class Roster(NamedTuple):
     """A meeting's ORGANIZER and ATTENDEE lines as (parameters, value), written into each of
     its events; or its ATTENDEE lines written already (``lines``: a feed writes each
-    guest's line once, and tens of thousands of times)."""
+    guest's line once, and tens of thousands of times). A named tuple: a feed makes one
+    per meeting."""
 
     organizer: tuple[str, str] | None
     attendees: list[tuple[str, str]]
@@ -180,20 +179,25 @@ def _published(guest: Guest) -> tuple[str, str]:
 
 
 def _description(meeting: Meeting, agenda: str | None = None, link: str | None = None) -> str:
-    parts = [p for p in ((agenda if agenda is not None else meeting.agenda).strip(),) if p]
+    """The agenda, then a "Join: URL" line for the link, a blank line between them."""
+    text = (agenda if agenda is not None else meeting.agenda).strip()
     url = link if link is not None else meeting.link
-    if url:
-        parts.append(f"Join: {url}")
-    return "\n\n".join(parts)
+    if not url:
+        return text
+    return f"{text}\n\nJoin: {url}" if text else f"Join: {url}"
+
+
+_STATUSES = {"confirmed": "CONFIRMED", "tentative": "TENTATIVE"}
 
 
 def _status(meeting_status: str) -> str:
-    return {"confirmed": "CONFIRMED", "tentative": "TENTATIVE"}.get(meeting_status, "CANCELLED")
+    return _STATUSES.get(meeting_status, "CANCELLED")
 
 
-@dataclass(frozen=True)
-class Event:
-    """What one VEVENT of a meeting says beyond the meeting's own title, UID and SEQUENCE."""
+class Event(NamedTuple):
+    """What one VEVENT of a meeting says beyond the meeting's own title, UID and SEQUENCE.
+    A named tuple: a feed makes one for each of thousands of meetings, and a frozen
+    dataclass is several times slower to make."""
 
     start: datetime
     minutes: int
@@ -213,24 +217,25 @@ def write_event(
 ) -> None:
     """One VEVENT; its properties in the order calendar files usually have them (SUMMARY,
     times, DTSTAMP, UID, RECURRENCE-ID, SEQUENCE, recurrence, then by name)."""
-    zone = meeting.timezone
+    zone, all_day = meeting.timezone, meeting.all_day
     out.begin("VEVENT")
     out.text("SUMMARY", event.title or meeting.title)
-    if meeting.all_day:
+    if all_day:
         _write_days(out, zone, event)
     else:
         _write_times(out, meeting, event)
     out.add("DTSTAMP", stamp)
     out.text("UID", meeting.uid)
-    if event.recurrence_id is not None and meeting.all_day:
-        out.day("RECURRENCE-ID", event.recurrence_id.astimezone(ZoneInfo(zone)).date())
-    elif event.recurrence_id is not None:
-        out.moments("RECURRENCE-ID", zone, naming_time(meeting, event.recurrence_id))
+    recurrence_id = event.recurrence_id
+    if recurrence_id is not None and all_day:
+        out.day("RECURRENCE-ID", recurrence_id.astimezone(ZoneInfo(zone)).date())
+    elif recurrence_id is not None:
+        out.moment("RECURRENCE-ID", zone, naming_time(meeting, recurrence_id))
     out.add("SEQUENCE", str(meeting.sequence))
     if event.rrule:
         rule = rrule_text(event.rrule)
-        out.add("RRULE", until_day(rule, zone) if meeting.all_day else rule)
-    if event.exdates and meeting.all_day:
+        out.add("RRULE", until_day(rule, zone) if all_day else rule)
+    if event.exdates and all_day:
         days = (date_value(e.astimezone(ZoneInfo(zone)).date()) for e in event.exdates)
         out.add("EXDATE", ",".join(days), ";VALUE=DATE")
     elif event.exdates:
@@ -245,7 +250,7 @@ def write_event(
         out.text("LOCATION", event.location or event.link)
     if roster.organizer is not None:
         out.repeated("ORGANIZER", roster.organizer[1], roster.organizer[0])
-    out.text("STATUS", event.status)
+    out.add("STATUS", event.status)  # an iCalendar word: nothing to escape
     if event.link:
         out.add("URL", event.link)
     out.end("VEVENT")
@@ -263,18 +268,19 @@ def _write_times(out: ContentLines, meeting: Meeting, event: Event) -> None:
     (:func:`docket.exports.calendar.ical_times.unsteady_starts`)."""
     zone, start = meeting.timezone, event.start
     end = end_of(start, event.minutes)
-    steady = zone in UTC_ZONES or steady_occurrence(start, start, event.minutes)
+    # the event's start is the wall time that names it: steady_occurrence(start, start, ...)
+    steady = zone in UTC_ZONES or steady_between(start, end)
     if event.rrule:
-        out.moments("DTSTART", zone, start)
+        out.moment("DTSTART", zone, start)
         if steady:
-            out.moments("DTEND", zone, end)
+            out.moment("DTEND", zone, end)
         else:
             hours, minutes = divmod(event.minutes, 60)
             length = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
             out.add("DURATION", f"PT{length}")
     elif steady:
-        out.moments("DTSTART", zone, start)
-        out.moments("DTEND", zone, end)
+        out.moment("DTSTART", zone, start)
+        out.moment("DTEND", zone, end)
     else:
         out.add("DTSTART", utc_stamp(start))
         out.add("DTEND", utc_stamp(end))
@@ -290,17 +296,20 @@ def _write_days(out: ContentLines, zone: str, event: Event) -> None:
 
 def series_events(meeting: Meeting, changes: list[OccurrenceChange]) -> list[Event]:
     """The master VEVENT (with RRULE and EXDATEs) and one VEVENT per changed occurrence."""
-    changes = changes if meeting.rrule else []
+    rule = meeting.rrule
     master = Event(
-        start=series_start(meeting),
-        minutes=meeting.duration_minutes,
-        status=_status(meeting.status),
-        location=meeting.location,
-        link=meeting.link,
-        description=_description(meeting),
-        rrule=meeting.rrule,
-        exdates=tuple(c.original_start for c in changes if c.cancelled),
+        series_start(meeting),
+        meeting.duration_minutes,
+        _status(meeting.status),
+        meeting.location,
+        meeting.link,
+        _description(meeting),
+        None,
+        rule,
+        tuple(c.original_start for c in changes if c.cancelled) if rule else (),
     )
+    if not rule:  # a single meeting (most of a feed's): its one event
+        return [master]
     overrides = [
         occurrence_event(meeting, changed_occurrence(meeting, change.original_start, change))
         for change in changes
@@ -336,6 +345,8 @@ def zone_span(
 ) -> tuple[datetime, datetime | None]:
     """The first and last moments a meeting's events need its zone for (None: no end)."""
     first = series_start(meeting)
+    if not changes and not meeting.rrule:  # a single meeting (most of a feed's)
+        return first, meeting.start_utc
     last = meeting.until_utc if meeting.rrule else meeting.start_utc
     moved = [c.new_start for c in changes if c.new_start is not None]
     if not meeting.rrule or meeting.until_utc is not None:

@@ -104,13 +104,15 @@ def folded(line: str) -> str:
 
 def utc_stamp(moment: datetime) -> str:
     """A UTC DATE-TIME value (``20261125T090000Z``)."""
-    t = moment.astimezone(UTC)
-    return f"{t.year:04d}{t.month:02d}{t.day:02d}T{t.hour:02d}{t.minute:02d}{t.second:02d}Z"
+    return _wall(moment.astimezone(UTC)) + "Z"
 
 
-def _wall(moment: datetime) -> str:
-    t = moment
-    return f"{t.year:04d}{t.month:02d}{t.day:02d}T{t.hour:02d}{t.minute:02d}{t.second:02d}"
+def _wall(t: datetime) -> str:
+    """The wall clock of ``t`` as a DATE-TIME value without zone (``20261125T090000``);
+    %-formatting, which takes half the time of an f-string's six format specifications
+    (a calendar writes tens of thousands)."""
+    fields = (t.year, t.month, t.day, t.hour, t.minute, t.second)
+    return "%04d%02d%02dT%02d%02d%02d" % fields  # noqa: UP031 - the faster form (above)
 
 
 def day(value: date) -> str:
@@ -138,7 +140,9 @@ class ContentLines:
 
     def add(self, name: str, value: str, params: str = "") -> None:
         """A property whose value is already in iCalendar form; ``params`` as ``;K=V``."""
-        self._lines.append(fold(f"{name}{params}:{value}"))
+        line = f"{name}{params}:{value}"
+        # most lines are short ASCII: no call to fold (tens of thousands of lines)
+        self._lines.append(line if len(line) <= FOLD_AT and line.isascii() else fold(line))
 
     def repeated(self, name: str, value: str, params: str = "") -> None:
         """:meth:`add` for a line many events repeat (an attendee): folded once."""
@@ -149,7 +153,20 @@ class ContentLines:
         self._lines.extend(lines)
 
     def text(self, name: str, value: str) -> None:
-        self.add(name, text(value))
+        """A TEXT property (:func:`text`), as :meth:`add` writes it."""
+        if _TEXT_ESCAPED.search(value) is not None:
+            value = text(value)
+        line = f"{name}:{value}"
+        self._lines.append(line if len(line) <= FOLD_AT and line.isascii() else fold(line))
+
+    def moment(self, name: str, zone: str, value: datetime) -> None:
+        """One date-time in ``zone``: local with TZID, or UTC with ``Z`` (:meth:`moments`
+        of one value, without joining a list: every event has two)."""
+        if zone in UTC_ZONES:
+            self.add(name, utc_stamp(value))
+        else:
+            tz, tzid = _zone_param(zone)
+            self.add(name, _wall(value.astimezone(tz)), tzid)
 
     def moments(self, name: str, zone: str, *values: datetime) -> None:
         """Date-times in ``zone``: local with TZID, or UTC with ``Z``."""
@@ -168,4 +185,10 @@ class ContentLines:
         self._lines.extend(ical.decode("utf-8").removesuffix(CRLF).split(CRLF))
 
     def to_bytes(self) -> bytes:
-        return (CRLF.join(self._lines) + CRLF).encode("utf-8")
+        """The object's text, each line ended by CRLF: joined with an empty last line, so a
+        calendar of megabytes is not copied once more to add the last CRLF."""
+        self._lines.append("")
+        try:
+            return CRLF.join(self._lines).encode("utf-8")
+        finally:
+            self._lines.pop()

@@ -18,22 +18,40 @@ from docket.models.meetings.recurrence import end_of, expand, last_start, nomina
 from docket.models.meetings.times import series_start
 
 
-def _twice(moment: datetime) -> bool:
-    """Whether ``moment``'s wall clock shows that time twice (an hour repeated)."""
-    # the offsets of the two readings of its wall clock (fold 0 and 1) differ
-    return moment.replace(fold=1 - moment.fold).utcoffset() != moment.utcoffset()
-
-
 def steady_occurrence(wall: datetime, start: datetime, minutes: int) -> bool:
     """Whether every reader places an occurrence the rule gives at ``wall`` where docket
     does (``start``, lasting ``minutes``): the wall time exists once, the end's too, and the
     clocks do not change during it."""
-    end = end_of(start, minutes)
+    return wall.replace(tzinfo=None) == start.replace(tzinfo=None) and steady_between(
+        start, end_of(start, minutes)
+    )
+
+
+def steady_between(start: datetime, end: datetime) -> bool:
+    """Whether the clocks keep one offset from ``start`` to ``end`` (both in the meeting's
+    zone) and neither wall clock shows its time twice (an hour repeated): then the two
+    readings of each (fold 0 and 1) have that offset too. Every event of a calendar asks."""
+    offset = start.utcoffset()
     return (
-        wall.replace(tzinfo=None) == start.replace(tzinfo=None)
-        and not _twice(start)
-        and not _twice(end)
-        and start.utcoffset() == end.utcoffset()
+        end.utcoffset() == offset
+        and _other_reading(start).utcoffset() == offset
+        and _other_reading(end).utcoffset() == offset
+    )
+
+
+def _other_reading(moment: datetime) -> datetime:
+    """``moment.replace(fold=1 - moment.fold)``, made by the constructor: three times
+    faster than replace, and every event of a calendar makes two."""
+    return datetime(
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond,
+        moment.tzinfo,
+        fold=1 - moment.fold,
     )
 
 

@@ -27,9 +27,9 @@ icalendar writes them.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from docket.exports.calendar.ical_order import observance, rrule_text, vtimezone_text
@@ -44,10 +44,10 @@ _STEP = 7 * 86400
 _TAIL_YEARS = 12
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _SECOND = timedelta(seconds=1)
+_HOUR = 3600
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One change of a zone's clocks (or of its abbreviation)."""
 
     at: datetime  # the instant, UTC
@@ -66,8 +66,7 @@ class Change:
         return (self.before, self.after, self.name)
 
 
-@dataclass(frozen=True)
-class Yearly:
+class Yearly(NamedTuple):
     """A change that happens every year: the RRULE parts and the first one under the rule."""
 
     first: Change
@@ -77,9 +76,9 @@ class Yearly:
     shift: timedelta
 
 
-@dataclass(frozen=True)
-class ZoneRules:
-    """What zoneinfo says about a zone from a year on."""
+class ZoneRules(NamedTuple):
+    """What zoneinfo says about a zone from a year on. (This module's records are named
+    tuples: a dataclass costs a millisecond to define, at every command's start.)"""
 
     changes: tuple[Change, ...]
     # the offset and abbreviation in force before the first listed change
@@ -105,32 +104,73 @@ def _state(zone: ZoneInfo, stamp: int) -> tuple[timedelta, str]:
     return (local.utcoffset() or timedelta(0), local.tzname() or "")
 
 
-def _first_other(zone: ZoneInfo, state: tuple[timedelta, str], stamp: int, end: int) -> int | None:
+def _utc_clock(zone: ZoneInfo, stamp: int) -> datetime:
+    """The UTC clock at ``stamp`` labelled with ``zone``: what ``zone.fromutc`` takes. A
+    zone is probed thousands of times, and ``fromutc`` of such a clock moved by a timedelta
+    is ``datetime.fromtimestamp`` at half its cost."""
+    return datetime.fromtimestamp(stamp, UTC).replace(tzinfo=zone)
+
+
+def _first_other(zone: ZoneInfo, name: str, stamp: int, end: int) -> int | None:
     """The first probe after ``stamp`` (every _STEP seconds, up to the first at or after
-    ``end``) whose state is not ``state``; None when there is none. :func:`_state` written
-    out in the loop: a zone is probed thousands of times."""
-    fromtimestamp, offset, name, zero = datetime.fromtimestamp, state[0], state[1], timedelta(0)
+    ``end``) whose state is not the one at ``stamp`` (whose abbreviation is ``name``); None
+    when there is none. The offset is compared without asking for it: two local times of
+    one zone subtract as wall clocks, and probes a week apart are a week apart on the wall
+    clock exactly when the offset is the same."""
+    fromutc, week = zone.fromutc, timedelta(seconds=_STEP)
+    clock = _utc_clock(zone, stamp)
+    previous = fromutc(clock)
     probe = stamp
     while probe < end:
         probe += _STEP
-        local = fromtimestamp(probe, zone)
-        if (local.utcoffset() or zero) != offset or (local.tzname() or "") != name:
+        clock += week
+        local = fromutc(clock)
+        if local - previous != week or (local.tzname() or "") != name:
             return probe
+        previous = local
     return None
 
 
-def _change_second(zone: ZoneInfo, state: tuple[timedelta, str], low: int, high: int) -> int:
-    """Halving between ``low`` (in ``state``) and ``high`` (not): the second of the change
-    (:func:`_state` written out, as in :func:`_first_other`)."""
-    fromtimestamp, offset, name, zero = datetime.fromtimestamp, state[0], state[1], timedelta(0)
-    while high - low > 1:
-        middle = (low + high) // 2
-        local = fromtimestamp(middle, zone)
-        if (local.utcoffset() or zero) == offset and (local.tzname() or "") == name:
-            low = middle
+def _change_second(zone: ZoneInfo, name: str, low: int, high: int) -> int:
+    """Halving between ``low`` (in the state whose abbreviation is ``name``) and ``high``
+    (not): the second of the change (the offset compared as in :func:`_first_other`).
+    Halved by the hour first: most changes happen on one (counted from ``low``, itself a
+    whole hour after a change on one), and then the second before it settles it. With one
+    change between ``low`` and ``high`` (what probing a week apart assumes) that is the
+    second halving by seconds finds; the two agree for every zone of tzdata (checked when
+    this was written, from 1900 and from 1970)."""
+    fromutc = zone.fromutc
+    clock = _utc_clock(zone, low)
+    anchor = fromutc(clock)
+
+    def same(seconds: int) -> bool:
+        """Whether the state ``seconds`` after ``low`` is the one at ``low``."""
+        moved = timedelta(seconds=seconds)
+        local = fromutc(clock + moved)
+        return local - anchor == moved and (local.tzname() or "") == name
+
+    # seconds after ``low``: the state is the one at ``low`` at ``before``, not at ``after``
+    before, after = 0, high - low
+    hours_before, hours_after = 0, -(-after // _HOUR)
+    while hours_after - hours_before > 1:
+        middle = (hours_before + hours_after) // 2
+        if same(middle * _HOUR):
+            hours_before = middle
         else:
-            high = middle
-    return high
+            hours_after = middle
+    before, after = hours_before * _HOUR, min(hours_after * _HOUR, after)
+    if after - before > 1:  # the second before the hour found: on the hour, or within it
+        if same(after - 1):
+            before = after - 1
+        else:
+            after -= 1
+    while after - before > 1:
+        middle = (before + after) // 2
+        if same(middle):
+            before = middle
+        else:
+            after = middle
+    return low + after
 
 
 @lru_cache(maxsize=128)
@@ -142,10 +182,10 @@ def zone_changes(name: str, first_year: int = FIRST_YEAR) -> tuple[Change, ...]:
     found: list[Change] = []
     state = _state(zone, stamp)
     while stamp < end:
-        probe = _first_other(zone, state, stamp, end)
+        probe = _first_other(zone, state[1], stamp, end)
         if probe is None:
             break
-        high = _change_second(zone, state, probe - _STEP, probe)
+        high = _change_second(zone, state[1], probe - _STEP, probe)
         after = _state(zone, high)
         moment = datetime.fromtimestamp(high, UTC)
         saving = moment.astimezone(zone).dst() or timedelta(0)

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from peewee import SQL
@@ -123,7 +123,20 @@ def _expand_row(
     found: list[Occurrence] = []
     seen: set[datetime] = set()
     length = timedelta(minutes=row["duration_minutes"])
-    series, all_day = bool(row["rrule"]), bool(row.get("all_day"))
+    # what every unchanged occurrence of the meeting has: copied into each
+    shared = {
+        "meeting_id": row["id"],
+        "title": row["title"],
+        "program": program,
+        "timezone": row["timezone"],
+        "duration_minutes": row["duration_minutes"],
+        "location": row["location"],
+        "link": row["link"],
+        "status": row["status"],
+        "moved": False,
+        "series": bool(row["rrule"]),
+        "all_day": bool(row.get("all_day")),
+    }
     # a series' occurrence that starts before the window reaches into it by the series'
     # length at most; one made longer is a moved one, found through its change below
     earliest = window_start - length
@@ -137,9 +150,7 @@ def _expand_row(
             # the common case, compared in UTC (the window's zone: no offsets looked up)
             end = utc + length
             if end > window_start and utc < window_end:
-                found.append(
-                    _unchanged(row, original, utc, end.astimezone(tz), program, series, all_day)
-                )
+                found.append(_unchanged(shared, original, utc, end.astimezone(tz)))
             continue
         occurrence = _occurrence(row, original, change, program, tz, there=True)
         if occurrence.end > window_start and occurrence.start < window_end:
@@ -153,41 +164,21 @@ def _expand_row(
     return found
 
 
-def _unchanged(
-    row: dict[str, Any],
-    start: datetime,
-    utc: datetime,
-    end: datetime,
-    program: str,
-    series: bool,
-    all_day: bool,
-) -> Occurrence:
+def _unchanged(shared: dict[str, Any], start: datetime, utc: datetime, end: datetime) -> Occurrence:
     """The occurrence at ``start`` (in the meeting's zone, ``utc`` in UTC) that no change
-    touches, its end (``end``, in that zone) worked out already: made as the dataclass
-    would be, without its frozen ``__setattr__`` for each field (an agenda makes
-    thousands)."""
+    touches, with the meeting's ``shared`` fields and its end (``end``, in that zone)
+    worked out already: made as the dataclass would be, without its frozen
+    ``__setattr__`` for each field (an agenda makes thousands)."""
     made = object.__new__(Occurrence)
-    made.__dict__.update(
-        meeting_id=row["id"],
-        title=row["title"],
-        program=program,
-        timezone=row["timezone"],
-        original_start=utc,
-        start=start,
-        duration_minutes=row["duration_minutes"],
-        location=row["location"],
-        link=row["link"],
-        status=row["status"],
-        moved=False,
-        series=series,
-        all_day=all_day,
-        _end=end,
-    )
+    fields = made.__dict__
+    fields.update(shared)
+    fields["original_start"] = utc
+    fields["start"] = start
+    fields["_end"] = end
     return made
 
 
-@dataclass(frozen=True)
-class OccurrenceFilter:
+class OccurrenceFilter(NamedTuple):
     """Which occurrences a list shows."""
 
     program: str | None = None

@@ -326,11 +326,15 @@ def expand_instants(
     if not _may_fall_in(rule, start, window_start, window_end):
         return []
     found: list[tuple[datetime, datetime]] = []
+    end_zone = window_end.tzinfo
     for moment in _walls(rule, start, window_start):
-        if moment >= window_end or (limit is not None and len(found) >= limit):
+        # as instant() does (the walk's starts have fold 0: no copy to make)
+        utc = (moment.replace(fold=0) if moment.fold else moment).astimezone(UTC)
+        # two aware times of different zones compare by instant: the instant is known now,
+        # and comparing it with a UTC window looks up no offset of the series' zone
+        ahead = utc if end_zone is not moment.tzinfo and not moment.fold else moment
+        if ahead >= window_end or (limit is not None and len(found) >= limit):
             break
-        # as instant() does
-        utc = moment.replace(fold=0).astimezone(UTC)
         found.append((utc.astimezone(moment.tzinfo), utc))
     return found
 
@@ -350,7 +354,14 @@ def end_of(start: datetime, minutes: int) -> datetime:
     """When an occurrence that starts at ``start`` and lasts ``minutes`` ends, in
     ``start``'s zone: its length is kept in absolute time, so a meeting across a
     daylight-saving change lasts as long as any other (never ends before it starts)."""
-    return (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(start.tzinfo)
+    return (start.astimezone(UTC) + _length(minutes)).astimezone(start.tzinfo)
+
+
+@lru_cache(maxsize=1024)
+def _length(minutes: int) -> timedelta:
+    """``minutes`` as a timedelta, made once per length: calendars and agendas ask for the
+    same few lengths thousands of times, and timedelta's keywords are slow to read."""
+    return timedelta(minutes=minutes)
 
 
 def nominal(rule: str, start: datetime, moment: datetime) -> datetime:

@@ -14,25 +14,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _UNTIL_UTC = re.compile(r"\d{8}T\d{6}Z")
 _ONE_DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class SimpleRule:
-    """A daily or weekly rule as numbers."""
+class SimpleRule(NamedTuple):
+    """A daily or weekly rule as numbers (a named tuple: a tenth of a dataclass's cost to
+    define, which every command that lists meetings pays at start-up)."""
 
     weekly: bool
     interval: int
     # the weekdays it names (Monday 0), in week order; None: not named
     days: tuple[int, ...] | None
     until: datetime | None  # aware, UTC
-    count: int | None
+    total: int | None  # COUNT: how many occurrences in all (None: not limited so)
 
 
 def utc_stamp(value: str) -> datetime:
@@ -178,7 +178,7 @@ def walls_from(rule: SimpleRule, start: datetime, after: datetime) -> Iterator[d
     from_day = there.date() - 3 * _ONE_DAY
     reached = False
     for number, day in walk_dates(rule, start.date(), from_day):
-        if rule.count is not None and number >= rule.count:
+        if rule.total is not None and number >= rule.total:
             return
         wall = datetime.combine(day, clock, zone)
         if rule.until is not None and wall > rule.until:
@@ -195,12 +195,12 @@ def last_wall(rule: SimpleRule, start: datetime) -> datetime | None:
     zone, first, clock = start.tzinfo, start.date(), _clock(start)
     if not rule.weekly and not any(_hits(rule, first)):
         return None
-    if rule.count is not None:
+    if rule.total is not None:
         # the first day before which all COUNT dates fall, found by halving
-        low, high = first, first + timedelta(weeks=rule.count * rule.interval + 1)
+        low, high = first, first + timedelta(weeks=rule.total * rule.interval + 1)
         while (high - low).days > 1:
             middle = low + timedelta(days=(high - low).days // 2)
-            if dates_before(rule, first, middle) >= rule.count:
+            if dates_before(rule, first, middle) >= rule.total:
                 high = middle
             else:
                 low = middle
