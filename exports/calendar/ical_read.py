@@ -6,16 +6,20 @@ UTF-8, no VCALENDAR, a component never closed) is refused in one line.
 
 from __future__ import annotations
 
+import gc
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from icalendar import Calendar, Component
 from icalendar.parser import Contentline, Parameters
 from icalendar.parser import content_line as _library
 from icalendar.parser import property as _values
 from icalendar.parser import string as _strings
+from icalendar.parser.ical import CalendarIcalParser
 
 from docket.models.core.errors import ValidationError
 from docket.models.core.inputs import file_text, shown
@@ -49,7 +53,7 @@ class _Line:
     """One content line, unfolded, with the number of its first line in the file."""
 
     number: int
-    text: str  # a _Parsed once checked to be a property: the same text, held once
+    text: str
 
     @property
     def name(self) -> str:
@@ -101,28 +105,45 @@ class Source:
         return None
 
 
-# a line's name and parameters: anything but quotes, colons and backslashes, or quoted text
-_HEAD = re.compile(r'(?:[^":\\]|"[^"]*")*')
+# a line's name and parameters: anything but quotes, colons and backslashes, or quoted
+# text (possessive: the text is taken in runs, not a character at a time, and never given
+# back; the end found is the same)
+_HEAD = re.compile(r'(?:[^":\\]++|"[^"]*+")*+')
+
+# the parts of a property line: its name, parameters and value (unescaped)
+_Parts = tuple[str, Parameters, str]
+
+_set, _get = OrderedDict.__setitem__, OrderedDict.get
+
+
+def _copy(known: tuple[tuple[str, str | list[str]], ...]) -> Parameters:
+    """New parameters holding these (keys already upper case, as read): what
+    ``Parameters(dict(known))`` makes, a list value copied, without its checks of each key
+    (a 50 MB calendar has a million lines with parameters)."""
+    params = Parameters.__new__(Parameters)
+    for key, value in known:
+        _set(params, key, list(value) if isinstance(value, list) else value)
+    return params
 
 
 class _Parsed(Contentline):
     """A content line split as the library splits it (same parts, same errors), only
-    faster: the name and value found without walking every character of the value, the
-    parameters read once per distinct text, and the parts kept from the check that the
-    line is a property for the parse that follows (a 50 MB calendar is read once)."""
+    faster: the name and value found without walking every character of the value, and
+    each distinct name and parameter text read once per file (a 50 MB calendar is read
+    once)."""
 
-    # as the library's lines read by default; a class attribute, so that a line has no
-    # dictionary of its own (a 50 MB file has over a million lines)
+    __slots__ = ()
+    # as the library's lines read by default; a class attribute, so that no line holds it
     strict = False
     # parameters by their text: a file names the same people on many events
-    _known: dict[str, Parameters] = {}  # reset for each file
-    # each checked line's parts by id(line), until the parse takes them
-    _kept: dict[int, tuple[str, Parameters, str]] = {}  # reset for each file
+    _known: dict[str, tuple[tuple[str, str | list[str]], ...]] = {}  # reset for each file
+    # property names by their text, checked to be names
+    _names: dict[str, str] = {}  # reset for each file
 
     def __new__(cls, value: str) -> _Parsed:
         return str.__new__(cls, value)
 
-    def raw_parts(self) -> tuple[str, Parameters, str]:
+    def raw_parts(self) -> _Parts:
         # the first colon outside quotes, where no backslash comes before it
         colon = _HEAD.match(self).end()  # type: ignore[union-attr]
         if colon >= len(self) or self[colon] != ":":
@@ -131,25 +152,26 @@ class _Parsed(Contentline):
         semi, quote = head.find(";"), head.find('"')
         if colon == 0 or semi == 0 or semi + 1 == colon or (quote >= 0 and not 0 < semi < quote):
             return super().raw_parts()
-        name = head if semi < 0 else head[:semi]
-        if not self.strict:
-            name = re.sub(r"[ \t]+", "", name.strip())
-        try:
-            _strings.validate_token(name)
-        except ValueError:
-            return super().raw_parts()
-        if semi < 0:
-            return name, Parameters(), self[colon + 1 :]
+        written = head if semi < 0 else head[:semi]
+        name = self._names.get(written)
+        if name is None:
+            name = written if self.strict else re.sub(r"[ \t]+", "", written.strip())
+            try:
+                _strings.validate_token(name)
+            except ValueError:
+                return super().raw_parts()
+            self._names[written] = name
+        if semi < 0:  # no parameters: what Parameters() makes, without its checks
+            return name, Parameters.__new__(Parameters), self[colon + 1 :]
         typed = head[semi + 1 :]
         known = self._known.get(typed)
         if known is None:
             try:
-                known = self._params(typed)
+                known = tuple(self._params(typed).items())
             except ValueError:
                 return super().raw_parts()
             self._known[typed] = known
-        params = Parameters({k: list(v) if isinstance(v, list) else v for k, v in known.items()})
-        return name, params, self[colon + 1 :]
+        return name, _copy(known), self[colon + 1 :]
 
     def _params(self, typed: str) -> Parameters:
         """The parameters of this text, as the library reads them."""
@@ -161,44 +183,49 @@ class _Parsed(Contentline):
             for key, value in iter(params.items())
         )
 
-    def parts(self) -> tuple[str, Parameters, str]:
-        kept = self._kept.pop(id(self), None)  # the parser's one use
-        if kept is not None:
-            return kept
+    def parts(self) -> _Parts:
         name, params, values = self.raw_parts()
         return (name, params, _values.unescape_backslash(values))
 
-    def check(self) -> None:
-        """Raise ValueError when this is not a property; keep its parts for the parse."""
-        self._kept[id(self)] = self.parts()
+
+def _logical(lines: Iterable[str], first: int = 1) -> Iterator[tuple[int, str]]:
+    """Content lines with folding undone (RFC 5545 3.1), blank lines left out, each with
+    the number of its first physical line (``first``: the number of the first one)."""
+    number, current = 0, ""
+    for at, physical in enumerate(lines, first):
+        if physical[:1] in (" ", "\t") and current:
+            current += physical[1:]
+            continue
+        if current:
+            yield number, current
+        number, current = at, physical if physical.strip() else ""
+    if current:
+        yield number, current
 
 
 def _unfolded(lines: Iterable[str], first: int = 1) -> Iterator[_Line]:
     """Content lines with folding undone (RFC 5545 3.1), blank lines left out (``first``:
     the number of the first physical line)."""
-    current: _Line | None = None
-    for number, physical in enumerate(lines, first):
-        if physical[:1] in (" ", "\t") and current is not None:
-            current = _Line(current.number, current.text + physical[1:])
-            continue
-        if current is not None:
-            yield current
-        current = _Line(number, physical) if physical.strip() else None
-    if current is not None:
-        yield current
+    for number, text in _logical(lines, first):
+        yield _Line(number, text)
 
 
 def _not_calendar(why: str) -> ValidationError:
     return ValidationError("file", f"expected an iCalendar file (.ics): {why}")
 
 
-def _outline(text: str) -> tuple[list[_Line], list[_Span]]:
+# a line to parse: its text, and its parts when it is a property (None: a BEGIN or END,
+# split by the parser as the library splits it)
+_Kept = tuple[_Parsed, _Parts | None]
+
+
+def _outline(text: str) -> tuple[list[_Kept], list[_Span]]:
     """The lines to parse and the VEVENTs of the first calendar (see :func:`_outlined`)."""
     spans: list[_Span] = []
     return list(_outlined(text, spans)), spans
 
 
-def _outlined(text: str, spans: list[_Span]) -> Iterator[_Line]:
+def _outlined(text: str, spans: list[_Span]) -> Iterator[_Kept]:
     """The lines to parse and the VEVENTs of the first calendar; a file whose components
     do not nest (one never closed, one closed that was not open) is refused, naming the
     line. A line that is not a property is left out: in an event it makes that event
@@ -207,48 +234,52 @@ def _outlined(text: str, spans: list[_Span]) -> Iterator[_Line]:
     stack: list[tuple[str, int]] = []
     current: _Span | None = None
     calendars = 0
-    for line in _unfolded(text.splitlines()):
-        if not kept and line.text.strip().upper() != "BEGIN:VCALENDAR":
-            raise _not_calendar(f"it starts with {shown(line.text)}, not BEGIN:VCALENDAR")
-        key, _, value = line.text.partition(":")
-        key, value = key.strip().upper(), value.strip().upper()
+    for number, line in _logical(text.splitlines()):
+        if not kept and line.strip().upper() != "BEGIN:VCALENDAR":
+            raise _not_calendar(f"it starts with {shown(line)}, not BEGIN:VCALENDAR")
+        key, _, value = line.partition(":")
+        key = key.strip().upper()
         if calendars and not stack:
             break  # a second calendar in the file: the first is the one imported
         if key == "BEGIN":
-            stack.append((value, line.number))
+            value = value.strip().upper()
+            stack.append((value, number))
             if value == "VEVENT" and len(stack) == 2:
-                current = _Span(line.number)
+                current = _Span(number)
                 spans.append(current)
         elif key == "END":
+            value = value.strip().upper()
             if not stack:
-                raise _not_calendar(f"line {line.number}: END:{value} closes nothing")
+                raise _not_calendar(f"line {number}: END:{value} closes nothing")
             opened, at = stack[-1]
             if opened != value:
                 raise _not_calendar(
-                    f"line {line.number}: END:{value} where BEGIN:{opened} of line {at} "
+                    f"line {number}: END:{value} where BEGIN:{opened} of line {at} "
                     f"is still open (an END:{opened} is missing)"
                 )
             stack.pop()
             if len(stack) == 1:
                 if current is not None:
-                    current.end = line.number
+                    current.end = number
                 current = None
             if not stack:
                 calendars += 1
         else:
-            parsed = _Parsed(line.text)
+            parsed = _Parsed(line)
             try:
-                parsed.check()
+                parts = parsed.parts()
             except ValueError:
                 if current is None:
                     raise _not_calendar(
-                        f"line {line.number} is not a property (NAME:value): {shown(line.text)}"
+                        f"line {number} is not a property (NAME:value): {shown(line)}"
                     ) from None
-                current.unparsable = current.unparsable or line
+                current.unparsable = current.unparsable or _Line(number, line)
                 continue
-            line = _Line(line.number, parsed)
+            kept += 1
+            yield parsed, parts
+            continue
         kept += 1
-        yield line
+        yield _Parsed(line), None
     if stack:
         opened, at = stack[-1]
         raise _not_calendar(
@@ -258,30 +289,47 @@ def _outlined(text: str, spans: list[_Span]) -> Iterator[_Line]:
         raise _not_calendar("the file is empty")
 
 
+@contextmanager
+def _uncollected() -> Iterator[None]:
+    """The cycle collector paused: what a calendar's reading makes is the calendar, kept,
+    not garbage, and each collection would walk all of it read so far again (a 50 MB file
+    makes millions of objects; seconds of collections that free nothing)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def read_calendar(data: bytes, encoding: str | None = None) -> Source:
     """The calendar in ``data`` and where its events are; a file that is not one is a
     ValidationError naming the line at fault."""
-    _Parsed._known, _Parsed._kept = {}, {}
+    with _uncollected():
+        return _read(data, encoding)
+
+
+def _read(data: bytes, encoding: str | None) -> Source:
+    """See :func:`read_calendar`."""
+    _Parsed._known, _Parsed._names = {}, {}
     text = file_text(data, encoding)
     try:
         spans: list[_Span] = []
         try:
             # each line parsed as it is read: the file's lines are never all held at once
-            # the library's parser takes a list of lines as well as text
-            stream = _Stream(_outlined(text, spans))
-            found = Calendar._get_ical_parser(stream).parse()  # type: ignore[arg-type]
+            found = _Parser(_outlined(text, spans)).parse()
             calendar = cast(Calendar, found[0]) if len(found) == 1 else None
         except (_Refold, *UNREADABLE):
             calendar = None
         if calendar is None:
             # the way it was read before, which says what is wrong in the same words
-            _Parsed._kept = {}
             kept, spans = _outline(text)
             calendar = _parse(kept)
     except UNREADABLE as exc:
         raise _not_calendar(str(exc)) from None
     finally:
-        _Parsed._known, _Parsed._kept = {}, {}
+        _Parsed._known, _Parsed._names = {}, {}
     if calendar.name != "VCALENDAR":
         raise _not_calendar("expected a VCALENDAR")
     events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
@@ -293,34 +341,61 @@ class _Refold(Exception):
     """A line starts with a space: the library would fold it into the line before."""
 
 
-class _Stream(list[Contentline]):
-    """Lines for the library's parser that are read from the file as it asks for them
-    (it takes a list; it only iterates over it)."""
+class _Parser(CalendarIcalParser):
+    """The library's parser of a calendar, given the lines as they are read from the file,
+    each property already split (by the check that it is one), and finding the value type
+    of a property once per name and VALUE rather than twice per line."""
 
-    def __init__(self, lines: Iterator[_Line]) -> None:
-        super().__init__()
+    def __init__(self, lines: Iterator[_Kept]) -> None:
+        super().__init__([], Calendar._get_component_factory(), Calendar.types_factory)
         self._lines = lines
+        # value types (classes: the library's annotation names their instances) by name
+        # and VALUE as written
+        self._factories: dict[tuple[str, str | None], Any] = {}
 
-    def __iter__(self) -> Iterator[Contentline]:
-        for line in self._lines:
-            text = line.text
-            if text[:1] in (" ", "\t"):
+    def parse_content_lines(self) -> None:
+        """The library's loop over the lines (a second pass, for a VTIMEZONE named before
+        it is given, finds none: the file is then read again the library's way)."""
+        for line, parts in self._lines:
+            if line[:1] in (" ", "\t"):
                 raise _Refold
-            yield text if isinstance(text, _Parsed) else _Parsed(text)
+            if parts is None:
+                try:
+                    parts = line.parts()
+                except ValueError as e:
+                    self.handle_line_parse_error(e)
+                    continue
+            name, params, vals = parts
+            uname = name.upper()
+            if uname == "BEGIN":
+                self.handle_begin_component(vals)
+            elif uname == "END":
+                self.handle_end_component(vals)
+            else:
+                self.handle_property(uname, params, vals, line)
+
+    def get_factory_for_property(self, name: str, params: Parameters) -> Any:
+        """The value type of a property, as the library finds it (from its name and VALUE:
+        the parameter read as stored, its key upper case, the case-blind lookup skipped)."""
+        key = (name, _get(params, "VALUE") if params else None)
+        found = self._factories.get(key)
+        if found is None:
+            found = self._factories[key] = super().get_factory_for_property(name, params)
+        return found
 
 
-def _parse(kept: list[_Line]) -> Calendar:
+def _parse(kept: list[_Kept]) -> Calendar:
     """The calendar of these lines, as ``Calendar.from_ical`` reads their text: the lines
     given to the library's parser as they are (its own split of the joined text gives the
     same lines, but for one starting with a space, which it would fold into the one
     before: such a file is read the library's way)."""
-    if any(line.text[:1] in (" ", "\t") for line in kept):
-        return Calendar.from_ical("\r\n".join(line.text for line in kept) + "\r\n")
-    lines = [t if isinstance(t := line.text, _Parsed) else _Parsed(t) for line in kept]
+    if any(line[:1] in (" ", "\t") for line, _ in kept):
+        return Calendar.from_ical("\r\n".join(line for line, _ in kept) + "\r\n")
+    lines = [line for line, _ in kept]
     found = Calendar._get_ical_parser(lines).parse()  # type: ignore[arg-type]
     if len(found) != 1:
         # the library's own refusal (several calendars, or none)
-        return Calendar.from_ical("\r\n".join(line.text for line in kept) + "\r\n")
+        return Calendar.from_ical("\r\n".join(line for line, _ in kept) + "\r\n")
     return cast(Calendar, found[0])
 
 
