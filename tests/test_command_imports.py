@@ -65,3 +65,32 @@ def test_a_command_imports_only_what_it_uses(
 ) -> None:
     found = loaded(demo_db, *(a.format(tmp=tmp_path) for a in args))
     assert found & (HEAVY | also_not) == set()
+
+
+COLLECTOR = """
+import gc, sys
+from docket.tui.start import main
+sys.argv = ["docket", *sys.argv[1:]]
+status = main()
+print(status, gc.isenabled(), gc.get_freeze_count() > 0)
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "frozen"),
+    [(("risk", "list"), True), (("today",), True), (("--version",), False)],
+    ids=lambda value: " ".join(value) if isinstance(value, tuple) else "",
+)
+def test_the_collector_is_paused_while_docket_loads_and_runs_for_the_command(
+    demo_db: Path, args: tuple[str, ...], frozen: bool
+) -> None:
+    """docket.tui.start pauses the garbage collector; the root command resumes it past what
+    start-up made (frozen); --version ends before the root command, and the collector runs
+    again all the same."""
+    done = subprocess.run(
+        [sys.executable, "-c", COLLECTOR, "--db", str(demo_db), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split()[-3:] == ["0", "True", str(frozen)]

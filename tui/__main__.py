@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from docket.tui.cli.main import main
+from docket.tui.start import main
 
 raise SystemExit(main())

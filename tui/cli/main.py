@@ -9,6 +9,7 @@ start quickly; each command's module is imported only when that command runs.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -114,6 +115,11 @@ def cli(ctx: click.Context, db: str | None, debug: bool, demo: bool) -> int | No
     With no command: the app in a terminal, else Today as text.
     """
     del debug  # read by run(), before anything is parsed
+    if not gc.isenabled():
+        # start-up is over (docket.tui.start paused the collector): what it made lives as
+        # long as the process, so the collector's passes in the command's work skip it
+        gc.freeze()
+        gc.enable()
     session = ctx.find_object(Session)
     assert session is not None  # run() gives it
     session.database_option = db
