@@ -246,20 +246,15 @@ class MetricFacts(MetricHead):
     history: list[str]
 
 
+# a metric's name and unit, and the rule its status follows, as both reads select them
+_RULED = (Metric.name, Metric.unit, Metric.direction, Metric.target, Metric.amber, Metric.red)
+
+
 def metrics(program: str | None = None) -> list[MetricFacts]:
     """Metrics with their latest value, its status and their history (oldest first)."""
     # the metrics as plain rows: no model object each
     heads: Any = (
-        Metric.select(
-            Metric.id,
-            Program.code,
-            Metric.name,
-            Metric.unit,
-            Metric.direction,
-            Metric.target,
-            Metric.amber,
-            Metric.red,
-        )
+        Metric.select(Metric.id, Program.code, *_RULED)
         .join(Program, JOIN.LEFT_OUTER)
         .order_by(Metric.name, Program.code)
         .tuples()
@@ -327,18 +322,7 @@ def latest_metrics(program_ids: Iterable[int] | None = None) -> list[MetricLates
         .limit(1)
     )
     query: Any = (
-        Metric.select(
-            Metric.id,
-            Metric.program,
-            Program.code,
-            Metric.name,
-            Metric.unit,
-            Metric.direction,
-            Metric.target,
-            Metric.amber,
-            Metric.red,
-            Measurement.value,
-        )
+        Metric.select(Metric.id, Metric.program, Program.code, *_RULED, Measurement.value)
         .join(Measurement, on=(Measurement.metric == Metric.id) & (Measurement.id == newest))
         .join_from(Metric, Program, JOIN.LEFT_OUTER)
         .order_by(Metric.name, Program.code)
