@@ -21,6 +21,7 @@ MAIL = {"smtplib", "ssl"}
 SELECTION = {"docket.models.core.schema_selection", "docket.models.core.tables"}
 # the audit chain and the witness: a write loads them, a command that only reads does not
 WRITING = {"docket.models.audit.chain", "docket.models.audit.witness"}
+DELIVERY = {"docket.exports.digests.delivery", "docket.exports.mail.smtp", "email.message"}
 
 REPORT = """
 import io, sys
@@ -55,7 +56,8 @@ def loaded(db: Path, *args: str) -> set[str]:
         (("risk", "list"), {"icalendar"} | MAIL | SELECTION | WRITING),
         (("today",), {"icalendar"} | MAIL | WRITING),
         (("program", "list"), {"icalendar"} | MAIL | WRITING),
-        (("digest", "--all", "--format", "md"), {"icalendar"} | MAIL | WRITING),
+        # a digest shown builds no e-mail: only saving or sending one loads those modules
+        (("digest", "--all", "--format", "md"), {"icalendar"} | MAIL | WRITING | DELIVERY),
         (("calendar", "-o", "{tmp}/all.ics"), MAIL),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, tuple) else "",

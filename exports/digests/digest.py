@@ -15,13 +15,17 @@ import hashlib
 import re
 import textwrap
 from collections.abc import Sequence
-from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 from docket.exports.digests.blocks import Block, Line, Span, blocks
-from docket.exports.mail import smtp as mail
 from docket.exports.tabular.tables import json_text as safe_json
 from docket.models.audit.stamp import stamp_for, stamp_line, with_stamp
 from docket.models.comms.digest import Digest
+
+if TYPE_CHECKING:  # the e-mail's modules: loaded by message() alone, not by a digest shown
+    from email.message import EmailMessage
+
+    from docket.exports.mail import smtp as mail
 
 WIDTH = 72
 
@@ -151,6 +155,8 @@ def json_text(digest: Digest) -> str:
 
 def message(digest: Digest, sender: mail.Address, to: Sequence[mail.Address]) -> EmailMessage:
     """The digest as an e-mail: the text and the HTML, to the audience."""
+    from docket.exports.mail import smtp as mail
+
     content = markdown(digest).encode()
     ident = hashlib.sha256(content).hexdigest()[:16]
     domain = sender.email.rpartition("@")[2] or "docket"

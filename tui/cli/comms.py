@@ -265,7 +265,6 @@ def digest(
 ) -> int:
     """A status digest of a program (or all) for a period."""
     del every  # all programs is the default; _one_scope refuses --all with --program
-    from docket.exports.digests import delivery as digest_delivery
     from docket.exports.digests.digest import render
     from docket.models.comms.digest import build_digest, item_digest
     from docket.models.people.groups import members
@@ -301,6 +300,8 @@ def digest(
         raise ValidationError("audience", "an e-mail digest needs --audience GROUP or --for-item")
     settings = session.config.mail
     status = 0
+    if send or output or fmt == "eml":  # mail and files: a digest shown needs neither
+        from docket.exports.digests import delivery as digest_delivery
     if send:
         done = digest_delivery.send_digest(ctx, made, item_id, settings, people)
         if done.accepted:
