@@ -9,7 +9,7 @@ amber; for "lower", at or above.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any, TypedDict
@@ -275,30 +275,40 @@ def metrics(program: str | None = None) -> list[MetricFacts]:
     for metric_id, value, taken_on in database.execute(readings_read):
         history.setdefault(metric_id, []).append((value, day(taken_on)))
     rows: list[MetricFacts] = []
-    for ident, code, name, unit, direction, target, amber, red in found:
+    for ident, code, *ruled in found:
+        head = _head(ident, code, ruled)
         readings = history.get(ident, [])
         latest = readings[-1] if readings else None
         rows.append(
             {
-                "id": ident,
-                "program": code,
-                "name": name,
-                "unit": unit,
-                "direction": direction,
-                "target": target,
-                "amber": amber,
-                "red": red,
+                **head,
                 "latest": latest[0] if latest else None,
                 "taken_on": latest[1].isoformat() if latest else None,
-                "status": (
-                    reading_status(direction, amber, red, Decimal(latest[0]))
-                    if latest
-                    else "no data"
-                ),
+                "status": _status(head, latest[0]) if latest else "no data",
                 "history": [value for value, _ in readings],
             }
         )
     return rows
+
+
+def _head(ident: int, code: str | None, ruled: Sequence[str]) -> MetricHead:
+    """A metric's head from its id, its program's code and the columns of ``_RULED``."""
+    name, unit, direction, target, amber, red = ruled
+    return {
+        "id": ident,
+        "program": code,
+        "name": name,
+        "unit": unit,
+        "direction": direction,
+        "target": target,
+        "amber": amber,
+        "red": red,
+    }
+
+
+def _status(head: MetricHead, reading: str) -> str:
+    """The status of a reading of this metric, by the metric's own rule."""
+    return reading_status(head["direction"], head["amber"], head["red"], Decimal(reading))
 
 
 class MetricLatest(MetricHead):
@@ -331,20 +341,9 @@ def latest_metrics(program_ids: Iterable[int] | None = None) -> list[MetricLates
     if program_ids is not None:
         query = query.where(Metric.program.in_(list(program_ids)))
     rows: list[MetricLatest] = []
-    for ident, program_id, code, name, unit, direction, target, amber, red, latest in query:
+    for ident, program_id, code, *ruled, latest in query:
+        head = _head(ident, code, ruled)
         rows.append(
-            {
-                "id": ident,
-                "program_id": program_id,
-                "program": code,
-                "name": name,
-                "unit": unit,
-                "direction": direction,
-                "target": target,
-                "amber": amber,
-                "red": red,
-                "latest": latest,
-                "status": reading_status(direction, amber, red, Decimal(latest)),
-            }
+            {**head, "program_id": program_id, "latest": latest, "status": _status(head, latest)}
         )
     return rows
