@@ -15,6 +15,8 @@ import pytest
 
 # what no command below may import
 HEAVY = {"textual", "rich", "matplotlib", "numpy", "scipy", "textual_plotext", "plotext"}
+# the e-mail package, which only writes and mail need
+ONLY_NEEDED = {"email.utils"}
 MAIL = {"smtplib", "ssl"}
 # the models of choosing what to fund and whom to hire, and of every table at once (to create,
 # upgrade or check a database): a list of other records reads none of them
@@ -67,6 +69,18 @@ def test_a_command_imports_only_what_it_uses(
 ) -> None:
     found = loaded(demo_db, *(a.format(tmp=tmp_path) for a in args))
     assert found & (HEAVY | also_not) == set()
+    # the feed's organizers are addresses; --version reads the installed package's metadata,
+    # which importlib.metadata parses as an e-mail message
+    if not {"calendar", "--version"} & set(args):
+        assert found & ONLY_NEEDED == set()
+
+
+def test_without_a_config_file_the_toml_reader_is_not_loaded(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "tomllib" in loaded(demo_db, "today")  # the tests' own config file is read
+    monkeypatch.setenv("DOCKET_CONFIG", str(tmp_path / "none.toml"))
+    assert "tomllib" not in loaded(demo_db, "today")
 
 
 COLLECTOR = """

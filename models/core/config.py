@@ -9,7 +9,6 @@ this module is imported or a path is resolved.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -176,13 +175,20 @@ def demo_database_path() -> Path:
 def read_config(path: Path) -> Config | None:
     """The settings in one config file, or None when the file does not exist."""
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        raw = path.read_bytes()
     except FileNotFoundError:
         return None
     except PermissionError as exc:
         raise DatabaseError(f"cannot read config file {path}: permission denied") from exc
-    except tomllib.TOMLDecodeError as exc:
+    except OSError as exc:  # a directory where the file should be, say
+        raise DatabaseError(f"cannot read config file {path}: {exc.strerror}") from exc
+    # here, not above: most accounts have no config file, and importing the TOML reader
+    # costs a short command some 40 million instructions (issue 22)
+    import tomllib
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise DatabaseError(f"config file {path} is not valid TOML: {exc}") from exc
     section = data.get("docket", data)
     db = section.get("db")
