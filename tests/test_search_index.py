@@ -368,3 +368,35 @@ def test_postgresql_finds_the_same_through_its_trigram_indexes(
         database.close()
     assert found[0] == found[1]
     assert found[0]["équipe"] and found[0]["qz"] and found[0]["ÉQUIPE"] != found[0]["équipe"]
+
+
+def test_a_common_word_s_page_is_found_among_the_first_items_the_same(
+    demo: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A term in more than FEW rows: a page is first looked for among the first WALKED items
+    of the list's order by the LIKE test alone. The same pages as the whole query gives, and
+    the whole query answers when those items do not fill the page."""
+    program = str(ActionItem.get(ActionItem.program.is_null(False)).program.code)
+    filters = [
+        ActionFilter(search="the", limit=20),
+        ActionFilter(search="the", limit=30, offset=10),
+        ActionFilter(search="the", limit=5, program=program),
+        ActionFilter(search="the ing", limit=10, offset=3),
+        ActionFilter(search="the", limit=10, status="all"),  # not in an index's order
+    ]
+    expected = [[a.id for a in actions.list_actions(ctx, flt)] for flt in filters]
+    assert all(expected)
+    monkeypatch.setattr(search, "FEW", 0)
+    walked = [actions._page_among_first(ctx, flt, int(flt.limit or 0)) for flt in filters]
+    assert [None if w is None else [a.id for a in w] for w in walked[:4]] == expected[:4]
+    assert walked[4] is None
+    assert [[a.id for a in actions.list_actions(ctx, flt)] for flt in filters] == expected
+    # the first items hold too few of them: the whole query's page
+    monkeypatch.setattr(actions, "WALKED", 60)
+    rare = ActionFilter(search="budget", limit=6)  # every item the demo holds it in
+    assert actions._page_among_first(ctx, rare, 6) is None
+    monkeypatch.undo()
+    found = [a.id for a in actions.list_actions(ctx, rare)]
+    monkeypatch.setattr(search, "FEW", 0)
+    monkeypatch.setattr(actions, "WALKED", 60)
+    assert [a.id for a in actions.list_actions(ctx, rare)] == found and len(found) == 6

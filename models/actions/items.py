@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, TypedDict
 
 from peewee import JOIN, SQL, Expression, fn
 
-from docket.models.actions.search import contains_clause
+from docket.models.actions.search import WALKED, common, contains_clause, like_clause
 from docket.models.core import records
 from docket.models.core.context import Context
 from docket.models.core.database import write
@@ -169,7 +169,7 @@ def _filtered(ctx: Context, flt: ActionFilter, query: Any, *, listed: bool = Fal
     if flt.owner_like and flt.owner_like.strip().lstrip("@"):
         query = query.where(_owner_like_clause(flt.owner_like))
     if flt.search:
-        in_order = listed and flt.sort == "due" and statuses == OPEN_ACTION_STATUSES
+        in_order = listed and _in_order(flt)
         for word in search_words(flt.search):
             query = query.where(contains_clause(word, in_order=in_order))
     return query
@@ -211,10 +211,38 @@ def get_action(action_id: int) -> ActionItem:
 def list_actions(ctx: Context, flt: ActionFilter | None = None) -> list[ActionItem]:
     """Action items matching a filter, with program and owner loaded in the same query."""
     flt = flt or ActionFilter()
-    query = _query(ctx, flt)
-    if flt.limit is not None:
-        query = query.limit(whole_number("limit", flt.limit, minimum=1)).offset(flt.offset)
-    return list(query)
+    if flt.limit is None:
+        return list(_query(ctx, flt))
+    limit = whole_number("limit", flt.limit, minimum=1)
+    walked = _page_among_first(ctx, flt, limit)
+    if walked is not None:
+        return walked
+    return list(_query(ctx, flt).limit(limit).offset(flt.offset))
+
+
+def _page_among_first(ctx: Context, flt: ActionFilter, limit: int) -> list[ActionItem] | None:
+    """A page of a search for common words (the app's filter, say "the") found among the
+    first :data:`~docket.models.actions.search.WALKED` open items in the list's own order by
+    the LIKE test alone; None when the search is not such or that many items do not fill the
+    page, and the whole query answers. The same page: the first ``offset + limit`` items that
+    match are among those items in that order."""
+    if not flt.search or not _in_order(flt) or flt.offset + limit > WALKED // 4:
+        return None
+    words = search_words(flt.search)
+    if not all(common(word) for word in words):
+        return None
+    plain = replace(flt, search=None, limit=None, offset=0)
+    first = _query(ctx, plain, ActionItem.id).limit(WALKED)
+    query = _query(ctx, plain).where(ActionItem.id.in_(first))
+    for word in words:
+        query = query.where(like_clause(word))
+    found = list(query.limit(limit).offset(flt.offset))
+    return found if len(found) == limit else None
+
+
+def _in_order(flt: ActionFilter) -> bool:
+    """Whether the list walks an index in its own order: open items by due day."""
+    return flt.sort == "due" and _statuses(flt.status) == OPEN_ACTION_STATUSES
 
 
 class ActionLine(NamedTuple):

@@ -52,6 +52,12 @@ SHORTEST = 3
 # a page long before reading them all (measured at a million items: a word found in 90,000
 # rows takes 80 ms the first way, 18 ms the second; a word found nowhere 0.1 ms and 21 ms)
 FEW = 5000
+# a page of a list in that order, for terms in more than FEW rows, is first looked for among
+# this many items of the order by the LIKE test alone (models/actions/items.py): a term in
+# more than a few percent of the items fills a page within them, where the index would list
+# every row holding it first (measured at a million items: "the", in 287,000 rows, 57 ms the
+# index's way, 9 ms so; a page not filled so costs the walk, some 5 ms, before the index's way)
+WALKED = 2000
 
 CREATE_VIEW = (
     f'CREATE VIEW IF NOT EXISTS "{TEXT}" AS SELECT "id", "title" || {END_SQL} AS "title", '
@@ -167,7 +173,7 @@ def contains_clause(term: str, *, in_order: bool = False) -> Expression:
     index in the order it lists, so when the index finds many rows they are a test on that
     walk (the unary ``+`` keeps SQLite from reading them one by one) rather than the rows
     read."""
-    like = ActionItem.title.contains(term) | ActionItem.notes.contains(term)
+    like = like_clause(term)
     if not term or engine.is_postgres():  # PostgreSQL: ILIKE, through pg_trgm's indexes
         return like
     if len(term) < SHORTEST:
@@ -183,6 +189,20 @@ def contains_clause(term: str, *, in_order: bool = False) -> Expression:
     if in_order and len(term) >= SHORTEST and _finds_more_than(match, FEW):
         return NodeList((SQL("+"), ActionItem.id), glue="").in_(found) & like
     return ActionItem.id.in_(found) & like
+
+
+def like_clause(term: str) -> Expression:
+    """SQL: the LIKE test that decides whether an item holds ``term`` (title or notes)."""
+    return ActionItem.title.contains(term) | ActionItem.notes.contains(term)
+
+
+def common(term: str) -> bool:
+    """Whether the index finds ``term`` in more than :data:`FEW` rows (SQLite, a term of
+    :data:`SHORTEST` characters or more): worth looking for among the first items of a list
+    by the LIKE test alone."""
+    if engine.is_postgres() or len(term) < SHORTEST:
+        return False
+    return _finds_more_than(phrase(term), FEW)
 
 
 def _trigrams_beginning(term: str) -> list[str] | None:
