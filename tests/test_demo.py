@@ -18,7 +18,6 @@ import pytest
 from dateutil.rrule import rrulestr
 from peewee import fn
 
-from docket.models.accounts.users import person_for_account
 from docket.models.actions import items as actions
 from docket.models.audit.history import history
 from docket.models.core.context import Context
@@ -72,6 +71,7 @@ from docket.models.demo import (
 )
 from docket.models.demo.choosing import CHOOSING_ORDER
 from docket.models.milestones import schedule as milestones
+from docket.models.people.directory import person_for_account
 from docket.models.sourcing.sealing import revealed_commitment
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -196,7 +195,7 @@ def test_a_list_in_due_order_finds_the_same_either_way(
 def test_several_words_and_other_terms_narrow_together(demo: Path, ctx: Context) -> None:
     flt = ActionFilter(status="all", search='équipe "50% prête" réseau')
     assert [a.title for a in actions.list_actions(ctx, flt)] == ["Réviser l'équipe réseau"]
-    assert actions.count_actions(ctx, replace(flt, search="équipe naïve")) == 0
+    assert actions.count_actions(ctx, flt._replace(search="équipe naïve")) == 0
 
 
 _CHARS = st.sampled_from([*"abcAB éÉèß%_\"'-\\", "\u212a"])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import functools
 import os
 import pickle
@@ -95,7 +94,7 @@ class Store:
         if isinstance(self.path, str):
             from docket.models.core.engine import acting_account
 
-            self.ctx = dataclasses.replace(self.ctx, actor=acting_account(self.ctx.actor))
+            self.ctx = self.ctx._replace(actor=acting_account(self.ctx.actor))
 
     def _once_open(self, first: Callable[[], T]) -> T:
         assert self._opening is not None

@@ -19,9 +19,8 @@ The lists themselves are in :mod:`docket.exports.tabular.lists`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Row = Mapping[str, Any]
 
@@ -45,8 +44,7 @@ STATE_STYLES = {
 }
 
 
-@dataclass(frozen=True)
-class View:
+class View(NamedTuple):
     """Where rows are shown: the day (for ``today``, ``Fri 27``) and whether the table is
     wide (the app shows longer dates and more columns at ``Table.wide_at`` cells and more)."""
 
@@ -60,8 +58,11 @@ class View:
         return self.today
 
 
-@dataclass(frozen=True)
-class Column:
+# a wide view on no day in particular: what a list's cells are shown in unless told
+WIDE = View()
+
+
+class Column(NamedTuple):
     """One column of a list.
 
     ``width`` is its width in the app (the command line fits each column to its content);
@@ -86,7 +87,7 @@ class Column:
     right: bool = False
     heading_right: bool | None = None
 
-    def shown(self, row: Row, view: View = View()) -> str:
+    def shown(self, row: Row, view: View = WIDE) -> str:
         """The cell of ``row`` as text (not yet made terminal-safe: the writer does that)."""
         if self.text is not None:
             return self.text(row, view)
@@ -103,8 +104,7 @@ class Column:
         return self.right if self.heading_right is None else self.heading_right
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """A list in the app: its columns, and the width from which the table is wide."""
 
     columns: tuple[Column, ...]
@@ -116,7 +116,7 @@ class Table:
         wide = width >= self.wide_at
         hidden = "narrow" if wide else "wide"
         shown = [
-            c if wide or c.narrow is None else replace(c, width=c.narrow)
+            c if wide or c.narrow is None else c._replace(width=c.narrow)
             for c in self.columns
             if c.only != hidden
         ]
@@ -126,7 +126,7 @@ class Table:
             rest = max(sum(shown[i].least for i in flex), width - fixed)
             for n, i in enumerate(flex):
                 share = rest * (n + 1) // len(flex) - rest * n // len(flex)
-                shown[i] = replace(shown[i], width=share)
+                shown[i] = shown[i]._replace(width=share)
         return tuple(shown)
 
     def view(self, width: int, today: date | None = None) -> View:
@@ -134,8 +134,7 @@ class Table:
         return View(today=today, wide=width >= self.wide_at)
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):
     """One list: its columns on the command line (its table, and its CSV where the command
     writes these keys) and its table in the app (None where the app has no such table)."""
 
@@ -173,7 +172,7 @@ def flexible(columns: Sequence[Column]) -> int | None:
     return next((i for i, c in enumerate(columns) if c.flexible), None)
 
 
-def cells(columns: Sequence[Column], rows: Iterable[Row], view: View = View()) -> list[list[str]]:
+def cells(columns: Sequence[Column], rows: Iterable[Row], view: View = WIDE) -> list[list[str]]:
     """The rows as the text of their cells, column by column."""
     return [[c.shown(row, view) for c in columns] for row in rows]
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import peewee
@@ -284,7 +284,7 @@ def import_csv(
     require_writer(ctx)
     spec = KINDS[kind]
     # amounts as docket's exports write them, whatever the office types
-    ctx = replace(ctx, decimal_comma=False)
+    ctx = ctx._replace(decimal_comma=False)
     report = CsvReport(kind, dry_run)
     reader = csv.reader(io.StringIO(data.lstrip("\ufeff")))
     header = _header(reader, kind, spec)

@@ -24,6 +24,9 @@ from docket.models.core.errors import ValidationError
 from docket.models.core.inputs import choice, shown, text
 from docket.models.core.schema import ROLES, Meeting, Person, UserAccount
 from docket.models.people.directory import find_person
+
+# the calendar import still names it here
+from docket.models.people.directory import person_for_account as person_for_account
 from docket.models.people.persons import add_person, checked_email, update_person
 
 # what an invite needs of a meeting's organizer (exports/calendar/ical_events.py refuses it)
@@ -231,14 +234,6 @@ def link_me(ctx: Context, typed: str) -> Linked:
     if linked is None:  # a person was given, so there is one; said for the type checker
         raise ValidationError("me", "expected 'Name <email>'")
     return linked
-
-
-def person_for_account(account: str) -> Person | None:
-    """The person a Unix account stands for: its user account's person, or by account name."""
-    user = UserAccount.get_or_none(UserAccount.account == account)
-    if user is not None and user.__data__.get("person"):
-        return Person.get_or_none(Person.id == user.__data__["person"])
-    return Person.get_or_none(Person.account == account)
 
 
 def organizer_gap(organizer: Person | None) -> str | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, TypedDict
 
@@ -91,8 +90,7 @@ def days_overdue(item: ActionItem, today: date) -> int:
     return (today - item.due).days
 
 
-@dataclass(frozen=True)
-class ActionFilter:
+class ActionFilter(NamedTuple):
     """Which action items a list shows, and in what order."""
 
     program: str | None = None
@@ -231,7 +229,7 @@ def _page_among_first(ctx: Context, flt: ActionFilter, limit: int) -> list[Actio
     words = search_words(flt.search)
     if not all(common(word) for word in words):
         return None
-    plain = replace(flt, search=None, limit=None, offset=0)
+    plain = flt._replace(search=None, limit=None, offset=0)
     first = _query(ctx, plain, ActionItem.id).limit(WALKED)
     query = _query(ctx, plain).where(ActionItem.id.in_(first))
     for word in words:

@@ -25,18 +25,16 @@ term and says what was expected, so the list can keep showing the last good filt
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from docket.models.accounts.users import person_for_account
 from docket.models.actions.items import DUE_SOON_DAYS, STATUS_SETS, ActionFilter, search_words
 from docket.models.core.context import Context
 from docket.models.core.dates import EXAMPLES, parse_date
 from docket.models.core.errors import DocketError, ValidationError
 from docket.models.core.inputs import shown
 from docket.models.core.schema import ACTION_STATUSES, PRIORITIES
-from docket.models.people.directory import find_person
+from docket.models.people.directory import find_person, person_for_account
 from docket.models.portfolio.programs import get_program
 
 FIELD = "filter"
@@ -151,7 +149,7 @@ def parse_filter(ctx: Context, typed: str, base: ActionFilter | None = None) -> 
         changes["due_before"] = before
     if after is not None:
         changes["due_after"] = after
-    return replace(flt, **changes)
+    return flt._replace(**changes)
 
 
 def _day(d: date, today: date | None) -> str:

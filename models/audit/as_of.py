@@ -32,7 +32,6 @@ matter, and no unique value collides with one it held later).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -106,7 +105,7 @@ class Past:
     def context(self, ctx: Context) -> Context:
         """``ctx`` with its clock fixed at :attr:`now` ("today" is the as-of day)."""
         instant = self.now
-        return dataclasses.replace(ctx, clock=lambda: instant)
+        return ctx._replace(clock=lambda: instant)
 
 
 class PastDatabase(peewee.SqliteDatabase):

@@ -7,7 +7,6 @@ is :mod:`docket.models.contractors.allocation`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, NamedTuple, TypedDict
 
@@ -145,8 +144,7 @@ def end_assignment(ctx: Context, assignment_id: int, on: str | date | None = Non
         return records.update(ctx, found, found.version, end=day)
 
 
-@dataclass(frozen=True)
-class AssignmentFilter:
+class AssignmentFilter(NamedTuple):
     """Which assignments a list shows."""
 
     person: str | None = None

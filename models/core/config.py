@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
 
 import platformdirs
 
@@ -22,8 +22,7 @@ APP = "docket"
 SYSTEM_CONFIG = Path("/etc/docket/config.toml")
 
 
-@dataclass(frozen=True)
-class MailSettings:
+class MailSettings(NamedTuple):
     """How docket sends e-mail (the ``[mail]`` table of the config file).
 
     The password is never in the config: it comes from the environment variable named by
@@ -41,8 +40,7 @@ class MailSettings:
     timeout: float = 30.0
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """Settings read from a config file; defaults when there is none."""
 
     db: str | None = None
@@ -140,8 +138,7 @@ _EVIDENCE: dict[str, float] = {
 }
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """A resolved database path and where the choice came from (for messages)."""
 
     path: Path
@@ -242,7 +239,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     if user is None:
         return system or Config()
     if user.db is None and system is not None and system.db is not None:
-        return replace(user, db=system.db, source=system.source)
+        return user._replace(db=system.db, source=system.source)
     return user
 
 

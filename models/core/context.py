@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from typing import NamedTuple
 
 from docket.models.core.clock import Clock, utcnow
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """The acting account, the clock and the user's zone, passed to every operation.
 
     The app and the command line each build one, with the clock they fixed from the

@@ -14,10 +14,9 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import peewee
 
@@ -42,8 +41,7 @@ PRAGMAS = (
 )
 
 
-@dataclass(frozen=True)
-class InitResult:
+class InitResult(NamedTuple):
     """What ``docket init`` did."""
 
     path: Path | str

@@ -11,7 +11,6 @@ from typing import Any, TypedDict
 
 from peewee import JOIN
 
-from docket.models.accounts.users import person_for_account
 from docket.models.core import records
 from docket.models.core.context import Context
 from docket.models.core.database import write
@@ -26,6 +25,7 @@ from docket.models.core.schema import (
     Program,
 )
 from docket.models.governance.entries import entered_for, person_named
+from docket.models.people.directory import person_for_account
 from docket.models.portfolio.programs import get_program, program_and_children
 
 # a change request may move only along these

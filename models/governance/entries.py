@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from docket.models.accounts.users import person_for_account
 from docket.models.core.context import Context
 from docket.models.core.dates import parse_date
 from docket.models.core.schema import Person
-from docket.models.people.directory import find_person
+from docket.models.people.directory import find_person, person_for_account
 
 
 def entry_day(ctx: Context, field: str, typed: str | date | None) -> date | None:

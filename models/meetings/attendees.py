@@ -7,14 +7,13 @@ from dataclasses import dataclass, field
 
 from peewee import Case, fn
 
-from docket.models.accounts.users import person_for_account
 from docket.models.core import records
 from docket.models.core.context import Context
 from docket.models.core.database import write
 from docket.models.core.errors import NotFoundError, ValidationError
 from docket.models.core.inputs import choice
 from docket.models.core.schema import ATTENDEE_ROLES, RESPONSES, Attendee, Meeting, Person
-from docket.models.people.directory import find_person
+from docket.models.people.directory import find_person, person_for_account
 from docket.models.people.groups import get_group, members
 
 

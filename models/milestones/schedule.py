@@ -10,9 +10,8 @@ Moving a forecast needs a reason, which the audit log keeps with the change.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 from peewee import JOIN, Expression, fn
 
@@ -69,8 +68,7 @@ def needs_attention_clause(today: date) -> Expression:
     return status_clause("late", today) | status_clause("at risk", today)
 
 
-@dataclass(frozen=True)
-class MilestoneFilter:
+class MilestoneFilter(NamedTuple):
     """Which milestones a list shows."""
 
     program: str | None = None

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta, tzinfo
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NamedTuple, NotRequired, TypedDict
 
 from peewee import JOIN, SQL, fn
 
-from docket.models.accounts.users import person_for_account
 from docket.models.actions.items import (
     DATED_ORDER,
     ActionFacts,
@@ -40,6 +39,7 @@ from docket.models.milestones.schedule import (
 )
 from docket.models.overview.alerts import Alert
 from docket.models.overview.owed import bids_due, scores_owed
+from docket.models.people.directory import person_for_account
 from docket.models.portfolio.evidence import ALLOCATION_DAYS, Shared, disputed, worst_line
 from docket.models.portfolio.programs import program_and_children
 
@@ -382,8 +382,7 @@ TodayList = Literal[
 ]
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """One list of the Today view: its title, the key of its rows and count in
     :func:`today_facts`, the kind of row, and the action-list filter for all of it."""
 

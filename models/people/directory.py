@@ -17,7 +17,7 @@ from docket.models.core import records
 from docket.models.core.errors import NotFoundError, ValidationError
 from docket.models.core.inputs import choice, shown, typed_id
 from docket.models.core.lookup import SHOWN_CANDIDATES, exactly_one, fold, name_matches, words
-from docket.models.core.schema import PERSON_KINDS, Person
+from docket.models.core.schema import PERSON_KINDS, Person, UserAccount
 
 # "Ana Lopez <ana@example.org>", as labels() and e-mail clients write a person
 _NAME_AND_ADDRESS = re.compile(r"(?P<name>[^<>]*)<(?P<email>[^<>\s]+)>")
@@ -266,3 +266,11 @@ def person_facts(person: Person) -> PersonFacts:
         "kind": person.kind,
         "account": person.account,
     }
+
+
+def person_for_account(account: str) -> Person | None:
+    """The person a Unix account stands for: its user account's person, or by account name."""
+    user = UserAccount.get_or_none(UserAccount.account == account)
+    if user is not None and user.__data__.get("person"):
+        return Person.get_or_none(Person.id == user.__data__["person"])
+    return Person.get_or_none(Person.account == account)

@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from docket.models.accounts.users import person_for_account
 from docket.models.core import records
 from docket.models.core.context import Context
 from docket.models.core.database import write
@@ -38,6 +37,7 @@ from docket.models.core.schema_selection import Proposal
 from docket.models.governance.budget import fiscal_bounds
 from docket.models.governance.decisions import add_decision
 from docket.models.milestones.schedule import add_milestone
+from docket.models.people.directory import person_for_account
 from docket.models.portfolio.business_case import YearFlows
 from docket.models.portfolio.programs import add_program
 from docket.models.portfolio.proposals import DECISIONS, case_flows, check_move, get_proposal

@@ -8,7 +8,6 @@ these commands call them and say what happened.
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,7 +53,7 @@ def init(session: Session, shared: str | None, group: str | None, me: str | None
     if isinstance(path, str):  # PostgreSQL: the acting account is the server's session user
         from docket.models.core.engine_roles import session_user_at
 
-        session.ctx = replace(session.ctx, actor=session_user_at(path, session.ctx.actor))
+        session.ctx = session.ctx._replace(actor=session_user_at(path, session.ctx.actor))
     result = init_database(path, actor=session.ctx.actor)
     if result.created:
         session.print(f"created {path} (you, {session.ctx.actor}, are its admin)")
@@ -71,7 +70,8 @@ def init(session: Session, shared: str | None, group: str | None, me: str | None
 def _who_you_are(session: Session, me: str | None) -> None:
     """After init: the person the acting account is, from ``--me`` or asked in a terminal;
     an account left unlinked is told how to link it later (invites need an organizer)."""
-    from docket.models.accounts.users import link_later, link_me, person_for_account
+    from docket.models.accounts.users import link_later, link_me
+    from docket.models.people.directory import person_for_account
 
     account = session.ctx.actor
     if me is not None:

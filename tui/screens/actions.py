@@ -7,7 +7,7 @@ cursor nears the end) and the total count, never all 100,000 items.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from rich.text import Text
@@ -73,7 +73,7 @@ def load_page(
     except ValidationError as exc:
         return Page([], 0, offset, error=str(exc))
     today = ctx.today()
-    rows = actions.list_actions(ctx, replace(flt, limit=limit, offset=offset))
+    rows = actions.list_actions(ctx, flt._replace(limit=limit, offset=offset))
     total = offset + len(rows) if len(rows) < limit else None
     return Page(
         [actions.action_facts(r, today) for r in rows], total, offset, describe_filter(flt, today)
