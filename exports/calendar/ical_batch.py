@@ -4,13 +4,17 @@ with the ones before it in a few statements, each record and audit entry exactly
 the meeting, recording its attendees' answers and keeping its SEQUENCE one by one would
 write them (:func:`~docket.models.meetings.series.add_meeting`,
 :func:`~docket.models.meetings.attendees.set_response`,
-:func:`~docket.models.meetings.series.keep_sequence`). The others go in one by one
-(:mod:`~docket.exports.calendar.ical_meetings`), after the batch before them is written, so
-ids and the audit log keep the file's order.
+:func:`~docket.models.meetings.series.keep_sequence`). A series with excluded dates or
+changed occurrences has them planned on its meeting before it is written
+(:class:`~docket.models.meetings.changes.PlannedSeries`: the records and audit entries the
+occurrence operations would write), and goes in with the others; one those cannot plan (a
+refused series, mostly) goes in one by one (:mod:`~docket.exports.calendar.ical_meetings`),
+after the batch before it is written, so ids and the audit log keep the file's order.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,9 +32,13 @@ from docket.models.core.errors import DocketError, ValidationError
 from docket.models.core.fields import to_utc_text
 from docket.models.core.inputs import text
 from docket.models.core.records import fresh_id
-from docket.models.core.schema import Attendee, Meeting, Person, Program
+from docket.models.core.schema import Attendee, Meeting, OccurrenceChange, Person, Program
 from docket.models.meetings.attendees import Invitees
+from docket.models.meetings.changes import PlannedSeries
 from docket.models.meetings.series import SEQUENCE_MAX, meeting_values, program_for_new
+
+# series written together at most (a 50 MB calendar has about 40,000)
+FLUSH_EVERY = 2_000
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,8 @@ class _Planned:
     invitees: list[tuple[int, str, str]]
     answers: list[tuple[int, str]]
     sequence: int | None  # None: kept later, by the caller
+    # a series with excluded dates or changed occurrences: those changes, then its SEQUENCE
+    series: PlannedSeries | None = None
 
 
 @dataclass
@@ -101,6 +111,23 @@ class Batch:
             self.pending.pop()
             raise ValidationError("sequence", f"expected 0 to {SEQUENCE_MAX}, got {sequence}")
         self.pending[-1].sequence = sequence
+        self._flush_when_full()
+
+    def planned(self, plan: Prepared) -> _Planned:
+        """A series' meeting with its attendees and their answers, checked as adding it
+        would check it, not yet waiting (its changes are planned on it first)."""
+        return self._planned(plan)
+
+    def add_planned(self, planned: _Planned) -> None:
+        """Keep a series planned with its changes (``planned.series``) for the next write."""
+        self.pending.append(planned)
+        self._flush_when_full()
+
+    def _flush_when_full(self) -> None:
+        """Write the waiting series every so many: what one write holds (rows, audit
+        entries) stays small whatever the file's size."""
+        if len(self.pending) >= FLUSH_EVERY:
+            self.flush()
 
     def write_one(self, plan: Prepared) -> int:
         """Add one series' meeting with its attendees and their answers now, as
@@ -133,18 +160,15 @@ class Batch:
         values.update(program=program, organizer=chair, uid=text("uid", plan.uid, max_length=255))
         if chair is not None:
             invitees.add(chair, "chair")
+        chair_id = int(chair.id) if chair is not None else None  # read once, not per person
         made = [
-            (
-                int(person.id),
-                role,
-                "accepted" if chair is not None and person.id == chair.id else "needs action",
-            )
-            for person, role in invitees.people.values()
+            (int(key), role, "accepted" if key == chair_id else "needs action")
+            for key, (_, role) in invitees.people.items()
         ]
         answers = [
-            (int(person.id), response)
+            (ident, response)
             for person, _, response in plan.attendees
-            if response != "needs action" and (chair is None or person.id != chair.id)
+            if response != "needs action" and (ident := int(person.id)) != chair_id
         ]
         return _Planned(values, made, answers, None)
 
@@ -156,6 +180,13 @@ class Batch:
         with write():
             ids = _write(self.ctx, pending)
         self.report.meetings.extend(ids)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _update_text(name: str, old: Any, new: Any) -> str:
+    """The audit changes of one field's update (answers and SEQUENCEs: a few values,
+    each written thousands of times)."""
+    return changes_text({name: [old, new]})
 
 
 def _insert(table: str, columns: tuple[str, ...], rows: list[list[Any]]) -> None:
@@ -181,6 +212,16 @@ def _write(ctx: Context, pending: list[_Planned]) -> list[int]:
         ),
     )
     first_attendee = fresh_id("attendee")
+    planned = [(first_meeting + i, p.series) for i, p in enumerate(pending) if p.series]
+    made = bulk.prepare(
+        ctx,
+        OccurrenceChange,
+        ({"meeting": m, **c.created} for m, series in planned for c in series.changes),
+    )
+    first_change = fresh_id("occurrence_change") if made.rows else 0
+    c_col = {c: i for i, c in enumerate(made.columns)}
+    c_fields = OccurrenceChange._meta.fields
+    done = 0  # the occurrence changes of the series before
     m_col = {c: i for i, c in enumerate(meetings.columns)}
     a_col = {c: i for i, c in enumerate(people.columns)}
     entries: list[NewEntry] = []
@@ -209,7 +250,7 @@ def _write(ctx: Context, pending: list[_Planned]) -> list[int]:
             stored = people.rows[k]
             if stored[a_col["response"]] == answer:
                 continue
-            change = changes_text({"response": [stored[a_col["response"]], answer]})
+            change = _update_text("response", stored[a_col["response"]], answer)
             entries.append(
                 NewEntry(at, ctx.actor, "attendee", first_attendee + k, "update", change)
             )
@@ -217,11 +258,34 @@ def _write(ctx: Context, pending: list[_Planned]) -> list[int]:
             stored[a_col["version"]] += 1
             stored[a_col["updated_at"]] = stamp
         if plan.sequence is not None and plan.sequence != row[m_col["sequence"]]:
-            change = changes_text({"sequence": [row[m_col["sequence"]], plan.sequence]})
+            change = _update_text("sequence", row[m_col["sequence"]], plan.sequence)
             entries.append(NewEntry(at, ctx.actor, "meeting", meeting_id, "update", change))
             row[m_col["sequence"]] = plan.sequence
             row[m_col["version"]] += 1
             row[m_col["updated_at"]] = stamp
+        if plan.series is not None:
+            # its changes as the operations make them one by one (PlannedSeries.steps)
+            for kind, k, changes in plan.series.steps:
+                if kind == "meeting":
+                    entries.append(
+                        NewEntry(at, ctx.actor, "meeting", meeting_id, "update", changes)
+                    )
+                    row[m_col["version"]] += 1
+                    row[m_col["updated_at"]] = stamp
+                    continue
+                ident, stored = first_change + done + k, made.rows[done + k]
+                if kind == "create":
+                    changes = made.changes[done + k]
+                else:
+                    stored[c_col["version"]] += 1
+                    stored[c_col["updated_at"]] = stamp
+                entries.append(NewEntry(at, ctx.actor, "occurrence_change", ident, kind, changes))
+            row[m_col["sequence"]] = plan.series.sequence
+            for k, planned_change in enumerate(plan.series.changes):
+                stored = made.rows[done + k]
+                for name, value in planned_change.current.items():
+                    stored[c_col[name]] = None if value is None else c_fields[name].db_value(value)
+            done += len(plan.series.changes)
     _insert(
         "meeting",
         ("id", *meetings.columns),
@@ -232,5 +296,11 @@ def _write(ctx: Context, pending: list[_Planned]) -> list[int]:
         ("id", *people.columns),
         [[first_attendee + k, *row] for k, row in enumerate(people.rows)],
     )
+    if made.rows:
+        _insert(
+            "occurrence_change",
+            ("id", *made.columns),
+            [[first_change + k, *row] for k, row in enumerate(made.rows)],
+        )
     append(entries)
     return [first_meeting + i for i in range(len(pending))]

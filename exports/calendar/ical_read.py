@@ -14,12 +14,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
-from icalendar import Calendar, Component
+from icalendar import Calendar, Component, vCalAddress, vText
 from icalendar.parser import Contentline, Parameters
 from icalendar.parser import content_line as _library
 from icalendar.parser import property as _values
 from icalendar.parser import string as _strings
 from icalendar.parser.ical import CalendarIcalParser
+from icalendar.parser_tools import DEFAULT_ENCODING
 
 from docket.models.core.errors import ValidationError
 from docket.models.core.inputs import file_text, shown
@@ -373,6 +374,28 @@ class _Parser(CalendarIcalParser):
                 self.handle_end_component(vals)
             else:
                 self.handle_property(uname, params, vals, line)
+
+    def parse_and_add_property(
+        self, name: str, params: Parameters, val: str, tzid: str | None, line: Contentline
+    ) -> None:
+        """The library's, but for an address (ATTENDEE, ORGANIZER: most of a calendar's
+        lines) and a text (SUMMARY, UID, STATUS...), each made once as the library's two
+        makings leave it (the text, the line's parameters, a text's encoding) rather than
+        made, made again from itself and given new parameters twice over."""
+        factory = self.get_factory_for_property(name, params)
+        if not tzid and val.__class__ is str and self.component is not None:
+            if factory is vText:
+                made: Any = str.__new__(vText, val)
+                made.encoding = DEFAULT_ENCODING
+            elif factory is vCalAddress and "\r" not in val and "\n" not in val:
+                made = str.__new__(vCalAddress, val)
+            else:
+                made = None
+            if made is not None:
+                made.params = params
+                self.component.add(name, made, encode=False)
+                return
+        super().parse_and_add_property(name, params, val, tzid, line)
 
     def get_factory_for_property(self, name: str, params: Parameters) -> Any:
         """The value type of a property, as the library finds it (from its name and VALUE:

@@ -11,7 +11,7 @@ would, one statement per set of changed columns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 from peewee import DateField, Field, ForeignKeyField, Model
 
 from docket.models.accounts.roles import require_writer
-from docket.models.audit.chain import UNAUDITED, NewEntry, append, changes_text
+from docket.models.audit.chain import UNAUDITED, NewEntry, append, changes_text, creation_texts
 from docket.models.audit.chain import plain as audit_plain
 from docket.models.core import engine
 from docket.models.core.context import Context
@@ -27,6 +27,9 @@ from docket.models.core.errors import ConflictError
 from docket.models.core.fields import MoneyField, UTCDateTimeField, to_utc_text
 from docket.models.core.records import changed_fields, fresh_id
 from docket.models.core.schema import Record, database
+
+# values the audit log keeps as they are (audit_plain gives them back unchanged)
+_AS_THEY_ARE = frozenset({str, int, bool, type(None)})
 
 
 @dataclass(frozen=True)
@@ -58,33 +61,35 @@ def prepare(ctx: Context, model: type[Record], many: Iterable[dict[str, Any]]) -
     fields = [f for f in model._meta.sorted_fields if f.name != "id"]
     names = [f.name for f in fields]
     defaults = {f.name: f.default for f in fields if f.default is not None and f.name not in given}
+    # the fixed defaults under what every record is given, made once; a default that is
+    # made (callable) is made for each record that has no value of its own
+    base = {n: v for n, v in defaults.items() if not callable(v)} | given
+    made = [(n, v) for n, v in defaults.items() if callable(v)]
     convert = [(i, c) for i, f in enumerate(fields) if (c := _converter(f)) is not None]
     audited = sorted(name for name in names if name not in UNAUDITED)  # as the JSON sorts them
     rows: list[list[Any]] = []
-    changes: list[str] = []
-    for values in many:
-        data = {
-            name: value() if callable(value) else value
-            for name, value in defaults.items()
-            if name not in values
-        }
-        data.update(given)
-        data.update(values)
-        row = [data.get(name) for name in names]
-        for i, to_stored in convert:
-            if row[i] is not None:
-                row[i] = to_stored(row[i])
-        # the same text records.create writes (before the lock, so its cost is no one's wait)
-        changes.append(
-            changes_text(
-                {
-                    name: [None, audit_plain(data[name])]
-                    for name in audited
-                    if data.get(name) not in (None, "")
-                }
-            )
-        )
-        rows.append(row)
+
+    def audited_values() -> Iterator[list[Any]]:
+        """Each record's row kept, and what the audit log keeps of its audited values
+        (most are kept as they are) given, one record at a time."""
+        for values in many:
+            data = base.copy()
+            for name, make in made:
+                if name not in values:
+                    data[name] = make()
+            data.update(values)
+            row = list(map(data.get, names))
+            for i, to_stored in convert:
+                if row[i] is not None:
+                    row[i] = to_stored(row[i])
+            rows.append(row)
+            yield [
+                value if value.__class__ in _AS_THEY_ARE else audit_plain(value)
+                for value in map(data.get, audited)
+            ]
+
+    # the same text records.create writes (before the lock, so its cost is no one's wait)
+    changes = list(creation_texts(audited, audited_values()))
     return NewRecords(model, tuple(f.column_name for f in fields), rows, changes)
 
 
