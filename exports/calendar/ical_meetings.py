@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import re
 from collections import OrderedDict
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 import peewee
 from icalendar import Component
@@ -279,10 +280,11 @@ def _series(
     # the meeting, its attendees and their answers, as add_meeting and set_response write
     meeting = get_meeting(batch.write_one(plan))
     if meeting.rrule:
-        report.changes += _exdates(ctx, meeting.id, master, timing, report)
+        saved = _Saved(ctx, meeting.id)
+        report.changes += _exdates(saved, master, timing, report)
         for event in changed:
             try:
-                report.changes += _override(ctx, meeting.id, master, event, timing, zones)
+                report.changes += _override(saved, event, timing, zones)
             except Skip as why:
                 raise Skip(str(why), event) from None
             except DocketError as error:
@@ -325,9 +327,9 @@ def _planned(
         series = PlannedSeries(ctx, meeting, int(values["sequence"]))
         timing = plan.timing
         if meeting.rrule:
-            report.changes += _planned_exdates(series, master, timing, report)
+            report.changes += _exdates(series, master, timing, report)
             for event in changed:
-                report.changes += _planned_override(series, event, timing, zones)
+                report.changes += _override(series, event, timing, zones)
         elif changed:
             raise NotPlanned("changed occurrences of a meeting that does not repeat")
         series.keep_sequence(highest_sequence([master, *changed]))
@@ -340,10 +342,53 @@ def _planned(
     return True
 
 
-def _planned_exdates(
-    series: PlannedSeries, master: Component, timing: Timing, report: ImportReport
-) -> int:
-    """As :func:`_exdates`, on a planned series."""
+class _Series(Protocol):
+    """A series whose occurrences an import changes: one saved already (:class:`_Saved`,
+    each change its own write) or one planned (:class:`PlannedSeries`, written with the
+    batch)."""
+
+    @property
+    def meeting(self) -> Meeting: ...
+
+    def find(self, typed: datetime) -> datetime: ...
+
+    def cancel(self, occurrence: datetime) -> object: ...
+
+    def move(self, occurrence: datetime, to: datetime, duration: int) -> None: ...
+
+    def relocate(self, occurrence: datetime, *, location: str | None, link: str | None) -> None: ...
+
+    def retitle(self, occurrence: datetime, title: str | None) -> None: ...
+
+
+class _Saved:
+    """A saved series, changed through the occurrence operations."""
+
+    def __init__(self, ctx: Context, meeting_id: int) -> None:
+        self.ctx, self.meeting_id = ctx, meeting_id
+
+    @property
+    def meeting(self) -> Meeting:
+        return get_meeting(self.meeting_id)
+
+    def find(self, typed: datetime) -> datetime:
+        return find_occurrence(self.ctx, self.meeting, typed)
+
+    def cancel(self, occurrence: datetime) -> object:
+        return cancel_occurrence(self.ctx, self.meeting_id, occurrence)
+
+    def move(self, occurrence: datetime, to: datetime, duration: int) -> None:
+        move_occurrence(self.ctx, self.meeting_id, occurrence, to, duration=duration)
+
+    def relocate(self, occurrence: datetime, *, location: str | None, link: str | None) -> None:
+        relocate_occurrence(self.ctx, self.meeting_id, occurrence, location=location, link=link)
+
+    def retitle(self, occurrence: datetime, title: str | None) -> None:
+        retitle_occurrence(self.ctx, self.meeting_id, occurrence, title)
+
+
+def _exdates(series: _Series, master: Component, timing: Timing, report: ImportReport) -> int:
+    """Cancel the series' excluded dates (EXDATE); how many."""
     cancelled = 0
     for exdate in all_values(master, "EXDATE"):
         for value in exdate.dts:
@@ -362,11 +407,15 @@ def _planned_exdates(
     return cancelled
 
 
-def _planned_override(
-    series: PlannedSeries, event: Component, timing: Timing, zones: FileZones
-) -> int:
-    """As :func:`_override`, on a planned series."""
-    original = series.find(moment_of(event["RECURRENCE-ID"], timing.tz, "its RECURRENCE-ID"))
+def _override(series: _Series, event: Component, timing: Timing, zones: FileZones) -> int:
+    """Apply one changed occurrence (RECURRENCE-ID); how many changes that made."""
+    original_at = moment_of(event["RECURRENCE-ID"], timing.tz, "its RECURRENCE-ID")
+    try:
+        original = series.find(original_at)
+    except NotFoundError:
+        raise Skip(
+            f"its change of {original_at:%Y-%m-%d %H:%M} names no occurrence of the series"
+        ) from None
     if str(event.get("STATUS", "")).upper() == "CANCELLED":
         series.cancel(original)
         return 1
@@ -390,71 +439,5 @@ def _planned_override(
     title = str(event.get("SUMMARY", "")).strip()
     if title and title != meeting.title:
         series.retitle(original, title)
-        made += 1
-    return made
-
-
-def _exdates(
-    ctx: Context, meeting_id: int, master: Component, timing: Timing, report: ImportReport
-) -> int:
-    cancelled = 0
-    for exdate in all_values(master, "EXDATE"):
-        for value in exdate.dts:
-            moment = moment_of(value, timing.tz, "an excluded date (EXDATE)")
-            try:
-                cancel_occurrence(ctx, meeting_id, moment)
-            except NotFoundError:
-                report.notes.append(
-                    f"{event_label(master)}: the excluded {moment:%Y-%m-%d %H:%M} "
-                    "is not an occurrence"
-                )
-                continue
-            except ValidationError:  # the same date excluded twice
-                continue
-            cancelled += 1
-    return cancelled
-
-
-def _override(
-    ctx: Context,
-    meeting_id: int,
-    master: Component,
-    event: Component,
-    series: Timing,
-    zones: FileZones,
-) -> int:
-    """Apply one changed occurrence (RECURRENCE-ID); how many changes that made."""
-    original_at = moment_of(event["RECURRENCE-ID"], series.tz, "its RECURRENCE-ID")
-    try:
-        original = find_occurrence(ctx, get_meeting(meeting_id), original_at)
-    except NotFoundError:
-        raise Skip(
-            f"its change of {original_at:%Y-%m-%d %H:%M} names no occurrence of the series"
-        ) from None
-    if str(event.get("STATUS", "")).upper() == "CANCELLED":
-        cancel_occurrence(ctx, meeting_id, original)
-        return 1
-    made = 0
-    meeting = get_meeting(meeting_id)
-    start, minutes = original.astimezone(series.tz), meeting.duration_minutes
-    if event.get("DTSTART") is not None:
-        timing = timing_of(event, zones, all_day_series=series.all_day)
-        start, minutes = timing.start.astimezone(series.tz), timing.minutes
-    if start != original or minutes != meeting.duration_minutes:
-        move_occurrence(ctx, meeting_id, original, start, duration=minutes)
-        made += 1
-    location, link = place_of(event)
-    if location != meeting.location or link != meeting.link:
-        relocate_occurrence(
-            ctx,
-            meeting_id,
-            original,
-            location=location if location != meeting.location else None,
-            link=link if link != meeting.link else None,
-        )
-        made += 1
-    title = str(event.get("SUMMARY", "")).strip()
-    if title and title != meeting.title:
-        retitle_occurrence(ctx, meeting_id, original, title)
         made += 1
     return made

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, NamedTuple
 
 import peewee
 from peewee import Field, Model
@@ -44,10 +44,9 @@ _INSERT = 'INSERT INTO "audit_entry" ({}) VALUES ({})'.format(
 _MISSING = object()
 
 
-@dataclass(frozen=True)
-class NewEntry:
+class NewEntry(NamedTuple):
     """An audit entry to write, its values as stored (``at`` as UTC text, ``changes`` as
-    the JSON object ``{"field": [old, new]}``)."""
+    the JSON object ``{"field": [old, new]}``). A named tuple: a bulk import makes a million."""
 
     at: str
     actor: str

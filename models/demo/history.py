@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain
 from typing import Any
@@ -134,7 +134,7 @@ def audit_with_history(office: Office, seed: int) -> int:
     actor, latest = office.ctx.actor, utc_text(office.now)
     # a record made "later" than now (a plan item that starts next month) is entered now
     created = (
-        e if e.at <= latest else replace(e, at=latest) for e in created_entries(actor, past.earlier)
+        e if e.at <= latest else e._replace(at=latest) for e in created_entries(actor, past.earlier)
     )
     with indexes_rebuilt_after(AuditEntry):
         return append(chain(created, past.entries(actor)))
