@@ -110,6 +110,18 @@ def _moved_to(
     return parse_start(ctx, to, tz, field="to")
 
 
+def _place(location: str | None, link: str | None) -> dict[str, Any]:
+    """An occurrence's new room and link, checked (at least one given)."""
+    values: dict[str, Any] = {}
+    if location is not None:
+        values["new_location"] = text("location", location, required=False)
+    if link is not None:
+        values["new_link"] = text("link", link, required=False, max_length=2000)
+    if not values:
+        raise ValidationError("location", "give a new location or link")
+    return values
+
+
 def relocate_occurrence(
     ctx: Context,
     meeting_id: int,
@@ -122,13 +134,7 @@ def relocate_occurrence(
     with write():
         meeting = series_meeting(meeting_id)
         original = find_occurrence(ctx, meeting, occurrence)
-        values: dict[str, Any] = {}
-        if location is not None:
-            values["new_location"] = text("location", location, required=False)
-        if link is not None:
-            values["new_link"] = text("link", link, required=False, max_length=2000)
-        if not values:
-            raise ValidationError("location", "give a new location or link")
+        values = _place(location, link)
         before = occurrence_at(meeting, original)
         _set_change(ctx, meeting, original, **values)
         after = occurrence_at(meeting, original)
@@ -326,13 +332,7 @@ class PlannedSeries:
     ) -> None:
         """As :func:`relocate_occurrence`."""
         original = self.find(occurrence)
-        values: dict[str, Any] = {}
-        if location is not None:
-            values["new_location"] = text("location", location, required=False)
-        if link is not None:
-            values["new_link"] = text("link", link, required=False, max_length=2000)
-        if not values:
-            raise ValidationError("location", "give a new location or link")
+        values = _place(location, link)
         before = self._status(original)[1]
         self._set(original, **values)
         if self._status(original)[1] != before:
