@@ -4,7 +4,6 @@ read of its own would give, so the digest is the same with the shared reads as w
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,7 @@ def _unshared(ctx: Context, monkeypatch: pytest.MonkeyPatch, **options: Any) -> 
     scope_of = digest_scope.scope_of
 
     def alone(*args: Any, **kwargs: Any) -> Any:
-        return dataclasses.replace(scope_of(*args, **kwargs), shared=None)
+        return scope_of(*args, **kwargs)._replace(shared=None)
 
     with monkeypatch.context() as patched:
         patched.setattr(digests, "scope_of", alone)

@@ -12,9 +12,8 @@ HTML, e-mail and JSON.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 from docket.models.comms.audience import audience_people
 from docket.models.comms.digest_scope import Scope, Section, period_of, scope_of
@@ -41,13 +40,13 @@ class DigestFacts(TypedDict):
     sections: list[dict[str, Any]]
 
 
-@dataclass
-class Digest:
-    """A digest: its scope, when it was made, its kind (which sections), and its sections."""
+class Digest(NamedTuple):
+    """A digest: its scope, when it was made, its sections, and its kind (which sections).
+    A named tuple: a dataclass costs a digest's start several times as much to define."""
 
     scope: Scope
     made_at: datetime
-    sections: list[Section] = field(default_factory=list)
+    sections: list[Section]
     kind: str = "status"
 
     @property
@@ -115,8 +114,7 @@ def period_of_cadence(cadence: str) -> str:
     return "week"
 
 
-@dataclass(frozen=True)
-class ItemDigest:
+class ItemDigest(NamedTuple):
     """A plan item's digest as it goes out: the digest, the people it goes to, and the
     format it is written in (an e-mail for an e-mail item, else Markdown)."""
 

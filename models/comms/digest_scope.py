@@ -8,9 +8,8 @@ given); it is a list of :class:`Section`, each built by a function of the :class
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from docket.models.contractors.allocation import OverallocationsOnce
 from docket.models.core import inputs
@@ -27,10 +26,10 @@ PERIODS = ("week", "month", "quarter")
 SHOWN = 10
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """What a digest covers: programs (ids; None is all), the period [since, until] (days,
-    inclusive), the next period of the same length, and today."""
+    inclusive), the next period of the same length, and today. A named tuple, as is
+    :class:`Section`: dataclasses cost a digest's start several times as much to define."""
 
     program: str | None
     program_ids: list[int] | None
@@ -41,7 +40,7 @@ class Scope:
     # the office's settings (the evidence's thresholds); None: the defaults
     config: Config | None = None
     # what more than one section reads (burns, over-allocations), read once per digest
-    shared: Shared | None = field(default=None, compare=False)
+    shared: Shared | None = None
 
     @property
     def next_until(self) -> date:
@@ -52,8 +51,7 @@ class Scope:
         return datetime.combine(day, time(0), self.tz).astimezone(UTC)
 
 
-@dataclass
-class Section:
+class Section(NamedTuple):
     """One part of a digest: its key, title, facts and the line it says when empty."""
 
     key: str
@@ -110,4 +108,4 @@ def scope_of(
     # the days the contractor section and the status evidence ask about over-allocation
     first = min(since, today)
     last = max(scope.next_until, today + timedelta(days=ALLOCATION_DAYS))
-    return replace(scope, shared=Shared(overallocations=OverallocationsOnce(first, last)))
+    return scope._replace(shared=Shared(overallocations=OverallocationsOnce(first, last)))

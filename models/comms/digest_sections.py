@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, Generic, TypedDict, TypeVar
+from typing import Any, Generic, NamedTuple, TypedDict, TypeVar
 
 from peewee import JOIN
 
@@ -41,6 +41,7 @@ from docket.models.core.schema import (
     Person,
     Program,
     Risk,
+    database,
 )
 from docket.models.governance.budget import budget, fiscal_year_of
 from docket.models.governance.changes import change_facts
@@ -48,8 +49,13 @@ from docket.models.governance.decisions import decision_facts
 from docket.models.governance.issues import issue_facts
 from docket.models.governance.metrics import metrics
 from docket.models.governance.risks import risk_facts
-from docket.models.meetings.occurrences import OccurrenceFilter, list_occurrences
+from docket.models.meetings.occurrences import OccurrenceFilter, among, list_occurrences
 from docket.models.milestones.schedule import slip_days
+
+# of the program and the person a listed row names, only what a digest shows of them (the
+# program's code, the person's name): a joined row of three whole models costs several times
+# as much to make, and the facts of a decision, risk, issue or change read no more
+_NAMED = (Program.id, Program.code, Person.id, Person.name)
 
 
 def _in(column: Any, scope: Scope) -> Any:
@@ -88,13 +94,18 @@ def milestones_section(scope: Scope) -> Section:
             ),
         )
         .order_by(Milestone.forecast, Milestone.id)
-        .namedtuples()
     )
     done: list[dict[str, Any]] = []
     due: list[dict[str, Any]] = []
     slipped: list[dict[str, Any]] = []
     late: list[dict[str, Any]] = []
-    for m in query:
+    # the cursor's own rows, only the days converted (as the fields would): hundreds of
+    # milestones need no row object of peewee's each
+    day = Milestone.forecast.python_value
+    today, until, next_until = scope.today, scope.until, scope.next_until
+    for ident, code, title, owner, baseline, forecast, actual in database.execute(query):
+        # read by slip_days as a milestone is (its baseline, forecast and actual)
+        m: Any = _Dated(ident, code, title, owner, day(baseline), day(forecast), day(actual))
         row: dict[str, Any] = {
             "id": m.id,
             "program": m.code,
@@ -106,13 +117,10 @@ def milestones_section(scope: Scope) -> Section:
         }
         if m.actual is not None:
             done.append({**row, "actual": m.actual.isoformat()})
-        elif m.forecast < scope.today:
-            late.append({**row, "days_late": (scope.today - m.forecast).days})
+        elif m.forecast < today:
+            late.append({**row, "days_late": (today - m.forecast).days})
         else:
-            if (
-                scope.until < m.forecast <= scope.next_until
-                or scope.today <= m.forecast <= scope.until
-            ):
+            if until < m.forecast <= next_until or today <= m.forecast <= until:
                 due.append(row)
             if m.forecast > m.baseline:
                 slipped.append(row)
@@ -131,6 +139,18 @@ def milestones_section(scope: Scope) -> Section:
     return Section(
         "milestones", "Milestones", facts, "No milestones done, due, slipped or late.", said
     )
+
+
+class _Dated(NamedTuple):
+    """A milestone as the digest lists it: what :func:`slip_days` reads, and its names."""
+
+    id: int
+    code: str
+    title: str
+    owner: str | None
+    baseline: date
+    forecast: date
+    actual: date | None
 
 
 def _forecast_reasons(ids: list[int]) -> dict[int, str]:
@@ -184,7 +204,7 @@ def actions_section(scope: Scope) -> Section:
     def listed(where: Any) -> dict[str, Any]:
         count = ActionItem.select().where(where).count()
         rows: Any = (
-            ActionItem.select(ActionItem, Program, Person)
+            ActionItem.select(ActionItem, *_NAMED)
             .join_from(ActionItem, Program, JOIN.LEFT_OUTER)
             .join_from(ActionItem, Person, JOIN.LEFT_OUTER)
             .where(where)
@@ -221,19 +241,25 @@ def meetings_section(scope: Scope) -> Section:
     coming_window = (coming_start, scope.instant(scope.next_until + timedelta(days=1)))
     flt = OccurrenceFilter(program=None, include_cancelled=False)
     wanted = None if scope.program_ids is None else set(scope.program_ids)
-    program_of = {p.code: p.id for p in Program.select(Program.id, Program.code)}
+    # the programs' ids by code, to keep those in scope (not read for a digest of all)
+    program_of: dict[str, int] = {}
+    if wanted is not None:
+        program_of = {p.code: p.id for p in Program.select(Program.id, Program.code)}
     # both windows expanded at once (each series' rule is walked once), then each window's
     # occurrences are those that overlap it, as a list of that window alone would give
     both = list_occurrences(held_window[0], max(held_window[1], coming_window[1]), flt)
 
     def occurrences(window: tuple[datetime, datetime], past: bool) -> list[Any]:
-        found = [o for o in both if o.end > window[0] and o.start < window[1]]
-        now = datetime.combine(scope.today, time(0), scope.tz).astimezone(UTC) + timedelta(days=1)
+        first, last = window
+        if past:  # held: started before the end of today
+            now = datetime.combine(scope.today, time(0), scope.tz).astimezone(UTC)
+            last = min(last, now + timedelta(days=1))
         return [
             o
-            for o in found
-            if (wanted is None or program_of.get(o.program) in wanted)
-            and (not past or o.start < now)
+            for o in both
+            if o.start < last
+            and o.end > first
+            and (wanted is None or program_of.get(o.program) in wanted)
         ]
 
     held = occurrences(held_window, past=True)
@@ -250,7 +276,9 @@ def meetings_section(scope: Scope) -> Section:
     ]
     # the meetings that decided something first: they are what a reader needs
     held_rows.sort(key=lambda r: (not r["decisions"], r["start"]))
-    coming = [
+    # by start already: only the rows shown are written out, the rest counted
+    coming = occurrences(coming_window, past=False)
+    shown = [
         {
             "meeting": o.meeting_id,
             "program": o.program,
@@ -258,12 +286,12 @@ def meetings_section(scope: Scope) -> Section:
             "start": o.start.astimezone(scope.tz).isoformat(timespec="minutes"),
             "location": o.location,
         }
-        for o in occurrences(coming_window, past=False)
+        for o in coming[:SHOWN]
     ]
     facts = {
         "held": _capped(held_rows),
         "decisions": sum(len(r["decisions"]) for r in held_rows),
-        "coming": _capped(coming),
+        "coming": {"count": len(coming), "items": shown},
     }
     said = bool(held_rows or coming)
     return Section("meetings", "Meetings", facts, "No meetings held or coming.", said)
@@ -272,16 +300,16 @@ def meetings_section(scope: Scope) -> Section:
 def _decisions(
     meeting_ids: list[int], start: datetime, end: datetime
 ) -> dict[tuple[int, datetime], list[str]]:
-    """The titles of the decisions each occurrence took (a fixed number of queries)."""
+    """The titles of the decisions each occurrence took (one query: the meetings' ids are
+    one parameter, not hundreds for peewee to write out)."""
     found: dict[tuple[int, datetime], list[str]] = {}
-    ids = sorted(set(meeting_ids))
-    for first in range(0, len(ids), 500):
-        chunk = ids[first : first + 500]
-        records: Any = Decision.select(
-            Decision.meeting, Decision.occurrence_start, Decision.title
-        ).where(Decision.meeting.in_(chunk), Decision.occurrence_start.between(start, end))
-        for d in records.order_by(Decision.id).tuples():
-            found.setdefault((d[0], d[1]), []).append(d[2])
+    if not meeting_ids:
+        return found
+    records: Any = Decision.select(
+        Decision.meeting, Decision.occurrence_start, Decision.title
+    ).where(Decision.meeting.in_(among(meeting_ids)), Decision.occurrence_start.between(start, end))
+    for d in records.order_by(Decision.id).tuples():
+        found.setdefault((d[0], d[1]), []).append(d[2])
     return found
 
 
@@ -308,6 +336,18 @@ def communications_section(scope: Scope) -> Section:
     )
 
 
+class _Booked(NamedTuple):
+    """An assignment as the digest lists it (read as the cursor's own rows)."""
+
+    person: int
+    name: str
+    code: str
+    role: str
+    allocation: int
+    start: date
+    end: date
+
+
 def contractors_section(scope: Scope) -> Section:
     """Assignments starting or ending in this period or the next, and people allocated
     above 100 % on some day of it (with the days)."""
@@ -326,9 +366,12 @@ def contractors_section(scope: Scope) -> Section:
         .join_from(Assignment, Program)
         .where(_in(Assignment.program, scope), Assignment.start <= last, Assignment.end >= first)
         .order_by(Assignment.start, Assignment.id)
-        .namedtuples()
     )
-    mine = list(query)
+    day = Assignment.start.python_value
+    mine = [
+        _Booked(person, name, code, role, allocation, day(start), day(end))
+        for person, name, code, role, allocation, start, end in database.execute(query)
+    ]
 
     def row(a: Any, day: date) -> dict[str, Any]:
         return {
@@ -386,7 +429,7 @@ def risks_section(scope: Scope) -> Section:
     """The highest open risks by score, and the open issues, most severe first."""
     risks = [
         risk_facts(r)
-        for r in Risk.select(Risk, Program, Person)
+        for r in Risk.select(Risk, *_NAMED)
         .join(Program)
         .join_from(Risk, Person, JOIN.LEFT_OUTER)  # the owner joined: no query per risk
         .where(_in(Risk.program, scope), Risk.status.in_(("open", "mitigating")))
@@ -396,7 +439,7 @@ def risks_section(scope: Scope) -> Section:
     issues = sorted(
         (
             issue_facts(i)
-            for i in Issue.select(Issue, Program, Person)
+            for i in Issue.select(Issue, *_NAMED)
             .join(Program)
             .join_from(Issue, Person, JOIN.LEFT_OUTER)
             .where(_in(Issue.program, scope), Issue.status.in_(("open", "in progress")))
@@ -412,7 +455,7 @@ def risks_section(scope: Scope) -> Section:
 def changes_section(scope: Scope) -> Section:
     """Decisions taken in the period, and change requests raised or decided in it."""
     decided = _counted(
-        Decision.select(Decision, Program, Person)
+        Decision.select(Decision, *_NAMED)
         .join(Program)
         .join_from(Decision, Person, JOIN.LEFT_OUTER)  # the decider: no query per decision
         .where(_in(Decision.program, scope), Decision.decided_on.between(scope.since, scope.until))
@@ -425,7 +468,7 @@ def changes_section(scope: Scope) -> Section:
         | (ChangeRequest.status == "proposed")
     )
     changes = _counted(
-        ChangeRequest.select(ChangeRequest, Program, Person)
+        ChangeRequest.select(ChangeRequest, *_NAMED)
         .join(Program)
         .join_from(ChangeRequest, Person, JOIN.LEFT_OUTER, on=(ChangeRequest.approver == Person.id))
         .where(_in(ChangeRequest.program, scope), in_period)
@@ -447,7 +490,8 @@ def budget_section(scope: Scope) -> Section:
         codes = {
             p.code for p in Program.select(Program.code).where(Program.id.in_(scope.program_ids))
         }
-    rows = [r for r in budget(None, year, scope.today) if codes is None or r["program"] in codes]
+    read = scope.shared.budget if scope.shared else budget
+    rows = [r for r in read(None, year, scope.today) if codes is None or r["program"] in codes]
     found = [m for m in metrics() if m["status"] in ("amber", "red")]
     if scope.program_ids is not None:
         mine = {m.id for m in Metric.select(Metric.id).where(Metric.program.in_(scope.program_ids))}

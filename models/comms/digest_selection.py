@@ -20,6 +20,7 @@ from docket.models.comms.digest_scope import SHOWN, Scope, Section
 from docket.models.contractors.performance import plain, scorecards_below_target, targets
 from docket.models.core.schema import AuditEntry, Person, Program
 from docket.models.core.schema_selection import Proposal, Solicitation
+from docket.models.meetings.occurrences import among
 
 # a proposal awaits a decision in these statuses
 AWAITING = ("submitted", "in review")
@@ -47,7 +48,7 @@ def _status_since(ids: list[int]) -> dict[int, datetime]:
         AuditEntry.select(AuditEntry.entity_id, AuditEntry.at)
         .where(
             AuditEntry.entity == "proposal",
-            AuditEntry.entity_id.in_(ids),
+            AuditEntry.entity_id.in_(among(ids)),  # one parameter, not one per proposal
             AuditEntry.changes.contains('"status"'),
         )
         .order_by(AuditEntry.at)

@@ -19,7 +19,8 @@ def _in(column: Any, scope: Scope) -> Any:
 def status_section(scope: Scope) -> Section:
     """Each program's overall RAG and its note, beside the RAG its evidence implies."""
     found = list(Program.select().where(_in(Program.id, scope)).order_by(Program.code))
-    beside = colours_of([p.code for p in found], scope.today, scope.config, scope.shared)
+    codes = [p.code for p in found]
+    beside = colours_of(codes, scope.today, scope.config, scope.shared, programs=found)
     programs = [
         {"code": p.code, "name": p.name, "rag": p.rag, "note": p.rag_note, **beside[p.code]}
         for p in found

@@ -12,9 +12,10 @@ item having gone out; a file written is not a sending.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any, NamedTuple, Protocol, TypedDict, cast
 
 from peewee import JOIN, fn
@@ -37,6 +38,7 @@ from docket.models.core.schema import (
     database,
 )
 from docket.models.meetings.recurrence import describe, occurrences_from, parse_repeat
+from docket.models.meetings.rule_walk import SimpleRule, simple_rule, walk_dates
 from docket.models.people.directory import find_person
 from docket.models.portfolio.programs import get_program
 
@@ -100,17 +102,132 @@ def next_due(item: Cadenced | CommsItem, last_sent: datetime | None) -> date | N
         return None
     if _is_date(item.cadence):
         return None if last_sent is not None else date.fromisoformat(item.cadence)
-    after = _midnight(item.starts)
-    if last_sent is not None:
-        after = max(after, _midnight(last_sent.date() + timedelta(days=1)))
-    found = next(iter(occurrences_from(item.cadence, _midnight(item.starts), after)), None)
+    day = item.starts if last_sent is None else max(item.starts, last_sent.date() + _ONE_DAY)
+    simple = simple_rule(item.cadence)
+    if simple is not None:
+        return _simple_on_or_after(simple, item.starts, day)
+    monthly = _monthly(item.cadence)
+    if monthly is not None:
+        found_day = _monthly_on_or_after(monthly, item.starts, day)
+        if found_day is not None:
+            return found_day
+    start = _midnight(item.starts)
+    found = next(iter(occurrences_from(item.cadence, start, _midnight(day))), None)
     return found.date() if found is not None else None
 
 
-@dataclass(frozen=True)
-class PlanRow:
+_ONE_DAY = timedelta(days=1)
+
+
+def _simple_on_or_after(rule: SimpleRule, starts: date, day: date) -> date | None:
+    """The first day of a daily or weekly cadence from ``starts`` that is on or after
+    ``day``, within its COUNT and UNTIL: the dates of the rule's walk
+    (:mod:`docket.models.meetings.rule_walk`) without a start time each, as a cadence's
+    starts are midnights in UTC."""
+    for number, found in walk_dates(rule, starts, day):
+        if rule.total is not None and number >= rule.total:
+            return None
+        if rule.until is not None and datetime.combine(found, time(0), UTC) > rule.until:
+            return None
+        return found
+    return None
+
+
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# the day-of-month and nth-weekday parts of a monthly cadence, as parse_repeat writes them
+# (compiled, and cached by re, on first use: most commands read no cadence)
+_MONTHDAY = r"-?(?:[1-9]|[12]\d|3[01])"
+_NTH_WEEKDAY = r"(-?[1-5])(MO|TU|WE|TH|FR|SA|SU)"
+# months walked before leaving a rule to dateutil (a day that few months have, such as 31
+# every 12 months from February, may never come)
+_MONTHS_WALKED = 240
+
+
+class _Monthly(NamedTuple):
+    """A monthly cadence as numbers: every ``interval`` months from its start's month, on
+    day ``monthday`` (negative: from the month's end; None: the start's day) or on the
+    ``nth`` ``weekday`` (Monday 0; nth negative: from the month's end)."""
+
+    interval: int
+    monthday: int | None
+    nth: int
+    weekday: int | None
+
+
+@lru_cache(maxsize=1024)
+def _monthly(cadence: str) -> _Monthly | None:
+    """``cadence`` as a :class:`_Monthly` when it is FREQ=MONTHLY with at most an INTERVAL
+    and one BYMONTHDAY or one nth BYDAY; None for any other rule (dateutil walks it)."""
+    parts: dict[str, str] = {}
+    for piece in cadence.split(";"):
+        name, eq, value = piece.partition("=")
+        if not eq or name in parts:
+            return None
+        parts[name] = value
+    if parts.pop("FREQ", None) != "MONTHLY":
+        return None
+    interval = parts.pop("INTERVAL", "1")
+    if not (interval.isdecimal() and interval.isascii()) or int(interval) < 1:
+        return None
+    monthday: int | None = None
+    nth, weekday = 0, None
+    if "BYMONTHDAY" in parts:
+        value = parts.pop("BYMONTHDAY")
+        if not re.fullmatch(_MONTHDAY, value):
+            return None
+        monthday = int(value)
+    if "BYDAY" in parts:
+        matched = re.fullmatch(_NTH_WEEKDAY, parts.pop("BYDAY"))
+        if matched is None or monthday is not None:
+            return None
+        nth, weekday = int(matched[1]), _WEEKDAYS.index(matched[2])
+    if parts:
+        return None
+    return _Monthly(int(interval), monthday, nth, weekday)
+
+
+def _month_length(year: int, month: int) -> int:
+    """How many days the month has."""
+    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return (following - _ONE_DAY).day
+
+
+def _monthly_on_or_after(rule: _Monthly, starts: date, day: date) -> date | None:
+    """The first day of a monthly cadence from ``starts`` that is on or after ``day`` (and
+    ``starts``), by date arithmetic, as dateutil's walk gives it; None when none comes
+    within :data:`_MONTHS_WALKED` months (the caller then asks dateutil)."""
+    first = starts.year * 12 + starts.month - 1
+    wanted = max(day, starts)
+    month = first + max(0, (wanted.year * 12 + wanted.month - 1 - first) // rule.interval) * (
+        rule.interval
+    )
+    for _ in range(_MONTHS_WALKED):
+        year, index = divmod(month, 12)
+        if year > 9998:
+            return None
+        length = _month_length(year, index + 1)
+        if rule.weekday is None:
+            wanted_day = starts.day if rule.monthday is None else rule.monthday
+            if wanted_day < 0:
+                wanted_day += length + 1
+        elif rule.nth > 0:
+            opening = date(year, index + 1, 1).weekday()
+            wanted_day = 1 + (rule.weekday - opening) % 7 + 7 * (rule.nth - 1)
+        else:
+            closing = date(year, index + 1, length).weekday()
+            wanted_day = length - (closing - rule.weekday) % 7 + 7 * (rule.nth + 1)
+        if 1 <= wanted_day <= length:
+            found = date(year, index + 1, wanted_day)
+            if found >= wanted:
+                return found
+        month += rule.interval
+    return None
+
+
+class PlanRow(NamedTuple):
     """One plan item with what is derived from it and its log (``exported``: written to a
-    file after the last sending, and not sent since)."""
+    file after the last sending, and not sent since). A named tuple: a frozen dataclass
+    costs every command that imports this several times as much to define."""
 
     item: CommsItem
     last_sent: datetime | None
@@ -125,22 +242,28 @@ class PlanRow:
 def _last_logged(ids: Sequence[int]) -> tuple[dict[int, datetime], dict[int, datetime]]:
     """Per item: the last sending that counts (sent or by hand), and the last file
     exported after it."""
+    # here, not above: the plan's commands that read no log do not import meetings
+    from docket.models.meetings.occurrences import among
+
     sent: dict[int, datetime] = {}
     exported: dict[int, datetime] = {}
-    for first in range(0, len(ids), 500):
-        chunk = list(ids[first : first + 500])
+    if ids:
         query: Any = (
             CommsLogEntry.select(
                 CommsLogEntry.item,
                 CommsLogEntry.how,
                 fn.MAX(CommsLogEntry.sent_at).alias("last"),
             )
-            .where(CommsLogEntry.item.in_(chunk))
+            # the items' ids as one parameter: hundreds of them are not written out one by one
+            .where(CommsLogEntry.item.in_(among(ids)))
             .group_by(CommsLogEntry.item, CommsLogEntry.how)
-            .tuples()
         )
-        for item_id, how, last in query:
-            # MAX of the column comes back converted by the column's own field
+        # the cursor's own rows, MAX of the column converted by the column's own field
+        instant = CommsLogEntry.sent_at.python_value
+        for item_id, how, stored in database.execute(query):
+            last = instant(stored)
+            if last is None:  # the MAX of a column never empty: not None, for the checker
+                continue
             into = sent if how in SENT_HOWS else exported
             if item_id not in into or last > into[item_id]:
                 into[item_id] = last

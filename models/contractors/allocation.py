@@ -10,7 +10,6 @@ thousand spans from one query.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any, NamedTuple, TypedDict
@@ -24,9 +23,9 @@ from docket.models.core.schema import Assignment, Person
 from docket.models.people.directory import find_person, labels
 
 
-@dataclass(frozen=True)
-class Span:
-    """Days [first, last] over which one person's allocation is constant."""
+class Span(NamedTuple):
+    """Days [first, last] over which one person's allocation is constant (a named tuple: a
+    frozen dataclass costs every command that imports this several times as much)."""
 
     first: date
     last: date
@@ -70,8 +69,11 @@ def _by_person(
     last: date,
     people: Iterable[int] | None = None,
     leaving_out: int | None = None,
+    program_of: dict[int, int] | None = None,
 ) -> dict[int, list[Booking]]:
-    query: Any = (  # person id, then a Booking's fields
+    """Each person's bookings over [first, last]; ``program_of``, when given, takes each
+    booking's program (by assignment id)."""
+    query: Any = (  # person id, then a Booking's fields, then the program
         Assignment.select(
             Assignment.person,
             Assignment.id,
@@ -79,6 +81,7 @@ def _by_person(
             Assignment.start,
             Assignment.end,
             Assignment.allocation,
+            Assignment.program,
         )
         .join(Person)
         .where(Assignment.start <= last, Assignment.end >= first)
@@ -92,9 +95,11 @@ def _by_person(
     # the cursor's own rows, only the days converted: a portfolio's year is thousands
     day = Assignment.start.python_value
     rows: Any = Assignment._meta.database.execute(query)
-    for person_id, ident, name, start, end, allocation in rows:
+    for person_id, ident, name, start, end, allocation, program in rows:
         booking = Booking(ident, name, day(start), day(end), allocation)
         found.setdefault(person_id, []).append(booking)
+        if program_of is not None:
+            program_of[ident] = program
     return found
 
 
@@ -176,19 +181,25 @@ class OverallocationsOnce:
     def __init__(self, first: date, last: date) -> None:
         self.first, self.last = first, last
         self._booked: dict[int, list[Booking]] | None = None
-        self._shown: dict[int, str] = {}
+        self._shown: dict[int, str] | None = None
+        self._program_of: dict[int, int] = {}
+
+    def _read(self) -> dict[int, list[Booking]]:
+        if self._booked is None:
+            self._booked = _by_person(self.first, self.last, program_of=self._program_of)
+        return self._booked
 
     def __call__(
         self, first: date, last: date, people: Iterable[int] | None = None
     ) -> list[Overallocation]:
         if first < self.first or last > self.last:
             return overallocations(first, last, people)
-        if self._booked is None:
-            self._booked = _by_person(self.first, self.last)
-            self._shown = labels(self._booked)
+        read = self._read()
+        if self._shown is None:
+            self._shown = labels(read)
         wanted = None if people is None else set(people)
         booked: dict[int, list[Booking]] = {}
-        for person_id, mine in self._booked.items():
+        for person_id, mine in read.items():
             if wanted is not None and person_id not in wanted:
                 continue
             kept = [b for b in mine if b.start <= last and b.end >= first]
@@ -198,6 +209,23 @@ class OverallocationsOnce:
         # read: the people in the order of their first kept booking (start, then id)
         ordered = sorted(booked.items(), key=lambda item: (item[1][0].start, item[1][0].id))
         return _over(dict(ordered), self._shown, first, last)
+
+    def assignments(
+        self, first: date, last: date, program_ids: Iterable[int]
+    ) -> list[tuple[int, int, int]] | None:
+        """The assignments of these programs on some day of [first, last], each as its id,
+        person and program, from the bookings read once; None for days outside those read
+        (the caller then reads for itself)."""
+        if first < self.first or last > self.last:
+            return None
+        programs = set(program_ids)
+        program_of = self._program_of
+        return [
+            (b.id, person_id, program_of[b.id])
+            for person_id, mine in self._read().items()
+            for b in mine
+            if b.start <= last and b.end >= first and program_of[b.id] in programs
+        ]
 
 
 def _runs(over: list[Span]) -> list[tuple[str, str]]:

@@ -9,10 +9,9 @@ throughout, never float.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 from peewee import fn, prefetch
 
@@ -40,9 +39,9 @@ NEAR_CEILING = Decimal("0.8")
 ENDING_DAYS = 60
 
 
-@dataclass(frozen=True)
-class Burn:
-    """What a contract has spent and will need, as of a day."""
+class Burn(NamedTuple):
+    """What a contract has spent and will need, as of a day (a named tuple: a frozen
+    dataclass costs every command that imports this several times as much)."""
 
     contract: Contract
     spent: Decimal

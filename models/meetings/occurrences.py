@@ -119,24 +119,21 @@ def _expand_row(
 ) -> list[Occurrence]:
     """The occurrences of one meeting that happen in the window, overrides applied."""
     tz = ZoneInfo(row["timezone"])
+    length = timedelta(minutes=row["duration_minutes"])
+    if not row["rrule"] and not changes and (limit is None or limit > 0):
+        # a single meeting no change touches (most of an agenda's): its one start, in UTC,
+        # in the window [window_start - length, window_end) as expand gives it
+        utc = row["start_utc"].astimezone(UTC)
+        end = utc + length
+        if utc >= window_start - length and utc < window_end and end > window_start:
+            there = utc.astimezone(tz)
+            shared = _shared(row, program)
+            return [_unchanged(shared, there, there.astimezone(UTC), end.astimezone(tz))]
+        return []
     start = row["start_utc"].astimezone(tz)
     found: list[Occurrence] = []
     seen: set[datetime] = set()
-    length = timedelta(minutes=row["duration_minutes"])
-    # what every unchanged occurrence of the meeting has: copied into each
-    shared = {
-        "meeting_id": row["id"],
-        "title": row["title"],
-        "program": program,
-        "timezone": row["timezone"],
-        "duration_minutes": row["duration_minutes"],
-        "location": row["location"],
-        "link": row["link"],
-        "status": row["status"],
-        "moved": False,
-        "series": bool(row["rrule"]),
-        "all_day": bool(row.get("all_day")),
-    }
+    shared = _shared(row, program)
     # a series' occurrence that starts before the window reaches into it by the series'
     # length at most; one made longer is a moved one, found through its change below
     earliest = window_start - length
@@ -162,6 +159,23 @@ def _expand_row(
         if occurrence.end > window_start and occurrence.start < window_end:
             found.append(occurrence)
     return found
+
+
+def _shared(row: dict[str, Any], program: str) -> dict[str, Any]:
+    """What every unchanged occurrence of the meeting has: copied into each."""
+    return {
+        "meeting_id": row["id"],
+        "title": row["title"],
+        "program": program,
+        "timezone": row["timezone"],
+        "duration_minutes": row["duration_minutes"],
+        "location": row["location"],
+        "link": row["link"],
+        "status": row["status"],
+        "moved": False,
+        "series": bool(row["rrule"]),
+        "all_day": bool(row.get("all_day")),
+    }
 
 
 def _unchanged(shared: dict[str, Any], start: datetime, utc: datetime, end: datetime) -> Occurrence:

@@ -19,7 +19,6 @@ the digest can show it whatever the number of programs.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, TypedDict
@@ -36,17 +35,18 @@ from docket.models.core.schema import (
     RAG,
     ActionItem,
     Assignment,
+    Issue,
     Milestone,
     Program,
+    Risk,
     database,
     sql_list,
 )
-from docket.models.governance.budget import budget, budget_total, fiscal_year_of
-from docket.models.governance.issues import list_issues
+from docket.models.governance.budget import BudgetRow, budget, budget_total, fiscal_year_of
 from docket.models.governance.metrics import latest_metrics
-from docket.models.governance.risks import list_risks, score
+from docket.models.governance.risks import LIVE_STATUSES, score
 from docket.models.milestones.schedule import needs_attention_clause, status_clause
-from docket.models.portfolio.programs import get_program
+from docket.models.portfolio.programs import get_program, program_and_children
 
 # the window, from today, in which an over-allocated person on the program counts
 ALLOCATION_DAYS = 30
@@ -199,11 +199,11 @@ def _actions(tree: _Tree, today: date) -> dict[int, list[EvidenceLine]]:
 
 
 def _budget(
-    tree: _Tree, code: str | None, today: date, red_percent: float
+    tree: _Tree, code: str | None, today: date, red_percent: float, shared: Shared
 ) -> dict[int, list[EvidenceLine]]:
     """The estimate at completion against the budget this fiscal year (program and those
     under it summed); nothing when there is no budget."""
-    rows = budget(code, fiscal_year_of(today), today)
+    rows = shared.budget(code, fiscal_year_of(today), today)
     found: dict[int, list[EvidenceLine]] = {}
     for top, ids in tree.under.items():
         mine = {tree.codes[pid] for pid in ids}
@@ -233,31 +233,66 @@ def _metrics(tree: _Tree) -> dict[int, list[EvidenceLine]]:
 
 
 def _risks(tree: _Tree, code: str | None, risk_score: int) -> dict[int, list[EvidenceLine]]:
-    """Open or mitigating risks scoring ``risk_score`` or more."""
+    """Open or mitigating risks scoring ``risk_score`` or more, as :func:`list_risks` with
+    ``live`` reads them (the highest score first), only the columns the line names: the
+    cursor's own rows, no model object (nor its program and owner) per risk."""
     found: dict[int, list[EvidenceLine]] = {top: [] for top in tree.under}
-    for r in list_risks(code, min_score=risk_score, live=True):
-        fact = f"#{r.id} {r.title}: score {score(r.probability, r.impact)}"
-        tree.share(found, r.__data__["program"], _line("risk", fact, "amber"))
+    exposure = Risk.probability * Risk.impact
+    query: Any = Risk.select(Risk.id, Risk.program, Risk.title, Risk.probability, Risk.impact)
+    query = query.where(Risk.status.in_(LIVE_STATUSES), exposure >= risk_score)
+    if code:
+        query = query.where(Risk.program.in_(program_and_children(code)))
+    for ident, program, title, probability, impact in database.execute(
+        query.order_by(exposure.desc(), Risk.id)
+    ):
+        fact = f"#{ident} {title}: score {score(probability, impact)}"
+        tree.share(found, program, _line("risk", fact, "amber"))
     return found
 
 
 def _issues(tree: _Tree, code: str | None) -> dict[int, list[EvidenceLine]]:
-    """Open critical issues."""
+    """Open critical issues, in the order of :func:`list_issues` (by due day, then id),
+    only those read: the cursor's own rows, no model object per issue."""
     found: dict[int, list[EvidenceLine]] = {top: [] for top in tree.under}
-    for i in list_issues(code):
-        if i.severity == "critical" and i.status in OPEN_ISSUE:
-            line = _line("issue", f"#{i.id} {i.title}: critical, {i.status}", "red")
-            tree.share(found, i.__data__["program"], line)
+    query: Any = Issue.select(Issue.id, Issue.program, Issue.title, Issue.status, Issue.due)
+    query = query.where(Issue.severity == "critical", Issue.status.in_(OPEN_ISSUE))
+    if code:
+        query = query.where(Issue.program.in_(program_and_children(code)))
+    day = Issue.due.python_value
+    rows = [
+        (day(due) or date.max, ident, program, title, status)
+        for (ident, program, title, status, due) in database.execute(query)
+    ]
+    for _, ident, program, title, status in sorted(rows):
+        line = _line("issue", f"#{ident} {title}: critical, {status}", "red")
+        tree.share(found, program, line)
     return found
 
 
-@dataclass
 class Shared:
     """Reads a caller (a digest) makes once for its own parts and the evidence: the
-    contracts' burns and the over-allocations; the evidence comes out the same."""
+    contracts' burns, the over-allocations and the budgets; the evidence comes out the
+    same. A plain class: a dataclass costs every command that imports this more to define."""
 
-    burns: BurnsOnce = field(default_factory=BurnsOnce)
-    overallocations: OverallocationsOnce | None = None
+    def __init__(
+        self,
+        *,
+        burns: BurnsOnce | None = None,
+        overallocations: OverallocationsOnce | None = None,
+    ) -> None:
+        self.burns = BurnsOnce() if burns is None else burns
+        self.overallocations = overallocations
+        # the budgets read, by program (None: all), fiscal year and day
+        self.budgets: dict[tuple[str | None, int, date], list[BudgetRow]] = {}
+
+    def budget(self, program: str | None, year: int, today: date) -> list[BudgetRow]:
+        """:func:`budget`, read once per program, year and day: the evidence and a
+        digest's budget section ask for the same."""
+        key = (program, year, today)
+        found = self.budgets.get(key)
+        if found is None:
+            found = self.budgets[key] = budget(program, year, today)
+        return list(found)
 
 
 def _allocation(tree: _Tree, today: date, shared: Shared) -> dict[int, list[EvidenceLine]]:
@@ -265,12 +300,18 @@ def _allocation(tree: _Tree, today: date, shared: Shared) -> dict[int, list[Evid
     last = today + timedelta(days=ALLOCATION_DAYS)
     program_of: dict[int, int] = {}
     people: set[int] = set()
-    query: Any = (  # the cursor's own rows (ids only): no model object per assignment
-        Assignment.select(Assignment.id, Assignment.person, Assignment.program).where(
-            Assignment.program.in_(tree.ids), Assignment.start <= last, Assignment.end >= today
+    # the bookings the caller read once (a digest's), else the cursor's own rows (ids only)
+    rows: Any = None
+    if shared.overallocations is not None:
+        rows = shared.overallocations.assignments(today, last, tree.ids)
+    if rows is None:
+        query: Any = Assignment.select(Assignment.id, Assignment.person, Assignment.program)
+        rows = database.execute(
+            query.where(
+                Assignment.program.in_(tree.ids), Assignment.start <= last, Assignment.end >= today
+            )
         )
-    )
-    for aid, person, program in database.execute(query):
+    for aid, person, program in rows:
         program_of[aid] = program
         people.add(person)
     found: dict[int, list[EvidenceLine]] = {top: [] for top in tree.under}
@@ -333,7 +374,7 @@ def _statuses(
     parts = [
         _milestones(tree, today, settings.evidence_late_days, settings.evidence_slip_days),
         _actions(tree, today),
-        _budget(tree, code, today, settings.evidence_eac_over_percent),
+        _budget(tree, code, today, settings.evidence_eac_over_percent, reads),
         _metrics(tree),
         _risks(tree, code, settings.evidence_risk_score),
         _issues(tree, code),
@@ -392,17 +433,28 @@ class ColourFacts(TypedDict):
 
 
 def colours_of(
-    codes: Iterable[str], today: date, config: Config | None = None, shared: Shared | None = None
+    codes: Iterable[str],
+    today: date,
+    config: Config | None = None,
+    shared: Shared | None = None,
+    *,
+    programs: list[Program] | None = None,
 ) -> dict[str, ColourFacts]:
     """Each program's derived colour, whether its typed one is better and whether that has
-    no reason, by code (:func:`derived_statuses` of ``codes``)."""
+    no reason, by code (:func:`derived_statuses` of ``codes``); ``programs``: those of
+    ``codes`` the caller has read already (a digest's status table), not read again."""
+    found = (
+        derived_statuses(today, config, codes=codes, shared=shared)
+        if programs is None
+        else _statuses(programs, None, today, config, shared)
+    )
     return {
         f["program"]: {
             "evidence": f["derived"],
             "disagrees": f["disagrees"],
             "reason_missing": f["reason_missing"],
         }
-        for f in derived_statuses(today, config, codes=codes, shared=shared)
+        for f in found
     }
 
 
