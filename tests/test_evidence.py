@@ -18,6 +18,7 @@ from docket.models.contractors.assignments import add_assignment
 from docket.models.contractors.expenditures import add_expenditure
 from docket.models.core.config import Config, read_config
 from docket.models.core.context import Context
+from docket.models.core.schema import Program
 from docket.models.governance.budget import add_budget_line
 from docket.models.governance.issues import add_issue
 from docket.models.governance.metrics import add_metric, record_measurement
@@ -107,6 +108,34 @@ def test_overdue_actions_count_when_high_or_urgent(office: Context) -> None:
     assert _colour() == "green"
     add_action(office, "High, overdue", program="ERP", priority="high", due="2026-11-22")
     assert _rules() == [("overdue actions", "amber")]
+
+
+def test_overdue_pressing_counts_are_the_same_without_their_index(office: Context) -> None:
+    """Through the partial index of open pressing items (SQLite), or without it (a copy that
+    lacks it, PostgreSQL): each program's count of overdue high and urgent open items."""
+    from docket.models.core import engine
+    from docket.models.core.schema import database
+    from docket.models.portfolio import evidence
+
+    for code, priority, due, status in [
+        ("ERP", "high", "2026-11-22", "open"),
+        ("ERP", "urgent", "2026-10-01", "blocked"),
+        ("HR", "urgent", "2026-11-01", "in progress"),
+        ("HR", "high", "2026-11-23", "open"),  # due today: not overdue
+        ("WEB", "normal", "2026-11-01", "open"),  # not pressing
+        ("WEB", "high", "2026-11-01", "done"),  # not open
+    ]:
+        add_action(office, f"{code} {priority}", program=code, priority=priority, due=due)
+        if status != "open":
+            database.execute_sql(
+                "UPDATE action_item SET status = ? WHERE title = ?", (status, f"{code} {priority}")
+            )
+    ids = {p.code: p.id for p in Program.select()}
+    expected = {ids["ERP"]: 2, ids["HR"]: 1}
+    assert evidence._pressing_overdue(TODAY) == expected
+    if not engine.is_postgres():
+        database.execute_sql('DROP INDEX "action_item_pressing_open"')
+        assert evidence._pressing_overdue(TODAY) == expected
 
 
 @pytest.mark.parametrize(

@@ -288,6 +288,14 @@ def table_exists(name: str) -> bool:
     return found is not None
 
 
+def index_exists(name: str) -> bool:
+    """Whether SQLite has an index of that name (a copy made without it may lack one)."""
+    found = database.execute_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+    ).fetchone()
+    return found is not None
+
+
 def data_version() -> int:
     """A number that changes when another connection commits. SQLite's ``data_version``;
     on PostgreSQL the changes other sessions announced (LISTEN/NOTIFY, engine_postgres)."""

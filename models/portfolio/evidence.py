@@ -28,6 +28,7 @@ from peewee import SQL, Expression, fn
 from docket.models.actions.items import overdue_clause
 from docket.models.contractors.allocation import OverallocationsOnce, overallocations
 from docket.models.contractors.burn import BurnsOnce
+from docket.models.core import engine
 from docket.models.core.config import Config
 from docket.models.core.errors import ValidationError
 from docket.models.core.schema import (
@@ -176,17 +177,7 @@ def pressing_clause() -> Expression:
 
 def _actions(tree: _Tree, today: date) -> dict[int, list[EvidenceLine]]:
     """Overdue actions of high or urgent priority."""
-    # every program's count, through the partial index of open pressing items (only their
-    # rows are read); the programs asked about take theirs below. Naming the programs in the
-    # query would lead SQLite to the (program, status, due) index instead, which reads
-    # every open overdue row for its priority.
-    query: Any = (
-        ActionItem.select(ActionItem.program, fn.COUNT(ActionItem.id))
-        .where(pressing_clause(), overdue_clause(today))
-        .group_by(ActionItem.program)
-        .tuples()
-    )
-    counts = dict(query)
+    counts = _pressing_overdue(today)
     found: dict[int, list[EvidenceLine]] = {}
     for top, ids in tree.under.items():
         count = sum(counts.get(pid, 0) for pid in ids)
@@ -196,6 +187,32 @@ def _actions(tree: _Tree, today: date) -> dict[int, list[EvidenceLine]]:
             else []
         )
     return found
+
+
+# SQLite: every program's overdue pressing items, a range of the partial index of open
+# pressing items per program (only the overdue entries are read: 4 ms at a million items,
+# where reading all 86,000 of its entries took 18 ms). Told the index: named programs lead
+# SQLite's own choice to the (program, status, due) index, which reads every open overdue row
+# for its priority (300 ms).
+_PRESSING_OVERDUE_SQL = (
+    'SELECT "program_id", COUNT(*) FROM "action_item" INDEXED BY "action_item_pressing_open" '
+    f'WHERE "program_id" IN (SELECT "id" FROM "program") AND {OPEN_ACTION_SQL} '
+    f'AND "priority" IN {sql_list(PRESSING)} AND "due" < ? GROUP BY "program_id"'
+)
+
+
+def _pressing_overdue(today: date) -> dict[int, int]:
+    """How many overdue open high and urgent items each program has (none: absent)."""
+    if not engine.is_postgres() and engine.index_exists("action_item_pressing_open"):
+        return dict(database.execute_sql(_PRESSING_OVERDUE_SQL, (today.isoformat(),)).fetchall())
+    # PostgreSQL (its own plan), or a copy without the index: through the same clauses
+    query: Any = (
+        ActionItem.select(ActionItem.program, fn.COUNT(ActionItem.id))
+        .where(pressing_clause(), overdue_clause(today))
+        .group_by(ActionItem.program)
+        .tuples()
+    )
+    return {program: count for program, count in query if program is not None}
 
 
 def _budget(
