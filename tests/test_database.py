@@ -48,7 +48,54 @@ def test_writes_begin_immediate(db_path: Path) -> None:
     with dbmod.write():
         database.execute_sql("SELECT 1")
     connection.set_trace_callback(None)
-    assert statements[0] == "BEGIN IMMEDIATE"
+    # the PRAGMAs before it: the write lock's wait (below)
+    assert next(s for s in statements if not s.startswith("PRAGMA")) == "BEGIN IMMEDIATE"
+
+
+def _held_elsewhere(db_path: Path) -> sqlite3.Connection:
+    """Another administrator's connection, holding the write lock."""
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def test_a_write_waits_for_another_s_lock_by_short_polls(
+    db_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While another holds the write lock, a write tries it again after a millisecond or
+    so (never more than 25 ms), and begins once the lock is free: here, after three waits."""
+    open_database(db_path)
+    other = _held_elsewhere(db_path)
+    waits: list[float] = []
+
+    def wait(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 3:
+            other.execute("COMMIT")
+
+    monkeypatch.setattr(dbmod.time, "sleep", wait)
+    with dbmod.write():
+        database.execute_sql("SELECT 1")
+    assert len(waits) == 3 and all(0 < w <= 0.025 for w in waits)
+    assert database.execute_sql("PRAGMA busy_timeout").fetchone()[0] == dbmod.BUSY_TIMEOUT_S * 1000
+    other.close()
+
+
+def test_a_write_waits_as_long_as_the_busy_timeout_says_then_fails(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_database(db_path)
+    database.execute_sql("PRAGMA busy_timeout = 2000")
+    other = _held_elsewhere(db_path)
+    clock = iter(float(t) for t in range(100))
+    monkeypatch.setattr(dbmod.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(dbmod.time, "sleep", lambda seconds: None)
+    with pytest.raises(peewee.OperationalError, match="locked"), dbmod.write():
+        pass
+    # two seconds of the fake clock: tried at 0, 1 and 2, given up at 2
+    assert next(clock) == 3
+    assert database.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 2000
+    other.close()
 
 
 def test_a_newer_database_is_refused_and_left_untouched(db_path: Path) -> None:
