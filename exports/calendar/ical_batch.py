@@ -23,7 +23,6 @@ from icalendar import Component
 from docket.exports.calendar.ical_fields import Timing, highest_sequence
 from docket.exports.calendar.ical_report import ImportReport
 from docket.models.accounts.roles import require_writer
-from docket.models.accounts.users import person_for_account
 from docket.models.audit.chain import NewEntry, append, changes_text
 from docket.models.core import bulk, engine
 from docket.models.core.context import Context
@@ -36,6 +35,7 @@ from docket.models.core.schema import Attendee, Meeting, OccurrenceChange, Perso
 from docket.models.meetings.attendees import Invitees
 from docket.models.meetings.changes import PlannedSeries
 from docket.models.meetings.series import SEQUENCE_MAX, meeting_values, program_for_new
+from docket.models.people.directory import person_for_account
 
 # series written together at most (a 50 MB calendar has about 40,000)
 FLUSH_EVERY = 2_000

@@ -24,9 +24,6 @@ from docket.models.core.errors import ValidationError
 from docket.models.core.inputs import choice, shown, text
 from docket.models.core.schema import ROLES, Meeting, Person, UserAccount
 from docket.models.people.directory import find_person
-
-# the calendar import still names it here
-from docket.models.people.directory import person_for_account as person_for_account
 from docket.models.people.persons import add_person, checked_email, update_person
 
 # what an invite needs of a meeting's organizer (exports/calendar/ical_events.py refuses it)
