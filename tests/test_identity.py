@@ -25,11 +25,11 @@ from docket.models.accounts.users import (
     NameAndEmail,
     link_me,
     name_and_email,
-    person_for_account,
 )
 from docket.models.core.context import Context
 from docket.models.core.database import connect
 from docket.models.core.schema import Meeting, Person, UserAccount, database
+from docket.models.people.directory import person_for_account
 from docket.models.people.persons import add_person
 from docket.models.portfolio.programs import add_program
 from docket.tui.app import DocketApp
