@@ -20,7 +20,6 @@ from docket.models.accounts.users import (
     ORGANIZER_NEEDED,
     link_later,
     organizer_gap,
-    person_for_account,
 )
 from docket.models.core.context import Context
 from docket.models.meetings import series as meetings
@@ -38,7 +37,7 @@ from docket.models.meetings.views import (
     SeriesPreview,
     check_preview,
 )
-from docket.models.people.directory import find_person
+from docket.models.people.directory import find_person, person_for_account
 from docket.tui.forms.actions import date_check, person_lookup, program_lookup
 from docket.tui.forms.base import EditForm, Field, RecordForm, Revision
 from docket.tui.store import store_of
