@@ -20,7 +20,17 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from docket.exports.calendar.ical_order import rrule_text
-from docket.exports.calendar.ical_text import UTC_ZONES, ContentLines, folded, param, utc_stamp
+from docket.exports.calendar.ical_text import (
+    UTC_ZONES,
+    ContentLines,
+    folded,
+    line,
+    moment_line,
+    param,
+    span_lines,
+    text_line,
+    utc_stamp,
+)
 from docket.exports.calendar.ical_text import day as date_value
 from docket.exports.calendar.ical_times import (
     naming_time,
@@ -108,10 +118,17 @@ def guests_of(attendees: Iterable[Attendee]) -> list[Guest]:
 
 
 @lru_cache(maxsize=16384)
+def _common_name(name: str) -> str:
+    """A person's CN parameter value, once per name: a person attends with several roles
+    and answers, each line with its own parameters."""
+    return param(name, quote_also=" '")
+
+
+@lru_cache(maxsize=16384)
 def _address_params(name: str, *params: tuple[str, str]) -> str:
     """``;CN=...`` and the given parameters, in name order; one string per distinct line, so
     thousands of events share their attendees' parameters."""
-    pairs = sorted([("CN", param(name, quote_also=" '")), *params])
+    pairs = sorted([("CN", _common_name(name)), *params])
     return "".join(f";{key}={value}" for key, value in pairs)
 
 
@@ -180,8 +197,9 @@ def _published(guest: Guest) -> tuple[str, str]:
 
 def _description(meeting: Meeting, agenda: str | None = None, link: str | None = None) -> str:
     """The agenda, then a "Join: URL" line for the link, a blank line between them."""
-    text = (agenda if agenda is not None else meeting.agenda).strip()
-    url = link if link is not None else meeting.link
+    data = meeting.__data__
+    text = (agenda if agenda is not None else data["agenda"]).strip()
+    url = link if link is not None else data["link"]
     if not url:
         return text
     return f"{text}\n\nJoin: {url}" if text else f"Join: {url}"
@@ -212,26 +230,36 @@ class Event(NamedTuple):
     title: str = ""
 
 
+@lru_cache(maxsize=4096)
+def _repeated_text(name: str, value: str) -> str:
+    """:func:`text_line` of a value many events share (a title, a room), made once."""
+    return text_line(name, value)
+
+
 def write_event(
     out: ContentLines, meeting: Meeting, stamp: str, roster: Roster, event: Event
 ) -> None:
     """One VEVENT; its properties in the order calendar files usually have them (SUMMARY,
-    times, DTSTAMP, UID, RECURRENCE-ID, SEQUENCE, recurrence, then by name)."""
-    zone, all_day = meeting.timezone, meeting.all_day
-    out.begin("VEVENT")
-    out.text("SUMMARY", event.title or meeting.title)
+    times, DTSTAMP, UID, RECURRENCE-ID, SEQUENCE, recurrence, then by name). A feed writes
+    thousands: the meeting's columns are read from its data (not through its fields), and
+    each line is appended as it is made."""
+    data = meeting.__data__
+    zone, all_day = data["timezone"], data["all_day"]
+    add = out.lines.append
+    add("BEGIN:VEVENT")
+    add(_repeated_text("SUMMARY", event.title or data["title"]))
     if all_day:
         _write_days(out, zone, event)
     else:
-        _write_times(out, meeting, event)
-    out.add("DTSTAMP", stamp)
-    out.text("UID", meeting.uid)
+        _write_times(out, zone, event)
+    add(f"DTSTAMP:{stamp}")
+    add(text_line("UID", data["uid"]))
     recurrence_id = event.recurrence_id
     if recurrence_id is not None and all_day:
         out.day("RECURRENCE-ID", recurrence_id.astimezone(ZoneInfo(zone)).date())
     elif recurrence_id is not None:
-        out.moment("RECURRENCE-ID", zone, naming_time(meeting, recurrence_id))
-    out.add("SEQUENCE", str(meeting.sequence))
+        add(moment_line("RECURRENCE-ID", zone, naming_time(meeting, recurrence_id)))
+    add(f"SEQUENCE:{data['sequence']}")
     if event.rrule:
         rule = rrule_text(event.rrule)
         out.add("RRULE", until_day(rule, zone) if all_day else rule)
@@ -241,22 +269,22 @@ def write_event(
     elif event.exdates:
         out.moments("EXDATE", zone, *(naming_time(meeting, e) for e in event.exdates))
     if roster.lines is not None:
-        out.written(roster.lines)
+        out.lines.extend(roster.lines)
     for params, address in roster.attendees:
         out.repeated("ATTENDEE", address, params)
     if event.description:
-        out.text("DESCRIPTION", event.description)
+        add(text_line("DESCRIPTION", event.description))
     if event.location or event.link:
-        out.text("LOCATION", event.location or event.link)
+        add(_repeated_text("LOCATION", event.location or event.link))
     if roster.organizer is not None:
         out.repeated("ORGANIZER", roster.organizer[1], roster.organizer[0])
-    out.add("STATUS", event.status)  # an iCalendar word: nothing to escape
+    add(f"STATUS:{event.status}")  # an iCalendar word: nothing to escape, never folded
     if event.link:
-        out.add("URL", event.link)
-    out.end("VEVENT")
+        add(line("URL", event.link))
+    add("END:VEVENT")
 
 
-def _write_times(out: ContentLines, meeting: Meeting, event: Event) -> None:
+def _write_times(out: ContentLines, zone: str, event: Event) -> None:
     """DTSTART and DTEND (or DURATION) of a timed event, so every reader places it at the
     instants docket does. Local times with TZID, except where readers differ: a local time
     that happens twice (the hour repeated when daylight saving ends: ical.js takes the
@@ -266,24 +294,24 @@ def _write_times(out: ContentLines, meeting: Meeting, event: Event) -> None:
     occurrence is such a one, its length is a DURATION (exact, RFC 5545 3.8.2.5) and that
     occurrence is also written on its own
     (:func:`docket.exports.calendar.ical_times.unsteady_starts`)."""
-    zone, start = meeting.timezone, event.start
+    add = out.lines.append
+    start = event.start
     end = end_of(start, event.minutes)
     # the event's start is the wall time that names it: steady_occurrence(start, start, ...)
     steady = zone in UTC_ZONES or steady_between(start, end)
     if event.rrule:
-        out.moment("DTSTART", zone, start)
+        add(moment_line("DTSTART", zone, start))
         if steady:
-            out.moment("DTEND", zone, end)
+            add(moment_line("DTEND", zone, end))
         else:
             hours, minutes = divmod(event.minutes, 60)
             length = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
-            out.add("DURATION", f"PT{length}")
+            add(line("DURATION", f"PT{length}"))
     elif steady:
-        out.moment("DTSTART", zone, start)
-        out.moment("DTEND", zone, end)
+        out.lines.extend(span_lines(zone, start, end))
     else:
-        out.add("DTSTART", utc_stamp(start))
-        out.add("DTEND", utc_stamp(end))
+        add(line("DTSTART", utc_stamp(start)))
+        add(line("DTEND", utc_stamp(end)))
 
 
 def _write_days(out: ContentLines, zone: str, event: Event) -> None:
@@ -295,14 +323,16 @@ def _write_days(out: ContentLines, zone: str, event: Event) -> None:
 
 
 def series_events(meeting: Meeting, changes: list[OccurrenceChange]) -> list[Event]:
-    """The master VEVENT (with RRULE and EXDATEs) and one VEVENT per changed occurrence."""
-    rule = meeting.rrule
+    """The master VEVENT (with RRULE and EXDATEs) and one VEVENT per changed occurrence.
+    (The meeting's columns are read from its data: a feed has thousands of meetings.)"""
+    data = meeting.__data__
+    rule = data["rrule"]
     master = Event(
         series_start(meeting),
-        meeting.duration_minutes,
-        _status(meeting.status),
-        meeting.location,
-        meeting.link,
+        data["duration_minutes"],
+        _STATUSES.get(data["status"], "CANCELLED"),
+        data["location"],
+        data["link"],
         _description(meeting),
         None,
         rule,
@@ -345,11 +375,13 @@ def zone_span(
 ) -> tuple[datetime, datetime | None]:
     """The first and last moments a meeting's events need its zone for (None: no end)."""
     first = series_start(meeting)
-    if not changes and not meeting.rrule:  # a single meeting (most of a feed's)
-        return first, meeting.start_utc
-    last = meeting.until_utc if meeting.rrule else meeting.start_utc
+    data = meeting.__data__
+    rule, start = data["rrule"], data["start_utc"]
+    if not changes and not rule:  # a single meeting (most of a feed's)
+        return first, start
+    last = data["until_utc"] if rule else start
     moved = [c.new_start for c in changes if c.new_start is not None]
-    if not meeting.rrule or meeting.until_utc is not None:
+    if not rule or data["until_utc"] is not None:
         ends = [e for e in (last, *moved) if e is not None]
         return min([first, *moved]), max(ends)
     return min([first, *moved]), None

@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from peewee import JOIN, Case
+from peewee import Case
 
 from docket.exports.calendar.ical_events import (
     Guest,
@@ -25,7 +25,8 @@ from docket.exports.calendar.ical_events import (
     write_event,
     zone_span,
 )
-from docket.exports.calendar.ical_text import ContentLines, utc_stamp
+from docket.exports.calendar.ical_text import ContentLines, text_line, utc_stamp
+from docket.exports.calendar.ical_text import day as date_value
 from docket.models.core.schema import (
     ATTENDEE_ROLES,
     RESPONSES,
@@ -54,34 +55,26 @@ def feed(
     from docket.models.meetings.occurrences import OccurrenceFilter, list_occurrences
     from docket.models.portfolio.programs import get_program
 
-    organizer = Person.alias()
-    # the columns the events need, not whole records: thousands of meetings
-    query = (
-        Meeting.select(
-            Meeting.id,
-            Meeting.uid,
-            Meeting.sequence,
-            Meeting.title,
-            Meeting.agenda,
-            Meeting.timezone,
-            Meeting.start_utc,
-            Meeting.until_utc,
-            Meeting.duration_minutes,
-            Meeting.rrule,
-            Meeting.location,
-            Meeting.link,
-            Meeting.status,
-            Meeting.all_day,
-            Meeting.organizer,
-            Program.code,
-            organizer.id,
-            organizer.name,
-            organizer.email,
-        )
-        .join(Program)
-        .join_from(Meeting, organizer, JOIN.LEFT_OUTER, on=(Meeting.organizer == organizer.id))
-        .where(Meeting.status != "cancelled")
-    )
+    # the columns the events need, not whole records: thousands of meetings (their
+    # programs and organizers, a few, are read apart: joined, each row repeated them)
+    query = Meeting.select(
+        Meeting.id,
+        Meeting.uid,
+        Meeting.sequence,
+        Meeting.title,
+        Meeting.agenda,
+        Meeting.timezone,
+        Meeting.start_utc,
+        Meeting.until_utc,
+        Meeting.duration_minutes,
+        Meeting.rrule,
+        Meeting.location,
+        Meeting.link,
+        Meeting.status,
+        Meeting.all_day,
+        Meeting.organizer,
+        Meeting.program,
+    ).where(Meeting.status != "cancelled")
     scoped = get_program(program) if program else None
     if scoped is not None:
         query = query.where(Meeting.program == scoped)
@@ -92,25 +85,28 @@ def feed(
     query = query.order_by(Meeting.start_utc, Meeting.id)
     meetings = _meetings(query)
     everything = scoped is None and (window_start is None or window_end is None)
-    by_meeting = _attendee_lines(None if everything else [m.id for m in meetings])
-    changes = changes_by_meeting([m.id for m in meetings])
+    # each meeting's columns are read from its data, not through its fields: thousands
+    meeting_ids = [m.__data__["id"] for m in meetings]
+    by_meeting = _attendee_lines(None if everything else meeting_ids)
+    changes = changes_by_meeting(meeting_ids)
     zones = Zones()
-    for meeting in meetings:
-        if not meeting.all_day:  # dates need no zone
-            zones.use(meeting.timezone, *zone_span(meeting, changes.get(meeting.id, [])))
+    for meeting, ident in zip(meetings, meeting_ids, strict=True):
+        data = meeting.__data__
+        if not data["all_day"]:  # dates need no zone
+            zones.use(data["timezone"], *zone_span(meeting, changes.get(ident, [])))
     out = begin_calendar("PUBLISH", f"docket {program}" if program else "docket")
     zones.write(out)
     stamp_text = utc_stamp(stamp)
     # a published ORGANIZER depends on the organizer alone: one per person, not per meeting
     chairs: dict[int | None, tuple[str, str] | None] = {}
-    for meeting in meetings:
+    for meeting, ident in zip(meetings, meeting_ids, strict=True):
         organizer_id = meeting.__data__["organizer"]
         if organizer_id in chairs:
             chair = chairs[organizer_id]
         else:
             chair = chairs[organizer_id] = chair_of(meeting, "PUBLISH")
-        roster = Roster(chair, [], by_meeting.get(meeting.id, []))
-        for event in series_events(meeting, changes.get(meeting.id, [])):
+        roster = Roster(chair, [], by_meeting.get(ident, []))
+        for event in series_events(meeting, changes.get(ident, [])):
             write_event(out, meeting, stamp_text, roster, event)
     _write_milestones(out, stamp_text, scoped, window_start, window_end)
     out.end("VCALENDAR")
@@ -119,8 +115,6 @@ def feed(
 
 # an attendee's role and response as one number (its line is keyed by its person and it)
 _PAIRS = tuple((role, response) for role in ATTENDEE_ROLES for response in RESPONSES)
-# what no line is (a line is never empty): the key of an attendee not met yet
-_UNSEEN = ""
 
 
 def _attendee_lines(meeting_ids: list[int] | None) -> dict[int, list[str]]:
@@ -131,6 +125,17 @@ def _attendee_lines(meeting_ids: list[int] | None) -> dict[int, list[str]]:
     (None: no e-mail address, left out). SQL numbers each attendee's person, role and
     response (one integer, :data:`_PAIRS`): reading two texts a row took longer than the
     rest of the work."""
+    # every person when every meeting's attendees are read: cheaper than asking which attend
+    people: Any = Person.select(Person.id, Person.name, Person.email)
+    if meeting_ids is not None:
+        people = people.where(
+            Person.id.in_(
+                Attendee.select(Attendee.person).where(Attendee.meeting.in_(among(meeting_ids)))
+            )
+        )
+    # read through the cursor: every column is an integer or text already, and converting
+    # tens of thousands of rows value by value took longer than the query
+    named = {person_id: (name, email) for person_id, name, email in _rows(people)}
     width = len(_PAIRS)
     pair = Case(
         Attendee.role, [(role, i * len(RESPONSES)) for i, role in enumerate(ATTENDEE_ROLES)]
@@ -138,26 +143,24 @@ def _attendee_lines(meeting_ids: list[int] | None) -> dict[int, list[str]]:
     attendees: Any = Attendee.select(Attendee.meeting, Attendee.person * width + pair).order_by(
         Attendee.id
     )
-    people: Any = Person.select(Person.id, Person.name, Person.email)
     if meeting_ids is not None:
         attendees = attendees.where(Attendee.meeting.in_(among(meeting_ids)))
-        people = people.where(Person.id.in_(attendees.select(Attendee.person)))
-    else:
-        people = people.where(Person.id.in_(Attendee.select(Attendee.person)))
-    # read through the cursor: every column is an integer or text already, and converting
-    # tens of thousands of rows value by value took longer than the query
-    named = {person_id: (name, email) for person_id, name, email in _rows(people)}
     lines: dict[int, str | None] = {}
     by_meeting: defaultdict[int, list[str]] = defaultdict(list)
+    # a meeting's attendees mostly follow one another: its list is looked up once per run
+    last_id, found = None, []
     for meeting_id, key in _rows(attendees):
-        line = lines.get(key, _UNSEEN)
-        if line is _UNSEEN:
-            person_id, number = divmod(key, width)
+        try:
+            line = lines[key]
+        except KeyError:
+            person_id, index = divmod(key, width)
             name, email = named[person_id]
-            role, response = _PAIRS[number]
+            role, response = _PAIRS[index]
             line = lines[key] = published_line(Guest(person_id, name, email or "", role, response))
         if line is not None:
-            by_meeting[meeting_id].append(line)
+            if meeting_id != last_id:
+                last_id, found = meeting_id, by_meeting[meeting_id]
+            found.append(line)
     return by_meeting
 
 
@@ -171,9 +174,19 @@ def _meetings(query: Any) -> list[Meeting]:
     """The meetings the feed's query selects, each built straight from its row (what peewee
     does, less its conversion of every value): a calendar of everything has thousands. Only
     the instants and the all-day flag need converting; each program and organizer is one
-    shared record."""
-    programs: dict[str, Program] = {}
-    people: dict[int, Person] = {}
+    shared record, read once."""
+    rows = list(_rows(query))
+    programs = {
+        ident: Program(id=ident, code=code)
+        for ident, code in _rows(Program.select(Program.id, Program.code))
+    }
+    chairs = {row[14] for row in rows if row[14] is not None}
+    people = {
+        ident: Person(id=ident, name=name, email=email)
+        for ident, name, email in _rows(
+            Person.select(Person.id, Person.name, Person.email).where(Person.id.in_(among(chairs)))
+        )
+    }
     found: list[Meeting] = []
     instant = Meeting.start_utc.python_value
     for (
@@ -192,11 +205,8 @@ def _meetings(query: Any) -> list[Meeting]:
         status,
         all_day,
         organizer_id,
-        code,
-        person_id,
-        name,
-        email,
-    ) in _rows(query):
+        program_id,
+    ) in rows:
         meeting = Meeting(__no_default__=True)
         meeting.__data__ = {
             "id": ident,
@@ -215,17 +225,15 @@ def _meetings(query: Any) -> list[Meeting]:
             "all_day": bool(all_day),
             "organizer": organizer_id,
         }
-        program = programs.get(code)
-        if program is None:
-            program = programs[code] = Program(code=code)
-        meeting.__rel__["program"] = program
-        if person_id is not None:
-            person = people.get(person_id)
-            if person is None:
-                person = people[person_id] = Person(id=person_id, name=name, email=email)
+        meeting.__rel__["program"] = programs[program_id]
+        person = people.get(organizer_id)
+        if person is not None:
             meeting.__rel__["organizer"] = person
         found.append(meeting)
     return found
+
+
+_ONE_DAY = timedelta(days=1)
 
 
 def _day(value: str | date) -> date:
@@ -255,7 +263,10 @@ def _write_milestones(
     )
     if program is not None:
         query = query.where(Milestone.program == program)
-    # read through the cursor (thousands of rows): the dates come as ISO text
+    # read through the cursor (thousands of rows): the dates come as ISO text. Each line
+    # is appended as it is made; DTSTAMP and TRANSP are the same in every milestone
+    add = out.lines.append
+    stamp_line = f"DTSTAMP:{stamp}"
     for milestone_id, title, forecast, actual, version, code in _rows(query):
         day = _day(actual or forecast)
         outside = (
@@ -266,12 +277,12 @@ def _write_milestones(
         if outside:
             continue
         done = " (done)" if actual else ""
-        out.begin("VEVENT")
-        out.text("SUMMARY", f"{code} milestone: {title}{done}")
-        out.day("DTSTART", day)
-        out.day("DTEND", day + timedelta(days=1))
-        out.add("DTSTAMP", stamp)
-        out.text("UID", f"milestone-{milestone_id}-{code}@docket")
-        out.add("SEQUENCE", str(version - 1))
-        out.add("TRANSP", "TRANSPARENT")
-        out.end("VEVENT")
+        add("BEGIN:VEVENT")
+        add(text_line("SUMMARY", f"{code} milestone: {title}{done}"))
+        add(f"DTSTART;VALUE=DATE:{date_value(day)}")
+        add(f"DTEND;VALUE=DATE:{date_value(day + _ONE_DAY)}")
+        add(stamp_line)
+        add(text_line("UID", f"milestone-{milestone_id}-{code}@docket"))
+        add(f"SEQUENCE:{version - 1}")
+        add("TRANSP:TRANSPARENT")
+        add("END:VEVENT")

@@ -36,14 +36,16 @@ def text(value: str) -> str:
     """A TEXT value escaped: backslash, semicolon, comma and line breaks."""
     if _TEXT_ESCAPED.search(value) is None:  # most values: nothing to escape
         return value
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    return _escaped(value)
+
+
+def _escaped(value: str) -> str:
+    """:func:`text` of a value that has something to escape (a carriage return is rare:
+    its two replacements are skipped without one)."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    if "\r" in value:
+        value = value.replace("\r\n", "\\n").replace("\r", "\\n")
+    return value.replace("\n", "\\n")
 
 
 def param(value: str, *, quote_also: str = "") -> str:
@@ -116,8 +118,8 @@ def _wall(t: datetime) -> str:
 
 
 def day(value: date) -> str:
-    """A DATE value (``20261125``)."""
-    return f"{value.year:04d}{value.month:02d}{value.day:02d}"
+    """A DATE value (``20261125``), %-formatted as :func:`_wall` is."""
+    return "%04d%02d%02d" % (value.year, value.month, value.day)  # noqa: UP031 - faster
 
 
 @lru_cache(maxsize=256)
@@ -126,47 +128,76 @@ def _zone_param(zone: str) -> tuple[ZoneInfo, str]:
     return ZoneInfo(zone), f";TZID={param(zone)}"
 
 
+def line(name: str, value: str, params: str = "") -> str:
+    """A property's content line, folded; ``value`` in iCalendar form already, ``params``
+    as ``;K=V``. Most lines are short ASCII: no call to fold (tens of thousands of lines)."""
+    joined = f"{name}{params}:{value}"
+    return joined if len(joined) <= FOLD_AT and joined.isascii() else fold(joined)
+
+
+def text_line(name: str, value: str) -> str:
+    """A TEXT property's content line (:func:`text`), folded."""
+    if _TEXT_ESCAPED.search(value) is not None:
+        value = _escaped(value)
+    joined = f"{name}:{value}"
+    return joined if len(joined) <= FOLD_AT and joined.isascii() else fold(joined)
+
+
+def moment_line(name: str, zone: str, value: datetime) -> str:
+    """One date-time in ``zone``: local with TZID, or UTC with ``Z``. A value in the zone
+    already (an event's start, its end) is not converted again."""
+    if zone in UTC_ZONES:
+        return line(name, utc_stamp(value))
+    tz, tzid = _zone_param(zone)
+    return line(name, _wall(value if value.tzinfo is tz else value.astimezone(tz)), tzid)
+
+
+def span_lines(zone: str, start: datetime, end: datetime) -> tuple[str, str]:
+    """DTSTART and DTEND in ``zone`` (:func:`moment_line` of each, the zone looked up once:
+    every timed event of a calendar has both)."""
+    if zone in UTC_ZONES:
+        return line("DTSTART", utc_stamp(start)), line("DTEND", utc_stamp(end))
+    tz, tzid = _zone_param(zone)
+    if start.tzinfo is not tz:
+        start = start.astimezone(tz)
+    if end.tzinfo is not tz:
+        end = end.astimezone(tz)
+    return line("DTSTART", _wall(start), tzid), line("DTEND", _wall(end), tzid)
+
+
 class ContentLines:
     """An iCalendar object being written, one folded content line at a time."""
 
     def __init__(self) -> None:
-        self._lines: list[str] = []
+        # the lines so far, folded: an event's writer appends to it directly
+        self.lines: list[str] = []
 
     def begin(self, component: str) -> None:
-        self._lines.append(f"BEGIN:{component}")
+        self.lines.append(f"BEGIN:{component}")
 
     def end(self, component: str) -> None:
-        self._lines.append(f"END:{component}")
+        self.lines.append(f"END:{component}")
 
     def add(self, name: str, value: str, params: str = "") -> None:
         """A property whose value is already in iCalendar form; ``params`` as ``;K=V``."""
-        line = f"{name}{params}:{value}"
-        # most lines are short ASCII: no call to fold (tens of thousands of lines)
-        self._lines.append(line if len(line) <= FOLD_AT and line.isascii() else fold(line))
+        self.lines.append(line(name, value, params))
 
     def repeated(self, name: str, value: str, params: str = "") -> None:
         """:meth:`add` for a line many events repeat (an attendee): folded once."""
-        self._lines.append(folded(f"{name}{params}:{value}"))
+        self.lines.append(folded(f"{name}{params}:{value}"))
 
     def written(self, lines: list[str]) -> None:
         """Lines already folded (a published attendee's, the same in many events)."""
-        self._lines.extend(lines)
+        self.lines.extend(lines)
 
     def text(self, name: str, value: str) -> None:
         """A TEXT property (:func:`text`), as :meth:`add` writes it."""
-        if _TEXT_ESCAPED.search(value) is not None:
-            value = text(value)
-        line = f"{name}:{value}"
-        self._lines.append(line if len(line) <= FOLD_AT and line.isascii() else fold(line))
+        self.lines.append(text_line(name, value))
 
     def moment(self, name: str, zone: str, value: datetime) -> None:
         """One date-time in ``zone``: local with TZID, or UTC with ``Z`` (:meth:`moments`
         of one value, without joining a list: every event has two)."""
-        if zone in UTC_ZONES:
-            self.add(name, utc_stamp(value))
-        else:
-            tz, tzid = _zone_param(zone)
-            self.add(name, _wall(value.astimezone(tz)), tzid)
+        self.lines.append(moment_line(name, zone, value))
 
     def moments(self, name: str, zone: str, *values: datetime) -> None:
         """Date-times in ``zone``: local with TZID, or UTC with ``Z``."""
@@ -182,13 +213,13 @@ class ContentLines:
 
     def block(self, ical: bytes) -> None:
         """Lines already written (a VTIMEZONE), CRLF-terminated."""
-        self._lines.extend(ical.decode("utf-8").removesuffix(CRLF).split(CRLF))
+        self.lines.extend(ical.decode("utf-8").removesuffix(CRLF).split(CRLF))
 
     def to_bytes(self) -> bytes:
         """The object's text, each line ended by CRLF: joined with an empty last line, so a
         calendar of megabytes is not copied once more to add the last CRLF."""
-        self._lines.append("")
+        self.lines.append("")
         try:
-            return CRLF.join(self._lines).encode("utf-8")
+            return CRLF.join(self.lines).encode("utf-8")
         finally:
-            self._lines.pop()
+            self.lines.pop()
