@@ -15,7 +15,7 @@ from dateutil.rrule import rrulestr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docket.models.comms import plan
+from docket.models.comms import cadence as plan
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 

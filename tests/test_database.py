@@ -268,8 +268,8 @@ def test_upgrading_to_5_turns_the_decisions_in_minutes_into_decision_records(
 
 
 def test_upgrading_8_to_10_creates_the_indexes_of_versions_9_and_10(tmp_path: Path) -> None:
+    from docket.models.actions.pressing import PRESSING_INDEX_SQL
     from docket.models.core.indexes import INDEXES_V9
-    from docket.models.portfolio.evidence import PRESSING_INDEX_SQL
 
     fresh = tmp_path / "fresh.db"
     init_database(fresh, actor="tester")

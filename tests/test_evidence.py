@@ -113,9 +113,9 @@ def test_overdue_actions_count_when_high_or_urgent(office: Context) -> None:
 def test_overdue_pressing_counts_are_the_same_without_their_index(office: Context) -> None:
     """Through the partial index of open pressing items (SQLite), or without it (a copy that
     lacks it, PostgreSQL): each program's count of overdue high and urgent open items."""
+    from docket.models.actions.pressing import pressing_overdue
     from docket.models.core import engine
     from docket.models.core.schema import database
-    from docket.models.portfolio import evidence
 
     for code, priority, due, status in [
         ("ERP", "high", "2026-11-22", "open"),
@@ -132,10 +132,10 @@ def test_overdue_pressing_counts_are_the_same_without_their_index(office: Contex
             )
     ids = {p.code: p.id for p in Program.select()}
     expected = {ids["ERP"]: 2, ids["HR"]: 1}
-    assert evidence._pressing_overdue(TODAY) == expected
+    assert pressing_overdue(TODAY) == expected
     if not engine.is_postgres():
         database.execute_sql('DROP INDEX "action_item_pressing_open"')
-        assert evidence._pressing_overdue(TODAY) == expected
+        assert pressing_overdue(TODAY) == expected
 
 
 @pytest.mark.parametrize(

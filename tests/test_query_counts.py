@@ -99,8 +99,9 @@ def test_everyone_elses_counts_are_everyones_less_mine(demo_db: Path) -> None:
 
 
 def test_the_feed_reads_each_kind_of_row_once(demo_db: Path) -> None:
-    """The feed's statements: meetings, the people they invite, their attendees, their
-    changed occurrences and the milestones, one each, however many meetings there are."""
+    """The feed's statements: meetings, the programs, the organizers, the people they
+    invite, their attendees, their changed occurrences and the milestones, one each, however
+    many meetings there are."""
     open_database(demo_db)
     try:
         feed(NOW)
@@ -109,6 +110,8 @@ def test_the_feed_reads_each_kind_of_row_once(demo_db: Path) -> None:
         tables = [s.split(" FROM ", 1)[1].split()[0] for s in seen]
         assert tables == [
             '"meeting"',
+            '"program"',
+            '"person"',
             '"person"',
             '"attendee"',
             '"occurrence_change"',

@@ -8,7 +8,8 @@ from typing import Any, TypedDict
 
 from peewee import fn
 
-from docket.models.comms.plan import cadence_words, plan
+from docket.models.comms.cadence import cadence_words
+from docket.models.comms.plan import plan
 from docket.models.core.schema import CommsAudience, Group, GroupMember, Person
 from docket.models.people.directory import find_person
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypedDict, TypeVar
 
 from docket.models.contractors.allocation import OverallocationsOnce
 from docket.models.core import inputs
@@ -66,6 +66,25 @@ class Section(NamedTuple):
 
 
 SectionBuilder = Callable[[Scope], Section]
+
+Row = TypeVar("Row")
+
+
+class Capped(TypedDict, Generic[Row]):
+    """A list in a digest: its first :data:`SHOWN` rows and how many there are in all."""
+
+    count: int
+    items: list[Row]
+
+
+def capped(rows: list[Row]) -> Capped[Row]:
+    """``rows`` as a digest lists them: the first :data:`SHOWN` and the count."""
+    return {"count": len(rows), "items": rows[:SHOWN]}
+
+
+def within(column: Any, scope: Scope) -> Any:
+    """SQL: ``column`` (a program id) is one of the scope's programs (any, for all)."""
+    return True if scope.program_ids is None else column.in_(scope.program_ids)
 
 
 def period_of(

@@ -12,13 +12,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
-from typing import Any, Generic, NamedTuple, TypedDict, TypeVar
+from typing import Any, NamedTuple
 
 from peewee import JOIN
 
 from docket.models.actions.items import DATED_ORDER, days_overdue, due_soon_clause, is_open_clause
-from docket.models.comms.digest_scope import SHOWN, Scope, Section, SectionBuilder
+from docket.models.comms.digest_contractors import contractors_section, contracts_section
+from docket.models.comms.digest_scope import (
+    SHOWN,
+    Capped,
+    Row,
+    Scope,
+    Section,
+    SectionBuilder,
+    capped,
+    within,
+)
 from docket.models.comms.digest_selection import (
     proposals_section,
     scorecards_section,
@@ -27,11 +36,8 @@ from docket.models.comms.digest_selection import (
 )
 from docket.models.comms.digest_status import status_section
 from docket.models.comms.plan import due_rows
-from docket.models.contractors.allocation import overallocations
-from docket.models.contractors.burn import BurnFacts, burn_facts, burns
 from docket.models.core.schema import (
     ActionItem,
-    Assignment,
     AuditEntry,
     ChangeRequest,
     Decision,
@@ -58,10 +64,6 @@ from docket.models.milestones.schedule import slip_days
 _NAMED = (Program.id, Program.code, Person.id, Person.name)
 
 
-def _in(column: Any, scope: Scope) -> Any:
-    return True if scope.program_ids is None else column.in_(scope.program_ids)
-
-
 def _owner(row: Any) -> str | None:
     owner = row.owner if row.__data__.get("owner") else None
     return str(owner.name) if owner is not None else None
@@ -83,7 +85,7 @@ def milestones_section(scope: Scope) -> Section:
         .join(Program)
         .join_from(Milestone, Person, JOIN.LEFT_OUTER)
         .where(
-            _in(Milestone.program, scope),
+            within(Milestone.program, scope),
             Milestone.actual.between(scope.since, scope.until)
             | (
                 Milestone.actual.is_null()
@@ -130,10 +132,10 @@ def milestones_section(scope: Scope) -> Section:
     slipped.sort(key=lambda r: (-r["slip_days"], r["forecast"]))
     late.sort(key=lambda r: (-r["days_late"], r["program"]))
     facts = {
-        "completed": _capped(done),
-        "due": _capped(due),
-        "slipped": _capped(slipped),
-        "late": _capped(late),
+        "completed": capped(done),
+        "due": capped(due),
+        "slipped": capped(slipped),
+        "late": capped(late),
     }
     said = any(facts[k]["count"] for k in facts)
     return Section(
@@ -170,22 +172,8 @@ def _forecast_reasons(ids: list[int]) -> dict[int, str]:
     return {entity_id: note for entity_id, note, _ in query if note}
 
 
-Row = TypeVar("Row")
-
-
-class Capped(TypedDict, Generic[Row]):
-    """A list in a digest: its first :data:`SHOWN` rows and how many there are in all."""
-
-    count: int
-    items: list[Row]
-
-
-def _capped(rows: list[Row]) -> Capped[Row]:
-    return {"count": len(rows), "items": rows[:SHOWN]}
-
-
 def _counted(query: Any, facts: Callable[[Any], Row]) -> Capped[Row]:
-    """:func:`_capped` of an ordered query, in SQL: a count and the first rows, so the rows
+    """:func:`capped` of an ordered query, in SQL: a count and the first rows, so the rows
     not shown are never read (a large office takes hundreds of decisions a week)."""
     return {"count": query.count(), "items": [facts(r) for r in query.limit(SHOWN)]}
 
@@ -193,7 +181,7 @@ def _counted(query: Any, facts: Callable[[Any], Row]) -> Capped[Row]:
 def actions_section(scope: Scope) -> Section:
     """Action items opened and closed in the period; overdue (owner, days) and due soon."""
     since, after = scope.instant(scope.since), scope.instant(scope.until + timedelta(days=1))
-    in_scope = _in(ActionItem.program, scope)
+    in_scope = within(ActionItem.program, scope)
     opened = (
         ActionItem.select().where(in_scope, ActionItem.created_at.between(since, after)).count()
     )
@@ -289,7 +277,7 @@ def meetings_section(scope: Scope) -> Section:
         for o in coming[:SHOWN]
     ]
     facts = {
-        "held": _capped(held_rows),
+        "held": capped(held_rows),
         "decisions": sum(len(r["decisions"]) for r in held_rows),
         "coming": {"count": len(coming), "items": shown},
     }
@@ -330,98 +318,9 @@ def communications_section(scope: Scope) -> Section:
                 "owner": row.owner,
             }
         )
-    facts = {"due": _capped(rows), "overdue": sum(1 for r in rows if r["overdue_days"])}
+    facts = {"due": capped(rows), "overdue": sum(1 for r in rows if r["overdue_days"])}
     return Section(
         "communications", "Communications due", facts, "No communications due.", bool(rows)
-    )
-
-
-class _Booked(NamedTuple):
-    """An assignment as the digest lists it (read as the cursor's own rows)."""
-
-    person: int
-    name: str
-    code: str
-    role: str
-    allocation: int
-    start: date
-    end: date
-
-
-def contractors_section(scope: Scope) -> Section:
-    """Assignments starting or ending in this period or the next, and people allocated
-    above 100 % on some day of it (with the days)."""
-    first, last = scope.since, scope.next_until
-    query: Any = (  # the shown columns as tuples: no model object per assignment
-        Assignment.select(
-            Assignment.person,
-            Person.name,
-            Program.code,
-            Assignment.role,
-            Assignment.allocation,
-            Assignment.start,
-            Assignment.end,
-        )
-        .join(Person)
-        .join_from(Assignment, Program)
-        .where(_in(Assignment.program, scope), Assignment.start <= last, Assignment.end >= first)
-        .order_by(Assignment.start, Assignment.id)
-    )
-    day = Assignment.start.python_value
-    mine = [
-        _Booked(person, name, code, role, allocation, day(start), day(end))
-        for person, name, code, role, allocation, start, end in database.execute(query)
-    ]
-
-    def row(a: Any, day: date) -> dict[str, Any]:
-        return {
-            "person": a.name,
-            "program": a.code,
-            "role": a.role,
-            "allocation": a.allocation,
-            "day": day.isoformat(),
-        }
-
-    starting = [row(a, a.start) for a in mine if first <= a.start <= last]
-    ending = [row(a, a.end) for a in sorted(mine, key=lambda a: a.end) if first <= a.end <= last]
-    # over 100 % counts every program a person works on, not only those in scope
-    shared = scope.shared.overallocations if scope.shared else None
-    over = (shared or overallocations)(first, last, {a.person for a in mine})
-    facts = {
-        "starting": _capped(starting),
-        "ending": _capped(ending),
-        "overallocated": _capped(over),
-    }
-    said = bool(starting or ending or over)
-    return Section(
-        "contractors",
-        "Contractor assignments",
-        facts,
-        "No assignments starting or ending, and nobody over 100 %.",
-        said,
-    )
-
-
-def contracts_section(scope: Scope) -> Section:
-    """Contracts above 80 % of their ceiling, or ending within 60 days."""
-    near: list[BurnFacts] = []
-    ending: list[BurnFacts] = []
-    read = scope.shared.burns if scope.shared else burns
-    for burn in read(scope.today, program_ids=scope.program_ids):
-        if burn.days_left < 0:
-            continue
-        row = burn_facts(burn)
-        row["spent"] = f"{burn.spent:,.2f}"
-        row["ceiling"] = f"{Decimal(burn.contract.ceiling):,.2f}"
-        if burn.near_ceiling:
-            near.append(row)
-        if burn.ending_soon:
-            ending.append(row)
-    near.sort(key=lambda r: -r["percent"])
-    facts = {"near_ceiling": _capped(near), "ending": _capped(ending)}
-    said = bool(near or ending)
-    return Section(
-        "contracts", "Contracts", facts, "No contract near its ceiling or its end.", said
     )
 
 
@@ -432,7 +331,7 @@ def risks_section(scope: Scope) -> Section:
         for r in Risk.select(Risk, *_NAMED)
         .join(Program)
         .join_from(Risk, Person, JOIN.LEFT_OUTER)  # the owner joined: no query per risk
-        .where(_in(Risk.program, scope), Risk.status.in_(("open", "mitigating")))
+        .where(within(Risk.program, scope), Risk.status.in_(("open", "mitigating")))
         .order_by((Risk.probability * Risk.impact).desc(), Risk.id)
     ]
     severity = {"critical": 0, "high": 1, "medium": 2, "low": 3}
@@ -442,11 +341,11 @@ def risks_section(scope: Scope) -> Section:
             for i in Issue.select(Issue, *_NAMED)
             .join(Program)
             .join_from(Issue, Person, JOIN.LEFT_OUTER)
-            .where(_in(Issue.program, scope), Issue.status.in_(("open", "in progress")))
+            .where(within(Issue.program, scope), Issue.status.in_(("open", "in progress")))
         ),
         key=lambda i: (severity[i["severity"]], i["due"] or "9999", i["id"]),
     )
-    facts = {"risks": _capped(risks), "issues": _capped(issues)}
+    facts = {"risks": capped(risks), "issues": capped(issues)}
     return Section(
         "risks", "Risks and issues", facts, "No open risks or issues.", bool(risks or issues)
     )
@@ -458,7 +357,9 @@ def changes_section(scope: Scope) -> Section:
         Decision.select(Decision, *_NAMED)
         .join(Program)
         .join_from(Decision, Person, JOIN.LEFT_OUTER)  # the decider: no query per decision
-        .where(_in(Decision.program, scope), Decision.decided_on.between(scope.since, scope.until))
+        .where(
+            within(Decision.program, scope), Decision.decided_on.between(scope.since, scope.until)
+        )
         .order_by(Decision.decided_on, Decision.id),
         decision_facts,
     )
@@ -471,7 +372,7 @@ def changes_section(scope: Scope) -> Section:
         ChangeRequest.select(ChangeRequest, *_NAMED)
         .join(Program)
         .join_from(ChangeRequest, Person, JOIN.LEFT_OUTER, on=(ChangeRequest.approver == Person.id))
-        .where(_in(ChangeRequest.program, scope), in_period)
+        .where(within(ChangeRequest.program, scope), in_period)
         .order_by(ChangeRequest.requested_on, ChangeRequest.id),
         change_facts,
     )
@@ -496,7 +397,7 @@ def budget_section(scope: Scope) -> Section:
     if scope.program_ids is not None:
         mine = {m.id for m in Metric.select(Metric.id).where(Metric.program.in_(scope.program_ids))}
         found = [m for m in found if m["id"] in mine]
-    facts = {"year": year, "budget": rows, "metrics": _capped(found)}
+    facts = {"year": year, "budget": rows, "metrics": capped(found)}
     return Section(
         "budget", "Budget and metrics", facts, "No budget or metrics recorded.", bool(rows or found)
     )

@@ -16,7 +16,7 @@ from typing import Any
 
 from peewee import JOIN
 
-from docket.models.comms.digest_scope import SHOWN, Scope, Section
+from docket.models.comms.digest_scope import Scope, Section, capped
 from docket.models.contractors.performance import plain, scorecards_below_target, targets
 from docket.models.core.schema import AuditEntry, Person, Program
 from docket.models.core.schema_selection import Proposal, Solicitation
@@ -34,10 +34,6 @@ SOLICITATION_DATES = (
     ("bids_due", "bids due"),
     ("award_by", "award by"),
 )
-
-
-def _capped(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"count": len(rows), "items": rows[:SHOWN]}
 
 
 def _status_since(ids: list[int]) -> dict[int, datetime]:
@@ -100,7 +96,7 @@ def proposals_section(scope: Scope) -> Section:
     return Section(
         "proposals",
         "Proposals awaiting decision",
-        {"awaiting": _capped(rows)},
+        {"awaiting": capped(rows)},
         "No proposals awaiting a decision.",
         bool(rows),
         optional=True,
@@ -161,7 +157,7 @@ def selection_section(scope: Scope) -> Section:
     return Section(
         "selection",
         "Selection changes",
-        {"decided": _capped(decided), "became": _capped(funded)},
+        {"decided": capped(decided), "became": capped(funded)},
         "No proposals decided or turned into programs.",
         bool(decided or funded),
         optional=True,
@@ -207,7 +203,7 @@ def solicitations_section(scope: Scope) -> Section:
     return Section(
         "solicitations",
         "Solicitations and their dates",
-        {"open": _capped(rows)},
+        {"open": capped(rows)},
         "No solicitations open.",
         bool(rows),
         optional=True,
@@ -226,7 +222,7 @@ def scorecards_section(scope: Scope) -> Section:
         dict(r) for r in scorecards_below_target(scope.program_ids, limits, running_on=scope.since)
     ]
     facts = {
-        "below_target": _capped(rows),
+        "below_target": capped(rows),
         "targets": {"overall": plain(limits.score), "service_levels": plain(limits.levels)},
     }
     return Section(

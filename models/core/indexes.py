@@ -36,8 +36,8 @@ def create_indexes_v10(db: peewee.Database) -> None:
 
 def create_indexes_v9(db: peewee.Database) -> None:
     """Create version 9's indexes, the text search index filled from the rows there."""
+    from docket.models.actions.pressing import PRESSING_INDEX_SQL
     from docket.models.actions.search import create_search_index
-    from docket.models.portfolio.evidence import PRESSING_INDEX_SQL
 
     create_search_index(db)
     for statement in (PRESSING_INDEX_SQL, *INDEXES_V9):

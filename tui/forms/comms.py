@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from docket.models.comms import plan as comms
 from docket.models.comms.audience import audience_of, describe_audience
+from docket.models.comms.cadence import cadence_of, cadence_words
 from docket.models.comms.plan import ItemValues
 from docket.models.core.context import Context
 from docket.models.core.dates import parse_date
@@ -34,7 +35,7 @@ def cadence_check(ctx: Context, starts: date | None = None) -> Any:
     """A form check that says a typed cadence as a person would: ``every week on Fri``."""
 
     def check(typed: str) -> str:
-        return comms.cadence_words(comms.cadence_of(ctx, typed, starts or ctx.today()))
+        return cadence_words(cadence_of(ctx, typed, starts or ctx.today()))
 
     return check
 
