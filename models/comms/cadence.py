@@ -19,7 +19,7 @@ from docket.models.core.dates import parse_date
 from docket.models.core.errors import ValidationError
 from docket.models.core.schema import CommsItem
 from docket.models.meetings.recurrence import describe, occurrences_from, parse_repeat
-from docket.models.meetings.rule_walk import SimpleRule, simple_rule, walk_dates
+from docket.models.meetings.rule_walk import SimpleRule, rule_parts, simple_rule, walk_dates
 
 
 def is_date(cadence: str) -> bool:
@@ -132,13 +132,8 @@ class _Monthly(NamedTuple):
 def _monthly(cadence: str) -> _Monthly | None:
     """``cadence`` as a :class:`_Monthly` when it is FREQ=MONTHLY with at most an INTERVAL
     and one BYMONTHDAY or one nth BYDAY; None for any other rule (dateutil walks it)."""
-    parts: dict[str, str] = {}
-    for piece in cadence.split(";"):
-        name, eq, value = piece.partition("=")
-        if not eq or name in parts:
-            return None
-        parts[name] = value
-    if parts.pop("FREQ", None) != "MONTHLY":
+    parts = rule_parts(cadence)
+    if parts is None or parts.pop("FREQ", None) != "MONTHLY":
         return None
     interval = parts.pop("INTERVAL", "1")
     if not (interval.isdecimal() and interval.isascii()) or int(interval) < 1:

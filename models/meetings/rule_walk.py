@@ -50,16 +50,25 @@ def utc_stamp(value: str) -> datetime:
     )
 
 
-@lru_cache(maxsize=4096)
-def simple_rule(rule: str) -> SimpleRule | None:
-    """``rule`` as a :class:`SimpleRule`, or None when it says anything this path does not
-    walk exactly as dateutil does (then dateutil walks it)."""
+def rule_parts(rule: str) -> dict[str, str] | None:
+    """An RRULE's parts by name (``FREQ`` to ``WEEKLY``, say); None when a part has no
+    value or comes twice."""
     parts: dict[str, str] = {}
     for piece in rule.split(";"):
         name, eq, value = piece.partition("=")
         if not eq or name in parts:
             return None
         parts[name] = value
+    return parts
+
+
+@lru_cache(maxsize=4096)
+def simple_rule(rule: str) -> SimpleRule | None:
+    """``rule`` as a :class:`SimpleRule`, or None when it says anything this path does not
+    walk exactly as dateutil does (then dateutil walks it)."""
+    parts = rule_parts(rule)
+    if parts is None:
+        return None
     freq = parts.pop("FREQ", None)
     if freq not in ("DAILY", "WEEKLY"):
         return None
