@@ -18,7 +18,7 @@ def test_a_missing_file_is_no_config(tmp_path: Path) -> None:
     ("content", "said"),
     [
         (b'timezone = "Europe/Paris', "is not valid TOML"),
-        (b'timezone = "Europe/Par\xe9is"\n', "is not valid TOML"),  # not UTF-8
+        (b'timezone = "Europe/Par\xe9is"\n', "is not UTF-8 text \\(at byte 23\\)"),
         (b"db = 3\n", "db must be a path"),
     ],
 )
