@@ -326,6 +326,24 @@ def test_window_prunes_series_that_ended(office: Context) -> None:
     assert len(found) == 5
 
 
+def test_window_holds_its_first_instant_and_not_its_last(office: Context) -> None:
+    # a meeting that starts at the window's end is the next window's, never both
+    at_end = int(
+        meetings.add_meeting(
+            office, "At end", start="2026-12-01 09:00", timezone="UTC", program="ERP"
+        ).id
+    )
+    just_before = int(
+        meetings.add_meeting(
+            office, "Before", start="2026-12-01 08:59", timezone="UTC", program="ERP", duration=1
+        ).id
+    )
+    first = list_occurrences(_utc(2026, 11, 30, 9), _utc(2026, 12, 1, 9))
+    second = list_occurrences(_utc(2026, 12, 1, 9), _utc(2026, 12, 2, 9))
+    assert [o.meeting_id for o in first] == [just_before]
+    assert [o.meeting_id for o in second] == [at_end]
+
+
 # --- command line ---------------------------------------------------------------------
 
 

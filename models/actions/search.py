@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import peewee
-from peewee import SQL, Expression, NodeList
+from peewee import SQL, Expression
 
 from docket.models.core import engine
 from docket.models.core.schema import ActionItem, database
@@ -187,7 +187,7 @@ def contains_clause(term: str, *, in_order: bool = False) -> Expression:
         match = phrase(term)
     found = SQL(f'(SELECT rowid FROM "{TABLE}" WHERE "{TABLE}" MATCH ?)', [match])
     if in_order and len(term) >= SHORTEST and _finds_more_than(match, FEW):
-        return NodeList((SQL("+"), ActionItem.id), glue="").in_(found) & like
+        return engine.unindexed(ActionItem.id).in_(found) & like
     return ActionItem.id.in_(found) & like
 
 

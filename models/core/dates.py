@@ -16,8 +16,6 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-
 from docket.models.core.errors import ValidationError
 
 EXAMPLES = "today, fri, +3d, 2w, 2026-12-01"
@@ -101,6 +99,10 @@ def _next_on_or_after(field: str, today: date, month: int, day: int, typed: str)
 
 
 def _relative(field: str, today: date, sign: str, amount: int, unit: str, typed: str) -> date:
+    # here, not above: every command reads dates, few read "+2w" (dateutil's import and six's
+    # are 6 M instructions of a command's start-up)
+    from dateutil.relativedelta import relativedelta
+
     steps: dict[str, Any] = {_UNITS[unit]: amount * (-1 if sign == "-" else 1)}
     delta = relativedelta(**steps)
     try:

@@ -56,6 +56,15 @@ def is_postgres() -> bool:
     return isinstance(database.obj, peewee.PostgresqlDatabase)
 
 
+def unindexed(column: peewee.ColumnBase) -> peewee.ColumnBase:
+    """``column`` as SQLite reads it without an index (a unary ``+``): for a test that most
+    of the table's rows pass, reading the table beats reading it through the index, one row
+    lookup per entry. PostgreSQL: the column as it is (its planner weighs that itself)."""
+    if is_postgres():
+        return column
+    return peewee.NodeList((peewee.SQL("+"), column), glue="")
+
+
 # --- SQLite's SQL as PostgreSQL reads it ------------------------------------------------------
 
 _GLOB = re.compile(r"(\w+) GLOB '([^']*)'")

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from peewee import SQL
 
+from docket.models.core import engine
 from docket.models.core.context import Context
 from docket.models.core.dates import parse_date, parse_time
 from docket.models.core.errors import NotFoundError, ValidationError
@@ -214,7 +215,12 @@ def list_occurrences(
     """
     flt = flt or OccurrenceFilter()
     earliest = window_start - LONGEST
-    reach = (Meeting.start_utc < window_end) & (
+    # most meetings start before the window ends (the past): SQLite reads the table for
+    # them, not their entries of the start index (2.5 ms against 6 ms for the large demo's
+    # 5,000 meetings; the rows it reads are the same). The bound is given as stored: an
+    # expression, unlike the column, does not convert it
+    ends = Meeting.start_utc.db_value(window_end)
+    reach = (engine.unindexed(Meeting.start_utc) < ends) & (
         ((Meeting.rrule == "") & (Meeting.start_utc >= earliest))
         | ((Meeting.rrule != "") & (Meeting.until_utc.is_null() | (Meeting.until_utc >= earliest)))
     )
