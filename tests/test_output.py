@@ -9,12 +9,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ACTOR
-from hypothesis import given
-from hypothesis import strategies as st
 from pg_support import fresh_database
 
 from docket.models.core.context import Context
-from docket.tui.cli.output import LEAST, WHOLE, _fitted, clean, table, write_table
+from docket.tui.cli.output import clean, table
 
 
 def test_control_codes_are_shown_not_sent() -> None:
@@ -37,83 +35,6 @@ def test_a_column_too_wide_is_cut_with_an_ellipsis_within_its_cells() -> None:
     lines = table(["title", "k"], rows, width=14, flexible=0).splitlines()
     # the title column gets what is left of 14 cells: 11
     assert lines == ["title        k", "Steering c…  x", "東京オフィ…  y"]
-
-
-AGENDA = ["start", "id", "title", "location", ""]
-MEETINGS = [
-    [
-        "2026-11-30 14:00",
-        "938",
-        "CRM design review with the vendor",
-        "City Hall, room 210",
-        "08:00 America/Chicago",
-    ],
-    [
-        "2026-11-30 15:00",
-        "4171",
-        "911CAD cutover rehearsal",
-        "Public Works annex, training room",
-        "09:00 America/Chicago",
-    ],
-]
-
-
-def test_a_table_wider_than_the_terminal_cuts_its_text_columns_together() -> None:
-    lines = table(AGENDA, MEETINGS, width=60, flexible=2).splitlines()
-    assert max(map(len, lines)) <= 60
-    # the title gives up no more than the place and the zone beside it; the date and time,
-    # a value, is whole
-    assert lines[1] == "2026-11-30 14:00  938   CRM design…  City Hall…  08:00 Amer…"
-    assert lines[2] == "2026-11-30 15:00  4171  911CAD cut…  Public Wo…  09:00 Amer…"
-
-
-def test_a_table_of_values_is_never_cut_even_when_wider_than_the_terminal() -> None:
-    rows = [["2026-11-30 14:00", "1625000.00", "2026-12-13", "Westgate Systems Ltd"]]
-    lines = table(["start", "ceiling", "ends", "vendor"], rows, width=30).splitlines()
-    # the vendor is cut as far as it goes; the values stay whole
-    assert lines[1] == "2026-11-30 14:00  1625000.00  2026-12-13  Westgat…"
-
-
-def test_an_all_day_start_among_times_does_not_make_them_text() -> None:
-    rows = [*MEETINGS, ["2026-11-30 all day", "12", "Budget day", "Council chamber", ""]]
-    lines = table(AGENDA, rows, width=60, flexible=2).splitlines()
-    assert [line[:18] for line in lines[1:]] == [
-        "2026-11-30 14:00  ",
-        "2026-11-30 15:00  ",
-        "2026-11-30 all day",
-    ]
-
-
-def test_a_long_list_is_fitted_as_a_short_one() -> None:
-    kept, streamed = io.StringIO(), io.StringIO()
-    write_table(AGENDA, MEETINGS * 3, kept, width=60, flexible=2)
-    write_table(AGENDA, iter(MEETINGS * 3), streamed, width=60, flexible=2)
-    assert streamed.getvalue() == kept.getvalue()
-    assert kept.getvalue() == table(AGENDA, MEETINGS * 3, width=60, flexible=2) + "\n"
-
-
-@given(
-    widths=st.lists(st.integers(min_value=1, max_value=60), min_size=1, max_size=8),
-    texts=st.lists(st.booleans(), min_size=8, max_size=8),
-    width=st.integers(min_value=10, max_value=200),
-    flexible=st.one_of(st.none(), st.integers(min_value=0, max_value=7)),
-)
-def test_a_fitted_table_fits_or_has_cut_all_it_may(
-    widths: list[int], texts: list[bool], width: int, flexible: int | None
-) -> None:
-    headers = ["h" * (n % 5) for n in range(len(widths))]
-    fitted = _fitted(headers, widths, width, flexible, texts.__getitem__)
-    may = [i == flexible or (w > WHOLE and texts[i]) for i, w in enumerate(widths)]
-    floor = [min(w, max(len(h), LEAST)) for w, h in zip(widths, headers, strict=True)]
-    for i, (was, now) in enumerate(zip(widths, fitted, strict=True)):
-        assert now == was or (may[i] and floor[i] <= now < was)
-    if sum(fitted) + 2 * (len(fitted) - 1) > width:
-        # wider than the terminal only when every column that may be cut is at its floor
-        assert all(now == floor[i] for i, now in enumerate(fitted) if may[i])
-    # cut columns shrink together: none is cut below another cuttable column's width less one
-    for i, now in enumerate(fitted):
-        if now < widths[i] and now > floor[i]:
-            assert all(fitted[j] <= now + 1 for j in range(len(fitted)) if may[j])
 
 
 # what an office reads on the command line, in every format: lists, reports, files written

@@ -8,11 +8,9 @@ it. Nothing here imports Textual or Rich, so commands start quickly.
 
 from __future__ import annotations
 
-import re
 import shutil
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from itertools import islice
+from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from docket.models.core.safe_text import visible
@@ -79,62 +77,28 @@ def table(
 ) -> str:
     """Rows under headers in aligned columns, fitted to ``width`` (the terminal's).
 
-    When too wide, text columns are shortened with "…" (:func:`_fitted`).
+    When too wide, the ``flexible`` column (the widest by default) is shortened with "…".
     """
     cells = [[clean(c) for c in row] for row in rows]
     widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    widths = _fitted(headers, widths, width, flexible, lambda i: _holds_text(r[i] for r in cells))
+    widths = _fitted(headers, widths, width, flexible)
     lines = [_line(headers, widths)] + [_line(r, widths) for r in cells]
     return "\n".join(lines)
 
 
-# a column this wide or narrower is kept whole (a code, a status, a short name); a wider one
-# is cut to fit when it holds text (titles, names, places, notes), never when it holds values
-# (dates and times, amounts: no letters)
-WHOLE = 12
-# the fewest columns a cut text column keeps (its heading's width, if that is more)
-LEAST = 8
-# how many of a column's cells wider than WHOLE tell whether it holds text
-SAMPLE = 50
-_LETTER = re.compile(r"[^\W\d_]")
-
-
-def _holds_text(cells: Iterable[str]) -> bool:
-    """Whether a column holds text that may be cut: most of its first :data:`SAMPLE` cells
-    wider than :data:`WHOLE` have a letter (``2026-11-30 14:00`` and ``1625000.00`` have
-    none; an agenda's odd ``2026-11-30 all day`` does not make its times text)."""
-    wide = list(islice((c for c in cells if len(c) > WHOLE), SAMPLE))
-    return 2 * sum(1 for c in wide if _LETTER.search(c)) > len(wide)
-
-
 def _fitted(
-    headers: Sequence[str],
-    widths: list[int],
-    width: int | None,
-    flexible: int | None,
-    text: Callable[[int], bool],
+    headers: Sequence[str], widths: list[int], width: int | None, flexible: int | None
 ) -> list[int]:
-    """The columns' widths, fitted to ``width`` (the terminal's) when the table is wider.
-    The ``flexible`` column (the title) and every column wider than :data:`WHOLE` that holds
-    text (``text(i)``, asked only then) are cut, the widest first, so they shrink together and
-    a title keeps as much as a name or a place beside it. Each keeps at least :data:`LEAST`
-    columns and its heading. Values are never cut: a table of more of them than the
-    terminal holds stays wider than it."""
+    """The columns' widths, the ``flexible`` one (the widest by default) shortened when the
+    table is wider than ``width`` (the terminal's)."""
     total = width or shutil.get_terminal_size((100, 24)).columns
-    widths = list(widths)
-    overflow = sum(widths) + 2 * (len(widths) - 1) - total
-    if overflow <= 0:
-        return widths
-    cut = [i for i, w in enumerate(widths) if i == flexible or (w > WHOLE and text(i))]
-    floors = {i: max(_width(headers[i]), LEAST) for i in cut}
-    while overflow > 0:
-        room = [i for i in cut if widths[i] > floors[i]]
-        if not room:
-            break
-        # the widest gives up a column; of two as wide, the one that is not the title
-        widest = max(room, key=lambda i: (widths[i], i != flexible))
-        widths[widest] -= 1
-        overflow -= 1
+    gap = 2
+    overflow = sum(widths) + gap * (len(widths) - 1) - total
+    if overflow > 0:
+        column = (
+            flexible if flexible is not None else max(range(len(widths)), key=widths.__getitem__)
+        )
+        widths[column] = max(len(headers[column]), widths[column] - overflow, 8)
     return widths
 
 
@@ -161,23 +125,20 @@ def write_table(
 
     widths = [_width(h) for h in headers]
     plain = [True] * len(headers)
-    # per column: of its first cells wider than WHOLE, how many were read and how many
-    # had a letter (as _holds_text counts them)
-    wide, lettered = [0] * len(headers), [0] * len(headers)
     count = 0
     # cells made terminal-safe hold no tab or line feed: they separate cells and rows
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as kept:
         for row in rows:
             cells = _safe(row)
-            _measure(cells, widths, plain, (wide, lettered))
+            _measure(cells, widths, plain)
             kept.write("\t".join(cells) + "\n")
             count += 1
         if count == 0:
             return 0
         kept.seek(0)
-        lines = (line[:-1].split("\t") for line in kept)
-        fitted = _fitted(headers, widths, width, flexible, lambda i: 2 * lettered[i] > wide[i])
-        _write_lines(headers, lines, out, widths, fitted, plain)
+        _write_lines(
+            headers, (line[:-1].split("\t") for line in kept), out, widths, plain, width, flexible
+        )
     return count
 
 
@@ -186,16 +147,8 @@ def _safe(row: Sequence[object]) -> list[str]:
     return [c if type(c) is str and c.isprintable() else clean(c) for c in row]
 
 
-def _measure(
-    cells: Sequence[str],
-    widths: list[int],
-    plain: list[bool],
-    sample: tuple[list[int], list[int]],
-) -> None:
-    """Widen ``widths`` to the cells; ``plain``: whether a column's cells are all ASCII;
-    ``sample``: per column, its first cells wider than :data:`WHOLE` counted, and those with
-    a letter (what :func:`_holds_text` reads)."""
-    wide, lettered = sample
+def _measure(cells: Sequence[str], widths: list[int], plain: list[bool]) -> None:
+    """Widen ``widths`` to the cells; ``plain``: whether a column's cells are all ASCII."""
     for i, c in enumerate(cells):
         if c.isascii():
             size = len(c)
@@ -203,9 +156,6 @@ def _measure(
             size, plain[i] = _width(c), False
         if size > widths[i]:
             widths[i] = size
-        if len(c) > WHOLE and wide[i] < SAMPLE:
-            wide[i] += 1
-            lettered[i] += _LETTER.search(c) is not None
 
 
 def _write_kept(
@@ -230,8 +180,7 @@ def _write_kept(
             widths[i] = max(widths[i], *map(len, column))
         else:
             widths[i], plain[i] = max(widths[i], *map(_width, column)), False
-    fitted = _fitted(headers, widths, width, flexible, lambda i: _holds_text(columns[i]))
-    _write_lines(headers, list(zip(*columns, strict=True)), out, widths, fitted, plain)
+    _write_lines(headers, list(zip(*columns, strict=True)), out, widths, plain, width, flexible)
     return len(rows)
 
 
@@ -239,13 +188,16 @@ def _write_lines(
     headers: Sequence[str],
     lines: Iterable[Sequence[str]],
     out: TextIO,
-    wanted: list[int],
     widths: list[int],
     plain: list[bool],
+    width: int | None,
+    flexible: int | None,
 ) -> None:
-    """The heading and the measured cells' lines, in ``widths`` (the columns ``wanted``,
-    fitted): when every cell is ASCII, each line is padded by one format (long cells of a
-    shortened column cut first), as :func:`_fit` would pad it; else cell by cell."""
+    """The heading and the measured cells' lines: when every cell is ASCII, each line is
+    padded by one format (long cells of a shortened column cut first), as :func:`_fit`
+    would pad it; else cell by cell."""
+    wanted = list(widths)
+    widths = _fitted(headers, widths, width, flexible)
     out.write(_line(headers, widths) + "\n")
     fast = all(plain)
     # the columns shortened to fit: their long cells cut, with "…", before the padding
