@@ -107,6 +107,19 @@ def ctx() -> Context:
     return Context(actor=ACTOR, tz=ZONE, clock=lambda: NOW)
 
 
+def erp_team(ctx: Context) -> None:
+    """The ERP program and three people with addresses: Ana Lopez (the acting user's account,
+    ``ana``), Bo Chen (``bo``) and Cy Diaz (``cy``): the office most meeting, invite and
+    communication tests start from."""
+    from docket.models.people.persons import add_person
+    from docket.models.portfolio.programs import add_program
+
+    add_program(ctx, "ERP", "ERP replacement")
+    add_person(ctx, "Ana Lopez", email="ana@city.example", account=ACTOR)
+    add_person(ctx, "Bo Chen", email="bo@city.example")
+    add_person(ctx, "Cy Diaz", email="cy@city.example")
+
+
 ENGINES = ("sqlite", "postgres")
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import erp_team
 
 from docket.models.accounts.identity import current_account
 from docket.models.comms import audience
@@ -20,8 +21,6 @@ from docket.models.core.context import Context
 from docket.models.core.errors import DocketError, ValidationError
 from docket.models.core.schema import CommsItem, CommsLogEntry
 from docket.models.people.groups import add_group
-from docket.models.people.persons import add_person
-from docket.models.portfolio.programs import add_program
 
 pytestmark = pytest.mark.both_engines
 
@@ -31,10 +30,7 @@ TODAY = date(2026, 11, 23)
 
 @pytest.fixture
 def office(db_path: Path, ctx: Context) -> Context:
-    add_program(ctx, "ERP", "ERP replacement")
-    add_person(ctx, "Ana Lopez", email="ana@city.example", account="tester")
-    add_person(ctx, "Bo Chen", email="bo@city.example")
-    add_person(ctx, "Cy Diaz", email="cy@city.example")
+    erp_team(ctx)
     add_group(ctx, "Steering", members=["bo", "cy"])
     return ctx
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import erp_team
 
 from docket.exports.calendar import ical_feed
 from docket.models.core.context import Context
@@ -15,7 +16,6 @@ from docket.models.core.schema import Meeting
 from docket.models.meetings import series as meetings
 from docket.models.meetings.attendees import change_attendees
 from docket.models.people.persons import add_person
-from docket.models.portfolio.programs import add_program
 
 STAMP = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
 # the organizer, the chair: the first attendee of every meeting
@@ -24,10 +24,7 @@ ANA = "ana@city.example"
 
 @pytest.fixture
 def office(db_path: Path, ctx: Context) -> Context:
-    add_program(ctx, "ERP", "ERP replacement")
-    add_person(ctx, "Ana Lopez", email="ana@city.example", account="tester")
-    add_person(ctx, "Bo Chen", email="bo@city.example")
-    add_person(ctx, "Cy Diaz", email="cy@city.example")
+    erp_team(ctx)
     add_person(ctx, "Ed Fox")  # no e-mail address: left out of the feed
     return ctx
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import erp_team
 from engine_support import second_database
 
 from docket.exports.calendar import ical_invite
@@ -25,8 +26,6 @@ from docket.models.core.schema import Attendee, Meeting, Person, database
 from docket.models.meetings import series as meetings
 from docket.models.meetings.changes import cancel_occurrence, move_occurrence, relocate_occurrence
 from docket.models.meetings.occurrences import OccurrenceFilter, list_occurrences
-from docket.models.people.persons import add_person
-from docket.models.portfolio.programs import add_program
 
 pytestmark = pytest.mark.both_engines
 
@@ -38,16 +37,9 @@ OUTLOOK_UID = (
 GOOGLE_UID = "4q2ns5bk0v7u3d9c2f1m8h6j0a@google.com"
 
 
-def _people(ctx: Context) -> None:
-    add_program(ctx, "ERP", "ERP replacement")
-    add_person(ctx, "Ana Lopez", email="ana@city.example", account="tester")
-    add_person(ctx, "Bo Chen", email="bo@city.example")
-    add_person(ctx, "Cy Diaz", email="cy@city.example")
-
-
 @pytest.fixture
 def office(db_path: Path, ctx: Context) -> Context:
-    _people(ctx)
+    erp_team(ctx)
     return ctx
 
 
@@ -322,7 +314,7 @@ def test_docket_reads_back_its_own_invite(
 ) -> None:
     """A series exported by one docket and imported by another has the same occurrences."""
     monkeypatch.setattr(meetings, "uid_factory", lambda: "round-trip@docket.test")
-    _people(ctx)
+    erp_team(ctx)
     mid = meetings.add_meeting(
         ctx,
         "Steering",
@@ -341,7 +333,7 @@ def test_docket_reads_back_its_own_invite(
     database.close()
 
     with second_database(db_path, tmp_path, "tester"):
-        _people(ctx)
+        erp_team(ctx)
         report = import_calendar(ctx, exported)
         assert report.skipped == []
         assert _occurrences("round-trip@docket.test") == before

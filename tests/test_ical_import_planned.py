@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import erp_team
 from engine_support import second_database
 
 from docket.exports.calendar import ical_meetings
 from docket.exports.calendar.ical_import import import_calendar
 from docket.models.core.context import Context
 from docket.models.core.schema import database
-from docket.models.people.persons import add_person
-from docket.models.portfolio.programs import add_program
 
 pytestmark = pytest.mark.both_engines
 
@@ -110,13 +109,6 @@ def _calendar() -> bytes:
     return ("\r\n".join([*body, "END:VCALENDAR", ""])).encode()
 
 
-def _office(ctx: Context) -> None:
-    add_program(ctx, "ERP", "ERP replacement")
-    add_person(ctx, "Ana Lopez", email="ana@city.example", account="tester")
-    add_person(ctx, "Bo Chen", email="bo@city.example")
-    add_person(ctx, "Cy Diaz", email="cy@city.example")
-
-
 def _contents() -> dict[str, list[tuple[Any, ...]]]:
     """Every row the import writes, with the audit chain's hashes (the clock is fixed)."""
     found = {}
@@ -127,7 +119,7 @@ def _contents() -> dict[str, list[tuple[Any, ...]]]:
 
 
 def _imported(ctx: Context) -> tuple[Any, dict[str, list[tuple[Any, ...]]]]:
-    _office(ctx)
+    erp_team(ctx)
     report = import_calendar(ctx, _calendar(), program="ERP")
     return report, _contents()
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import erp_team
 from smtp_support import Inbox, configure_mail
 from smtp_support import smtp_server as loopback_smtp
 
@@ -22,8 +23,6 @@ from docket.models.core.schema import InviteDelivery
 from docket.models.meetings import series as meetings
 from docket.models.meetings.invites import delivery_state
 from docket.models.meetings.views import occurrence_detail
-from docket.models.people.persons import add_person
-from docket.models.portfolio.programs import add_program
 
 pytestmark = pytest.mark.both_engines
 
@@ -31,10 +30,7 @@ pytestmark = pytest.mark.both_engines
 @pytest.fixture
 def office(db_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch) -> Context:
     monkeypatch.setattr(meetings, "uid_factory", lambda: "mail-1@docket.test")
-    add_program(ctx, "ERP", "ERP replacement")
-    add_person(ctx, "Ana Lopez", email="ana@city.example", account="tester")
-    add_person(ctx, "Bo Chen", email="bo@city.example")
-    add_person(ctx, "Cy Diaz", email="cy@city.example")
+    erp_team(ctx)
     meetings.add_meeting(
         ctx, "Steering", start="2026-12-01 09:00", repeat="weekly on tue", attendees=["bo"],
         program="ERP", location="Room 4",

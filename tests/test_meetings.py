@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import erp_team
 
 from docket.models.core.context import Context
 from docket.models.core.errors import NotFoundError, ValidationError
@@ -33,8 +34,6 @@ from docket.models.meetings.minutes import (
 )
 from docket.models.meetings.occurrences import OccurrenceFilter, list_occurrences
 from docket.models.people.groups import add_group
-from docket.models.people.persons import add_person
-from docket.models.portfolio.programs import add_program
 
 pytestmark = pytest.mark.both_engines
 
@@ -43,10 +42,7 @@ pytestmark = pytest.mark.both_engines
 def office(db_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch) -> Context:
     uids = iter(f"uid-{n}@docket.test" for n in range(1, 100))
     monkeypatch.setattr(meetings, "uid_factory", lambda: next(uids))
-    add_program(ctx, "ERP", "ERP replacement")
-    add_person(ctx, "Ana Lopez", email="ana@city.example", account="tester")
-    add_person(ctx, "Bo Chen", email="bo@city.example")
-    add_person(ctx, "Cy Diaz", email="cy@city.example")
+    erp_team(ctx)
     add_group(ctx, "Steering", members=["bo", "cy"])
     return ctx
 
