@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from types import SimpleNamespace
 
 import peewee
 import pytest
@@ -73,7 +74,9 @@ def test_a_write_waits_for_another_s_lock_by_short_polls(
         if len(waits) == 3:
             other.execute("COMMIT")
 
-    monkeypatch.setattr(dbmod.time, "sleep", wait)
+    # the module's clock and sleep only (not the time module every other library shares):
+    # the wait is counted on a clock that stands still, so no real time passes
+    monkeypatch.setattr(dbmod, "time", SimpleNamespace(monotonic=lambda: 0.0, sleep=wait))
     with dbmod.write():
         database.execute_sql("SELECT 1")
     assert len(waits) == 3 and all(0 < w <= 0.025 for w in waits)
@@ -88,8 +91,8 @@ def test_a_write_waits_as_long_as_the_busy_timeout_says_then_fails(
     database.execute_sql("PRAGMA busy_timeout = 2000")
     other = _held_elsewhere(db_path)
     clock = iter(float(t) for t in range(100))
-    monkeypatch.setattr(dbmod.time, "monotonic", lambda: next(clock))
-    monkeypatch.setattr(dbmod.time, "sleep", lambda seconds: None)
+    fake = SimpleNamespace(monotonic=lambda: next(clock), sleep=lambda seconds: None)
+    monkeypatch.setattr(dbmod, "time", fake)
     with pytest.raises(peewee.OperationalError, match="locked"), dbmod.write():
         pass
     # two seconds of the fake clock: tried at 0, 1 and 2, given up at 2
