@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import erp_team
 from engine_support import second_database, small_demo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 # the same office as the other import tests: ERP, and Ana, Bo and Cy with e-mails
-from test_ical_import import _people
-
 from docket.exports.calendar import ical_feed
 from docket.exports.calendar.ical_import import import_calendar
 from docket.models.core.context import Context
@@ -48,7 +47,7 @@ NOW = datetime(2026, 11, 23, 15, tzinfo=UTC)
 
 @pytest.fixture
 def office(db_path: Path, ctx: Context) -> Context:
-    _people(ctx)
+    erp_team(ctx)
     return ctx
 
 
@@ -305,14 +304,14 @@ def test_docket_export_imported_and_exported_again_is_the_same_file(
 ) -> None:
     uids = itertools.count(1)
     monkeypatch.setattr(meetings, "uid_factory", lambda: f"rich-{next(uids)}@docket.test")
-    _people(ctx)
+    erp_team(ctx)
     _rich_office(ctx)
     first = ical_feed.feed(NOW)
     before = {m.uid: (m.agenda, m.link, m.location, m.sequence, m.status) for m in Meeting.select()}
     database.close()
 
     with second_database(db_path, tmp_path, "tester"):
-        _people(ctx)
+        erp_team(ctx)
         report = import_calendar(ctx, first)
         assert (report.skipped, len(report.meetings)) == ([], 6)
         after = {
