@@ -137,10 +137,7 @@ def line(name: str, value: str, params: str = "") -> str:
 
 def text_line(name: str, value: str) -> str:
     """A TEXT property's content line (:func:`text`), folded."""
-    if _TEXT_ESCAPED.search(value) is not None:
-        value = _escaped(value)
-    joined = f"{name}:{value}"
-    return joined if len(joined) <= FOLD_AT and joined.isascii() else fold(joined)
+    return line(name, text(value))
 
 
 def moment_line(name: str, zone: str, value: datetime) -> str:
@@ -153,16 +150,8 @@ def moment_line(name: str, zone: str, value: datetime) -> str:
 
 
 def span_lines(zone: str, start: datetime, end: datetime) -> tuple[str, str]:
-    """DTSTART and DTEND in ``zone`` (:func:`moment_line` of each, the zone looked up once:
-    every timed event of a calendar has both)."""
-    if zone in UTC_ZONES:
-        return line("DTSTART", utc_stamp(start)), line("DTEND", utc_stamp(end))
-    tz, tzid = _zone_param(zone)
-    if start.tzinfo is not tz:
-        start = start.astimezone(tz)
-    if end.tzinfo is not tz:
-        end = end.astimezone(tz)
-    return line("DTSTART", _wall(start), tzid), line("DTEND", _wall(end), tzid)
+    """DTSTART and DTEND in ``zone``: every timed event of a calendar has both."""
+    return moment_line("DTSTART", zone, start), moment_line("DTEND", zone, end)
 
 
 class ContentLines:
@@ -186,18 +175,9 @@ class ContentLines:
         """:meth:`add` for a line many events repeat (an attendee): folded once."""
         self.lines.append(folded(f"{name}{params}:{value}"))
 
-    def written(self, lines: list[str]) -> None:
-        """Lines already folded (a published attendee's, the same in many events)."""
-        self.lines.extend(lines)
-
     def text(self, name: str, value: str) -> None:
         """A TEXT property (:func:`text`), as :meth:`add` writes it."""
         self.lines.append(text_line(name, value))
-
-    def moment(self, name: str, zone: str, value: datetime) -> None:
-        """One date-time in ``zone``: local with TZID, or UTC with ``Z`` (:meth:`moments`
-        of one value, without joining a list: every event has two)."""
-        self.lines.append(moment_line(name, zone, value))
 
     def moments(self, name: str, zone: str, *values: datetime) -> None:
         """Date-times in ``zone``: local with TZID, or UTC with ``Z``."""
