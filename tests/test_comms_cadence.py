@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rule_strategies import DAYS, daily_or_weekly
 
-from docket.models.comms import cadence as plan
+from docket.models.comms import cadence as cadence_module
 
 
 class Item(NamedTuple):
@@ -62,12 +62,12 @@ def _dateutil_due(cadence: str, starts: date, last_sent: datetime | None) -> dat
 def test_a_monthly_cadence_is_due_when_dateutil_says(
     cadence: str, starts: date, sent_after: int | None
 ) -> None:
-    assert plan._monthly(cadence) is not None
+    assert cadence_module._monthly(cadence) is not None
     last_sent = None
     if sent_after is not None:
         last_sent = datetime.combine(starts + timedelta(days=sent_after), time(15), UTC)
     item = Item(True, cadence, starts)
-    assert plan.next_due(item, last_sent) == _dateutil_due(cadence, starts, last_sent)
+    assert cadence_module.next_due(item, last_sent) == _dateutil_due(cadence, starts, last_sent)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -83,23 +83,23 @@ def test_a_daily_or_weekly_cadence_is_due_when_dateutil_says(
     if sent_after is not None:
         last_sent = datetime.combine(starts + timedelta(days=sent_after), time(15), UTC)
     item = Item(True, cadence, starts)
-    assert plan.next_due(item, last_sent) == _dateutil_due(cadence, starts, last_sent)
+    assert cadence_module.next_due(item, last_sent) == _dateutil_due(cadence, starts, last_sent)
 
 
 def test_a_day_few_months_have_is_found_or_left_to_dateutil() -> None:
     # the 31st every 12 months from February never comes: dateutil answers (None)
     assert (
-        plan._monthly_on_or_after(
-            plan._Monthly(12, 31, 0, None), date(2026, 2, 1), date(2026, 2, 1)
+        cadence_module._monthly_on_or_after(
+            cadence_module._Monthly(12, 31, 0, None), date(2026, 2, 1), date(2026, 2, 1)
         )
         is None
     )
     # the 31st every 2 months from February: August
     item = Item(True, "FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=31", date(2026, 2, 1))
-    assert plan.next_due(item, None) == date(2026, 8, 31)
+    assert cadence_module.next_due(item, None) == date(2026, 8, 31)
     # the fifth Monday: the first month that has one
     item = Item(True, "FREQ=MONTHLY;BYDAY=5MO", date(2026, 1, 1))
-    assert plan.next_due(item, None) == date(2026, 3, 30)
+    assert cadence_module.next_due(item, None) == date(2026, 3, 30)
 
 
 def test_other_rules_are_left_to_dateutil() -> None:
@@ -113,4 +113,4 @@ def test_other_rules_are_left_to_dateutil() -> None:
         "FREQ=YEARLY",
         "FREQ=WEEKLY;BYDAY=MO",
     ):
-        assert plan._monthly(cadence) is None
+        assert cadence_module._monthly(cadence) is None

@@ -35,7 +35,6 @@ ZONES = (
     "Asia/Kolkata",
     "UTC",
 )
-DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 @st.composite
